@@ -1,0 +1,1 @@
+//! Layer-by-layer view of a packet's bytes, shared by the printer and the statistics.

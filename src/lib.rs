@@ -1,0 +1,9 @@
+//! ptstat: packet capture and traffic statistics with eBPF.
+//!
+//! The data flows one way, and the modules follow it:
+//! `source` (kernel events or a capture file) → `decode` (etherparse) → `sink` (printer, file writers).
+
+pub mod decode;
+pub mod packet;
+pub mod sink;
+pub mod source;

@@ -1,0 +1,1 @@
+//! tcpdump-like lines.

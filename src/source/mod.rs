@@ -1,0 +1,1 @@
+//! Where packets come from: a live eBPF capture or a capture file.
