@@ -12,3 +12,28 @@ pub trait Sink {
     /// Flush and close. Called once, on every exit path that still has data to keep.
     fn finish(&mut self) -> anyhow::Result<()>;
 }
+
+/// Every sink the user asked for, fed in turn: `-w FILE --print` writes a file and prints lines.
+#[derive(Default)]
+pub struct Sinks(pub Vec<Box<dyn Sink>>);
+
+impl Sink for Sinks {
+    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        self.0.iter_mut().try_for_each(|sink| sink.add_interface(id, interface))
+    }
+
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
+        self.0.iter_mut().try_for_each(|sink| sink.write_packet(packet, interface))
+    }
+
+    /// Finishes every sink even when one fails, so one broken pipe does not cost the file its last packets.
+    fn finish(&mut self) -> anyhow::Result<()> {
+        let mut first_error = None;
+        for sink in &mut self.0 {
+            if let Err(error) = sink.finish() {
+                first_error.get_or_insert(error);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
