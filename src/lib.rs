@@ -7,3 +7,4 @@ pub mod decode;
 pub mod packet;
 pub mod sink;
 pub mod source;
+pub mod cli;

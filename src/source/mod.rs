@@ -1,1 +1,3 @@
 //! Where packets come from: a live eBPF capture or a capture file.
+
+pub mod live;

@@ -1,0 +1,93 @@
+//! Putting the capture programs on an interface's TC hooks, and taking them off.
+//!
+//! TCX links (kernel ≥ 6.6) belong to ptstat's file descriptors, so the kernel removes them however ptstat ends,
+//! SIGKILL included. Older kernels get a clsact qdisc with direct-action classifiers; those outlive the process,
+//! so ptstat removes its filters when its programs are dropped and the qdisc if it added it (`LegacyQdiscs`).
+
+use anyhow::Context;
+use aya::{
+    Ebpf,
+    programs::{
+        LinkOrder, SchedClassifier, TcAttachType,
+        tc::{self, NlOptions, TcAttachOptions},
+    },
+    util::KernelVersion,
+};
+use clap::ValueEnum;
+
+use super::{
+    interfaces::SystemInterface,
+    programs::{EGRESS_PROGRAM, INGRESS_PROGRAM},
+};
+
+/// How to attach to TC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TcMode {
+    /// TCX where the kernel has it (6.6 and later), else clsact.
+    Auto,
+    /// TCX links only.
+    Tcx,
+    /// A clsact qdisc with direct-action classifiers, as kernels before 6.6 need.
+    Clsact,
+}
+
+impl TcMode {
+    fn resolve(self) -> TcMode {
+        match self {
+            TcMode::Auto => {
+                let has_tcx = KernelVersion::current().is_ok_and(|version| version >= KernelVersion::new(6, 6, 0));
+                if has_tcx { TcMode::Tcx } else { TcMode::Clsact }
+            }
+            explicit => explicit,
+        }
+    }
+}
+
+/// The clsact qdiscs ptstat created, deleted again on drop (after the programs, whose filters live in them).
+#[derive(Default)]
+pub struct LegacyQdiscs(Vec<String>);
+
+impl Drop for LegacyQdiscs {
+    fn drop(&mut self) {
+        for interface in &self.0 {
+            // Best effort on the way out: the interface may be gone already. aya has no qdisc deletion.
+            let _ = std::process::Command::new("tc")
+                .args(["qdisc", "del", "dev", interface, "clsact"])
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+    }
+}
+
+/// Attaches the capture programs to `interface`: ingress always, egress except on loopback, where every packet
+/// is seen again on ingress (tcpdump, too, shows loopback packets once).
+pub fn attach(ebpf: &mut Ebpf, interface: &SystemInterface, mode: TcMode, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+    let mode = mode.resolve();
+    if mode == TcMode::Clsact {
+        match tc::qdisc_add_clsact(&interface.name) {
+            Ok(()) => qdiscs.0.push(interface.name.clone()),
+            // Someone else's clsact qdisc (EEXIST): share it and leave it in place.
+            Err(tc::TcError::NetlinkError(error)) if error.raw_os_error() == Some(libc::EEXIST) => {}
+            Err(error) => return Err(error).with_context(|| format!("{}: adding a clsact qdisc", interface.name)),
+        }
+    }
+    let mut hooks = vec![(INGRESS_PROGRAM, TcAttachType::Ingress)];
+    if !interface.is_loopback() {
+        hooks.push((EGRESS_PROGRAM, TcAttachType::Egress));
+    }
+    for (program_name, hook) in hooks {
+        let program: &mut SchedClassifier =
+            ebpf.program_mut(program_name).context("capture program missing")?.try_into()?;
+        let options = match mode {
+            // Ingress first, to see packets before other programs may drop them; egress last, to see them as
+            // they leave. That is where tcpdump's packet socket sees them.
+            TcMode::Tcx if hook == TcAttachType::Ingress => TcAttachOptions::TcxOrder(LinkOrder::first()),
+            TcMode::Tcx => TcAttachOptions::TcxOrder(LinkOrder::last()),
+            _ => TcAttachOptions::Netlink(NlOptions::default()),
+        };
+        program
+            .attach_with_options(&interface.name, hook, options)
+            .with_context(|| format!("{}: attaching to TC {hook:?}", interface.name))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! The network interfaces of ptstat's network namespace: listing (`-D`), choosing (`-i`, `-i any`, the default),
+//! and noticing new ones while `-i any` runs.
+
+use std::{
+    ffi::CStr,
+    io,
+    os::fd::{AsRawFd, FromRawFd, OwnedFd},
+};
+
+use pcap_file::DataLink;
+use tokio::io::{Interest, unix::AsyncFd};
+
+/// A kernel interface, as getifaddrs(3) reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SystemInterface {
+    pub name: String,
+    pub index: u32,
+    /// ARPHRD_* hardware type: decides how its packets begin.
+    pub hardware_type: u16,
+    pub flags: u32,
+}
+
+const ARPHRD_ETHER: u16 = 1;
+const ARPHRD_LOOPBACK: u16 = 772;
+/// Layer-3 devices whose packets start with the IP header: ipip, sit, gre, ip6tnl, ip6gre, tun/wireguard.
+const RAW_IP_HARDWARE_TYPES: [u16; 6] = [768, 776, 778, 769, 823, 65534];
+
+impl SystemInterface {
+    pub fn is_up(&self) -> bool {
+        self.flags & libc::IFF_UP as u32 != 0
+    }
+
+    fn is_running(&self) -> bool {
+        self.flags & libc::IFF_RUNNING as u32 != 0
+    }
+
+    pub fn is_loopback(&self) -> bool {
+        self.flags & libc::IFF_LOOPBACK as u32 != 0
+    }
+
+    /// How the bytes a TC program sees on this device begin, or `None` for devices ptstat cannot decode.
+    pub fn link_type(&self) -> Option<DataLink> {
+        match self.hardware_type {
+            ARPHRD_ETHER | ARPHRD_LOOPBACK => Some(DataLink::ETHERNET),
+            raw if RAW_IP_HARDWARE_TYPES.contains(&raw) => Some(DataLink::RAW),
+            _ => None,
+        }
+    }
+
+    /// tcpdump -D's bracketed status: `[Up, Running, Connected]`, `[Up, Running, Loopback]`, `[none]`.
+    fn status(&self) -> String {
+        let mut words = Vec::new();
+        if self.is_up() {
+            words.push("Up");
+        }
+        if self.is_running() {
+            words.push("Running");
+        }
+        if self.is_loopback() {
+            words.push("Loopback");
+        } else if self.is_up() {
+            let lower_up = self.flags & libc::IFF_LOWER_UP as u32 != 0;
+            words.push(if lower_up { "Connected" } else { "Disconnected" });
+        }
+        if words.is_empty() { "[none]".to_string() } else { format!("[{}]", words.join(", ")) }
+    }
+}
+
+/// Every interface of the current network namespace, in ifindex order.
+pub fn list() -> io::Result<Vec<SystemInterface>> {
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills head with a list we free below.
+    if unsafe { libc::getifaddrs(&mut head) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut interfaces = Vec::new();
+    let mut entry = head;
+    while !entry.is_null() {
+        // SAFETY: entry is a node of the list getifaddrs returned, alive until freeifaddrs.
+        let ifaddr = unsafe { &*entry };
+        entry = ifaddr.ifa_next;
+        // Each interface has exactly one AF_PACKET entry, carrying its index and hardware type.
+        // SAFETY: ifa_addr is null or points to a sockaddr of the family it names.
+        if ifaddr.ifa_addr.is_null() || i32::from(unsafe { (*ifaddr.ifa_addr).sa_family }) != libc::AF_PACKET {
+            continue;
+        }
+        // SAFETY: an AF_PACKET address is a sockaddr_ll.
+        let link = unsafe { &*(ifaddr.ifa_addr as *const libc::sockaddr_ll) };
+        interfaces.push(SystemInterface {
+            // SAFETY: ifa_name is a NUL-terminated string.
+            name: unsafe { CStr::from_ptr(ifaddr.ifa_name) }.to_string_lossy().into_owned(),
+            index: link.sll_ifindex as u32,
+            hardware_type: link.sll_hatype,
+            flags: ifaddr.ifa_flags,
+        });
+    }
+    // SAFETY: head came from getifaddrs and is freed once.
+    unsafe { libc::freeifaddrs(head) };
+    interfaces.sort_by_key(|interface| interface.index);
+    Ok(interfaces)
+}
+
+/// tcpdump's choice when no `-i` is given: the first up, running, non-loopback interface.
+pub fn default_interface(interfaces: &[SystemInterface]) -> Option<&SystemInterface> {
+    interfaces
+        .iter()
+        .find(|interface| interface.is_up() && interface.is_running() && !interface.is_loopback())
+        .or_else(|| interfaces.iter().find(|interface| interface.is_up() && !interface.is_loopback()))
+}
+
+/// The `-D` listing, numbered like tcpdump's: live interfaces first, then `any`, then loopback and the rest.
+pub fn listing(interfaces: &[SystemInterface]) -> String {
+    let mut ordered: Vec<&SystemInterface> = interfaces.iter().filter(|i| i.link_type().is_some()).collect();
+    ordered.sort_by_key(|interface| (!(interface.is_up() && interface.is_running()), interface.is_loopback()));
+    let live_count = ordered.iter().filter(|i| i.is_up() && i.is_running() && !i.is_loopback()).count();
+    let mut lines: Vec<String> = ordered.iter().map(|i| format!("{} {}", i.name, i.status())).collect();
+    lines.insert(live_count, "any (Pseudo-device that captures on all interfaces) [Up, Running]".to_string());
+    lines.iter().enumerate().map(|(number, line)| format!("{}.{line}\n", number + 1)).collect()
+}
+
+/// Wakes up when links are added, removed or change (rtnetlink RTMGRP_LINK), so `-i any` can attach to new ones.
+pub struct LinkWatcher {
+    socket: AsyncFd<OwnedFd>,
+}
+
+impl LinkWatcher {
+    pub fn new() -> io::Result<Self> {
+        let flags = libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+        // SAFETY: plain socket(2) call; the fd is owned right away.
+        let fd = unsafe { libc::socket(libc::AF_NETLINK, flags, libc::NETLINK_ROUTE) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fd is a fresh socket nobody else owns.
+        let socket = unsafe { OwnedFd::from_raw_fd(fd) };
+        // SAFETY: sockaddr_nl is plain data; all-zero plus family and groups is a valid address.
+        let mut address: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+        address.nl_family = libc::AF_NETLINK as u16;
+        address.nl_groups = libc::RTMGRP_LINK as u32;
+        let address_len = std::mem::size_of::<libc::sockaddr_nl>() as u32;
+        // SAFETY: address is a valid sockaddr_nl of the given length.
+        if unsafe { libc::bind(socket.as_raw_fd(), (&raw const address).cast(), address_len) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: the OwnedFd keeps the socket open and unchanged for the AsyncFd's whole life.
+        let socket = unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE) }.map_err(std::io::Error::from)?;
+        Ok(LinkWatcher { socket })
+    }
+
+    /// Waits for the next batch of link notifications and discards them: the caller lists interfaces anew.
+    pub async fn changed(&self) -> io::Result<()> {
+        let mut guard = self.socket.readable().await?;
+        let mut buffer = [0u8; 8192];
+        loop {
+            // SAFETY: buffer is writable for its whole length.
+            let read = unsafe { libc::recv(self.socket.as_raw_fd(), buffer.as_mut_ptr().cast(), buffer.len(), 0) };
+            if read >= 0 {
+                continue;
+            }
+            let error = io::Error::last_os_error();
+            match error.kind() {
+                io::ErrorKind::WouldBlock => {
+                    guard.clear_ready();
+                    return Ok(());
+                }
+                io::ErrorKind::Interrupted => continue,
+                // ENOBUFS: notifications were lost; listing anew catches up all the same.
+                _ if error.raw_os_error() == Some(libc::ENOBUFS) => continue,
+                _ => return Err(error),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interface(name: &str, index: u32, hardware_type: u16, flags: i32) -> SystemInterface {
+        SystemInterface { name: name.into(), index, hardware_type, flags: flags as u32 }
+    }
+
+    const UP_RUNNING: i32 = libc::IFF_UP | libc::IFF_RUNNING | libc::IFF_LOWER_UP;
+
+    #[test]
+    fn lists_like_tcpdump() {
+        let interfaces = [
+            interface("lo", 1, ARPHRD_LOOPBACK, UP_RUNNING | libc::IFF_LOOPBACK),
+            interface("ifb0", 2, ARPHRD_ETHER, 0),
+            interface("eth0", 3, ARPHRD_ETHER, UP_RUNNING),
+            interface("tun0", 4, 65534, libc::IFF_UP),
+            interface("can0", 5, 280, UP_RUNNING),
+        ];
+        assert_eq!(
+            listing(&interfaces),
+            "1.eth0 [Up, Running, Connected]\n\
+             2.any (Pseudo-device that captures on all interfaces) [Up, Running]\n\
+             3.lo [Up, Running, Loopback]\n\
+             4.ifb0 [none]\n\
+             5.tun0 [Up, Disconnected]\n"
+        );
+        assert_eq!(default_interface(&interfaces).map(|i| i.name.as_str()), Some("eth0"));
+    }
+
+    #[test]
+    fn finds_loopback_in_this_namespace() {
+        let interfaces = list().unwrap();
+        let lo = interfaces.iter().find(|i| i.name == "lo").expect("lo exists in every namespace");
+        assert!(lo.is_loopback());
+        assert_eq!(lo.link_type(), Some(DataLink::ETHERNET));
+    }
+}

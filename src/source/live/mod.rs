@@ -1,0 +1,233 @@
+//! Live capture: the eBPF programs on the chosen interfaces' TC hooks, and the ring buffer they fill.
+
+pub mod attach;
+mod clock;
+mod event;
+pub mod interfaces;
+mod privileges;
+mod programs;
+
+use std::collections::HashMap;
+
+use anyhow::{Context, bail};
+use aya::maps::{MapData, PerCpuArray, RingBuf};
+use tokio::{
+    io::{Interest, unix::AsyncFd},
+    signal::unix::{SignalKind, signal},
+};
+
+pub use attach::TcMode;
+use attach::LegacyQdiscs;
+use clock::TaiClock;
+use event::PacketEvent;
+use interfaces::{LinkWatcher, SystemInterface};
+pub use programs::{CaptureCounters, MAX_SNAPLEN};
+
+use crate::{
+    packet::{Interface, InterfaceId, Packet},
+    sink::Sink,
+};
+
+/// Which interfaces to capture on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InterfaceChoice {
+    /// No `-i`: tcpdump's default interface.
+    Default,
+    /// `-i any`: every interface of the namespace, also those that appear later.
+    Any,
+    /// `-i NAME`, repeatable.
+    Named(Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct LiveOptions {
+    pub interfaces: InterfaceChoice,
+    pub snaplen: u32,
+    pub ring_buffer_bytes: u32,
+    pub tc_mode: TcMode,
+    /// `-c`: stop after this many packets.
+    pub max_packets: Option<u64>,
+}
+
+/// tcpdump's closing counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaptureSummary {
+    /// Packets handed to the sinks.
+    pub captured: u64,
+    pub kernel: CaptureCounters,
+}
+
+/// Captures until Ctrl-C, SIGTERM or `max_packets`, feeding `sink`. The programs are detached before this returns,
+/// on every path; the packets already in the ring buffer when capture stops are still delivered.
+pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Result<CaptureSummary> {
+    let missing = privileges::missing_capabilities();
+    if !missing.is_empty() {
+        bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
+    }
+    let chosen = choose_interfaces(&options.interfaces)?;
+    let clock = TaiClock::from_kernel().context("reading the kernel's TAI offset")?;
+    let mut ebpf = programs::load(options.snaplen, options.ring_buffer_bytes)?;
+    let ring = RingBuf::try_from(ebpf.take_map(programs::EVENTS_MAP).context("no ring buffer map")?)?;
+    let counters: PerCpuArray<MapData, CaptureCounters> =
+        PerCpuArray::try_from(ebpf.take_map(programs::COUNTERS_MAP).context("no counters map")?)?;
+    // Declared after `ebpf` is moved into `session`, dropped after it: qdiscs go once their filters are gone.
+    let mut qdiscs = LegacyQdiscs::default();
+    let mut session = Session { ebpf: Some(ebpf), attached: HashMap::new(), interfaces: Vec::new(), options };
+    for interface in &chosen {
+        session.attach(interface, sink, &mut qdiscs)?;
+    }
+    eprintln!("ptstat: listening on {}, snapshot length {} bytes", session.names(), options.snaplen);
+
+    let mut delivery = Delivery { clock, captured: 0, limit: options.max_packets };
+    // SAFETY: the RingBuf owns its map's file descriptor, which stays open and unchanged until the RingBuf drops.
+    let ring = unsafe { AsyncFd::register_with_interest(ring, Interest::READABLE) }.map_err(std::io::Error::from)?;
+    let outcome = session.run(ring, &mut delivery, sink, &mut qdiscs).await;
+    // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
+    session.ebpf = None;
+    drop(qdiscs);
+    let totals = counters.get(&0, 0).context("reading the capture counters")?;
+    outcome?;
+    Ok(CaptureSummary { captured: delivery.captured, kernel: CaptureCounters::sum(&totals) })
+}
+
+fn choose_interfaces(choice: &InterfaceChoice) -> anyhow::Result<Vec<SystemInterface>> {
+    let system = interfaces::list().context("listing network interfaces")?;
+    let chosen = match choice {
+        InterfaceChoice::Default => vec![
+            interfaces::default_interface(&system)
+                .cloned()
+                .context("no suitable device found (no interface is up; use -i)")?,
+        ],
+        InterfaceChoice::Any => system.into_iter().filter(|i| i.link_type().is_some()).collect(),
+        InterfaceChoice::Named(names) => names
+            .iter()
+            .map(|name| {
+                let interface = system
+                    .iter()
+                    .find(|interface| &interface.name == name)
+                    .with_context(|| format!("{name}: No such device exists"))?;
+                if interface.link_type().is_none() {
+                    bail!("{name}: unsupported link type (ARPHRD {})", interface.hardware_type);
+                }
+                Ok(interface.clone())
+            })
+            .collect::<anyhow::Result<_>>()?,
+    };
+    Ok(chosen)
+}
+
+/// The loaded programs and the interfaces they are attached to.
+struct Session<'a> {
+    /// `None` once detached.
+    ebpf: Option<aya::Ebpf>,
+    /// ifindex → the id sinks know the interface by.
+    attached: HashMap<u32, InterfaceId>,
+    interfaces: Vec<Interface>,
+    options: &'a LiveOptions,
+}
+
+impl Session<'_> {
+    fn attach(&mut self, interface: &SystemInterface, sink: &mut dyn Sink, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+        let (Some(ebpf), Some(link_type)) = (self.ebpf.as_mut(), interface.link_type()) else {
+            return Ok(());
+        };
+        attach::attach(ebpf, interface, self.options.tc_mode, qdiscs)?;
+        let described = Interface {
+            name: interface.name.clone(),
+            index: interface.index,
+            link_type,
+            snaplen: self.options.snaplen,
+            description: None,
+        };
+        let id = self.interfaces.len();
+        sink.add_interface(id, &described)?;
+        self.interfaces.push(described);
+        self.attached.insert(interface.index, id);
+        Ok(())
+    }
+
+    fn names(&self) -> String {
+        self.interfaces.iter().map(|interface| interface.name.as_str()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// `-i any`: attaches to interfaces that appeared since the last look. One that vanishes again before we
+    /// attach is no error.
+    fn attach_new(&mut self, sink: &mut dyn Sink, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+        for interface in interfaces::list().context("listing network interfaces")? {
+            if !self.attached.contains_key(&interface.index)
+                && let Err(error) = self.attach(&interface, sink, qdiscs)
+            {
+                eprintln!("ptstat: warning: {error:#}");
+            }
+        }
+        Ok(())
+    }
+
+    async fn run(
+        &mut self,
+        mut ring: AsyncFd<RingBuf<MapData>>,
+        delivery: &mut Delivery,
+        sink: &mut dyn Sink,
+        qdiscs: &mut LegacyQdiscs,
+    ) -> anyhow::Result<()> {
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        let watcher = match self.options.interfaces {
+            InterfaceChoice::Any => Some(LinkWatcher::new().context("watching for new interfaces")?),
+            _ => None,
+        };
+        let link_changed = async || match &watcher {
+            Some(watcher) => watcher.changed().await,
+            None => std::future::pending().await,
+        };
+        while !delivery.is_complete() {
+            tokio::select! {
+                readable = ring.readable_mut() => {
+                    let mut guard = readable?;
+                    self.deliver_all(guard.get_inner_mut(), delivery, sink)?;
+                    guard.clear_ready();
+                }
+                changed = link_changed() => {
+                    changed?;
+                    self.attach_new(sink, qdiscs)?;
+                }
+                _ = interrupt.recv() => break,
+                _ = terminate.recv() => break,
+            }
+        }
+        // Detach first, then empty the ring: nothing new arrives and nothing already captured is lost.
+        self.ebpf = None;
+        self.deliver_all(ring.get_mut(), delivery, sink)
+    }
+
+    fn deliver_all(&self, ring: &mut RingBuf<MapData>, delivery: &mut Delivery, sink: &mut dyn Sink) -> anyhow::Result<()> {
+        while !delivery.is_complete() {
+            let Some(record) = ring.next() else { return Ok(()) };
+            let Some(event) = PacketEvent::parse(&record) else { continue };
+            let Some(&id) = self.attached.get(&event.ifindex) else { continue };
+            let packet = Packet {
+                timestamp: delivery.clock.to_wall_clock(event.timestamp_tai_ns),
+                interface: id,
+                direction: Some(event.direction),
+                original_len: event.original_len,
+                data: event.data,
+            };
+            sink.write_packet(&packet, &self.interfaces[id])?;
+            delivery.captured += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Counts what reached the sinks, against `-c`.
+struct Delivery {
+    clock: TaiClock,
+    captured: u64,
+    limit: Option<u64>,
+}
+
+impl Delivery {
+    fn is_complete(&self) -> bool {
+        self.limit.is_some_and(|limit| self.captured >= limit)
+    }
+}

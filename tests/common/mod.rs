@@ -1,0 +1,250 @@
+//! Test support: private network namespaces with veth pairs, running the ptstat binary, and the root/CI rule
+//! (a test may skip only when not root, and under CI=true a skip is a failure).
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::{
+    io::{BufRead, BufReader, Read},
+    process::{Child, Command, ExitStatus, Stdio},
+    sync::mpsc,
+    thread,
+    time::{Duration, Instant},
+};
+
+pub const PTSTAT: &str = env!("CARGO_BIN_EXE_ptstat");
+
+/// True when the test can run; false when it must skip (not root, outside CI). Under CI=true, panics instead.
+pub fn root_or_skip(test: &str) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        return true;
+    }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{test}: needs root, and CI=true forbids skipping");
+    eprintln!("skipping {test}: needs root");
+    false
+}
+
+/// Panics under CI=true if `tool` is missing; otherwise tells whether it can be used.
+pub fn tool_available(tool: &str) -> bool {
+    let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success());
+    assert!(found || std::env::var("CI").as_deref() != Ok("true"), "{tool} is missing, and CI=true forbids skipping");
+    found
+}
+
+/// Runs a command to completion, panicking with its output if it fails.
+pub fn run(command: &str, args: &[&str]) -> String {
+    let output = Command::new(command).args(args).output().unwrap_or_else(|e| panic!("{command}: {e}"));
+    assert!(output.status.success(), "{command} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A network namespace `ptstat-TAG` joined to the root namespace by a veth pair:
+/// `HOST_IF` (10.77.N.1/24, fd77:N::1/64) here, `PEER_IF` (10.77.N.2/24, fd77:N::2/64) inside. Removed on drop,
+/// also when the test fails. Every test picks its own tag and subnet number, so tests can run in parallel.
+pub struct VethNamespace {
+    pub namespace: String,
+    pub host_if: String,
+    pub peer_if: String,
+    pub host_ip: String,
+    pub peer_ip: String,
+    pub host_ip6: String,
+    pub peer_ip6: String,
+}
+
+impl VethNamespace {
+    pub fn new(tag: &str, subnet: u8) -> Self {
+        let namespace = VethNamespace {
+            namespace: format!("ptstat-{tag}"),
+            host_if: format!("pt{tag}h"),
+            peer_if: format!("pt{tag}p"),
+            host_ip: format!("10.77.{subnet}.1"),
+            peer_ip: format!("10.77.{subnet}.2"),
+            host_ip6: format!("fd77:{subnet}::1"),
+            peer_ip6: format!("fd77:{subnet}::2"),
+        };
+        namespace.remove();
+        let ns = namespace.namespace.as_str();
+        run("ip", &["netns", "add", ns]);
+        run("ip", &["link", "add", &namespace.host_if, "type", "veth", "peer", "name", &namespace.peer_if, "netns", ns]);
+        run("ip", &["addr", "add", &format!("{}/24", namespace.host_ip), "dev", &namespace.host_if]);
+        run("ip", &["addr", "add", &format!("{}/64", namespace.host_ip6), "dev", &namespace.host_if, "nodad"]);
+        run("ip", &["link", "set", &namespace.host_if, "up"]);
+        namespace.exec_ok(&["ip", "addr", "add", &format!("{}/24", namespace.peer_ip), "dev", &namespace.peer_if]);
+        namespace.exec_ok(&["ip", "addr", "add", &format!("{}/64", namespace.peer_ip6), "dev", &namespace.peer_if, "nodad"]);
+        namespace.exec_ok(&["ip", "link", "set", &namespace.peer_if, "up"]);
+        namespace.exec_ok(&["ip", "link", "set", "lo", "up"]);
+        namespace
+    }
+
+    /// A command run inside the namespace.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("ip");
+        command.args(["netns", "exec", &self.namespace]).args(args);
+        command
+    }
+
+    pub fn exec_ok(&self, args: &[&str]) -> String {
+        let output = self.command(args).output().expect("ip netns exec");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Pings the peer once so the neighbour entries exist and later traffic needs no ARP.
+    pub fn warm_up(&self) {
+        run("ping", &["-c", "1", "-W", "2", &self.peer_ip]);
+    }
+
+    fn remove(&self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.namespace]).stderr(Stdio::null()).status();
+        let _ = Command::new("ip").args(["link", "del", &self.host_if]).stderr(Stdio::null()).status();
+    }
+}
+
+impl Drop for VethNamespace {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+/// A running `ptstat`, started with stdout captured and its readiness line ("listening on") awaited.
+pub struct Running {
+    pub child: Child,
+    stderr_lines: mpsc::Receiver<String>,
+    pub stderr_seen: Vec<String>,
+}
+
+/// What a finished ptstat left behind.
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+impl Finished {
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// tcpdump's closing "N packets captured" number.
+    pub fn captured(&self) -> u64 {
+        closing_count(&self.stderr, "packets captured")
+    }
+}
+
+pub fn closing_count(stderr: &str, what: &str) -> u64 {
+    stderr
+        .lines()
+        .find_map(|line| line.strip_suffix(what)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no '{what}' in ptstat's stderr:\n{stderr}"))
+}
+
+impl Running {
+    pub fn start(args: &[&str]) -> Running {
+        Running::start_with_stdout(args, Stdio::piped())
+    }
+
+    pub fn start_with_stdout(args: &[&str], stdout: Stdio) -> Running {
+        let mut child = Command::new(PTSTAT)
+            .args(args)
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start ptstat");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (sender, stderr_lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut running = Running { child, stderr_lines, stderr_seen: Vec::new() };
+        running.wait_for_stderr("listening on", Duration::from_secs(20));
+        running
+    }
+
+    /// Waits until a stderr line contains `needle`; panics with what was seen if it does not come.
+    pub fn wait_for_stderr(&mut self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.stderr_seen.iter().any(|line| line.contains(needle)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stderr_lines.recv_timeout(left) {
+                Ok(line) => self.stderr_seen.push(line),
+                Err(_) => {
+                    let _ = self.child.kill();
+                    panic!("ptstat never printed '{needle}'; stderr so far:\n{}", self.stderr_seen.join("\n"));
+                }
+            }
+        }
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: kill(2) on our own child.
+        unsafe { libc::kill(self.pid(), signal) };
+    }
+
+    /// Sends SIGTERM (unless it has exited already) and collects everything.
+    pub fn stop(mut self) -> Finished {
+        if self.child.try_wait().ok().flatten().is_none() {
+            self.signal(libc::SIGTERM);
+        }
+        self.wait(Duration::from_secs(20))
+    }
+
+    /// Waits for the process to exit on its own (e.g. after -c).
+    pub fn wait(mut self, timeout: Duration) -> Finished {
+        let mut stdout = Vec::new();
+        let reader = self.child.stdout.take().map(|mut pipe| {
+            thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                bytes
+            })
+        });
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for ptstat") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("ptstat did not exit; stderr:\n{}", self.stderr_seen.join("\n"));
+            }
+            thread::sleep(Duration::from_millis(20));
+        };
+        if let Some(reader) = reader {
+            stdout = reader.join().expect("stdout reader");
+        }
+        while let Ok(line) = self.stderr_lines.recv_timeout(Duration::from_secs(2)) {
+            self.stderr_seen.push(line);
+        }
+        Finished { status, stdout, stderr: self.stderr_seen.join("\n") }
+    }
+}
+
+/// A TCP listener inside `namespace` on `port` that reads one connection to its end (netcat).
+pub fn tcp_sink_in(namespace: &VethNamespace, port: u16) -> Child {
+    namespace
+        .command(&["nc", "-l", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start nc")
+}
+
+/// Waits until something listens on `port` inside `namespace`.
+pub fn wait_for_listener(namespace: &VethNamespace, port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let listening = namespace.exec_ok(&["ss", "-Hltn", &format!("sport = :{port}")]);
+        if !listening.trim().is_empty() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    panic!("nothing listens on {port} in {}", namespace.namespace);
+}

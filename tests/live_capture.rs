@@ -1,0 +1,340 @@
+//! Live capture on the real kernel: ptstat runs as a child process on veth pairs into private network namespaces
+//! (and on lo), real traffic is made with ping, TCP and UDP, and what ptstat prints and writes is checked, with
+//! tcpdump and tshark as oracles for the files. Needs root; under CI=true a skip is a failure.
+
+mod common;
+
+use std::{
+    io::Write,
+    net::{TcpStream, UdpSocket},
+    process::{Command, Stdio},
+    thread,
+    time::Duration,
+};
+
+use aya::programs::{SchedClassifier, TcAttachType};
+use common::*;
+
+/// Names of the programs attached to `interface`'s TCX hooks.
+fn tcx_programs(interface: &str) -> Vec<String> {
+    [TcAttachType::Ingress, TcAttachType::Egress]
+        .into_iter()
+        .flat_map(|hook| SchedClassifier::query_tcx(interface, hook).map(|(_, programs)| programs).unwrap_or_default())
+        .map(|program| program.name_as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Nothing of ptstat on the interface: no TCX program, no clsact filter, nothing `bpftool net` reports.
+fn assert_nothing_attached(interface: &str) {
+    assert_eq!(tcx_programs(interface), Vec::<String>::new(), "TCX programs left on {interface}");
+    let bpftool = run("bpftool", &["net", "show", "dev", interface]);
+    assert!(!bpftool.contains("capture_"), "bpftool net shows ptstat on {interface}:\n{bpftool}");
+    let qdiscs = run("tc", &["qdisc", "show", "dev", interface]);
+    assert!(!qdiscs.contains("clsact"), "clsact qdisc left on {interface}:\n{qdiscs}");
+}
+
+fn lines_containing<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
+    text.lines().filter(|line| line.contains(needle)).collect()
+}
+
+#[test]
+fn ping_lines_show_interface_direction_and_icmp() {
+    if !root_or_skip("ping_lines_show_interface_direction_and_icmp") {
+        return;
+    }
+    let net = VethNamespace::new("ping", 1);
+    net.warm_up();
+    let ptstat = Running::start(&["-i", &net.host_if, "-n"]);
+    run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let out = finished.stdout_text();
+    let requests = lines_containing(&out, "ICMP echo request");
+    let replies = lines_containing(&out, "ICMP echo reply");
+    assert_eq!((requests.len(), replies.len()), (2, 2), "{out}");
+    let prefix_out = format!(" {} Out IP {} > {}: ICMP echo request, id ", net.host_if, net.host_ip, net.peer_ip);
+    let prefix_in = format!(" {} In  IP {} > {}: ICMP echo reply, id ", net.host_if, net.peer_ip, net.host_ip);
+    assert!(requests.iter().all(|line| line.contains(&prefix_out) && line.ends_with("length 64")), "{out}");
+    assert!(replies.iter().all(|line| line.contains(&prefix_in)), "{out}");
+    assert!(requests[1].contains(", seq 2, "), "{out}");
+    // Local wall-clock time, like tcpdump: HH:MM:SS.micro.
+    let time = requests[0].split(' ').next().unwrap();
+    assert!(time.len() == 15 && time.as_bytes()[2] == b':' && time.as_bytes()[8] == b'.', "{time}");
+    assert_eq!(finished.captured(), out.lines().count() as u64, "{}", finished.stderr);
+    assert_eq!(closing_count(&finished.stderr, "packets dropped by kernel"), 0);
+    assert_nothing_attached(&net.host_if);
+}
+
+#[test]
+fn tcp_and_udp_lines_show_ports_flags_and_lengths() {
+    if !root_or_skip("tcp_and_udp_lines_show_ports_flags_and_lengths") {
+        return;
+    }
+    let net = VethNamespace::new("tcp", 2);
+    net.warm_up();
+    let mut server = tcp_sink_in(&net, 5001);
+    wait_for_listener(&net, 5001);
+    let ptstat = Running::start(&["-i", &net.host_if, "-n"]);
+    let mut client = TcpStream::connect((net.peer_ip.as_str(), 5001)).expect("connect");
+    let client_port = client.local_addr().unwrap().port();
+    client.write_all(b"hello").unwrap();
+    drop(client);
+    server.wait().unwrap();
+    // Nobody listens on UDP 5002: the datagram comes back as ICMP port unreachable.
+    let udp = UdpSocket::bind((net.host_ip.as_str(), 0)).unwrap();
+    let udp_port = udp.local_addr().unwrap().port();
+    udp.send_to(b"datagram", (net.peer_ip.as_str(), 5002)).unwrap();
+    thread::sleep(Duration::from_millis(300));
+    let finished = ptstat.stop();
+    let out = finished.stdout_text();
+
+    let forward = format!("IP {}.{client_port} > {}.5001: ", net.host_ip, net.peer_ip);
+    let backward = format!("IP {}.5001 > {}.{client_port}: ", net.peer_ip, net.host_ip);
+    let syn = lines_containing(&out, &format!("{} Out {forward}Flags [S], seq ", net.host_if));
+    assert_eq!(syn.len(), 1, "{out}");
+    assert!(syn[0].contains("options [mss 1460,sackOK,TS val "), "{out}");
+    let syn_ack = lines_containing(&out, &format!("{} In  {backward}Flags [S.], seq ", net.host_if));
+    assert_eq!(syn_ack.len(), 1, "{out}");
+    // Relative sequence numbers after the handshake, like tcpdump.
+    let data = lines_containing(&out, &format!("{forward}Flags [P.], seq 1:6, ack 1, win "));
+    assert_eq!(data.len(), 1, "{out}");
+    assert!(data[0].ends_with("length 5"), "{out}");
+    assert_eq!(lines_containing(&out, &format!("{forward}Flags [F.], seq 6, ack 1,")).len(), 1, "{out}");
+    assert!(!lines_containing(&out, &format!("{backward}Flags [F.]")).is_empty(), "{out}");
+
+    let datagram = format!("{} Out IP {}.{udp_port} > {}.5002: UDP, length 8", net.host_if, net.host_ip, net.peer_ip);
+    assert_eq!(lines_containing(&out, &datagram).len(), 1, "{out}");
+    let unreachable = format!("In  IP {} > {}: ICMP {} udp port 5002 unreachable, length 36", net.peer_ip, net.host_ip, net.peer_ip);
+    assert_eq!(lines_containing(&out, &unreachable).len(), 1, "{out}");
+}
+
+#[test]
+fn ipv6_and_loopback() {
+    if !root_or_skip("ipv6_and_loopback") {
+        return;
+    }
+    let net = VethNamespace::new("six", 3);
+    run("ping", &["-c", "1", "-W", "2", &net.peer_ip6]);
+    let ptstat = Running::start(&["-i", &net.host_if, "-i", "lo", "-n"]);
+    run("ping", &["-c", "1", &net.peer_ip6]);
+    run("ping", &["-c", "1", "127.0.0.1"]);
+    let finished = ptstat.stop();
+    let out = finished.stdout_text();
+    let echo6 = format!("{} Out IP6 {} > {}: ICMP6, echo request, id ", net.host_if, net.host_ip6, net.peer_ip6);
+    assert_eq!(lines_containing(&out, &echo6).len(), 1, "{out}");
+    // Loopback packets are seen once, inbound, as tcpdump shows them.
+    assert_eq!(lines_containing(&out, "lo    In  IP 127.0.0.1 > 127.0.0.1: ICMP echo request").len(), 1, "{out}");
+    assert!(lines_containing(&out, "lo    Out").is_empty(), "{out}");
+}
+
+#[test]
+fn count_stops_after_exactly_that_many_packets() {
+    if !root_or_skip("count_stops_after_exactly_that_many_packets") {
+        return;
+    }
+    let net = VethNamespace::new("cnt", 4);
+    net.warm_up();
+    let ptstat = Running::start(&["-i", &net.host_if, "-c", "3"]);
+    let pinger = Command::new("ping").args(["-c", "20", "-i", "0.05", &net.peer_ip]).stdout(Stdio::null()).spawn();
+    let finished = ptstat.wait(Duration::from_secs(20));
+    let _ = pinger.map(|mut ping| ping.wait());
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert_eq!(finished.stdout_text().lines().count(), 3);
+    assert_eq!(finished.captured(), 3);
+    assert_nothing_attached(&net.host_if);
+}
+
+/// Packets as tshark sees them in a file: "src dst proto" per packet.
+fn tshark_packets(path: &str) -> Vec<String> {
+    let fields = run("tshark", &["-r", path, "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "frame.interface_name"]);
+    fields.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn pcapng_and_pcap_files_are_read_by_tshark_and_tcpdump() {
+    if !root_or_skip("pcapng_and_pcap_files_are_read_by_tshark_and_tcpdump") || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("file", 5);
+    net.warm_up();
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["out.pcapng", "out.pcap"] {
+        let path = dir.path().join(name);
+        let path = path.to_str().unwrap();
+        let ptstat = Running::start(&["-i", &net.host_if, "-w", path, "--print"]);
+        run("ping", &["-c", "3", "-i", "0.2", &net.peer_ip]);
+        let finished = ptstat.stop();
+        assert!(finished.status.success(), "{}", finished.stderr);
+        let printed = finished.stdout_text();
+        let captured = finished.captured() as usize;
+        assert!(captured >= 6, "{}", finished.stderr);
+        assert_eq!(printed.lines().count(), captured);
+
+        let seen_by_tshark = tshark_packets(path);
+        assert_eq!(seen_by_tshark.len(), captured, "{name}: {seen_by_tshark:?}");
+        let pings = seen_by_tshark.iter().filter(|packet| packet.contains(&format!("{}\t{}\t1", net.host_ip, net.peer_ip))).count();
+        assert_eq!(pings, 3, "{seen_by_tshark:?}");
+        if name.ends_with("pcapng") {
+            assert!(seen_by_tshark.iter().all(|packet| packet.ends_with(&net.host_if)), "{seen_by_tshark:?}");
+            let directions = run("tshark", &["-r", path, "-T", "fields", "-e", "frame.packet_flags_direction"]);
+            assert_eq!(directions.lines().filter(|d| d.trim() == "2").count(), lines_containing(&printed, " Out ").len());
+            assert_eq!(directions.lines().filter(|d| d.trim() == "1").count(), lines_containing(&printed, " In  ").len());
+        }
+        // tcpdump reads the same file and prints the same L3/L4 text as ptstat -r of it.
+        let by_tcpdump = Command::new("tcpdump").args(["-n", "-tt", "-r", path]).env("TZ", "UTC").output().unwrap();
+        assert!(by_tcpdump.status.success(), "{}", String::from_utf8_lossy(&by_tcpdump.stderr));
+        let by_tcpdump = String::from_utf8_lossy(&by_tcpdump.stdout).into_owned();
+        assert_eq!(by_tcpdump.lines().count(), captured);
+        let reread = Command::new(PTSTAT).args(["-n", "-tt", "-r", path]).output().unwrap();
+        assert!(reread.status.success(), "{}", String::from_utf8_lossy(&reread.stderr));
+        let reread = String::from_utf8_lossy(&reread.stdout).into_owned();
+        let protocol_part = |line: &str| line.split_once(": ").map(|(_, rest)| rest.to_string()).unwrap_or_default();
+        let ours: Vec<String> = reread.lines().map(protocol_part).collect();
+        let theirs: Vec<String> = by_tcpdump.lines().map(protocol_part).collect();
+        assert_eq!(ours, theirs, "{name}");
+    }
+}
+
+#[test]
+fn streaming_to_tshark_shows_packets_while_capturing() {
+    if !root_or_skip("streaming_to_tshark_shows_packets_while_capturing") || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("pipe", 6);
+    net.warm_up();
+    let mut tshark = Command::new("tshark")
+        .args(["-l", "-n", "-r", "-", "-T", "fields", "-e", "icmp.type"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let tshark_input = tshark.stdin.take().unwrap();
+    let ptstat = Running::start_with_stdout(&["-i", &net.host_if, "-w", "-"], Stdio::from(tshark_input));
+    run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
+    // tshark has printed the packets before ptstat stops: the stream is flushed per packet.
+    let mut tshark_output = tshark.stdout.take().unwrap();
+    let (sender, received) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(&mut tshark_output).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let mut types = Vec::new();
+    while types.len() < 4 {
+        match received.recv_timeout(Duration::from_secs(10)) {
+            Ok(line) => types.push(line),
+            Err(_) => break,
+        }
+    }
+    let finished = ptstat.stop();
+    let _ = tshark.wait();
+    assert_eq!(types.iter().filter(|t| *t == "8").count(), 2, "echo requests seen live by tshark: {types:?}");
+    assert_eq!(types.iter().filter(|t| *t == "0").count(), 2, "echo replies seen live by tshark: {types:?}");
+    assert!(finished.status.success(), "{}", finished.stderr);
+}
+
+#[test]
+fn any_attaches_to_interfaces_created_after_start() {
+    if !root_or_skip("any_attaches_to_interfaces_created_after_start") {
+        return;
+    }
+    let ptstat = Running::start(&["-i", "any", "-n"]);
+    let net = VethNamespace::new("late", 7);
+    // The new interface is attached within moments of appearing: later pings are seen.
+    let needle = format!("{} Out IP {} > {}: ICMP echo request", net.host_if, net.host_ip, net.peer_ip);
+    for _ in 0..3 {
+        run("ping", &["-c", "2", "-i", "0.2", "-W", "2", &net.peer_ip]);
+    }
+    let done = ptstat.stop();
+    let out = done.stdout_text();
+    assert!(!lines_containing(&out, &needle).is_empty(), "{out}");
+    assert_nothing_attached(&net.host_if);
+}
+
+#[test]
+fn sigkill_leaves_nothing_attached_with_tcx() {
+    if !root_or_skip("sigkill_leaves_nothing_attached_with_tcx") {
+        return;
+    }
+    let net = VethNamespace::new("kill", 8);
+    let ptstat = Running::start(&["-i", &net.host_if]);
+    assert_eq!(tcx_programs(&net.host_if), vec!["capture_ingress", "capture_egress"]);
+    ptstat.signal(libc::SIGKILL);
+    let finished = ptstat.wait(Duration::from_secs(10));
+    assert!(!finished.status.success());
+    thread::sleep(Duration::from_millis(200));
+    assert_nothing_attached(&net.host_if);
+}
+
+#[test]
+fn clsact_fallback_captures_and_removes_its_filters_and_qdisc() {
+    if !root_or_skip("clsact_fallback_captures_and_removes_its_filters_and_qdisc") {
+        return;
+    }
+    let net = VethNamespace::new("cls", 9);
+    net.warm_up();
+    let ptstat = Running::start(&["-i", &net.host_if, "--tc-mode", "clsact", "-n"]);
+    let filters = run("tc", &["filter", "show", "dev", &net.host_if, "ingress"]);
+    assert!(filters.contains("capture_ingress") && filters.contains("direct-action"), "{filters}");
+    assert!(tcx_programs(&net.host_if).is_empty());
+    run("ping", &["-c", "1", &net.peer_ip]);
+    let finished = ptstat.stop();
+    assert_eq!(lines_containing(&finished.stdout_text(), "ICMP echo request").len(), 1, "{}", finished.stdout_text());
+    assert_nothing_attached(&net.host_if);
+}
+
+#[test]
+fn default_interface_is_tcpdumps() {
+    if !root_or_skip("default_interface_is_tcpdumps") || !tool_available("tcpdump") {
+        return;
+    }
+    let listing = run("tcpdump", &["-D"]);
+    let first = listing.lines().next().and_then(|line| line.split_once('.')).map(|(_, rest)| rest.split(' ').next().unwrap_or_default().to_string());
+    let ptstat = Running::start(&[]);
+    let finished = ptstat.stop();
+    let first = first.expect("tcpdump -D lists an interface");
+    assert!(finished.stderr.contains(&format!("listening on {first},")), "tcpdump's default is {first}; {}", finished.stderr);
+}
+
+#[test]
+fn list_interfaces_like_tcpdump() {
+    let listing = Command::new(PTSTAT).arg("-D").output().unwrap();
+    assert!(listing.status.success());
+    let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
+    assert!(listing.lines().any(|line| line.ends_with(".lo [Up, Running, Loopback]")), "{listing}");
+    assert!(listing.lines().any(|line| line.ends_with(".any (Pseudo-device that captures on all interfaces) [Up, Running]")), "{listing}");
+}
+
+fn ptstat_error(args: &[&str], as_nobody: bool) -> (i32, String) {
+    let mut command = if as_nobody {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all", PTSTAT]);
+        command
+    } else {
+        Command::new(PTSTAT)
+    };
+    let output = command.args(args).output().unwrap();
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn errors_are_one_line_and_exit_1() {
+    let (code, stderr) = ptstat_error(&["-i", "eth9"], false);
+    if unsafe { libc::geteuid() } == 0 {
+        assert_eq!((code, stderr.as_str()), (1, "ptstat: eth9: No such device exists\n"));
+        let (code, stderr) = ptstat_error(&["-i", "lo"], true);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("ptstat: live capture needs the capabilities CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON"), "{stderr}");
+    } else {
+        assert_eq!(code, 1);
+        assert!(stderr.contains("CAP_BPF"), "{stderr}");
+    }
+    let (code, stderr) = ptstat_error(&["-r", "/nonexistent/x.pcap"], false);
+    assert_eq!((code, stderr.as_str()), (1, "ptstat: /nonexistent/x.pcap: No such file or directory (os error 2)\n"));
+    let (code, stderr) = ptstat_error(&["-c", "many"], false);
+    assert_eq!(code, 1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
