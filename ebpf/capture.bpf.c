@@ -1,8 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-/* TC capture: copy the first `snaplen` bytes of each packet, with where and when it was seen, into a ring buffer. */
+/* TC capture: copy the first `snaplen` bytes of each packet, with where and when it was seen and the process it
+ * belongs to, into a ring buffer. One object with every program, so they share the owner maps. */
 #include "vmlinux.h"
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 #include "event.h"
+#include "owners.h"
+#include "processes.h"
+#include "sockets.h"
+
+#define ETH_HLEN 14
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define ETH_P_8021Q 0x8100
+#define ETH_P_8021AD 0x88A8
+#define IPPROTO_ICMPV6 58
+#define ICMP_ECHOREPLY 0
+#define ICMP_ECHO 8
+#define ICMPV6_ECHO_REQUEST 128
+#define ICMPV6_ECHO_REPLY 129
 
 /* TC_ACT_UNSPEC (= TCX_NEXT): leave the verdict to whatever runs after us, so capturing never changes forwarding. */
 #define TC_NEXT -1
@@ -38,7 +54,102 @@ struct {
 	__type(value, struct capture_counters);
 } counters SEC(".maps");
 
-static __always_inline int capture(struct __sk_buff *skb, enum packet_direction direction)
+/* The flow of a TCP, UDP or ICMP echo packet, seen from this host: on egress the source is local, on ingress the
+ * destination. False for anything else (ARP, fragments after the first, other protocols). */
+static __always_inline bool packet_flow(struct __sk_buff *skb, __u32 l3, enum packet_direction direction,
+					struct flow_key *key)
+{
+	__u16 ethertype = bpf_ntohs(skb->protocol);
+	if (l3 == ETH_HLEN) {
+		__be16 header_type;
+		if (bpf_skb_load_bytes(skb, 12, &header_type, sizeof(header_type)) < 0)
+			return false;
+		ethertype = bpf_ntohs(header_type);
+		if (ethertype == ETH_P_8021Q || ethertype == ETH_P_8021AD) {
+			if (bpf_skb_load_bytes(skb, 16, &header_type, sizeof(header_type)) < 0)
+				return false;
+			ethertype = bpf_ntohs(header_type);
+			l3 += 4;
+		}
+	}
+	__u32 source[4], destination[4], l4;
+	if (ethertype == ETH_P_IP) {
+		struct iphdr ip;
+		if (bpf_skb_load_bytes(skb, l3, &ip, sizeof(ip)) < 0 || (bpf_ntohs(ip.frag_off) & 0x1fff))
+			return false;
+		ipv4_mapped(source, ip.saddr);
+		ipv4_mapped(destination, ip.daddr);
+		key->protocol = ip.protocol;
+		l4 = l3 + ip.ihl * 4;
+	} else if (ethertype == ETH_P_IPV6) {
+		struct ipv6hdr ip;
+		if (bpf_skb_load_bytes(skb, l3, &ip, sizeof(ip)) < 0)
+			return false;
+		__builtin_memcpy(source, &ip.saddr, sizeof(source));
+		__builtin_memcpy(destination, &ip.daddr, sizeof(destination));
+		key->protocol = ip.nexthdr;
+		l4 = l3 + sizeof(ip);
+	} else {
+		return false;
+	}
+	__u16 source_port, destination_port;
+	if (key->protocol == IPPROTO_TCP || key->protocol == IPPROTO_UDP) {
+		__be16 ports[2];
+		if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)) < 0)
+			return false;
+		source_port = bpf_ntohs(ports[0]);
+		destination_port = bpf_ntohs(ports[1]);
+	} else if (key->protocol == IPPROTO_ICMP || key->protocol == IPPROTO_ICMPV6) {
+		/* Echo requests and replies belong to the ping socket that owns their identifier. */
+		struct { __u8 type, code; __be16 checksum, identifier; } icmp;
+		if (bpf_skb_load_bytes(skb, l4, &icmp, sizeof(icmp)) < 0)
+			return false;
+		if (icmp.type != ICMP_ECHO && icmp.type != ICMP_ECHOREPLY && icmp.type != ICMPV6_ECHO_REQUEST &&
+		    icmp.type != ICMPV6_ECHO_REPLY)
+			return false;
+		source_port = destination_port = bpf_ntohs(icmp.identifier);
+	} else {
+		return false;
+	}
+	key->netns = bpf_get_netns_cookie(skb);
+	bool outgoing = direction == PACKET_EGRESS;
+	__builtin_memcpy(key->local_addr, outgoing ? source : destination, sizeof(key->local_addr));
+	__builtin_memcpy(key->remote_addr, outgoing ? destination : source, sizeof(key->remote_addr));
+	key->local_port = outgoing ? source_port : destination_port;
+	key->remote_port = outgoing ? destination_port : source_port;
+	return true;
+}
+
+/* Fills `owner` with the packet's process (see owners.h for the order of lookups), or zeros. */
+static __always_inline void find_owner(struct __sk_buff *skb, __u32 l3, enum packet_direction direction,
+				       struct process_context *owner)
+{
+	struct flow_key key = {};
+	bool has_flow = packet_flow(skb, l3, direction, &key);
+	struct process_context *found = NULL;
+	if (direction == PACKET_EGRESS) {
+		__u64 cookie = bpf_get_socket_cookie(skb);
+		if (cookie)
+			found = bpf_map_lookup_elem(&socket_owners, &cookie);
+		if (found && has_flow)
+			remember_flow(&key, found);
+	}
+	if (!found && has_flow)
+		found = bpf_map_lookup_elem(&flow_owners, &key);
+	if (!found && has_flow) {
+		found = bound_owner(key.netns, key.protocol, key.local_addr, key.local_port);
+		/* A connection to a listener: its later packets carry the accepted socket, unknown until the server
+		 * first reads or writes it, so the flow keeps the listener's process meanwhile. */
+		if (found && key.protocol == IPPROTO_TCP)
+			remember_flow(&key, found);
+	}
+	if (found)
+		*owner = *found;
+	else
+		__builtin_memset(owner, 0, sizeof(*owner));
+}
+
+static __always_inline int capture(struct __sk_buff *skb, enum packet_direction direction, __u32 l3)
 {
 	__u32 zero = 0;
 	struct capture_counters *count = bpf_map_lookup_elem(&counters, &zero);
@@ -65,22 +176,37 @@ static __always_inline int capture(struct __sk_buff *skb, enum packet_direction 
 	staged->header.original_len = skb->len;
 	staged->header.captured_len = captured;
 	staged->header.direction = direction;
+	find_owner(skb, l3, direction, &staged->header.process);
 
 	if (bpf_ringbuf_output(&events, staged, sizeof(staged->header) + captured, 0) < 0)
 		count->dropped++;
 	return TC_NEXT;
 }
 
+/* Devices with an Ethernet header (and loopback). */
 SEC("classifier")
 int capture_ingress(struct __sk_buff *skb)
 {
-	return capture(skb, PACKET_INGRESS);
+	return capture(skb, PACKET_INGRESS, ETH_HLEN);
 }
 
 SEC("classifier")
 int capture_egress(struct __sk_buff *skb)
 {
-	return capture(skb, PACKET_EGRESS);
+	return capture(skb, PACKET_EGRESS, ETH_HLEN);
+}
+
+/* Layer-3 devices (tun, wireguard, ipip, gre, sit): packets start with the IP header. */
+SEC("classifier")
+int capture_in_l3(struct __sk_buff *skb)
+{
+	return capture(skb, PACKET_INGRESS, 0);
+}
+
+SEC("classifier")
+int capture_out_l3(struct __sk_buff *skb)
+{
+	return capture(skb, PACKET_EGRESS, 0);
 }
 
 char LICENSE[] SEC("license") = "GPL";

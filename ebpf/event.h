@@ -10,6 +10,16 @@ enum packet_direction {
 	PACKET_EGRESS = 1,
 };
 
+/* The process a packet belongs to, as the kernel saw it when the socket was last used; pid 0 = unknown. */
+struct process_context {
+	__u32 pid;              /* thread group id: the process */
+	__u32 tid;
+	__u32 uid;
+	__u32 reserved;
+	__u64 cgroup_id;        /* cgroup v2 id (inode of its directory) */
+	char comm[16];          /* name of the thread */
+};
+
 struct packet_event {
 	__u64 timestamp_tai_ns; /* CLOCK_TAI: a whole number of seconds away from wall-clock time */
 	__u32 ifindex;
@@ -17,7 +27,28 @@ struct packet_event {
 	__u32 captured_len;     /* bytes of packet that follow this header */
 	__u8 direction;         /* enum packet_direction */
 	__u8 reserved[3];
+	struct process_context process;
 	/* captured_len bytes of the packet follow */
+};
+
+enum process_change {
+	PROCESS_EXEC = 0,
+	PROCESS_FORK = 1,
+	PROCESS_EXIT = 2,
+};
+
+#define PTSTAT_ARGS_LEN 256
+#define PTSTAT_PATH_LEN 256
+
+/* A process started, exec'd or ended: lets userspace name processes that are gone by the time it reads /proc. */
+struct process_event {
+	__u32 change;           /* enum process_change */
+	__u32 pid;
+	__u32 ppid;
+	__u32 args_len;         /* bytes of args used: NUL-separated argv, like /proc/PID/cmdline */
+	char comm[16];
+	char exe[PTSTAT_PATH_LEN];  /* exec: the file exec'd */
+	char args[PTSTAT_ARGS_LEN];
 };
 
 /* Per-CPU counters, summed by userspace for tcpdump's closing statistics. */

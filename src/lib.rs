@@ -4,6 +4,7 @@
 //! `source` (kernel events or a capture file) → `decode` (etherparse) → `sink` (printer, file writers).
 
 pub mod decode;
+pub mod enrich;
 pub mod packet;
 pub mod sink;
 pub mod source;

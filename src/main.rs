@@ -1,1 +1,119 @@
-fn main() {}
+use std::{
+    fs::File,
+    io::{self, BufWriter, Write},
+    process::ExitCode,
+};
+
+use anyhow::Context;
+use clap::{Parser, error::ErrorKind};
+use ptstat::{
+    cli::Cli,
+    sink::{
+        Sink, Sinks,
+        pcap::PcapWriter,
+        pcapng::PcapNgWriter,
+        print::{PrintOptions, Printer, TimestampFormat},
+    },
+    source::{
+        file,
+        live::{self, CaptureSummary, InterfaceChoice, LiveOptions, interfaces},
+    },
+};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            // tcpdump's convention: one line naming the problem, exit status 1.
+            let message = error.to_string();
+            let first_line = message.lines().next().unwrap_or_default();
+            eprintln!("ptstat: {}", first_line.trim_start_matches("error: "));
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ptstat: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    if cli.list_interfaces {
+        print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
+        return Ok(());
+    }
+    let mut sinks = sinks(cli)?;
+    let outcome = match &cli.read {
+        Some(path) => file::read_capture(path, &mut sinks, cli.count).map(|_| ()),
+        None => capture_live(cli, &mut sinks),
+    };
+    // Files are flushed and closed on every path, also after an error: what was captured is kept.
+    let finished = sinks.finish();
+    outcome.and(finished)
+}
+
+fn capture_live(cli: &Cli, sinks: &mut Sinks) -> anyhow::Result<()> {
+    let options = LiveOptions {
+        interfaces: match cli.interfaces.as_slice() {
+            [] => InterfaceChoice::Default,
+            names if names.iter().any(|name| name == "any") => InterfaceChoice::Any,
+            names => InterfaceChoice::Named(names.to_vec()),
+        },
+        snaplen: cli.effective_snaplen(),
+        ring_buffer_bytes: cli.buffer_kib.saturating_mul(1024),
+        tc_mode: cli.tc_mode,
+        max_packets: cli.count,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let summary = runtime.block_on(live::capture(&options, sinks))?;
+    report(&summary);
+    Ok(())
+}
+
+/// tcpdump's closing lines, on stderr.
+fn report(summary: &CaptureSummary) {
+    let plural = |count: u64| if count == 1 { "" } else { "s" };
+    let CaptureSummary { captured, kernel } = *summary;
+    eprintln!("{captured} packet{} captured", plural(captured));
+    eprintln!("{} packet{} received by filter", kernel.matched, plural(kernel.matched));
+    eprintln!("{} packet{} dropped by kernel", kernel.dropped, plural(kernel.dropped));
+}
+
+/// The sinks the flags ask for: a file writer for -w, the printer without -w or with --print.
+fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
+    let mut sinks = Sinks::default();
+    let streaming_to_stdout = cli.write.as_deref() == Some("-");
+    if let Some(path) = &cli.write {
+        let flush_each_packet = streaming_to_stdout || cli.packet_buffered;
+        let output: Box<dyn Write + Send> = if streaming_to_stdout {
+            Box::new(io::stdout())
+        } else {
+            Box::new(BufWriter::new(File::create(path).with_context(|| path.clone())?))
+        };
+        if path.ends_with(".pcap") {
+            let spans_interfaces = cli.interfaces.len() > 1 || cli.interfaces.iter().any(|name| name == "any");
+            sinks.0.push(Box::new(PcapWriter::new(output, spans_interfaces, flush_each_packet)));
+        } else {
+            sinks.0.push(Box::new(PcapNgWriter::new(output, flush_each_packet)));
+        }
+    }
+    if cli.write.is_none() || cli.print {
+        // With -w -, stdout carries the capture file: lines go to stderr.
+        let output: Box<dyn Write + Send> =
+            if streaming_to_stdout { Box::new(io::stderr()) } else { Box::new(BufWriter::new(io::stdout())) };
+        let options = PrintOptions {
+            line_buffered: cli.line_buffered,
+            timestamp: TimestampFormat::from_t_count(cli.timestamp_style),
+            nanos: cli.nano,
+        };
+        sinks.0.push(Box::new(Printer::new(output, options)));
+    }
+    Ok(sinks)
+}

@@ -1,6 +1,8 @@
 //! The record that flows through the pipeline: every source (live eBPF capture, a capture file) turns what it reads
 //! into `Packet`s, and every sink (printer, file writers, statistics) consumes them.
 
+use std::sync::OnceLock;
+
 use pcap_file::DataLink;
 
 /// Nanoseconds since the Unix epoch (UTC).
@@ -51,4 +53,143 @@ pub struct Packet<'a> {
     /// Length on the wire; `data` holds the first `data.len()` bytes of it.
     pub original_len: u32,
     pub data: &'a [u8],
+    /// The local process the packet belongs to, when known.
+    pub process: Option<&'a ProcessContext>,
+}
+
+/// The process a packet belongs to, with what ptstat learnt about it (the "enrich" stage), also carried in
+/// PcapNG packet comments and read back from them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProcessContext {
+    pub pid: u32,
+    /// The process's name (comm of its main thread).
+    pub name: String,
+    /// Executable path.
+    pub cmd: String,
+    /// Command line, arguments separated by spaces.
+    pub args: String,
+    pub tid: u32,
+    pub thread_name: String,
+    pub uid: u32,
+    pub cgroup_id: u64,
+    /// Path below the cgroup v2 root, e.g. `/system.slice/ssh.service`; empty if unknown.
+    pub cgroup: String,
+    pub parent: Option<ParentProcess>,
+    /// `to_comment()`, made once: every packet of the process carries it.
+    pub(crate) comment: OnceLock<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParentProcess {
+    pub pid: u32,
+    pub name: String,
+    pub cmd: String,
+    pub args: String,
+}
+
+/// PcapNG comment keys, one `Key: value` per line (the names ptcpdump uses, so either tool reads the other's files).
+mod comment_keys {
+    pub const PID: &str = "PID";
+    pub const NAME: &str = "Comm";
+    pub const CMD: &str = "Cmd";
+    pub const ARGS: &str = "Args";
+    pub const TID: &str = "ThreadId";
+    pub const THREAD_NAME: &str = "ThreadName";
+    pub const UID: &str = "UserId";
+    pub const CGROUP_ID: &str = "CgroupId";
+    pub const CGROUP: &str = "Cgroup";
+    pub const PARENT_PID: &str = "ParentPID";
+    pub const PARENT_NAME: &str = "ParentComm";
+    pub const PARENT_CMD: &str = "ParentCmd";
+    pub const PARENT_ARGS: &str = "ParentArgs";
+}
+
+impl ProcessContext {
+    /// The comment text of a PcapNG packet block, made on first use.
+    pub fn comment(&self) -> &str {
+        self.comment.get_or_init(|| self.to_comment())
+    }
+
+    /// The comment text of a PcapNG packet block. Values never contain newlines (they are replaced by spaces).
+    pub fn to_comment(&self) -> String {
+        use comment_keys::*;
+        use std::fmt::Write;
+        let mut text = String::new();
+        let mut line = |key: &str, value: &dyn std::fmt::Display| {
+            let value = value.to_string().replace('\n', " ");
+            let _ = writeln!(text, "{key}: {value}");
+        };
+        line(PID, &self.pid);
+        line(NAME, &self.name);
+        line(CMD, &self.cmd);
+        line(ARGS, &self.args);
+        line(TID, &self.tid);
+        line(THREAD_NAME, &self.thread_name);
+        line(UID, &self.uid);
+        line(CGROUP_ID, &self.cgroup_id);
+        line(CGROUP, &self.cgroup);
+        if let Some(parent) = &self.parent {
+            line(PARENT_PID, &parent.pid);
+            line(PARENT_NAME, &parent.name);
+            line(PARENT_CMD, &parent.cmd);
+            line(PARENT_ARGS, &parent.args);
+        }
+        text.pop();
+        text
+    }
+
+    /// Reads what `to_comment` wrote; `None` if the comment names no process.
+    pub fn from_comment(comment: &str) -> Option<ProcessContext> {
+        use comment_keys::*;
+        let mut context = ProcessContext::default();
+        let mut parent = ParentProcess::default();
+        let (mut has_pid, mut has_parent) = (false, false);
+        for (key, value) in comment.lines().filter_map(|line| line.split_once(": ")) {
+            let number = || value.trim().parse().unwrap_or_default();
+            match key {
+                PID => (context.pid, has_pid) = (number(), true),
+                NAME => context.name = value.to_string(),
+                CMD => context.cmd = value.to_string(),
+                ARGS => context.args = value.to_string(),
+                TID => context.tid = number(),
+                THREAD_NAME => context.thread_name = value.to_string(),
+                UID => context.uid = number(),
+                CGROUP_ID => context.cgroup_id = value.trim().parse().unwrap_or_default(),
+                CGROUP => context.cgroup = value.to_string(),
+                PARENT_PID => (parent.pid, has_parent) = (number(), true),
+                PARENT_NAME => parent.name = value.to_string(),
+                PARENT_CMD => parent.cmd = value.to_string(),
+                PARENT_ARGS => parent.args = value.to_string(),
+                _ => {}
+            }
+        }
+        context.parent = has_parent.then_some(parent);
+        has_pid.then_some(context)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_context_survives_a_comment() {
+        let context = ProcessContext {
+            pid: 42,
+            name: "curl".into(),
+            cmd: "/usr/bin/curl".into(),
+            args: "curl -s http://127.0.0.1:8080/a: b".into(),
+            tid: 43,
+            thread_name: "curl-worker".into(),
+            uid: 1000,
+            cgroup_id: 9876,
+            cgroup: "/user.slice".into(),
+            parent: Some(ParentProcess { pid: 1, name: "bash".into(), cmd: "/bin/bash".into(), args: "bash".into() }),
+            ..Default::default()
+        };
+        let comment = context.to_comment();
+        assert!(comment.starts_with("PID: 42\nComm: curl\nCmd: /usr/bin/curl\n"), "{comment}");
+        assert_eq!(ProcessContext::from_comment(&comment), Some(context));
+        assert_eq!(ProcessContext::from_comment("some other comment"), None);
+    }
 }

@@ -1,5 +1,7 @@
 //! The last stage of the pipeline: where packets go (terminal lines, capture files, statistics).
 
+pub mod pcap;
+pub mod pcapng;
 pub mod print;
 
 use crate::packet::{Interface, InterfaceId, Packet};

@@ -1,3 +1,4 @@
 //! Where packets come from: a live eBPF capture or a capture file.
 
+pub mod file;
 pub mod live;

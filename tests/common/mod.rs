@@ -99,6 +99,24 @@ impl VethNamespace {
     }
 }
 
+/// A bare network namespace, deleted (with the interfaces in it) on drop.
+pub struct Namespace(pub String);
+
+impl Namespace {
+    pub fn new(tag: &str) -> Self {
+        let name = format!("ptstat-{tag}");
+        let _ = Command::new("ip").args(["netns", "del", &name]).stderr(Stdio::null()).status();
+        run("ip", &["netns", "add", &name]);
+        Namespace(name)
+    }
+}
+
+impl Drop for Namespace {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).stderr(Stdio::null()).status();
+    }
+}
+
 impl Drop for VethNamespace {
     fn drop(&mut self) {
         self.remove();
@@ -143,8 +161,21 @@ impl Running {
     }
 
     pub fn start_with_stdout(args: &[&str], stdout: Stdio) -> Running {
-        let mut child = Command::new(PTSTAT)
-            .args(args)
+        let mut command = Command::new(PTSTAT);
+        command.args(args);
+        Running::start_command(command, stdout)
+    }
+
+    /// ptstat run inside network namespace `namespace` (only the network namespace: /sys stays the host's, so
+    /// BTF and the cgroup hierarchy are there as usual).
+    pub fn start_in_namespace(namespace: &str, args: &[&str]) -> Running {
+        let mut command = Command::new("nsenter");
+        command.arg(format!("--net=/run/netns/{namespace}")).arg(PTSTAT).args(args);
+        Running::start_command(command, Stdio::piped())
+    }
+
+    fn start_command(mut command: Command, stdout: Stdio) -> Running {
+        let mut child = command
             .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()

@@ -1,1 +1,192 @@
-//! tcpdump-like lines.
+//! tcpdump-like lines: one per packet, the text `tcpdump -n` 4.99 prints at its default verbosity.
+//!
+//! One module per protocol, like tcpdump's print-*.c files. Each reads its header field by field from the
+//! captured bytes ([`Captured`]), writing as it goes, so a packet cut short prints what tcpdump prints for it: the
+//! fields before the cut and a `[|protocol]` marker. That is why the printers read bytes rather than etherparse's
+//! slices, which exist only for complete headers; [`crate::decode`] finds where the link-layer header ends.
+
+mod address;
+mod arp;
+mod captured;
+mod hexdump;
+mod icmp;
+mod icmp6;
+mod ip;
+mod ip6;
+mod link;
+mod tcp;
+mod time;
+mod udp;
+
+use std::{
+    fmt,
+    io::{self, Write},
+};
+
+use anyhow::Context;
+use pcap_file::DataLink;
+
+use crate::{
+    packet::{Direction, Interface, InterfaceId, Packet},
+    sink::Sink,
+};
+pub use time::TimestampFormat;
+
+/// How lines look and when they are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PrintOptions {
+    /// Flush after every line (`-l`), for a reader at the other end of a pipe.
+    pub line_buffered: bool,
+    pub timestamp: TimestampFormat,
+    /// Nine fractional digits instead of six (`--nano`).
+    pub nanos: bool,
+}
+
+/// The sink that prints a line per packet.
+pub struct Printer {
+    out: Box<dyn Write + Send>,
+    line_buffered: bool,
+    timestamps: time::TimestampPrinter,
+    /// Reused for every packet, so printing allocates nothing once it has grown to the longest line.
+    line: Line,
+    state: PrintState,
+}
+
+impl Printer {
+    pub fn new(out: Box<dyn Write + Send>, options: PrintOptions) -> Printer {
+        Printer {
+            out,
+            line_buffered: options.line_buffered,
+            timestamps: time::TimestampPrinter::new(options.timestamp, options.nanos),
+            line: Line::default(),
+            state: PrintState::default(),
+        }
+    }
+}
+
+impl Sink for Printer {
+    fn add_interface(&mut self, _id: InterfaceId, _interface: &Interface) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
+        self.line.clear();
+        if !print_invalid_header(&mut self.line, packet) {
+            self.timestamps.print(&mut self.line, packet.timestamp);
+            // A Linux cooked v2 header names the interface and direction itself, and tcpdump prints them.
+            if !interface.name.is_empty() && interface.link_type != DataLink::LINUX_SLL2 {
+                print_interface(&mut self.line, &interface.name, direction_name(packet.direction));
+            }
+            if let Err(truncated) = link::print(&mut self.line, &mut self.state, interface.link_type, packet) {
+                truncated.print(&mut self.line);
+            }
+        }
+        self.line.push("\n");
+        self.out.write_all(self.line.text.as_bytes()).context("writing a packet line")?;
+        if self.line_buffered {
+            self.out.flush().context("writing a packet line")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        match self.out.flush() {
+            // Nobody reads the lines any more (`ptstat | head`): not worth an error.
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.context("writing packet lines"),
+        }
+    }
+}
+
+/// What printing remembers from one packet to the next.
+#[derive(Default)]
+struct PrintState {
+    tcp: tcp::Conversations,
+    interface_names: link::InterfaceNames,
+}
+
+/// The text of one line being built. Writing into a `String` cannot fail, so neither can these methods.
+#[derive(Default)]
+struct Line {
+    text: String,
+}
+
+impl Line {
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn put(&mut self, args: fmt::Arguments<'_>) {
+        // `fmt::Write for String` only fails if a `Display` implementation does; none of ours do.
+        let _ = fmt::Write::write_fmt(&mut self.text, args);
+    }
+
+    fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Forgets what was written after `len`.
+    fn truncate(&mut self, len: usize) {
+        self.text.truncate(len);
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+    }
+}
+
+/// Width of the interface name column, as tcpdump's `-i any` lines have it.
+const INTERFACE_NAME_WIDTH: usize = 5;
+/// Width of the direction column.
+const DIRECTION_WIDTH: usize = 3;
+
+/// `eth0  Out ` — the columns tcpdump prints for a Linux cooked v2 capture.
+fn print_interface(line: &mut Line, name: &str, direction: &str) {
+    line.put(format_args!("{name:<INTERFACE_NAME_WIDTH$} {direction:<DIRECTION_WIDTH$} "));
+}
+
+/// tcpdump prints `?` for a packet type it does not know; a packet of unknown direction is the closest case.
+fn direction_name(direction: Option<Direction>) -> &'static str {
+    match direction {
+        Some(Direction::In) => "In",
+        Some(Direction::Out) => "Out",
+        None => "?",
+    }
+}
+
+/// tcpdump's limit on the length of a packet it prints.
+const MAXIMUM_SNAPLEN: u32 = 262_144;
+
+/// Prints tcpdump's complaint about lengths no capture could have produced, instead of the packet. Returns
+/// whether there was one.
+fn print_invalid_header(line: &mut Line, packet: &Packet) -> bool {
+    let captured = u32::try_from(packet.data.len()).unwrap_or(u32::MAX);
+    let wire = packet.original_len;
+    let start = line.len();
+    let complain = |line: &mut Line, problem: fmt::Arguments<'_>| {
+        line.push(if line.len() == start { "[Invalid header: " } else { ", " });
+        line.put(problem);
+    };
+    if captured == 0 {
+        complain(line, format_args!("caplen==0"));
+    }
+    if wire == 0 {
+        complain(line, format_args!("len==0"));
+    } else if wire < captured {
+        complain(line, format_args!("len({wire}) < caplen({captured})"));
+    }
+    if captured > MAXIMUM_SNAPLEN {
+        complain(line, format_args!("caplen({captured}) > {MAXIMUM_SNAPLEN}"));
+    }
+    if wire > MAXIMUM_SNAPLEN {
+        complain(line, format_args!("len({wire}) > {MAXIMUM_SNAPLEN}"));
+    }
+    if line.len() == start {
+        return false;
+    }
+    line.push("]");
+    true
+}
+
+#[cfg(test)]
+mod tests;

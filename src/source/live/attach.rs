@@ -15,9 +15,11 @@ use aya::{
 };
 use clap::ValueEnum;
 
+use pcap_file::DataLink;
+
 use super::{
     interfaces::SystemInterface,
-    programs::{EGRESS_PROGRAM, INGRESS_PROGRAM},
+    programs::{EGRESS_PROGRAM, INGRESS_PROGRAM, L3_EGRESS_PROGRAM, L3_INGRESS_PROGRAM},
 };
 
 /// How to attach to TC.
@@ -59,8 +61,9 @@ impl Drop for LegacyQdiscs {
     }
 }
 
-/// Attaches the capture programs to `interface`: ingress always, egress except on loopback, where every packet
-/// is seen again on ingress (tcpdump, too, shows loopback packets once).
+/// Attaches the capture programs to `interface`: both directions, except on loopback, where every packet passes
+/// both hooks and is captured once, on egress: there its socket, and so its process, is still known (at loopback
+/// ingress the packet has been orphaned).
 pub fn attach(ebpf: &mut Ebpf, interface: &SystemInterface, mode: TcMode, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
     let mode = mode.resolve();
     if mode == TcMode::Clsact {
@@ -71,9 +74,13 @@ pub fn attach(ebpf: &mut Ebpf, interface: &SystemInterface, mode: TcMode, qdiscs
             Err(error) => return Err(error).with_context(|| format!("{}: adding a clsact qdisc", interface.name)),
         }
     }
-    let mut hooks = vec![(INGRESS_PROGRAM, TcAttachType::Ingress)];
+    let (ingress, egress) = match interface.link_type() {
+        Some(DataLink::RAW) => (L3_INGRESS_PROGRAM, L3_EGRESS_PROGRAM),
+        _ => (INGRESS_PROGRAM, EGRESS_PROGRAM),
+    };
+    let mut hooks = vec![(egress, TcAttachType::Egress)];
     if !interface.is_loopback() {
-        hooks.push((EGRESS_PROGRAM, TcAttachType::Egress));
+        hooks.insert(0, (ingress, TcAttachType::Ingress));
     }
     for (program_name, hook) in hooks {
         let program: &mut SchedClassifier =

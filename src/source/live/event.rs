@@ -8,7 +8,38 @@ const IFINDEX: usize = 8;
 const ORIGINAL_LEN: usize = 12;
 const CAPTURED_LEN: usize = 16;
 const DIRECTION: usize = 20;
-pub const HEADER_LEN: usize = 24;
+const PROCESS: usize = 24;
+const PROCESS_LEN: usize = 40;
+pub const HEADER_LEN: usize = PROCESS + PROCESS_LEN;
+
+/// `struct process_context`: the process that owned the packet's socket, as the kernel recorded it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KernelProcess {
+    /// 0 when no process is known.
+    pub pid: u32,
+    pub tid: u32,
+    pub uid: u32,
+    pub cgroup_id: u64,
+    /// The thread's name, NUL-padded.
+    pub comm: [u8; 16],
+}
+
+impl KernelProcess {
+    pub fn thread_name(&self) -> String {
+        c_string(&self.comm)
+    }
+
+    fn parse(bytes: &[u8]) -> Self {
+        let u32_at = |at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        KernelProcess {
+            pid: u32_at(0),
+            tid: u32_at(4),
+            uid: u32_at(8),
+            cgroup_id: u64::from_ne_bytes(bytes[16..24].try_into().expect("8 bytes")),
+            comm: bytes[24..40].try_into().expect("16 bytes"),
+        }
+    }
+}
 
 /// One packet as the kernel reported it, borrowing the ring buffer's bytes.
 #[derive(Debug, PartialEq, Eq)]
@@ -17,6 +48,7 @@ pub struct PacketEvent<'a> {
     pub ifindex: u32,
     pub direction: Direction,
     pub original_len: u32,
+    pub process: KernelProcess,
     pub data: &'a [u8],
 }
 
@@ -31,7 +63,57 @@ impl<'a> PacketEvent<'a> {
             ifindex: u32_at(IFINDEX),
             direction: if header[DIRECTION] == 0 { Direction::In } else { Direction::Out },
             original_len: u32_at(ORIGINAL_LEN),
+            process: KernelProcess::parse(&header[PROCESS..HEADER_LEN]),
             data: record.get(HEADER_LEN..HEADER_LEN + captured_len)?,
+        })
+    }
+}
+
+/// A NUL-terminated (or NUL-padded) C string.
+fn c_string(bytes: &[u8]) -> String {
+    let end = bytes.iter().position(|&byte| byte == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcessChange {
+    Exec,
+    Fork,
+    Exit,
+}
+
+/// `struct process_event`: a process exec'd, forked or exited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessEvent {
+    pub change: ProcessChange,
+    pub pid: u32,
+    pub ppid: u32,
+    pub comm: String,
+    pub exe: String,
+    /// Command line, arguments joined by spaces.
+    pub args: String,
+}
+
+const PROCESS_EVENT_LEN: usize = 16 + 16 + 256 + 256;
+
+impl ProcessEvent {
+    pub fn parse(record: &[u8]) -> Option<Self> {
+        let record = record.get(..PROCESS_EVENT_LEN)?;
+        let u32_at = |at: usize| u32::from_ne_bytes(record[at..at + 4].try_into().expect("4 bytes"));
+        let change = match u32_at(0) {
+            0 => ProcessChange::Exec,
+            1 => ProcessChange::Fork,
+            2 => ProcessChange::Exit,
+            _ => return None,
+        };
+        let args_len = (u32_at(12) as usize).min(256);
+        Some(ProcessEvent {
+            change,
+            pid: u32_at(4),
+            ppid: u32_at(8),
+            comm: c_string(&record[16..32]),
+            exe: c_string(&record[32..288]),
+            args: crate::enrich::processes::join_args(&record[288..288 + args_len]),
         })
     }
 }
@@ -47,6 +129,11 @@ mod tests {
         record.extend_from_slice(&1500u32.to_ne_bytes());
         record.extend_from_slice(&claimed_len.to_ne_bytes());
         record.extend_from_slice(&[direction, 0, 0, 0]);
+        for field in [4321u32, 4322, 1000, 0] {
+            record.extend_from_slice(&field.to_ne_bytes());
+        }
+        record.extend_from_slice(&77u64.to_ne_bytes());
+        record.extend_from_slice(b"curl\0\0\0\0\0\0\0\0\0\0\0\0");
         record.extend_from_slice(captured);
         record
     }
@@ -62,6 +149,7 @@ mod tests {
                 ifindex: 7,
                 direction: Direction::Out,
                 original_len: 1500,
+                process: KernelProcess { pid: 4321, tid: 4322, uid: 1000, cgroup_id: 77, comm: *b"curl\0\0\0\0\0\0\0\0\0\0\0\0" },
                 data: &[1, 2, 3],
             }
         );

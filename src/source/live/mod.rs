@@ -1,8 +1,9 @@
 //! Live capture: the eBPF programs on the chosen interfaces' TC hooks, and the ring buffer they fill.
 
 pub mod attach;
+mod bootstrap;
 mod clock;
-mod event;
+pub mod event;
 pub mod interfaces;
 mod privileges;
 mod programs;
@@ -19,11 +20,12 @@ use tokio::{
 pub use attach::TcMode;
 use attach::LegacyQdiscs;
 use clock::TaiClock;
-use event::PacketEvent;
+use event::{PacketEvent, ProcessEvent};
 use interfaces::{LinkWatcher, SystemInterface};
 pub use programs::{CaptureCounters, MAX_SNAPLEN};
 
 use crate::{
+    enrich::Enricher,
     packet::{Interface, InterfaceId, Packet},
     sink::Sink,
 };
@@ -67,7 +69,14 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     let chosen = choose_interfaces(&options.interfaces)?;
     let clock = TaiClock::from_kernel().context("reading the kernel's TAI offset")?;
     let mut ebpf = programs::load(options.snaplen, options.ring_buffer_bytes)?;
+    // Hooks first, then the sockets that exist already: a socket created in between is seen by the hooks.
+    let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));
+    if let Err(error) = attribution {
+        eprintln!("ptstat: warning: packets will not name their processes: {error:#}");
+    }
     let ring = RingBuf::try_from(ebpf.take_map(programs::EVENTS_MAP).context("no ring buffer map")?)?;
+    let process_ring =
+        RingBuf::try_from(ebpf.take_map(programs::PROCESS_EVENTS_MAP).context("no process events map")?)?;
     let counters: PerCpuArray<MapData, CaptureCounters> =
         PerCpuArray::try_from(ebpf.take_map(programs::COUNTERS_MAP).context("no counters map")?)?;
     // Declared after `ebpf` is moved into `session`, dropped after it: qdiscs go once their filters are gone.
@@ -78,16 +87,19 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     }
     eprintln!("ptstat: listening on {}, snapshot length {} bytes", session.names(), options.snaplen);
 
-    let mut delivery = Delivery { clock, captured: 0, limit: options.max_packets };
-    // SAFETY: the RingBuf owns its map's file descriptor, which stays open and unchanged until the RingBuf drops.
-    let ring = unsafe { AsyncFd::register_with_interest(ring, Interest::READABLE) }.map_err(std::io::Error::from)?;
-    let outcome = session.run(ring, &mut delivery, sink, &mut qdiscs).await;
+    let mut delivery = Delivery { clock, captured: 0, limit: options.max_packets, enricher: Enricher::new() };
+    let outcome = session.run(watch(ring)?, watch(process_ring)?, &mut delivery, sink, &mut qdiscs).await;
     // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
     session.ebpf = None;
     drop(qdiscs);
     let totals = counters.get(&0, 0).context("reading the capture counters")?;
     outcome?;
     Ok(CaptureSummary { captured: delivery.captured, kernel: CaptureCounters::sum(&totals) })
+}
+
+fn watch(ring: RingBuf<MapData>) -> std::io::Result<AsyncFd<RingBuf<MapData>>> {
+    // SAFETY: the RingBuf owns its map's file descriptor, which stays open and unchanged until the RingBuf drops.
+    unsafe { AsyncFd::register_with_interest(ring, Interest::READABLE) }.map_err(std::io::Error::from)
 }
 
 fn choose_interfaces(choice: &InterfaceChoice) -> anyhow::Result<Vec<SystemInterface>> {
@@ -166,6 +178,7 @@ impl Session<'_> {
     async fn run(
         &mut self,
         mut ring: AsyncFd<RingBuf<MapData>>,
+        mut process_ring: AsyncFd<RingBuf<MapData>>,
         delivery: &mut Delivery,
         sink: &mut dyn Sink,
         qdiscs: &mut LegacyQdiscs,
@@ -182,8 +195,16 @@ impl Session<'_> {
         };
         while !delivery.is_complete() {
             tokio::select! {
+                // Process changes first: a packet's process may have just been born.
+                biased;
+                readable = process_ring.readable_mut() => {
+                    let mut guard = readable?;
+                    delivery.apply_process_events(guard.get_inner_mut());
+                    guard.clear_ready();
+                }
                 readable = ring.readable_mut() => {
                     let mut guard = readable?;
+                    delivery.apply_process_events(process_ring.get_mut());
                     self.deliver_all(guard.get_inner_mut(), delivery, sink)?;
                     guard.clear_ready();
                 }
@@ -197,6 +218,7 @@ impl Session<'_> {
         }
         // Detach first, then empty the ring: nothing new arrives and nothing already captured is lost.
         self.ebpf = None;
+        delivery.apply_process_events(process_ring.get_mut());
         self.deliver_all(ring.get_mut(), delivery, sink)
     }
 
@@ -205,12 +227,14 @@ impl Session<'_> {
             let Some(record) = ring.next() else { return Ok(()) };
             let Some(event) = PacketEvent::parse(&record) else { continue };
             let Some(&id) = self.attached.get(&event.ifindex) else { continue };
+            let process = delivery.enricher.context(&event.process);
             let packet = Packet {
                 timestamp: delivery.clock.to_wall_clock(event.timestamp_tai_ns),
                 interface: id,
                 direction: Some(event.direction),
                 original_len: event.original_len,
                 data: event.data,
+                process: process.as_deref(),
             };
             sink.write_packet(&packet, &self.interfaces[id])?;
             delivery.captured += 1;
@@ -219,14 +243,23 @@ impl Session<'_> {
     }
 }
 
-/// Counts what reached the sinks, against `-c`.
+/// Turns events into packets for the sinks, and counts them against `-c`.
 struct Delivery {
     clock: TaiClock,
     captured: u64,
     limit: Option<u64>,
+    enricher: Enricher,
 }
 
 impl Delivery {
+    fn apply_process_events(&mut self, ring: &mut RingBuf<MapData>) {
+        while let Some(record) = ring.next() {
+            if let Some(event) = ProcessEvent::parse(&record) {
+                self.enricher.process_changed(&event);
+            }
+        }
+    }
+
     fn is_complete(&self) -> bool {
         self.limit.is_some_and(|limit| self.captured >= limit)
     }

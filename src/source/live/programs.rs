@@ -1,16 +1,43 @@
 //! The capture programs of `ebpf/capture.bpf.c`: loading them with the user's settings, and their counters.
 
+use std::fs::File;
+
 use anyhow::Context;
-use aya::{Ebpf, EbpfLoader, Pod, maps::PerCpuValues};
+use aya::{
+    Btf, Ebpf, EbpfLoader, Pod,
+    maps::PerCpuValues,
+    programs::{BtfTracePoint, CgroupAttachMode, CgroupSock, CgroupSockAddr, SchedClassifier},
+};
+
+use crate::enrich::cgroups::cgroup2_root;
 
 static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
 
 /// `PTSTAT_MAX_SNAPLEN` of `ebpf/event.h`: the staging buffer's size, so the most `-s` can keep.
 pub const MAX_SNAPLEN: u32 = 262_144;
 
+/// TC programs for devices with an Ethernet header, and for layer-3 devices whose packets start at the IP header.
 pub const INGRESS_PROGRAM: &str = "capture_ingress";
 pub const EGRESS_PROGRAM: &str = "capture_egress";
+pub const L3_INGRESS_PROGRAM: &str = "capture_in_l3";
+pub const L3_EGRESS_PROGRAM: &str = "capture_out_l3";
+const TC_PROGRAMS: [&str; 4] = [INGRESS_PROGRAM, EGRESS_PROGRAM, L3_INGRESS_PROGRAM, L3_EGRESS_PROGRAM];
+
+/// Programs that run in the process using a socket (ebpf/sockets.h), attached to the cgroup v2 root.
+const CGROUP_SOCK_PROGRAMS: [&str; 4] = ["owner_sock_create", "owner_sock_release", "owner_post_bind4", "owner_post_bind6"];
+const CGROUP_SOCK_ADDR_PROGRAMS: [&str; 6] =
+    ["owner_connect4", "owner_connect6", "owner_sendmsg4", "owner_sendmsg6", "owner_recvmsg4", "owner_recvmsg6"];
+/// (program, tracepoint): socket use (ebpf/sockets.h) and process life cycle (ebpf/processes.h).
+const BTF_TRACEPOINTS: [(&str, &str); 5] = [
+    ("owner_send", "sock_send_length"),
+    ("owner_recv", "sock_recv_length"),
+    ("process_exec", "sched_process_exec"),
+    ("process_fork", "sched_process_fork"),
+    ("process_exit", "sched_process_exit"),
+];
+
 pub const EVENTS_MAP: &str = "events";
+pub const PROCESS_EVENTS_MAP: &str = "process_events";
 pub const COUNTERS_MAP: &str = "counters";
 
 /// `struct capture_counters` of `ebpf/event.h`.
@@ -44,14 +71,40 @@ pub fn load(snaplen: u32, ring_buffer_bytes: u32) -> anyhow::Result<Ebpf> {
         .map_max_entries("staging", staging_slots as u32)
         .load(CAPTURE_OBJECT)
         .context("loading the eBPF capture programs")?;
-    for name in [INGRESS_PROGRAM, EGRESS_PROGRAM] {
-        let program: &mut aya::programs::SchedClassifier = ebpf
+    for name in TC_PROGRAMS {
+        let program: &mut SchedClassifier = ebpf
             .program_mut(name)
             .with_context(|| format!("the eBPF object has no program {name}"))?
             .try_into()?;
         program.load().with_context(|| format!("loading the eBPF program {name}"))?;
     }
     Ok(ebpf)
+}
+
+/// Loads and attaches the programs that tell which process owns a socket, and the process life-cycle
+/// tracepoints. Their links belong to ptstat's file descriptors: the kernel detaches them when ptstat ends.
+pub fn attach_process_hooks(ebpf: &mut Ebpf) -> anyhow::Result<()> {
+    let root = cgroup2_root().context("no cgroup v2 hierarchy is mounted")?;
+    let cgroup = File::open(&root).with_context(|| root.display().to_string())?;
+    for name in CGROUP_SOCK_PROGRAMS {
+        let program: &mut CgroupSock = ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
+        program.load().with_context(|| format!("loading {name}"))?;
+        program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
+    }
+    for name in CGROUP_SOCK_ADDR_PROGRAMS {
+        let program: &mut CgroupSockAddr =
+            ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
+        program.load().with_context(|| format!("loading {name}"))?;
+        program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
+    }
+    let btf = Btf::from_sys_fs().context("reading the kernel's BTF")?;
+    for (name, tracepoint) in BTF_TRACEPOINTS {
+        let program: &mut BtfTracePoint =
+            ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
+        program.load(tracepoint, &btf).with_context(|| format!("loading {name} for {tracepoint}"))?;
+        program.attach().with_context(|| format!("attaching {name} to {tracepoint}"))?;
+    }
+    Ok(())
 }
 
 /// A ring buffer's size must be a power-of-two multiple of the page size.

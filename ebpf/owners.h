@@ -1,0 +1,98 @@
+/* Who owns a packet: maps filled in process context (socket hooks, tracepoints; see sockets.h) and read by the
+ * TC programs, which run in softirq or for whichever task happens to transmit, so they cannot ask "current".
+ *
+ * Three ways to an owner, tried in this order:
+ * - the socket cookie of skb->sk (egress of local sockets) → socket_owners, filled at socket(), bind(), connect(),
+ *   sendmsg(), recvmsg(), and at every send/recv of any socket (tracepoints), so accepted sockets are known too;
+ * - the flow (netns, protocol, local and remote address and port) → flow_owners, learnt from egress packets with
+ *   a known socket, from send/recv tracepoints, and from SYNs to a listener: this is how ingress packets,
+ *   whose skb->sk is not set yet at TC, find their process;
+ * - the bound address (netns, protocol, local address, local port) → bound_owners, filled at bind(): a SYN to a
+ *   listener, a datagram to a bound UDP socket. The wildcard address is stored as all zeros.
+ * Every key has the network namespace (cookies of struct net), so equal tuples in two namespaces never mix, and
+ * the protocol, so TCP and UDP on one port never mix. All maps are LRU: entries of closed sockets age out, and
+ * sock_release deletes socket entries at once. */
+#ifndef PTSTAT_OWNERS_H
+#define PTSTAT_OWNERS_H
+
+#include "event.h"
+
+struct flow_key {
+	__u64 netns;
+	__u32 local_addr[4];  /* IPv4 as ::ffff:a.b.c.d */
+	__u32 remote_addr[4];
+	__u16 local_port;     /* host order; ICMP echo: the identifier */
+	__u16 remote_port;
+	__u8 protocol;
+	__u8 reserved[3];
+};
+
+struct bound_key {
+	__u64 netns;
+	__u32 addr[4];
+	__u16 port;
+	__u8 protocol;
+	__u8 reserved[5];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct process_context);
+} socket_owners SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct flow_key);
+	__type(value, struct process_context);
+} flow_owners SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct bound_key);
+	__type(value, struct process_context);
+} bound_owners SEC(".maps");
+
+static __always_inline void current_process(struct process_context *process)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	process->pid = pid_tgid >> 32;
+	process->tid = (__u32)pid_tgid;
+	process->uid = (__u32)bpf_get_current_uid_gid();
+	process->reserved = 0;
+	process->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(process->comm, sizeof(process->comm));
+}
+
+static __always_inline void ipv4_mapped(__u32 addr[4], __be32 ipv4)
+{
+	addr[0] = 0;
+	addr[1] = 0;
+	addr[2] = bpf_htonl(0x0000ffff);
+	addr[3] = ipv4;
+}
+
+/* Stores `process` for `key` unless the same process is there already: most packets of a flow change nothing,
+ * and a lookup is cheaper than an update. */
+static __always_inline void remember_flow(struct flow_key *key, struct process_context *process)
+{
+	struct process_context *known = bpf_map_lookup_elem(&flow_owners, key);
+	if (!known || known->pid != process->pid)
+		bpf_map_update_elem(&flow_owners, key, process, BPF_ANY);
+}
+
+static __always_inline struct process_context *bound_owner(__u64 netns, __u8 protocol, __u32 addr[4], __u16 port)
+{
+	struct bound_key key = {.netns = netns, .port = port, .protocol = protocol};
+	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
+	struct process_context *owner = bpf_map_lookup_elem(&bound_owners, &key);
+	if (owner)
+		return owner;
+	__builtin_memset(key.addr, 0, sizeof(key.addr));
+	return bpf_map_lookup_elem(&bound_owners, &key);
+}
+
+#endif

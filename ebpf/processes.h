@@ -1,0 +1,75 @@
+/* Process life cycle (exec, fork, exit) from the sched tracepoints, so userspace can name processes that have
+ * exited by the time their packets are printed, and learns new command lines without rereading /proc. */
+#ifndef PTSTAT_PROCESSES_H
+#define PTSTAT_PROCESSES_H
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "event.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} process_events SEC(".maps");
+
+static __always_inline struct process_event *new_process_event(enum process_change change, struct task_struct *task)
+{
+	struct process_event *event = bpf_ringbuf_reserve(&process_events, sizeof(*event), 0);
+	if (!event)
+		return NULL;
+	event->change = change;
+	event->pid = BPF_CORE_READ(task, tgid);
+	event->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	event->args_len = 0;
+	BPF_CORE_READ_STR_INTO(&event->comm, task, comm);
+	event->exe[0] = 0;
+	return event;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(process_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct process_event *event = new_process_event(PROCESS_EXEC, task);
+	if (!event)
+		return 0;
+	bpf_probe_read_kernel_str(event->exe, sizeof(event->exe), BPF_CORE_READ(bprm, filename));
+	/* The new program's argv sits at the top of its fresh stack: the exec'ing task is current, so its user
+	 * memory is readable here. */
+	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+	__u64 len = end > start ? end - start : 0;
+	if (len > PTSTAT_ARGS_LEN)
+		len = PTSTAT_ARGS_LEN;
+	asm volatile("" : "+r"(len));
+	if (len > PTSTAT_ARGS_LEN)
+		len = PTSTAT_ARGS_LEN;
+	if (len && bpf_probe_read_user(event->args, len, (void *)start) == 0)
+		event->args_len = len;
+	bpf_ringbuf_submit(event, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	/* New threads share their process's pid: only new processes are news. */
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0;
+	struct process_event *event = new_process_event(PROCESS_FORK, child);
+	if (event)
+		bpf_ringbuf_submit(event, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(process_exit, struct task_struct *task, bool group_dead)
+{
+	if (!group_dead)
+		return 0;
+	struct process_event *event = new_process_event(PROCESS_EXIT, task);
+	if (event)
+		bpf_ringbuf_submit(event, 0);
+	return 0;
+}
+
+#endif

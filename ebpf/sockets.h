@@ -1,0 +1,167 @@
+/* Programs that run in the process that uses a socket, filling the owner maps of owners.h.
+ * The cgroup hooks are attached to the cgroup v2 root, so they see every process of the host. */
+#ifndef PTSTAT_SOCKETS_H
+#define PTSTAT_SOCKETS_H
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "owners.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+/* Verdict of cgroup socket hooks: allow. ptstat only watches. */
+#define ALLOW 1
+
+static __always_inline void remember_socket(__u64 cookie, struct process_context *process)
+{
+	struct process_context *known = bpf_map_lookup_elem(&socket_owners, &cookie);
+	if (!known || known->pid != process->pid)
+		bpf_map_update_elem(&socket_owners, &cookie, process, BPF_ANY);
+}
+
+static __always_inline int remember_current_socket(void *ctx)
+{
+	struct process_context process;
+	current_process(&process);
+	if (process.pid)
+		remember_socket(bpf_get_socket_cookie(ctx), &process);
+	return ALLOW;
+}
+
+SEC("cgroup/sock_create")
+int owner_sock_create(struct bpf_sock *sk)
+{
+	return remember_current_socket(sk);
+}
+
+SEC("cgroup/sock_release")
+int owner_sock_release(struct bpf_sock *sk)
+{
+	__u64 cookie = bpf_get_socket_cookie(sk);
+	bpf_map_delete_elem(&socket_owners, &cookie);
+	return ALLOW;
+}
+
+static __always_inline int remember_bound(struct bpf_sock *sk, bool ipv6)
+{
+	struct process_context process;
+	current_process(&process);
+	if (!process.pid)
+		return ALLOW;
+	remember_socket(bpf_get_socket_cookie(sk), &process);
+	struct bound_key key = {
+		.netns = bpf_get_netns_cookie(sk),
+		.port = sk->src_port,   /* host order in struct bpf_sock */
+		.protocol = sk->protocol,
+	};
+	if (ipv6) {
+		key.addr[0] = sk->src_ip6[0];
+		key.addr[1] = sk->src_ip6[1];
+		key.addr[2] = sk->src_ip6[2];
+		key.addr[3] = sk->src_ip6[3];
+	} else if (sk->src_ip4) {
+		ipv4_mapped(key.addr, sk->src_ip4);
+	}
+	bpf_map_update_elem(&bound_owners, &key, &process, BPF_ANY);
+	return ALLOW;
+}
+
+SEC("cgroup/post_bind4")
+int owner_post_bind4(struct bpf_sock *sk)
+{
+	return remember_bound(sk, false);
+}
+
+SEC("cgroup/post_bind6")
+int owner_post_bind6(struct bpf_sock *sk)
+{
+	return remember_bound(sk, true);
+}
+
+SEC("cgroup/connect4")
+int owner_connect4(struct bpf_sock_addr *ctx)
+{
+	return remember_current_socket(ctx);
+}
+
+SEC("cgroup/connect6")
+int owner_connect6(struct bpf_sock_addr *ctx)
+{
+	return remember_current_socket(ctx);
+}
+
+SEC("cgroup/sendmsg4")
+int owner_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return remember_current_socket(ctx);
+}
+
+SEC("cgroup/sendmsg6")
+int owner_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return remember_current_socket(ctx);
+}
+
+SEC("cgroup/recvmsg4")
+int owner_recvmsg4(struct bpf_sock_addr *ctx)
+{
+	return remember_current_socket(ctx);
+}
+
+SEC("cgroup/recvmsg6")
+int owner_recvmsg6(struct bpf_sock_addr *ctx)
+{
+	return remember_current_socket(ctx);
+}
+
+/* Every send and receive of any socket, in the calling process: covers what the cgroup hooks cannot see, above
+ * all accepted TCP connections (created by the kernel, not by socket()), and records the flow so ingress packets
+ * find it. */
+static __always_inline void remember_kernel_socket(struct sock *sk)
+{
+	struct process_context process;
+	current_process(&process);
+	if (!process.pid || !sk)
+		return;
+	remember_socket(bpf_get_socket_cookie(sk), &process);
+
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 protocol = BPF_CORE_READ(sk, sk_protocol);
+	__u16 remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	__u16 local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	/* Unconnected or not yet bound sockets have no flow. */
+	if (!remote_port || !local_port || (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP))
+		return;
+	struct flow_key key = {
+		.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, net_cookie),
+		.local_port = local_port,
+		.remote_port = remote_port,
+		.protocol = protocol,
+	};
+	if (family == AF_INET) {
+		ipv4_mapped(key.local_addr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+		ipv4_mapped(key.remote_addr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	} else if (family == AF_INET6) {
+		BPF_CORE_READ_INTO(&key.local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32);
+		BPF_CORE_READ_INTO(&key.remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32);
+	} else {
+		return;
+	}
+	remember_flow(&key, &process);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(owner_send, struct sock *sk, int ret, int flags)
+{
+	remember_kernel_socket(sk);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(owner_recv, struct sock *sk, int ret, int flags)
+{
+	remember_kernel_socket(sk);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,307 @@
+//! IPv6 and its extension headers (tcpdump's print-ip6.c, print-ip6opts.c, print-frag6.c, print-rt6.c).
+
+use super::{
+    Line, PrintState,
+    captured::{Captured, Printed, Truncated},
+    ip::{self, IpEnvelope},
+};
+
+const HEADER_LEN: usize = 40;
+const HEADER_LEN_U32: u32 = HEADER_LEN as u32;
+const FRAGMENT_HEADER_LEN: usize = 8;
+/// The fragment offset, in bytes: the 13-bit field counts 8-byte units and sits above 3 flag bits.
+const FRAGMENT_OFFSET_BYTES: u16 = 0xfff8;
+
+const HOP_BY_HOP: u8 = 0;
+const ROUTING: u8 = 43;
+const FRAGMENT: u8 = 44;
+const DESTINATION_OPTIONS: u8 = 60;
+
+/// Prints an IPv6 packet: `bytes` were captured, `length` is its length on the wire as far as the layer below
+/// knows. `depth` counts the IP headers around it.
+pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], length: u32, depth: usize) -> Printed {
+    let ip6 = Captured::new(bytes, "ip6");
+    ip6.check(0, HEADER_LEN)?;
+    if length < HEADER_LEN_U32 {
+        line.put(format_args!("truncated-ip6 {length}"));
+        return Ok(());
+    }
+    line.push("IP6 ");
+    let version = ip6.u8(0)? >> 4;
+    if version != 6 {
+        line.put(format_args!("version error: {version} != 6"));
+        return Ok(());
+    }
+    let header_payload_len = u32::from(ip6.be16(4)?);
+    // Zero means a jumbogram, whose length a hop-by-hop option gives; until then, what the link layer says.
+    let mut remaining = if header_payload_len != 0 {
+        let total = header_payload_len + HEADER_LEN_U32;
+        if length < total {
+            line.put(format_args!("truncated-ip6 - {} bytes missing!", total - length));
+        }
+        total
+    } else {
+        length.saturating_add(HEADER_LEN_U32)
+    };
+    let ip6 = ip6.limit(remaining as usize);
+    let mut next_header = ip6.u8(6)?;
+    let mut envelope = IpEnvelope {
+        source: ip6.ipv6(8)?,
+        destination: ip6.ipv6(24)?,
+        names_transport: ip::prints_own_addresses(next_header),
+        fragmented: false,
+        depth,
+    };
+    let mut payload_len = header_payload_len;
+    let mut jumbo_len = None;
+    let mut found_extension_header = false;
+    let mut found_hop_by_hop = false;
+    let mut header_start = 0;
+    let mut header_len = HEADER_LEN;
+    while header_start < ip6.len() {
+        if remaining < header_len as u32 {
+            return Err(ip6.truncated());
+        }
+        header_start += header_len;
+        remaining -= header_len as u32;
+        if header_start == HEADER_LEN && !envelope.names_transport {
+            envelope.print_addresses(line);
+            line.push(" ");
+        }
+        header_len = match next_header {
+            HOP_BY_HOP => {
+                if found_hop_by_hop {
+                    line.push("[The Hop-by-Hop Options header was already found] (invalid)");
+                    return Ok(());
+                }
+                if header_start != HEADER_LEN {
+                    line.push("[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)");
+                    return Ok(());
+                }
+                let header = ip6.next_layer(header_start, "hbhopt");
+                let len = extension_header_len(header)?;
+                let well_formed = print_hop_by_hop(line, header, len, header_payload_len, &mut jumbo_len)?;
+                if !well_formed {
+                    header.truncated().print(line);
+                }
+                if let Some(len) = jumbo_len {
+                    payload_len = len;
+                }
+                if payload_len == 0 {
+                    line.push("[No valid Jumbo Payload Hop-by-Hop option found] (invalid)");
+                    return Ok(());
+                }
+                if !well_formed {
+                    return Ok(());
+                }
+                found_hop_by_hop = true;
+                len
+            }
+            DESTINATION_OPTIONS => print_destination_options(line, ip6.next_layer(header_start, "dstopt"))?,
+            FRAGMENT => {
+                let fragment = ip6.next_layer(header_start, "frag6");
+                let Some(len) = print_fragment(line, fragment, header_payload_len, header_start)? else {
+                    return Ok(());
+                };
+                // tcpdump stops quietly when nothing was captured after the fragment header.
+                if ip6.len() <= header_start + len {
+                    return Ok(());
+                }
+                envelope.fragmented = true;
+                len
+            }
+            ROUTING => {
+                ip6.check(header_start, 1)?;
+                match print_routing(line, ip6.next_layer(header_start, "rt6"))? {
+                    Some(len) => len,
+                    None => return Ok(()),
+                }
+            }
+            transport => {
+                let payload = ip6.next_layer(header_start, "ip6");
+                let length = if let Some(jumbo_len) = jumbo_len {
+                    let total = jumbo_len.saturating_add(HEADER_LEN_U32);
+                    if total < header_start as u32 {
+                        return Err(ip6.truncated());
+                    }
+                    if length < total {
+                        line.put(format_args!("truncated-ip6 - {} bytes missing!", total - length));
+                    }
+                    total - header_start as u32
+                } else if payload_len == 0 {
+                    // No jumbo option: nothing follows the header, whatever the link layer carried.
+                    if found_extension_header {
+                        return Err(ip6.truncated());
+                    }
+                    0
+                } else {
+                    remaining
+                };
+                return ip::demux(line, state, payload.limit(length as usize).bytes(), length, &envelope, transport);
+            }
+        };
+        found_extension_header = true;
+        next_header = ip6.u8(header_start)?;
+    }
+    Ok(())
+}
+
+/// The length of a hop-by-hop or destination options header, from its length field (in 8-byte units, not
+/// counting the first 8 bytes).
+fn extension_header_len(header: Captured) -> Result<usize, Truncated> {
+    Ok((usize::from(header.u8(1)?) + 1) * 8)
+}
+
+/// `HBH `, after checking that the header was captured, and its options the way tcpdump does (without -v it
+/// prints only complaints about them). Returns whether the header is complete and well-formed; sets `jumbo_len`
+/// when it finds a valid Jumbo Payload option.
+fn print_hop_by_hop(
+    line: &mut Line,
+    header: Captured,
+    len: usize,
+    ipv6_payload_len: u32,
+    jumbo_len: &mut Option<u32>,
+) -> Result<bool, Truncated> {
+    if !header.has(0, len) {
+        return Ok(false);
+    }
+    line.push("HBH ");
+    check_options(line, header.limit(len).next_layer(2, "hbhopt"), ipv6_payload_len, jumbo_len)
+}
+
+const OPTION_PAD1: u8 = 0x00;
+const OPTION_ROUTER_ALERT: u8 = 0x05;
+const OPTION_JUMBO: u8 = 0xc2;
+const OPTION_HOME_ADDRESS: u8 = 0xc9;
+/// Smaller payloads fit the IPv6 header's own length field, so a Jumbo Payload option for them is invalid.
+const MIN_JUMBO_PAYLOAD: u32 = 65_536;
+
+/// Walks hop-by-hop options; returns whether they are well-formed, printing what is wrong with them.
+fn check_options(
+    line: &mut Line,
+    options: Captured,
+    ipv6_payload_len: u32,
+    jumbo_len: &mut Option<u32>,
+) -> Result<bool, Truncated> {
+    let len = options.len();
+    let mut seen_jumbo = false;
+    let mut offset = 0;
+    while offset < len {
+        let option_type = options.u8(offset)?;
+        // Pad1 is a lone byte; every other option has a length byte after its type.
+        let (option_len, declared_len) = if option_type == OPTION_PAD1 {
+            (1, 0)
+        } else if offset + 1 < len {
+            let declared_len = options.u8(offset + 1)?;
+            (usize::from(declared_len) + 2, declared_len)
+        } else {
+            return Ok(false);
+        };
+        if offset + option_len > len {
+            return Ok(false);
+        }
+        // Options whose data has a fixed form: tcpdump's name, the bytes they need, whether the length fits.
+        let form = match option_type {
+            OPTION_ROUTER_ALERT => Some(("rtalert", 4, declared_len == 2)),
+            OPTION_JUMBO => Some(("jumbo", 6, declared_len == 4)),
+            OPTION_HOME_ADDRESS => Some(("homeaddr", 18, declared_len >= 16)),
+            _ => None,
+        };
+        if let Some((name, min_len, len_fits)) = form {
+            if len - offset < min_len {
+                line.put(format_args!("({name}: trunc)"));
+                return Ok(false);
+            }
+            if !len_fits {
+                line.put(format_args!("({name}: invalid len {declared_len})"));
+                return Ok(false);
+            }
+        }
+        if option_type == OPTION_JUMBO {
+            // Only the first Jumbo Payload option counts, and only if the IPv6 header's payload length is 0.
+            let value = options.be32(offset + 2)?;
+            if !seen_jumbo && ipv6_payload_len == 0 && value >= MIN_JUMBO_PAYLOAD {
+                *jumbo_len = Some(value);
+            }
+            seen_jumbo = true;
+        }
+        offset += option_len;
+    }
+    Ok(true)
+}
+
+/// `DSTOPT ` (without -v tcpdump does not look inside); returns the header's length.
+fn print_destination_options(line: &mut Line, header: Captured) -> Result<usize, Truncated> {
+    let len = extension_header_len(header)?;
+    header.check(0, len)?;
+    line.push("DSTOPT ");
+    Ok(len)
+}
+
+/// `frag (0|1448) ` — offset and the length of the fragment's payload. Returns the header's length if the
+/// payload starts with a header worth printing (first fragments only).
+fn print_fragment(
+    line: &mut Line,
+    header: Captured,
+    ipv6_payload_len: u32,
+    header_start: usize,
+) -> Result<Option<usize>, Truncated> {
+    let offset = header.be16(2)? & FRAGMENT_OFFSET_BYTES;
+    // tcpdump computes this in unsigned arithmetic, wrapping when the payload length is too small.
+    let fragment_payload_len = (u64::from(ipv6_payload_len) + HEADER_LEN as u64)
+        .wrapping_sub(header_start as u64 + FRAGMENT_HEADER_LEN as u64);
+    line.put(format_args!("frag ({offset}|{fragment_payload_len})"));
+    if offset != 0 {
+        return Ok(None);
+    }
+    line.push(" ");
+    Ok(Some(FRAGMENT_HEADER_LEN))
+}
+
+const ROUTING_TYPE_SOURCE_ROUTE: u8 = 0;
+const ROUTING_TYPE_MOBILE_IPV6: u8 = 2;
+const ROUTING_TYPE_SEGMENT_ROUTING: u8 = 4;
+
+/// `RT6 (len=2, type=0 [Deprecated], segleft=1, [0]2001:db8::1) `; returns the header's length, or `None` if it
+/// is invalid (which ends the line).
+fn print_routing(line: &mut Line, header: Captured) -> Result<Option<usize>, Truncated> {
+    line.push("RT6");
+    let len = header.u8(1)?;
+    line.put(format_args!(" (len={len}"));
+    let routing_type = header.u8(2)?;
+    line.put(format_args!(", type={routing_type}"));
+    if routing_type == ROUTING_TYPE_SOURCE_ROUTE {
+        line.push(" [Deprecated]");
+    }
+    line.put(format_args!(", segleft={}", header.u8(3)?));
+    match routing_type {
+        ROUTING_TYPE_SOURCE_ROUTE | ROUTING_TYPE_MOBILE_IPV6 => {
+            let reserved = header.be32(4)?;
+            if reserved != 0 {
+                line.put(format_args!(", rsv=0x{reserved:x}"));
+            }
+        }
+        ROUTING_TYPE_SEGMENT_ROUTING => {
+            line.put(format_args!(", last-entry={}", header.u8(4)?));
+            let flags = header.u8(5)?;
+            if flags != 0 {
+                line.put(format_args!(", flags=0x{flags:x}"));
+            }
+            line.put(format_args!(", tag={:x}", header.be16(6)?));
+        }
+        _ => {
+            line.push(" (unknown type) (invalid)");
+            return Ok(None);
+        }
+    }
+    if len % 2 == 1 {
+        line.put(format_args!(" (invalid length {len}) (invalid)"));
+        return Ok(None);
+    }
+    // Addresses (or segments) from byte 8 on, two length units each.
+    for index in 0..usize::from(len / 2) {
+        line.put(format_args!(", [{index}]{}", header.ipv6(8 + 16 * index)?));
+    }
+    line.push(") ");
+    Ok(Some((usize::from(len) + 1) * 8))
+}

@@ -1,0 +1,1 @@
+//! Whole-line tests of the printer.

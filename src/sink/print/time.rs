@@ -1,0 +1,178 @@
+//! The timestamp that starts each line, in tcpdump's `-t` styles.
+
+use chrono::{Datelike, Local, TimeZone, Timelike};
+
+use super::Line;
+use crate::packet::Timestamp;
+
+/// How the line's timestamp is written; tcpdump's flag in parentheses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// Local time of day, `06:42:59.236709` (no flag).
+    #[default]
+    TimeOfDay,
+    /// No timestamp (`-t`).
+    None,
+    /// Seconds since the epoch, `1700000000.236709` (`-tt`).
+    Epoch,
+    /// Time since the previous packet, ` 00:00:00.000120` (`-ttt`).
+    SincePrevious,
+    /// Local date and time, `2023-11-14 06:42:59.236709` (`-tttt`).
+    DateAndTime,
+    /// Time since the first packet (`-ttttt`).
+    SinceFirst,
+}
+
+impl TimestampFormat {
+    /// The style for `-t` given `count` times.
+    pub fn from_t_count(count: u8) -> TimestampFormat {
+        match count {
+            0 => TimestampFormat::TimeOfDay,
+            1 => TimestampFormat::None,
+            2 => TimestampFormat::Epoch,
+            3 => TimestampFormat::SincePrevious,
+            4 => TimestampFormat::DateAndTime,
+            _ => TimestampFormat::SinceFirst,
+        }
+    }
+}
+
+const NANOS_PER_MICRO: u64 = 1_000;
+const SECONDS_PER_DAY: u64 = 86_400;
+
+/// Writes timestamps in one format, remembering the packets the relative formats count from.
+pub(super) struct TimestampPrinter {
+    format: TimestampFormat,
+    nanos: bool,
+    /// The packet that relative timestamps count from: the first, or the previous one.
+    reference: Option<Timestamp>,
+}
+
+impl TimestampPrinter {
+    pub fn new(format: TimestampFormat, nanos: bool) -> Self {
+        TimestampPrinter { format, nanos, reference: None }
+    }
+
+    /// Writes the timestamp of a packet and the space after it (nothing for `-t`).
+    pub fn print(&mut self, line: &mut Line, timestamp: Timestamp) {
+        // tcpdump receives microseconds unless asked for nanoseconds, so it counts in whole microseconds.
+        let timestamp = if self.nanos { timestamp } else { Timestamp(timestamp.0 / NANOS_PER_MICRO * NANOS_PER_MICRO) };
+        match self.format {
+            TimestampFormat::None => return,
+            TimestampFormat::TimeOfDay => self.print_local(line, timestamp, false),
+            TimestampFormat::DateAndTime => self.print_local(line, timestamp, true),
+            TimestampFormat::Epoch => {
+                if !is_convertible(timestamp.secs()) {
+                    line.push(CONVERSION_ERROR);
+                } else {
+                    line.put(format_args!("{}", timestamp.secs()));
+                    self.print_fraction(line, timestamp);
+                }
+            }
+            TimestampFormat::SincePrevious | TimestampFormat::SinceFirst => self.print_delta(line, timestamp),
+        }
+        line.push(" ");
+    }
+
+    fn print_local(&self, line: &mut Line, timestamp: Timestamp, with_date: bool) {
+        let time = i64::try_from(timestamp.secs()).ok().and_then(|secs| Local.timestamp_opt(secs, 0).earliest());
+        let Some(time) = time.filter(|_| is_convertible(timestamp.secs())) else {
+            line.push(CONVERSION_ERROR);
+            return;
+        };
+        if with_date {
+            line.put(format_args!("{:04}-{:02}-{:02} ", time.year(), time.month(), time.day()));
+        }
+        line.put(format_args!("{:02}:{:02}:{:02}", time.hour(), time.minute(), time.second()));
+        self.print_fraction(line, timestamp);
+    }
+
+    /// ` 00:00:01.000250`, or with `-` for a packet older than the one it is compared with.
+    fn print_delta(&mut self, line: &mut Line, timestamp: Timestamp) {
+        let reference = *self.reference.get_or_insert(timestamp);
+        let (sign, delta) = if timestamp < reference {
+            ("-", Timestamp(reference.0 - timestamp.0))
+        } else {
+            (" ", Timestamp(timestamp.0 - reference.0))
+        };
+        line.push(sign);
+        if !is_convertible(delta.secs()) {
+            line.push(CONVERSION_ERROR);
+        } else {
+            // tcpdump writes the difference as a time of day in UTC: whole days drop out.
+            let secs = delta.secs() % SECONDS_PER_DAY;
+            line.put(format_args!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60));
+            self.print_fraction(line, delta);
+        }
+        if self.format == TimestampFormat::SincePrevious {
+            self.reference = Some(timestamp);
+        }
+    }
+
+    fn print_fraction(&self, line: &mut Line, timestamp: Timestamp) {
+        if self.nanos {
+            line.put(format_args!(".{:09}", timestamp.subsec_nanos()));
+        } else {
+            line.put(format_args!(".{:06}", timestamp.subsec_nanos() / NANOS_PER_MICRO as u32));
+        }
+    }
+}
+
+/// What tcpdump prints for seconds it holds in a 32-bit `time_t`-like value and finds negative.
+const CONVERSION_ERROR: &str = "[Error converting time]";
+
+/// tcpdump refuses seconds whose low 32 bits have the sign bit set (dates from 2038 on).
+fn is_convertible(secs: u64) -> bool {
+    secs as u32 & 0x8000_0000 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn printed(format: TimestampFormat, nanos: bool, timestamps: &[u64]) -> Vec<String> {
+        let mut printer = TimestampPrinter::new(format, nanos);
+        timestamps
+            .iter()
+            .map(|&nanoseconds| {
+                let mut line = Line::default();
+                printer.print(&mut line, Timestamp(nanoseconds));
+                line.text
+            })
+            .collect()
+    }
+
+    const T: u64 = 1_700_000_000_123_456_789;
+
+    #[test]
+    fn epoch_in_micro_and_nanoseconds() {
+        assert_eq!(printed(TimestampFormat::Epoch, false, &[T]), ["1700000000.123456 "]);
+        assert_eq!(printed(TimestampFormat::Epoch, true, &[T]), ["1700000000.123456789 "]);
+        assert_eq!(printed(TimestampFormat::None, false, &[T]), [""]);
+    }
+
+    #[test]
+    fn deltas_count_from_the_previous_or_first_packet() {
+        let times = [T, T + 1_500_000_000, T + 1_000_000_000, T + 90_000_000_000_000];
+        assert_eq!(
+            printed(TimestampFormat::SincePrevious, false, &times),
+            [" 00:00:00.000000 ", " 00:00:01.500000 ", "-00:00:00.500000 ", " 00:59:59.000000 "]
+        );
+        assert_eq!(
+            printed(TimestampFormat::SinceFirst, true, &times),
+            [" 00:00:00.000000000 ", " 00:00:01.500000000 ", " 00:00:01.000000000 ", " 01:00:00.000000000 "]
+        );
+    }
+
+    #[test]
+    fn seconds_tcpdump_cannot_convert() {
+        assert_eq!(printed(TimestampFormat::Epoch, false, &[0x8000_0000 * 1_000_000_000]), ["[Error converting time] "]);
+    }
+
+    #[test]
+    fn flag_counts() {
+        assert_eq!(TimestampFormat::from_t_count(0), TimestampFormat::TimeOfDay);
+        assert_eq!(TimestampFormat::from_t_count(3), TimestampFormat::SincePrevious);
+        assert_eq!(TimestampFormat::from_t_count(9), TimestampFormat::SinceFirst);
+    }
+}

@@ -1,0 +1,48 @@
+//! UDP (tcpdump's print-udp.c). tcpdump hands the payload of well-known ports (DNS, DHCP, NTP, ...) to their
+//! own printers; ptstat prints every datagram as plain UDP.
+
+use super::{
+    Line,
+    captured::{Captured, Printed},
+    ip::IpEnvelope,
+};
+
+const HEADER_LEN: u16 = 8;
+/// IPv6 jumbograms (RFC 2675) carry UDP with a length field of 0: the IP layer's length counts.
+const MAX_NON_JUMBO_LEN: u32 = 65_535;
+
+/// Prints a UDP datagram: `bytes` were captured, `length` is its length as the IP header gives it.
+pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32, envelope: &IpEnvelope) -> Printed {
+    let udp = Captured::new(bytes, "udp");
+    if !udp.has(0, 4) {
+        if envelope.names_transport {
+            envelope.print_addresses(line);
+            line.push(" ");
+        }
+        return Err(udp.truncated());
+    }
+    let source_port = udp.be16(0)?;
+    let destination_port = udp.be16(2)?;
+    envelope.print_endpoints(line, source_port, destination_port);
+    if length < u32::from(HEADER_LEN) {
+        line.put(format_args!("truncated-udp {length}"));
+        return Ok(());
+    }
+    let mut udp_len = u32::from(udp.be16(4)?);
+    if udp_len == 0 && length > MAX_NON_JUMBO_LEN {
+        udp_len = length;
+    }
+    if udp_len < u32::from(HEADER_LEN) {
+        line.put(format_args!("truncated-udplength {udp_len}"));
+        return Ok(());
+    }
+    udp.check(0, usize::from(HEADER_LEN))?;
+    let claimed = udp_len - u32::from(HEADER_LEN);
+    let available = (length - u32::from(HEADER_LEN)).min(claimed);
+    if claimed > available && !envelope.fragmented {
+        line.put(format_args!("UDP, bad length {claimed} > {available}"));
+    } else {
+        line.put(format_args!("UDP, length {claimed}"));
+    }
+    Ok(())
+}

@@ -1,0 +1,579 @@
+//! Capture files for `ptstat -r`: classic pcap (either byte order, micro- or nanosecond timestamps) and PcapNG
+//! (either byte order, any if_tsresol, several interfaces and sections; EPB, SPB and the obsolete PB). Standard
+//! input (`-`) cannot seek, so the format is told from the first four bytes, which stay buffered for the parser.
+
+use std::{
+    fmt,
+    fs::File,
+    io::{self, Read},
+    time::Duration,
+};
+
+use anyhow::{anyhow, bail};
+use pcap_file::pcap::{PcapParseError, PcapParser, PcapTsResolution};
+use pcap_file::pcapng::{
+    Block, PcapNgParseError, PcapNgParser,
+    blocks::{
+        enhanced_packet::EnhancedPacketOption,
+        opt_common::CommonOption,
+        interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption},
+        packet::PacketOption,
+    },
+};
+
+use crate::{
+    packet::{Interface, InterfaceId, Packet, ProcessContext, Timestamp},
+    sink::{Sink, pcapng::direction_from_epb_flags},
+};
+
+/// The first four bytes, read big-endian, of a classic pcap: microsecond or nanosecond timestamps, written
+/// big-endian or (byte-swapped magic) little-endian.
+const PCAP_MAGICS: [u32; 4] = [0xA1B2_C3D4, 0xD4C3_B2A1, 0xA1B2_3C4D, 0x4D3C_B2A1];
+/// A PcapNG file starts with a Section Header Block, whose type reads the same in both byte orders.
+const PCAPNG_SECTION_HEADER: u32 = 0x0A0D_0D0A;
+
+const PCAP_RECORD_HEADER_LEN: usize = 16;
+/// A PcapNG block: type, length, body, length again.
+const BLOCK_TYPE_AND_LENGTH_LEN: usize = 8;
+const MIN_BLOCK_LEN: usize = 12;
+/// Nanoseconds per unit of a pcap record's fractional timestamp.
+const NANOS_PER_MICRO: u64 = 1_000;
+const NANOS_PER_SECOND: u64 = 1_000_000_000;
+
+/// Bytes asked of the reader at a time.
+const READ_CHUNK: usize = 128 * 1024;
+/// The largest record (pcap packet or PcapNG block) ptstat buffers, like libpcap's 16 MiB block limit: a corrupt
+/// length field fails at once instead of reading gigabytes of standard input in search of its end.
+const MAX_RECORD_LEN: usize = 16 * 1024 * 1024;
+
+/// Reads the capture at `path` (`-`: standard input) into `sink`, announcing each interface before its first
+/// packet, and stops after `max_packets`. Returns the number of packets delivered. Errors name the file; packets
+/// before a truncated or corrupt part are delivered first. The caller finishes the sink.
+pub fn read_capture(
+    path: &str,
+    sink: &mut dyn Sink,
+    max_packets: Option<u64>,
+) -> anyhow::Result<u64> {
+    if path == "-" {
+        read_from("stdin", io::stdin().lock(), sink, max_packets)
+    } else {
+        let file = File::open(path).map_err(|error| anyhow!("{path}: {error}"))?;
+        read_from(path, file, sink, max_packets)
+    }
+}
+
+fn read_from(
+    name: &str,
+    reader: impl Read,
+    sink: &mut dyn Sink,
+    max_packets: Option<u64>,
+) -> anyhow::Result<u64> {
+    let mut input = Input {
+        name,
+        reader,
+        buffer: vec![0; READ_CHUNK],
+        start: 0,
+        end: 0,
+    };
+    let mut delivery = Delivery {
+        sink,
+        interfaces: Vec::new(),
+        delivered: 0,
+        limit: max_packets,
+    };
+    // Four bytes tell the format; a file too short for them is too short for either.
+    input.buffer_at_least(4)?;
+    let Some(&magic) = input.unparsed().first_chunk::<4>() else {
+        bail!(
+            "{name}: {}",
+            Truncation::FileHeader {
+                needed: 4,
+                got: input.unparsed().len()
+            }
+        );
+    };
+    match u32::from_be_bytes(magic) {
+        magic if PCAP_MAGICS.contains(&magic) => read_pcap(&mut input, &mut delivery)?,
+        PCAPNG_SECTION_HEADER => read_pcapng(&mut input, &mut delivery)?,
+        _ => bail!("{name}: unknown file format"),
+    }
+    Ok(delivery.delivered)
+}
+
+fn read_pcap(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow::Result<()> {
+    let name = input.name;
+    let parser = input.next_record(|bytes| match PcapParser::new(bytes) {
+        Ok((rest, parser)) => Ok(Parsed::Record {
+            len: bytes.len() - rest.len(),
+            value: parser,
+        }),
+        Err(PcapParseError::IncompleteBuffer(needed, got)) => {
+            Ok(Parsed::Incomplete(Truncation::FileHeader { needed, got }))
+        }
+        Err(PcapParseError::Validation(error)) => Err(corrupt(name, error)),
+    })?;
+    let header = parser.header();
+    let nanos_per_fraction = match header.ts_resolution {
+        PcapTsResolution::MicroSecond => NANOS_PER_MICRO,
+        PcapTsResolution::NanoSecond => 1,
+    };
+    // Classic pcap does not name its one interface.
+    let interface = delivery.add_interface(Interface {
+        name: String::new(),
+        index: 0,
+        link_type: header.datalink,
+        snaplen: header.snaplen,
+        description: None,
+    })?;
+    while !delivery.is_complete() && input.has_more()? {
+        // The raw form, as libpcap reads: a fraction beyond one second or a record longer than the snaplen is
+        // odd, not a reason to stop reading.
+        input.next_record(|bytes| match parser.next_raw_packet(bytes) {
+            Ok((rest, record)) => {
+                delivery.deliver(&Packet {
+                    timestamp: Timestamp(
+                        u64::from(record.ts_sec) * NANOS_PER_SECOND
+                            + u64::from(record.ts_frac) * nanos_per_fraction,
+                    ),
+                    interface,
+                    direction: None,
+                    original_len: record.orig_len,
+                    data: &record.data,
+                    process: None,
+                })?;
+                Ok(Parsed::Record {
+                    len: bytes.len() - rest.len(),
+                    value: (),
+                })
+            }
+            Err(PcapParseError::IncompleteBuffer(needed, got)) => Ok(Parsed::Incomplete(
+                if bytes.len() < PCAP_RECORD_HEADER_LEN {
+                    Truncation::PacketHeader { got }
+                } else {
+                    Truncation::PacketData { needed, got }
+                },
+            )),
+            Err(PcapParseError::Validation(error)) => Err(corrupt(name, error)),
+        })?;
+    }
+    Ok(())
+}
+
+fn read_pcapng(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow::Result<()> {
+    let name = input.name;
+    let mut parser = input.next_record(|bytes| match PcapNgParser::new(bytes) {
+        Ok((rest, parser)) => Ok(Parsed::Record {
+            len: bytes.len() - rest.len(),
+            value: parser,
+        }),
+        Err(error) => pcapng_failure(name, error),
+    })?;
+    // Interface ids in a block count from 0 in each section; the sink's ids count on across sections.
+    let mut section_interfaces: Vec<InterfaceId> = Vec::new();
+    while !delivery.is_complete() && input.has_more()? {
+        input.next_record(|bytes| match parser.next_block(bytes) {
+            Ok((rest, block)) => {
+                handle_block(name, block, &mut section_interfaces, delivery)?;
+                Ok(Parsed::Record {
+                    len: bytes.len() - rest.len(),
+                    value: (),
+                })
+            }
+            Err(error) => pcapng_failure(name, error),
+        })?;
+    }
+    Ok(())
+}
+
+/// Announces the interfaces and delivers the packets of one PcapNG block; `section_interfaces` maps the current
+/// section's interface ids to the sink's.
+fn handle_block(
+    name: &str,
+    block: Block,
+    section_interfaces: &mut Vec<InterfaceId>,
+    delivery: &mut Delivery,
+) -> anyhow::Result<()> {
+    let section_interface = |id_in_section: u32| {
+        usize::try_from(id_in_section)
+            .ok()
+            .and_then(|index| section_interfaces.get(index).copied())
+            // pcap-file already refuses ids its section has not described; this would be ptstat's own bug.
+            .ok_or_else(|| anyhow!("{name}: packet on interface {id_in_section}, which its section does not describe"))
+    };
+    match block {
+        Block::SectionHeader(_) => section_interfaces.clear(),
+        Block::InterfaceDescription(description) => {
+            let id = delivery.add_interface(interface_described_by(&description))?;
+            section_interfaces.push(id);
+        }
+        Block::EnhancedPacket(packet) => {
+            let flags = packet.options.iter().find_map(|option| match option {
+                EnhancedPacketOption::Flags(flags) => Some(*flags),
+                _ => None,
+            });
+            // ptstat's own files name the packet's process in the comment.
+            let process = packet.options.iter().find_map(|option| match option {
+                EnhancedPacketOption::Common(CommonOption::Comment(comment)) => ProcessContext::from_comment(comment),
+                _ => None,
+            });
+            delivery.deliver(&Packet {
+                timestamp: timestamp_of(packet.timestamp),
+                interface: section_interface(packet.interface_id)?,
+                direction: flags.and_then(direction_from_epb_flags),
+                original_len: packet.original_len,
+                data: &packet.data,
+                process: process.as_ref(),
+            })?;
+        }
+        // Simple Packet Blocks belong to the section's first interface and carry no timestamp.
+        Block::SimplePacket(packet) => delivery.deliver(&Packet {
+            timestamp: Timestamp(0),
+            interface: section_interface(0)?,
+            direction: None,
+            original_len: packet.original_len,
+            data: &packet.data,
+            process: None,
+        })?,
+        // The obsolete Packet Block: an EPB with a 16-bit interface id and a drop count.
+        Block::Packet(packet) => {
+            let flags = packet.options.iter().find_map(|option| match option {
+                PacketOption::Flags(flags) => Some(*flags),
+                _ => None,
+            });
+            delivery.deliver(&Packet {
+                timestamp: timestamp_of(packet.timestamp),
+                interface: section_interface(u32::from(packet.interface_id))?,
+                direction: flags.and_then(direction_from_epb_flags),
+                original_len: packet.original_len,
+                data: &packet.data,
+                process: None,
+            })?;
+        }
+        // Statistics, name resolution, journal and custom blocks carry nothing a sink takes.
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A PcapNG parse that did not produce a block: the bytes end inside one, or the file is corrupt.
+fn pcapng_failure<T>(name: &str, error: PcapNgParseError) -> anyhow::Result<Parsed<T>> {
+    match error {
+        // Short of a minimal block, pcap-file asks for one. Past that, its count is libpcap's: what the block
+        // needs after its type and length fields, against what there is.
+        PcapNgParseError::IncompleteBuffer(needed, got) => {
+            Ok(Parsed::Incomplete(Truncation::PcapNgBlock {
+                needed,
+                got: if got < MIN_BLOCK_LEN {
+                    got
+                } else {
+                    got - BLOCK_TYPE_AND_LENGTH_LEN
+                },
+            }))
+        }
+        error => Err(corrupt(name, error)),
+    }
+}
+
+fn interface_described_by(block: &InterfaceDescriptionBlock) -> Interface {
+    let mut interface = Interface {
+        name: String::new(),
+        index: 0,
+        link_type: block.linktype,
+        snaplen: block.snaplen,
+        description: None,
+    };
+    for option in &block.options {
+        match option {
+            InterfaceDescriptionOption::IfName(name) => interface.name = name.to_string(),
+            InterfaceDescriptionOption::IfDescription(description) => {
+                interface.description = Some(description.to_string());
+            }
+            _ => {}
+        }
+    }
+    interface
+}
+
+/// Nanoseconds since the epoch; a u64 of them ends in 2554, and later (corrupt) times are pinned there.
+fn timestamp_of(since_epoch: Duration) -> Timestamp {
+    Timestamp(u64::try_from(since_epoch.as_nanos()).unwrap_or(u64::MAX))
+}
+
+fn corrupt(name: &str, error: impl std::error::Error + Send + Sync + 'static) -> anyhow::Error {
+    anyhow!("{name}: bad dump file: {:#}", anyhow::Error::new(error))
+}
+
+/// The capture's bytes, read and not yet parsed. pcap-file's parsers work on slices and tell how many bytes a
+/// record lacks, which is what tcpdump-style truncation messages are made of (its readers only say "EOF").
+struct Input<'n, R> {
+    /// The path, or "stdin", to put in front of every error.
+    name: &'n str,
+    reader: R,
+    /// Zeroed once, grown only for records bigger than a chunk, and reused: reads land in `buffer[end..]`.
+    buffer: Vec<u8>,
+    /// The unparsed bytes are `buffer[start..end]`.
+    start: usize,
+    end: usize,
+}
+
+/// What a parser made of the unparsed bytes.
+enum Parsed<T> {
+    /// A record of `len` bytes, already handled; `value` is whatever the caller keeps of it.
+    Record { len: usize, value: T },
+    /// The bytes end inside a record: more must be read, or the file ends there.
+    Incomplete(Truncation),
+}
+
+impl<R: Read> Input<'_, R> {
+    fn unparsed(&self) -> &[u8] {
+        &self.buffer[self.start..self.end]
+    }
+
+    /// Offers the unparsed bytes to `parse` until it takes a record, reading more while the record is incomplete.
+    /// `parse` may run several times on a growing prefix, and handles the record only when it is complete.
+    fn next_record<T>(
+        &mut self,
+        mut parse: impl FnMut(&[u8]) -> anyhow::Result<Parsed<T>>,
+    ) -> anyhow::Result<T> {
+        loop {
+            let truncation = match parse(self.unparsed())? {
+                Parsed::Record { len, value } => {
+                    self.start += len;
+                    return Ok(value);
+                }
+                Parsed::Incomplete(truncation) => truncation,
+            };
+            if truncation.record_len() > MAX_RECORD_LEN {
+                bail!(
+                    "{}: bad dump file: a record of {} bytes, more than the {MAX_RECORD_LEN} ptstat accepts",
+                    self.name,
+                    truncation.record_len()
+                );
+            }
+            if !self.read_more()? {
+                bail!("{}: {truncation}", self.name);
+            }
+        }
+    }
+
+    /// Whether any bytes are left, reading if needed.
+    fn has_more(&mut self) -> anyhow::Result<bool> {
+        self.buffer_at_least(1)
+    }
+
+    /// Reads until `len` bytes are unparsed; false if the input ends first.
+    fn buffer_at_least(&mut self, len: usize) -> anyhow::Result<bool> {
+        while self.unparsed().len() < len {
+            if !self.read_more()? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Reads up to a chunk after the unparsed bytes (moved to the front first); false at the end of the input.
+    fn read_more(&mut self) -> anyhow::Result<bool> {
+        self.buffer.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        if self.buffer.len() - self.end < READ_CHUNK {
+            self.buffer.resize(self.end + READ_CHUNK, 0);
+        }
+        let count = loop {
+            match self.reader.read(&mut self.buffer[self.end..]) {
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                result => break result.map_err(|error| anyhow!("{}: {error}", self.name))?,
+            }
+        };
+        self.end += count;
+        Ok(count > 0)
+    }
+}
+
+/// Where a capture ends early, in tcpdump's words.
+#[derive(Debug)]
+enum Truncation {
+    /// Inside the magic number or the pcap file header.
+    FileHeader { needed: usize, got: usize },
+    /// Inside a pcap record header.
+    PacketHeader { got: usize },
+    /// Inside a pcap record's packet bytes.
+    PacketData { needed: usize, got: usize },
+    /// Inside a PcapNG block: past its type and length fields, what follows them.
+    PcapNgBlock { needed: usize, got: usize },
+}
+
+impl Truncation {
+    /// How long the record being read is, as far as known.
+    fn record_len(&self) -> usize {
+        match *self {
+            Truncation::FileHeader { needed, .. } => needed,
+            Truncation::PacketHeader { .. } => PCAP_RECORD_HEADER_LEN,
+            Truncation::PacketData { needed, .. } => PCAP_RECORD_HEADER_LEN.saturating_add(needed),
+            Truncation::PcapNgBlock { needed, .. } => {
+                BLOCK_TYPE_AND_LENGTH_LEN.saturating_add(needed)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Truncation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Truncation::FileHeader { needed, got } => {
+                write!(
+                    f,
+                    "truncated dump file; tried to read {needed} file header bytes, only got {got}"
+                )
+            }
+            Truncation::PacketHeader { got } => {
+                write!(
+                    f,
+                    "truncated dump file; tried to read {PCAP_RECORD_HEADER_LEN} header bytes, only got {got}"
+                )
+            }
+            Truncation::PacketData { needed, got } => {
+                write!(
+                    f,
+                    "truncated dump file; tried to read {needed} captured bytes, only got {got}"
+                )
+            }
+            Truncation::PcapNgBlock { needed, got } => {
+                write!(
+                    f,
+                    "truncated pcapng dump file; tried to read {needed} bytes, only got {got}"
+                )
+            }
+        }
+    }
+}
+
+/// Hands packets to the sink: announces interfaces, and counts packets against the limit.
+struct Delivery<'s> {
+    sink: &'s mut dyn Sink,
+    /// Indexed by the sink's interface ids.
+    interfaces: Vec<Interface>,
+    delivered: u64,
+    limit: Option<u64>,
+}
+
+impl Delivery<'_> {
+    fn add_interface(&mut self, interface: Interface) -> anyhow::Result<InterfaceId> {
+        let id = self.interfaces.len();
+        self.sink.add_interface(id, &interface)?;
+        self.interfaces.push(interface);
+        Ok(id)
+    }
+
+    fn deliver(&mut self, packet: &Packet) -> anyhow::Result<()> {
+        let interface = self.interfaces.get(packet.interface).ok_or_else(|| {
+            anyhow!(
+                "packet on interface {}, which was never announced",
+                packet.interface
+            )
+        })?;
+        self.sink.write_packet(packet, interface)?;
+        self.delivered += 1;
+        Ok(())
+    }
+
+    fn is_complete(&self) -> bool {
+        self.limit.is_some_and(|limit| self.delivered >= limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pcap_file::DataLink;
+
+    use super::*;
+    use crate::{
+        packet::Direction,
+        sink::{pcap::PcapWriter, pcapng::PcapNgWriter},
+    };
+
+    /// Hands out one byte per read, as a pipe may when its writer is slow.
+    struct OneByteAtATime<'a>(&'a [u8]);
+
+    impl Read for OneByteAtATime<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&byte, rest)), Some(slot)) => {
+                    *slot = byte;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    /// Interface, timestamp, direction and bytes of every packet delivered.
+    #[derive(Default)]
+    struct Collected(Vec<(InterfaceId, Timestamp, Option<Direction>, Vec<u8>)>);
+
+    impl Sink for Collected {
+        fn add_interface(
+            &mut self,
+            _id: InterfaceId,
+            _interface: &Interface,
+        ) -> anyhow::Result<()> {
+            Ok(())
+        }
+
+        fn write_packet(&mut self, packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
+            self.0.push((
+                packet.interface,
+                packet.timestamp,
+                packet.direction,
+                packet.data.to_vec(),
+            ));
+            Ok(())
+        }
+
+        fn finish(&mut self) -> anyhow::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn write_three_packets(sink: &mut dyn Sink) {
+        let interface = Interface {
+            name: "trickle0".into(),
+            index: 0,
+            link_type: DataLink::RAW,
+            snaplen: 65_535,
+            description: None,
+        };
+        sink.add_interface(0, &interface).unwrap();
+        for sequence in 0..3u8 {
+            let data = vec![0x45 ^ sequence; 40 + usize::from(sequence)];
+            let packet = Packet {
+                timestamp: Timestamp(1_700_000_000_000_000_000 + u64::from(sequence)),
+                interface: 0,
+                direction: Some(Direction::In),
+                original_len: data.len() as u32,
+                data: &data,
+                process: None,
+            };
+            sink.write_packet(&packet, &interface).unwrap();
+        }
+        sink.finish().unwrap();
+    }
+
+    #[test]
+    fn input_that_comes_a_byte_at_a_time_reads_like_a_whole_file() {
+        let mut pcapng = Vec::new();
+        write_three_packets(&mut PcapNgWriter::new(&mut pcapng, false));
+        let mut pcap = Vec::new();
+        write_three_packets(&mut PcapWriter::new(&mut pcap, false, false));
+        for bytes in [pcapng, pcap] {
+            let (mut whole, mut trickled) = (Collected::default(), Collected::default());
+            assert_eq!(read_from("whole", &bytes[..], &mut whole, None).unwrap(), 3);
+            assert_eq!(
+                read_from("trickle", OneByteAtATime(&bytes), &mut trickled, None).unwrap(),
+                3
+            );
+            assert_eq!(whole.0, trickled.0);
+        }
+    }
+}

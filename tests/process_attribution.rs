@@ -1,0 +1,224 @@
+//! Process attribution on the real kernel, without kprobes: real programs (nc, ping, curl, python3) whose pids
+//! the test knows make traffic; ptstat writes PcapNG, and every TCP/UDP/ICMP packet of theirs must carry the right
+//! pid and name in its comment (read back by tshark), in both directions. Needs root; CI=true forbids skipping.
+
+mod common;
+
+use std::{
+    collections::BTreeMap,
+    process::{Child, Command, Stdio},
+    thread,
+    time::Duration,
+};
+
+use common::*;
+
+/// For every packet tshark shows for `display_filter`: the PID its comment names ("-" if none), counted.
+fn pids_of_packets(file: &str, display_filter: &str) -> BTreeMap<String, usize> {
+    let fields = run("tshark", &["-r", file, "-Y", display_filter, "-T", "fields", "-E", "occurrence=f", "-e", "frame.comment"]);
+    let mut pids = BTreeMap::new();
+    for comment in fields.lines() {
+        // tshark prints the comment's newlines as the two characters "\n".
+        let pid = comment.split("\\n").find_map(|line| line.strip_prefix("PID: ")).unwrap_or("-").to_string();
+        *pids.entry(pid).or_insert(0) += 1;
+    }
+    pids
+}
+
+fn comment_values(file: &str, display_filter: &str, key: &str) -> Vec<String> {
+    let fields = run("tshark", &["-r", file, "-Y", display_filter, "-T", "fields", "-E", "occurrence=f", "-e", "frame.comment"]);
+    fields
+        .lines()
+        .map(|comment| comment.split("\\n").find_map(|line| line.strip_prefix(&format!("{key}: "))).unwrap_or("-").to_string())
+        .collect()
+}
+
+fn only(pid: u32, count: usize) -> BTreeMap<String, usize> {
+    BTreeMap::from([(pid.to_string(), count)])
+}
+
+fn spawn(command: &mut Command) -> Child {
+    command.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn")
+}
+
+fn capture_file(dir: &tempfile::TempDir) -> String {
+    dir.path().join("capture.pcapng").to_str().unwrap().to_string()
+}
+
+#[test]
+fn outgoing_tcp_from_its_syn_and_accepted_tcp_name_their_processes() {
+    if !root_or_skip("outgoing_tcp_from_its_syn_and_accepted_tcp_name_their_processes") || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("ptcp", 21);
+    net.warm_up();
+    // A server here, before ptstat starts: its SYN finds the listener; accepted-socket packets name it too.
+    let mut local_server = spawn(Command::new("nc").args(["-l", "-s", &net.host_ip, "-p", "6001"]));
+    let mut remote_server = tcp_sink_in(&net, 6002);
+    wait_for_listener(&net, 6002);
+    thread::sleep(Duration::from_millis(200));
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_file(&dir);
+    let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
+
+    let mut client = spawn(Command::new("nc").args(["-q", "0", &net.peer_ip, "6002"]));
+    let client_pid = client.id();
+    drop(client.stdin.take().map(|mut stdin| std::io::Write::write_all(&mut stdin, b"to the namespace\n")));
+    client.wait().unwrap();
+    remote_server.wait().unwrap();
+
+    let mut remote_client = net.command(&["nc", "-q", "0", &net.host_ip, "6001"]).stdin(Stdio::piped()).spawn().unwrap();
+    drop(remote_client.stdin.take().map(|mut stdin| std::io::Write::write_all(&mut stdin, b"to the host\n")));
+    remote_client.wait().unwrap();
+    local_server.wait().unwrap();
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+
+    let outgoing = pids_of_packets(&file, "tcp.port == 6002");
+    let count = outgoing.values().sum::<usize>();
+    assert!(count >= 8, "{outgoing:?}");
+    assert_eq!(outgoing, only(client_pid, count), "outgoing connection, both directions, SYN included");
+    assert_eq!(comment_values(&file, "tcp.port == 6002 && tcp.flags.syn == 1 && tcp.flags.ack == 0", "Comm"), ["nc"]);
+
+    let accepted = pids_of_packets(&file, "tcp.port == 6001");
+    let count = accepted.values().sum::<usize>();
+    assert!(count >= 8, "{accepted:?}");
+    assert_eq!(accepted, only(local_server.id(), count), "SYN to the listener and the accepted connection");
+}
+
+#[test]
+fn udp_both_ways_and_tcp_and_udp_on_one_port() {
+    if !root_or_skip("udp_both_ways_and_tcp_and_udp_on_one_port") || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("pudp", 22);
+    net.warm_up();
+    // Port 6003 twice here: a TCP listener (nc) and a UDP echo server (python3), different processes.
+    let mut tcp_server = spawn(Command::new("nc").args(["-l", "-s", &net.host_ip, "-p", "6003"]));
+    let echo = format!(
+        "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(('{}', 6003))\n\
+         for _ in range(2):\n    data, peer = s.recvfrom(100)\n    s.sendto(data, peer)\n",
+        net.host_ip
+    );
+    let mut udp_server = spawn(Command::new("python3").args(["-c", &echo]));
+    thread::sleep(Duration::from_millis(300));
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_file(&dir);
+    let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
+
+    // From the namespace: two datagrams (unconnected sender) and a TCP connection, all to port 6003 here.
+    let sender = format!(
+        "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+         for _ in range(2):\n    s.sendto(b'ping', ('{}', 6003))\n    s.recvfrom(100)\n",
+        net.host_ip
+    );
+    net.exec_ok(&["python3", "-c", &sender]);
+    let mut tcp_client = net.command(&["nc", "-q", "0", &net.host_ip, "6003"]).stdin(Stdio::piped()).spawn().unwrap();
+    drop(tcp_client.stdin.take());
+    tcp_client.wait().unwrap();
+    tcp_server.wait().unwrap();
+    udp_server.wait().unwrap();
+    // A connected UDP client here, answered by nobody: its datagram and the ICMP error.
+    let mut connected = spawn(Command::new("python3").args([
+        "-c",
+        &format!("import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.connect(('{}', 6004))\ns.send(b'x')\n", net.peer_ip),
+    ]));
+    let connected_pid = connected.id();
+    connected.wait().unwrap();
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+
+    assert_eq!(pids_of_packets(&file, "udp.port == 6003"), only(udp_server.id(), 4), "UDP in and out");
+    let tcp = pids_of_packets(&file, "tcp.port == 6003");
+    assert_eq!(tcp, only(tcp_server.id(), tcp.values().sum()), "TCP on the same port: the other process");
+    assert_eq!(pids_of_packets(&file, "udp.dstport == 6004 && !icmp"), only(connected_pid, 1), "connected UDP");
+}
+
+#[test]
+fn ping_names_its_process_both_ways() {
+    if !root_or_skip("ping_names_its_process_both_ways") || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("pping", 23);
+    net.warm_up();
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_file(&dir);
+    let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
+    let mut ping = spawn(Command::new("ping").args(["-c", "3", "-i", "0.2", &net.peer_ip]));
+    let ping_pid = ping.id();
+    ping.wait().unwrap();
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert_eq!(pids_of_packets(&file, "icmp.type == 8 || icmp.type == 0"), only(ping_pid, 6));
+    assert_eq!(comment_values(&file, "icmp.type == 0", "Comm"), ["ping", "ping", "ping"]);
+}
+
+#[test]
+fn a_connection_opened_before_ptstat_started_names_its_processes() {
+    if !root_or_skip("a_connection_opened_before_ptstat_started_names_its_processes") || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("pold", 24);
+    net.warm_up();
+    // Server here, client in the namespace: connected and idle before ptstat starts; then both talk.
+    let server_code = format!(
+        "import socket, sys\nl = socket.socket()\nl.bind(('{}', 6005))\nl.listen()\nc, _ = l.accept()\n\
+         sys.stdin.readline()\nc.sendall(b'late hello')\nc.recv(100)\nc.close()\n",
+        net.host_ip
+    );
+    let mut server = spawn(Command::new("python3").args(["-c", &server_code]));
+    thread::sleep(Duration::from_millis(300));
+    let client_code = format!(
+        "import socket\ns = socket.create_connection(('{}', 6005))\ns.recv(100)\ns.sendall(b'late reply')\ns.close()\n",
+        net.host_ip
+    );
+    let mut client = net.command(&["python3", "-c", &client_code]).spawn().unwrap();
+    thread::sleep(Duration::from_millis(300));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_file(&dir);
+    let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
+    let mut stdin = server.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"go\n").unwrap();
+    drop(stdin);
+    server.wait().unwrap();
+    client.wait().unwrap();
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let packets = pids_of_packets(&file, "tcp.port == 6005");
+    let count = packets.values().sum::<usize>();
+    assert!(count >= 4, "{packets:?}");
+    assert_eq!(packets, only(server.id(), count));
+}
+
+#[test]
+fn curl_to_a_local_http_server_over_loopback() {
+    if !root_or_skip("curl_to_a_local_http_server_over_loopback") || !tool_available("tshark") || !tool_available("curl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "hello from the test\n").unwrap();
+    let mut server = spawn(Command::new("python3").args(["-m", "http.server", "--bind", "127.0.0.1", "6006"]).current_dir(dir.path()));
+    thread::sleep(Duration::from_millis(800));
+    let file = capture_file(&dir);
+    let ptstat = Running::start(&["-i", "lo", "-w", &file]);
+    let mut curl = spawn(Command::new("curl").args(["-s", "-o", "/dev/null", "http://127.0.0.1:6006/index.html"]));
+    let curl_pid = curl.id();
+    curl.wait().unwrap();
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    // On loopback each packet is captured once, leaving its sender: curl's packets name curl, the server's it.
+    let from_curl = pids_of_packets(&file, "tcp.dstport == 6006");
+    let from_server = pids_of_packets(&file, "tcp.srcport == 6006");
+    assert_eq!(from_curl, only(curl_pid, from_curl.values().sum()), "curl's packets");
+    assert_eq!(from_server, only(server.id(), from_server.values().sum()), "the server's packets");
+    assert!(from_curl.values().sum::<usize>() >= 4 && from_server.values().sum::<usize>() >= 3);
+    let args = comment_values(&file, "tcp.dstport == 6006 && tcp.flags.syn == 1", "Args");
+    assert_eq!(args, ["curl -s -o /dev/null http://127.0.0.1:6006/index.html"]);
+}
