@@ -25,6 +25,9 @@
 
 /* Set by the loader (-s). */
 volatile const __u32 snaplen = PTSTAT_MAX_SNAPLEN;
+/* Cookie of the network namespace of the interfaces these programs are attached to, set by the loader.
+ * bpf_get_netns_cookie(skb) cannot tell: without skb->sk (most ingress packets) it answers init_net's. */
+volatile const __u64 interfaces_netns = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -111,7 +114,7 @@ static __always_inline bool packet_flow(struct __sk_buff *skb, __u32 l3, enum pa
 	} else {
 		return false;
 	}
-	key->netns = bpf_get_netns_cookie(skb);
+	key->netns = interfaces_netns;
 	bool outgoing = direction == PACKET_EGRESS;
 	__builtin_memcpy(key->local_addr, outgoing ? source : destination, sizeof(key->local_addr));
 	__builtin_memcpy(key->remote_addr, outgoing ? destination : source, sizeof(key->remote_addr));

@@ -305,7 +305,8 @@ fn udp(hosts: Hosts, payload_len: usize) -> Vec<u8> {
 /// The Internet checksum (RFC 1071) of `chunks` laid end to end.
 fn internet_checksum(chunks: &[&[u8]]) -> u16 {
     let bytes: Vec<u8> = chunks.concat();
-    let mut sum: u32 = bytes.chunks(2).map(|pair| u32::from(pair[0]) << 8 | u32::from(*pair.get(1).unwrap_or(&0))).sum();
+    let mut sum: u32 =
+        bytes.chunks(2).map(|pair| u32::from(pair[0]) << 8 | u32::from(*pair.get(1).unwrap_or(&0))).sum();
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
     }
@@ -373,7 +374,8 @@ fn ethernet_capture() -> Capture {
     capture.add(padded(eth(ETHERTYPE_ARP, &arp_unknown)));
     let arp_no_hardware = [&[0, 1, 0x08, 0x00, 0, 4, 0, 1][..], &IP_A, &IP_B].concat();
     capture.add(padded(eth(ETHERTYPE_ARP, &arp_no_hardware)));
-    let arp_long_address = [&[0, 32, 0x08, 0x00, 8, 4, 0, 2][..], &[1, 2, 3, 4, 5, 6, 7, 8], &IP_A, &[0; 8], &IP_B].concat();
+    let arp_long_address =
+        [&[0, 32, 0x08, 0x00, 8, 4, 0, 2][..], &[1, 2, 3, 4, 5, 6, 7, 8], &IP_A, &[0; 8], &IP_B].concat();
     capture.add(eth(ETHERTYPE_ARP, &arp_long_address));
 
     // VLAN-tagged and double-tagged IPv4, IPv6 and ARP: printed like untagged ones.
@@ -406,7 +408,8 @@ fn ethernet_capture() -> Capture {
 /// IPv4 headers (options, fragments, bad lengths) and ICMP.
 fn ipv4_capture() -> Capture {
     let mut capture = Capture::new(DataLink::ETHERNET);
-    let ping = |message_type: u8, seq: u16| eth4(&ipv4(ICMP, &icmp(message_type, 0, echo(0x0a3c, seq), &ping_payload())));
+    let ping =
+        |message_type: u8, seq: u16| eth4(&ipv4(ICMP, &icmp(message_type, 0, echo(0x0a3c, seq), &ping_payload())));
     capture.add(ping(8, 1));
     capture.add(ping(0, 1));
     capture.add(eth4(&HOSTS4.reversed().packet(ICMP, &icmp(8, 0, echo(65535, 65535), &[]))));
@@ -523,7 +526,14 @@ fn ipv6_capture() -> Capture {
     capture.add(message(LINK_LOCAL, SOLICITED_NODE, 135, 0, [0; 4], &ns_body));
     let na_body = [&IP6_B[..], &[2, 1], &MAC_B].concat();
     capture.add(message(IP6_B, LINK_LOCAL, 136, 0, [0x60, 0, 0, 0], &na_body));
-    capture.add(message(LINK_LOCAL, [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], 133, 0, [0; 4], &source_link_option));
+    capture.add(message(
+        LINK_LOCAL,
+        [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+        133,
+        0,
+        [0; 4],
+        &source_link_option,
+    ));
     let prefix_option = [&[3, 4, 64, 0xc0, 0, 0, 0x0e, 0x10, 0, 0, 0x0e, 0x10, 0, 0, 0, 0][..], &IP6_A].concat();
     let ra_body = [&[0, 0, 0, 0, 0, 0, 0, 0][..], &prefix_option].concat();
     capture.add(message(LINK_LOCAL, ALL_NODES, 134, 0, [64, 0, 0x07, 0x08], &ra_body));
@@ -562,7 +572,14 @@ fn ipv6_capture() -> Capture {
     capture.add(message(LINK_LOCAL, group, 130, 0, [0x03, 0xe8, 0, 0], &query_with_sources));
     capture.add(message(LINK_LOCAL, ALL_NODES, 130, 0, [0; 4], &[0; 10]));
     let record = [&[4, 0, 0, 0][..], &group].concat();
-    capture.add(message(LINK_LOCAL, [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16], 143, 0, [0, 0, 0, 2], &[record.clone(), record].concat()));
+    capture.add(message(
+        LINK_LOCAL,
+        [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16],
+        143,
+        0,
+        [0, 0, 0, 2],
+        &[record.clone(), record].concat(),
+    ));
     // Messages without a printer of their own, and unknown ones.
     capture.add(message(IP6_A, IP6_B, 144, 0, [0xab, 0xcd, 0, 0], &[]));
     capture.add(message(IP6_A, IP6_B, 141, 0, [0; 4], &[]));
@@ -575,7 +592,10 @@ fn ipv6_capture() -> Capture {
     let destination_options = |next: u8| extension_header(next, &[1, 4, 0, 0, 0, 0]);
     let routing0 = |next: u8| [&[next, 4, 0, 1, 0, 0, 0, 0][..], &IP6_A, &IP6_B].concat();
     capture.add(eth6(&ipv6(0, &[hop_by_hop(UDP), udp_payload.clone()].concat())));
-    capture.add(eth6(&ipv6(60, &[destination_options(TCP), Segment::new(40000, 50000, 7, 0, SYN).bytes(HOSTS6)].concat())));
+    capture.add(eth6(&ipv6(
+        60,
+        &[destination_options(TCP), Segment::new(40000, 50000, 7, 0, SYN).bytes(HOSTS6)].concat(),
+    )));
     capture.add(eth6(&ipv6(43, &[routing0(UDP), udp_payload.clone()].concat())));
     let routing2 = [&[UDP, 2, 2, 1, 0, 0, 0, 0][..], &IP6_A].concat();
     capture.add(eth6(&ipv6(43, &[routing2, udp_payload.clone()].concat())));
@@ -589,9 +609,14 @@ fn ipv6_capture() -> Capture {
     let (first, later) = datagram.split_at(1232);
     capture.add(eth6(&ipv6(44, &[fragment_header(UDP, 0, true).as_slice(), first].concat())));
     capture.add(eth6(&ipv6(44, &[fragment_header(UDP, 1232, false).as_slice(), later].concat())));
-    capture.add(eth6(&ipv6(44, &[fragment_header(ICMPV6, 0, true).as_slice(), &icmp6(IP6_A, IP6_B, 128, 0, echo(1, 1), &[0; 64])].concat())));
+    capture.add(eth6(&ipv6(
+        44,
+        &[fragment_header(ICMPV6, 0, true).as_slice(), &icmp6(IP6_A, IP6_B, 128, 0, echo(1, 1), &[0; 64])].concat(),
+    )));
     // All of them in a row, then a tunnel, then headers where they do not belong.
-    let chain = [hop_by_hop(60), destination_options(43), routing0(44), fragment_header(UDP, 0, false), udp_payload.clone()].concat();
+    let chain =
+        [hop_by_hop(60), destination_options(43), routing0(44), fragment_header(UDP, 0, false), udp_payload.clone()]
+            .concat();
     capture.add(eth6(&ipv6(0, &chain)));
     capture.add(eth6(&ipv6(41, &ipv4(UDP, &udp_datagram(HOSTS4, 1111, 2222, &[0; 4])))));
     capture.add(eth6(&ipv6(4, &ipv4(ICMP, &icmp(8, 0, echo(1, 1), &[])))));
@@ -609,7 +634,12 @@ fn ipv6_capture() -> Capture {
     // Addresses whose text embeds IPv4, and a packet claiming more payload than the frame has.
     let mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1];
     let compatible = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 2];
-    capture.add(eth6(&ipv6_packet(mapped, compatible, UDP, &udp_datagram(Hosts::V6(mapped, compatible), 40000, 50000, &[]))));
+    capture.add(eth6(&ipv6_packet(
+        mapped,
+        compatible,
+        UDP,
+        &udp_datagram(Hosts::V6(mapped, compatible), 40000, 50000, &[]),
+    )));
     let mut packet = udp(HOSTS6, 8);
     packet[4..6].copy_from_slice(&100u16.to_be_bytes());
     capture.add(eth6(&packet));
@@ -634,7 +664,14 @@ fn tcp_capture() -> Capture {
     add(&Segment::new(40000, 50000, c + 1, s + 1, PSH | ACK).options(&ts(12346, 1)).payload(100), client);
     add(&Segment::new(50000, 40000, s + 1, c + 101, ACK).options(&ts(2, 12346)), server);
     add(&Segment::new(50000, 40000, s + 1, c + 101, PSH | ACK).options(&ts(3, 12346)).payload(1448), server);
-    let sack = [&[1, 1, 5, 18][..], &(s + 1449).to_be_bytes(), &(s + 2897).to_be_bytes(), &(s + 4000).to_be_bytes(), &(s + 4100).to_be_bytes()].concat();
+    let sack = [
+        &[1, 1, 5, 18][..],
+        &(s + 1449).to_be_bytes(),
+        &(s + 2897).to_be_bytes(),
+        &(s + 4000).to_be_bytes(),
+        &(s + 4100).to_be_bytes(),
+    ]
+    .concat();
     add(&Segment::new(40000, 50000, c + 101, s + 1, ACK).options(&sack), client);
     add(&Segment::new(40000, 50000, c + 101, s + 1449, FIN | ACK), client);
     add(&Segment::new(50000, 40000, s + 1449, c + 102, FIN | ACK), server);
@@ -720,7 +757,10 @@ fn udp_capture() -> Capture {
         let ether_type = ethertype_of(hosts);
         capture.add(eth(ether_type, &udp(hosts, 100)));
         capture.add(eth(ether_type, &udp(hosts, 0)));
-        capture.add(eth(ether_type, &hosts.reversed().packet(UDP, &udp_datagram(hosts.reversed(), 50000, 40000, &[1; 33]))));
+        capture.add(eth(
+            ether_type,
+            &hosts.reversed().packet(UDP, &udp_datagram(hosts.reversed(), 50000, 40000, &[1; 33])),
+        ));
         for claimed_len in [200u16, 4, 0, 30] {
             let mut datagram = udp_datagram(hosts, 40000, 50000, &[0; 40]);
             datagram[4..6].copy_from_slice(&claimed_len.to_be_bytes());
@@ -756,7 +796,11 @@ fn truncated_ipv4_capture() -> Capture {
     let quoted = udp(Hosts::V4(IP_B, IP_C), 0);
     add_every_cut(&mut capture, &eth4(&ipv4(ICMP, &icmp(3, 3, [0; 4], &quoted))), &IPV4_IN_ETHERNET);
     add_every_cut(&mut capture, &eth4(&ipv4(ICMP, &icmp(5, 1, IP_C, &quoted))), &IPV4_IN_ETHERNET);
-    add_every_cut(&mut capture, &eth4(&ipv4(ICMP, &icmp(9, 0, [1, 2, 0, 60], &[10, 0, 0, 9, 0, 0, 0, 1]))), &IPV4_IN_ETHERNET);
+    add_every_cut(
+        &mut capture,
+        &eth4(&ipv4(ICMP, &icmp(9, 0, [1, 2, 0, 60], &[10, 0, 0, 9, 0, 0, 0, 1]))),
+        &IPV4_IN_ETHERNET,
+    );
     let with_options = ipv4_with(IP_A, IP_B, UDP, &udp_datagram(HOSTS4, 1, 2, &[]), |header| {
         header.options = [1, 1, 1, 0].into();
     });

@@ -75,13 +75,8 @@ fn captures() -> Vec<PathBuf> {
 }
 
 fn tcpdump_output(capture: &Path) -> Vec<u8> {
-    let output = Command::new(TCPDUMP)
-        .arg("-n")
-        .arg("-r")
-        .arg(capture)
-        .env("TZ", "UTC")
-        .output()
-        .expect("tcpdump runs");
+    let output =
+        Command::new(TCPDUMP).arg("-n").arg("-r").arg(capture).env("TZ", "UTC").output().expect("tcpdump runs");
     assert!(output.status.success(), "tcpdump -r {}: {}", capture.display(), String::from_utf8_lossy(&output.stderr));
     output.stdout
 }
@@ -91,8 +86,13 @@ fn ptstat_output(capture: &Path) -> Vec<u8> {
     let file = fs::File::open(capture).expect("capture opens");
     let mut reader = PcapReader::new(file).expect("capture is a pcap file");
     let header = reader.header();
-    let interface =
-        Interface { name: String::new(), index: 0, link_type: header.datalink, snaplen: header.snaplen, description: None };
+    let interface = Interface {
+        name: String::new(),
+        index: 0,
+        link_type: header.datalink,
+        snaplen: header.snaplen,
+        description: None,
+    };
     let output = SharedBuffer::default();
     let mut printer = Printer::new(Box::new(output.clone()), PrintOptions::default());
     printer.add_interface(0, &interface).expect("interface announced");
@@ -109,8 +109,7 @@ fn ptstat_output(capture: &Path) -> Vec<u8> {
         printer.write_packet(&record, &interface).expect("line written");
     }
     printer.finish().expect("lines flushed");
-    let printed = output.0.lock().expect("not poisoned").clone();
-    printed
+    output.0.lock().expect("not poisoned").clone()
 }
 
 /// The lines of each packet: its line and the hex dump lines (starting with a tab) after it.

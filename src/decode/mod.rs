@@ -211,15 +211,13 @@ pub fn address_family_ip_version(family: u32) -> Option<u8> {
 type LinkSplit<'a> = (LinkHeader<'a>, usize, Protocol);
 
 fn ethernet_header(data: &[u8]) -> Result<LinkSplit<'_>, DecodeError> {
-    let header: &[u8; ETHERNET_HEADER_LEN] =
-        data.first_chunk().ok_or(DecodeError::Truncated(LinkLayer::Ethernet))?;
+    let header: &[u8; ETHERNET_HEADER_LEN] = data.first_chunk().ok_or(DecodeError::Truncated(LinkLayer::Ethernet))?;
     let link = LinkHeader::Ethernet { destination: array_at(header, 0), source: array_at(header, 6) };
     Ok((link, ETHERNET_HEADER_LEN, Protocol::EtherType(be16_at(header, 12))))
 }
 
 fn linux_sll_header(data: &[u8]) -> Result<LinkSplit<'_>, DecodeError> {
-    let header: &[u8; LINUX_SLL_HEADER_LEN] =
-        data.first_chunk().ok_or(DecodeError::Truncated(LinkLayer::LinuxSll))?;
+    let header: &[u8; LINUX_SLL_HEADER_LEN] = data.first_chunk().ok_or(DecodeError::Truncated(LinkLayer::LinuxSll))?;
     let address_len = usize::from(be16_at(header, 4)).min(LINUX_SLL_ADDRESS_CAPACITY);
     let link = LinkHeader::LinuxSll {
         packet_type: be16_at(header, 0),
@@ -268,9 +266,7 @@ fn skip_vlan_tags(data: &[u8], start: usize, protocol: Protocol, tag_types: &[u1
 fn inner_type(link: LinkHeader, tag: &[u8]) -> u16 {
     let inner = be16_at(tag, 2);
     match link {
-        LinkHeader::LinuxSll { .. } | LinkHeader::LinuxSll2 { .. } if inner <= MAX_ETHERNET_LENGTH => {
-            LINUX_SLL_P_802_2
-        }
+        LinkHeader::LinuxSll { .. } | LinkHeader::LinuxSll2 { .. } if inner <= MAX_ETHERNET_LENGTH => LINUX_SLL_P_802_2,
         _ => inner,
     }
 }
@@ -300,10 +296,7 @@ mod tests {
     fn ethernet_with_two_vlan_tags() {
         let frame = ethernet_frame(&[0x88, 0xa8, 0x00, 0x64, 0x81, 0x00, 0x20, 0xc8, 0x08, 0x00], &[0x45, 0]);
         let decoded = decode(DataLink::ETHERNET, &frame, 100).expect("decodes");
-        assert_eq!(
-            decoded.link,
-            LinkHeader::Ethernet { destination: [0xff; 6], source: [2, 0, 0, 0, 0, 1] }
-        );
+        assert_eq!(decoded.link, LinkHeader::Ethernet { destination: [0xff; 6], source: [2, 0, 0, 0, 0, 1] });
         assert_eq!(decoded.protocol, Protocol::EtherType(0x0800));
         assert_eq!(decoded.payload, &[0x45, 0]);
         assert_eq!(decoded.payload_wire_len, 100 - 22);
@@ -341,7 +334,12 @@ mod tests {
         let decoded = decode(DataLink::LINUX_SLL2, &sll2, 61).expect("decodes");
         assert_eq!(
             decoded.link,
-            LinkHeader::LinuxSll2 { interface_index: 7, hardware_type: 1, packet_type: 4, address: &[1, 2, 3, 4, 5, 6] }
+            LinkHeader::LinuxSll2 {
+                interface_index: 7,
+                hardware_type: 1,
+                packet_type: 4,
+                address: &[1, 2, 3, 4, 5, 6]
+            }
         );
         assert_eq!(decoded.protocol, Protocol::EtherType(0x86dd));
         assert_eq!(decoded.payload_wire_len, 41);

@@ -40,7 +40,9 @@ fn format_ipv6(bytes: &[u8; 16], f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str(":")?;
         }
         let ends_in_ipv4 = index == 6
-            && zero_run.as_ref().is_some_and(|run| run.start == 0 && (run.end == 6 || (run.end == 5 && words[5] == 0xffff)));
+            && zero_run
+                .as_ref()
+                .is_some_and(|run| run.start == 0 && (run.end == 6 || (run.end == 5 && words[5] == 0xffff)));
         if ends_in_ipv4 {
             return write!(f, "{}", Ipv4Addr::new(bytes[12], bytes[13], bytes[14], bytes[15]));
         }

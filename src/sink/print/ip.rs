@@ -41,10 +41,7 @@ impl IpEnvelope {
     /// `10.0.0.1.40000 > 10.0.0.2.50000: `, or just the ports when the addresses were printed already.
     pub fn print_endpoints(&self, line: &mut Line, source_port: u16, destination_port: u16) {
         if self.names_transport {
-            line.put(format_args!(
-                "{}.{source_port} > {}.{destination_port}: ",
-                self.source, self.destination
-            ));
+            line.put(format_args!("{}.{source_port} > {}.{destination_port}: ", self.source, self.destination));
         } else {
             line.put(format_args!("{source_port} > {destination_port}: "));
         }

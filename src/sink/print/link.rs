@@ -1,7 +1,10 @@
 //! Link-layer headers (tcpdump's print-ether.c, print-sll.c, print-null.c, print-raw.c): without `-e` they print
 //! nothing of their own for IP and ARP, and a summary plus a hex dump for payloads ptstat has no printer for.
 
-use std::{collections::HashMap, ffi::CStr};
+use std::{
+    collections::{HashMap, hash_map::Entry},
+    ffi::CStr,
+};
 
 use pcap_file::DataLink;
 
@@ -198,11 +201,9 @@ pub(super) struct InterfaceNames {
 impl InterfaceNames {
     /// The name of the interface with `index`; `?` if this machine has none.
     fn name(&mut self, index: u32) -> &str {
-        if !self.known.contains_key(&index) {
-            match interface_name(index) {
-                Some(name) => self.known.insert(index, name),
-                None => return "?",
-            };
+        if let Entry::Vacant(unknown) = self.known.entry(index) {
+            let Some(name) = interface_name(index) else { return "?" };
+            unknown.insert(name);
         }
         self.known.get(&index).map_or("?", String::as_str)
     }

@@ -307,7 +307,7 @@ fn print_option_data(
             1
         }
         OPTION_SACK => {
-            if declared % 8 != 0 {
+            if !declared.is_multiple_of(8) {
                 line.push(" invalid sack");
             } else {
                 line.put(format_args!(" {} ", declared / 8));
@@ -409,7 +409,7 @@ fn print_option_data(
 fn print_fast_open_cookie(line: &mut Line, data: &OptionData, start: usize, len: usize) -> Result<(), OptionFailure> {
     if len == 0 {
         line.push(" cookiereq");
-    } else if len % 2 != 0 || !(4..=16).contains(&len) {
+    } else if !len.is_multiple_of(2) || !(4..=16).contains(&len) {
         line.push(" (invalid)");
     } else {
         line.push(" cookie ");

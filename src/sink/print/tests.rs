@@ -1,1 +1,268 @@
-//! Whole-line tests of the printer.
+//! Whole-line tests of the printer. (`tests/print_vs_tcpdump.rs` compares it with tcpdump on many more packets.)
+
+use std::{
+    io::{self, Write},
+    path::Path,
+    sync::{Arc, Mutex},
+};
+
+use pcap_file::DataLink;
+
+use super::*;
+use crate::packet::Timestamp;
+
+/// Where a printer writes, readable while the printer still exists.
+#[derive(Clone, Default)]
+struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedBuffer {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().expect("not poisoned").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SharedBuffer {
+    fn take_text(&self) -> String {
+        String::from_utf8(std::mem::take(&mut *self.0.lock().expect("not poisoned"))).expect("lines are UTF-8")
+    }
+}
+
+fn interface(name: &str, link_type: DataLink) -> Interface {
+    Interface { name: name.to_string(), index: 0, link_type, snaplen: MAXIMUM_SNAPLEN, description: None }
+}
+
+fn packet(data: &[u8], direction: Option<Direction>) -> Packet<'_> {
+    Packet {
+        timestamp: Timestamp(1_700_000_000_123_456_789),
+        interface: 0,
+        direction,
+        original_len: data.len() as u32,
+        data,
+        process: None,
+    }
+}
+
+fn epoch_printer() -> (Printer, SharedBuffer) {
+    let output = SharedBuffer::default();
+    let options = PrintOptions { timestamp: TimestampFormat::Epoch, ..PrintOptions::default() };
+    (Printer::new(Box::new(output.clone()), options), output)
+}
+
+/// An IPv4 UDP datagram from 10.0.0.1:40000 to 10.0.0.2:50000 with 2 bytes of payload.
+const UDP4: [u8; 30] =
+    [0x45, 0, 0, 30, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 0x9c, 0x40, 0xc3, 0x50, 0, 10, 0, 0, 1, 2];
+
+#[test]
+fn named_interfaces_get_name_and_direction_columns() {
+    let (mut printer, output) = epoch_printer();
+    for (name, direction) in [("lo", Some(Direction::In)), ("eth0", Some(Direction::Out)), ("wlp0s20f3", None)] {
+        printer.write_packet(&packet(&UDP4, direction), &interface(name, DataLink::RAW)).expect("printed");
+    }
+    printer.write_packet(&packet(&UDP4, None), &interface("", DataLink::RAW)).expect("printed");
+    assert_eq!(
+        output.take_text(),
+        "1700000000.123456 lo    In  IP 10.0.0.1.40000 > 10.0.0.2.50000: UDP, length 2\n\
+         1700000000.123456 eth0  Out IP 10.0.0.1.40000 > 10.0.0.2.50000: UDP, length 2\n\
+         1700000000.123456 wlp0s20f3 ?   IP 10.0.0.1.40000 > 10.0.0.2.50000: UDP, length 2\n\
+         1700000000.123456 IP 10.0.0.1.40000 > 10.0.0.2.50000: UDP, length 2\n"
+    );
+}
+
+#[test]
+fn impossible_lengths_are_reported_instead_of_the_packet() {
+    let (mut printer, output) = epoch_printer();
+    let mut record = packet(&UDP4, None);
+    record.original_len = 10;
+    printer.write_packet(&record, &interface("", DataLink::RAW)).expect("printed");
+    record.data = &[];
+    record.original_len = 0;
+    printer.write_packet(&record, &interface("", DataLink::RAW)).expect("printed");
+    assert_eq!(output.take_text(), "[Invalid header: len(10) < caplen(30)]\n[Invalid header: caplen==0, len==0]\n");
+}
+
+#[test]
+fn unsupported_link_types_are_dumped() {
+    let (mut printer, output) = epoch_printer();
+    printer.write_packet(&packet(&[1, 2, 3], None), &interface("", DataLink::Unknown(147))).expect("printed");
+    assert_eq!(
+        output.take_text(),
+        "1700000000.123456 UNSUPPORTED\n\t0x0000:  0102 03                                  ...\n"
+    );
+}
+
+/// A TCP segment over IPv4 between 10.0.0.1:40000 and 10.0.0.2:50000 (`from_client` says which way).
+fn tcp_segment(from_client: bool, seq: u32, ack: u32, flags: u8) -> Vec<u8> {
+    let (source, destination, ports) = if from_client {
+        ([10, 0, 0, 1], [10, 0, 0, 2], [0x9c, 0x40, 0xc3, 0x50])
+    } else {
+        ([10, 0, 0, 2], [10, 0, 0, 1], [0xc3, 0x50, 0x9c, 0x40])
+    };
+    let mut packet = vec![0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0];
+    packet.extend_from_slice(&source);
+    packet.extend_from_slice(&destination);
+    packet.extend_from_slice(&ports);
+    packet.extend_from_slice(&seq.to_be_bytes());
+    packet.extend_from_slice(&ack.to_be_bytes());
+    packet.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+    packet
+}
+
+#[test]
+fn sequence_numbers_are_relative_after_the_first_segment() {
+    let (mut printer, output) = epoch_printer();
+    let raw = interface("", DataLink::RAW);
+    for (from_client, seq, ack, flags) in [
+        (true, 1000, 0, 0x02),
+        (false, 5000, 1001, 0x12),
+        (true, 1001, 5001, 0x10),
+        (false, 5001, 1001, 0x11),
+        // A new handshake on the same ports starts over.
+        (true, 7000, 0, 0x02),
+        (false, 9000, 7001, 0x12),
+        (true, 7001, 9001, 0x10),
+    ] {
+        printer.write_packet(&packet(&tcp_segment(from_client, seq, ack, flags), None), &raw).expect("printed");
+    }
+    let text = output.take_text();
+    let summaries: Vec<&str> = text.lines().map(|line| line.split_once(": ").map_or(line, |(_, rest)| rest)).collect();
+    assert_eq!(
+        summaries,
+        [
+            "Flags [S], seq 1000, win 65535, length 0",
+            "Flags [S.], seq 5000, ack 1001, win 65535, length 0",
+            "Flags [.], ack 1, win 65535, length 0",
+            "Flags [F.], seq 1, ack 1, win 65535, length 0",
+            "Flags [S], seq 7000, win 65535, length 0",
+            "Flags [S.], seq 9000, ack 7001, win 65535, length 0",
+            "Flags [.], ack 1, win 65535, length 0",
+        ]
+    );
+}
+
+#[test]
+fn truncated_headers_end_with_the_protocol_marker() {
+    let (mut printer, output) = epoch_printer();
+    let raw = interface("", DataLink::RAW);
+    let segment = tcp_segment(true, 1, 0, 0x02);
+    for captured in [3, 22, 24, 30] {
+        let mut record = packet(&segment[..captured], None);
+        record.original_len = segment.len() as u32;
+        printer.write_packet(&record, &raw).expect("printed");
+    }
+    assert_eq!(
+        output.take_text(),
+        "1700000000.123456 IP  [|ip]\n\
+         1700000000.123456 IP 10.0.0.1 > 10.0.0.2: [|tcp]\n\
+         1700000000.123456 IP 10.0.0.1.40000 > 10.0.0.2.50000:  [|tcp]\n\
+         1700000000.123456 IP 10.0.0.1.40000 > 10.0.0.2.50000:  [|tcp]\n"
+    );
+}
+
+#[test]
+fn line_buffering_flushes_every_line() {
+    #[derive(Clone, Default)]
+    struct CountingFlushes(Arc<Mutex<usize>>);
+    impl Write for CountingFlushes {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            *self.0.lock().expect("not poisoned") += 1;
+            Ok(())
+        }
+    }
+    let flushes = CountingFlushes::default();
+    let options = PrintOptions { line_buffered: true, ..PrintOptions::default() };
+    let mut printer = Printer::new(Box::new(flushes.clone()), options);
+    for _ in 0..3 {
+        printer.write_packet(&packet(&UDP4, None), &interface("", DataLink::RAW)).expect("printed");
+    }
+    assert_eq!(*flushes.0.lock().expect("not poisoned"), 3);
+}
+
+/// A small deterministic generator (xorshift64*), so that failures can be replayed.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound.max(1) as u64) as usize
+    }
+}
+
+const LINK_TYPES: [DataLink; 9] = [
+    DataLink::ETHERNET,
+    DataLink::RAW,
+    DataLink::IPV4,
+    DataLink::IPV6,
+    DataLink::LINUX_SLL,
+    DataLink::LINUX_SLL2,
+    DataLink::NULL,
+    DataLink::LOOP,
+    DataLink::Unknown(147),
+];
+
+/// The printer must survive any bytes: random ones, and the test captures' packets cut short, with bytes
+/// changed and with wire lengths that do not fit.
+#[test]
+fn any_bytes_print_without_panicking() {
+    let mut random = Random(0x5eed_1234_abcd_0001);
+    let mut seeds: Vec<(DataLink, Vec<u8>)> = Vec::new();
+    for link_type in LINK_TYPES {
+        for len in [0, 1, 2, 4, 13, 14, 16, 20, 40, 60, 200] {
+            seeds.push((link_type, (0..len).map(|_| random.next() as u8).collect()));
+        }
+    }
+    seeds.extend(test_capture_packets());
+    let output = SharedBuffer::default();
+    let mut printer = Printer::new(Box::new(output.clone()), PrintOptions::default());
+    for (link_type, seed) in &seeds {
+        let interface = interface("", *link_type);
+        for round in 0..40 {
+            let mut data = seed.clone();
+            if round > 0 {
+                for _ in 0..random.below(4) {
+                    let index = random.below(data.len());
+                    if let Some(byte) = data.get_mut(index) {
+                        *byte = random.next() as u8;
+                    }
+                }
+                data.truncate(random.below(data.len() + 1));
+            }
+            let mut record = packet(&data, None);
+            record.original_len = match round % 3 {
+                0 => data.len() as u32,
+                1 => data.len() as u32 + random.below(70_000) as u32,
+                _ => random.next() as u32,
+            };
+            printer.write_packet(&record, &interface).expect("printed");
+        }
+        output.take_text();
+    }
+}
+
+/// The packets of the captures in `testdata/`, if they have been generated.
+fn test_capture_packets() -> Vec<(DataLink, Vec<u8>)> {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut packets = Vec::new();
+    for entry in std::fs::read_dir(directory).into_iter().flatten().flatten() {
+        let Ok(file) = std::fs::File::open(entry.path()) else { continue };
+        let Ok(mut reader) = pcap_file::pcap::PcapReader::new(file) else { continue };
+        let link_type = reader.header().datalink;
+        while let Some(Ok(packet)) = reader.next_packet() {
+            packets.push((link_type, packet.data().to_vec()));
+        }
+    }
+    packets
+}

@@ -166,7 +166,10 @@ mod tests {
 
     #[test]
     fn seconds_tcpdump_cannot_convert() {
-        assert_eq!(printed(TimestampFormat::Epoch, false, &[0x8000_0000 * 1_000_000_000]), ["[Error converting time] "]);
+        assert_eq!(
+            printed(TimestampFormat::Epoch, false, &[0x8000_0000 * 1_000_000_000]),
+            ["[Error converting time] "]
+        );
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub fn preload_owners(ebpf: &mut Ebpf) -> anyhow::Result<usize> {
 }
 
 /// The cookie of ptstat's network namespace, as the eBPF programs see it (bpf_get_netns_cookie).
-fn netns_cookie() -> io::Result<u64> {
+pub fn netns_cookie() -> io::Result<u64> {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").or_else(|_| std::net::UdpSocket::bind("[::1]:0"))?;
     let mut cookie = 0u64;
     let mut len = size_of::<u64>() as libc::socklen_t;

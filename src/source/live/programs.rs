@@ -9,6 +9,7 @@ use aya::{
     programs::{BtfTracePoint, CgroupAttachMode, CgroupSock, CgroupSockAddr, SchedClassifier},
 };
 
+use super::bootstrap::netns_cookie;
 use crate::enrich::cgroups::cgroup2_root;
 
 static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
@@ -65,8 +66,10 @@ impl CaptureCounters {
 /// Loads the capture programs and their maps into the kernel, not yet attached anywhere.
 pub fn load(snaplen: u32, ring_buffer_bytes: u32) -> anyhow::Result<Ebpf> {
     let staging_slots = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))?;
+    let netns = netns_cookie().context("reading the network namespace cookie")?;
     let mut ebpf = EbpfLoader::new()
         .override_global("snaplen", &snaplen, true)
+        .override_global("interfaces_netns", &netns, true)
         .map_max_entries(EVENTS_MAP, ring_buffer_size(ring_buffer_bytes))
         .map_max_entries("staging", staging_slots as u32)
         .load(CAPTURE_OBJECT)
