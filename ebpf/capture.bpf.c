@@ -34,6 +34,21 @@ struct {
 	__uint(max_entries, 8 << 20); /* resized by the loader (-B) */
 } events SEC(".maps");
 
+/* Is the packet's process one the user asked for (see processes.h for the criteria)? Decided before anything is
+ * copied, so other processes' traffic costs a lookup, not a ring buffer slot. */
+static __always_inline bool process_wanted(struct process_context *owner)
+{
+	if (!process_criteria)
+		return true;
+	if (!owner->pid)
+		return false;
+	if ((process_criteria & BY_UID) && owner->uid != wanted_uid)
+		return false;
+	if (process_criteria & (BY_PID | BY_NAME))
+		return process_selected(owner->pid, owner->comm);
+	return true;
+}
+
 /* Staging area for one event: bpf_ringbuf_reserve() wants a size known at load time, so the packet is copied here
  * first and then output with its real length, which keeps small packets small in the ring. Too large for a per-CPU
  * array (32 KiB values at most), so a plain array with one slot per CPU (max_entries set by the loader). TC programs
@@ -158,12 +173,14 @@ static __always_inline int capture(struct __sk_buff *skb, enum packet_direction 
 	struct capture_counters *count = bpf_map_lookup_elem(&counters, &zero);
 	if (!count)
 		return TC_NEXT;
-	count->matched++;
-
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct staged_event *staged = bpf_map_lookup_elem(&staging, &cpu);
 	if (!staged)
 		return TC_NEXT;
+	find_owner(skb, l3, direction, &staged->header.process);
+	if (!process_wanted(&staged->header.process))
+		return TC_NEXT;
+	count->matched++;
 
 	/* 64-bit, so that clang bounds-checks the very register it passes on (with 32 bits it checks a copy). */
 	__u64 captured = skb->len < snaplen ? skb->len : snaplen;
@@ -179,7 +196,6 @@ static __always_inline int capture(struct __sk_buff *skb, enum packet_direction 
 	staged->header.original_len = skb->len;
 	staged->header.captured_len = captured;
 	staged->header.direction = direction;
-	find_owner(skb, l3, direction, &staged->header.process);
 
 	if (bpf_ringbuf_output(&events, staged, sizeof(staged->header) + captured, 0) < 0)
 		count->dropped++;

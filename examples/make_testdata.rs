@@ -11,7 +11,7 @@ use std::{fs::File, io::BufWriter, path::Path, time::Duration};
 use etherparse::{IpFragOffset, IpNumber, Ipv4Header, Ipv6Header, TcpHeader, UdpHeader};
 use pcap_file::{
     DataLink, Endianness,
-    pcap::{PcapHeader, PcapPacket, PcapTsResolution, PcapWriter},
+    pcap::{PcapHeader, PcapTsResolution, PcapWriter, RawPcapPacket},
 };
 
 const TESTDATA: &str = "testdata";
@@ -64,7 +64,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("raw_ip.pcap", raw_ip_capture()),
         ("linux_sll.pcap", linux_sll_capture()),
         ("linux_sll2.pcap", linux_sll2_capture()),
-        ("null.pcap", null_capture()),
+        ("null.pcap", null_capture(DataLink::NULL)),
+        ("loop.pcap", null_capture(DataLink::LOOP)),
+        ("ipv4_link.pcap", ip_version_capture(DataLink::IPV4)),
+        ("ipv6_link.pcap", ip_version_capture(DataLink::IPV6)),
+        ("unsupported_link.pcap", unsupported_link_capture()),
     ];
     for (name, capture) in captures {
         let path = Path::new(TESTDATA).join(name);
@@ -92,7 +96,12 @@ impl Capture {
 
     /// Adds the first `captured` bytes of `packet`, as a capture with a short snapshot length keeps.
     fn add_cut(&mut self, packet: &[u8], captured: usize) {
-        self.packets.push((packet[..captured].to_vec(), packet.len() as u32));
+        self.add_record(packet[..captured].to_vec(), packet.len() as u32);
+    }
+
+    /// Adds captured bytes with any length on the wire, also one no capture could have seen.
+    fn add_record(&mut self, data: Vec<u8>, wire_len: u32) {
+        self.packets.push((data, wire_len));
     }
 
     fn write(&self, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
@@ -106,7 +115,15 @@ impl Capture {
         let mut writer = PcapWriter::with_header(BufWriter::new(File::create(path)?), header)?;
         for (index, (data, wire_len)) in self.packets.iter().enumerate() {
             let timestamp = START + STEP * index as u32;
-            writer.write_packet(&PcapPacket::new(timestamp, *wire_len, data)?)?;
+            // Written raw: PcapPacket refuses the impossible lengths some records have on purpose.
+            let record = RawPcapPacket {
+                ts_sec: timestamp.as_secs() as u32,
+                ts_frac: timestamp.subsec_micros(),
+                incl_len: data.len() as u32,
+                orig_len: *wire_len,
+                data: data.into(),
+            };
+            writer.write_raw_packet(&record)?;
         }
         writer.flush()?;
         Ok(())
@@ -402,6 +419,12 @@ fn ethernet_capture() -> Capture {
     capture.add(eth(0x88b6, b"Hello, world!"));
     capture.add(tagged(&[(0x8100, 42)], 0x88b5, &experimental[..17]));
     capture.add(eth(0x88b5, &[]));
+    // Records with lengths no capture could have produced.
+    let frame = eth4(&udp(HOSTS4, 4));
+    capture.add_record(frame.clone(), 20);
+    capture.add_record(frame[..20].to_vec(), 0);
+    capture.add_record(Vec::new(), 60);
+    capture.add_record(frame, 300_000);
     capture
 }
 
@@ -646,6 +669,20 @@ fn ipv6_capture() -> Capture {
     let mut packet = udp(HOSTS6, 8);
     packet[0] = 0x45;
     capture.add(eth6(&packet));
+    // Payload length 0: nothing follows the header, unless a hop-by-hop option says it is a jumbogram.
+    let mut packet = udp(HOSTS6, 8);
+    packet[4..6].fill(0);
+    capture.add(eth6(&packet));
+    let jumbo_len: u32 = 70_000;
+    let jumbo_option = [&[0xc2, 4][..], &jumbo_len.to_be_bytes()].concat();
+    let mut jumbogram = ipv6(0, &[extension_header(UDP, &jumbo_option), vec![0x9c, 0x40, 0xc3, 0x50, 0, 0, 0, 0]].concat());
+    jumbogram[4..6].fill(0);
+    let wire_len = 14 + 40 + jumbo_len;
+    capture.add_record(eth6(&jumbogram), wire_len);
+    let not_jumbo = [&[0xc2, 4][..], &1000u32.to_be_bytes()].concat();
+    let mut packet = ipv6(0, &[extension_header(UDP, &not_jumbo), udp_datagram(HOSTS6, 1, 2, &[])].concat());
+    packet[4..6].fill(0);
+    capture.add(eth6(&packet));
     capture
 }
 
@@ -887,13 +924,15 @@ fn linux_sll2_capture() -> Capture {
     capture.add([header(ETHERTYPE_ARP, 1, 2), arp(2, (MAC_B, IP_B), (MAC_A, IP_A))].concat());
     capture.add([header(0x88b5, 1, 3), vec![1, 2, 3]].concat());
     capture.add([header(0x0010, 1, 0), vec![0x42, 0x42, 0x03]].concat());
+    capture.add([header(0x8100, 1, 0), vec![0, 9, 0x86, 0xdd], udp(HOSTS6, 1)].concat());
     add_every_cut(&mut capture, &[header(ETHERTYPE_IPV4, 1, 4), udp(HOSTS4, 0)].concat(), &[20]);
     capture
 }
 
-/// BSD loopback (NULL): a 4-byte address family in the capturing host's byte order.
-fn null_capture() -> Capture {
-    let mut capture = Capture::new(DataLink::NULL);
+/// BSD loopback: a 4-byte address family, for NULL in the capturing host's byte order, for LOOP in network order
+/// (tcpdump takes either byte order for both).
+fn null_capture(link_type: DataLink) -> Capture {
+    let mut capture = Capture::new(link_type);
     capture.add([&2u32.to_le_bytes()[..], &udp(HOSTS4, 5)].concat());
     capture.add([&2u32.to_be_bytes()[..], &udp(HOSTS4, 6)].concat());
     for family in [24u32, 28, 30] {
@@ -901,5 +940,21 @@ fn null_capture() -> Capture {
     }
     capture.add([&99u32.to_le_bytes()[..], &[1, 2, 3, 4]].concat());
     capture.add(vec![2, 0]);
+    capture
+}
+
+/// The link types that say which IP version they carry: tcpdump goes by the version in the packet all the same.
+fn ip_version_capture(link_type: DataLink) -> Capture {
+    let mut capture = Capture::new(link_type);
+    capture.add(udp(HOSTS4, 3));
+    capture.add(udp(HOSTS6, 3));
+    capture.add(ipv6(ICMPV6, &icmp6(IP6_A, IP6_B, 129, 0, echo(9, 9), &[])));
+    capture
+}
+
+/// A link type ptstat (and tcpdump) has no printer for: the packet in hex.
+fn unsupported_link_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::Unknown(147));
+    capture.add(b"user-defined link layer".to_vec());
     capture
 }

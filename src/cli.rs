@@ -2,7 +2,10 @@
 
 use clap::{ArgAction, Parser};
 
-use crate::source::live::{MAX_SNAPLEN, TcMode};
+use crate::{
+    enrich::ContextSelection,
+    source::live::{MAX_SNAPLEN, TcMode},
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -67,6 +70,36 @@ pub struct Cli {
     #[arg(long)]
     pub nano: bool,
 
+    /// Capture only the packets of this process (repeatable).
+    #[arg(long = "pid", value_name = "PID")]
+    pub pids: Vec<u32>,
+
+    /// Capture only the packets of processes with this name (as in /proc/PID/comm: at most 15 characters).
+    #[arg(long = "pname", value_name = "NAME")]
+    pub process_name: Option<String>,
+
+    /// Capture only the packets of processes of this user id.
+    #[arg(long = "uid", value_name = "UID")]
+    pub uid: Option<u32>,
+
+    /// With --pid or --pname, also the packets of their children, born after ptstat started
+    /// (ptcpdump's -f; tcpdump's -f, numeric foreign addresses, has no use in ptstat, which always prints numbers).
+    #[arg(short = 'f', long = "follow-forks")]
+    pub follow_forks: bool,
+
+    /// What to tell of each packet's process, in lines and PcapNG comments: a comma list of process, thread,
+    /// parentproc, user (repeatable; default: all; `--context=` for none, lines as tcpdump prints them).
+    #[arg(long, value_name = "PARTS", value_delimiter = ',', num_args = 0..)]
+    pub context: Option<Vec<String>>,
+
+    /// Print more: -v adds the process, thread, user and parent lines below each packet.
+    #[arg(short = 'v', action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+
     /// How to attach to TC: auto (TCX on kernel 6.6 and later, else clsact), tcx or clsact.
     #[arg(long, value_enum, default_value_t = TcMode::Auto)]
     pub tc_mode: TcMode,
@@ -77,6 +110,21 @@ pub struct Cli {
 }
 
 impl Cli {
+    pub fn context_selection(&self) -> Result<ContextSelection, String> {
+        let Some(parts) = &self.context else { return Ok(ContextSelection::ALL) };
+        let mut selection = ContextSelection::NONE;
+        for part in parts.iter().filter(|part| !part.is_empty()) {
+            match part.as_str() {
+                "process" => selection.process = true,
+                "thread" => selection.thread = true,
+                "parentproc" => selection.parent = true,
+                "user" => selection.user = true,
+                other => return Err(format!("--context: unknown part '{other}' (process, thread, parentproc, user)")),
+            }
+        }
+        Ok(selection)
+    }
+
     /// `-s 0` means the default, as in tcpdump.
     pub fn effective_snaplen(&self) -> u32 {
         if self.snaplen == 0 { MAX_SNAPLEN } else { self.snaplen }

@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, error::ErrorKind};
 use ptstat::{
     cli::Cli,
+    enrich::{ContextSelection, SelectContext},
     sink::{
         Sink, Sinks,
         pcap::PcapWriter,
@@ -16,7 +17,7 @@ use ptstat::{
     },
     source::{
         file,
-        live::{self, CaptureSummary, InterfaceChoice, LiveOptions, interfaces},
+        live::{self, CaptureSummary, CommandToRun, InterfaceChoice, LiveOptions, ProcessSelection, interfaces},
     },
 };
 
@@ -49,17 +50,21 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
         return Ok(());
     }
+    let selection = cli.context_selection().map_err(anyhow::Error::msg)?;
     let mut sinks = sinks(cli)?;
     let outcome = match &cli.read {
-        Some(path) => file::read_capture(path, &mut sinks, cli.count).map(|_| ()),
-        None => capture_live(cli, &mut sinks),
+        Some(path) => {
+            let mut selected = SelectContext { selection, inner: &mut sinks };
+            file::read_capture(path, &mut selected, cli.count).map(|_| ())
+        }
+        None => capture_live(cli, selection, &mut sinks),
     };
     // Files are flushed and closed on every path, also after an error: what was captured is kept.
     let finished = sinks.finish();
     outcome.and(finished)
 }
 
-fn capture_live(cli: &Cli, sinks: &mut Sinks) -> anyhow::Result<()> {
+fn capture_live(cli: &Cli, context: ContextSelection, sinks: &mut Sinks) -> anyhow::Result<()> {
     let options = LiveOptions {
         interfaces: match cli.interfaces.as_slice() {
             [] => InterfaceChoice::Default,
@@ -70,6 +75,17 @@ fn capture_live(cli: &Cli, sinks: &mut Sinks) -> anyhow::Result<()> {
         ring_buffer_bytes: cli.buffer_kib.saturating_mul(1024),
         tc_mode: cli.tc_mode,
         max_packets: cli.count,
+        processes: ProcessSelection {
+            pids: cli.pids.clone(),
+            name: cli.process_name.clone(),
+            uid: cli.uid,
+            follow_forks: cli.follow_forks,
+        },
+        context,
+        command: (!cli.command.is_empty()).then(|| CommandToRun {
+            argv: cli.command.clone(),
+            stdout_to_stderr: cli.write.as_deref() == Some("-"),
+        }),
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let summary = runtime.block_on(live::capture(&options, sinks))?;
@@ -112,6 +128,7 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
             line_buffered: cli.line_buffered,
             timestamp: TimestampFormat::from_t_count(cli.timestamp_style),
             nanos: cli.nano,
+            process_details: cli.verbose > 0,
         };
         sinks.0.push(Box::new(Printer::new(output, options)));
     }

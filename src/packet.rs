@@ -58,25 +58,30 @@ pub struct Packet<'a> {
 }
 
 /// The process a packet belongs to, with what ptstat learnt about it (the "enrich" stage), also carried in
-/// PcapNG packet comments and read back from them.
+/// PcapNG packet comments and read back from them. The optional parts are those `--context` left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProcessContext {
     pub pid: u32,
     /// The process's name (comm of its main thread).
     pub name: String,
-    /// Executable path.
+    /// Executable path; empty if unknown or not asked for.
     pub cmd: String,
     /// Command line, arguments separated by spaces.
     pub args: String,
-    pub tid: u32,
-    pub thread_name: String,
-    pub uid: u32,
     pub cgroup_id: u64,
     /// Path below the cgroup v2 root, e.g. `/system.slice/ssh.service`; empty if unknown.
     pub cgroup: String,
+    pub thread: Option<ThreadContext>,
+    pub uid: Option<u32>,
     pub parent: Option<ParentProcess>,
     /// `to_comment()`, made once: every packet of the process carries it.
     pub(crate) comment: OnceLock<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ThreadContext {
+    pub tid: u32,
+    pub name: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -87,17 +92,18 @@ pub struct ParentProcess {
     pub args: String,
 }
 
-/// PcapNG comment keys, one `Key: value` per line (the names ptcpdump uses, so either tool reads the other's files).
+/// PcapNG comment keys, one `Key: value` per line (ptcpdump's names where it has them, so either tool reads the
+/// other's files).
 mod comment_keys {
     pub const PID: &str = "PID";
     pub const NAME: &str = "Comm";
     pub const CMD: &str = "Cmd";
     pub const ARGS: &str = "Args";
+    pub const CGROUP_ID: &str = "CgroupId";
+    pub const CGROUP: &str = "Cgroup";
     pub const TID: &str = "ThreadId";
     pub const THREAD_NAME: &str = "ThreadName";
     pub const UID: &str = "UserId";
-    pub const CGROUP_ID: &str = "CgroupId";
-    pub const CGROUP: &str = "Cgroup";
     pub const PARENT_PID: &str = "ParentPID";
     pub const PARENT_NAME: &str = "ParentComm";
     pub const PARENT_CMD: &str = "ParentCmd";
@@ -110,7 +116,7 @@ impl ProcessContext {
         self.comment.get_or_init(|| self.to_comment())
     }
 
-    /// The comment text of a PcapNG packet block. Values never contain newlines (they are replaced by spaces).
+    /// The comment text: the parts present, one `Key: value` a line (newlines in values become spaces).
     pub fn to_comment(&self) -> String {
         use comment_keys::*;
         use std::fmt::Write;
@@ -121,13 +127,21 @@ impl ProcessContext {
         };
         line(PID, &self.pid);
         line(NAME, &self.name);
-        line(CMD, &self.cmd);
-        line(ARGS, &self.args);
-        line(TID, &self.tid);
-        line(THREAD_NAME, &self.thread_name);
-        line(UID, &self.uid);
-        line(CGROUP_ID, &self.cgroup_id);
-        line(CGROUP, &self.cgroup);
+        if !self.cmd.is_empty() {
+            line(CMD, &self.cmd);
+            line(ARGS, &self.args);
+        }
+        if self.cgroup_id != 0 {
+            line(CGROUP_ID, &self.cgroup_id);
+            line(CGROUP, &self.cgroup);
+        }
+        if let Some(thread) = &self.thread {
+            line(TID, &thread.tid);
+            line(THREAD_NAME, &thread.name);
+        }
+        if let Some(uid) = self.uid {
+            line(UID, &uid);
+        }
         if let Some(parent) = &self.parent {
             line(PARENT_PID, &parent.pid);
             line(PARENT_NAME, &parent.name);
@@ -142,28 +156,30 @@ impl ProcessContext {
     pub fn from_comment(comment: &str) -> Option<ProcessContext> {
         use comment_keys::*;
         let mut context = ProcessContext::default();
-        let mut parent = ParentProcess::default();
-        let (mut has_pid, mut has_parent) = (false, false);
+        let mut thread = None::<ThreadContext>;
+        let mut parent = None::<ParentProcess>;
+        let mut has_pid = false;
         for (key, value) in comment.lines().filter_map(|line| line.split_once(": ")) {
-            let number = || value.trim().parse().unwrap_or_default();
+            let number = || value.trim().parse::<u32>().unwrap_or_default();
             match key {
                 PID => (context.pid, has_pid) = (number(), true),
                 NAME => context.name = value.to_string(),
                 CMD => context.cmd = value.to_string(),
                 ARGS => context.args = value.to_string(),
-                TID => context.tid = number(),
-                THREAD_NAME => context.thread_name = value.to_string(),
-                UID => context.uid = number(),
                 CGROUP_ID => context.cgroup_id = value.trim().parse().unwrap_or_default(),
                 CGROUP => context.cgroup = value.to_string(),
-                PARENT_PID => (parent.pid, has_parent) = (number(), true),
-                PARENT_NAME => parent.name = value.to_string(),
-                PARENT_CMD => parent.cmd = value.to_string(),
-                PARENT_ARGS => parent.args = value.to_string(),
+                TID => thread.get_or_insert_default().tid = number(),
+                THREAD_NAME => thread.get_or_insert_default().name = value.to_string(),
+                UID => context.uid = Some(number()),
+                PARENT_PID => parent.get_or_insert_default().pid = number(),
+                PARENT_NAME => parent.get_or_insert_default().name = value.to_string(),
+                PARENT_CMD => parent.get_or_insert_default().cmd = value.to_string(),
+                PARENT_ARGS => parent.get_or_insert_default().args = value.to_string(),
                 _ => {}
             }
         }
-        context.parent = has_parent.then_some(parent);
+        context.thread = thread;
+        context.parent = parent;
         has_pid.then_some(context)
     }
 }
@@ -179,11 +195,10 @@ mod tests {
             name: "curl".into(),
             cmd: "/usr/bin/curl".into(),
             args: "curl -s http://127.0.0.1:8080/a: b".into(),
-            tid: 43,
-            thread_name: "curl-worker".into(),
-            uid: 1000,
             cgroup_id: 9876,
             cgroup: "/user.slice".into(),
+            thread: Some(ThreadContext { tid: 43, name: "curl-worker".into() }),
+            uid: Some(1000),
             parent: Some(ParentProcess { pid: 1, name: "bash".into(), cmd: "/bin/bash".into(), args: "bash".into() }),
             ..Default::default()
         };
@@ -191,5 +206,8 @@ mod tests {
         assert!(comment.starts_with("PID: 42\nComm: curl\nCmd: /usr/bin/curl\n"), "{comment}");
         assert_eq!(ProcessContext::from_comment(&comment), Some(context));
         assert_eq!(ProcessContext::from_comment("some other comment"), None);
+        let bare = ProcessContext { pid: 7, name: "nc".into(), ..Default::default() };
+        assert_eq!(bare.to_comment(), "PID: 7\nComm: nc");
+        assert_eq!(ProcessContext::from_comment(&bare.to_comment()), Some(bare));
     }
 }

@@ -44,7 +44,7 @@ fn ping_lines_show_interface_direction_and_icmp() {
     }
     let net = VethNamespace::new("ping", 1);
     net.warm_up();
-    let ptstat = Running::start(&["-i", &net.host_if, "-n"]);
+    let ptstat = Running::start(&["-i", &net.host_if, "-n", "--context="]);
     run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
@@ -74,7 +74,7 @@ fn tcp_and_udp_lines_show_ports_flags_and_lengths() {
     net.warm_up();
     let mut server = tcp_sink_in(&net, 5001);
     wait_for_listener(&net, 5001);
-    let ptstat = Running::start(&["-i", &net.host_if, "-n"]);
+    let ptstat = Running::start(&["-i", &net.host_if, "-n", "--context="]);
     let mut client = TcpStream::connect((net.peer_ip.as_str(), 5001)).expect("connect");
     let client_port = client.local_addr().unwrap().port();
     client.write_all(b"hello").unwrap();
@@ -115,7 +115,7 @@ fn ipv6_and_loopback() {
     }
     let net = VethNamespace::new("six", 3);
     run("ping", &["-c", "1", "-W", "2", &net.peer_ip6]);
-    let ptstat = Running::start(&["-i", &net.host_if, "-i", "lo", "-n"]);
+    let ptstat = Running::start(&["-i", &net.host_if, "-i", "lo", "-n", "--context="]);
     run("ping", &["-c", "1", &net.peer_ip6]);
     run("ping", &["-c", "1", "127.0.0.1"]);
     let finished = ptstat.stop();
@@ -162,7 +162,7 @@ fn pcapng_and_pcap_files_are_read_by_tshark_and_tcpdump() {
     for name in ["out.pcapng", "out.pcap"] {
         let path = dir.path().join(name);
         let path = path.to_str().unwrap();
-        let ptstat = Running::start(&["-i", &net.host_if, "-w", path, "--print"]);
+        let ptstat = Running::start(&["-i", &net.host_if, "-w", path, "--print", "--context="]);
         run("ping", &["-c", "3", "-i", "0.2", &net.peer_ip]);
         let finished = ptstat.stop();
         assert!(finished.status.success(), "{}", finished.stderr);
@@ -244,7 +244,7 @@ fn any_attaches_to_interfaces_created_after_start() {
     // In a namespace of its own, so that -i any does not reach into other tests' interfaces.
     let watched = Namespace::new("anyw");
     let peer = Namespace::new("anyp");
-    let ptstat = Running::start_in_namespace(&watched.0, &["-i", "any", "-n"]);
+    let ptstat = Running::start_in_namespace(&watched.0, &["-i", "any", "-n", "--context="]);
     run("ip", &["link", "add", "ptanya", "netns", &watched.0, "type", "veth", "peer", "name", "ptanyb", "netns", &peer.0]);
     for (namespace, interface, address) in [(&watched.0, "ptanya", "10.77.70.1/24"), (&peer.0, "ptanyb", "10.77.70.2/24")] {
         run("ip", &["-n", namespace, "addr", "add", address, "dev", interface]);
@@ -282,7 +282,7 @@ fn clsact_fallback_captures_and_removes_its_filters_and_qdisc() {
     }
     let net = VethNamespace::new("cls", 9);
     net.warm_up();
-    let ptstat = Running::start(&["-i", &net.host_if, "--tc-mode", "clsact", "-n"]);
+    let ptstat = Running::start(&["-i", &net.host_if, "--tc-mode", "clsact", "-n", "--context="]);
     let filters = run("tc", &["filter", "show", "dev", &net.host_if, "ingress"]);
     assert!(filters.contains("capture_ingress") && filters.contains("direct-action"), "{filters}");
     assert!(tcx_programs(&net.host_if).is_empty());

@@ -14,11 +14,14 @@ use ptstat::{
     packet::{Interface, Packet, Timestamp},
     sink::{
         Sink,
-        print::{PrintOptions, Printer},
+        print::{PrintOptions, Printer, TimestampFormat},
     },
 };
 
 const TCPDUMP: &str = "tcpdump";
+const NANOS_PER_SECOND: u64 = 1_000_000_000;
+/// The test captures have microsecond timestamps.
+const NANOS_PER_MICRO: u64 = 1_000;
 
 #[test]
 fn printer_matches_tcpdump() {
@@ -35,29 +38,54 @@ fn printer_matches_tcpdump() {
     }
     let captures = captures();
     assert!(!captures.is_empty(), "no captures in testdata/: run `cargo run --example make_testdata`");
-    let (mut compared, mut identical) = (0, 0);
-    let mut report = String::new();
+    let mut comparison = Comparison::default();
     for capture in &captures {
-        let expected = packets(&tcpdump_output(capture));
-        let actual = packets(&ptstat_output(capture));
-        let name = capture.display();
+        comparison.compare(capture, &[], PrintOptions::default());
+    }
+    // The timestamp styles, on one capture.
+    let tcp = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/tcp.pcap");
+    for (flags, timestamp, nanos) in [
+        (&["-t"][..], TimestampFormat::None, false),
+        (&["-tt"], TimestampFormat::Epoch, false),
+        (&["-ttt"], TimestampFormat::SincePrevious, false),
+        (&["-tttt"], TimestampFormat::DateAndTime, false),
+        (&["-ttttt"], TimestampFormat::SinceFirst, false),
+        (&["--nano"], TimestampFormat::TimeOfDay, true),
+        (&["--nano", "-ttt"], TimestampFormat::SincePrevious, true),
+    ] {
+        comparison.compare(&tcp, flags, PrintOptions { timestamp, nanos, ..PrintOptions::default() });
+    }
+    let Comparison { compared, identical, report } = comparison;
+    eprintln!("compared {compared} tcpdump lines: {identical} identical, {} different", compared - identical);
+    assert!(report.is_empty(), "ptstat's lines differ from tcpdump's:\n{report}");
+}
+
+/// Counts of compared lines, and what differed.
+#[derive(Default)]
+struct Comparison {
+    compared: usize,
+    identical: usize,
+    report: String,
+}
+
+impl Comparison {
+    /// Compares `tcpdump -n -r capture flags` with the printer's lines for `options`, packet by packet.
+    fn compare(&mut self, capture: &Path, flags: &[&str], options: PrintOptions) {
+        let expected = packets(&tcpdump_output(capture, flags));
+        let actual = packets(&ptstat_output(capture, options));
+        let name = format!("{} {}", capture.display(), flags.join(" "));
         for (index, (expected, actual)) in expected.iter().zip(&actual).enumerate() {
-            compared += expected.len();
-            identical += expected.iter().zip(actual).filter(|(expected, actual)| expected == actual).count();
+            self.compared += expected.len();
+            self.identical += expected.iter().zip(actual).filter(|(expected, actual)| expected == actual).count();
             if expected != actual {
-                report += &format!("{name} packet {}:\n  tcpdump: {expected:?}\n  ptstat:  {actual:?}\n", index + 1);
+                self.report +=
+                    &format!("{name}, packet {}:\n  tcpdump: {expected:?}\n  ptstat:  {actual:?}\n", index + 1);
             }
         }
         if expected.len() != actual.len() {
-            report += &format!("{name}: tcpdump printed {} packets, ptstat {}\n", expected.len(), actual.len());
+            self.report += &format!("{name}: tcpdump printed {} packets, ptstat {}\n", expected.len(), actual.len());
         }
     }
-    eprintln!(
-        "compared {compared} tcpdump lines of {} captures: {identical} identical, {} different",
-        captures.len(),
-        compared - identical
-    );
-    assert!(report.is_empty(), "ptstat's lines differ from tcpdump's:\n{report}");
 }
 
 fn tcpdump_available() -> bool {
@@ -74,15 +102,21 @@ fn captures() -> Vec<PathBuf> {
     captures
 }
 
-fn tcpdump_output(capture: &Path) -> Vec<u8> {
-    let output =
-        Command::new(TCPDUMP).arg("-n").arg("-r").arg(capture).env("TZ", "UTC").output().expect("tcpdump runs");
+fn tcpdump_output(capture: &Path, flags: &[&str]) -> Vec<u8> {
+    let output = Command::new(TCPDUMP)
+        .arg("-n")
+        .args(flags)
+        .arg("-r")
+        .arg(capture)
+        .env("TZ", "UTC")
+        .output()
+        .expect("tcpdump runs");
     assert!(output.status.success(), "tcpdump -r {}: {}", capture.display(), String::from_utf8_lossy(&output.stderr));
     output.stdout
 }
 
 /// Feeds the capture through the printer, as `ptstat -r` would for a classic pcap file (no interface name).
-fn ptstat_output(capture: &Path) -> Vec<u8> {
+fn ptstat_output(capture: &Path, options: PrintOptions) -> Vec<u8> {
     let file = fs::File::open(capture).expect("capture opens");
     let mut reader = PcapReader::new(file).expect("capture is a pcap file");
     let header = reader.header();
@@ -94,16 +128,17 @@ fn ptstat_output(capture: &Path) -> Vec<u8> {
         description: None,
     };
     let output = SharedBuffer::default();
-    let mut printer = Printer::new(Box::new(output.clone()), PrintOptions::default());
+    let mut printer = Printer::new(Box::new(output.clone()), options);
     printer.add_interface(0, &interface).expect("interface announced");
-    while let Some(packet) = reader.next_packet() {
+    // Raw records, as ptstat's reader takes them: some test records have lengths no capture could have.
+    while let Some(packet) = reader.next_raw_packet() {
         let packet = packet.expect("capture is well-formed");
         let record = Packet {
-            timestamp: Timestamp(u64::try_from(packet.timestamp().as_nanos()).unwrap_or(u64::MAX)),
+            timestamp: Timestamp(u64::from(packet.ts_sec) * NANOS_PER_SECOND + u64::from(packet.ts_frac) * NANOS_PER_MICRO),
             interface: 0,
             direction: None,
-            original_len: packet.orig_len(),
-            data: packet.data(),
+            original_len: packet.orig_len,
+            data: &packet.data,
             process: None,
         };
         printer.write_packet(&record, &interface).expect("line written");

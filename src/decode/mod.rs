@@ -179,6 +179,7 @@ impl<'a> Decoded<'a> {
     /// each as far as the captured bytes go; `stop_err` says where and why slicing stopped.
     pub fn packet(&self) -> LaxSlicedPacket<'a> {
         match self.link {
+            // `decode` checked that the Ethernet header was captured, which is all that from_ethernet requires.
             LinkHeader::Ethernet { .. } => LaxSlicedPacket::from_ethernet(self.frame)
                 .unwrap_or_else(|_| LaxSlicedPacket::from_ether_type(EtherType(0), &[])),
             _ => {

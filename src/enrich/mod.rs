@@ -7,53 +7,116 @@ pub mod processes;
 use std::{collections::HashMap, sync::Arc};
 
 use crate::{
-    packet::{ParentProcess, ProcessContext},
+    packet::{Interface, InterfaceId, Packet, ParentProcess, ProcessContext, ThreadContext},
+    sink::Sink,
     source::live::event::{KernelProcess, ProcessEvent},
 };
 use cgroups::CgroupPaths;
 use processes::ProcessTable;
 
+/// Which parts of the context to show and write (`--context`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContextSelection {
+    /// pid, name, command, arguments, cgroup.
+    pub process: bool,
+    pub thread: bool,
+    pub parent: bool,
+    pub user: bool,
+}
+
+impl ContextSelection {
+    pub const ALL: ContextSelection = ContextSelection { process: true, thread: true, parent: true, user: true };
+    pub const NONE: ContextSelection = ContextSelection { process: false, thread: false, parent: false, user: false };
+
+    /// Leaves out of `context` what is not selected; `None` if nothing is.
+    pub fn restrict(self, context: &ProcessContext) -> Option<ProcessContext> {
+        if self == ContextSelection::NONE {
+            return None;
+        }
+        let mut restricted = ProcessContext { pid: context.pid, name: context.name.clone(), ..Default::default() };
+        if self.process {
+            restricted.cmd = context.cmd.clone();
+            restricted.args = context.args.clone();
+            restricted.cgroup_id = context.cgroup_id;
+            restricted.cgroup = context.cgroup.clone();
+        }
+        restricted.thread = context.thread.clone().filter(|_| self.thread);
+        restricted.uid = context.uid.filter(|_| self.user);
+        restricted.parent = context.parent.clone().filter(|_| self.parent);
+        Some(restricted)
+    }
+}
+
+/// Applies `--context` to packets read from a file, whose comments carry whatever their writer put there.
+pub struct SelectContext<S> {
+    pub selection: ContextSelection,
+    pub inner: S,
+}
+
+impl<S: Sink> Sink for SelectContext<S> {
+    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        self.inner.add_interface(id, interface)
+    }
+
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
+        if self.selection == ContextSelection::ALL {
+            return self.inner.write_packet(packet, interface);
+        }
+        let restricted = packet.process.and_then(|process| self.selection.restrict(process));
+        self.inner.write_packet(&Packet { process: restricted.as_ref(), ..*packet }, interface)
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.inner.finish()
+    }
+}
+
 /// Builds process contexts, each once per (pid, tid) until the process changes: packets of one socket share it.
 pub struct Enricher {
+    selection: ContextSelection,
     processes: ProcessTable,
     cgroups: CgroupPaths,
     contexts: HashMap<(u32, u32), Arc<ProcessContext>>,
 }
 
 impl Enricher {
-    pub fn new() -> Self {
-        Enricher { processes: ProcessTable::from_proc(), cgroups: CgroupPaths::new(), contexts: HashMap::new() }
+    pub fn new(selection: ContextSelection) -> Self {
+        Enricher { selection, processes: ProcessTable::from_proc(), cgroups: CgroupPaths::new(), contexts: HashMap::new() }
     }
 
     /// The context of a packet whose socket the kernel attributed to `kernel`; `None` when it named nobody.
     pub fn context(&mut self, kernel: &KernelProcess) -> Option<Arc<ProcessContext>> {
-        if kernel.pid == 0 {
+        if kernel.pid == 0 || self.selection == ContextSelection::NONE {
             return None;
         }
-        if let Some(context) = self.contexts.get(&(kernel.pid, kernel.tid))
-            && context.cgroup_id == kernel.cgroup_id
-        {
+        if let Some(context) = self.contexts.get(&(kernel.pid, kernel.tid)) {
             return Some(context.clone());
         }
         let thread_name = kernel.thread_name();
-        let process = self.processes.get(kernel.pid).cloned();
-        let parent = process.as_ref().and_then(|process| self.processes.get(process.ppid)).map(|parent| ParentProcess {
-            pid: parent.pid,
-            name: parent.name.clone(),
-            cmd: parent.exe.clone(),
-            args: parent.args.clone(),
-        });
-        let process = process.unwrap_or_default();
+        let selection = self.selection;
+        let process = self.processes.get(kernel.pid).cloned().unwrap_or_default();
+        let parent = match selection.parent {
+            true => self.processes.get(process.ppid).map(|parent| ParentProcess {
+                pid: parent.pid,
+                name: parent.name.clone(),
+                cmd: parent.exe.clone(),
+                args: parent.args.clone(),
+            }),
+            false => None,
+        };
+        let (cmd, args, cgroup_id, cgroup) = match selection.process {
+            true => (process.exe, process.args, kernel.cgroup_id, self.cgroups.path(kernel.cgroup_id).unwrap_or_default()),
+            false => Default::default(),
+        };
         let context = Arc::new(ProcessContext {
             pid: kernel.pid,
             name: if process.name.is_empty() { thread_name.clone() } else { process.name },
-            cmd: process.exe,
-            args: process.args,
-            tid: kernel.tid,
-            thread_name,
-            uid: kernel.uid,
-            cgroup_id: kernel.cgroup_id,
-            cgroup: self.cgroups.path(kernel.cgroup_id).unwrap_or_default(),
+            cmd,
+            args,
+            cgroup_id,
+            cgroup,
+            thread: selection.thread.then(|| ThreadContext { tid: kernel.tid, name: thread_name }),
+            uid: selection.user.then_some(kernel.uid),
             parent,
             ..Default::default()
         });
@@ -68,8 +131,3 @@ impl Enricher {
     }
 }
 
-impl Default for Enricher {
-    fn default() -> Self {
-        Self::new()
-    }
-}

@@ -15,6 +15,21 @@ pub trait Sink {
     fn finish(&mut self) -> anyhow::Result<()>;
 }
 
+/// Lets a borrowed sink stand where an owned one is expected.
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        (**self).add_interface(id, interface)
+    }
+
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
+        (**self).write_packet(packet, interface)
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        (**self).finish()
+    }
+}
+
 /// Every sink the user asked for, fed in turn: `-w FILE --print` writes a file and prints lines.
 #[derive(Default)]
 pub struct Sinks(pub Vec<Box<dyn Sink>>);

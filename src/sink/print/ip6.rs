@@ -33,7 +33,8 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
         return Ok(());
     }
     let header_payload_len = u32::from(ip6.be16(4)?);
-    // Zero means a jumbogram, whose length a hop-by-hop option gives; until then, what the link layer says.
+    // Bytes from the current header to the end of the packet. A payload length of zero means a jumbogram, whose
+    // length a hop-by-hop option gives; until then tcpdump takes what the link layer says.
     let mut remaining = if header_payload_len != 0 {
         let total = header_payload_len + HEADER_LEN_U32;
         if length < total {
@@ -52,7 +53,6 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
         fragmented: false,
         depth,
     };
-    let mut payload_len = header_payload_len;
     let mut jumbo_len = None;
     let mut found_extension_header = false;
     let mut found_hop_by_hop = false;
@@ -84,10 +84,7 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
                 if !well_formed {
                     header.truncated().print(line);
                 }
-                if let Some(len) = jumbo_len {
-                    payload_len = len;
-                }
-                if payload_len == 0 {
+                if header_payload_len == 0 && jumbo_len.is_none() {
                     line.push("[No valid Jumbo Payload Hop-by-Hop option found] (invalid)");
                     return Ok(());
                 }
@@ -128,7 +125,7 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
                         line.put(format_args!("truncated-ip6 - {} bytes missing!", total - length));
                     }
                     total - header_start as u32
-                } else if payload_len == 0 {
+                } else if header_payload_len == 0 {
                     // No jumbo option: nothing follows the header, whatever the link layer carried.
                     if found_extension_header {
                         return Err(ip6.truncated());

@@ -36,17 +36,15 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, link_type: DataLink
             return Ok(());
         }
     };
-    match decoded.link {
-        LinkHeader::LinuxSll2 { interface_index, packet_type, .. } => {
-            print_interface(line, state.interface_names.name(interface_index), packet_type_name(packet_type.into()));
+    if let LinkHeader::LinuxSll2 { interface_index, packet_type, .. } = decoded.link {
+        let name = state.interface_names.name(interface_index);
+        print_interface(line, name, packet.process, packet_type_name(packet_type.into()));
+    }
+    // Cooked captures name the protocol inside each VLAN tag even without -e.
+    if let LinkHeader::LinuxSll { .. } | LinkHeader::LinuxSll2 { .. } = decoded.link {
+        for tag in decoded.vlan_tags() {
+            line.put(format_args!("ethertype {}, ", ethertype_name(tag.inner_type).unwrap_or("Unknown")));
         }
-        // Cooked captures name the protocol inside each VLAN tag even without -e.
-        LinkHeader::LinuxSll { .. } => {
-            for tag in decoded.vlan_tags() {
-                line.put(format_args!("ethertype {}, ", ethertype_name(tag.inner_type).unwrap_or("Unknown")));
-            }
-        }
-        _ => {}
     }
     let payload = decoded.payload;
     let wire_len = decoded.payload_wire_len;
@@ -103,34 +101,29 @@ fn print_other_ether_type(line: &mut Line, decoded: &Decoded, ether_type: u16, f
         LinkHeader::LinuxSll { .. } | LinkHeader::LinuxSll2 { .. } if !is_type => {}
         LinkHeader::LinuxSll { packet_type, address, .. } => {
             line.put(format_args!("{:>3} ", packet_type_name(packet_type)));
-            print_cooked_summary(line, address, decoded);
+            print_cooked_summary(line, address, decoded, ether_type);
         }
         LinkHeader::LinuxSll2 { interface_index, address, .. } => {
             line.put(format_args!("ifindex {interface_index} "));
-            print_cooked_summary(line, address, decoded);
+            print_cooked_summary(line, address, decoded, ether_type);
         }
         LinkHeader::Null | LinkHeader::RawIp => {}
     }
     hexdump::hex_and_ascii(line, decoded.payload);
 }
 
-/// `00:11:22:33:44:55 ethertype Unknown (0x88b5), length 62: ` — with the header's own protocol field (the VLAN
-/// type if tagged) and the length without VLAN tags, as tcpdump has them.
-fn print_cooked_summary(line: &mut Line, address: &[u8], decoded: &Decoded) {
+/// `00:11:22:33:44:55 ethertype Unknown (0x88b5), length 62: ` for a payload of `ether_type` — with the header's
+/// own protocol field (the VLAN type if tagged) and the length without VLAN tags, as tcpdump has them.
+fn print_cooked_summary(line: &mut Line, address: &[u8], decoded: &Decoded, ether_type: u16) {
     if address.len() == 6 {
         line.put(format_args!("{} ", LinkAddress(address)));
     }
-    let header_protocol = match (decoded.vlan_tags().next(), decoded.protocol) {
-        (Some(_), _) => COOKED_VLAN_TYPE,
-        (None, Protocol::EtherType(ether_type)) => ether_type,
-        (None, _) => 0,
-    };
-    print_ether_type(line, header_protocol);
+    print_ether_type(line, if decoded.vlan_tag_bytes.is_empty() { ether_type } else { COOKED_VLAN_TYPE });
     let header_len = match decoded.link {
         LinkHeader::LinuxSll2 { .. } => COOKED_V2_HEADER_LEN,
         _ => COOKED_V1_HEADER_LEN,
     };
-    line.put(format_args!(", length {}: ", decoded.payload_wire_len + header_len));
+    line.put(format_args!(", length {}: ", decoded.payload_wire_len.saturating_add(header_len)));
 }
 
 const COOKED_VLAN_TYPE: u16 = 0x8100;

@@ -14,6 +14,7 @@ mod icmp6;
 mod ip;
 mod ip6;
 mod link;
+mod process;
 mod tcp;
 mod time;
 mod udp;
@@ -27,7 +28,7 @@ use anyhow::Context;
 use pcap_file::DataLink;
 
 use crate::{
-    packet::{Direction, Interface, InterfaceId, Packet},
+    packet::{Direction, Interface, InterfaceId, Packet, ProcessContext},
     sink::Sink,
 };
 pub use time::TimestampFormat;
@@ -40,12 +41,15 @@ pub struct PrintOptions {
     pub timestamp: TimestampFormat,
     /// Nine fractional digits instead of six (`--nano`).
     pub nanos: bool,
+    /// Indented lines below each packet naming its process, thread, user and parent in full (`-v`).
+    pub process_details: bool,
 }
 
 /// The sink that prints a line per packet.
 pub struct Printer {
     out: Box<dyn Write + Send>,
     line_buffered: bool,
+    process_details: bool,
     timestamps: time::TimestampPrinter,
     /// Reused for every packet, so printing allocates nothing once it has grown to the longest line.
     line: Line,
@@ -57,6 +61,7 @@ impl Printer {
         Printer {
             out,
             line_buffered: options.line_buffered,
+            process_details: options.process_details,
             timestamps: time::TimestampPrinter::new(options.timestamp, options.nanos),
             line: Line::default(),
             state: PrintState::default(),
@@ -75,10 +80,16 @@ impl Sink for Printer {
             self.timestamps.print(&mut self.line, packet.timestamp);
             // A Linux cooked v2 header names the interface and direction itself, and tcpdump prints them.
             if !interface.name.is_empty() && interface.link_type != DataLink::LINUX_SLL2 {
-                print_interface(&mut self.line, &interface.name, direction_name(packet.direction));
+                print_interface(&mut self.line, &interface.name, packet.process, direction_name(packet.direction));
             }
             if let Err(truncated) = link::print(&mut self.line, &mut self.state, interface.link_type, packet) {
                 truncated.print(&mut self.line);
+            }
+            if let Some(owner) = packet.process {
+                process::print_parent(&mut self.line, owner);
+                if self.process_details {
+                    process::print_details(&mut self.line, owner);
+                }
             }
         }
         self.line.push("\n");
@@ -140,9 +151,14 @@ const INTERFACE_NAME_WIDTH: usize = 5;
 /// Width of the direction column.
 const DIRECTION_WIDTH: usize = 3;
 
-/// `eth0  Out ` — the columns tcpdump prints for a Linux cooked v2 capture.
-fn print_interface(line: &mut Line, name: &str, direction: &str) {
-    line.put(format_args!("{name:<INTERFACE_NAME_WIDTH$} {direction:<DIRECTION_WIDTH$} "));
+/// `eth0  Out ` — the columns tcpdump prints for a Linux cooked v2 capture — with the packet's process between
+/// them when it has one: `eth0 curl.4242 Out `.
+fn print_interface(line: &mut Line, name: &str, owner: Option<&ProcessContext>, direction: &str) {
+    line.put(format_args!("{name:<INTERFACE_NAME_WIDTH$} "));
+    if let Some(owner) = owner {
+        process::print_name(line, owner);
+    }
+    line.put(format_args!("{direction:<DIRECTION_WIDTH$} "));
 }
 
 /// tcpdump prints `?` for a packet type it does not know; a packet of unknown direction is the closest case.

@@ -260,8 +260,8 @@ fn test_capture_packets() -> Vec<(DataLink, Vec<u8>)> {
         let Ok(file) = std::fs::File::open(entry.path()) else { continue };
         let Ok(mut reader) = pcap_file::pcap::PcapReader::new(file) else { continue };
         let link_type = reader.header().datalink;
-        while let Some(Ok(packet)) = reader.next_packet() {
-            packets.push((link_type, packet.data().to_vec()));
+        while let Some(Ok(packet)) = reader.next_raw_packet() {
+            packets.push((link_type, packet.data.to_vec()));
         }
     }
     packets

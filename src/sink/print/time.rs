@@ -172,6 +172,21 @@ mod tests {
         );
     }
 
+    /// The exact local time depends on the time zone; the differential test compares it with tcpdump's in UTC.
+    #[test]
+    fn local_time_has_tcpdumps_shape() {
+        let [time] = <[String; 1]>::try_from(printed(TimestampFormat::TimeOfDay, false, &[T])).expect("one");
+        assert_eq!(time.len(), "22:13:20.123456 ".len());
+        assert!(time.ends_with(":20.123456 "), "{time}");
+        let [date] = <[String; 1]>::try_from(printed(TimestampFormat::DateAndTime, true, &[T])).expect("one");
+        assert_eq!(date.len(), "2023-11-14 22:13:20.123456789 ".len());
+        assert!(date.ends_with(":20.123456789 "), "{date}");
+        for extreme in [0, u64::MAX, 1 << 62] {
+            let printed = printed(TimestampFormat::DateAndTime, false, &[extreme]);
+            assert!(printed[0].ends_with(' '), "{printed:?}");
+        }
+    }
+
     #[test]
     fn flag_counts() {
         assert_eq!(TimestampFormat::from_t_count(0), TimestampFormat::TimeOfDay);

@@ -2,6 +2,7 @@
 
 pub mod attach;
 mod bootstrap;
+mod command;
 mod clock;
 pub mod event;
 pub mod interfaces;
@@ -22,10 +23,10 @@ use attach::LegacyQdiscs;
 use clock::TaiClock;
 use event::{PacketEvent, ProcessEvent};
 use interfaces::{LinkWatcher, SystemInterface};
-pub use programs::{CaptureCounters, MAX_SNAPLEN};
+pub use programs::{CaptureCounters, MAX_SNAPLEN, ProcessSelection};
 
 use crate::{
-    enrich::Enricher,
+    enrich::{ContextSelection, Enricher},
     packet::{Interface, InterfaceId, Packet},
     sink::Sink,
 };
@@ -49,6 +50,18 @@ pub struct LiveOptions {
     pub tc_mode: TcMode,
     /// `-c`: stop after this many packets.
     pub max_packets: Option<u64>,
+    pub processes: ProcessSelection,
+    /// What of each packet's process to report.
+    pub context: ContextSelection,
+    /// `-- COMMAND ARGS`: run it, capture its traffic and its children's, stop when it exits.
+    pub command: Option<CommandToRun>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CommandToRun {
+    pub argv: Vec<String>,
+    /// Its standard output goes to ptstat's standard error (when stdout carries `-w -`).
+    pub stdout_to_stderr: bool,
 }
 
 /// tcpdump's closing counts.
@@ -68,7 +81,9 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     }
     let chosen = choose_interfaces(&options.interfaces)?;
     let clock = TaiClock::from_kernel().context("reading the kernel's TAI offset")?;
-    let mut ebpf = programs::load(options.snaplen, options.ring_buffer_bytes)?;
+    let mut processes = options.processes.clone();
+    processes.follow_forks |= options.command.is_some();
+    let mut ebpf = programs::load(options.snaplen, options.ring_buffer_bytes, &processes)?;
     // Hooks first, then the sockets that exist already: a socket created in between is seen by the hooks.
     let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));
     if let Err(error) = attribution {
@@ -87,8 +102,12 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     }
     eprintln!("ptstat: listening on {}, snapshot length {} bytes", session.names(), options.snaplen);
 
-    let mut delivery = Delivery { clock, captured: 0, limit: options.max_packets, enricher: Enricher::new() };
-    let outcome = session.run(watch(ring)?, watch(process_ring)?, &mut delivery, sink, &mut qdiscs).await;
+    let command = match &options.command {
+        Some(command) => Some(command::start(command, session.ebpf.as_mut().context("programs detached")?)?),
+        None => None,
+    };
+    let mut delivery = Delivery { clock, captured: 0, limit: options.max_packets, enricher: Enricher::new(options.context) };
+    let outcome = session.run(watch(ring)?, watch(process_ring)?, command, &mut delivery, sink, &mut qdiscs).await;
     // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
     session.ebpf = None;
     drop(qdiscs);
@@ -179,6 +198,7 @@ impl Session<'_> {
         &mut self,
         mut ring: AsyncFd<RingBuf<MapData>>,
         mut process_ring: AsyncFd<RingBuf<MapData>>,
+        mut command: Option<tokio::process::Child>,
         delivery: &mut Delivery,
         sink: &mut dyn Sink,
         qdiscs: &mut LegacyQdiscs,
@@ -191,6 +211,10 @@ impl Session<'_> {
         };
         let link_changed = async || match &watcher {
             Some(watcher) => watcher.changed().await,
+            None => std::future::pending().await,
+        };
+        let mut command_exited = async || match &mut command {
+            Some(child) => child.wait().await,
             None => std::future::pending().await,
         };
         while !delivery.is_complete() {
@@ -211,6 +235,12 @@ impl Session<'_> {
                 changed = link_changed() => {
                     changed?;
                     self.attach_new(sink, qdiscs)?;
+                }
+                exited = command_exited() => {
+                    exited.context("waiting for the command")?;
+                    // Its last packets may still be on their way to the hooks.
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    break;
                 }
                 _ = interrupt.recv() => break,
                 _ = terminate.recv() => break,

@@ -5,7 +5,7 @@ use std::fs::File;
 use anyhow::Context;
 use aya::{
     Btf, Ebpf, EbpfLoader, Pod,
-    maps::PerCpuValues,
+    maps::{HashMap, MapData, PerCpuValues},
     programs::{BtfTracePoint, CgroupAttachMode, CgroupSock, CgroupSockAddr, SchedClassifier},
 };
 
@@ -63,13 +63,62 @@ impl CaptureCounters {
     }
 }
 
+/// Which processes' packets to capture (`--pid`, `--pname`, `--uid`, `-f`, `-- COMMAND`); empty = all packets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProcessSelection {
+    pub pids: Vec<u32>,
+    pub name: Option<String>,
+    pub uid: Option<u32>,
+    pub follow_forks: bool,
+}
+
+/// The `BY_*` bits of ebpf/processes.h.
+const BY_PID: u32 = 1;
+const BY_NAME: u32 = 2;
+const BY_UID: u32 = 4;
+pub const SELECTED_PIDS_MAP: &str = "selected_pids";
+
+impl ProcessSelection {
+    fn criteria(&self) -> u32 {
+        let pid = if self.pids.is_empty() { 0 } else { BY_PID };
+        let name = if self.name.is_some() { BY_NAME } else { 0 };
+        let uid = if self.uid.is_some() { BY_UID } else { 0 };
+        pid | name | uid
+    }
+
+    /// The name as the kernel keeps it: at most 15 bytes and a NUL.
+    fn kernel_name(&self) -> [u8; 16] {
+        let mut comm = [0u8; 16];
+        let name = self.name.as_deref().unwrap_or_default().as_bytes();
+        let len = name.len().min(15);
+        comm[..len].copy_from_slice(&name[..len]);
+        comm
+    }
+}
+
+/// Adds a process to the selection while capturing (`-- COMMAND` knows its pid only after starting it).
+pub fn select_pid(ebpf: &mut Ebpf, pid: u32) -> anyhow::Result<()> {
+    let mut selected: HashMap<&mut MapData, u32, u8> =
+        HashMap::try_from(ebpf.map_mut(SELECTED_PIDS_MAP).context("no selected_pids map")?)?;
+    selected.insert(pid, 1, 0)?;
+    Ok(())
+}
+
 /// Loads the capture programs and their maps into the kernel, not yet attached anywhere.
-pub fn load(snaplen: u32, ring_buffer_bytes: u32) -> anyhow::Result<Ebpf> {
+pub fn load(snaplen: u32, ring_buffer_bytes: u32, selection: &ProcessSelection) -> anyhow::Result<Ebpf> {
     let staging_slots = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))?;
     let netns = netns_cookie().context("reading the network namespace cookie")?;
+    let criteria = selection.criteria();
+    let name = selection.kernel_name();
+    let uid = selection.uid.unwrap_or_default();
+    let follow_forks = u8::from(selection.follow_forks);
     let mut ebpf = EbpfLoader::new()
         .override_global("snaplen", &snaplen, true)
         .override_global("interfaces_netns", &netns, true)
+        .override_global("process_criteria", &criteria, true)
+        .override_global("wanted_name", &name, true)
+        .override_global("wanted_uid", &uid, true)
+        .override_global("follow_forks", &follow_forks, true)
         .map_max_entries(EVENTS_MAP, ring_buffer_size(ring_buffer_bytes))
         .map_max_entries("staging", staging_slots as u32)
         .load(CAPTURE_OBJECT)
@@ -80,6 +129,9 @@ pub fn load(snaplen: u32, ring_buffer_bytes: u32) -> anyhow::Result<Ebpf> {
             .with_context(|| format!("the eBPF object has no program {name}"))?
             .try_into()?;
         program.load().with_context(|| format!("loading the eBPF program {name}"))?;
+    }
+    for &pid in &selection.pids {
+        select_pid(&mut ebpf, pid)?;
     }
     Ok(ebpf)
 }
