@@ -675,7 +675,8 @@ fn ipv6_capture() -> Capture {
     capture.add(eth6(&packet));
     let jumbo_len: u32 = 70_000;
     let jumbo_option = [&[0xc2, 4][..], &jumbo_len.to_be_bytes()].concat();
-    let mut jumbogram = ipv6(0, &[extension_header(UDP, &jumbo_option), vec![0x9c, 0x40, 0xc3, 0x50, 0, 0, 0, 0]].concat());
+    let mut jumbogram =
+        ipv6(0, &[extension_header(UDP, &jumbo_option), vec![0x9c, 0x40, 0xc3, 0x50, 0, 0, 0, 0]].concat());
     jumbogram[4..6].fill(0);
     let wire_len = 14 + 40 + jumbo_len;
     capture.add_record(eth6(&jumbogram), wire_len);
@@ -763,6 +764,11 @@ fn tcp_capture() -> Capture {
     for option_bytes in options {
         add(&Segment::new(40005, 50005, 800, 900, ACK).options(option_bytes), client);
     }
+    // SACK blocks in the segment that starts a conversation's numbering, in each direction.
+    let sack_block = |start: u32, end: u32| [&[1, 1, 5, 10][..], &start.to_be_bytes(), &end.to_be_bytes()].concat();
+    add(&Segment::new(40007, 50007, 100, 200, ACK).options(&sack_block(300, 400)), client);
+    add(&Segment::new(50008, 40008, 100, 200, ACK).options(&sack_block(300, 400)), server);
+    add(&Segment::new(40008, 50008, 200, 101, ACK).options(&sack_block(250, 260)), client);
     // Data offsets that do not fit.
     let mut short = Segment::new(40006, 50006, 1, 1, ACK).bytes(client);
     short[12] = 0x40;

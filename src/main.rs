@@ -80,6 +80,7 @@ fn capture_live(cli: &Cli, context: ContextSelection, sinks: &mut Sinks) -> anyh
             name: cli.process_name.clone(),
             uid: cli.uid,
             follow_forks: cli.follow_forks,
+            pids_added_later: false,
         },
         context,
         command: (!cli.command.is_empty()).then(|| CommandToRun {

@@ -134,7 +134,9 @@ fn ptstat_output(capture: &Path, options: PrintOptions) -> Vec<u8> {
     while let Some(packet) = reader.next_raw_packet() {
         let packet = packet.expect("capture is well-formed");
         let record = Packet {
-            timestamp: Timestamp(u64::from(packet.ts_sec) * NANOS_PER_SECOND + u64::from(packet.ts_frac) * NANOS_PER_MICRO),
+            timestamp: Timestamp(
+                u64::from(packet.ts_sec) * NANOS_PER_SECOND + u64::from(packet.ts_frac) * NANOS_PER_MICRO,
+            ),
             interface: 0,
             direction: None,
             original_len: packet.orig_len,

@@ -30,7 +30,7 @@ const NULL_HEADER_LEN: usize = 4;
 const LINUX_SLL_VLAN_TYPE: u16 = 0x8100;
 /// Linux's pseudo protocol for 802.2 LLC frames (`ETH_P_802_2`); cooked captures use it for frames whose
 /// type field is a length.
-pub const LINUX_SLL_P_802_2: u16 = 0x0004;
+const LINUX_SLL_P_802_2: u16 = 0x0004;
 
 /// BSD address families of IP in NULL/LOOP headers. IPv6's number differs between the BSDs.
 const BSD_AF_INET: u32 = 2;

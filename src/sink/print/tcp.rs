@@ -46,8 +46,8 @@ pub(super) fn print(
         ));
         return Ok(());
     }
-    let mut seq = tcp.be32(4)?;
-    let mut ack = tcp.be32(8)?;
+    let seq = tcp.be32(4)?;
+    let ack = tcp.be32(8)?;
     let window = tcp.be16(14)?;
     let urgent = tcp.be16(18)?;
     let flags = tcp.u8(13)?;
@@ -62,13 +62,13 @@ pub(super) fn print(
     }
     line.push("]");
 
-    let mut bases = SequenceBases::default();
-    let mut reversed = false;
-    if flags & ACK != 0 {
-        let conversation;
-        (conversation, reversed) = Conversation::of_segment(envelope, source_port, destination_port);
-        (bases, seq, ack) = conversations.relative(conversation, reversed, flags & SYN != 0, seq, ack);
-    }
+    let numbering = if flags & ACK != 0 {
+        conversations.numbering(envelope, source_port, destination_port, flags & SYN != 0, seq, ack)
+    } else {
+        Numbering::default()
+    };
+    let seq = seq.wrapping_sub(numbering.seq_origin);
+    let ack = ack.wrapping_sub(numbering.ack_origin);
     if header_len as u32 > length {
         line.put(format_args!(" [bad hdr length {header_len} - too long, > {length}]"));
         return Ok(());
@@ -89,8 +89,8 @@ pub(super) fn print(
     }
     if header_len > MIN_HEADER_LEN {
         let options = tcp.limit(header_len).next_layer(MIN_HEADER_LEN, "tcp");
-        let sack_base = if reversed { bases.seq } else { bases.ack };
-        let context = OptionContext { sack_base, segment: tcp, length: payload_len, header_len };
+        let context =
+            OptionContext { sack_origin: numbering.sack_origin, segment: tcp, length: payload_len, header_len };
         if print_options(line, options, header_len - MIN_HEADER_LEN, &context)? == OptionsEnd::Stopped {
             return Ok(());
         }
@@ -106,7 +106,7 @@ pub(super) fn print(
 /// What option printing needs to know of the segment.
 struct OptionContext<'a> {
     /// What SACK blocks are counted from.
-    sack_base: u32,
+    sack_origin: u32,
     segment: Captured<'a>,
     /// Payload length.
     length: u32,
@@ -318,8 +318,8 @@ fn print_option_data(
                     let end = data.be32(block + 4)?;
                     line.put(format_args!(
                         "{{{}:{}}}",
-                        start.wrapping_sub(context.sack_base),
-                        end.wrapping_sub(context.sack_base)
+                        start.wrapping_sub(context.sack_origin),
+                        end.wrapping_sub(context.sack_origin)
                     ));
                 }
             }
@@ -454,42 +454,50 @@ impl Conversation {
     }
 }
 
-/// The sequence numbers a conversation's numbers are relative to: `seq` for the first endpoint's, `ack` for the
+/// The sequence numbers a conversation's numbers count from: `seq` for the first endpoint's, `ack` for the
 /// second's.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct SequenceBases {
     seq: u32,
     ack: u32,
 }
 
+/// What tcpdump subtracts from a segment's numbers before printing them (zero: printed as they are).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Numbering {
+    seq_origin: u32,
+    ack_origin: u32,
+    /// SACK blocks acknowledge the other side's data, so they count from its first number: even in the segment
+    /// that starts a conversation's numbering, whose own numbers print as they are.
+    sack_origin: u32,
+}
+
 impl Conversations {
-    /// For a segment with ACK set: remembers the conversation's first numbers (again, on SYN) and returns the
-    /// bases and the segment's numbers as tcpdump prints them (absolute when just remembered).
-    fn relative(
+    /// For a segment with ACK set: the numbering of its conversation, first remembered (again, on SYN) by this
+    /// segment if need be.
+    fn numbering(
         &mut self,
-        conversation: Conversation,
-        reversed: bool,
+        envelope: &IpEnvelope,
+        source_port: u16,
+        destination_port: u16,
         syn: bool,
         seq: u32,
         ack: u32,
-    ) -> (SequenceBases, u32, u32) {
-        match self.bases.get(&conversation) {
-            Some(&bases) if !syn => {
-                let (seq_base, ack_base) = if reversed { (bases.ack, bases.seq) } else { (bases.seq, bases.ack) };
-                (bases, seq.wrapping_sub(seq_base), ack.wrapping_sub(ack_base))
-            }
-            _ => {
-                let bases = if reversed {
-                    SequenceBases { seq: ack.wrapping_sub(1), ack: seq }
-                } else {
-                    SequenceBases { seq, ack: ack.wrapping_sub(1) }
-                };
-                if self.bases.len() >= MAX_CONVERSATIONS && !self.bases.contains_key(&conversation) {
-                    self.bases.clear();
-                }
-                self.bases.insert(conversation, bases);
-                (bases, seq, ack)
-            }
+    ) -> Numbering {
+        let (conversation, reversed) = Conversation::of_segment(envelope, source_port, destination_port);
+        if !syn && let Some(bases) = self.bases.get(&conversation) {
+            let (seq_origin, ack_origin) = if reversed { (bases.ack, bases.seq) } else { (bases.seq, bases.ack) };
+            return Numbering { seq_origin, ack_origin, sack_origin: ack_origin };
         }
+        let bases = if reversed {
+            SequenceBases { seq: ack.wrapping_sub(1), ack: seq }
+        } else {
+            SequenceBases { seq, ack: ack.wrapping_sub(1) }
+        };
+        if self.bases.len() >= MAX_CONVERSATIONS && !self.bases.contains_key(&conversation) {
+            self.bases.clear();
+        }
+        self.bases.insert(conversation, bases);
+        Numbering { seq_origin: 0, ack_origin: 0, sack_origin: ack.wrapping_sub(1) }
     }
 }

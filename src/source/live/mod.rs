@@ -83,6 +83,7 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     let clock = TaiClock::from_kernel().context("reading the kernel's TAI offset")?;
     let mut processes = options.processes.clone();
     processes.follow_forks |= options.command.is_some();
+    processes.pids_added_later = options.command.is_some();
     let mut ebpf = programs::load(options.snaplen, options.ring_buffer_bytes, &processes)?;
     // Hooks first, then the sockets that exist already: a socket created in between is seen by the hooks.
     let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));

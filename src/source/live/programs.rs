@@ -70,6 +70,8 @@ pub struct ProcessSelection {
     pub name: Option<String>,
     pub uid: Option<u32>,
     pub follow_forks: bool,
+    /// Select by pid even before any is known: `-- COMMAND` adds its pid once started.
+    pub pids_added_later: bool,
 }
 
 /// The `BY_*` bits of ebpf/processes.h.
@@ -80,7 +82,7 @@ pub const SELECTED_PIDS_MAP: &str = "selected_pids";
 
 impl ProcessSelection {
     fn criteria(&self) -> u32 {
-        let pid = if self.pids.is_empty() { 0 } else { BY_PID };
+        let pid = if self.pids.is_empty() && !self.pids_added_later { 0 } else { BY_PID };
         let name = if self.name.is_some() { BY_NAME } else { 0 };
         let uid = if self.uid.is_some() { BY_UID } else { 0 };
         pid | name | uid
