@@ -83,10 +83,8 @@ fn capture_live(cli: &Cli, context: ContextSelection, sinks: &mut Sinks) -> anyh
             pids_added_later: false,
         },
         context,
-        command: (!cli.command.is_empty()).then(|| CommandToRun {
-            argv: cli.command.clone(),
-            stdout_to_stderr: cli.write.as_deref() == Some("-"),
-        }),
+        command: (!cli.command.is_empty())
+            .then(|| CommandToRun { argv: cli.command.clone(), stdout_to_stderr: cli.write.as_deref() == Some("-") }),
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let summary = runtime.block_on(live::capture(&options, sinks))?;

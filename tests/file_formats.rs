@@ -21,9 +21,7 @@ use pcap_file::{
         self,
         blocks::{
             enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
-            interface_description::{
-                InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution,
-            },
+            interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution},
             packet::{PacketBlock, PacketOption},
             simple_packet::SimplePacketBlock,
         },
@@ -61,15 +59,8 @@ fn tools_present(tools: &[&str]) -> bool {
 
 /// Runs a tool to completion; panics with its stderr if it fails.
 fn run(tool: &str, args: &[&str]) -> String {
-    let output = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|error| panic!("{tool}: {error}"));
-    assert!(
-        output.status.success(),
-        "{tool} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = Command::new(tool).args(args).output().unwrap_or_else(|error| panic!("{tool}: {error}"));
+    assert!(output.status.success(), "{tool} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -165,11 +156,8 @@ fn test_packet(
 ) -> TestPacket {
     let source: SocketAddr = source.parse().expect("test address");
     let destination: SocketAddr = destination.parse().expect("test address");
-    let (source_mac, destination_mac) = if direction == Some(Direction::In) {
-        (PEER_MAC, HOST_MAC)
-    } else {
-        (HOST_MAC, PEER_MAC)
-    };
+    let (source_mac, destination_mac) =
+        if direction == Some(Direction::In) { (PEER_MAC, HOST_MAC) } else { (HOST_MAC, PEER_MAC) };
     let builder = match (interface, source.ip(), destination.ip()) {
         (ETHERNET_IF, IpAddr::V4(s), IpAddr::V4(d)) => {
             PacketBuilder::ethernet2(source_mac, destination_mac).ipv4(s.octets(), d.octets(), 64)
@@ -177,23 +165,15 @@ fn test_packet(
         (ETHERNET_IF, IpAddr::V6(s), IpAddr::V6(d)) => {
             PacketBuilder::ethernet2(source_mac, destination_mac).ipv6(s.octets(), d.octets(), 64)
         }
-        (RAW_IP_IF, IpAddr::V4(s), IpAddr::V4(d)) => {
-            PacketBuilder::ipv4(s.octets(), d.octets(), 64)
-        }
-        (RAW_IP_IF, IpAddr::V6(s), IpAddr::V6(d)) => {
-            PacketBuilder::ipv6(s.octets(), d.octets(), 64)
-        }
+        (RAW_IP_IF, IpAddr::V4(s), IpAddr::V4(d)) => PacketBuilder::ipv4(s.octets(), d.octets(), 64),
+        (RAW_IP_IF, IpAddr::V6(s), IpAddr::V6(d)) => PacketBuilder::ipv6(s.octets(), d.octets(), 64),
         _ => panic!("no test packet for interface {interface} from {source} to {destination}"),
     };
     let payload = vec![0x5a; payload_len];
     let mut data = Vec::new();
     match transport {
-        Transport::Tcp => builder
-            .tcp(source.port(), destination.port(), 1000, 64240)
-            .write(&mut data, &payload),
-        Transport::Udp => builder
-            .udp(source.port(), destination.port())
-            .write(&mut data, &payload),
+        Transport::Tcp => builder.tcp(source.port(), destination.port(), 1000, 64240).write(&mut data, &payload),
+        Transport::Udp => builder.udp(source.port(), destination.port()).write(&mut data, &payload),
     }
     .expect("build test packet");
     TestPacket {
@@ -259,20 +239,11 @@ fn feed<'p>(
 
 fn write_pcapng(path: &Path, interfaces: &[Interface], packets: &[TestPacket]) {
     let file = std::fs::File::create(path).expect("create capture file");
-    feed(
-        &mut PcapNgWriter::new(BufWriter::new(file), false),
-        interfaces,
-        packets.iter().map(|test| &test.packet),
-    )
-    .expect("write PcapNG");
+    feed(&mut PcapNgWriter::new(BufWriter::new(file), false), interfaces, packets.iter().map(|test| &test.packet))
+        .expect("write PcapNG");
 }
 
-fn write_pcap(
-    path: &Path,
-    spans_interfaces: bool,
-    interfaces: &[Interface],
-    packets: &[TestPacket],
-) {
+fn write_pcap(path: &Path, spans_interfaces: bool, interfaces: &[Interface], packets: &[TestPacket]) {
     let file = std::fs::File::create(path).expect("create capture file");
     feed(
         &mut PcapWriter::new(BufWriter::new(file), spans_interfaces, false),
@@ -297,21 +268,13 @@ struct Recorder {
 
 impl Sink for Recorder {
     fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
-        assert_eq!(
-            id,
-            self.interfaces.len(),
-            "interfaces are announced as 0, 1, 2, ..."
-        );
+        assert_eq!(id, self.interfaces.len(), "interfaces are announced as 0, 1, 2, ...");
         self.interfaces.push(interface.clone());
         Ok(())
     }
 
     fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
-        assert_eq!(
-            Some(interface),
-            self.interfaces.get(packet.interface),
-            "packet's interface was announced"
-        );
+        assert_eq!(Some(interface), self.interfaces.get(packet.interface), "packet's interface was announced");
         self.packets.push(OwnedPacket {
             timestamp: packet.timestamp,
             interface: packet.interface,
@@ -332,11 +295,7 @@ fn read_back(path: &str) -> (Recorder, Result<u64, String>) {
     let mut recorder = Recorder::default();
     let result = read_capture(path, &mut recorder, None).map_err(|error| format!("{error:#}"));
     if let Ok(count) = result {
-        assert_eq!(
-            count,
-            recorder.packets.len() as u64,
-            "read_capture counts what it delivered"
-        );
+        assert_eq!(count, recorder.packets.len() as u64, "read_capture counts what it delivered");
     }
     (recorder, result)
 }
@@ -347,47 +306,21 @@ fn tshark_fields(file: &str, fields: &[&str]) -> Vec<Vec<String>> {
     for field in fields {
         args.extend(["-e", field]);
     }
-    run("tshark", &args)
-        .lines()
-        .map(|line| line.split('\t').map(str::to_string).collect())
-        .collect()
+    run("tshark", &args).lines().map(|line| line.split('\t').map(str::to_string).collect()).collect()
 }
 
 /// The flows tshark sees.
 fn tshark_flows(file: &str) -> Vec<Flow> {
-    let fields = [
-        "ip.src",
-        "ip.dst",
-        "ipv6.src",
-        "ipv6.dst",
-        "tcp.srcport",
-        "tcp.dstport",
-        "udp.srcport",
-        "udp.dstport",
-    ];
+    let fields =
+        ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport"];
     tshark_fields(file, &fields)
         .into_iter()
         .map(|row| {
-            let [
-                ip_src,
-                ip_dst,
-                ip6_src,
-                ip6_dst,
-                tcp_src,
-                tcp_dst,
-                udp_src,
-                udp_dst,
-            ] = <[String; 8]>::try_from(row).expect("8 fields");
-            let (protocol, source_port, destination_port) = if tcp_src.is_empty() {
-                ("udp", udp_src, udp_dst)
-            } else {
-                ("tcp", tcp_src, tcp_dst)
-            };
-            let (source, destination) = if ip_src.is_empty() {
-                (ip6_src, ip6_dst)
-            } else {
-                (ip_src, ip_dst)
-            };
+            let [ip_src, ip_dst, ip6_src, ip6_dst, tcp_src, tcp_dst, udp_src, udp_dst] =
+                <[String; 8]>::try_from(row).expect("8 fields");
+            let (protocol, source_port, destination_port) =
+                if tcp_src.is_empty() { ("udp", udp_src, udp_dst) } else { ("tcp", tcp_src, tcp_dst) };
+            let (source, destination) = if ip_src.is_empty() { (ip6_src, ip6_dst) } else { (ip_src, ip_dst) };
             Flow {
                 protocol,
                 source,
@@ -401,54 +334,25 @@ fn tshark_flows(file: &str) -> Vec<Flow> {
 
 /// tcpdump's lines for `file` (with nanosecond epoch timestamps), and its stderr.
 fn tcpdump_read(file: &str, extra: &[&str]) -> (Vec<String>, String) {
-    let output = Command::new("tcpdump")
-        .args(["-n", "-tt", "--nano", "-r", file])
-        .args(extra)
-        .output()
-        .expect("run tcpdump");
-    let lines = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let output =
+        Command::new("tcpdump").args(["-n", "-tt", "--nano", "-r", file]).args(extra).output().expect("run tcpdump");
+    let lines = String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect();
     (lines, String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 /// The flow of a tcpdump line such as `... IP6 fd00::1.40002 > fd00::2.443: Flags [none], ...`.
 fn tcpdump_flow(line: &str) -> Flow {
-    let (_, rest) = line
-        .split_once(" IP ")
-        .or_else(|| line.split_once(" IP6 "))
-        .unwrap_or_else(|| panic!("no IP in {line}"));
-    let (endpoints, summary) = rest
-        .split_once(": ")
-        .unwrap_or_else(|| panic!("no ': ' in {line}"));
-    let (source, destination) = endpoints
-        .split_once(" > ")
-        .unwrap_or_else(|| panic!("no ' > ' in {line}"));
+    let (_, rest) =
+        line.split_once(" IP ").or_else(|| line.split_once(" IP6 ")).unwrap_or_else(|| panic!("no IP in {line}"));
+    let (endpoints, summary) = rest.split_once(": ").unwrap_or_else(|| panic!("no ': ' in {line}"));
+    let (source, destination) = endpoints.split_once(" > ").unwrap_or_else(|| panic!("no ' > ' in {line}"));
     let split = |endpoint: &str| {
-        let (address, port) = endpoint
-            .rsplit_once('.')
-            .unwrap_or_else(|| panic!("no port in {endpoint}"));
-        (
-            address.to_string(),
-            port.parse::<u16>()
-                .unwrap_or_else(|_| panic!("bad port in {endpoint}")),
-        )
+        let (address, port) = endpoint.rsplit_once('.').unwrap_or_else(|| panic!("no port in {endpoint}"));
+        (address.to_string(), port.parse::<u16>().unwrap_or_else(|_| panic!("bad port in {endpoint}")))
     };
-    let ((source, source_port), (destination, destination_port)) =
-        (split(source), split(destination));
-    let protocol = if summary.starts_with("Flags [") {
-        "tcp"
-    } else {
-        "udp"
-    };
-    Flow {
-        protocol,
-        source,
-        source_port,
-        destination,
-        destination_port,
-    }
+    let ((source, source_port), (destination, destination_port)) = (split(source), split(destination));
+    let protocol = if summary.starts_with("Flags [") { "tcp" } else { "udp" };
+    Flow { protocol, source, source_port, destination, destination_port }
 }
 
 fn flows(packets: &[TestPacket]) -> Vec<Flow> {
@@ -470,10 +374,7 @@ fn expected_tshark_direction(direction: Option<Direction>) -> &'static str {
 
 /// The test packets on the Ethernet interface only, for files with one link type.
 fn ethernet_packets() -> Vec<TestPacket> {
-    test_packets()
-        .into_iter()
-        .filter(|test| test.packet.interface == ETHERNET_IF)
-        .collect()
+    test_packets().into_iter().filter(|test| test.packet.interface == ETHERNET_IF).collect()
 }
 
 // ----- Writing: what tshark, capinfos and tcpdump see -----
@@ -528,30 +429,15 @@ fn pcapng_section_header_names_ptstat_the_kernel_and_the_machine() {
     let value = |key: &str| {
         report
             .lines()
-            .find_map(|line| {
-                line.trim()
-                    .strip_prefix(key)?
-                    .strip_prefix(':')
-                    .map(str::trim)
-            })
+            .find_map(|line| line.trim().strip_prefix(key)?.strip_prefix(':').map(str::trim))
             .unwrap_or_else(|| panic!("no {key} in capinfos' report:\n{report}"))
     };
     let uname = |flag: &str| run("uname", &[flag]).trim().to_string();
-    assert_eq!(
-        value("Capture application"),
-        format!("ptstat {}", env!("CARGO_PKG_VERSION"))
-    );
-    assert_eq!(
-        value("Capture oper-sys"),
-        format!("{} {}", uname("-s"), uname("-r"))
-    );
+    assert_eq!(value("Capture application"), format!("ptstat {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(value("Capture oper-sys"), format!("{} {}", uname("-s"), uname("-r")));
     assert_eq!(value("Capture hardware"), uname("-m"));
     assert_eq!(value("Number of interfaces in file"), "2");
-    assert_eq!(
-        report.matches("Time precision = nanoseconds (9)").count(),
-        2,
-        "{report}"
-    );
+    assert_eq!(report.matches("Time precision = nanoseconds (9)").count(), 2, "{report}");
 }
 
 #[test]
@@ -562,10 +448,7 @@ fn pcapng_of_one_link_type_is_read_by_tcpdump() {
     // libpcap refuses a PcapNG whose interfaces differ in link type ("an interface has a type 101 different from
     // the type of the first interface"), so here both interfaces are Ethernet, and packets alternate between them.
     let mut interfaces = test_interfaces();
-    interfaces[RAW_IP_IF] = Interface {
-        name: "veth-files2".into(),
-        ..interfaces[ETHERNET_IF].clone()
-    };
+    interfaces[RAW_IP_IF] = Interface { name: "veth-files2".into(), ..interfaces[ETHERNET_IF].clone() };
     let mut packets = ethernet_packets();
     packets[1].packet.interface = 1;
     let dir = temp_dir();
@@ -575,18 +458,9 @@ fn pcapng_of_one_link_type_is_read_by_tcpdump() {
     let (lines, stderr) = tcpdump_read(path_str(&path), &[]);
     assert_eq!(lines.len(), packets.len(), "{lines:#?}\n{stderr}");
     for (line, test) in lines.iter().zip(&packets) {
-        assert!(
-            line.starts_with(&format!("{} IP", epoch_text(test.packet.timestamp))),
-            "{line}"
-        );
+        assert!(line.starts_with(&format!("{} IP", epoch_text(test.packet.timestamp))), "{line}");
     }
-    assert_eq!(
-        lines
-            .iter()
-            .map(|line| tcpdump_flow(line))
-            .collect::<Vec<_>>(),
-        flows(&packets)
-    );
+    assert_eq!(lines.iter().map(|line| tcpdump_flow(line)).collect::<Vec<_>>(), flows(&packets));
 }
 
 #[test]
@@ -604,32 +478,16 @@ fn pcap_of_one_interface_keeps_its_link_type_and_nanoseconds() {
     let expected: Vec<Vec<String>> = packets
         .iter()
         .map(|TestPacket { packet, .. }| {
-            vec![
-                epoch_text(packet.timestamp),
-                packet.original_len.to_string(),
-                packet.data.len().to_string(),
-            ]
+            vec![epoch_text(packet.timestamp), packet.original_len.to_string(), packet.data.len().to_string()]
         })
         .collect();
-    assert_eq!(
-        tshark_fields(file, &["frame.time_epoch", "frame.len", "frame.cap_len"]),
-        expected
-    );
+    assert_eq!(tshark_fields(file, &["frame.time_epoch", "frame.len", "frame.cap_len"]), expected);
 
     let (lines, stderr) = tcpdump_read(file, &[]);
     assert!(stderr.contains("link-type EN10MB (Ethernet)"), "{stderr}");
-    assert_eq!(
-        lines
-            .iter()
-            .map(|line| tcpdump_flow(line))
-            .collect::<Vec<_>>(),
-        flows(&packets)
-    );
+    assert_eq!(lines.iter().map(|line| tcpdump_flow(line)).collect::<Vec<_>>(), flows(&packets));
     for (line, test) in lines.iter().zip(&packets) {
-        assert!(
-            line.starts_with(&epoch_text(test.packet.timestamp)),
-            "{line}"
-        );
+        assert!(line.starts_with(&epoch_text(test.packet.timestamp)), "{line}");
     }
 }
 
@@ -645,32 +503,16 @@ fn pcap_of_several_interfaces_is_linux_sll2_with_index_and_direction() {
     let file = path_str(&path);
 
     assert_eq!(tshark_flows(file), flows(&packets));
-    let fields = [
-        "sll.pkttype",
-        "sll.ifindex",
-        "sll.src.eth",
-        "frame.time_epoch",
-        "frame.len",
-        "frame.cap_len",
-    ];
+    let fields = ["sll.pkttype", "sll.ifindex", "sll.src.eth", "frame.time_epoch", "frame.len", "frame.cap_len"];
     let expected: Vec<Vec<String>> = packets
         .iter()
         .map(|TestPacket { packet, .. }| {
             let ethernet = packet.interface == ETHERNET_IF;
             // The 14-byte Ethernet header gives way to the 20-byte SLL2 header; raw IP just gains the latter.
             let length_change = |len: usize| if ethernet { len - 14 + 20 } else { len + 20 };
-            let source_mac = packet.data[6..12]
-                .iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect::<Vec<_>>()
-                .join(":");
+            let source_mac = packet.data[6..12].iter().map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(":");
             vec![
-                if packet.direction == Some(Direction::Out) {
-                    "4"
-                } else {
-                    "0"
-                }
-                .to_string(),
+                if packet.direction == Some(Direction::Out) { "4" } else { "0" }.to_string(),
                 interfaces[packet.interface].index.to_string(),
                 if ethernet { source_mac } else { String::new() },
                 epoch_text(packet.timestamp),
@@ -683,26 +525,12 @@ fn pcap_of_several_interfaces_is_linux_sll2_with_index_and_direction() {
 
     let (lines, stderr) = tcpdump_read(file, &[]);
     assert!(stderr.contains("link-type LINUX_SLL2"), "{stderr}");
-    assert_eq!(
-        lines
-            .iter()
-            .map(|line| tcpdump_flow(line))
-            .collect::<Vec<_>>(),
-        flows(&packets)
-    );
+    assert_eq!(lines.iter().map(|line| tcpdump_flow(line)).collect::<Vec<_>>(), flows(&packets));
     for (line, test) in lines.iter().zip(&packets) {
         // `TIME IFNAME Out IP ...`; a packet of unknown direction is written as addressed to this host.
-        let direction = if test.packet.direction == Some(Direction::Out) {
-            "Out"
-        } else {
-            "In"
-        };
+        let direction = if test.packet.direction == Some(Direction::Out) { "Out" } else { "In" };
         let words: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(
-            (words[0], words[2]),
-            (epoch_text(test.packet.timestamp).as_str(), direction),
-            "{line}"
-        );
+        assert_eq!((words[0], words[2]), (epoch_text(test.packet.timestamp).as_str(), direction), "{line}");
     }
 }
 
@@ -710,45 +538,21 @@ fn pcap_of_several_interfaces_is_linux_sll2_with_index_and_direction() {
 fn pcap_refuses_interfaces_it_cannot_describe() {
     let interfaces = test_interfaces();
     let mut one_interface = PcapWriter::new(Vec::new(), false, false);
-    one_interface
-        .add_interface(0, &interfaces[ETHERNET_IF])
-        .expect("first interface");
-    let error = one_interface
-        .add_interface(1, &interfaces[RAW_IP_IF])
-        .expect_err("a second link type");
-    assert!(
-        format!("{error:#}").contains("differs from the pcap file's"),
-        "{error:#}"
-    );
-    let another_ethernet = Interface {
-        name: "veth-files2".into(),
-        ..interfaces[ETHERNET_IF].clone()
-    };
-    one_interface
-        .add_interface(1, &another_ethernet)
-        .expect("same link type, so the same file can hold it");
+    one_interface.add_interface(0, &interfaces[ETHERNET_IF]).expect("first interface");
+    let error = one_interface.add_interface(1, &interfaces[RAW_IP_IF]).expect_err("a second link type");
+    assert!(format!("{error:#}").contains("differs from the pcap file's"), "{error:#}");
+    let another_ethernet = Interface { name: "veth-files2".into(), ..interfaces[ETHERNET_IF].clone() };
+    one_interface.add_interface(1, &another_ethernet).expect("same link type, so the same file can hold it");
 
     let mut several = PcapWriter::new(Vec::new(), true, false);
-    let wifi = Interface {
-        link_type: DataLink::IEEE802_11,
-        ..interfaces[ETHERNET_IF].clone()
-    };
-    let error = several
-        .add_interface(0, &wifi)
-        .expect_err("no LINUX_SLL2 form for 802.11");
-    assert!(
-        format!("{error:#}").contains("cannot be rewritten as LINUX_SLL2"),
-        "{error:#}"
-    );
+    let wifi = Interface { link_type: DataLink::IEEE802_11, ..interfaces[ETHERNET_IF].clone() };
+    let error = several.add_interface(0, &wifi).expect_err("no LINUX_SLL2 form for 802.11");
+    assert!(format!("{error:#}").contains("cannot be rewritten as LINUX_SLL2"), "{error:#}");
 }
 
 /// Writes the test packets into `tool`'s standard input one at a time, through a buffer that could hold them all,
 /// and waits for the tool to print each before writing the next: only a flush per packet gets them there.
-fn stream_packet_by_packet(
-    tool: &str,
-    args: &[&str],
-    sink_into: impl FnOnce(BufWriter<ChildStdin>) -> Box<dyn Sink>,
-) {
+fn stream_packet_by_packet(tool: &str, args: &[&str], sink_into: impl FnOnce(BufWriter<ChildStdin>) -> Box<dyn Sink>) {
     let mut child = Command::new(tool)
         .args(args)
         .stdin(Stdio::piped())
@@ -772,8 +576,7 @@ fn stream_packet_by_packet(
         sink.add_interface(id, interface).expect("add interface");
     }
     for (index, test) in packets.iter().enumerate() {
-        sink.write_packet(&test.packet.as_packet(), &interfaces[test.packet.interface])
-            .expect("write packet");
+        sink.write_packet(&test.packet.as_packet(), &interfaces[test.packet.interface]).expect("write packet");
         if lines.recv_timeout(Duration::from_secs(20)).is_err() {
             let _ = child.kill();
             panic!("{tool} printed nothing for packet {index}: it was not flushed");
@@ -789,14 +592,10 @@ fn pcapng_and_pcap_stream_through_a_pipe_a_packet_at_a_time() {
     if !tools_present(&["tshark", "tcpdump"]) {
         return;
     }
-    stream_packet_by_packet(
-        "tshark",
-        &["-r", "-", "-l", "-T", "fields", "-e", "frame.number"],
-        |pipe| Box::new(PcapNgWriter::new(pipe, true)),
-    );
-    stream_packet_by_packet("tcpdump", &["-l", "-n", "-r", "-"], |pipe| {
-        Box::new(PcapWriter::new(pipe, true, true))
+    stream_packet_by_packet("tshark", &["-r", "-", "-l", "-T", "fields", "-e", "frame.number"], |pipe| {
+        Box::new(PcapNgWriter::new(pipe, true))
     });
+    stream_packet_by_packet("tcpdump", &["-l", "-n", "-r", "-"], |pipe| Box::new(PcapWriter::new(pipe, true, true)));
 }
 
 #[test]
@@ -809,31 +608,15 @@ fn writing_into_a_closed_pipe_is_an_error_not_a_panic() {
     // Unbuffered, the first write fails; buffered, the flush in finish does.
     let sinks: Vec<(&str, Box<dyn Sink>)> = vec![
         ("PcapNG", Box::new(PcapNgWriter::new(closed_pipe(), false))),
-        (
-            "buffered PcapNG",
-            Box::new(PcapNgWriter::new(BufWriter::new(closed_pipe()), false)),
-        ),
-        (
-            "pcap",
-            Box::new(PcapWriter::new(closed_pipe(), true, false)),
-        ),
-        (
-            "buffered pcap",
-            Box::new(PcapWriter::new(BufWriter::new(closed_pipe()), false, false)),
-        ),
+        ("buffered PcapNG", Box::new(PcapNgWriter::new(BufWriter::new(closed_pipe()), false))),
+        ("pcap", Box::new(PcapWriter::new(closed_pipe(), true, false))),
+        ("buffered pcap", Box::new(PcapWriter::new(BufWriter::new(closed_pipe()), false, false))),
     ];
     for (what, mut sink) in sinks {
         let interfaces = test_interfaces();
-        let interfaces = if what.ends_with("PcapNG") {
-            &interfaces[..]
-        } else {
-            &interfaces[..1]
-        };
+        let interfaces = if what.ends_with("PcapNG") { &interfaces[..] } else { &interfaces[..1] };
         let error = feed(sink.as_mut(), interfaces, &owned(&ethernet_packets())).expect_err(what);
-        assert!(
-            format!("{error:#}").contains("Broken pipe"),
-            "{what}: {error:#}"
-        );
+        assert!(format!("{error:#}").contains("Broken pipe"), "{what}: {error:#}");
     }
 }
 
@@ -841,13 +624,7 @@ fn writing_into_a_closed_pipe_is_an_error_not_a_panic() {
 
 fn interfaces_as_read_from_a_file(interfaces: &[Interface]) -> Vec<Interface> {
     // Files do not carry the kernel's ifindex.
-    interfaces
-        .iter()
-        .map(|interface| Interface {
-            index: 0,
-            ..interface.clone()
-        })
-        .collect()
+    interfaces.iter().map(|interface| Interface { index: 0, ..interface.clone() }).collect()
 }
 
 fn owned(packets: &[TestPacket]) -> Vec<OwnedPacket> {
@@ -869,25 +646,12 @@ fn pcapng_round_trip_keeps_every_field() {
 
 /// The one interface a classic pcap describes.
 fn pcap_interface(link_type: DataLink) -> Interface {
-    Interface {
-        name: String::new(),
-        index: 0,
-        link_type,
-        snaplen: 262_144,
-        description: None,
-    }
+    Interface { name: String::new(), index: 0, link_type, snaplen: 262_144, description: None }
 }
 
 /// What a classic pcap keeps of packets: no interface but the one, no direction.
 fn as_in_classic_pcap(packets: &[TestPacket]) -> Vec<OwnedPacket> {
-    packets
-        .iter()
-        .map(|test| OwnedPacket {
-            interface: 0,
-            direction: None,
-            ..test.packet.clone()
-        })
-        .collect()
+    packets.iter().map(|test| OwnedPacket { interface: 0, direction: None, ..test.packet.clone() }).collect()
 }
 
 #[test]
@@ -915,35 +679,21 @@ fn linux_sll2_records_carry_protocol_index_direction_and_source_address() {
     assert_eq!(read.interfaces, vec![pcap_interface(DataLink::LINUX_SLL2)]);
     for (record, TestPacket { packet, flow }) in read.packets.iter().zip(&packets) {
         let ethernet = packet.interface == ETHERNET_IF;
-        let (link_header_len, hardware_type, address) = if ethernet {
-            (14, 1u16, packet.data[6..12].to_vec())
-        } else {
-            (0, 0xFFFE, Vec::new())
-        };
-        let protocol: u16 = if flow.source.contains(':') {
-            0x86DD
-        } else {
-            0x0800
-        };
+        let (link_header_len, hardware_type, address) =
+            if ethernet { (14, 1u16, packet.data[6..12].to_vec()) } else { (0, 0xFFFE, Vec::new()) };
+        let protocol: u16 = if flow.source.contains(':') { 0x86DD } else { 0x0800 };
         let mut expected = Vec::new();
         expected.extend(protocol.to_be_bytes());
         expected.extend([0, 0]);
         expected.extend(interfaces[packet.interface].index.to_be_bytes());
         expected.extend(hardware_type.to_be_bytes());
-        expected.push(if packet.direction == Some(Direction::Out) {
-            4
-        } else {
-            0
-        });
+        expected.push(if packet.direction == Some(Direction::Out) { 4 } else { 0 });
         expected.push(address.len() as u8);
         expected.extend(&address);
         expected.resize(20, 0);
         expected.extend(&packet.data[link_header_len..]);
         assert_eq!(record.data, expected);
-        assert_eq!(
-            record.original_len,
-            packet.original_len - link_header_len as u32 + 20
-        );
+        assert_eq!(record.original_len, packet.original_len - link_header_len as u32 + 20);
         assert_eq!(record.timestamp, packet.timestamp);
     }
 }
@@ -956,10 +706,7 @@ fn stops_after_max_packets() {
     write_pcapng(&path, &test_interfaces(), &packets);
     for limit in [0, 2] {
         let mut read = Recorder::default();
-        assert_eq!(
-            read_capture(path_str(&path), &mut read, Some(limit)).expect("read"),
-            limit
-        );
+        assert_eq!(read_capture(path_str(&path), &mut read, Some(limit)).expect("read"), limit);
         assert_eq!(read.packets, owned(&packets[..limit as usize]));
     }
 }
@@ -967,19 +714,14 @@ fn stops_after_max_packets() {
 #[test]
 fn reads_records_bigger_than_a_read_chunk() {
     // ptstat reads 128 KiB at a time: each of these records spans several reads.
-    let interface = Interface {
-        snaplen: 262_144,
-        ..pcap_interface(DataLink::ETHERNET)
-    };
+    let interface = Interface { snaplen: 262_144, ..pcap_interface(DataLink::ETHERNET) };
     let packets: Vec<OwnedPacket> = (0..3u8)
         .map(|sequence| OwnedPacket {
             timestamp: Timestamp(FIRST_TIMESTAMP_NS + u64::from(sequence)),
             interface: 0,
             direction: None,
             original_len: 250_000,
-            data: (0..250_000u32)
-                .map(|offset| (offset % 251) as u8 ^ sequence)
-                .collect(),
+            data: (0..250_000u32).map(|offset| (offset % 251) as u8 ^ sequence).collect(),
         })
         .collect();
     let dir = temp_dir();
@@ -1012,16 +754,10 @@ fn reads_standard_input_which_cannot_seek() {
         .spawn()
         .expect("start ptstat");
     let mut stdin = ptstat.stdin.take().expect("piped stdin");
-    stdin
-        .write_all(&std::fs::read(&input).expect("read input"))
-        .expect("feed ptstat");
+    stdin.write_all(&std::fs::read(&input).expect("read input")).expect("feed ptstat");
     drop(stdin);
     let finished = ptstat.wait_with_output().expect("wait for ptstat");
-    assert!(
-        finished.status.success(),
-        "{}",
-        String::from_utf8_lossy(&finished.stderr)
-    );
+    assert!(finished.status.success(), "{}", String::from_utf8_lossy(&finished.stderr));
 
     let (read, result) = read_back(path_str(&output));
     assert_eq!(result, Ok(packets.len() as u64));
@@ -1047,21 +783,8 @@ fn reads_pcap_files_written_by_tcpdump_in_micro_and_nanoseconds() {
     let micro = dir.path().join("micro.pcap");
     let nano = dir.path().join("nano.pcap");
     run("tcpdump", &["-r", path_str(&ours), "-w", path_str(&micro)]);
-    run(
-        "tcpdump",
-        &[
-            "--time-stamp-precision=nano",
-            "-r",
-            path_str(&ours),
-            "-w",
-            path_str(&nano),
-        ],
-    );
-    assert_eq!(
-        native_magic(&micro),
-        0xA1B2_C3D4,
-        "tcpdump writes microseconds by default"
-    );
+    run("tcpdump", &["--time-stamp-precision=nano", "-r", path_str(&ours), "-w", path_str(&nano)]);
+    assert_eq!(native_magic(&micro), 0xA1B2_C3D4, "tcpdump writes microseconds by default");
     assert_eq!(native_magic(&nano), 0xA1B2_3C4D);
 
     let (read, result) = read_back(path_str(&micro));
@@ -1069,10 +792,7 @@ fn reads_pcap_files_written_by_tcpdump_in_micro_and_nanoseconds() {
     assert_eq!(read.interfaces, vec![pcap_interface(DataLink::ETHERNET)]);
     let in_microseconds: Vec<OwnedPacket> = as_in_classic_pcap(&packets)
         .into_iter()
-        .map(|packet| OwnedPacket {
-            timestamp: Timestamp(packet.timestamp.0 / 1000 * 1000),
-            ..packet
-        })
+        .map(|packet| OwnedPacket { timestamp: Timestamp(packet.timestamp.0 / 1000 * 1000), ..packet })
         .collect();
     assert_eq!(read.packets, in_microseconds);
 
@@ -1092,15 +812,10 @@ fn write_big_endian_pcap(path: &Path, packets: &[TestPacket]) {
         ..PcapHeader::default()
     };
     let file = std::fs::File::create(path).expect("create capture file");
-    let mut writer =
-        pcap::PcapWriter::with_header(BufWriter::new(file), header).expect("pcap header");
+    let mut writer = pcap::PcapWriter::with_header(BufWriter::new(file), header).expect("pcap header");
     for TestPacket { packet, .. } in packets {
-        let record = PcapPacket::new(
-            Duration::from_nanos(packet.timestamp.0),
-            packet.original_len,
-            &packet.data[..],
-        )
-        .expect("valid record");
+        let record = PcapPacket::new(Duration::from_nanos(packet.timestamp.0), packet.original_len, &packet.data[..])
+            .expect("valid record");
         writer.write_packet(&record).expect("write record");
     }
     writer.flush().expect("flush");
@@ -1108,17 +823,14 @@ fn write_big_endian_pcap(path: &Path, packets: &[TestPacket]) {
 
 /// The test capture as a big-endian PcapNG section, written by pcap-file rather than ptstat.
 fn big_endian_pcapng_section() -> Vec<u8> {
-    let mut writer =
-        pcapng::PcapNgWriter::with_endianness(Vec::new(), Endianness::Big).expect("section header");
+    let mut writer = pcapng::PcapNgWriter::with_endianness(Vec::new(), Endianness::Big).expect("section header");
     for interface in test_interfaces() {
         let mut options = vec![
             InterfaceDescriptionOption::IfName(interface.name.into()),
             InterfaceDescriptionOption::IfTsResol(InterfaceTsResolution::NANO),
         ];
         options.extend(
-            interface
-                .description
-                .map(|description| InterfaceDescriptionOption::IfDescription(description.into())),
+            interface.description.map(|description| InterfaceDescriptionOption::IfDescription(description.into())),
         );
         writer
             .write_pcapng_block(InterfaceDescriptionBlock {
@@ -1129,9 +841,7 @@ fn big_endian_pcapng_section() -> Vec<u8> {
             .expect("IDB");
     }
     for TestPacket { packet, .. } in test_packets() {
-        let flags = packet
-            .direction
-            .map(|direction| if direction == Direction::In { 1 } else { 2 });
+        let flags = packet.direction.map(|direction| if direction == Direction::In { 1 } else { 2 });
         writer
             .write_pcapng_block(EnhancedPacketBlock {
                 interface_id: packet.interface as u32,
@@ -1151,18 +861,12 @@ fn reads_big_endian_pcap_and_pcapng() {
     let pcap_path = dir.path().join("big-endian.pcap");
     let packets = ethernet_packets();
     write_big_endian_pcap(&pcap_path, &packets);
-    assert_eq!(
-        std::fs::read(&pcap_path).expect("read")[..4],
-        [0xA1, 0xB2, 0xC3, 0xD4]
-    );
+    assert_eq!(std::fs::read(&pcap_path).expect("read")[..4], [0xA1, 0xB2, 0xC3, 0xD4]);
     let (read, result) = read_back(path_str(&pcap_path));
     assert_eq!(result, Ok(packets.len() as u64));
     let in_microseconds: Vec<OwnedPacket> = as_in_classic_pcap(&packets)
         .into_iter()
-        .map(|packet| OwnedPacket {
-            timestamp: Timestamp(packet.timestamp.0 / 1000 * 1000),
-            ..packet
-        })
+        .map(|packet| OwnedPacket { timestamp: Timestamp(packet.timestamp.0 / 1000 * 1000), ..packet })
         .collect();
     assert_eq!(read.packets, in_microseconds);
 
@@ -1170,10 +874,7 @@ fn reads_big_endian_pcap_and_pcapng() {
     std::fs::write(&pcapng_path, big_endian_pcapng_section()).expect("write");
     let (read, result) = read_back(path_str(&pcapng_path));
     assert_eq!(result, Ok(test_packets().len() as u64));
-    assert_eq!(
-        read.interfaces,
-        interfaces_as_read_from_a_file(&test_interfaces())
-    );
+    assert_eq!(read.interfaces, interfaces_as_read_from_a_file(&test_interfaces()));
     assert_eq!(read.packets, owned(&test_packets()));
 
     // The files are what they claim to be: tshark reads the same packets from them.
@@ -1228,40 +929,25 @@ fn section_with_other_clocks_and_blocks(first_interface_id: InterfaceId) -> Fore
             InterfaceDescriptionOption::IfTsOffset(OFFSET_CLOCK_OFFSET_S),
         ],
     ];
-    let mut writer =
-        pcapng::PcapNgWriter::with_endianness(Vec::new(), Endianness::Big).expect("section header");
+    let mut writer = pcapng::PcapNgWriter::with_endianness(Vec::new(), Endianness::Big).expect("section header");
     for (interface, options) in interfaces.iter().zip(idb_options) {
-        let block = InterfaceDescriptionBlock {
-            linktype: interface.link_type,
-            snaplen: interface.snaplen,
-            options,
-        };
+        let block = InterfaceDescriptionBlock { linktype: interface.link_type, snaplen: interface.snaplen, options };
         writer.write_pcapng_block(block).expect("IDB");
     }
 
     let test_packets = test_packets();
     // Of the test packets, 0 and 1 are Ethernet, 2 and 4 raw IP.
-    let [ethernet, ethernet_too, raw, raw_too] =
-        [0, 1, 2, 4].map(|index| &test_packets[index].packet);
-    let epb = |interface_id: u32, timestamp_ns: u64, packet: &OwnedPacket, flags: u32| {
-        EnhancedPacketBlock {
-            interface_id,
-            timestamp: Duration::from_nanos(timestamp_ns),
-            original_len: packet.original_len,
-            data: packet.data.clone().into(),
-            options: vec![EnhancedPacketOption::Flags(flags)],
-        }
+    let [ethernet, ethernet_too, raw, raw_too] = [0, 1, 2, 4].map(|index| &test_packets[index].packet);
+    let epb = |interface_id: u32, timestamp_ns: u64, packet: &OwnedPacket, flags: u32| EnhancedPacketBlock {
+        interface_id,
+        timestamp: Duration::from_nanos(timestamp_ns),
+        original_len: packet.original_len,
+        data: packet.data.clone().into(),
+        options: vec![EnhancedPacketOption::Flags(flags)],
     };
-    writer
-        .write_pcapng_block(epb(0, BINARY_CLOCK_TIME_NS, ethernet, 2))
-        .expect("EPB");
-    writer
-        .write_pcapng_block(epb(1, OFFSET_CLOCK_TIME_NS, raw, 1))
-        .expect("EPB");
-    let spb = SimplePacketBlock {
-        original_len: ethernet_too.original_len,
-        data: ethernet_too.data.clone().into(),
-    };
+    writer.write_pcapng_block(epb(0, BINARY_CLOCK_TIME_NS, ethernet, 2)).expect("EPB");
+    writer.write_pcapng_block(epb(1, OFFSET_CLOCK_TIME_NS, raw, 1)).expect("EPB");
+    let spb = SimplePacketBlock { original_len: ethernet_too.original_len, data: ethernet_too.data.clone().into() };
     writer.write_pcapng_block(spb).expect("SPB");
     let pb = PacketBlock {
         interface_id: 1,
@@ -1273,10 +959,7 @@ fn section_with_other_clocks_and_blocks(first_interface_id: InterfaceId) -> Fore
     };
     writer.write_pcapng_block(pb).expect("PB");
 
-    let delivered = |id_in_section: InterfaceId,
-                     timestamp_ns: u64,
-                     packet: &OwnedPacket,
-                     direction| OwnedPacket {
+    let delivered = |id_in_section: InterfaceId, timestamp_ns: u64, packet: &OwnedPacket, direction| OwnedPacket {
         timestamp: Timestamp(timestamp_ns),
         interface: first_interface_id + id_in_section,
         direction,
@@ -1289,11 +972,7 @@ fn section_with_other_clocks_and_blocks(first_interface_id: InterfaceId) -> Fore
         delivered(0, 0, ethernet_too, None),
         delivered(1, OBSOLETE_BLOCK_TIME_NS, raw_too, Some(Direction::Out)),
     ];
-    ForeignSection {
-        bytes: writer.into_inner(),
-        interfaces,
-        packets,
-    }
+    ForeignSection { bytes: writer.into_inner(), interfaces, packets }
 }
 
 #[test]
@@ -1320,19 +999,14 @@ fn reads_several_sections_other_clocks_and_every_packet_block() {
     if tools_present(&["tshark"]) {
         // tshark 4.0 looks a later section's interface ids up among the first section's interfaces, so its names
         // are wrong there; the section and the id within it are what it gets right.
-        let rows = tshark_fields(
-            path_str(&path),
-            &["frame.section_number", "frame.interface_id"],
-        );
+        let rows = tshark_fields(path_str(&path), &["frame.section_number", "frame.interface_id"]);
         let first_section_interfaces = interfaces.len();
         let expected: Vec<Vec<String>> = expected_packets
             .iter()
-            .map(
-                |packet| match packet.interface.checked_sub(first_section_interfaces) {
-                    None => vec!["1".to_string(), packet.interface.to_string()],
-                    Some(id_in_section) => vec!["2".to_string(), id_in_section.to_string()],
-                },
-            )
+            .map(|packet| match packet.interface.checked_sub(first_section_interfaces) {
+                None => vec!["1".to_string(), packet.interface.to_string()],
+                Some(id_in_section) => vec!["2".to_string(), id_in_section.to_string()],
+            })
             .collect();
         assert_eq!(rows, expected);
     }
@@ -1352,26 +1026,10 @@ fn unreadable_and_unknown_files_are_named_in_one_line() {
     std::fs::create_dir(name("directory")).expect("mkdir");
 
     let cases = [
-        (
-            "nosuch.pcap",
-            "No such file or directory (os error 2)",
-            None,
-        ),
-        (
-            "directory",
-            "Is a directory (os error 21)",
-            Some("error reading dump file: Is a directory"),
-        ),
-        (
-            "text.pcap",
-            "unknown file format",
-            Some("unknown file format"),
-        ),
-        (
-            "empty.pcap",
-            "truncated dump file; tried to read 4 file header bytes, only got 0",
-            Some(""),
-        ),
+        ("nosuch.pcap", "No such file or directory (os error 2)", None),
+        ("directory", "Is a directory (os error 21)", Some("error reading dump file: Is a directory")),
+        ("text.pcap", "unknown file format", Some("unknown file format")),
+        ("empty.pcap", "truncated dump file; tried to read 4 file header bytes, only got 0", Some("")),
         // libpcap counts the bytes it got after the magic number: "only got 6".
         (
             "short.pcap",
@@ -1387,16 +1045,9 @@ fn unreadable_and_unknown_files_are_named_in_one_line() {
         assert!(read.interfaces.is_empty() && read.packets.is_empty());
         if let (true, Some(tcpdump_message)) = (tcpdump, tcpdump_message) {
             // tcpdump says the same, but where it words it differently (empty: the same words as ours).
-            let tcpdump_message = if tcpdump_message.is_empty() {
-                message
-            } else {
-                tcpdump_message
-            };
+            let tcpdump_message = if tcpdump_message.is_empty() { message } else { tcpdump_message };
             let (_, stderr) = tcpdump_read(&path, &[]);
-            assert!(
-                stderr.contains(tcpdump_message),
-                "tcpdump on {file}: {stderr}"
-            );
+            assert!(stderr.contains(tcpdump_message), "tcpdump on {file}: {stderr}");
         }
     }
 }
@@ -1407,8 +1058,7 @@ fn pcap_record_starts(bytes: &[u8]) -> Vec<usize> {
     let mut at = 24;
     while at < bytes.len() {
         starts.push(at);
-        let captured =
-            u32::from_ne_bytes(*bytes[at + 8..].first_chunk().expect("record header")) as usize;
+        let captured = u32::from_ne_bytes(*bytes[at + 8..].first_chunk().expect("record header")) as usize;
         at += 16 + captured;
     }
     starts
@@ -1435,17 +1085,11 @@ fn assert_fails_after(bytes: &[u8], good: usize, message: &str, tcpdump_agrees: 
     let (read, result) = read_back(path);
     assert_eq!(read.packets.len(), good, "{result:?}");
     let error = result.expect_err("a broken file");
-    assert!(
-        error.starts_with(&format!("{path}: ")) && error.contains(message),
-        "{error}\nexpected: {message}"
-    );
+    assert!(error.starts_with(&format!("{path}: ")) && error.contains(message), "{error}\nexpected: {message}");
     if tcpdump_agrees {
         let (lines, stderr) = tcpdump_read(path, &[]);
         assert_eq!(lines.len(), good, "tcpdump: {lines:#?}\n{stderr}");
-        assert!(
-            stderr.contains(message),
-            "tcpdump: {stderr}\nexpected: {message}"
-        );
+        assert!(stderr.contains(message), "tcpdump: {stderr}\nexpected: {message}");
     }
 }
 
@@ -1456,9 +1100,7 @@ fn truncated_pcap_delivers_its_good_packets_then_fails_like_tcpdump() {
     let path = dir.path().join("capture.pcap");
     write_pcap(&path, false, &test_interfaces()[..1], &ethernet_packets());
     let bytes = std::fs::read(&path).expect("read");
-    let [_, second, third] = pcap_record_starts(&bytes)[..] else {
-        panic!("three records")
-    };
+    let [_, second, third] = pcap_record_starts(&bytes)[..] else { panic!("three records") };
 
     assert_fails_after(
         &bytes[..second + 5],
@@ -1467,15 +1109,13 @@ fn truncated_pcap_delivers_its_good_packets_then_fails_like_tcpdump() {
         tcpdump,
     );
     let captured = third - second - 16;
-    let message =
-        format!("truncated dump file; tried to read {captured} captured bytes, only got 10");
+    let message = format!("truncated dump file; tried to read {captured} captured bytes, only got 10");
     assert_fails_after(&bytes[..second + 16 + 10], 1, &message, tcpdump);
 
     // A length no packet has: refused at once instead of read to the end of the input.
     let mut oversized = bytes.clone();
     oversized[second + 8..second + 12].copy_from_slice(&0x7FFF_FFFF_u32.to_ne_bytes());
-    let message =
-        "bad dump file: a record of 2147483663 bytes, more than the 16777216 ptstat accepts";
+    let message = "bad dump file: a record of 2147483663 bytes, more than the 16777216 ptstat accepts";
     assert_fails_after(&oversized, 1, message, false);
 }
 
@@ -1486,27 +1126,18 @@ fn truncated_or_corrupt_pcapng_delivers_its_good_packets_then_fails() {
     let path = dir.path().join("capture.pcapng");
     write_pcapng(&path, &test_interfaces()[..1], &ethernet_packets());
     let bytes = std::fs::read(&path).expect("read");
-    let [_, _, _, second, third] = pcapng_block_starts(&bytes)[..] else {
-        panic!("SHB, IDB and three EPBs")
-    };
+    let [_, _, _, second, third] = pcapng_block_starts(&bytes)[..] else { panic!("SHB, IDB and three EPBs") };
 
     // Past a block's type and length, libpcap's words: what the rest of the block needs, and has.
     let rest_of_third = bytes.len() - third - 8;
-    let message =
-        format!("truncated pcapng dump file; tried to read {rest_of_third} bytes, only got 12");
+    let message = format!("truncated pcapng dump file; tried to read {rest_of_third} bytes, only got 12");
     assert_fails_after(&bytes[..third + 20], 2, &message, tcpdump);
     // Short of a minimal block: what that needs.
-    assert_fails_after(
-        &bytes[..third + 5],
-        2,
-        "truncated pcapng dump file; tried to read 12 bytes, only got 5",
-        false,
-    );
+    assert_fails_after(&bytes[..third + 5], 2, "truncated pcapng dump file; tried to read 12 bytes, only got 5", false);
 
     let mut mismatched = bytes.clone();
     let trailer = third - 4;
-    let trailing_len =
-        u32::from_ne_bytes(*mismatched[trailer..].first_chunk().expect("trailer")) + 4;
+    let trailing_len = u32::from_ne_bytes(*mismatched[trailer..].first_chunk().expect("trailer")) + 4;
     mismatched[trailer..third].copy_from_slice(&trailing_len.to_ne_bytes());
     let message = format!(
         "bad dump file: Invalid raw block format: Block length fields don't match: initial {}B, trailing {trailing_len}B",
@@ -1570,9 +1201,7 @@ fn random_and_truncated_bytes_never_panic() {
         &[0xD4, 0xC3, 0xB2, 0xA1],
         &[0xA1, 0xB2, 0x3C, 0x4D],
         &[0x0A, 0x0D, 0x0D, 0x0A],
-        &[
-            0x0A, 0x0D, 0x0D, 0x0A, 0x1C, 0, 0, 0, 0x4D, 0x3C, 0x2B, 0x1A,
-        ],
+        &[0x0A, 0x0D, 0x0D, 0x0A, 0x1C, 0, 0, 0, 0x4D, 0x3C, 0x2B, 0x1A],
     ];
     for _ in 0..2000 {
         let mut bytes = magics[noise.below(magics.len())].to_vec();

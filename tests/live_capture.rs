@@ -104,7 +104,8 @@ fn tcp_and_udp_lines_show_ports_flags_and_lengths() {
 
     let datagram = format!("{} Out IP {}.{udp_port} > {}.5002: UDP, length 8", net.host_if, net.host_ip, net.peer_ip);
     assert_eq!(lines_containing(&out, &datagram).len(), 1, "{out}");
-    let unreachable = format!("In  IP {} > {}: ICMP {} udp port 5002 unreachable, length 44", net.peer_ip, net.host_ip, net.peer_ip);
+    let unreachable =
+        format!("In  IP {} > {}: ICMP {} udp port 5002 unreachable, length 44", net.peer_ip, net.host_ip, net.peer_ip);
     assert_eq!(lines_containing(&out, &unreachable).len(), 1, "{out}");
 }
 
@@ -147,7 +148,10 @@ fn count_stops_after_exactly_that_many_packets() {
 
 /// Packets as tshark sees them in a file: "src dst proto" per packet.
 fn tshark_packets(path: &str) -> Vec<String> {
-    let fields = run("tshark", &["-r", path, "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "frame.interface_name"]);
+    let fields = run(
+        "tshark",
+        &["-r", path, "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "frame.interface_name"],
+    );
     fields.lines().map(str::to_string).collect()
 }
 
@@ -173,13 +177,22 @@ fn pcapng_and_pcap_files_are_read_by_tshark_and_tcpdump() {
 
         let seen_by_tshark = tshark_packets(path);
         assert_eq!(seen_by_tshark.len(), captured, "{name}: {seen_by_tshark:?}");
-        let pings = seen_by_tshark.iter().filter(|packet| packet.contains(&format!("{}\t{}\t1", net.host_ip, net.peer_ip))).count();
+        let pings = seen_by_tshark
+            .iter()
+            .filter(|packet| packet.contains(&format!("{}\t{}\t1", net.host_ip, net.peer_ip)))
+            .count();
         assert_eq!(pings, 3, "{seen_by_tshark:?}");
         if name.ends_with("pcapng") {
             assert!(seen_by_tshark.iter().all(|packet| packet.ends_with(&net.host_if)), "{seen_by_tshark:?}");
             let directions = run("tshark", &["-r", path, "-T", "fields", "-e", "frame.packet_flags_direction"]);
-            assert_eq!(directions.lines().filter(|d| d.trim() == "0x00000002").count(), lines_containing(&printed, " Out ").len());
-            assert_eq!(directions.lines().filter(|d| d.trim() == "0x00000001").count(), lines_containing(&printed, " In  ").len());
+            assert_eq!(
+                directions.lines().filter(|d| d.trim() == "0x00000002").count(),
+                lines_containing(&printed, " Out ").len()
+            );
+            assert_eq!(
+                directions.lines().filter(|d| d.trim() == "0x00000001").count(),
+                lines_containing(&printed, " In  ").len()
+            );
         }
         // tcpdump reads the same file and prints the same L3/L4 text as ptstat -r of it.
         let by_tcpdump = Command::new("tcpdump").args(["-n", "-tt", "-r", path]).env("TZ", "UTC").output().unwrap();
@@ -245,8 +258,13 @@ fn any_attaches_to_interfaces_created_after_start() {
     let watched = Namespace::new("anyw");
     let peer = Namespace::new("anyp");
     let ptstat = Running::start_in_namespace(&watched.0, &["-i", "any", "-n", "--context="]);
-    run("ip", &["link", "add", "ptanya", "netns", &watched.0, "type", "veth", "peer", "name", "ptanyb", "netns", &peer.0]);
-    for (namespace, interface, address) in [(&watched.0, "ptanya", "10.77.70.1/24"), (&peer.0, "ptanyb", "10.77.70.2/24")] {
+    run(
+        "ip",
+        &["link", "add", "ptanya", "netns", &watched.0, "type", "veth", "peer", "name", "ptanyb", "netns", &peer.0],
+    );
+    for (namespace, interface, address) in
+        [(&watched.0, "ptanya", "10.77.70.1/24"), (&peer.0, "ptanyb", "10.77.70.2/24")]
+    {
         run("ip", &["-n", namespace, "addr", "add", address, "dev", interface]);
         run("ip", &["-n", namespace, "link", "set", interface, "up"]);
     }
@@ -298,11 +316,19 @@ fn default_interface_is_tcpdumps() {
         return;
     }
     let listing = run("tcpdump", &["-D"]);
-    let first = listing.lines().next().and_then(|line| line.split_once('.')).map(|(_, rest)| rest.split(' ').next().unwrap_or_default().to_string());
+    let first = listing
+        .lines()
+        .next()
+        .and_then(|line| line.split_once('.'))
+        .map(|(_, rest)| rest.split(' ').next().unwrap_or_default().to_string());
     let ptstat = Running::start(&[]);
     let finished = ptstat.stop();
     let first = first.expect("tcpdump -D lists an interface");
-    assert!(finished.stderr.contains(&format!("listening on {first},")), "tcpdump's default is {first}; {}", finished.stderr);
+    assert!(
+        finished.stderr.contains(&format!("listening on {first},")),
+        "tcpdump's default is {first}; {}",
+        finished.stderr
+    );
 }
 
 #[test]
@@ -311,7 +337,12 @@ fn list_interfaces_like_tcpdump() {
     assert!(listing.status.success());
     let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
     assert!(listing.lines().any(|line| line.ends_with(".lo [Up, Running, Loopback]")), "{listing}");
-    assert!(listing.lines().any(|line| line.ends_with(".any (Pseudo-device that captures on all interfaces) [Up, Running]")), "{listing}");
+    assert!(
+        listing
+            .lines()
+            .any(|line| line.ends_with(".any (Pseudo-device that captures on all interfaces) [Up, Running]")),
+        "{listing}"
+    );
 }
 
 fn ptstat_error(args: &[&str], as_nobody: bool) -> (i32, String) {
@@ -334,7 +365,10 @@ fn errors_are_one_line_and_exit_1() {
         let (code, stderr) = ptstat_error(&["-i", "lo"], true);
         assert_eq!(code, 1, "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with("ptstat: live capture needs the capabilities CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON"), "{stderr}");
+        assert!(
+            stderr.starts_with("ptstat: live capture needs the capabilities CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON"),
+            "{stderr}"
+        );
     } else {
         assert_eq!(code, 1);
         assert!(stderr.contains("CAP_BPF"), "{stderr}");

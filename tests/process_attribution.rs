@@ -15,7 +15,8 @@ use common::*;
 
 /// For every packet tshark shows for `display_filter`: the PID its comment names ("-" if none), counted.
 fn pids_of_packets(file: &str, display_filter: &str) -> BTreeMap<String, usize> {
-    let fields = run("tshark", &["-r", file, "-Y", display_filter, "-T", "fields", "-E", "occurrence=f", "-e", "frame.comment"]);
+    let fields =
+        run("tshark", &["-r", file, "-Y", display_filter, "-T", "fields", "-E", "occurrence=f", "-e", "frame.comment"]);
     let mut pids = BTreeMap::new();
     for comment in fields.lines() {
         // tshark prints the comment's newlines as the two characters "\n".
@@ -26,10 +27,13 @@ fn pids_of_packets(file: &str, display_filter: &str) -> BTreeMap<String, usize> 
 }
 
 fn comment_values(file: &str, display_filter: &str, key: &str) -> Vec<String> {
-    let fields = run("tshark", &["-r", file, "-Y", display_filter, "-T", "fields", "-E", "occurrence=f", "-e", "frame.comment"]);
+    let fields =
+        run("tshark", &["-r", file, "-Y", display_filter, "-T", "fields", "-E", "occurrence=f", "-e", "frame.comment"]);
     fields
         .lines()
-        .map(|comment| comment.split("\\n").find_map(|line| line.strip_prefix(&format!("{key}: "))).unwrap_or("-").to_string())
+        .map(|comment| {
+            comment.split("\\n").find_map(|line| line.strip_prefix(&format!("{key}: "))).unwrap_or("-").to_string()
+        })
         .collect()
 }
 
@@ -67,7 +71,8 @@ fn outgoing_tcp_from_its_syn_and_accepted_tcp_name_their_processes() {
     client.wait().unwrap();
     remote_server.wait().unwrap();
 
-    let mut remote_client = net.command(&["nc", "-q", "0", &net.host_ip, "6001"]).stdin(Stdio::piped()).spawn().unwrap();
+    let mut remote_client =
+        net.command(&["nc", "-q", "0", &net.host_ip, "6001"]).stdin(Stdio::piped()).spawn().unwrap();
     drop(remote_client.stdin.take().map(|mut stdin| std::io::Write::write_all(&mut stdin, b"to the host\n")));
     remote_client.wait().unwrap();
     local_server.wait().unwrap();
@@ -196,12 +201,17 @@ fn a_connection_opened_before_ptstat_started_names_its_processes() {
 
 #[test]
 fn curl_to_a_local_http_server_over_loopback() {
-    if !root_or_skip("curl_to_a_local_http_server_over_loopback") || !tool_available("tshark") || !tool_available("curl") {
+    if !root_or_skip("curl_to_a_local_http_server_over_loopback")
+        || !tool_available("tshark")
+        || !tool_available("curl")
+    {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "hello from the test\n").unwrap();
-    let mut server = spawn(Command::new("python3").args(["-m", "http.server", "--bind", "127.0.0.1", "6006"]).current_dir(dir.path()));
+    let mut server = spawn(
+        Command::new("python3").args(["-m", "http.server", "--bind", "127.0.0.1", "6006"]).current_dir(dir.path()),
+    );
     thread::sleep(Duration::from_millis(800));
     let file = capture_file(&dir);
     let ptstat = Running::start(&["-i", "lo", "-w", &file]);

@@ -17,7 +17,22 @@ use common::*;
 fn packets(file: &str) -> Vec<(String, String)> {
     let fields = run(
         "tshark",
-        &["-r", file, "-Y", "icmp.type == 8 || icmp.type == 0 || udp", "-T", "fields", "-E", "occurrence=f", "-e", "frame.comment", "-e", "icmp.type", "-e", "udp.dstport"],
+        &[
+            "-r",
+            file,
+            "-Y",
+            "icmp.type == 8 || icmp.type == 0 || udp",
+            "-T",
+            "fields",
+            "-E",
+            "occurrence=f",
+            "-e",
+            "frame.comment",
+            "-e",
+            "icmp.type",
+            "-e",
+            "udp.dstport",
+        ],
     );
     fields
         .lines()
@@ -35,18 +50,32 @@ fn pinger(net: &VethNamespace) -> Child {
     Command::new("ping").args(["-c", "4", "-i", "0.2", &net.peer_ip]).stdout(Stdio::null()).spawn().unwrap()
 }
 
-/// Sends three datagrams to `port` in the namespace, as `user`, from one nc process; a listener there takes them,
-/// so no ICMP error makes the connected sender give up early.
-fn udp_sender_as(net: &VethNamespace, user: &str, port: &str) -> Child {
-    net.command(&["sh", "-c", &format!("timeout 5 nc -u -l -p {port} > /dev/null")]).spawn().unwrap();
+/// Three datagrams to `port` in the namespace, sent as `user` by one nc process, and a listener there that takes
+/// them, so no ICMP error makes the connected sender give up early.
+struct UdpSender {
+    listener: Child,
+    sender: Child,
+}
+
+impl UdpSender {
+    fn wait(&mut self) {
+        self.sender.wait().unwrap();
+        let _ = self.listener.kill();
+        self.listener.wait().unwrap();
+    }
+}
+
+fn udp_sender_as(net: &VethNamespace, user: &str, port: &str) -> UdpSender {
+    let listener = net.command(&["nc", "-u", "-l", "-p", port]).stdout(Stdio::null()).spawn().unwrap();
     thread::sleep(Duration::from_millis(100));
-    Command::new("setpriv")
+    let sender = Command::new("setpriv")
         .args(["--reuid", user, "--regid", "nogroup", "--clear-groups", "sh", "-c"])
         .arg(format!("for i in 1 2 3; do echo datagram; sleep 0.1; done | nc -u -q1 {} {port}", net.peer_ip))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap()
+        .unwrap();
+    UdpSender { listener, sender }
 }
 
 /// Starts an unfiltered and a filtered capture on the namespace's interface.
@@ -91,7 +120,7 @@ fn pid_and_pname_keep_exactly_their_processes_packets() {
     let mut udp = udp_sender_as(&net, "root", "6020");
     chosen.wait().unwrap();
     other.wait().unwrap();
-    udp.wait().unwrap();
+    udp.wait();
     let named = by_name.stop();
     assert!(named.status.success(), "{}", named.stderr);
     stop_both(unfiltered, filtered);
@@ -117,8 +146,8 @@ fn uid_keeps_only_that_users_packets() {
     let (unfiltered, filtered, all, some) = captures(&net, &dir, &["--uid", &nobody]);
     let mut as_nobody = udp_sender_as(&net, "nobody", "6021");
     let mut as_root = udp_sender_as(&net, "root", "6022");
-    as_nobody.wait().unwrap();
-    as_root.wait().unwrap();
+    as_nobody.wait();
+    as_root.wait();
     stop_both(unfiltered, filtered);
     let kept: Vec<_> = packets(&some).into_iter().map(|(_, what)| what).collect();
     assert_eq!(kept, ["6021", "6021", "6021"]);
@@ -153,7 +182,8 @@ fn follow_forks_adds_children_born_during_the_capture() {
 
     let everything = packets(&all);
     let stranger_pid = stranger.id().to_string();
-    let children: Vec<_> = everything.iter().filter(|(owner, _)| *owner != stranger_pid && *owner != "-").cloned().collect();
+    let children: Vec<_> =
+        everything.iter().filter(|(owner, _)| *owner != stranger_pid && *owner != "-").cloned().collect();
     assert_eq!(children.len(), 5, "ping's 4 and nc's 1: {everything:?}");
     assert_eq!(packets(&kept), children, "-f keeps the children's packets");
     assert_eq!(packets(&without_file), [], "without -f the shell itself sends nothing");
@@ -168,7 +198,8 @@ fn command_after_double_dash_is_captured_alone_and_ends_the_capture() {
     net.warm_up();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("command.pcapng").to_str().unwrap().to_string();
-    let mut stranger = Command::new("ping").args(["-c", "10", "-i", "0.1", &net.peer_ip]).stdout(Stdio::null()).spawn().unwrap();
+    let mut stranger =
+        Command::new("ping").args(["-c", "10", "-i", "0.1", &net.peer_ip]).stdout(Stdio::null()).spawn().unwrap();
     let script = format!("echo to stdout; ping -c 2 -i 0.2 {}", net.peer_ip);
     let output = Command::new(PTSTAT)
         .args(["-i", &net.host_if, "-w", "-", "--", "sh", "-c", &script])
@@ -216,7 +247,8 @@ fn equal_tuples_in_another_namespace_are_never_confused() {
     let file = dir.path().join("a.pcapng").to_str().unwrap().to_string();
     let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
     let mut here = Command::new("python3").args(["-c", &sender("10.77.35.2")]).spawn().unwrap();
-    let mut there = Command::new("ip").args(["netns", "exec", &b.0, "python3", "-c", &sender("10.77.35.2")]).spawn().unwrap();
+    let mut there =
+        Command::new("ip").args(["netns", "exec", &b.0, "python3", "-c", &sender("10.77.35.2")]).spawn().unwrap();
     let here_pid = here.id().to_string();
     for child in [&mut here, &mut there, &mut receiver_a, &mut receiver_c] {
         child.wait().unwrap();
@@ -225,5 +257,8 @@ fn equal_tuples_in_another_namespace_are_never_confused() {
     assert!(finished.status.success(), "{}", finished.stderr);
     let seen = packets(&file);
     assert_eq!(seen.len(), 10, "5 datagrams each way: {seen:?}");
-    assert!(seen.iter().all(|(owner, _)| *owner == here_pid), "only this namespace's sender (pid {here_pid}): {seen:?}");
+    assert!(
+        seen.iter().all(|(owner, _)| *owner == here_pid),
+        "only this namespace's sender (pid {here_pid}): {seen:?}"
+    );
 }

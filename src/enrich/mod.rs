@@ -81,7 +81,12 @@ pub struct Enricher {
 
 impl Enricher {
     pub fn new(selection: ContextSelection) -> Self {
-        Enricher { selection, processes: ProcessTable::from_proc(), cgroups: CgroupPaths::new(), contexts: HashMap::new() }
+        Enricher {
+            selection,
+            processes: ProcessTable::from_proc(),
+            cgroups: CgroupPaths::new(),
+            contexts: HashMap::new(),
+        }
     }
 
     /// The context of a packet whose socket the kernel attributed to `kernel`; `None` when it named nobody.
@@ -105,7 +110,9 @@ impl Enricher {
             false => None,
         };
         let (cmd, args, cgroup_id, cgroup) = match selection.process {
-            true => (process.exe, process.args, kernel.cgroup_id, self.cgroups.path(kernel.cgroup_id).unwrap_or_default()),
+            true => {
+                (process.exe, process.args, kernel.cgroup_id, self.cgroups.path(kernel.cgroup_id).unwrap_or_default())
+            }
             false => Default::default(),
         };
         let context = Arc::new(ProcessContext {
@@ -115,7 +122,7 @@ impl Enricher {
             args,
             cgroup_id,
             cgroup,
-            thread: selection.thread.then(|| ThreadContext { tid: kernel.tid, name: thread_name }),
+            thread: selection.thread.then_some(ThreadContext { tid: kernel.tid, name: thread_name }),
             uid: selection.user.then_some(kernel.uid),
             parent,
             ..Default::default()
@@ -130,4 +137,3 @@ impl Enricher {
         self.processes.apply(event);
     }
 }
-

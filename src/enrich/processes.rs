@@ -1,7 +1,10 @@
 //! What ptstat knows of each process: read from /proc at start and on first sight, then kept current by the
 //! kernel's exec/fork/exit events, so processes that exited keep their names for the packets they left behind.
 
-use std::{collections::HashMap, collections::VecDeque, fs};
+use std::{
+    collections::{HashMap, VecDeque, hash_map::Entry},
+    fs,
+};
 
 use crate::source::live::event::{ProcessChange, ProcessEvent};
 
@@ -42,10 +45,10 @@ impl ProcessTable {
         if pid == 0 {
             return None;
         }
-        if !self.processes.contains_key(&pid) {
-            self.processes.insert(pid, read_proc(pid)?);
+        match self.processes.entry(pid) {
+            Entry::Occupied(known) => Some(known.into_mut()),
+            Entry::Vacant(unknown) => Some(unknown.insert(read_proc(pid)?)),
         }
-        self.processes.get(&pid)
     }
 
     pub fn apply(&mut self, event: &ProcessEvent) {
@@ -118,7 +121,7 @@ mod tests {
         let event = |change, pid, comm: &str, args: &str| ProcessEvent {
             change,
             pid,
-            ppid: 1,
+            ppid: if pid == 4_000_002 { 4_000_001 } else { 1 },
             comm: comm.into(),
             exe: format!("/bin/{comm}"),
             args: args.into(),

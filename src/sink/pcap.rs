@@ -61,8 +61,7 @@ impl<W: Write> PcapWriter<W> {
                     endianness: Endianness::native(),
                     ..PcapHeader::default()
                 };
-                let writer = pcap::PcapWriter::with_header(output, header)
-                    .context("writing the pcap file header")?;
+                let writer = pcap::PcapWriter::with_header(output, header).context("writing the pcap file header")?;
                 Output::Records { writer, link_type }
             }
             started => started,
@@ -76,11 +75,7 @@ impl<W: Write> PcapWriter<W> {
     }
 
     fn flush_if_streaming(&mut self) -> anyhow::Result<()> {
-        if self.flush_each_packet {
-            self.flush()
-        } else {
-            Ok(())
-        }
+        if self.flush_each_packet { self.flush() } else { Ok(()) }
     }
 
     fn flush(&mut self) -> anyhow::Result<()> {
@@ -104,11 +99,7 @@ impl<W: Write> Sink for PcapWriter<W> {
             (DataLink::LINUX_SLL2, MAX_SNAPLEN)
         } else {
             // A snaplen of 0 (PcapNG's "no limit") is not one libpcap's readers accept in a pcap header.
-            let snaplen = if interface.snaplen == 0 {
-                MAX_SNAPLEN
-            } else {
-                interface.snaplen
-            };
+            let snaplen = if interface.snaplen == 0 { MAX_SNAPLEN } else { interface.snaplen };
             (interface.link_type, snaplen)
         };
         let file_link_type = self.start(link_type, snaplen)?;
@@ -141,9 +132,7 @@ impl<W: Write> Sink for PcapWriter<W> {
         let kept = &data[..data.len().min(writer.snaplen() as usize)];
         let record = PcapPacket::new(Duration::from_nanos(packet.timestamp.0), original_len, kept)
             .with_context(|| format!("pcap: packet on {}", interface.name))?;
-        writer
-            .write_packet(&record)
-            .context("writing the pcap output")?;
+        writer.write_packet(&record).context("writing the pcap output")?;
         self.flush_if_streaming()
     }
 
@@ -196,32 +185,16 @@ impl Sll2Source {
 }
 
 /// Puts `packet`'s LINUX_SLL2 form into `frame`; returns the form's length on the wire.
-fn write_sll2_frame(
-    frame: &mut Vec<u8>,
-    packet: &Packet,
-    interface: &Interface,
-) -> anyhow::Result<u32> {
+fn write_sll2_frame(frame: &mut Vec<u8>, packet: &Packet, interface: &Interface) -> anyhow::Result<u32> {
     let data = packet.data;
-    let (link_header_len, protocol, hardware_type, address) =
-        match Sll2Source::of(interface.link_type) {
-            Some(Sll2Source::Ethernet) => {
-                let address = data.get(ETHERNET_SOURCE).unwrap_or_default();
-                (
-                    ETHERNET_HEADER_LEN,
-                    ethernet_protocol(data),
-                    ARPHRD_ETHER,
-                    address,
-                )
-            }
-            Some(Sll2Source::RawIp(link_type)) => {
-                (0, raw_ip_protocol(link_type, data), ARPHRD_NONE, &[][..])
-            }
-            None => bail!(
-                "{}: link type {:?} cannot be rewritten as LINUX_SLL2",
-                interface.name,
-                interface.link_type
-            ),
-        };
+    let (link_header_len, protocol, hardware_type, address) = match Sll2Source::of(interface.link_type) {
+        Some(Sll2Source::Ethernet) => {
+            let address = data.get(ETHERNET_SOURCE).unwrap_or_default();
+            (ETHERNET_HEADER_LEN, ethernet_protocol(data), ARPHRD_ETHER, address)
+        }
+        Some(Sll2Source::RawIp(link_type)) => (0, raw_ip_protocol(link_type, data), ARPHRD_NONE, &[][..]),
+        None => bail!("{}: link type {:?} cannot be rewritten as LINUX_SLL2", interface.name, interface.link_type),
+    };
     let packet_type = match packet.direction {
         Some(Direction::Out) => PACKET_OUTGOING,
         // The kernel's type for packets addressed to this host; nothing says "unknown".
@@ -239,10 +212,7 @@ fn write_sll2_frame(
     frame.push(address.len() as u8);
     frame.extend_from_slice(&padded_address);
     frame.extend_from_slice(data.get(link_header_len..).unwrap_or_default());
-    Ok(packet
-        .original_len
-        .saturating_sub(link_header_len as u32)
-        .saturating_add(SLL2_HEADER_LEN))
+    Ok(packet.original_len.saturating_sub(link_header_len as u32).saturating_add(SLL2_HEADER_LEN))
 }
 
 /// The protocol of an Ethernet frame as the kernel names it (eth_type_trans); 0 if the frame ends before saying.

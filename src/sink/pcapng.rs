@@ -10,10 +10,8 @@ use pcap_file::{
         self,
         blocks::{
             enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
+            interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution},
             opt_common::CommonOption,
-            interface_description::{
-                InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution,
-            },
             section_header::{SectionHeaderBlock, SectionHeaderOption},
         },
     },
@@ -64,11 +62,7 @@ impl<W: Write> PcapNgWriter<W> {
     pub fn new(output: W, flush_each_packet: bool) -> Self {
         let blocks = pcapng::PcapNgWriter::with_section_header(Vec::new(), section_header())
             .expect("a section header with short options always serializes into a Vec");
-        PcapNgWriter {
-            blocks,
-            output,
-            flush_each_packet,
-        }
+        PcapNgWriter { blocks, output, flush_each_packet }
     }
 
     /// Hands the serialized blocks to `output`. The buffer is emptied even when writing fails: after an error the
@@ -87,21 +81,13 @@ impl<W: Write> PcapNgWriter<W> {
 
 /// Native byte order (tools read either; `SectionHeaderBlock::default()` is big-endian), and what wrote the file.
 fn section_header() -> SectionHeaderBlock<'static> {
-    let mut options = vec![SectionHeaderOption::UserApplication(Cow::Borrowed(
-        concat!("ptstat ", env!("CARGO_PKG_VERSION")),
-    ))];
+    let mut options =
+        vec![SectionHeaderOption::UserApplication(Cow::Borrowed(concat!("ptstat ", env!("CARGO_PKG_VERSION"))))];
     if let Some(system) = SystemName::of_this_host() {
-        options.push(SectionHeaderOption::OS(Cow::Owned(format!(
-            "{} {}",
-            system.kernel, system.release
-        ))));
+        options.push(SectionHeaderOption::OS(Cow::Owned(format!("{} {}", system.kernel, system.release))));
         options.push(SectionHeaderOption::Hardware(Cow::Owned(system.machine)));
     }
-    SectionHeaderBlock {
-        endianness: Endianness::native(),
-        options,
-        ..SectionHeaderBlock::default()
-    }
+    SectionHeaderBlock { endianness: Endianness::native(), options, ..SectionHeaderBlock::default() }
 }
 
 /// What uname(2) says about this host: `Linux`, `6.18.44`, `x86_64`.
@@ -129,11 +115,7 @@ impl SystemName {
 
 /// A NUL-terminated C char array as a String, without trusting the terminator to be there.
 fn c_chars_to_string(chars: &[libc::c_char]) -> String {
-    let bytes: Vec<u8> = chars
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect();
+    let bytes: Vec<u8> = chars.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -148,33 +130,20 @@ impl<W: Write> Sink for PcapNgWriter<W> {
         );
         let mut options = Vec::with_capacity(3);
         if !interface.name.is_empty() {
-            options.push(InterfaceDescriptionOption::IfName(Cow::Borrowed(
-                interface.name.as_str(),
-            )));
+            options.push(InterfaceDescriptionOption::IfName(Cow::Borrowed(interface.name.as_str())));
         }
         if let Some(description) = &interface.description {
-            options.push(InterfaceDescriptionOption::IfDescription(Cow::Borrowed(
-                description.as_str(),
-            )));
+            options.push(InterfaceDescriptionOption::IfDescription(Cow::Borrowed(description.as_str())));
         }
-        options.push(InterfaceDescriptionOption::IfTsResol(
-            InterfaceTsResolution::NANO,
-        ));
-        let block = InterfaceDescriptionBlock {
-            linktype: interface.link_type,
-            snaplen: interface.snaplen,
-            options,
-        };
-        self.blocks
-            .write_pcapng_block(block)
-            .with_context(|| format!("PcapNG: interface {}", interface.name))?;
+        options.push(InterfaceDescriptionOption::IfTsResol(InterfaceTsResolution::NANO));
+        let block = InterfaceDescriptionBlock { linktype: interface.link_type, snaplen: interface.snaplen, options };
+        self.blocks.write_pcapng_block(block).with_context(|| format!("PcapNG: interface {}", interface.name))?;
         self.write_pending(self.flush_each_packet)
     }
 
     fn write_packet(&mut self, packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
         let block = EnhancedPacketBlock {
-            interface_id: u32::try_from(packet.interface)
-                .context("PcapNG: interface id beyond 32 bits")?,
+            interface_id: u32::try_from(packet.interface).context("PcapNG: interface id beyond 32 bits")?,
             timestamp: Duration::from_nanos(packet.timestamp.0),
             original_len: packet.original_len,
             data: Cow::Borrowed(packet.data),
@@ -184,12 +153,12 @@ impl<W: Write> Sink for PcapNgWriter<W> {
                 .direction
                 .map(|direction| EnhancedPacketOption::Flags(epb_flags(direction)))
                 .into_iter()
-                .chain(packet.process.map(|process| EnhancedPacketOption::Common(CommonOption::Comment(Cow::Borrowed(process.comment())))))
+                .chain(packet.process.map(|process| {
+                    EnhancedPacketOption::Common(CommonOption::Comment(Cow::Borrowed(process.comment())))
+                }))
                 .collect(),
         };
-        self.blocks
-            .write_pcapng_block(block)
-            .context("PcapNG: packet")?;
+        self.blocks.write_pcapng_block(block).context("PcapNG: packet")?;
         self.write_pending(self.flush_each_packet)
     }
 

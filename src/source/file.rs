@@ -15,8 +15,8 @@ use pcap_file::pcapng::{
     Block, PcapNgParseError, PcapNgParser,
     blocks::{
         enhanced_packet::EnhancedPacketOption,
-        opt_common::CommonOption,
         interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption},
+        opt_common::CommonOption,
         packet::PacketOption,
     },
 };
@@ -49,11 +49,7 @@ const MAX_RECORD_LEN: usize = 16 * 1024 * 1024;
 /// Reads the capture at `path` (`-`: standard input) into `sink`, announcing each interface before its first
 /// packet, and stops after `max_packets`. Returns the number of packets delivered. Errors name the file; packets
 /// before a truncated or corrupt part are delivered first. The caller finishes the sink.
-pub fn read_capture(
-    path: &str,
-    sink: &mut dyn Sink,
-    max_packets: Option<u64>,
-) -> anyhow::Result<u64> {
+pub fn read_capture(path: &str, sink: &mut dyn Sink, max_packets: Option<u64>) -> anyhow::Result<u64> {
     if path == "-" {
         read_from("stdin", io::stdin().lock(), sink, max_packets)
     } else {
@@ -62,35 +58,13 @@ pub fn read_capture(
     }
 }
 
-fn read_from(
-    name: &str,
-    reader: impl Read,
-    sink: &mut dyn Sink,
-    max_packets: Option<u64>,
-) -> anyhow::Result<u64> {
-    let mut input = Input {
-        name,
-        reader,
-        buffer: vec![0; READ_CHUNK],
-        start: 0,
-        end: 0,
-    };
-    let mut delivery = Delivery {
-        sink,
-        interfaces: Vec::new(),
-        delivered: 0,
-        limit: max_packets,
-    };
+fn read_from(name: &str, reader: impl Read, sink: &mut dyn Sink, max_packets: Option<u64>) -> anyhow::Result<u64> {
+    let mut input = Input { name, reader, buffer: vec![0; READ_CHUNK], start: 0, end: 0 };
+    let mut delivery = Delivery { sink, interfaces: Vec::new(), delivered: 0, limit: max_packets };
     // Four bytes tell the format; a file too short for them is too short for either.
     input.buffer_at_least(4)?;
     let Some(&magic) = input.unparsed().first_chunk::<4>() else {
-        bail!(
-            "{name}: {}",
-            Truncation::FileHeader {
-                needed: 4,
-                got: input.unparsed().len()
-            }
-        );
+        bail!("{name}: {}", Truncation::FileHeader { needed: 4, got: input.unparsed().len() });
     };
     match u32::from_be_bytes(magic) {
         magic if PCAP_MAGICS.contains(&magic) => read_pcap(&mut input, &mut delivery)?,
@@ -103,10 +77,7 @@ fn read_from(
 fn read_pcap(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow::Result<()> {
     let name = input.name;
     let parser = input.next_record(|bytes| match PcapParser::new(bytes) {
-        Ok((rest, parser)) => Ok(Parsed::Record {
-            len: bytes.len() - rest.len(),
-            value: parser,
-        }),
+        Ok((rest, parser)) => Ok(Parsed::Record { len: bytes.len() - rest.len(), value: parser }),
         Err(PcapParseError::IncompleteBuffer(needed, got)) => {
             Ok(Parsed::Incomplete(Truncation::FileHeader { needed, got }))
         }
@@ -132,8 +103,7 @@ fn read_pcap(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow::R
             Ok((rest, record)) => {
                 delivery.deliver(&Packet {
                     timestamp: Timestamp(
-                        u64::from(record.ts_sec) * NANOS_PER_SECOND
-                            + u64::from(record.ts_frac) * nanos_per_fraction,
+                        u64::from(record.ts_sec) * NANOS_PER_SECOND + u64::from(record.ts_frac) * nanos_per_fraction,
                     ),
                     interface,
                     direction: None,
@@ -141,18 +111,15 @@ fn read_pcap(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow::R
                     data: &record.data,
                     process: None,
                 })?;
-                Ok(Parsed::Record {
-                    len: bytes.len() - rest.len(),
-                    value: (),
-                })
+                Ok(Parsed::Record { len: bytes.len() - rest.len(), value: () })
             }
-            Err(PcapParseError::IncompleteBuffer(needed, got)) => Ok(Parsed::Incomplete(
-                if bytes.len() < PCAP_RECORD_HEADER_LEN {
+            Err(PcapParseError::IncompleteBuffer(needed, got)) => {
+                Ok(Parsed::Incomplete(if bytes.len() < PCAP_RECORD_HEADER_LEN {
                     Truncation::PacketHeader { got }
                 } else {
                     Truncation::PacketData { needed, got }
-                },
-            )),
+                }))
+            }
             Err(PcapParseError::Validation(error)) => Err(corrupt(name, error)),
         })?;
     }
@@ -162,10 +129,7 @@ fn read_pcap(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow::R
 fn read_pcapng(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow::Result<()> {
     let name = input.name;
     let mut parser = input.next_record(|bytes| match PcapNgParser::new(bytes) {
-        Ok((rest, parser)) => Ok(Parsed::Record {
-            len: bytes.len() - rest.len(),
-            value: parser,
-        }),
+        Ok((rest, parser)) => Ok(Parsed::Record { len: bytes.len() - rest.len(), value: parser }),
         Err(error) => pcapng_failure(name, error),
     })?;
     // Interface ids in a block count from 0 in each section; the sink's ids count on across sections.
@@ -174,10 +138,7 @@ fn read_pcapng(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow:
         input.next_record(|bytes| match parser.next_block(bytes) {
             Ok((rest, block)) => {
                 handle_block(name, block, &mut section_interfaces, delivery)?;
-                Ok(Parsed::Record {
-                    len: bytes.len() - rest.len(),
-                    value: (),
-                })
+                Ok(Parsed::Record { len: bytes.len() - rest.len(), value: () })
             }
             Err(error) => pcapng_failure(name, error),
         })?;
@@ -260,16 +221,10 @@ fn pcapng_failure<T>(name: &str, error: PcapNgParseError) -> anyhow::Result<Pars
     match error {
         // Short of a minimal block, pcap-file asks for one. Past that, its count is libpcap's: what the block
         // needs after its type and length fields, against what there is.
-        PcapNgParseError::IncompleteBuffer(needed, got) => {
-            Ok(Parsed::Incomplete(Truncation::PcapNgBlock {
-                needed,
-                got: if got < MIN_BLOCK_LEN {
-                    got
-                } else {
-                    got - BLOCK_TYPE_AND_LENGTH_LEN
-                },
-            }))
-        }
+        PcapNgParseError::IncompleteBuffer(needed, got) => Ok(Parsed::Incomplete(Truncation::PcapNgBlock {
+            needed,
+            got: if got < MIN_BLOCK_LEN { got } else { got - BLOCK_TYPE_AND_LENGTH_LEN },
+        })),
         error => Err(corrupt(name, error)),
     }
 }
@@ -331,10 +286,7 @@ impl<R: Read> Input<'_, R> {
 
     /// Offers the unparsed bytes to `parse` until it takes a record, reading more while the record is incomplete.
     /// `parse` may run several times on a growing prefix, and handles the record only when it is complete.
-    fn next_record<T>(
-        &mut self,
-        mut parse: impl FnMut(&[u8]) -> anyhow::Result<Parsed<T>>,
-    ) -> anyhow::Result<T> {
+    fn next_record<T>(&mut self, mut parse: impl FnMut(&[u8]) -> anyhow::Result<Parsed<T>>) -> anyhow::Result<T> {
         loop {
             let truncation = match parse(self.unparsed())? {
                 Parsed::Record { len, value } => {
@@ -410,9 +362,7 @@ impl Truncation {
             Truncation::FileHeader { needed, .. } => needed,
             Truncation::PacketHeader { .. } => PCAP_RECORD_HEADER_LEN,
             Truncation::PacketData { needed, .. } => PCAP_RECORD_HEADER_LEN.saturating_add(needed),
-            Truncation::PcapNgBlock { needed, .. } => {
-                BLOCK_TYPE_AND_LENGTH_LEN.saturating_add(needed)
-            }
+            Truncation::PcapNgBlock { needed, .. } => BLOCK_TYPE_AND_LENGTH_LEN.saturating_add(needed),
         }
     }
 }
@@ -421,28 +371,16 @@ impl fmt::Display for Truncation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Truncation::FileHeader { needed, got } => {
-                write!(
-                    f,
-                    "truncated dump file; tried to read {needed} file header bytes, only got {got}"
-                )
+                write!(f, "truncated dump file; tried to read {needed} file header bytes, only got {got}")
             }
             Truncation::PacketHeader { got } => {
-                write!(
-                    f,
-                    "truncated dump file; tried to read {PCAP_RECORD_HEADER_LEN} header bytes, only got {got}"
-                )
+                write!(f, "truncated dump file; tried to read {PCAP_RECORD_HEADER_LEN} header bytes, only got {got}")
             }
             Truncation::PacketData { needed, got } => {
-                write!(
-                    f,
-                    "truncated dump file; tried to read {needed} captured bytes, only got {got}"
-                )
+                write!(f, "truncated dump file; tried to read {needed} captured bytes, only got {got}")
             }
             Truncation::PcapNgBlock { needed, got } => {
-                write!(
-                    f,
-                    "truncated pcapng dump file; tried to read {needed} bytes, only got {got}"
-                )
+                write!(f, "truncated pcapng dump file; tried to read {needed} bytes, only got {got}")
             }
         }
     }
@@ -466,12 +404,10 @@ impl Delivery<'_> {
     }
 
     fn deliver(&mut self, packet: &Packet) -> anyhow::Result<()> {
-        let interface = self.interfaces.get(packet.interface).ok_or_else(|| {
-            anyhow!(
-                "packet on interface {}, which was never announced",
-                packet.interface
-            )
-        })?;
+        let interface = self
+            .interfaces
+            .get(packet.interface)
+            .ok_or_else(|| anyhow!("packet on interface {}, which was never announced", packet.interface))?;
         self.sink.write_packet(packet, interface)?;
         self.delivered += 1;
         Ok(())
@@ -513,21 +449,12 @@ mod tests {
     struct Collected(Vec<(InterfaceId, Timestamp, Option<Direction>, Vec<u8>)>);
 
     impl Sink for Collected {
-        fn add_interface(
-            &mut self,
-            _id: InterfaceId,
-            _interface: &Interface,
-        ) -> anyhow::Result<()> {
+        fn add_interface(&mut self, _id: InterfaceId, _interface: &Interface) -> anyhow::Result<()> {
             Ok(())
         }
 
         fn write_packet(&mut self, packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
-            self.0.push((
-                packet.interface,
-                packet.timestamp,
-                packet.direction,
-                packet.data.to_vec(),
-            ));
+            self.0.push((packet.interface, packet.timestamp, packet.direction, packet.data.to_vec()));
             Ok(())
         }
 
@@ -569,10 +496,7 @@ mod tests {
         for bytes in [pcapng, pcap] {
             let (mut whole, mut trickled) = (Collected::default(), Collected::default());
             assert_eq!(read_from("whole", &bytes[..], &mut whole, None).unwrap(), 3);
-            assert_eq!(
-                read_from("trickle", OneByteAtATime(&bytes), &mut trickled, None).unwrap(),
-                3
-            );
+            assert_eq!(read_from("trickle", OneByteAtATime(&bytes), &mut trickled, None).unwrap(), 3);
             assert_eq!(whole.0, trickled.0);
         }
     }

@@ -25,7 +25,8 @@ pub fn root_or_skip(test: &str) -> bool {
 
 /// Panics under CI=true if `tool` is missing; otherwise tells whether it can be used.
 pub fn tool_available(tool: &str) -> bool {
-    let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success());
+    let found =
+        Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success());
     assert!(found || std::env::var("CI").as_deref() != Ok("true"), "{tool} is missing, and CI=true forbids skipping");
     found
 }
@@ -64,12 +65,23 @@ impl VethNamespace {
         namespace.remove();
         let ns = namespace.namespace.as_str();
         run("ip", &["netns", "add", ns]);
-        run("ip", &["link", "add", &namespace.host_if, "type", "veth", "peer", "name", &namespace.peer_if, "netns", ns]);
+        run(
+            "ip",
+            &["link", "add", &namespace.host_if, "type", "veth", "peer", "name", &namespace.peer_if, "netns", ns],
+        );
         run("ip", &["addr", "add", &format!("{}/24", namespace.host_ip), "dev", &namespace.host_if]);
         run("ip", &["addr", "add", &format!("{}/64", namespace.host_ip6), "dev", &namespace.host_if, "nodad"]);
         run("ip", &["link", "set", &namespace.host_if, "up"]);
         namespace.exec_ok(&["ip", "addr", "add", &format!("{}/24", namespace.peer_ip), "dev", &namespace.peer_if]);
-        namespace.exec_ok(&["ip", "addr", "add", &format!("{}/64", namespace.peer_ip6), "dev", &namespace.peer_if, "nodad"]);
+        namespace.exec_ok(&[
+            "ip",
+            "addr",
+            "add",
+            &format!("{}/64", namespace.peer_ip6),
+            "dev",
+            &namespace.peer_if,
+            "nodad",
+        ]);
         namespace.exec_ok(&["ip", "link", "set", &namespace.peer_if, "up"]);
         namespace.exec_ok(&["ip", "link", "set", "lo", "up"]);
         namespace
@@ -175,11 +187,7 @@ impl Running {
     }
 
     fn start_command(mut command: Command, stdout: Stdio) -> Running {
-        let mut child = command
-            .stdout(stdout)
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start ptstat");
+        let mut child = command.stdout(stdout).stderr(Stdio::piped()).spawn().expect("start ptstat");
         let stderr = child.stderr.take().expect("piped stderr");
         let (sender, stderr_lines) = mpsc::channel();
         thread::spawn(move || {

@@ -64,7 +64,12 @@ impl Drop for LegacyQdiscs {
 /// Attaches the capture programs to `interface`: both directions, except on loopback, where every packet passes
 /// both hooks and is captured once, on egress: there its socket, and so its process, is still known (at loopback
 /// ingress the packet has been orphaned).
-pub fn attach(ebpf: &mut Ebpf, interface: &SystemInterface, mode: TcMode, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+pub fn attach(
+    ebpf: &mut Ebpf,
+    interface: &SystemInterface,
+    mode: TcMode,
+    qdiscs: &mut LegacyQdiscs,
+) -> anyhow::Result<()> {
     let mode = mode.resolve();
     if mode == TcMode::Clsact {
         match tc::qdisc_add_clsact(&interface.name) {

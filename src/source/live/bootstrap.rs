@@ -96,7 +96,13 @@ pub fn preload_owners(ebpf: &mut Ebpf) -> anyhow::Result<usize> {
     let mut bound_owners: BpfHashMap<&mut MapData, BoundKey, ProcessContextValue> =
         BpfHashMap::try_from(ebpf.map_mut("bound_owners").ok_or_else(|| anyhow::anyhow!("no bound_owners map"))?)?;
     for (socket, process) in known.iter().filter(|(socket, _)| socket.listening_or_unconnected) {
-        let key = BoundKey { netns, addr: socket.local_addr, port: socket.local_port, protocol: socket.protocol, ..Default::default() };
+        let key = BoundKey {
+            netns,
+            addr: socket.local_addr,
+            port: socket.local_port,
+            protocol: socket.protocol,
+            ..Default::default()
+        };
         bound_owners.insert(key, process, 0)?;
     }
     let mut flow_owners: BpfHashMap<&mut MapData, FlowKey, ProcessContextValue> =

@@ -149,7 +149,13 @@ mod tests {
                 ifindex: 7,
                 direction: Direction::Out,
                 original_len: 1500,
-                process: KernelProcess { pid: 4321, tid: 4322, uid: 1000, cgroup_id: 77, comm: *b"curl\0\0\0\0\0\0\0\0\0\0\0\0" },
+                process: KernelProcess {
+                    pid: 4321,
+                    tid: 4322,
+                    uid: 1000,
+                    cgroup_id: 77,
+                    comm: *b"curl\0\0\0\0\0\0\0\0\0\0\0\0"
+                },
                 data: &[1, 2, 3],
             }
         );

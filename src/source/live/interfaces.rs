@@ -143,7 +143,8 @@ impl LinkWatcher {
             return Err(io::Error::last_os_error());
         }
         // SAFETY: the OwnedFd keeps the socket open and unchanged for the AsyncFd's whole life.
-        let socket = unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE) }.map_err(std::io::Error::from)?;
+        let socket =
+            unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE) }.map_err(std::io::Error::from)?;
         Ok(LinkWatcher { socket })
     }
 

@@ -2,8 +2,8 @@
 
 pub mod attach;
 mod bootstrap;
-mod command;
 mod clock;
+mod command;
 pub mod event;
 pub mod interfaces;
 mod privileges;
@@ -18,8 +18,8 @@ use tokio::{
     signal::unix::{SignalKind, signal},
 };
 
-pub use attach::TcMode;
 use attach::LegacyQdiscs;
+pub use attach::TcMode;
 use clock::TaiClock;
 use event::{PacketEvent, ProcessEvent};
 use interfaces::{LinkWatcher, SystemInterface};
@@ -107,7 +107,8 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
         Some(command) => Some(command::start(command, session.ebpf.as_mut().context("programs detached")?)?),
         None => None,
     };
-    let mut delivery = Delivery { clock, captured: 0, limit: options.max_packets, enricher: Enricher::new(options.context) };
+    let mut delivery =
+        Delivery { clock, captured: 0, limit: options.max_packets, enricher: Enricher::new(options.context) };
     let outcome = session.run(watch(ring)?, watch(process_ring)?, command, &mut delivery, sink, &mut qdiscs).await;
     // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
     session.ebpf = None;
@@ -159,7 +160,12 @@ struct Session<'a> {
 }
 
 impl Session<'_> {
-    fn attach(&mut self, interface: &SystemInterface, sink: &mut dyn Sink, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+    fn attach(
+        &mut self,
+        interface: &SystemInterface,
+        sink: &mut dyn Sink,
+        qdiscs: &mut LegacyQdiscs,
+    ) -> anyhow::Result<()> {
         let (Some(ebpf), Some(link_type)) = (self.ebpf.as_mut(), interface.link_type()) else {
             return Ok(());
         };
@@ -253,7 +259,12 @@ impl Session<'_> {
         self.deliver_all(ring.get_mut(), delivery, sink)
     }
 
-    fn deliver_all(&self, ring: &mut RingBuf<MapData>, delivery: &mut Delivery, sink: &mut dyn Sink) -> anyhow::Result<()> {
+    fn deliver_all(
+        &self,
+        ring: &mut RingBuf<MapData>,
+        delivery: &mut Delivery,
+        sink: &mut dyn Sink,
+    ) -> anyhow::Result<()> {
         while !delivery.is_complete() {
             let Some(record) = ring.next() else { return Ok(()) };
             let Some(event) = PacketEvent::parse(&record) else { continue };

@@ -1,7 +1,8 @@
 //! Live capture needs capabilities: a clear message beats the kernel's EPERM from deep inside a load.
 
 /// (capability number, name) that loading and attaching the capture programs need.
-const REQUIRED: [(u32, &str); 3] = [(39, "CAP_BPF"), (12, "CAP_NET_ADMIN"), (38, "CAP_PERFMON")];
+const CAP_NET_ADMIN: u32 = 12;
+const REQUIRED: [(u32, &str); 3] = [(39, "CAP_BPF"), (CAP_NET_ADMIN, "CAP_NET_ADMIN"), (38, "CAP_PERFMON")];
 const CAP_SYS_ADMIN: u32 = 21;
 
 /// Names the required capabilities the process lacks, reading `CapEff` of /proc/self/status.
@@ -17,7 +18,10 @@ pub fn missing_capabilities() -> Vec<&'static str> {
     REQUIRED
         .iter()
         // CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON (kernels before 5.8 know only it).
-        .filter(|(capability, _)| !has(*capability) && !(*capability != 12 && has(CAP_SYS_ADMIN)))
+        .filter(|&&(capability, _)| {
+            let covered_by_sys_admin = capability != CAP_NET_ADMIN && has(CAP_SYS_ADMIN);
+            !has(capability) && !covered_by_sys_admin
+        })
         .map(|(_, name)| *name)
         .collect()
 }

@@ -25,7 +25,8 @@ pub const L3_EGRESS_PROGRAM: &str = "capture_out_l3";
 const TC_PROGRAMS: [&str; 4] = [INGRESS_PROGRAM, EGRESS_PROGRAM, L3_INGRESS_PROGRAM, L3_EGRESS_PROGRAM];
 
 /// Programs that run in the process using a socket (ebpf/sockets.h), attached to the cgroup v2 root.
-const CGROUP_SOCK_PROGRAMS: [&str; 4] = ["owner_sock_create", "owner_sock_release", "owner_post_bind4", "owner_post_bind6"];
+const CGROUP_SOCK_PROGRAMS: [&str; 4] =
+    ["owner_sock_create", "owner_sock_release", "owner_post_bind4", "owner_post_bind6"];
 const CGROUP_SOCK_ADDR_PROGRAMS: [&str; 6] =
     ["owner_connect4", "owner_connect6", "owner_sendmsg4", "owner_sendmsg6", "owner_recvmsg4", "owner_recvmsg6"];
 /// (program, tracepoint): socket use (ebpf/sockets.h) and process life cycle (ebpf/processes.h).
@@ -126,10 +127,8 @@ pub fn load(snaplen: u32, ring_buffer_bytes: u32, selection: &ProcessSelection) 
         .load(CAPTURE_OBJECT)
         .context("loading the eBPF capture programs")?;
     for name in TC_PROGRAMS {
-        let program: &mut SchedClassifier = ebpf
-            .program_mut(name)
-            .with_context(|| format!("the eBPF object has no program {name}"))?
-            .try_into()?;
+        let program: &mut SchedClassifier =
+            ebpf.program_mut(name).with_context(|| format!("the eBPF object has no program {name}"))?.try_into()?;
         program.load().with_context(|| format!("loading the eBPF program {name}"))?;
     }
     for &pid in &selection.pids {
@@ -144,7 +143,8 @@ pub fn attach_process_hooks(ebpf: &mut Ebpf) -> anyhow::Result<()> {
     let root = cgroup2_root().context("no cgroup v2 hierarchy is mounted")?;
     let cgroup = File::open(&root).with_context(|| root.display().to_string())?;
     for name in CGROUP_SOCK_PROGRAMS {
-        let program: &mut CgroupSock = ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
+        let program: &mut CgroupSock =
+            ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
         program.load().with_context(|| format!("loading {name}"))?;
         program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
     }
