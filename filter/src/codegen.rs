@@ -1,0 +1,906 @@
+//! Gives each primitive its meaning: which header fields it reads and how it compares them,
+//! as libpcap 1.10 does for Ethernet and raw-IP links.
+//!
+//! Primitives are visited left to right. `vlan` and `mpls` move the offsets of everything after
+//! them in the expression, so the generator carries the current offsets as state. Each
+//! primitive becomes a [`Cond`] whose tests run in the order libpcap's unoptimized program runs
+//! them; that order decides which packets a truncated capture drops.
+
+use crate::ast::{AddressKind, Arith, BinaryOp, Direction, Expr, Id, Primitive, Protocol, Qualifiers, Relation};
+use crate::cond::Cond;
+use crate::error::{Result, Spanned};
+use crate::names::{self, ServiceProtocols};
+use crate::program::{DIRECTION_LOAD_OFFSET, Instruction, MEMORY_WORDS, PACKET_OUTGOING, opcode::*};
+use crate::{CaptureSource, LinkType};
+use std::net::Ipv6Addr;
+use std::ops::Range;
+
+const ETHERTYPE_IP: u32 = 0x0800;
+const ETHERTYPE_ARP: u32 = 0x0806;
+const ETHERTYPE_RARP: u32 = 0x8035;
+const ETHERTYPE_IPV6: u32 = 0x86dd;
+const ETHERTYPE_MPLS: u32 = 0x8847;
+/// Tag protocol identifiers `vlan` accepts: 802.1Q, 802.1ad and the old QinQ value.
+const VLAN_TPIDS: [u32; 3] = [0x8100, 0x88a8, 0x9100];
+/// Type fields up to this value are 802.3 lengths, followed by an LLC header.
+const ETHERMTU: u32 = 1500;
+
+const IPPROTO_ICMP: u32 = 1;
+const IPPROTO_IGMP: u32 = 2;
+const IPPROTO_IGRP: u32 = 9;
+const IPPROTO_TCP: u32 = 6;
+const IPPROTO_UDP: u32 = 17;
+const IPPROTO_FRAGMENT: u32 = 44;
+const IPPROTO_ESP: u32 = 50;
+const IPPROTO_AH: u32 = 51;
+const IPPROTO_ICMPV6: u32 = 58;
+const IPPROTO_PIM: u32 = 103;
+const IPPROTO_VRRP: u32 = 112;
+const IPPROTO_SCTP: u32 = 132;
+
+const IPV6_HEADER_LEN: u32 = 40;
+const MAX_VLAN_ID: u32 = 4095;
+const MAX_MPLS_LABEL: u32 = 0xf_ffff;
+
+pub struct Generator {
+    link: LinkType,
+    source: CaptureSource,
+    /// Where the Ethernet type field is; each `vlan` moves it past the tag.
+    ether_type_offset: u32,
+    /// Where the network-layer header starts; each `vlan` and `mpls` moves it by 4.
+    network_offset: u32,
+    /// How many `mpls` primitives came before: past the first, protocols are recognised by
+    /// the bottom-of-stack bit and the IP version instead of the Ethernet type.
+    mpls_depth: u32,
+}
+
+impl Generator {
+    pub fn new(link: LinkType, source: CaptureSource) -> Self {
+        let (ether_type_offset, network_offset) = match link {
+            LinkType::Ethernet => (12, 14),
+            LinkType::RawIp => (0, 0),
+        };
+        Generator { link, source, ether_type_offset, network_offset, mpls_depth: 0 }
+    }
+
+    pub fn expr(&mut self, expr: &Expr) -> Result<Cond> {
+        Ok(match expr {
+            Expr::All(items) => {
+                let mut all = Cond::Constant(true);
+                for item in items {
+                    all = all.and(self.expr(item)?);
+                }
+                all
+            }
+            Expr::Any(items) => {
+                let mut any = Cond::Constant(false);
+                for item in items {
+                    any = any.or(self.expr(item)?);
+                }
+                any
+            }
+            Expr::Not(inner) => self.expr(inner)?.negate(),
+            Expr::Primitive(primitive, span) => self.primitive(primitive, span)?,
+        })
+    }
+
+    fn primitive(&mut self, primitive: &Primitive, span: &Range<usize>) -> Result<Cond> {
+        match primitive {
+            Primitive::Qualified(qualifiers, id) => self.qualified(qualifiers, id, span),
+            Primitive::Protocol(protocol) => self.protocol(*protocol, span),
+            Primitive::Broadcast(protocol) => self.broadcast(*protocol, span),
+            Primitive::Multicast(protocol) => self.multicast(*protocol, span),
+            Primitive::Less(length) => Ok(length_test(JGT, *length).negate()),
+            Primitive::Greater(length) => Ok(length_test(JGE, *length)),
+            Primitive::Relation(left, relation, right) => self.relation(left, *relation, right),
+            Primitive::Inbound => Ok(self.direction(span)?.negate()),
+            Primitive::Outbound => self.direction(span),
+            Primitive::Vlan(tag) => self.vlan(*tag, span),
+            Primitive::Mpls(label) => self.mpls(*label, span),
+        }
+    }
+
+    /// Offset `delta` bytes into the network-layer header.
+    fn network(&self, delta: u32) -> u32 {
+        self.network_offset.saturating_add(delta)
+    }
+
+    /// The packet carries the protocol with Ethernet type `ether_type` (the test libpcap calls
+    /// the link type check), in whatever way the link and the preceding `mpls` show it.
+    fn link_protocol(&self, ether_type: u32, span: &Range<usize>) -> Result<Cond> {
+        let ip_version = |version: u32| masked_eq(B, self.network(0), 0xf0, version << 4);
+        match self.link {
+            LinkType::RawIp => Ok(match ether_type {
+                ETHERTYPE_IP => ip_version(4),
+                ETHERTYPE_IPV6 => ip_version(6),
+                _ => Cond::Constant(false),
+            }),
+            LinkType::Ethernet if self.mpls_depth > 0 => {
+                // The last label must be the bottom of the stack, then the IP version decides.
+                let bottom_of_stack = masked_eq(B, self.network_offset.saturating_sub(2), 1, 1);
+                match ether_type {
+                    ETHERTYPE_IP => Ok(bottom_of_stack.and(ip_version(4))),
+                    ETHERTYPE_IPV6 => Ok(bottom_of_stack.and(ip_version(6))),
+                    _ => Err(Spanned::new("unsupported protocol over mpls", span.clone())),
+                }
+            }
+            LinkType::Ethernet => Ok(self.ether_type(ether_type)),
+        }
+    }
+
+    /// The Ethernet type test, including libpcap's special cases: values up to 1500 name an
+    /// 802.2 SAP, and AppleTalk, AARP and IPX are also recognised in SNAP/LLC encapsulation.
+    fn ether_type(&self, value: u32) -> Cond {
+        let type_field = self.ether_type_offset;
+        let llc = self.network_offset;
+        let is_length = field_test(H, type_field, JGT, ETHERMTU).negate();
+        let snap = |oui_and_type: u32, control: u32| {
+            field_eq(W, llc.saturating_add(4), oui_and_type).and(field_eq(W, llc, control))
+        };
+        match value {
+            // AppleTalk: its own type, or SNAP with Apple's OUI.
+            0x809b => field_eq(H, type_field, value).or(is_length.and(snap(0x0007_809b, 0xaaaa_0308))),
+            // AppleTalk ARP: its own type, or SNAP with a zero OUI.
+            0x80f3 => field_eq(H, type_field, value).or(is_length.and(snap(value, 0xaaaa_0300))),
+            // IPX's SAP: the IPX type, SNAP, the IPX SAP, or raw 802.3 (0xffff checksum).
+            0xe0 => field_eq(H, type_field, 0x8137)
+                .or(is_length.and(snap(0x8137, 0xaaaa_0300).or(field_eq(B, llc, value)).or(field_eq(H, llc, 0xffff)))),
+            // IP, NetBEUI and OSI SAPs are checked as both DSAP and SSAP.
+            0x06 | 0xf0 | 0xfe => is_length.and(field_eq(H, llc, value << 8 | value)),
+            _ if value <= ETHERMTU => is_length.and(field_eq(B, llc, value)),
+            _ => field_eq(H, type_field, value),
+        }
+    }
+
+    fn ipv4_protocol(&self, protocol: u32, span: &Range<usize>) -> Result<Cond> {
+        Ok(self.link_protocol(ETHERTYPE_IP, span)?.and(field_eq(B, self.network(9), protocol)))
+    }
+
+    /// IPv6 next header, also looking past one fragment header as libpcap does.
+    fn ipv6_protocol(&self, protocol: u32, span: &Range<usize>) -> Result<Cond> {
+        let next_header = self.network(6);
+        let after_fragment =
+            field_eq(B, next_header, IPPROTO_FRAGMENT).and(field_eq(B, self.network(IPV6_HEADER_LEN), protocol));
+        Ok(self.link_protocol(ETHERTYPE_IPV6, span)?.and(field_eq(B, next_header, protocol).or(after_fragment)))
+    }
+
+    fn ip_or_ipv6_protocol(&self, protocol: u32, span: &Range<usize>) -> Result<Cond> {
+        Ok(self.ipv4_protocol(protocol, span)?.or(self.ipv6_protocol(protocol, span)?))
+    }
+
+    /// The IPv4 fragment offset is zero: only the first fragment has the transport header.
+    fn first_fragment(&self) -> Cond {
+        field_test(H, self.network(6), JSET, 0x1fff).negate()
+    }
+
+    /// A protocol word on its own: `ip`, `arp`, `tcp`, `icmp6`, ...
+    fn protocol(&self, protocol: Protocol, span: &Range<usize>) -> Result<Cond> {
+        match protocol {
+            Protocol::Link => Err(Spanned::new("link layer applied in wrong context", span.clone())),
+            Protocol::Ip => self.link_protocol(ETHERTYPE_IP, span),
+            Protocol::Ip6 => self.link_protocol(ETHERTYPE_IPV6, span),
+            Protocol::Arp => self.link_protocol(ETHERTYPE_ARP, span),
+            Protocol::Rarp => self.link_protocol(ETHERTYPE_RARP, span),
+            Protocol::Icmp6 => self.ipv6_protocol(IPPROTO_ICMPV6, span),
+            Protocol::Icmp => self.ipv4_protocol(IPPROTO_ICMP, span),
+            Protocol::Igmp => self.ipv4_protocol(IPPROTO_IGMP, span),
+            Protocol::Igrp => self.ipv4_protocol(IPPROTO_IGRP, span),
+            Protocol::Vrrp | Protocol::Carp => self.ipv4_protocol(IPPROTO_VRRP, span),
+            Protocol::Tcp => self.ip_or_ipv6_protocol(IPPROTO_TCP, span),
+            Protocol::Udp => self.ip_or_ipv6_protocol(IPPROTO_UDP, span),
+            Protocol::Sctp => self.ip_or_ipv6_protocol(IPPROTO_SCTP, span),
+            Protocol::Pim => self.ip_or_ipv6_protocol(IPPROTO_PIM, span),
+            Protocol::Ah => self.ip_or_ipv6_protocol(IPPROTO_AH, span),
+            Protocol::Esp => self.ip_or_ipv6_protocol(IPPROTO_ESP, span),
+        }
+    }
+
+    fn qualified(&self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
+        match qualifiers.kind {
+            AddressKind::Port | AddressKind::Portrange => self.port(qualifiers, id, span),
+            AddressKind::Proto => self.proto(qualifiers, id, span),
+            AddressKind::Default | AddressKind::Host | AddressKind::Net => self.address(qualifiers, id, span),
+        }
+    }
+
+    fn address(&self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
+        let error = |message: String| Err(Spanned::new(message, span.clone()));
+        let is_net = qualifiers.kind == AddressKind::Net;
+        let is_link = qualifiers.protocol == Some(Protocol::Link);
+        match id {
+            Id::Mac(mac) if is_link && !is_net => self.ether_host(mac, qualifiers.direction, span),
+            Id::Mac(_) => error("ethernet address used in non-ether expression".into()),
+            Id::Name(name) if is_net => error(format!("unknown network '{name}'")),
+            Id::Name(name) if is_link => error(format!("unknown ether host '{name}'")),
+            // Resolving host names needs a resolver; this crate never consults one.
+            Id::Name(name) => error(format!("unknown host '{name}'")),
+            _ if is_link => error("illegal link layer address".into()),
+            Id::Number(number) => {
+                let (address, mask) = if is_net { promote_network_number(*number) } else { (*number, u32::MAX) };
+                self.ipv4_host(address, mask, qualifiers, span)
+            }
+            Id::Ipv4(text) => {
+                let (address, mask) = parse_dotted(text, span)?;
+                self.ipv4_host(address, mask, qualifiers, span)
+            }
+            Id::Ipv4Prefix(text, length) => {
+                if !is_net {
+                    return error("Mask syntax for networks only".into());
+                }
+                if *length > 32 {
+                    return error("mask length must be <= 32".into());
+                }
+                let (address, _) = parse_dotted(text, span)?;
+                let mask = u32::MAX.checked_shl(32 - length).unwrap_or(0);
+                if address & !mask != 0 {
+                    return error(format!("non-network bits set in \"{text}/{length}\""));
+                }
+                self.ipv4_host(address, mask, qualifiers, span)
+            }
+            Id::Ipv4Masked(text, mask_text) => {
+                if !is_net {
+                    return error("Mask syntax for networks only".into());
+                }
+                let (address, _) = parse_dotted(text, span)?;
+                let (mask, _) = parse_dotted(mask_text, span)?;
+                if address & !mask != 0 {
+                    return error(format!("non-network bits set in \"{text} mask {mask_text}\""));
+                }
+                self.ipv4_host(address, mask, qualifiers, span)
+            }
+            Id::Ipv6(address) => self.ipv6_host(address, 128, qualifiers, span),
+            Id::Ipv6Prefix(address, length) => {
+                if *length > 128 {
+                    return error("mask length must be <= 128".into());
+                }
+                if !is_net && *length != 128 {
+                    return error("Mask syntax for networks only".into());
+                }
+                let mask = u128::MAX.checked_shl(128 - length).unwrap_or(0);
+                if u128::from(*address) & !mask != 0 {
+                    return error(format!("non-network bits set in \"{address}/{length}\""));
+                }
+                self.ipv6_host(address, *length, qualifiers, span)
+            }
+        }
+    }
+
+    /// An IPv4 address or network in the IP header, or in ARP/RARP sender and target fields.
+    fn ipv4_host(&self, address: u32, mask: u32, qualifiers: &Qualifiers, span: &Range<usize>) -> Result<Cond> {
+        let value = address & mask;
+        let fields = |ether_type: u32, source: u32, destination: u32| -> Result<Cond> {
+            let field = |offset: u32| -> Result<Cond> {
+                Ok(self.link_protocol(ether_type, span)?.and(masked_eq(W, self.network(offset), mask, value)))
+            };
+            Ok(combine_directions(qualifiers.direction, field(source)?, field(destination)?))
+        };
+        let ip = || fields(ETHERTYPE_IP, 12, 16);
+        let arp = || fields(ETHERTYPE_ARP, 14, 24);
+        let rarp = || fields(ETHERTYPE_RARP, 14, 24);
+        match qualifiers.protocol {
+            // ARP and RARP cannot be inside MPLS, so libpcap leaves them out there.
+            None if self.mpls_depth > 0 => ip(),
+            None => Ok(ip()?.or(arp()?).or(rarp()?)),
+            Some(Protocol::Ip) => ip(),
+            Some(Protocol::Arp) => arp(),
+            Some(Protocol::Rarp) => rarp(),
+            Some(Protocol::Ip6) => Err(Spanned::new("'ip6' modifier applied to ip host", span.clone())),
+            Some(protocol) => {
+                Err(Spanned::new(format!("'{}' modifier applied to host", protocol.keyword()), span.clone()))
+            }
+        }
+    }
+
+    fn ipv6_host(
+        &self,
+        address: &Ipv6Addr,
+        prefix_length: u32,
+        qualifiers: &Qualifiers,
+        span: &Range<usize>,
+    ) -> Result<Cond> {
+        match qualifiers.protocol {
+            None | Some(Protocol::Ip6) => {}
+            Some(protocol) => {
+                return Err(Spanned::new(
+                    format!("'{}' modifier applied to ip6 host", protocol.keyword()),
+                    span.clone(),
+                ));
+            }
+        }
+        let mask = u128::MAX.checked_shl(128 - prefix_length).unwrap_or(0);
+        let value = u128::from(*address) & mask;
+        let word = |value: u128, index: u32| (value >> (96 - 32 * index)) as u32;
+        let field = |offset: u32| -> Result<Cond> {
+            // All four words are loaded even where the mask is zero, as libpcap does, so a
+            // truncated address drops the packet the same way.
+            let words = (0..4).fold(Cond::Constant(true), |words, index| {
+                words.and(masked_eq(W, self.network(offset + 4 * index), word(mask, index), word(value, index)))
+            });
+            Ok(self.link_protocol(ETHERTYPE_IPV6, span)?.and(words))
+        };
+        Ok(combine_directions(qualifiers.direction, field(8)?, field(24)?))
+    }
+
+    fn ether_host(&self, mac: &[u8; 6], direction: Direction, span: &Range<usize>) -> Result<Cond> {
+        self.require_ethernet(span)?;
+        let high = u32::from(u16::from_be_bytes([mac[0], mac[1]]));
+        let low = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
+        let field = |offset: u32| field_eq(W, offset + 2, low).and(field_eq(H, offset, high));
+        Ok(combine_directions(direction, field(6), field(0)))
+    }
+
+    fn require_ethernet(&self, span: &Range<usize>) -> Result<()> {
+        match self.link {
+            LinkType::Ethernet => Ok(()),
+            LinkType::RawIp => Err(Spanned::new(
+                "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM \
+                 LANE/Fibre Channel",
+                span.clone(),
+            )),
+        }
+    }
+
+    /// `port` and `portrange`, over TCP, UDP and SCTP in IPv6 and in first IPv4 fragments.
+    fn port(&self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
+        let is_range = qualifiers.kind == AddressKind::Portrange;
+        let error = |message: String| Err(Spanned::new(message, span.clone()));
+        let qualified_protocol = match qualifiers.protocol {
+            None => None,
+            Some(Protocol::Tcp) => Some(IPPROTO_TCP),
+            Some(Protocol::Udp) => Some(IPPROTO_UDP),
+            Some(Protocol::Sctp) => Some(IPPROTO_SCTP),
+            Some(_) if is_range => return error("illegal qualifier of 'portrange'".into()),
+            Some(_) => return error("illegal qualifier of 'port'".into()),
+        };
+        let (low, high, registered) = match id {
+            Id::Number(number) => (*number, *number, None),
+            Id::Name(name) if is_range => port_range_by_name(name, span)?,
+            Id::Name(name) => {
+                let (port, registered) = port_by_name(name, span)?;
+                (port, port, registered)
+            }
+            _ => return error("illegal port: expected a number or a service name".into()),
+        };
+        for port in [low, high] {
+            if port > 65535 {
+                return error(format!("illegal port number {port} > 65535"));
+            }
+        }
+        let protocols = match (qualified_protocol, registered) {
+            (None, None) => vec![IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP],
+            (Some(protocol), None) | (None, Some(protocol)) => vec![protocol],
+            (Some(wanted), Some(registered)) if wanted == registered => vec![wanted],
+            (Some(_), Some(registered)) => {
+                let name = if registered == IPPROTO_TCP { "tcp" } else { "udp" };
+                let text = match id {
+                    Id::Name(text) => text.as_str(),
+                    _ => "",
+                };
+                return error(format!("port '{text}' is {name}"));
+            }
+        };
+        let (low, high) = (low.min(high), low.max(high));
+        let matches = |port_value: Vec<Instruction>| {
+            if is_range {
+                Cond::test(port_value.clone(), JMP | JGE | K, low)
+                    .and(Cond::test(port_value, JMP | JGT | K, high).negate())
+            } else {
+                Cond::test(port_value, JMP | JEQ | K, low)
+            }
+        };
+        let ipv6_port = |offset: u32| vec![load(H, self.network(IPV6_HEADER_LEN + offset))];
+        let ipv6 = self.link_protocol(ETHERTYPE_IPV6, span)?.and(Cond::any(protocols.iter().map(|&protocol| {
+            field_eq(B, self.network(6), protocol).and(combine_directions(
+                qualifiers.direction,
+                matches(ipv6_port(0)),
+                matches(ipv6_port(2)),
+            ))
+        })));
+        let ipv4 = self.link_protocol(ETHERTYPE_IP, span)?.and(Cond::any(protocols.iter().map(|&protocol| {
+            field_eq(B, self.network(9), protocol).and(self.first_fragment()).and(combine_directions(
+                qualifiers.direction,
+                matches(self.transport_load(H, 0)),
+                matches(self.transport_load(H, 2)),
+            ))
+        })));
+        Ok(ipv6.or(ipv4))
+    }
+
+    /// Statements loading a field at `offset` in the transport header of an IPv4 packet, whose
+    /// position depends on the IP header length.
+    fn transport_load(&self, size: u16, offset: u32) -> Vec<Instruction> {
+        vec![
+            Instruction::statement(LDX | B | MSH, self.network(0)),
+            Instruction::statement(LD | size | IND, self.network(offset)),
+        ]
+    }
+
+    /// `[ip|ip6|ether] proto N` and the names they accept.
+    fn proto(&self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
+        let is_link = qualifiers.protocol == Some(Protocol::Link);
+        let number = match id {
+            Id::Number(number) => *number,
+            Id::Name(name) if is_link => names::ether_type(name)
+                .ok_or_else(|| Spanned::new(format!("unknown ether proto '{name}'"), span.clone()))?,
+            Id::Name(name) => names::ip_protocol(name)
+                .ok_or_else(|| Spanned::new(format!("unknown ip proto '{name}'"), span.clone()))?,
+            _ => {
+                return Err(Spanned::new("a protocol must be a number or a name", span.clone()));
+            }
+        };
+        match qualifiers.protocol {
+            None => Ok(self.ipv4_protocol(number, span)?.or(self.ipv6_protocol(number, span)?)),
+            Some(Protocol::Ip) => self.ipv4_protocol(number, span),
+            Some(Protocol::Ip6) => self.ipv6_protocol(number, span),
+            Some(Protocol::Link) => self.link_protocol(number, span),
+            Some(protocol) => {
+                Err(Spanned::new(format!("'{}' cannot be qualified by 'proto'", protocol.keyword()), span.clone()))
+            }
+        }
+    }
+
+    fn broadcast(&self, protocol: Option<Protocol>, span: &Range<usize>) -> Result<Cond> {
+        match protocol {
+            None | Some(Protocol::Link) => match self.link {
+                LinkType::Ethernet => Ok(field_eq(W, 2, u32::MAX).and(field_eq(H, 0, 0xffff))),
+                LinkType::RawIp => Err(Spanned::new("not a broadcast link", span.clone())),
+            },
+            Some(Protocol::Ip) => {
+                // Without the capture interface's netmask (as when reading files), only the
+                // all-zeroes and all-ones destinations count, as in libpcap.
+                let destination = self.network(16);
+                Ok(self.link_protocol(ETHERTYPE_IP, span)?.and(field_eq(W, destination, 0).or(field_eq(
+                    W,
+                    destination,
+                    u32::MAX,
+                ))))
+            }
+            Some(_) => Err(Spanned::new("only link-layer/IP broadcast filters supported", span.clone())),
+        }
+    }
+
+    fn multicast(&self, protocol: Option<Protocol>, span: &Range<usize>) -> Result<Cond> {
+        match protocol {
+            None | Some(Protocol::Link) => match self.link {
+                LinkType::Ethernet => Ok(field_test(B, 0, JSET, 1)),
+                LinkType::RawIp => Err(Spanned::new(
+                    "link-layer multicast filters supported only on ethernet/FDDI/token \
+                     ring/ARCNET/802.11/ATM LANE/Fibre Channel",
+                    span.clone(),
+                )),
+            },
+            Some(Protocol::Ip) => {
+                Ok(self.link_protocol(ETHERTYPE_IP, span)?.and(field_test(B, self.network(16), JGE, 224)))
+            }
+            Some(Protocol::Ip6) => {
+                Ok(self.link_protocol(ETHERTYPE_IPV6, span)?.and(field_eq(B, self.network(24), 0xff)))
+            }
+            Some(_) => Err(Spanned::new(
+                "only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/\
+                 ATM LANE/Fibre Channel",
+                span.clone(),
+            )),
+        }
+    }
+
+    /// `outbound`: the packet type the live capture provides says the host sent it.
+    fn direction(&self, span: &Range<usize>) -> Result<Cond> {
+        match self.source {
+            CaptureSource::Live => Ok(Cond::test(vec![load(H, DIRECTION_LOAD_OFFSET)], JMP | JEQ | K, PACKET_OUTGOING)),
+            CaptureSource::File => Err(Spanned::new(
+                format!("inbound/outbound not supported on {} when reading savefiles", self.link.display_name()),
+                span.clone(),
+            )),
+        }
+    }
+
+    fn vlan(&mut self, tag: Option<u32>, span: &Range<usize>) -> Result<Cond> {
+        match self.link {
+            LinkType::RawIp => {
+                return Err(Spanned::new("no VLAN support for Raw IP", span.clone()));
+            }
+            LinkType::Ethernet if self.mpls_depth > 0 => {
+                return Err(Spanned::new("no VLAN match after MPLS", span.clone()));
+            }
+            LinkType::Ethernet => {}
+        }
+        let type_field = self.ether_type_offset;
+        let mut cond = Cond::any(VLAN_TPIDS.map(|tpid| field_eq(H, type_field, tpid)));
+        if let Some(tag) = tag {
+            if tag > MAX_VLAN_ID {
+                return Err(Spanned::new(format!("VLAN tag {tag} greater than maximum {MAX_VLAN_ID}"), span.clone()));
+            }
+            cond = cond.and(masked_eq(H, type_field.saturating_add(2), 0x0fff, tag));
+        }
+        // Everything after this primitive sees the packet as if the tag were not there.
+        self.ether_type_offset = self.ether_type_offset.saturating_add(4);
+        self.network_offset = self.network_offset.saturating_add(4);
+        Ok(cond)
+    }
+
+    fn mpls(&mut self, label: Option<u32>, span: &Range<usize>) -> Result<Cond> {
+        if self.link == LinkType::RawIp {
+            return Err(Spanned::new("no MPLS support for Raw IP", span.clone()));
+        }
+        let mut cond = if self.mpls_depth == 0 {
+            field_eq(H, self.ether_type_offset, ETHERTYPE_MPLS)
+        } else {
+            // Another label follows only if the previous one was not the bottom of the stack.
+            masked_eq(B, self.network_offset.saturating_sub(2), 1, 0)
+        };
+        if let Some(label) = label {
+            if label > MAX_MPLS_LABEL {
+                return Err(Spanned::new(
+                    format!("MPLS label {label} greater than maximum {MAX_MPLS_LABEL}"),
+                    span.clone(),
+                ));
+            }
+            cond = cond.and(masked_eq(W, self.network_offset, 0xffff_f000, label << 12));
+        }
+        self.network_offset = self.network_offset.saturating_add(4);
+        self.mpls_depth += 1;
+        Ok(cond)
+    }
+
+    /// `left relation right`: the protocol checks of both sides' packet accesses, then the
+    /// comparison.
+    fn relation(&self, left: &Arith, relation: Relation, right: &Arith) -> Result<Cond> {
+        check_constant_operands(left)?;
+        check_constant_operands(right)?;
+        let checks = self.access_checks(left)?.and(self.access_checks(right)?);
+        if let (Some(left), Some(right)) = (constant_value(left), constant_value(right)) {
+            let holds = match relation {
+                Relation::Eq => left == right,
+                Relation::Ne => left != right,
+                Relation::Lt => left < right,
+                Relation::Le => left <= right,
+                Relation::Gt => left > right,
+                Relation::Ge => left >= right,
+            };
+            return Ok(checks.and(Cond::Constant(holds)));
+        }
+        let mut statements = Vec::new();
+        let (source, k) = match right {
+            Arith::Constant(value) => {
+                self.compute(left, 0, &mut statements)?;
+                (K, *value)
+            }
+            _ => {
+                self.compute(right, 0, &mut statements)?;
+                statements.push(Instruction::statement(ST, 0));
+                self.compute(left, 1, &mut statements)?;
+                statements.push(Instruction::statement(LDX | W | MEM, 0));
+                (X, 0)
+            }
+        };
+        let (jump, negated) = match relation {
+            Relation::Eq => (JEQ, false),
+            Relation::Ne => (JEQ, true),
+            Relation::Gt => (JGT, false),
+            Relation::Ge => (JGE, false),
+            Relation::Lt => (JGE, true),
+            Relation::Le => (JGT, true),
+        };
+        let test = Cond::test(statements, JMP | jump | source, k);
+        Ok(checks.and(if negated { test.negate() } else { test }))
+    }
+
+    /// What must hold before the packet accesses in `arith` mean anything: `ip[0]` needs an
+    /// IPv4 packet, `tcp[0]` a first IPv4 fragment carrying TCP, and so on.
+    fn access_checks(&self, arith: &Arith) -> Result<Cond> {
+        match arith {
+            Arith::Constant(_) | Arith::Length => Ok(Cond::Constant(true)),
+            Arith::Negate(inner) => self.access_checks(inner),
+            Arith::Binary(_, left, right, _) => {
+                let left = self.access_checks(left)?;
+                // libpcap 1.10 keeps only the left operand's checks for a binary operator
+                // (`ip[0] + arp[0]` checks for IPv4 only, `1 + ip[0]` checks nothing); the
+                // right operand is still generated, so its errors are still reported.
+                self.access_checks(right)?;
+                Ok(left)
+            }
+            Arith::Load { protocol, index, span, .. } => {
+                let index_checks = self.access_checks(index)?;
+                match protocol {
+                    Protocol::Link => Ok(index_checks),
+                    Protocol::Ip => Ok(index_checks.and(self.link_protocol(ETHERTYPE_IP, span)?)),
+                    Protocol::Ip6 => Ok(index_checks.and(self.link_protocol(ETHERTYPE_IPV6, span)?)),
+                    Protocol::Arp => Ok(index_checks.and(self.link_protocol(ETHERTYPE_ARP, span)?)),
+                    Protocol::Rarp => Ok(index_checks.and(self.link_protocol(ETHERTYPE_RARP, span)?)),
+                    // Only the IPv6 next header itself, without looking past a fragment header.
+                    Protocol::Icmp6 => Ok(index_checks.and(self.link_protocol(ETHERTYPE_IPV6, span)?.and(field_eq(
+                        B,
+                        self.network(6),
+                        IPPROTO_ICMPV6,
+                    )))),
+                    Protocol::Ah | Protocol::Esp => Err(unsupported_index(span)),
+                    // Transport headers are only reachable in IPv4, and only in the first
+                    // fragment.
+                    _ => Ok(self
+                        .link_protocol(ETHERTYPE_IP, span)?
+                        .and(index_checks)
+                        .and(self.protocol(*protocol, span)?)
+                        .and(self.first_fragment())),
+                }
+            }
+        }
+    }
+
+    /// Appends statements leaving the value of `arith` in the accumulator. Intermediate
+    /// values go to scratch slots from `slot` up.
+    fn compute(&self, arith: &Arith, slot: u32, out: &mut Vec<Instruction>) -> Result<()> {
+        match arith {
+            Arith::Constant(value) => out.push(Instruction::statement(LD | W | IMM, *value)),
+            Arith::Length => out.push(Instruction::statement(LD | W | LEN, 0)),
+            Arith::Negate(inner) => {
+                self.compute(inner, slot, out)?;
+                out.push(Instruction::statement(ALU | NEG, 0));
+            }
+            Arith::Binary(op, left, right, span) => {
+                let operation = alu_operation(*op);
+                if let Arith::Constant(value) = right.as_ref() {
+                    self.compute(left, slot, out)?;
+                    out.push(Instruction::statement(ALU | operation | K, *value));
+                } else {
+                    if slot >= MEMORY_WORDS {
+                        return Err(Spanned::new(
+                            "expression too complex: it needs more than 16 scratch memory \
+                             slots",
+                            span.clone(),
+                        ));
+                    }
+                    self.compute(right, slot, out)?;
+                    out.push(Instruction::statement(ST, slot));
+                    self.compute(left, slot + 1, out)?;
+                    out.push(Instruction::statement(LDX | W | MEM, slot));
+                    out.push(Instruction::statement(ALU | operation | X, 0));
+                }
+            }
+            Arith::Load { protocol, index, size, span } => {
+                let size = match size {
+                    1 => B,
+                    2 => H,
+                    _ => W,
+                };
+                let base = match protocol {
+                    Protocol::Link => 0,
+                    Protocol::Ip | Protocol::Ip6 | Protocol::Arp | Protocol::Rarp => self.network_offset,
+                    Protocol::Icmp6 => self.network(IPV6_HEADER_LEN),
+                    Protocol::Ah | Protocol::Esp => return Err(unsupported_index(span)),
+                    _ => return self.compute_transport_load(index, size, slot, out),
+                };
+                match constant_index(index, base) {
+                    Some(offset) => out.push(load(size, offset)),
+                    None => {
+                        self.compute(index, slot, out)?;
+                        out.push(Instruction::statement(MISC | TAX, 0));
+                        out.push(Instruction::statement(LD | size | IND, base));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A load relative to the IPv4 transport header, which starts after the IP header's
+    /// variable length.
+    fn compute_transport_load(&self, index: &Arith, size: u16, slot: u32, out: &mut Vec<Instruction>) -> Result<()> {
+        let header_length = Instruction::statement(LDX | B | MSH, self.network(0));
+        match constant_index(index, self.network_offset) {
+            Some(offset) => {
+                out.push(header_length);
+                out.push(Instruction::statement(LD | size | IND, offset));
+            }
+            None => {
+                self.compute(index, slot, out)?;
+                out.push(header_length);
+                out.push(Instruction::statement(ALU | ADD | X, 0));
+                out.push(Instruction::statement(MISC | TAX, 0));
+                out.push(Instruction::statement(LD | size | IND, self.network_offset));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unsupported_index(span: &Range<usize>) -> Spanned {
+    Spanned::new("unsupported index operation", span.clone())
+}
+
+/// The absolute offset of a constant index, unless adding it to `base` would overflow (then
+/// the index goes through the index register, whose bounds check drops the packet).
+fn constant_index(index: &Arith, base: u32) -> Option<u32> {
+    match index {
+        Arith::Constant(value) => base.checked_add(*value),
+        _ => None,
+    }
+}
+
+fn alu_operation(op: BinaryOp) -> u16 {
+    match op {
+        BinaryOp::Add => ADD,
+        BinaryOp::Sub => SUB,
+        BinaryOp::Mul => MUL,
+        BinaryOp::Div => DIV,
+        BinaryOp::Mod => MOD,
+        BinaryOp::And => AND,
+        BinaryOp::Or => OR,
+        BinaryOp::Xor => XOR,
+        BinaryOp::Shl => LSH,
+        BinaryOp::Shr => RSH,
+    }
+}
+
+fn load(size: u16, offset: u32) -> Instruction {
+    Instruction::statement(LD | size | ABS, offset)
+}
+
+fn field_test(size: u16, offset: u32, jump: u16, k: u32) -> Cond {
+    Cond::test(vec![load(size, offset)], JMP | jump | K, k)
+}
+
+fn field_eq(size: u16, offset: u32, value: u32) -> Cond {
+    field_test(size, offset, JEQ, value)
+}
+
+/// `field & mask == value`; the `and` is left out for a full mask, never for an empty one,
+/// so the field is always loaded.
+fn masked_eq(size: u16, offset: u32, mask: u32, value: u32) -> Cond {
+    let mut statements = vec![load(size, offset)];
+    if mask != u32::MAX {
+        statements.push(Instruction::statement(ALU | AND | K, mask));
+    }
+    Cond::test(statements, JMP | JEQ | K, value)
+}
+
+fn length_test(jump: u16, length: u32) -> Cond {
+    Cond::test(vec![Instruction::statement(LD | W | LEN, 0)], JMP | jump | K, length)
+}
+
+fn combine_directions(direction: Direction, source: Cond, destination: Cond) -> Cond {
+    match direction {
+        Direction::Src => source,
+        Direction::Dst => destination,
+        Direction::SrcOrDst => source.or(destination),
+        Direction::SrcAndDst => source.and(destination),
+    }
+}
+
+/// A dotted address of one to four decimal parts, left-aligned, with the mask covering the
+/// parts written: `10.1` is 10.1.0.0 with mask 255.255.0.0.
+fn parse_dotted(text: &str, span: &Range<usize>) -> Result<(u32, u32)> {
+    let invalid = || Spanned::new(format!("invalid IPv4 address '{text}'"), span.clone());
+    let mut address = 0u32;
+    let mut parts = 0;
+    for part in text.split('.') {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        let value: u32 = part.parse().map_err(|_| invalid())?;
+        if value > 255 || parts == 4 {
+            return Err(invalid());
+        }
+        address = address << 8 | value;
+        parts += 1;
+    }
+    let unused_bits = 32 - 8 * parts;
+    Ok((address.checked_shl(unused_bits).unwrap_or(0), u32::MAX.checked_shl(unused_bits).unwrap_or(0)))
+}
+
+/// A bare number as a network: `net 10` is 10.0.0.0/8 and `net 172.16` written as a number
+/// (0xac10) is 172.16.0.0/16, so leading zero bytes are shifted out.
+fn promote_network_number(number: u32) -> (u32, u32) {
+    let mut address = number;
+    let mut mask = u32::MAX;
+    while address != 0 && address & 0xff00_0000 == 0 {
+        address <<= 8;
+        mask <<= 8;
+    }
+    (address, mask)
+}
+
+/// A service name or decimal port, and the protocol its registration restricts it to.
+fn port_by_name(name: &str, span: &Range<usize>) -> Result<(u32, Option<u32>)> {
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
+        let port = name.parse().map_err(|_| Spanned::new(format!("illegal port number {name}"), span.clone()))?;
+        return Ok((port, None));
+    }
+    let (port, protocols) =
+        names::service(name).ok_or_else(|| Spanned::new(format!("unknown port '{name}'"), span.clone()))?;
+    let protocol = match protocols {
+        ServiceProtocols::Tcp => Some(IPPROTO_TCP),
+        ServiceProtocols::Udp => Some(IPPROTO_UDP),
+        ServiceProtocols::Any => None,
+    };
+    Ok((u32::from(port), protocol))
+}
+
+/// `low-high`, both numbers or both service names; a protocol restriction holds only when
+/// both ends share it.
+fn port_range_by_name(name: &str, span: &Range<usize>) -> Result<(u32, u32, Option<u32>)> {
+    let unknown = || Spanned::new(format!("unknown port in range '{name}'"), span.clone());
+    let (low, high) = name.split_once('-').ok_or_else(unknown)?;
+    let is_number = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if is_number(low) && is_number(high) {
+        let parse = |text: &str| text.parse::<u32>().map_err(|_| unknown());
+        return Ok((parse(low)?, parse(high)?, None));
+    }
+    let service = |text: &str| names::service(text).ok_or_else(unknown);
+    let (low_port, low_protocols) = service(low)?;
+    let (high_port, high_protocols) = service(high)?;
+    let protocol = match (low_protocols, high_protocols) {
+        (ServiceProtocols::Tcp, ServiceProtocols::Tcp) => Some(IPPROTO_TCP),
+        (ServiceProtocols::Udp, ServiceProtocols::Udp) => Some(IPPROTO_UDP),
+        _ => None,
+    };
+    Ok((u32::from(low_port), u32::from(high_port), protocol))
+}
+
+/// libpcap refuses a division, modulus or shift whose right operand's code starts by loading
+/// the constant 0 (or more than 31 for shifts). It looks only at that first instruction, so
+/// `ip[1] / ip[0]` (whose code starts by loading the index 0) is refused; this check
+/// reproduces exactly that. tcpdump's optimizer then refuses the same operations on operands
+/// that fold to such constants (`ip[0] << (0 + 40)`), which is checked too.
+fn check_constant_operands(arith: &Arith) -> Result<()> {
+    match arith {
+        Arith::Constant(_) | Arith::Length => Ok(()),
+        Arith::Negate(inner) => check_constant_operands(inner),
+        Arith::Load { index, .. } => check_constant_operands(index),
+        Arith::Binary(op, left, right, span) => {
+            check_constant_operands(left)?;
+            check_constant_operands(right)?;
+            // The parser-time check, then the one tcpdump's optimizer makes once it has
+            // folded the constants.
+            let first = first_immediate(right);
+            let folded = constant_value(right);
+            let is_zero = first == Some(0) || folded == Some(0);
+            let is_wide = first.is_some_and(|k| k > 31) || folded.is_some_and(|k| k > 31);
+            let problem = match op {
+                BinaryOp::Div if is_zero => Some("division by zero"),
+                BinaryOp::Mod if is_zero => Some("modulus by zero"),
+                BinaryOp::Shl | BinaryOp::Shr if is_wide => Some("shift by more than 31 bits"),
+                _ => None,
+            };
+            match problem {
+                Some(message) => Err(Spanned::new(message, span.clone())),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+/// The constant libpcap's code for `arith` starts by loading, if it starts with one.
+fn first_immediate(arith: &Arith) -> Option<u32> {
+    match arith {
+        Arith::Constant(value) => Some(*value),
+        Arith::Length => None,
+        Arith::Negate(inner) => first_immediate(inner),
+        Arith::Load { index, .. } => first_immediate(index),
+        Arith::Binary(_, left, _, _) => first_immediate(left),
+    }
+}
+
+/// The value of an expression without packet accesses, computed as the program would; `None`
+/// when it reads the packet or divides by zero (which drops the packet at run time).
+fn constant_value(arith: &Arith) -> Option<u32> {
+    match arith {
+        Arith::Constant(value) => Some(*value),
+        Arith::Length | Arith::Load { .. } => None,
+        Arith::Negate(inner) => constant_value(inner).map(u32::wrapping_neg),
+        Arith::Binary(op, left, right, _) => {
+            let (left, right) = (constant_value(left)?, constant_value(right)?);
+            match op {
+                BinaryOp::Add => Some(left.wrapping_add(right)),
+                BinaryOp::Sub => Some(left.wrapping_sub(right)),
+                BinaryOp::Mul => Some(left.wrapping_mul(right)),
+                BinaryOp::Div => left.checked_div(right),
+                BinaryOp::Mod => left.checked_rem(right),
+                BinaryOp::And => Some(left & right),
+                BinaryOp::Or => Some(left | right),
+                BinaryOp::Xor => Some(left ^ right),
+                BinaryOp::Shl => Some(left.checked_shl(right).unwrap_or(0)),
+                BinaryOp::Shr => Some(left.checked_shr(right).unwrap_or(0)),
+            }
+        }
+    }
+}
