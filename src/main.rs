@@ -83,6 +83,7 @@ fn capture_live(cli: &Cli, context: ContextSelection, sinks: &mut Sinks) -> anyh
             pids_added_later: false,
         },
         context,
+        filter: None,
         command: (!cli.command.is_empty())
             .then(|| CommandToRun { argv: cli.command.clone(), stdout_to_stderr: cli.write.as_deref() == Some("-") }),
     };

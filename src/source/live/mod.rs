@@ -53,6 +53,8 @@ pub struct LiveOptions {
     pub processes: ProcessSelection,
     /// What of each packet's process to report.
     pub context: ContextSelection,
+    /// A pcap-filter(7) expression, run in the kernel before anything is copied.
+    pub filter: Option<String>,
     /// `-- COMMAND ARGS`: run it, capture its traffic and its children's, stop when it exits.
     pub command: Option<CommandToRun>,
 }
