@@ -96,6 +96,18 @@ pub struct Cli {
     #[arg(short = 'v', action = ArgAction::Count)]
     pub verbose: u8,
 
+    /// Read the filter expression from this file (the expression arguments are then ignored, as in tcpdump).
+    #[arg(short = 'F', value_name = "FILE")]
+    pub filter_file: Option<String>,
+
+    /// Print the compiled filter program and exit: -d readable, -dd as a C array, -ddd as decimal numbers.
+    #[arg(short = 'd', action = ArgAction::Count)]
+    pub dump_filter: u8,
+
+    /// A pcap-filter(7) expression: only packets it accepts are captured (in the kernel) or read.
+    #[arg(value_name = "EXPRESSION")]
+    pub expression: Vec<String>,
+
     /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -110,6 +122,19 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// The filter expression from -F FILE or the arguments; `None` when there is none.
+    pub fn filter_expression(&self) -> anyhow::Result<Option<String>> {
+        let expression = match &self.filter_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+                // tcpdump drops `#` comments from filter files.
+                text.lines().map(|line| line.split('#').next().unwrap_or_default()).collect::<Vec<_>>().join(" ")
+            }
+            None => self.expression.join(" "),
+        };
+        Ok(Some(expression.trim().to_string()).filter(|expression| !expression.is_empty()))
+    }
+
     pub fn context_selection(&self) -> Result<ContextSelection, String> {
         let Some(parts) = &self.context else { return Ok(ContextSelection::ALL) };
         let mut selection = ContextSelection::NONE;

@@ -6,11 +6,14 @@ use std::{
 
 use anyhow::Context;
 use clap::{Parser, error::ErrorKind};
+use pcap_file::DataLink;
 use ptstat::{
     cli::Cli,
+    packet::{Interface, InterfaceId, Packet},
     enrich::{ContextSelection, SelectContext},
     sink::{
         Sink, Sinks,
+        filtered::Filtered,
         pcap::PcapWriter,
         pcapng::PcapNgWriter,
         print::{PrintOptions, Printer, TimestampFormat},
@@ -20,6 +23,8 @@ use ptstat::{
         live::{self, CaptureSummary, CommandToRun, InterfaceChoice, LiveOptions, ProcessSelection, interfaces},
     },
 };
+
+use ptstat_filter::{CaptureSource, DumpStyle, LinkType};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -50,21 +55,66 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
         return Ok(());
     }
+    let filter = cli.filter_expression()?;
+    if let Some(expression) = &filter {
+        // A bad expression is reported before any file is created or anything attached.
+        let source = if cli.read.is_some() { CaptureSource::File } else { CaptureSource::Live };
+        let program = ptstat_filter::compile_for(expression, dump_link_type(cli)?, source)?;
+        if cli.dump_filter > 0 {
+            let style = match cli.dump_filter {
+                1 => DumpStyle::Readable,
+                2 => DumpStyle::CArray,
+                _ => DumpStyle::Decimal,
+            };
+            print!("{}", program.dump(style));
+            return Ok(());
+        }
+    }
     let selection = cli.context_selection().map_err(anyhow::Error::msg)?;
     let mut sinks = sinks(cli)?;
     let outcome = match &cli.read {
         Some(path) => {
-            let mut selected = SelectContext { selection, inner: &mut sinks };
-            file::read_capture(path, &mut selected, cli.count).map(|_| ())
+            let selected = SelectContext { selection, inner: &mut sinks };
+            match filter {
+                Some(expression) => file::read_capture(path, &mut Filtered::new(expression, selected), cli.count),
+                None => file::read_capture(path, &mut { selected }, cli.count),
+            }
+            .map(|_| ())
         }
-        None => capture_live(cli, selection, &mut sinks),
+        None => capture_live(cli, selection, filter, &mut sinks),
     };
     // Files are flushed and closed on every path, also after an error: what was captured is kept.
     let finished = sinks.finish();
     outcome.and(finished)
 }
 
-fn capture_live(cli: &Cli, context: ContextSelection, sinks: &mut Sinks) -> anyhow::Result<()> {
+/// The link type a filter is compiled for before capture: the first interface's of the `-r` file, else Ethernet.
+fn dump_link_type(cli: &Cli) -> anyhow::Result<LinkType> {
+    let Some(path) = cli.read.as_deref().filter(|path| *path != "-") else { return Ok(LinkType::Ethernet) };
+    let mut first = FirstInterface(None);
+    file::read_capture(path, &mut first, Some(0))?;
+    Ok(first.0.and_then(|link| LinkType::from_pcap_linktype(u32::from(link))).unwrap_or(LinkType::Ethernet))
+}
+
+/// Notes the link type of the first interface a file announces.
+struct FirstInterface(Option<DataLink>);
+
+impl Sink for FirstInterface {
+    fn add_interface(&mut self, _id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        self.0.get_or_insert(interface.link_type);
+        Ok(())
+    }
+
+    fn write_packet(&mut self, _packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_live(cli: &Cli, context: ContextSelection, filter: Option<String>, sinks: &mut Sinks) -> anyhow::Result<()> {
     let options = LiveOptions {
         interfaces: match cli.interfaces.as_slice() {
             [] => InterfaceChoice::Default,
@@ -83,7 +133,7 @@ fn capture_live(cli: &Cli, context: ContextSelection, sinks: &mut Sinks) -> anyh
             pids_added_later: false,
         },
         context,
-        filter: None,
+        filter,
         command: (!cli.command.is_empty())
             .then(|| CommandToRun { argv: cli.command.clone(), stdout_to_stderr: cli.write.as_deref() == Some("-") }),
     };

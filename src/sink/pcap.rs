@@ -130,6 +130,9 @@ impl<W: Write> Sink for PcapWriter<W> {
         // Rewriting adds bytes, and a later interface may allow more than the header says: keep what the file's
         // snaplen allows, as a capture with that snaplen would have.
         let kept = &data[..data.len().min(writer.snaplen() as usize)];
+        // A corrupt input file can claim fewer bytes on the wire than were captured; pcap forbids that, so the
+        // record says the captured length rather than losing the packet.
+        let original_len = original_len.max(u32::try_from(data.len()).unwrap_or(u32::MAX));
         let record = PcapPacket::new(Duration::from_nanos(packet.timestamp.0), original_len, kept)
             .with_context(|| format!("pcap: packet on {}", interface.name))?;
         writer.write_packet(&record).context("writing the pcap output")?;
