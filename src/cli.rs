@@ -4,8 +4,22 @@ use clap::{ArgAction, Parser};
 
 use crate::{
     enrich::ContextSelection,
-    source::live::{MAX_SNAPLEN, TcMode},
+    source::live::{Directions, MAX_SNAPLEN, TcMode},
 };
+
+/// -C's size: millions of bytes, or KiB, MiB, GiB with a k, m or g suffix, as tcpdump reads it.
+fn parse_file_size(text: &str) -> Result<u64, String> {
+    let (number, unit) = match text.char_indices().last() {
+        Some((at, 'k' | 'K')) => (&text[..at], 1 << 10),
+        Some((at, 'm' | 'M')) => (&text[..at], 1 << 20),
+        Some((at, 'g' | 'G')) => (&text[..at], 1 << 30),
+        _ => (text, 1_000_000),
+    };
+    match number.parse::<u64>() {
+        Ok(count) if count > 0 => Ok(count * unit),
+        _ => Err(format!("invalid file size {text}")),
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -111,6 +125,47 @@ pub struct Cli {
     /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+
+    /// Start a new -w file once the current one is larger than this many millions of bytes
+    /// (or with a suffix: k = KiB, m = MiB, g = GiB).
+    #[arg(short = 'C', value_name = "SIZE", value_parser = parse_file_size)]
+    pub file_size: Option<u64>,
+
+    /// With -C: keep at most this many files, named FILE0, FILE1, ... and reused in turn.
+    #[arg(short = 'W', value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..))]
+    pub file_count: Option<u32>,
+
+    /// Start a new -w file every SECONDS; the file name is an strftime(3) pattern.
+    #[arg(short = 'G', value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rotate_seconds: Option<u64>,
+
+    /// Run `COMMAND FILE` on each -w file once -C or -G closed it (e.g. -z gzip).
+    #[arg(short = 'z', value_name = "COMMAND")]
+    pub post_rotate: Option<String>,
+
+    /// Become this user once the programs are attached: files are then created as that user.
+    #[arg(short = 'Z', long = "relinquish-privileges", value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Capture only packets received (in), sent (out), or both (inout, the default).
+    #[arg(short = 'Q', long = "direction", value_enum, default_value_t = Directions::Inout)]
+    pub directions: Directions,
+
+    /// With -r: print only the number of packets (that match the filter).
+    #[arg(long = "count")]
+    pub count_only: bool,
+
+    /// The link type to capture with: only each interface's own is available (EN10MB or RAW), as -L lists.
+    #[arg(short = 'y', long = "linktype", value_name = "TYPE")]
+    pub link_type: Option<String>,
+
+    /// List the link types of the interface (-i) and exit.
+    #[arg(short = 'L', long = "list-data-link-types")]
+    pub list_link_types: bool,
+
+    /// Accepted for tcpdump's sake: TC hooks see every packet the interface handles, promiscuous or not.
+    #[arg(short = 'p', long = "no-promiscuous-mode")]
+    pub no_promiscuous: bool,
 
     /// How to attach to TC: auto (TCX on kernel 6.6 and later, else clsact), tcx or clsact.
     #[arg(long, value_enum, default_value_t = TcMode::Auto)]

@@ -1,7 +1,7 @@
 use std::{
-    fs::File,
     io::{self, BufWriter, Write},
     process::ExitCode,
+    time::Duration,
 };
 
 use anyhow::Context;
@@ -9,18 +9,20 @@ use clap::{Parser, error::ErrorKind};
 use pcap_file::DataLink;
 use ptstat::{
     cli::Cli,
-    packet::{Interface, InterfaceId, Packet},
     enrich::{ContextSelection, SelectContext},
+    packet::{Interface, InterfaceId, Packet},
     sink::{
         Sink, Sinks,
+        capture_file::{CaptureFile, Format, Rotation},
         filtered::Filtered,
-        pcap::PcapWriter,
-        pcapng::PcapNgWriter,
         print::{PrintOptions, Printer, TimestampFormat},
     },
     source::{
         file,
-        live::{self, CaptureSummary, CommandToRun, InterfaceChoice, LiveOptions, ProcessSelection, interfaces},
+        live::{
+            self, CaptureSummary, CommandToRun, InterfaceChoice, LiveOptions, ProcessSelection, interfaces,
+            privileges::User,
+        },
     },
 };
 
@@ -55,6 +57,15 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
         return Ok(());
     }
+    if cli.list_link_types {
+        return list_link_types(cli);
+    }
+    if let Some(wanted) = &cli.link_type
+        && !["EN10MB", "RAW"].contains(&wanted.to_ascii_uppercase().as_str())
+    {
+        anyhow::bail!("{wanted}: link type not supported (ptstat captures each interface with its own: EN10MB or RAW)");
+    }
+    let user = cli.user.as_deref().map(User::by_name).transpose()?;
     let filter = cli.filter_expression()?;
     if let Some(expression) = &filter {
         // A bad expression is reported before any file is created or anything attached.
@@ -71,6 +82,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         }
     }
     let selection = cli.context_selection().map_err(anyhow::Error::msg)?;
+    if let (Some(user), Some(_)) = (&user, &cli.read) {
+        // Reading needs no privileges at all: give them up before any file is opened.
+        user.become_it()?;
+    }
     let mut sinks = sinks(cli)?;
     let outcome = match &cli.read {
         Some(path) => {
@@ -81,7 +96,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             .map(|_| ())
         }
-        None => capture_live(cli, selection, filter, &mut sinks),
+        None => capture_live(cli, selection, filter, user, &mut sinks),
     };
     // Files are flushed and closed on every path, also after an error: what was captured is kept.
     let finished = sinks.finish();
@@ -114,7 +129,13 @@ impl Sink for FirstInterface {
     }
 }
 
-fn capture_live(cli: &Cli, context: ContextSelection, filter: Option<String>, sinks: &mut Sinks) -> anyhow::Result<()> {
+fn capture_live(
+    cli: &Cli,
+    context: ContextSelection,
+    filter: Option<String>,
+    user: Option<User>,
+    sinks: &mut Sinks,
+) -> anyhow::Result<()> {
     let options = LiveOptions {
         interfaces: match cli.interfaces.as_slice() {
             [] => InterfaceChoice::Default,
@@ -134,6 +155,8 @@ fn capture_live(cli: &Cli, context: ContextSelection, filter: Option<String>, si
         },
         context,
         filter,
+        directions: cli.directions,
+        drop_privileges_to: user,
         command: (!cli.command.is_empty())
             .then(|| CommandToRun { argv: cli.command.clone(), stdout_to_stderr: cli.write.as_deref() == Some("-") }),
     };
@@ -141,6 +164,52 @@ fn capture_live(cli: &Cli, context: ContextSelection, filter: Option<String>, si
     let summary = runtime.block_on(live::capture(&options, sinks))?;
     report(&summary);
     Ok(())
+}
+
+/// `--count`: prints only how many packets there were, as tcpdump does.
+struct PacketCounter(u64);
+
+impl Sink for PacketCounter {
+    fn add_interface(&mut self, _id: InterfaceId, _interface: &Interface) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn write_packet(&mut self, _packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
+        self.0 += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        println!("{} packet{}", self.0, if self.0 == 1 { "" } else { "s" });
+        Ok(())
+    }
+}
+
+/// `-L`: the link types of the interfaces, as tcpdump lists them; ptstat offers each interface its own only.
+fn list_link_types(cli: &Cli) -> anyhow::Result<()> {
+    let system = interfaces::list().context("listing network interfaces")?;
+    let names = if cli.interfaces.is_empty() {
+        interfaces::default_interface(&system).map(|interface| vec![interface.name.clone()]).unwrap_or_default()
+    } else {
+        cli.interfaces.clone()
+    };
+    for name in names {
+        let interface = system.iter().find(|interface| interface.name == name);
+        let link_type = interface
+            .and_then(|interface| interface.link_type())
+            .with_context(|| format!("{name}: No such device exists"))?;
+        let (short, long) = link_type_names(link_type);
+        println!("Data link types for {name} (use option -y to set):\n  {short} ({long})");
+    }
+    Ok(())
+}
+
+/// tcpdump's names for the link types ptstat captures with.
+fn link_type_names(link_type: DataLink) -> (&'static str, &'static str) {
+    match link_type {
+        DataLink::RAW => ("RAW", "Raw IP"),
+        _ => ("EN10MB", "Ethernet"),
+    }
 }
 
 /// tcpdump's closing lines, on stderr.
@@ -158,17 +227,19 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
     let streaming_to_stdout = cli.write.as_deref() == Some("-");
     if let Some(path) = &cli.write {
         let flush_each_packet = streaming_to_stdout || cli.packet_buffered;
-        let output: Box<dyn Write + Send> = if streaming_to_stdout {
-            Box::new(io::stdout())
-        } else {
-            Box::new(BufWriter::new(File::create(path).with_context(|| path.clone())?))
+        let spans_interfaces = cli.interfaces.len() > 1 || cli.interfaces.iter().any(|name| name == "any");
+        let rotation = Rotation {
+            max_bytes: cli.file_size,
+            max_files: cli.file_count,
+            interval: cli.rotate_seconds.map(Duration::from_secs),
+            post_rotate: cli.post_rotate.clone(),
         };
-        if path.ends_with(".pcap") {
-            let spans_interfaces = cli.interfaces.len() > 1 || cli.interfaces.iter().any(|name| name == "any");
-            sinks.0.push(Box::new(PcapWriter::new(output, spans_interfaces, flush_each_packet)));
-        } else {
-            sinks.0.push(Box::new(PcapNgWriter::new(output, flush_each_packet)));
-        }
+        let format = Format::for_path(path, spans_interfaces);
+        sinks.0.push(Box::new(CaptureFile::new(path.clone(), format, flush_each_packet, rotation)));
+    }
+    if cli.count_only {
+        sinks.0.push(Box::new(PacketCounter(0)));
+        return Ok(sinks);
     }
     if cli.write.is_none() || cli.print {
         // With -w -, stdout carries the capture file: lines go to stderr.

@@ -81,7 +81,8 @@ fn a_bad_expression_is_one_line_and_exit_1_before_any_file_is_made() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never.pcapng");
     let input = format!("{}/testdata/tcp.pcap", env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new(PTSTAT).args(["-r", &input, "-w", out.to_str().unwrap(), "tcp", "port"]).output().unwrap();
+    let output =
+        Command::new(PTSTAT).args(["-r", &input, "-w", out.to_str().unwrap(), "tcp", "port"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");

@@ -37,7 +37,10 @@ impl<S: Sink> Sink for Filtered<S> {
     }
 
     fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
-        let accepted = self.programs.get(packet.interface).is_some_and(|program| program.matches(packet.data, packet.original_len));
+        let accepted = self
+            .programs
+            .get(packet.interface)
+            .is_some_and(|program| program.matches(packet.data, packet.original_len));
         if accepted { self.inner.write_packet(packet, interface) } else { Ok(()) }
     }
 

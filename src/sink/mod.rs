@@ -1,5 +1,6 @@
 //! The last stage of the pipeline: where packets go (terminal lines, capture files, statistics).
 
+pub mod capture_file;
 pub mod filtered;
 pub mod pcap;
 pub mod pcapng;

@@ -45,6 +45,15 @@ impl TcMode {
     }
 }
 
+/// `-Q`: the directions to capture.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Directions {
+    In,
+    Out,
+    #[default]
+    Inout,
+}
+
 /// The clsact qdiscs ptstat created, deleted again on drop (after the programs, whose filters live in them).
 #[derive(Default)]
 pub struct LegacyQdiscs(Vec<String>);
@@ -63,11 +72,12 @@ impl Drop for LegacyQdiscs {
 
 /// Attaches the capture programs to `interface`: both directions, except on loopback, where every packet passes
 /// both hooks and is captured once, on egress: there its socket, and so its process, is still known (at loopback
-/// ingress the packet has been orphaned).
+/// ingress the packet has been orphaned). With `-Q in` or `-Q out`, only that hook (loopback keeps its egress).
 pub fn attach(
     ebpf: &mut Ebpf,
     interface: &SystemInterface,
     mode: TcMode,
+    directions: Directions,
     qdiscs: &mut LegacyQdiscs,
 ) -> anyhow::Result<()> {
     let mode = mode.resolve();
@@ -83,10 +93,11 @@ pub fn attach(
         Some(DataLink::RAW) => (L3_INGRESS_PROGRAM, L3_EGRESS_PROGRAM),
         _ => (INGRESS_PROGRAM, EGRESS_PROGRAM),
     };
-    let mut hooks = vec![(egress, TcAttachType::Egress)];
-    if !interface.is_loopback() {
-        hooks.insert(0, (ingress, TcAttachType::Ingress));
-    }
+    let hooks = match (interface.is_loopback(), directions) {
+        (true, _) | (false, Directions::Out) => vec![(egress, TcAttachType::Egress)],
+        (false, Directions::In) => vec![(ingress, TcAttachType::Ingress)],
+        (false, Directions::Inout) => vec![(ingress, TcAttachType::Ingress), (egress, TcAttachType::Egress)],
+    };
     for (program_name, hook) in hooks {
         let program: &mut SchedClassifier =
             ebpf.program_mut(program_name).context("capture program missing")?.try_into()?;

@@ -6,7 +6,7 @@ mod clock;
 mod command;
 pub mod event;
 pub mod interfaces;
-mod privileges;
+pub mod privileges;
 mod programs;
 
 use std::collections::HashMap;
@@ -19,10 +19,11 @@ use tokio::{
 };
 
 use attach::LegacyQdiscs;
-pub use attach::TcMode;
+pub use attach::{Directions, TcMode};
 use clock::TaiClock;
 use event::{PacketEvent, ProcessEvent};
 use interfaces::{LinkWatcher, SystemInterface};
+pub use privileges::User;
 pub use programs::{CaptureCounters, MAX_SNAPLEN, ProcessSelection};
 
 use crate::{
@@ -51,6 +52,10 @@ pub struct LiveOptions {
     /// `-c`: stop after this many packets.
     pub max_packets: Option<u64>,
     pub processes: ProcessSelection,
+    /// `-Q`: which directions to capture.
+    pub directions: Directions,
+    /// `-Z`: the user to become once the programs are attached.
+    pub drop_privileges_to: Option<User>,
     /// What of each packet's process to report.
     pub context: ContextSelection,
     /// A pcap-filter(7) expression, run in the kernel before anything is copied.
@@ -101,8 +106,13 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     let mut qdiscs = LegacyQdiscs::default();
     let mut session = Session { ebpf: Some(ebpf), attached: HashMap::new(), interfaces: Vec::new(), options };
     for interface in &chosen {
-        session.attach(interface, sink, &mut qdiscs)?;
+        session.attach(interface, &mut qdiscs)?;
     }
+    // Privileges go once everything that needs them is done, and before the sinks open files (-Z).
+    if let Some(user) = &options.drop_privileges_to {
+        user.become_it()?;
+    }
+    session.announce(0, sink)?;
     eprintln!("ptstat: listening on {}, snapshot length {} bytes", session.names(), options.snaplen);
 
     let command = match &options.command {
@@ -162,16 +172,12 @@ struct Session<'a> {
 }
 
 impl Session<'_> {
-    fn attach(
-        &mut self,
-        interface: &SystemInterface,
-        sink: &mut dyn Sink,
-        qdiscs: &mut LegacyQdiscs,
-    ) -> anyhow::Result<()> {
+    /// Attaches to `interface`; the sinks learn of it from `announce`.
+    fn attach(&mut self, interface: &SystemInterface, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
         let (Some(ebpf), Some(link_type)) = (self.ebpf.as_mut(), interface.link_type()) else {
             return Ok(());
         };
-        attach::attach(ebpf, interface, self.options.tc_mode, qdiscs)?;
+        attach::attach(ebpf, interface, self.options.tc_mode, self.options.directions, qdiscs)?;
         let described = Interface {
             name: interface.name.clone(),
             index: interface.index,
@@ -179,11 +185,14 @@ impl Session<'_> {
             snaplen: self.options.snaplen,
             description: None,
         };
-        let id = self.interfaces.len();
-        sink.add_interface(id, &described)?;
+        self.attached.insert(interface.index, self.interfaces.len());
         self.interfaces.push(described);
-        self.attached.insert(interface.index, id);
         Ok(())
+    }
+
+    /// Tells the sinks about the interfaces attached from id `first` on.
+    fn announce(&self, first: InterfaceId, sink: &mut dyn Sink) -> anyhow::Result<()> {
+        self.interfaces.iter().enumerate().skip(first).try_for_each(|(id, interface)| sink.add_interface(id, interface))
     }
 
     fn names(&self) -> String {
@@ -193,14 +202,15 @@ impl Session<'_> {
     /// `-i any`: attaches to interfaces that appeared since the last look. One that vanishes again before we
     /// attach is no error.
     fn attach_new(&mut self, sink: &mut dyn Sink, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+        let first_new = self.interfaces.len();
         for interface in interfaces::list().context("listing network interfaces")? {
             if !self.attached.contains_key(&interface.index)
-                && let Err(error) = self.attach(&interface, sink, qdiscs)
+                && let Err(error) = self.attach(&interface, qdiscs)
             {
                 eprintln!("ptstat: warning: {error:#}");
             }
         }
-        Ok(())
+        self.announce(first_new, sink)
     }
 
     async fn run(
