@@ -306,7 +306,9 @@ fn clsact_fallback_captures_and_removes_its_filters_and_qdisc() {
     assert!(tcx_programs(&net.host_if).is_empty());
     run("ping", &["-c", "1", &net.peer_ip]);
     let finished = ptstat.stop();
-    assert_eq!(lines_containing(&finished.stdout_text(), "ICMP echo request").len(), 1, "{}", finished.stdout_text());
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let out = finished.stdout_text();
+    assert_eq!(lines_containing(&out, "ICMP echo request").len(), 1, "{out}\n{}", finished.stderr);
     assert_nothing_attached(&net.host_if);
 }
 

@@ -82,6 +82,10 @@ pub struct CaptureSummary {
 /// Captures until Ctrl-C, SIGTERM or `max_packets`, feeding `sink`. The programs are detached before this returns,
 /// on every path; the packets already in the ring buffer when capture stops are still delivered.
 pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Result<CaptureSummary> {
+    // Before anything is attached: a SIGTERM that comes as soon as "listening" is printed must stop the capture
+    // cleanly, not kill the process with its output unwritten.
+    let stop_signals =
+        StopSignals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? };
     let missing = privileges::missing_capabilities();
     if !missing.is_empty() {
         bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
@@ -121,7 +125,8 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     };
     let mut delivery =
         Delivery { clock, captured: 0, limit: options.max_packets, enricher: Enricher::new(options.context) };
-    let outcome = session.run(watch(ring)?, watch(process_ring)?, command, &mut delivery, sink, &mut qdiscs).await;
+    let outcome =
+        session.run(watch(ring)?, watch(process_ring)?, command, stop_signals, &mut delivery, sink, &mut qdiscs).await;
     // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
     session.ebpf = None;
     drop(qdiscs);
@@ -218,12 +223,11 @@ impl Session<'_> {
         mut ring: AsyncFd<RingBuf<MapData>>,
         mut process_ring: AsyncFd<RingBuf<MapData>>,
         mut command: Option<tokio::process::Child>,
+        mut stop_signals: StopSignals,
         delivery: &mut Delivery,
         sink: &mut dyn Sink,
         qdiscs: &mut LegacyQdiscs,
     ) -> anyhow::Result<()> {
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        let mut terminate = signal(SignalKind::terminate())?;
         let watcher = match self.options.interfaces {
             InterfaceChoice::Any => Some(LinkWatcher::new().context("watching for new interfaces")?),
             _ => None,
@@ -261,8 +265,8 @@ impl Session<'_> {
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                     break;
                 }
-                _ = interrupt.recv() => break,
-                _ = terminate.recv() => break,
+                _ = stop_signals.interrupt.recv() => break,
+                _ = stop_signals.terminate.recv() => break,
             }
         }
         // Detach first, then empty the ring: nothing new arrives and nothing already captured is lost.
@@ -295,6 +299,12 @@ impl Session<'_> {
         }
         Ok(())
     }
+}
+
+/// Ctrl-C and SIGTERM: stop capturing, keep what was captured.
+struct StopSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
 }
 
 /// Turns events into packets for the sinks, and counts them against `-c`.
