@@ -125,8 +125,8 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     };
     let mut delivery =
         Delivery { clock, captured: 0, limit: options.max_packets, enricher: Enricher::new(options.context) };
-    let outcome =
-        session.run(watch(ring)?, watch(process_ring)?, command, stop_signals, &mut delivery, sink, &mut qdiscs).await;
+    let wakeups = Wakeups { packets: watch(ring)?, processes: watch(process_ring)?, command, stop: stop_signals };
+    let outcome = session.run(wakeups, &mut delivery, sink, &mut qdiscs).await;
     // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
     session.ebpf = None;
     drop(qdiscs);
@@ -220,14 +220,12 @@ impl Session<'_> {
 
     async fn run(
         &mut self,
-        mut ring: AsyncFd<RingBuf<MapData>>,
-        mut process_ring: AsyncFd<RingBuf<MapData>>,
-        mut command: Option<tokio::process::Child>,
-        mut stop_signals: StopSignals,
+        wakeups: Wakeups,
         delivery: &mut Delivery,
         sink: &mut dyn Sink,
         qdiscs: &mut LegacyQdiscs,
     ) -> anyhow::Result<()> {
+        let Wakeups { packets: mut ring, processes: mut process_ring, mut command, stop: mut stop_signals } = wakeups;
         let watcher = match self.options.interfaces {
             InterfaceChoice::Any => Some(LinkWatcher::new().context("watching for new interfaces")?),
             _ => None,
@@ -305,6 +303,15 @@ impl Session<'_> {
 struct StopSignals {
     interrupt: tokio::signal::unix::Signal,
     terminate: tokio::signal::unix::Signal,
+}
+
+/// What the capture loop waits on.
+struct Wakeups {
+    packets: AsyncFd<RingBuf<MapData>>,
+    processes: AsyncFd<RingBuf<MapData>>,
+    /// `-- COMMAND`: its exit ends the capture.
+    command: Option<tokio::process::Child>,
+    stop: StopSignals,
 }
 
 /// Turns events into packets for the sinks, and counts them against `-c`.
