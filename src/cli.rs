@@ -171,9 +171,9 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = TcMode::Auto)]
     pub tc_mode: TcMode,
 
-    /// Print the version.
-    #[arg(long, action = ArgAction::Version)]
-    pub version: (),
+    /// Print ptstat's version and what this kernel offers it, and exit.
+    #[arg(long)]
+    pub version: bool,
 }
 
 impl Cli {

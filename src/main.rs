@@ -57,6 +57,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
         return Ok(());
     }
+    if cli.version {
+        print!("{}", version_report());
+        return Ok(());
+    }
     if cli.list_link_types {
         return list_link_types(cli);
     }
@@ -183,6 +187,24 @@ impl Sink for PacketCounter {
         println!("{} packet{}", self.0, if self.0 == 1 { "" } else { "s" });
         Ok(())
     }
+}
+
+/// `--version`: ptstat's version, then the kernel and the features ptstat relies on, found as it would use them.
+fn version_report() -> String {
+    let yes_no = |present: bool| if present { "yes" } else { "no" };
+    let kernel = aya::util::KernelVersion::current().map_or_else(|_| "unknown".to_string(), |v| v.to_string());
+    let tcx = aya::util::KernelVersion::current().is_ok_and(|v| v >= aya::util::KernelVersion::new(6, 6, 0));
+    let path_exists = |path: &str| std::path::Path::new(path).exists();
+    let cgroup2 =
+        ptstat::enrich::cgroups::cgroup2_root().map_or_else(|| "none".to_string(), |p| p.display().to_string());
+    format!(
+        "ptstat {}\nkernel {kernel}\nBTF (/sys/kernel/btf/vmlinux): {}\nTCX: {} (else clsact)\ncgroup v2: {cgroup2}\n\
+         kprobes: {} (not needed)\n",
+        env!("CARGO_PKG_VERSION"),
+        yes_no(path_exists("/sys/kernel/btf/vmlinux")),
+        yes_no(tcx),
+        yes_no(path_exists("/sys/bus/event_source/devices/kprobe")),
+    )
 }
 
 /// `-L`: the link types of the interfaces, as tcpdump lists them; ptstat offers each interface its own only.

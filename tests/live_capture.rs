@@ -381,3 +381,20 @@ fn errors_are_one_line_and_exit_1() {
     assert_eq!(code, 1);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn version_and_link_types() {
+    let version = Command::new(PTSTAT).arg("--version").output().unwrap();
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    assert!(version.starts_with(&format!("ptstat {}\nkernel ", env!("CARGO_PKG_VERSION"))), "{version}");
+    assert!(version.contains("\nTCX: ") && version.contains("\nBTF "), "{version}");
+    if !tool_available("tcpdump") {
+        return;
+    }
+    // Loopback has one link type, and tcpdump lists it the same way.
+    let ours = Command::new(PTSTAT).args(["-L", "-i", "lo"]).output().unwrap();
+    let theirs = Command::new("tcpdump").args(["-L", "-i", "lo"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
+    let unknown = Command::new(PTSTAT).args(["-y", "IEEE802_11", "-i", "lo"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+}
