@@ -221,7 +221,8 @@ fn list_link_types(cli: &Cli) -> anyhow::Result<()> {
             .and_then(|interface| interface.link_type())
             .with_context(|| format!("{name}: No such device exists"))?;
         let (short, long) = link_type_names(link_type);
-        println!("Data link types for {name} (use option -y to set):\n  {short} ({long})");
+        // tcpdump lists them on stderr.
+        eprintln!("Data link types for {name} (use option -y to set):\n  {short} ({long})");
     }
     Ok(())
 }

@@ -394,7 +394,7 @@ fn version_and_link_types() {
     // Loopback has one link type, and tcpdump lists it the same way.
     let ours = Command::new(PTSTAT).args(["-L", "-i", "lo"]).output().unwrap();
     let theirs = Command::new("tcpdump").args(["-L", "-i", "lo"]).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
+    assert_eq!(String::from_utf8_lossy(&ours.stderr), String::from_utf8_lossy(&theirs.stderr));
     let unknown = Command::new(PTSTAT).args(["-y", "IEEE802_11", "-i", "lo"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(1));
 }
