@@ -398,3 +398,27 @@ fn version_and_link_types() {
     let unknown = Command::new(PTSTAT).args(["-y", "IEEE802_11", "-i", "lo"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(1));
 }
+
+#[test]
+fn devices_without_ethernet_headers_are_captured_as_raw_ip() {
+    if !root_or_skip("devices_without_ethernet_headers_are_captured_as_raw_ip") || !tool_available("tshark") {
+        return;
+    }
+    // A tun device nobody reads: what is routed to it passes TC egress, then the driver drops it.
+    let _ = Command::new("ip").args(["link", "del", "pttun0"]).stderr(Stdio::null()).status();
+    run("ip", &["tuntap", "add", "dev", "pttun0", "mode", "tun"]);
+    let _tun = LinkCleanup::new("pttun0");
+    run("ip", &["addr", "add", "10.77.90.1/24", "dev", "pttun0"]);
+    run("ip", &["link", "set", "pttun0", "up"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tun.pcapng");
+    let ptstat = Running::start(&["-i", "pttun0", "-w", path.to_str().unwrap(), "--print", "--context="]);
+    let _ = Command::new("ping").args(["-c", "2", "-i", "0.2", "-W", "1", "10.77.90.2"]).stdout(Stdio::null()).status();
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let out = finished.stdout_text();
+    assert_eq!(lines_containing(&out, "pttun0 Out IP 10.77.90.1 > 10.77.90.2: ICMP echo request").len(), 2, "{out}");
+    // Wireshark's encapsulation 7 is raw IP: the IDB says LINKTYPE_RAW.
+    let seen = run("tshark", &["-r", path.to_str().unwrap(), "-T", "fields", "-e", "frame.encap_type", "-e", "ip.dst"]);
+    assert_eq!(seen, "7\t10.77.90.2\n7\t10.77.90.2\n");
+}

@@ -245,3 +245,42 @@ fn curl_to_a_local_http_server_over_loopback() {
     let args = comment_values(&file, "tcp.dstport == 6006 && tcp.flags.syn == 1", "Args");
     assert_eq!(args, ["curl -s -o /dev/null http://127.0.0.1:6006/index.html"]);
 }
+
+#[test]
+fn ipv6_tcp_names_its_process_and_reading_the_file_shows_it_again() {
+    if !root_or_skip("ipv6_tcp_names_its_process_and_reading_the_file_shows_it_again") || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("psix", 25);
+    run("ping", &["-c", "1", "-W", "2", &net.peer_ip6]);
+    let mut remote_server =
+        net.command(&["nc", "-6", "-l", "-p", "6007"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    wait_for_listener(&net, 6007);
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_file(&dir);
+    let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
+    let mut client = spawn(Command::new("nc").args(["-6", "-q", "0", &net.peer_ip6, "6007"]));
+    let client_pid = client.id();
+    drop(client.stdin.take());
+    client.wait().unwrap();
+    remote_server.wait().unwrap();
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let packets = pids_of_packets(&file, "ipv6 && tcp.port == 6007");
+    let count = packets.values().sum::<usize>();
+    assert!(count >= 6, "{packets:?}");
+    assert_eq!(packets, only(client_pid, count), "IPv6 TCP, both directions");
+
+    // `ptstat -r` of the file prints the context from the comments, as the live lines do.
+    let reread = Command::new(PTSTAT).args(["-r", &file, "-v", "tcp port 6007"]).output().unwrap();
+    let reread = String::from_utf8_lossy(&reread.stdout).into_owned();
+    let tagged = format!(" nc.{client_pid} ");
+    let packet_lines: Vec<&str> = reread.lines().filter(|line| !line.starts_with("    ")).collect();
+    assert_eq!(packet_lines.len(), count, "{reread}");
+    assert!(packet_lines.iter().all(|line| line.contains(&tagged) && line.contains(", ParentProc [")), "{reread}");
+    assert!(
+        reread.contains(&format!("    Process (pid {client_pid}, cmd /usr/bin/nc.openbsd, args nc -6 -q 0 ")),
+        "{reread}"
+    );
+}

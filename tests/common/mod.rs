@@ -123,6 +123,21 @@ impl Namespace {
     }
 }
 
+/// Deletes a network interface of this namespace on drop (a test's tun device).
+pub struct LinkCleanup(String);
+
+impl Drop for LinkCleanup {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["link", "del", &self.0]).stderr(Stdio::null()).status();
+    }
+}
+
+impl LinkCleanup {
+    pub fn new(name: &str) -> LinkCleanup {
+        LinkCleanup(name.to_string())
+    }
+}
+
 impl Drop for Namespace {
     fn drop(&mut self) {
         let _ = Command::new("ip").args(["netns", "del", &self.0]).stderr(Stdio::null()).status();

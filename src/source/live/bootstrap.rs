@@ -4,6 +4,8 @@
 
 use std::{collections::HashMap, fs, io, mem::size_of, os::fd::AsRawFd, os::unix::fs::MetadataExt};
 
+use super::netlink;
+
 use aya::{
     Ebpf, Pod,
     maps::{HashMap as BpfHashMap, MapData},
@@ -182,14 +184,10 @@ struct InetDiagSockId {
     cookie: [u32; 2],
 }
 
-/// `struct nlmsghdr` followed by `struct inet_diag_req_v2`.
+/// `struct inet_diag_req_v2`.
 #[repr(C)]
+#[derive(Clone, Copy)]
 struct DiagRequest {
-    length: u32,
-    kind: u16,
-    flags: u16,
-    sequence: u32,
-    port: u32,
     family: u8,
     protocol: u8,
     extensions: u8,
@@ -200,54 +198,13 @@ struct DiagRequest {
 
 /// Lists the sockets of one family and protocol, in every state.
 fn diag_dump(family: u8, protocol: u8) -> io::Result<Vec<DiagSocket>> {
-    // SAFETY: plain socket(2); the fd is owned right away.
-    let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_SOCK_DIAG) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: fd is a fresh socket nobody else owns.
-    let socket = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-    let request = DiagRequest {
-        length: size_of::<DiagRequest>() as u32,
-        kind: SOCK_DIAG_BY_FAMILY,
-        flags: (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16,
-        sequence: 1,
-        port: 0,
-        family,
-        protocol,
-        extensions: 0,
-        pad: 0,
-        states: u32::MAX,
-        id: InetDiagSockId::default(),
-    };
-    // SAFETY: request is a plain struct of the length given.
-    let sent = unsafe { libc::send(socket.as_raw_fd(), (&raw const request).cast(), size_of::<DiagRequest>(), 0) };
-    if sent < 0 {
-        return Err(io::Error::last_os_error());
-    }
+    let request =
+        DiagRequest { family, protocol, extensions: 0, pad: 0, states: u32::MAX, id: InetDiagSockId::default() };
     let mut sockets = Vec::new();
-    let mut buffer = vec![0u8; 32 * 1024];
-    loop {
-        // SAFETY: buffer is writable for its whole length.
-        let received = unsafe { libc::recv(socket.as_raw_fd(), buffer.as_mut_ptr().cast(), buffer.len(), 0) };
-        if received < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let mut messages = &buffer[..received as usize];
-        while messages.len() >= 16 {
-            let length = u32::from_ne_bytes(messages[0..4].try_into().expect("4 bytes")) as usize;
-            let kind = u16::from_ne_bytes(messages[4..6].try_into().expect("2 bytes"));
-            if length < 16 || length > messages.len() {
-                return Ok(sockets);
-            }
-            match kind as i32 {
-                libc::NLMSG_DONE => return Ok(sockets),
-                libc::NLMSG_ERROR => return Err(io::Error::other("sock_diag refused the request")),
-                _ => sockets.extend(parse_diag_message(&messages[16..length], protocol)),
-            }
-            messages = &messages[(length + 3) & !3..];
-        }
-    }
+    netlink::dump(libc::NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, netlink::bytes_of(&request), |message| {
+        sockets.extend(parse_diag_message(message, protocol));
+    })?;
+    Ok(sockets)
 }
 
 /// Reads a `struct inet_diag_msg`.

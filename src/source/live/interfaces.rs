@@ -2,13 +2,14 @@
 //! and noticing new ones while `-i any` runs.
 
 use std::{
-    ffi::CStr,
     io,
     os::fd::{AsRawFd, FromRawFd, OwnedFd},
 };
 
 use pcap_file::DataLink;
 use tokio::io::{Interest, unix::AsyncFd};
+
+use super::netlink;
 
 /// A kernel interface, as getifaddrs(3) reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,36 +67,39 @@ impl SystemInterface {
     }
 }
 
-/// Every interface of the current network namespace, in ifindex order.
+/// Every interface of the current network namespace, in ifindex order (rtnetlink: getifaddrs(3) leaves out
+/// devices without a link-layer address, such as tun).
 pub fn list() -> io::Result<Vec<SystemInterface>> {
-    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills head with a list we free below.
-    if unsafe { libc::getifaddrs(&mut head) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
+    const RTM_GETLINK: u16 = 18;
+    const IFLA_IFNAME: u16 = 3;
+    // struct ifinfomsg: any family, all zero.
+    let request = [0u8; 16];
     let mut interfaces = Vec::new();
-    let mut entry = head;
-    while !entry.is_null() {
-        // SAFETY: entry is a node of the list getifaddrs returned, alive until freeifaddrs.
-        let ifaddr = unsafe { &*entry };
-        entry = ifaddr.ifa_next;
-        // Each interface has exactly one AF_PACKET entry, carrying its index and hardware type.
-        // SAFETY: ifa_addr is null or points to a sockaddr of the family it names.
-        if ifaddr.ifa_addr.is_null() || i32::from(unsafe { (*ifaddr.ifa_addr).sa_family }) != libc::AF_PACKET {
-            continue;
+    netlink::dump(libc::NETLINK_ROUTE, RTM_GETLINK, &request, |message| {
+        let Some(header) = message.get(..16) else { return };
+        let u32_at = |at: usize| u32::from_ne_bytes(header[at..at + 4].try_into().expect("4 bytes"));
+        // Attributes follow the header, each `length u16, type u16, data`, 4-byte aligned.
+        let mut attributes = &message[16..];
+        let mut name = None;
+        while attributes.len() >= 4 {
+            let length = usize::from(u16::from_ne_bytes([attributes[0], attributes[1]]));
+            let kind = u16::from_ne_bytes([attributes[2], attributes[3]]);
+            let Some(data) = attributes.get(4..length.max(4)) else { break };
+            if kind == IFLA_IFNAME {
+                let end = data.iter().position(|&byte| byte == 0).unwrap_or(data.len());
+                name = Some(String::from_utf8_lossy(&data[..end]).into_owned());
+            }
+            attributes = attributes.get((length + 3) & !3..).unwrap_or_default();
         }
-        // SAFETY: an AF_PACKET address is a sockaddr_ll.
-        let link = unsafe { &*(ifaddr.ifa_addr as *const libc::sockaddr_ll) };
-        interfaces.push(SystemInterface {
-            // SAFETY: ifa_name is a NUL-terminated string.
-            name: unsafe { CStr::from_ptr(ifaddr.ifa_name) }.to_string_lossy().into_owned(),
-            index: link.sll_ifindex as u32,
-            hardware_type: link.sll_hatype,
-            flags: ifaddr.ifa_flags,
-        });
-    }
-    // SAFETY: head came from getifaddrs and is freed once.
-    unsafe { libc::freeifaddrs(head) };
+        if let Some(name) = name {
+            interfaces.push(SystemInterface {
+                name,
+                index: u32_at(4),
+                hardware_type: u16::from_ne_bytes([header[2], header[3]]),
+                flags: u32_at(8),
+            });
+        }
+    })?;
     interfaces.sort_by_key(|interface| interface.index);
     Ok(interfaces)
 }

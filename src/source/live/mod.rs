@@ -6,6 +6,7 @@ mod clock;
 mod command;
 pub mod event;
 pub mod interfaces;
+mod netlink;
 pub mod privileges;
 mod programs;
 
