@@ -64,7 +64,11 @@ impl ProcessTable {
                     pid: event.pid,
                     ppid: event.ppid,
                     name: event.comm.clone(),
-                    exe: read_exe(event.pid).unwrap_or_else(|| event.exe.clone()),
+                    // /proc names the file itself; the event, the path exec'd (perhaps a symlink): resolve it the
+                    // same way, so a process's command does not depend on how soon it exited.
+                    exe: read_exe(event.pid)
+                        .or_else(|| fs::canonicalize(&event.exe).ok().map(|path| path.to_string_lossy().into_owned()))
+                        .unwrap_or_else(|| event.exe.clone()),
                     args: event.args.clone(),
                 };
                 self.processes.insert(event.pid, info);
