@@ -127,7 +127,7 @@ mod tests {
             pid,
             ppid: if pid == 4_000_002 { 4_000_001 } else { 1 },
             comm: comm.into(),
-            exe: format!("/bin/{comm}"),
+            exe: format!("/nonexistent/{comm}"),
             args: args.into(),
         };
         table.apply(&event(ProcessChange::Exec, 4_000_001, "sh", "sh -c x"));
@@ -136,7 +136,7 @@ mod tests {
         table.apply(&event(ProcessChange::Exec, 4_000_002, "curl", "curl http://x"));
         table.apply(&event(ProcessChange::Exit, 4_000_002, "curl", ""));
         let gone = table.get(4_000_002).expect("exited processes keep their names");
-        assert_eq!((gone.name.as_str(), gone.exe.as_str(), gone.args.as_str()), ("curl", "/bin/curl", "curl http://x"));
+        assert_eq!((gone.name.as_str(), gone.exe.as_str(), gone.args.as_str()), ("curl", "/nonexistent/curl", "curl http://x"));
         assert_eq!(join_args(b"a\0b c\0\0"), "a b c");
     }
 }
