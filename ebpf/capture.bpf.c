@@ -49,6 +49,40 @@ static __always_inline bool process_wanted(struct process_context *owner)
 	return true;
 }
 
+/* The user's filter expression. ptstat_filter compiles it to classic BPF, src/source/live/filter.rs translates that
+ * to eBPF, and the loader writes the result over the region reserved here before the object is loaded: a unique
+ * 64-bit marker followed by `goto +0` padding. Writing over a fixed region keeps every offset in the object
+ * (relocations, BTF line and function info) valid. The generated code takes the packet in r1 and its Linux packet
+ * type (what `inbound`/`outbound` test) in r2, may use r0-r9 and its own stack, and leaves the verdict in r0 (0
+ * rejects) at the end of the region, where the function returns. Left as it is, the region accepts every packet
+ * (the marker is non-zero), but the verifier would walk all of its padding; the loader always writes it (an empty
+ * expression accepts everything), jumping over the padding in a way the verifier sees through.
+ * Ethernet devices and layer-3 devices each get their own region: the filter is compiled for their link type.
+ * 32768 instruction slots: as far as 16-bit jump offsets reach, room for some 1700 classic loads. */
+#define FILTER_REGION_PADDING "32766" /* + the marker's two slots */
+#define DEFINE_USER_FILTER(name, marker)                                                                            \
+	static __noinline int name(struct __sk_buff *skb, __u32 packet_type)                                       \
+	{                                                                                                           \
+		register struct __sk_buff *packet asm("r1") = skb;                                                  \
+		register __u32 type asm("r2") = packet_type;                                                        \
+		register int verdict asm("r0");                                                                     \
+		asm volatile("r0 = " marker " ll\n"                                                               \
+			     ".rept " FILTER_REGION_PADDING "\n"                                                     \
+			     "goto +0\n"                                                                            \
+			     ".endr\n"                                                                               \
+			     : "=r"(verdict)                                                                        \
+			     : "r"(packet), "r"(type)                                                               \
+			     : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");                                 \
+		return verdict;                                                                                     \
+	}
+/* The markers: "ptstat\0E" and "ptstat\0R" read as little-endian integers (src/source/live/filter.rs). */
+DEFINE_USER_FILTER(user_filter_ethernet, "0x4500746174737470")
+DEFINE_USER_FILTER(user_filter_raw_ip, "0x5200746174737470")
+
+/* Linux packet types (linux/if_packet.h), the value the filter's direction load yields. */
+#define PACKET_HOST 0
+#define PACKET_OUTGOING 4
+
 /* Staging area for one event: bpf_ringbuf_reserve() wants a size known at load time, so the packet is copied here
  * first and then output with its real length, which keeps small packets small in the ring. Too large for a per-CPU
  * array (32 KiB values at most), so a plain array with one slot per CPU (max_entries set by the loader). TC programs
@@ -169,6 +203,11 @@ static __always_inline void find_owner(struct __sk_buff *skb, __u32 l3, enum pac
 
 static __always_inline int capture(struct __sk_buff *skb, enum packet_direction direction, __u32 l3)
 {
+	/* The filter runs first, where the verifier has one state to check it in (after find_owner's branches it would
+	 * check it once per path); its verdict counts after find_owner, which must see every packet to remember flows
+	 * for their later packets, and after the process selection. */
+	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
+	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
 	__u32 zero = 0;
 	struct capture_counters *count = bpf_map_lookup_elem(&counters, &zero);
 	if (!count)
@@ -178,7 +217,7 @@ static __always_inline int capture(struct __sk_buff *skb, enum packet_direction 
 	if (!staged)
 		return TC_NEXT;
 	find_owner(skb, l3, direction, &staged->header.process);
-	if (!process_wanted(&staged->header.process))
+	if (!process_wanted(&staged->header.process) || !accepted)
 		return TC_NEXT;
 	count->matched++;
 

@@ -440,7 +440,8 @@ fn ipv4_capture() -> Capture {
     // Errors quote the IP header and 8 bytes of the datagram that caused them.
     let quoted_udp = udp(Hosts::V4(IP_B, IP_C), 24);
     let quoted_tcp = Segment::new(40001, 5201, 1, 0, SYN).packet(Hosts::V4(IP_B, IP_C));
-    let quoted_other = ipv4_with(IP_B, IP_C, 132, &[0x9c, 0x40, 0x0b, 0xb8, 0, 0, 0, 0], |_| {});
+    // A protocol tcpdump has no printer for either (it quotes the datagram with -v).
+    let quoted_other = ipv4_with(IP_B, IP_C, 253, &[0x9c, 0x40, 0x0b, 0xb8, 0, 0, 0, 0], |_| {});
     let quote = |packet: &[u8]| packet[..28].to_vec();
     for code in 0..=16 {
         let quoted = if code == 3 { quote(&quoted_udp) } else { quote(&quoted_tcp) };

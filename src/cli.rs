@@ -3,7 +3,11 @@
 use clap::{ArgAction, Parser};
 
 use crate::{
-    enrich::ContextSelection,
+    enrich::{
+        ContextSelection,
+        containers::{DEFAULT_CONTAINERD_SOCKET, DEFAULT_DOCKER_SOCKET, RuntimeSockets},
+    },
+    sink::print::{DumpStyle, PacketDump},
     source::live::{Directions, MAX_SNAPLEN, TcMode},
 };
 
@@ -81,8 +85,44 @@ pub struct Cli {
     pub timestamp_style: u8,
 
     /// Print timestamps with nanoseconds.
-    #[arg(long)]
+    #[arg(long, overrides_with_all = ["micro", "time_stamp_precision"])]
     pub nano: bool,
+
+    /// Print timestamps with microseconds (the default).
+    #[arg(long, overrides_with_all = ["nano", "time_stamp_precision"])]
+    pub micro: bool,
+
+    /// Print timestamps with microseconds or nanoseconds (like --micro and --nano).
+    #[arg(long, value_enum, value_name = "PRECISION", overrides_with_all = ["nano", "micro"])]
+    pub time_stamp_precision: Option<TimestampPrecision>,
+
+    /// Print the packet's number at the start of its line.
+    #[arg(short = '#', long = "number")]
+    pub number: bool,
+
+    /// Print the link-level header on each line.
+    #[arg(short = 'e')]
+    pub link_header: bool,
+
+    /// Print less protocol information.
+    #[arg(short = 'q')]
+    pub quick: bool,
+
+    /// Print absolute TCP sequence numbers, not relative to the start of the connection.
+    #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
+    pub absolute_tcp_sequence: bool,
+
+    /// Print each packet in hex below its line, without its link-level header (-xx: with it).
+    #[arg(short = 'x', action = ArgAction::Count)]
+    pub hex: u8,
+
+    /// Print each packet in hex and ASCII below its line, without its link-level header (-XX: with it).
+    #[arg(short = 'X', action = ArgAction::Count)]
+    pub hex_and_ascii: u8,
+
+    /// Print each packet in ASCII below its line, without its link-level header (-AA: with it).
+    #[arg(short = 'A', action = ArgAction::Count)]
+    pub ascii: u8,
 
     /// Capture only the packets of this process (repeatable).
     #[arg(long = "pid", value_name = "PID")]
@@ -102,11 +142,13 @@ pub struct Cli {
     pub follow_forks: bool,
 
     /// What to tell of each packet's process, in lines and PcapNG comments: a comma list of process, thread,
-    /// parentproc, user (repeatable; default: all; `--context=` for none, lines as tcpdump prints them).
+    /// parentproc, user, container, pod (repeatable; default: all; `--context=` for none, lines as tcpdump prints
+    /// them).
     #[arg(long, value_name = "PARTS", value_delimiter = ',', num_args = 0..)]
     pub context: Option<Vec<String>>,
 
-    /// Print more: -v adds the process, thread, user and parent lines below each packet.
+    /// Print more: more of each protocol's header and checksums (-vv, -vvv: still more), and the process,
+    /// thread, user, parent, container and pod lines below each packet.
     #[arg(short = 'v', action = ArgAction::Count)]
     pub verbose: u8,
 
@@ -171,12 +213,43 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = TcMode::Auto)]
     pub tc_mode: TcMode,
 
+    /// Docker's API socket, asked for the names, images and labels of containers (a missing daemon is a warning).
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_DOCKER_SOCKET)]
+    pub docker_address: String,
+
+    /// containerd's API socket, asked about the containers of its namespaces default, moby and k8s.io (Kubernetes
+    /// pods: from their CRI labels).
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_CONTAINERD_SOCKET)]
+    pub containerd_address: String,
+
     /// Print ptstat's version and what this kernel offers it, and exit.
     #[arg(long)]
     pub version: bool,
 }
 
+/// `--time-stamp-precision`'s values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TimestampPrecision {
+    Micro,
+    Nano,
+}
+
 impl Cli {
+    /// Whether timestamps have nanoseconds: `--nano`, `--micro` and `--time-stamp-precision`, the last given
+    /// counting.
+    pub fn nanosecond_timestamps(&self) -> bool {
+        self.nano || self.time_stamp_precision == Some(TimestampPrecision::Nano)
+    }
+
+    /// The dump below each line that -x, -X or -A ask for (-X first, then -x, as in tcpdump).
+    pub fn packet_dump(&self) -> Option<PacketDump> {
+        let (style, count) =
+            [(DumpStyle::HexAndAscii, self.hex_and_ascii), (DumpStyle::Hex, self.hex), (DumpStyle::Ascii, self.ascii)]
+                .into_iter()
+                .find(|&(_, count)| count > 0)?;
+        Some(PacketDump { style, link_header: count > 1 })
+    }
+
     /// The filter expression from -F FILE or the arguments; `None` when there is none.
     pub fn filter_expression(&self) -> anyhow::Result<Option<String>> {
         let expression = match &self.filter_file {
@@ -199,10 +272,20 @@ impl Cli {
                 "thread" => selection.thread = true,
                 "parentproc" => selection.parent = true,
                 "user" => selection.user = true,
-                other => return Err(format!("--context: unknown part '{other}' (process, thread, parentproc, user)")),
+                "container" => selection.container = true,
+                "pod" => selection.pod = true,
+                other => {
+                    return Err(format!(
+                        "--context: unknown part '{other}' (process, thread, parentproc, user, container, pod)"
+                    ));
+                }
             }
         }
         Ok(selection)
+    }
+
+    pub fn runtime_sockets(&self) -> RuntimeSockets {
+        RuntimeSockets { docker: self.docker_address.clone(), containerd: self.containerd_address.clone() }
     }
 
     /// `-s 0` means the default, as in tcpdump.

@@ -15,7 +15,7 @@ use ptstat::{
         Sink, Sinks,
         capture_file::{CaptureFile, Format, Rotation},
         filtered::Filtered,
-        print::{PrintOptions, Printer, TimestampFormat},
+        print::{Decoding, PrintOptions, Printer, TimestampFormat},
     },
     source::{
         file,
@@ -158,6 +158,7 @@ fn capture_live(
             pids_added_later: false,
         },
         context,
+        container_runtimes: cli.runtime_sockets(),
         filter,
         directions: cli.directions,
         drop_privileges_to: user,
@@ -271,8 +272,16 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
         let options = PrintOptions {
             line_buffered: cli.line_buffered,
             timestamp: TimestampFormat::from_t_count(cli.timestamp_style),
-            nanos: cli.nano,
+            nanos: cli.nanosecond_timestamps(),
             process_details: cli.verbose > 0,
+            numbered: cli.number,
+            decoding: Decoding {
+                verbosity: cli.verbose,
+                quick: cli.quick,
+                link_header: cli.link_header,
+                absolute_tcp_sequence: cli.absolute_tcp_sequence,
+            },
+            dump: cli.packet_dump(),
         };
         sinks.0.push(Box::new(Printer::new(output, options)));
     }

@@ -1,7 +1,11 @@
 //! The record that flows through the pipeline: every source (live eBPF capture, a capture file) turns what it reads
 //! into `Packet`s, and every sink (printer, file writers, statistics) consumes them.
 
-use std::sync::OnceLock;
+use std::{
+    collections::BTreeMap,
+    fmt::{self, Write},
+    sync::OnceLock,
+};
 
 use pcap_file::DataLink;
 
@@ -74,6 +78,10 @@ pub struct ProcessContext {
     pub thread: Option<ThreadContext>,
     pub uid: Option<u32>,
     pub parent: Option<ParentProcess>,
+    /// The container the process runs in, as its runtime (Docker, containerd) describes it.
+    pub container: Option<ContainerContext>,
+    /// The Kubernetes pod of that container.
+    pub pod: Option<PodContext>,
     /// `to_comment()`, made once: every packet of the process carries it.
     pub(crate) comment: OnceLock<String>,
 }
@@ -92,6 +100,28 @@ pub struct ParentProcess {
     pub args: String,
 }
 
+/// Labels of a container or pod, sorted by key (so their JSON text is always the same).
+pub type Labels = BTreeMap<String, String>;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContainerContext {
+    /// The name people use: Kubernetes' container name, else the runtime's (Docker's without its `/`), else the id.
+    pub name: String,
+    pub id: String,
+    /// The image reference it was created from, e.g. `docker.io/library/nginx:1.27`.
+    pub image: String,
+    pub labels: Labels,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodContext {
+    pub name: String,
+    pub namespace: String,
+    pub uid: String,
+    /// The pod's own labels (its sandbox's, without the runtime's and kubelet's bookkeeping); empty if unknown.
+    pub labels: Labels,
+}
+
 /// PcapNG comment keys, one `Key: value` per line (ptcpdump's names where it has them, so either tool reads the
 /// other's files).
 mod comment_keys {
@@ -108,6 +138,56 @@ mod comment_keys {
     pub const PARENT_NAME: &str = "ParentComm";
     pub const PARENT_CMD: &str = "ParentCmd";
     pub const PARENT_ARGS: &str = "ParentArgs";
+    pub const CONTAINER_NAME: &str = "ContainerName";
+    pub const CONTAINER_ID: &str = "ContainerId";
+    pub const CONTAINER_IMAGE: &str = "ContainerImage";
+    pub const CONTAINER_LABELS: &str = "ContainerLabels";
+    pub const POD_NAME: &str = "PodName";
+    pub const POD_NAMESPACE: &str = "PodNamespace";
+    pub const POD_UID: &str = "PodUID";
+    pub const POD_LABELS: &str = "PodLabels";
+}
+
+/// Labels as one line of JSON, `{"key":"value",...}`, as ptcpdump writes and prints them. Formatted straight
+/// into the text being made (a -v line, a comment), with no string of its own.
+pub struct LabelsJson<'a>(pub &'a Labels);
+
+impl fmt::Display for LabelsJson<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_char('{')?;
+        for (at, (key, value)) in self.0.iter().enumerate() {
+            if at > 0 {
+                f.write_char(',')?;
+            }
+            write_json_string(f, key)?;
+            f.write_char(':')?;
+            write_json_string(f, value)?;
+        }
+        f.write_char('}')
+    }
+}
+
+/// `text` as a JSON string: quoted, with quotes, backslashes and control characters escaped (so no newline can
+/// end a comment line early).
+fn write_json_string(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    f.write_char('"')?;
+    for character in text.chars() {
+        match character {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            control if control < ' ' => write!(f, "\\u{:04x}", u32::from(control))?,
+            other => f.write_char(other)?,
+        }
+    }
+    f.write_char('"')
+}
+
+/// Reads `LabelsJson`'s text back; anything that is not such an object reads as no labels.
+fn labels_from_json(text: &str) -> Labels {
+    serde_json::from_str(text).unwrap_or_default()
 }
 
 impl ProcessContext {
@@ -119,7 +199,6 @@ impl ProcessContext {
     /// The comment text: the parts present, one `Key: value` a line (newlines in values become spaces).
     pub fn to_comment(&self) -> String {
         use comment_keys::*;
-        use std::fmt::Write;
         let mut text = String::new();
         let mut line = |key: &str, value: &dyn std::fmt::Display| {
             let value = value.to_string().replace('\n', " ");
@@ -148,6 +227,18 @@ impl ProcessContext {
             line(PARENT_CMD, &parent.cmd);
             line(PARENT_ARGS, &parent.args);
         }
+        if let Some(container) = &self.container {
+            line(CONTAINER_NAME, &container.name);
+            line(CONTAINER_ID, &container.id);
+            line(CONTAINER_IMAGE, &container.image);
+            line(CONTAINER_LABELS, &LabelsJson(&container.labels));
+        }
+        if let Some(pod) = &self.pod {
+            line(POD_NAME, &pod.name);
+            line(POD_NAMESPACE, &pod.namespace);
+            line(POD_UID, &pod.uid);
+            line(POD_LABELS, &LabelsJson(&pod.labels));
+        }
         text.pop();
         text
     }
@@ -158,6 +249,8 @@ impl ProcessContext {
         let mut context = ProcessContext::default();
         let mut thread = None::<ThreadContext>;
         let mut parent = None::<ParentProcess>;
+        let mut container = None::<ContainerContext>;
+        let mut pod = None::<PodContext>;
         let mut has_pid = false;
         for (key, value) in comment.lines().filter_map(|line| line.split_once(": ")) {
             let number = || value.trim().parse::<u32>().unwrap_or_default();
@@ -175,11 +268,21 @@ impl ProcessContext {
                 PARENT_NAME => parent.get_or_insert_default().name = value.to_string(),
                 PARENT_CMD => parent.get_or_insert_default().cmd = value.to_string(),
                 PARENT_ARGS => parent.get_or_insert_default().args = value.to_string(),
+                CONTAINER_NAME => container.get_or_insert_default().name = value.to_string(),
+                CONTAINER_ID => container.get_or_insert_default().id = value.to_string(),
+                CONTAINER_IMAGE => container.get_or_insert_default().image = value.to_string(),
+                CONTAINER_LABELS => container.get_or_insert_default().labels = labels_from_json(value),
+                POD_NAME => pod.get_or_insert_default().name = value.to_string(),
+                POD_NAMESPACE => pod.get_or_insert_default().namespace = value.to_string(),
+                POD_UID => pod.get_or_insert_default().uid = value.to_string(),
+                POD_LABELS => pod.get_or_insert_default().labels = labels_from_json(value),
                 _ => {}
             }
         }
         context.thread = thread;
         context.parent = parent;
+        context.container = container;
+        context.pod = pod;
         has_pid.then_some(context)
     }
 }
@@ -209,5 +312,57 @@ mod tests {
         let bare = ProcessContext { pid: 7, name: "nc".into(), ..Default::default() };
         assert_eq!(bare.to_comment(), "PID: 7\nComm: nc");
         assert_eq!(ProcessContext::from_comment(&bare.to_comment()), Some(bare));
+    }
+
+    #[test]
+    fn container_and_pod_survive_a_comment() {
+        let labels = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let context = ProcessContext {
+            pid: 42,
+            name: "nginx".into(),
+            container: Some(ContainerContext {
+                name: "web".into(),
+                id: "0123abcd".into(),
+                image: "docker.io/library/nginx:1.27".into(),
+                labels: labels(&[("io.kubernetes.pod.name", "shop"), ("quote", "say \"hi\"\nbye")]),
+            }),
+            pod: Some(PodContext {
+                name: "shop".into(),
+                namespace: "prod".into(),
+                uid: "5f1c-77".into(),
+                labels: labels(&[("app", "shop")]),
+            }),
+            ..Default::default()
+        };
+        let comment = context.to_comment();
+        assert!(
+            comment.ends_with(
+                "ContainerName: web\nContainerId: 0123abcd\nContainerImage: docker.io/library/nginx:1.27\n\
+                 ContainerLabels: {\"io.kubernetes.pod.name\":\"shop\",\"quote\":\"say \\\"hi\\\"\\nbye\"}\n\
+                 PodName: shop\nPodNamespace: prod\nPodUID: 5f1c-77\nPodLabels: {\"app\":\"shop\"}"
+            ),
+            "{comment}"
+        );
+        assert_eq!(ProcessContext::from_comment(&comment), Some(context));
+        let unlabelled =
+            "PID: 1\nComm: sh\nContainerName: a\nContainerId: b\nContainerImage: \nContainerLabels: not json";
+        let read = ProcessContext::from_comment(unlabelled).expect("a process");
+        assert_eq!(read.container.map(|container| (container.name, container.labels.len())), Some(("a".into(), 0)));
+        assert_eq!(read.pod, None);
+    }
+
+    #[test]
+    fn labels_are_json_that_serde_reads_back() {
+        let labels: Labels =
+            [("app", "web"), ("quote\"back\\slash", "new\nline\ttab\u{1}bell"), ("unicode", "größe ✓"), ("", "")]
+                .iter()
+                .map(|(key, value)| (key.to_string(), value.to_string()))
+                .collect();
+        let text = LabelsJson(&labels).to_string();
+        assert_eq!(labels_from_json(&text), labels, "{text}");
+        assert!(!text.contains('\n'), "{text}");
+        let plain: Labels = [("a".to_string(), "b".to_string()), ("c".to_string(), "d".to_string())].into();
+        assert_eq!(LabelsJson(&plain).to_string(), serde_json::to_string(&plain).unwrap());
+        assert_eq!(LabelsJson(&Labels::new()).to_string(), "{}");
     }
 }

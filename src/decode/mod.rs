@@ -16,11 +16,11 @@ pub type MacAddress = [u8; 6];
 /// Ethernet's type field: values up to this are an 802.3 frame's length instead of a protocol.
 pub const MAX_ETHERNET_LENGTH: u16 = 1500;
 
-/// Tag protocol identifiers of 802.1Q VLAN tags, as tcpdump recognizes them: 802.1Q, 802.1ad (QinQ), and the
-/// pre-standard 0x9100/0x9200 used for QinQ by some switches.
-const VLAN_TAG_TYPES: [u16; 4] = [0x8100, 0x88a8, 0x9100, 0x9200];
-const VLAN_TAG_LEN: usize = 4;
-const ETHERNET_HEADER_LEN: usize = 14;
+/// Tag protocol identifiers of 802.1Q VLAN tags on Ethernet, as tcpdump recognizes them: 802.1Q, 802.1ad (QinQ),
+/// and the pre-standard 0x9100/0x9200 used for QinQ by some switches.
+pub const VLAN_TAG_TYPES: [u16; 4] = [0x8100, 0x88a8, 0x9100, 0x9200];
+pub const VLAN_TAG_LEN: usize = 4;
+pub const ETHERNET_HEADER_LEN: usize = 14;
 const LINUX_SLL_HEADER_LEN: usize = 16;
 const LINUX_SLL2_HEADER_LEN: usize = 20;
 /// The longest link-layer address a Linux cooked header has room for.
@@ -42,6 +42,8 @@ pub struct Decoded<'a> {
     pub link: LinkHeader<'a>,
     /// The 4-byte VLAN tags between the link-layer header and the payload, outermost first (see [`Self::vlan_tags`]).
     pub vlan_tag_bytes: &'a [u8],
+    /// Where the payload starts: the length of the link-layer header and the VLAN tags.
+    pub header_len: usize,
     /// What the payload is.
     pub protocol: Protocol,
     /// The captured bytes after the link-layer header and any VLAN tags.
@@ -127,6 +129,16 @@ impl VlanTag {
     pub fn vlan_id(self) -> u16 {
         self.control & 0x0fff
     }
+
+    /// The priority code point (802.1p).
+    pub fn priority(self) -> u8 {
+        (self.control >> 13) as u8
+    }
+
+    /// The drop eligible indicator.
+    pub fn drop_eligible(self) -> bool {
+        self.control & 0x1000 != 0
+    }
 }
 
 /// Splits `data`, the captured bytes of a packet `original_len` bytes long on the wire, after its `link_type`
@@ -162,7 +174,7 @@ pub fn decode(link_type: DataLink, data: &[u8], original_len: u32) -> Result<Dec
         payload_wire_len = u32::from(length);
         payload = payload.get(..usize::from(length)).unwrap_or(payload);
     }
-    Ok(Decoded { link, vlan_tag_bytes, protocol, payload, payload_wire_len, frame: data })
+    Ok(Decoded { link, vlan_tag_bytes, header_len: vlan_end, protocol, payload, payload_wire_len, frame: data })
 }
 
 impl<'a> Decoded<'a> {
@@ -300,6 +312,7 @@ mod tests {
         assert_eq!(decoded.link, LinkHeader::Ethernet { destination: [0xff; 6], source: [2, 0, 0, 0, 0, 1] });
         assert_eq!(decoded.protocol, Protocol::EtherType(0x0800));
         assert_eq!(decoded.payload, &[0x45, 0]);
+        assert_eq!(decoded.header_len, 22);
         assert_eq!(decoded.payload_wire_len, 100 - 22);
         let ids: Vec<u16> = decoded.vlan_tags().map(VlanTag::vlan_id).collect();
         assert_eq!(ids, [100, 200]);

@@ -1,7 +1,9 @@
 //! The enrich stage: turns what the kernel recorded about a packet's process (pid, tid, comm, uid, cgroup id)
-//! into a full `ProcessContext`, with /proc and the process life-cycle events for names, paths and parents.
+//! into a full `ProcessContext`, with /proc and the process life-cycle events for names, paths and parents, and
+//! the container runtimes for containers and pods.
 
 pub mod cgroups;
+pub mod containers;
 pub mod processes;
 
 use std::{collections::HashMap, sync::Arc};
@@ -12,6 +14,7 @@ use crate::{
     source::live::event::{KernelProcess, ProcessEvent},
 };
 use cgroups::CgroupPaths;
+use containers::{ContainerIndex, RuntimeSockets};
 use processes::ProcessTable;
 
 /// Which parts of the context to show and write (`--context`).
@@ -22,11 +25,15 @@ pub struct ContextSelection {
     pub thread: bool,
     pub parent: bool,
     pub user: bool,
+    pub container: bool,
+    pub pod: bool,
 }
 
 impl ContextSelection {
-    pub const ALL: ContextSelection = ContextSelection { process: true, thread: true, parent: true, user: true };
-    pub const NONE: ContextSelection = ContextSelection { process: false, thread: false, parent: false, user: false };
+    pub const ALL: ContextSelection =
+        ContextSelection { process: true, thread: true, parent: true, user: true, container: true, pod: true };
+    pub const NONE: ContextSelection =
+        ContextSelection { process: false, thread: false, parent: false, user: false, container: false, pod: false };
 
     /// Leaves out of `context` what is not selected; `None` if nothing is.
     pub fn restrict(self, context: &ProcessContext) -> Option<ProcessContext> {
@@ -43,6 +50,8 @@ impl ContextSelection {
         restricted.thread = context.thread.clone().filter(|_| self.thread);
         restricted.uid = context.uid.filter(|_| self.user);
         restricted.parent = context.parent.clone().filter(|_| self.parent);
+        restricted.container = context.container.clone().filter(|_| self.container);
+        restricted.pod = context.pod.clone().filter(|_| self.pod);
         Some(restricted)
     }
 }
@@ -76,15 +85,22 @@ pub struct Enricher {
     selection: ContextSelection,
     processes: ProcessTable,
     cgroups: CgroupPaths,
+    containers: ContainerIndex,
     contexts: HashMap<(u32, u32), Arc<ProcessContext>>,
 }
 
 impl Enricher {
-    pub fn new(selection: ContextSelection) -> Self {
+    /// Also starts watching the container runtimes at `runtimes`, when the selection tells of containers or pods.
+    pub fn new(selection: ContextSelection, runtimes: &RuntimeSockets) -> Self {
+        let containers = match selection.container || selection.pod {
+            true => ContainerIndex::watch(runtimes),
+            false => ContainerIndex::default(),
+        };
         Enricher {
             selection,
             processes: ProcessTable::from_proc(),
             cgroups: CgroupPaths::new(),
+            containers,
             contexts: HashMap::new(),
         }
     }
@@ -93,6 +109,11 @@ impl Enricher {
     pub fn context(&mut self, kernel: &KernelProcess) -> Option<Arc<ProcessContext>> {
         if kernel.pid == 0 || self.selection == ContextSelection::NONE {
             return None;
+        }
+        if self.containers.apply_updates() {
+            // Contexts made before may lack a container that was not known yet, or name one that changed.
+            // Runtimes report seldom; rebuilding every context then costs less than telling which are affected.
+            self.contexts.clear();
         }
         if let Some(context) = self.contexts.get(&(kernel.pid, kernel.tid)) {
             return Some(context.clone());
@@ -109,10 +130,16 @@ impl Enricher {
             }),
             false => None,
         };
+        let cgroup = match selection.process || selection.container || selection.pod {
+            true => self.cgroups.path(kernel.cgroup_id).unwrap_or_default(),
+            false => String::new(),
+        };
+        let processes = &mut self.processes;
+        let parent_of = |pid| processes.get(pid).map(|parent| parent.ppid);
+        let container = self.containers.find(kernel.cgroup_id, &cgroup, kernel.pid, parent_of);
+        let (container, pod) = container.map(|container| self.containers.contexts(container)).unzip();
         let (cmd, args, cgroup_id, cgroup) = match selection.process {
-            true => {
-                (process.exe, process.args, kernel.cgroup_id, self.cgroups.path(kernel.cgroup_id).unwrap_or_default())
-            }
+            true => (process.exe, process.args, kernel.cgroup_id, cgroup),
             false => Default::default(),
         };
         let context = Arc::new(ProcessContext {
@@ -125,6 +152,8 @@ impl Enricher {
             thread: selection.thread.then_some(ThreadContext { tid: kernel.tid, name: thread_name }),
             uid: selection.user.then_some(kernel.uid),
             parent,
+            container: container.filter(|_| selection.container),
+            pod: pod.flatten().filter(|_| selection.pod),
             ..Default::default()
         });
         self.contexts.insert((kernel.pid, kernel.tid), context.clone());

@@ -136,7 +136,10 @@ mod tests {
         table.apply(&event(ProcessChange::Exec, 4_000_002, "curl", "curl http://x"));
         table.apply(&event(ProcessChange::Exit, 4_000_002, "curl", ""));
         let gone = table.get(4_000_002).expect("exited processes keep their names");
-        assert_eq!((gone.name.as_str(), gone.exe.as_str(), gone.args.as_str()), ("curl", "/nonexistent/curl", "curl http://x"));
+        assert_eq!(
+            (gone.name.as_str(), gone.exe.as_str(), gone.args.as_str()),
+            ("curl", "/nonexistent/curl", "curl http://x")
+        );
         assert_eq!(join_args(b"a\0b c\0\0"), "a b c");
     }
 }

@@ -9,6 +9,15 @@ pub(super) enum IpAddress {
     V6([u8; 16]),
 }
 
+impl IpAddress {
+    pub fn octets(&self) -> &[u8] {
+        match self {
+            IpAddress::V4(bytes) => bytes,
+            IpAddress::V6(bytes) => bytes,
+        }
+    }
+}
+
 impl fmt::Display for IpAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

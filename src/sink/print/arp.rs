@@ -1,7 +1,9 @@
 //! ARP and RARP (tcpdump's print-arp.c), for IPv4 over any hardware with addresses of its own length.
 
+use std::{fmt, net::Ipv4Addr};
+
 use super::{
-    Line,
+    Line, PrintState,
     address::LinkAddress,
     captured::{Captured, Printed},
     hexdump,
@@ -21,9 +23,9 @@ const INVERSE_REQUEST: u16 = 8;
 const INVERSE_REPLY: u16 = 9;
 
 /// Prints an ARP packet: `bytes` were captured, `length` is its length on the wire (padding included).
-pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32) -> Printed {
+pub(super) fn print(line: &mut Line, state: &PrintState, bytes: &[u8], length: u32) -> Printed {
     let arp = Captured::new(bytes, "arp");
-    arp.check(0, FIXED_LEN)?;
+    arp.require(0, FIXED_LEN)?;
     let hardware = arp.be16(0)?;
     let protocol = arp.be16(2)?;
     let hardware_len = usize::from(arp.u8(4)?);
@@ -34,21 +36,28 @@ pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32) -> Printed {
     let sender_protocol = sender_hardware + hardware_len;
     let target_hardware = sender_protocol + protocol_len;
     let target_protocol = target_hardware + hardware_len;
-    arp.check(target_protocol, protocol_len)?;
-    line.push("ARP, ");
+    arp.require(target_protocol, protocol_len)?;
+    if !state.decoding.link_header {
+        line.push("ARP, ");
+    }
     let is_ipv4 = matches!(protocol, PROTOCOL_IPV4 | PROTOCOL_TRAILER) && protocol_len == 4;
-    if !is_ipv4 || hardware_len == 0 {
+    // The hardware and protocol are worth telling when they are not the usual ones, and always with -v.
+    if !is_ipv4 || hardware_len == 0 || state.decoding.verbosity > 0 {
         line.put(format_args!("{} (len {hardware_len}), ", HardwareName(hardware)));
         match ethertype_name(protocol) {
             Some(name) => line.push(name),
             None => line.put(format_args!("Unknown Protocol (0x{protocol:04x})")),
         }
-        line.put(format_args!(" (len {protocol_len}), length {length}"));
-        return Ok(());
+        line.put(format_args!(" (len {protocol_len}), "));
+        if state.decoding.verbosity == 0 {
+            line.put(format_args!("length {length}"));
+            return Ok(());
+        }
     }
     let hardware_address = |offset| arp.slice(offset, hardware_len).map(LinkAddress);
-    let sender_ip = arp.ipv4(sender_protocol)?;
-    let target_ip = arp.ipv4(target_protocol)?;
+    let protocol_address = |offset| arp.slice(offset, protocol_len).map(|bytes| ProtocolAddress { protocol, bytes });
+    let sender_ip = protocol_address(sender_protocol)?;
+    let target_ip = protocol_address(target_protocol)?;
     match operation_name(operation) {
         Some(name) => line.put(format_args!("{name} ")),
         None => line.put(format_args!("Unknown ({operation}) ")),
@@ -77,6 +86,22 @@ pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32) -> Printed {
     }
     line.put(format_args!(", length {length}"));
     Ok(())
+}
+
+/// An IPv4 address in an ARP packet, or what is wrong with it.
+struct ProtocolAddress<'a> {
+    protocol: u16,
+    bytes: &'a [u8],
+}
+
+impl fmt::Display for ProtocolAddress<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match <[u8; 4]>::try_from(self.bytes) {
+            _ if !matches!(self.protocol, PROTOCOL_IPV4 | PROTOCOL_TRAILER) => f.write_str("<wrong proto type>"),
+            Ok(address) => write!(f, "{}", Ipv4Addr::from(address)),
+            Err(_) => f.write_str("<wrong len>"),
+        }
+    }
 }
 
 fn operation_name(operation: u16) -> Option<&'static str> {

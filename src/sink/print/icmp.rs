@@ -1,13 +1,15 @@
 //! ICMP for IPv4 (tcpdump's print-icmp.c).
 
 use super::{
-    Line,
+    Line, PrintState,
     captured::{Captured, Printed},
-    ip::{PROTOCOL_TCP, PROTOCOL_UDP},
+    checksum::{self, Checksum},
+    ip::{self, IpEnvelope, PROTOCOL_TCP, PROTOCOL_UDP},
 };
 
 const ECHO_REPLY: u8 = 0;
 const UNREACHABLE: u8 = 3;
+const SOURCE_QUENCH: u8 = 4;
 const REDIRECT: u8 = 5;
 const ECHO_REQUEST: u8 = 8;
 const ROUTER_ADVERTISEMENT: u8 = 9;
@@ -25,7 +27,13 @@ const QUOTED_DESTINATION: usize = QUOTED_IP + 16;
 
 /// Prints an ICMP message: `bytes` were captured, `length` is its length as the IP header gives it. tcpdump
 /// composes the whole description before printing it, so a message cut short prints only the marker.
-pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32) -> Printed {
+pub(super) fn print(
+    line: &mut Line,
+    state: &mut PrintState,
+    bytes: &[u8],
+    length: u32,
+    envelope: &IpEnvelope,
+) -> Printed {
     let icmp = Captured::new(bytes, "icmp");
     let start = line.len();
     let described = describe(line, icmp);
@@ -34,6 +42,28 @@ pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32) -> Printed {
     }
     described?;
     line.put(format_args!(", length {length}"));
+    if state.decoding.verbosity == 0 {
+        return Ok(());
+    }
+    // Only a message captured whole can be checked, and of a fragment tcpdump has only a part.
+    if !envelope.fragmented
+        && let Ok(message) = icmp.slice(0, length as usize)
+    {
+        let computed = Checksum::default().add(message).finish();
+        if computed != 0 {
+            let field = icmp.be16(2)?;
+            line.put(format_args!(" (wrong icmp cksum {field:x} (->{:x})!)", checksum::expected(field, computed)));
+        }
+    }
+    let message_type = icmp.u8(0)?;
+    if matches!(message_type, UNREACHABLE | SOURCE_QUENCH | REDIRECT | TIME_EXCEEDED | PARAMETER_PROBLEM)
+        && envelope.depth < ip::MAX_ENCAPSULATION_DEPTH
+    {
+        // The datagram the error is about, as far as quoted.
+        line.push("\n\t");
+        let quoted_len = icmp.be16(QUOTED_IP + 2)?;
+        ip::print(line, state, icmp.rest(QUOTED_IP), quoted_len.into(), envelope.depth + 1)?;
+    }
     Ok(())
 }
 

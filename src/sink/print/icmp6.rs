@@ -1,11 +1,11 @@
-//! ICMPv6 (tcpdump's print-icmp6.c), at tcpdump's default verbosity: neighbor discovery options and MLD records
-//! are printed only with -v, which ptstat does not have.
+//! ICMPv6 (tcpdump's print-icmp6.c): with -v also the checksum, neighbor discovery options and MLDv2 records.
 
 use super::{
-    Line,
+    Line, PrintState,
+    address::LinkAddress,
     captured::{Captured, Printed, Truncated},
-    hexdump,
-    ip::{PROTOCOL_TCP, PROTOCOL_UDP},
+    checksum, hexdump,
+    ip::{IpEnvelope, PROTOCOL_ICMPV6, PROTOCOL_TCP, PROTOCOL_UDP},
 };
 
 const DESTINATION_UNREACHABLE: u8 = 1;
@@ -45,19 +45,44 @@ const MLD_LEN: u32 = 24;
 const MLDV2_QUERY_MIN_LEN: u32 = 28;
 
 /// Prints an ICMPv6 message: `bytes` were captured, `length` is its length as the IPv6 header gives it.
-pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32) -> Printed {
+pub(super) fn print(
+    line: &mut Line,
+    state: &mut PrintState,
+    bytes: &[u8],
+    length: u32,
+    envelope: &IpEnvelope,
+) -> Printed {
     let icmp6 = Captured::new(bytes, "icmp6");
     if length == 0 {
         line.push("ICMP6, length 0 (invalid)");
         return Ok(());
     }
+    let verbosity = state.decoding.verbosity;
+    if verbosity > 0 && !envelope.fragmented {
+        print_checksum(line, icmp6, length, envelope);
+    }
     let message_type = icmp6.u8(0)?;
     line.put(format_args!("ICMP6, {}", TypeName(message_type)));
+    // With -v the length of neighbor discovery messages comes before their options, and other messages have none.
+    let is_neighbor_discovery = matches!(
+        message_type,
+        ROUTER_SOLICITATION
+            | ROUTER_ADVERTISEMENT
+            | NEIGHBOR_SOLICITATION
+            | NEIGHBOR_ADVERTISEMENT
+            | REDIRECT
+            | HOME_AGENT_DISCOVERY_REPLY
+            | MOBILE_PREFIX_ADVERTISEMENT
+    );
+    if verbosity > 0 && is_neighbor_discovery {
+        line.put(format_args!(", length {length}"));
+    }
+    let options = NeighborDiscoveryOptions { message: icmp6, length, verbosity };
     let code = icmp6.u8(1)?;
     match message_type {
         DESTINATION_UNREACHABLE => {
             if !print_unreachable(line, icmp6, code)? {
-                print_unknown_data(line, icmp6, length);
+                print_unknown_data(line, icmp6, length, verbosity);
                 return Ok(());
             }
         }
@@ -83,26 +108,47 @@ pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32) -> Printed {
         }
         ECHO_REQUEST | ECHO_REPLY => line.put(format_args!(", id {}, seq {}", icmp6.be16(4)?, icmp6.be16(6)?)),
         LISTENER_QUERY if length == MLD_LEN => print_mld(line, icmp6)?,
-        LISTENER_QUERY if length >= MLDV2_QUERY_MIN_LEN => print_mldv2_query(line, icmp6, length)?,
+        LISTENER_QUERY if length >= MLDV2_QUERY_MIN_LEN => print_mldv2_query(line, icmp6, length, verbosity)?,
         LISTENER_QUERY => line.put(format_args!(" unknown-version (len {length}) ")),
         LISTENER_REPORT | LISTENER_DONE => print_mld(line, icmp6)?,
-        NEIGHBOR_SOLICITATION => line.put(format_args!(", who has {}", icmp6.ipv6(8)?)),
-        NEIGHBOR_ADVERTISEMENT => line.put(format_args!(", tgt is {}", icmp6.ipv6(8)?)),
+        NEIGHBOR_SOLICITATION => {
+            line.put(format_args!(", who has {}", icmp6.ipv6(8)?));
+            options.print(line, 24)?;
+        }
+        NEIGHBOR_ADVERTISEMENT => {
+            line.put(format_args!(", tgt is {}", icmp6.ipv6(8)?));
+            if verbosity > 0 {
+                line.push(", ");
+                print_flags(line, icmp6.u8(4)?, &[(0x80, "router"), (0x40, "solicited"), (0x20, "override")]);
+            }
+            options.print(line, 24)?;
+        }
         REDIRECT => {
             // The destination being redirected, then the better first hop (which comes first in the message).
             line.put(format_args!(", {}", icmp6.ipv6(24)?));
             line.put(format_args!(" to {}", icmp6.ipv6(8)?));
+            options.print(line, 40)?;
+        }
+        ROUTER_SOLICITATION => options.print(line, 8)?,
+        ROUTER_ADVERTISEMENT => {
+            if verbosity > 0 {
+                print_router_advertisement(line, icmp6)?;
+            }
+            options.print(line, 16)?;
         }
         LISTENER_REPORT_V2 if length < 8 => line.put(format_args!(" [invalid len {length}]")),
-        LISTENER_REPORT_V2 => line.put(format_args!(", {} group record(s)", icmp6.be16(6)?)),
+        LISTENER_REPORT_V2 => {
+            line.put(format_args!(", {} group record(s)", icmp6.be16(6)?));
+            if verbosity > 0 {
+                print_mldv2_records(line, icmp6, verbosity)?;
+            }
+        }
         HOME_AGENT_DISCOVERY_REQUEST | MOBILE_PREFIX_SOLICITATION => {
             line.put(format_args!(", id 0x{:04x}", icmp6.be16(4)?));
         }
-        // Nothing more without -v. (tcpdump's printers for router renumbering, node information and RPL say
-        // more; ptstat has none.)
-        ROUTER_SOLICITATION
-        | ROUTER_ADVERTISEMENT
-        | INVERSE_NEIGHBOR_SOLICITATION
+        // Nothing more. (tcpdump's printers for router renumbering, node information and RPL say more; ptstat
+        // has none.)
+        INVERSE_NEIGHBOR_SOLICITATION
         | INVERSE_NEIGHBOR_ADVERTISEMENT
         | HOME_AGENT_DISCOVERY_REPLY
         | MOBILE_PREFIX_ADVERTISEMENT
@@ -112,12 +158,179 @@ pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32) -> Printed {
         | RPL => {}
         _ => {
             line.put(format_args!(", length {length}"));
-            print_unknown_data(line, icmp6, length);
+            print_unknown_data(line, icmp6, length, verbosity);
             return Ok(());
         }
     }
-    line.put(format_args!(", length {length}"));
+    if verbosity == 0 {
+        line.put(format_args!(", length {length}"));
+    }
     Ok(())
+}
+
+/// `[icmp6 sum ok] ` or `[bad icmp6 cksum 0x1234 -> 0x5678!] ` for a message captured whole.
+fn print_checksum(line: &mut Line, icmp6: Captured, length: u32, envelope: &IpEnvelope) {
+    let (Ok(message), Ok(field)) = (icmp6.slice(0, length as usize), icmp6.be16(2)) else { return };
+    let computed = checksum::with_pseudo_header(envelope, PROTOCOL_ICMPV6, message);
+    if computed == 0 {
+        line.push("[icmp6 sum ok] ");
+    } else {
+        line.put(format_args!("[bad icmp6 cksum 0x{field:04x} -> 0x{:04x}!] ", checksum::expected(field, computed)));
+    }
+}
+
+/// `Flags [router, override]` (`[none]` if no flag is set).
+fn print_flags(line: &mut Line, flags: u8, names: &[(u8, &str)]) {
+    line.push("Flags [");
+    let mut separator = "";
+    for (_, name) in names.iter().filter(|(flag, _)| flags & flag != 0) {
+        line.put(format_args!("{separator}{name}"));
+        separator = ", ";
+    }
+    if separator.is_empty() {
+        line.push("none");
+    }
+    line.push("]");
+}
+
+/// `\n\thop limit 64, Flags [managed], pref medium, router lifetime 1800s, reachable time 0ms, retrans timer 0ms`
+/// (-v).
+fn print_router_advertisement(line: &mut Line, icmp6: Captured) -> Printed {
+    line.put(format_args!("\n\thop limit {}, ", icmp6.u8(4)?));
+    let flags = icmp6.u8(5)?;
+    print_flags(line, flags, &[(0x80, "managed"), (0x40, "other stateful"), (0x20, "home agent"), (0x02, "ipv6 only")]);
+    let preference = match (flags >> 3) & 0x03 {
+        0 => "medium",
+        1 => "high",
+        2 => "reserved",
+        _ => "low",
+    };
+    line.put(format_args!(
+        ", pref {preference}, router lifetime {}s, reachable time {}ms, retrans timer {}ms",
+        icmp6.be16(6)?,
+        icmp6.be32(8)?,
+        icmp6.be32(12)?
+    ));
+    Ok(())
+}
+
+/// The options that end a neighbor discovery message, which tcpdump prints with -v.
+struct NeighborDiscoveryOptions<'a> {
+    message: Captured<'a>,
+    /// The message's length as the IPv6 header gives it.
+    length: u32,
+    verbosity: u8,
+}
+
+const OPTION_SOURCE_LINK_ADDRESS: u8 = 1;
+const OPTION_TARGET_LINK_ADDRESS: u8 = 2;
+const OPTION_PREFIX_INFORMATION: u8 = 3;
+const OPTION_REDIRECTED_HEADER: u8 = 4;
+const OPTION_MTU: u8 = 5;
+const OPTION_ADVERTISEMENT_INTERVAL: u8 = 7;
+const OPTION_RECURSIVE_DNS_SERVERS: u8 = 25;
+
+impl NeighborDiscoveryOptions<'_> {
+    /// `\n\t  source link-address option (1), length 8 (1): 02:42:ac:11:00:02` for each option from `start` on, as
+    /// far as they were captured; with -vv each option's data in hex after it.
+    fn print(&self, line: &mut Line, start: usize) -> Printed {
+        if self.verbosity == 0 {
+            return Ok(());
+        }
+        let message = self.message;
+        let mut offset = start;
+        let mut remaining = (self.length as usize).saturating_sub(start);
+        // tcpdump stops quietly where the capture ends between options.
+        while offset < message.len() && remaining > 0 {
+            message.check(offset, 2)?;
+            let option_type = message.u8(offset)?;
+            let len = usize::from(message.u8(offset + 1)?) * 8;
+            if len == 0 || remaining < len {
+                return Err(message.truncated());
+            }
+            message.check(offset, len)?;
+            let option = message.slice(offset, len)?;
+            let data = &option[2..];
+            line.put(format_args!(
+                "\n\t  {} option ({option_type}), length {len} ({}): ",
+                OptionName(option_type),
+                len / 8
+            ));
+            match option_type {
+                OPTION_SOURCE_LINK_ADDRESS | OPTION_TARGET_LINK_ADDRESS => {
+                    line.put(format_args!("{}", LinkAddress(data)));
+                }
+                OPTION_PREFIX_INFORMATION => print_prefix_information(line, option)?,
+                OPTION_REDIRECTED_HEADER => hexdump::hex_indented(line, "\n\t    ", option),
+                OPTION_MTU => line.put(format_args!(" {}", message.be32(offset + 4)?)),
+                OPTION_ADVERTISEMENT_INTERVAL => line.put(format_args!(" {}ms", message.be32(offset + 4)?)),
+                OPTION_RECURSIVE_DNS_SERVERS => {
+                    line.put(format_args!(" lifetime {}, addr: ", Lifetime(message.be32(offset + 4)?)));
+                    for (index, address_offset) in (offset + 8..offset + len).step_by(16).enumerate() {
+                        if index > 0 {
+                            line.push(" ");
+                        }
+                        line.put(format_args!("{}", message.ipv6(address_offset)?));
+                    }
+                }
+                _ if self.verbosity <= 1 => {
+                    // tcpdump dumps an option it does not know and ignores the rest.
+                    hexdump::hex_indented(line, "\n\t  ", data);
+                    return Ok(());
+                }
+                _ => {}
+            }
+            if self.verbosity > 1 {
+                hexdump::hex_indented(line, "\n\t    ", data);
+            }
+            offset += len;
+            remaining -= len;
+        }
+        Ok(())
+    }
+}
+
+/// `2001:db8::/64, Flags [onlink, auto], valid time 3600s, pref. time 3600s`.
+fn print_prefix_information(line: &mut Line, option: &[u8]) -> Printed {
+    let option = Captured::new(option, "icmp6");
+    line.put(format_args!("{}/{}", option.ipv6(16)?, option.u8(2)?));
+    if option.len() != 32 {
+        line.push("badlen");
+    }
+    line.push(", ");
+    print_flags(line, option.u8(3)?, &[(0x80, "onlink"), (0x40, "auto"), (0x20, "router")]);
+    line.put(format_args!(", valid time {}, pref. time {}", Lifetime(option.be32(4)?), Lifetime(option.be32(8)?)));
+    Ok(())
+}
+
+/// A lifetime in seconds, all ones meaning forever.
+struct Lifetime(u32);
+
+impl std::fmt::Display for Lifetime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            u32::MAX => f.write_str("infinity"),
+            seconds => write!(f, "{seconds}s"),
+        }
+    }
+}
+
+/// tcpdump's name for a neighbor discovery option.
+struct OptionName(u8);
+
+impl std::fmt::Display for OptionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            OPTION_SOURCE_LINK_ADDRESS => "source link-address",
+            OPTION_TARGET_LINK_ADDRESS => "destination link-address",
+            OPTION_PREFIX_INFORMATION => "prefix info",
+            OPTION_REDIRECTED_HEADER => "redirected header",
+            OPTION_MTU => "mtu",
+            OPTION_ADVERTISEMENT_INTERVAL => "advertisement interval",
+            OPTION_RECURSIVE_DNS_SERVERS => "rdnss",
+            _ => "unknown",
+        })
+    }
 }
 
 /// `, unreachable port, 2001:db8::2 udp port 53` and the like; `false` for codes tcpdump only dumps.
@@ -190,13 +403,30 @@ fn print_mld(line: &mut Line, icmp6: Captured) -> Printed {
 }
 
 /// ` v2 [gaddr ff02::1, 2 source(s)]`.
-fn print_mldv2_query(line: &mut Line, icmp6: Captured, length: u32) -> Printed {
+/// With -v also the response delay, robustness and query interval, with -vv the sources themselves.
+fn print_mldv2_query(line: &mut Line, icmp6: Captured, length: u32, verbosity: u8) -> Printed {
     const SOURCES: usize = 28;
-    line.put(format_args!(" v2 [gaddr {}", icmp6.ipv6(8)?));
+    line.push(" v2");
+    if verbosity > 0 {
+        line.put(format_args!(" [max resp delay={}]", exponential_code(icmp6.be16(4)?, 12)));
+    }
+    line.put(format_args!(" [gaddr {}", icmp6.ipv6(8)?));
+    if verbosity > 0 {
+        let flags = icmp6.u8(24)?;
+        if flags & 0x08 != 0 {
+            line.push(" sflag");
+        }
+        if flags & 0x07 != 0 {
+            line.put(format_args!(" robustness={}", flags & 0x07));
+        }
+        line.put(format_args!(" qqi={}", exponential_code(icmp6.u8(25)?.into(), 4)));
+    }
     let sources = icmp6.be16(26)?;
     if sources > 0 {
         if length < SOURCES as u32 + u32::from(sources) * 16 {
             line.push(" [invalid number of sources]");
+        } else if verbosity > 1 {
+            print_addresses(line, icmp6, SOURCES, sources)?;
         } else {
             line.put(format_args!(", {sources} source(s)"));
         }
@@ -205,10 +435,72 @@ fn print_mldv2_query(line: &mut Line, icmp6: Captured, length: u32) -> Printed {
     Ok(())
 }
 
-/// The message in hex, as far as captured.
-fn print_unknown_data(line: &mut Line, icmp6: Captured, length: u32) {
-    let bytes = icmp6.bytes();
-    hexdump::hex(line, bytes.get(..length as usize).unwrap_or(bytes));
+/// The value of an MLDv2 code that switches to a floating-point form from its top bit on: `code` has
+/// `mantissa_bits` of mantissa below 3 bits of exponent (RFC 3810, 5.1.3 and 5.1.9).
+fn exponential_code(code: u16, mantissa_bits: u32) -> u32 {
+    let code = u32::from(code);
+    let top_bit = 1 << (mantissa_bits + 3);
+    if code < top_bit {
+        return code;
+    }
+    let mantissa = code & ((1 << mantissa_bits) - 1);
+    let exponent = (code >> mantissa_bits) & 0x07;
+    (mantissa | 1 << mantissa_bits) << (exponent + 3)
+}
+
+/// ` { 2001:db8::1 2001:db8::2 }`: `count` addresses from `offset` on.
+fn print_addresses(line: &mut Line, icmp6: Captured, offset: usize, count: u16) -> Printed {
+    line.push(" {");
+    for index in 0..usize::from(count) {
+        line.put(format_args!(" {}", icmp6.ipv6(offset + index * 16)?));
+    }
+    line.push(" }");
+    Ok(())
+}
+
+/// ` [gaddr ff02::fb to_ex, 0 source(s)]` for each group record of an MLDv2 report (-v; the sources themselves
+/// with -vv).
+fn print_mldv2_records(line: &mut Line, icmp6: Captured, verbosity: u8) -> Printed {
+    const RECORD_HEADER_LEN: usize = 20;
+    let length = icmp6.len();
+    let mut offset = 8;
+    for _ in 0..icmp6.be16(6)? {
+        if length < offset + RECORD_HEADER_LEN {
+            line.push(" [invalid number of groups]");
+            return Ok(());
+        }
+        line.put(format_args!(" [gaddr {}", icmp6.ipv6(offset + 4)?));
+        match icmp6.u8(offset)? {
+            1 => line.push(" is_in"),
+            2 => line.push(" is_ex"),
+            3 => line.push(" to_in"),
+            4 => line.push(" to_ex"),
+            5 => line.push(" allow"),
+            6 => line.push(" block"),
+            other => line.put(format_args!("  [v2-report-#{other}]")),
+        }
+        let sources = icmp6.be16(offset + 2)?;
+        if length < offset + RECORD_HEADER_LEN + usize::from(sources) * 16 {
+            line.put(format_args!(" [invalid number of sources {sources}]"));
+            return Ok(());
+        }
+        if verbosity > 1 {
+            print_addresses(line, icmp6, offset + RECORD_HEADER_LEN, sources)?;
+        } else {
+            line.put(format_args!(", {sources} source(s)"));
+        }
+        // tcpdump ignores the auxiliary data length here.
+        offset += RECORD_HEADER_LEN + usize::from(sources) * 16;
+        line.push("]");
+    }
+    Ok(())
+}
+
+/// The message in hex, as far as captured (tcpdump leaves it out from -vv on).
+fn print_unknown_data(line: &mut Line, icmp6: Captured, length: u32, verbosity: u8) {
+    if verbosity <= 1 {
+        hexdump::hex(line, icmp6.limit(length as usize).bytes());
+    }
 }
 
 /// tcpdump's name for a message type.

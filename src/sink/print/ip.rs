@@ -4,10 +4,13 @@ use super::{
     Line, PrintState,
     address::IpAddress,
     captured::{Captured, Printed},
+    checksum::{self, Checksum},
     icmp, icmp6, ip6, tcp, udp,
 };
 
 const MIN_HEADER_LEN: usize = 20;
+const RESERVED_FLAG: u16 = 0x8000;
+const DONT_FRAGMENT: u16 = 0x4000;
 const MORE_FRAGMENTS: u16 = 0x2000;
 const FRAGMENT_OFFSET: u16 = 0x1fff;
 
@@ -21,13 +24,16 @@ const PROTOCOL_NO_NEXT_HEADER: u8 = 59;
 const PROTOCOL_ND: u8 = 77;
 
 /// IP inside IP inside IP...: each level costs a stack frame, and a crafted packet could nest thousands.
-const MAX_ENCAPSULATION_DEPTH: usize = 8;
+pub(super) const MAX_ENCAPSULATION_DEPTH: usize = 8;
 
 /// What the printer of an IP payload needs to know of the IP header it came in.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct IpEnvelope {
     pub source: IpAddress,
     pub destination: IpAddress,
+    /// The destination in the pseudo-header of transport checksums: for IPv6 with a routing header, the final
+    /// destination it names.
+    pub checksum_destination: IpAddress,
     /// The IP header's own protocol field names the payload, with no IPv6 extension header in between. tcpdump
     /// prints the addresses along with the ports only then: otherwise it printed them before the extension headers.
     pub names_transport: bool,
@@ -66,7 +72,9 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
         line.push(" (invalid)");
         return Ok(());
     }
-    line.push("IP ");
+    if !state.decoding.link_header {
+        line.push("IP ");
+    }
     ip.check(0, MIN_HEADER_LEN)?;
     if length < MIN_HEADER_LEN as u32 {
         line.put(format_args!("truncated-ip {length}"));
@@ -86,11 +94,17 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
         return Ok(());
     }
     let ip = ip.limit(usize::from(total_len));
+    if state.decoding.verbosity > 0 {
+        print_header_fields(line, ip, header_len)?;
+        line.push("\n    ");
+    }
     let fragment = ip.be16(6)?;
     let protocol = ip.u8(9)?;
+    let destination = ip.ipv4(16)?;
     let envelope = IpEnvelope {
         source: ip.ipv4(12)?,
-        destination: ip.ipv4(16)?,
+        destination,
+        checksum_destination: destination,
         names_transport: true,
         fragmented: fragment & MORE_FRAGMENTS != 0,
         depth,
@@ -107,10 +121,230 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
     }
     if !ip.has(0, header_len) {
         line.put(format_args!(" [remaining caplen({}) < header length({header_len})]", ip.len()));
-        return Err(ip.truncated());
+        return Err(ip.abandoned());
     }
     let payload_len = u32::from(total_len) - header_len as u32;
     demux(line, state, ip.rest(header_len), payload_len, &envelope, protocol)
+}
+
+/// `(tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto UDP (17), length 60, options (NOP,EOL))` (-v).
+fn print_header_fields(line: &mut Line, ip: Captured, header_len: usize) -> Printed {
+    let tos = ip.u8(1)?;
+    line.put(format_args!("(tos 0x{tos:x}"));
+    // The ECN field.
+    match tos & 0x03 {
+        1 => line.push(",ECT(1)"),
+        2 => line.push(",ECT(0)"),
+        3 => line.push(",CE"),
+        _ => {}
+    }
+    let ttl = ip.u8(8)?;
+    if ttl > 0 {
+        line.put(format_args!(", ttl {ttl}"));
+    }
+    let fragment = ip.be16(6)?;
+    line.put(format_args!(", id {}, offset {}, flags [", ip.be16(4)?, (fragment & FRAGMENT_OFFSET) * 8));
+    let flags = [(MORE_FRAGMENTS, "+"), (DONT_FRAGMENT, "DF"), (RESERVED_FLAG, "rsvd")];
+    let mut separator = "";
+    for (_, name) in flags.into_iter().filter(|(flag, _)| fragment & flag != 0) {
+        line.put(format_args!("{separator}{name}"));
+        separator = ", ";
+    }
+    if separator.is_empty() {
+        line.push("none");
+    }
+    let protocol = ip.u8(9)?;
+    line.put(format_args!("], proto {} ({protocol}), length {}", ProtocolName(protocol), ip.be16(2)?));
+    if header_len > MIN_HEADER_LEN {
+        line.push(", options (");
+        print_options(line, ip.next_layer(MIN_HEADER_LEN, "ip"), header_len - MIN_HEADER_LEN)?;
+        line.push(")");
+    }
+    if ip.has(0, header_len) {
+        let computed = Checksum::default().add(ip.slice(0, header_len)?).finish();
+        if computed != 0 {
+            let field = ip.be16(10)?;
+            line.put(format_args!(", bad cksum {field:x} (->{:x})!", checksum::expected(field, computed)));
+        }
+    }
+    line.push(")");
+    Ok(())
+}
+
+const OPTION_EOL: u8 = 0;
+const OPTION_NOP: u8 = 1;
+const OPTION_RECORD_ROUTE: u8 = 7;
+const OPTION_TIMESTAMP: u8 = 68;
+const OPTION_LOOSE_SOURCE_ROUTE: u8 = 131;
+const OPTION_STRICT_SOURCE_ROUTE: u8 = 137;
+const OPTION_ROUTER_ALERT: u8 = 148;
+
+/// `NOP,RR 10.0.0.1, 0.0.0.0,EOL`: the `len` bytes of options (-v).
+fn print_options(line: &mut Line, options: Captured, len: usize) -> Printed {
+    let mut offset = 0;
+    while offset < len {
+        if offset > 0 {
+            line.push(",");
+        }
+        let kind = options.u8(offset)?;
+        match kind {
+            OPTION_EOL => line.push("EOL"),
+            OPTION_NOP => line.push("NOP"),
+            OPTION_TIMESTAMP => line.push("timestamp"),
+            130 => line.push("security"),
+            OPTION_RECORD_ROUTE => line.push("RR"),
+            OPTION_STRICT_SOURCE_ROUTE => line.push("SSRR"),
+            OPTION_LOOSE_SOURCE_ROUTE => line.push("LSRR"),
+            OPTION_ROUTER_ALERT => line.push("RA"),
+            82 => line.push("traceroute"),
+            other => line.put(format_args!("unknown {other}")),
+        }
+        let option_len = match kind {
+            OPTION_EOL | OPTION_NOP => 1,
+            _ => usize::from(options.u8(offset + 1)?),
+        };
+        if option_len < 2 && !matches!(kind, OPTION_EOL | OPTION_NOP) || option_len > len - offset {
+            line.put(format_args!(" [bad length {option_len}]"));
+            return Ok(());
+        }
+        let option = options.slice(offset, option_len)?;
+        match kind {
+            OPTION_EOL => return Ok(()),
+            OPTION_RECORD_ROUTE | OPTION_LOOSE_SOURCE_ROUTE | OPTION_STRICT_SOURCE_ROUTE => print_route(line, option),
+            OPTION_TIMESTAMP => print_timestamps(line, option),
+            OPTION_ROUTER_ALERT if option_len < 4 => line.put(format_args!(" [bad length {option_len}]")),
+            OPTION_ROUTER_ALERT => {
+                let value = u16::from_be_bytes([option[2], option[3]]);
+                if value != 0 {
+                    line.put(format_args!(" value {value}"));
+                }
+            }
+            _ => {}
+        }
+        offset += option_len;
+    }
+    Ok(())
+}
+
+/// ` 10.0.0.1, 10.0.0.2`: the addresses of a route option, a comma after those already visited.
+fn print_route(line: &mut Line, option: &[u8]) {
+    let len = option.len();
+    if len < 3 {
+        line.put(format_args!(" [bad length {len}]"));
+        return;
+    }
+    if !(len + 1).is_multiple_of(4) {
+        line.put(format_args!(" [bad length {len}]"));
+    }
+    // The pointer counts from 1; the addresses start at the fourth byte.
+    let pointer = usize::from(option[2]);
+    let next = pointer.wrapping_sub(1);
+    if next < 3 || !(next + 1).is_multiple_of(4) || next > len + 1 {
+        line.put(format_args!(" [bad ptr {pointer}]"));
+    }
+    for (index, address) in option[3..].chunks_exact(4).enumerate() {
+        line.put(format_args!(" {}", IpAddress::V4([address[0], address[1], address[2], address[3]])));
+        if next > 3 + index * 4 {
+            line.push(",");
+        }
+    }
+}
+
+const TIMESTAMPS_ONLY: u8 = 0;
+const TIMESTAMPS_AND_ADDRESSES: u8 = 1;
+const PRESPECIFIED_ADDRESSES: u8 = 3;
+
+/// ` TS{TSONLY ^ 1@ 0@}`: the entries of a timestamp option, `^` where the next one goes.
+fn print_timestamps(line: &mut Line, option: &[u8]) {
+    let len = option.len();
+    if len < 4 {
+        line.put(format_args!("[bad length {len}]"));
+        return;
+    }
+    line.push(" TS{");
+    let flag = option[3] & 0x0f;
+    let entry_len = if flag == TIMESTAMPS_ONLY { 4 } else { 8 };
+    if !(len - 4).is_multiple_of(entry_len) {
+        line.put(format_args!("[bad length {len}]"));
+    }
+    let pointer = usize::from(option[2]);
+    let next = pointer.wrapping_sub(1);
+    if next < 4 || !(next - 4).is_multiple_of(entry_len) || next > len + 1 {
+        line.put(format_args!("[bad ptr {pointer}]"));
+    }
+    let known_flag = match flag {
+        TIMESTAMPS_ONLY => Some("TSONLY"),
+        TIMESTAMPS_AND_ADDRESSES => Some("TS+ADDR"),
+        PRESPECIFIED_ADDRESSES => Some("PRESPEC"),
+        _ => None,
+    };
+    // Where the entry after the last printed one starts (nothing counts as printed for a flag tcpdump rejects).
+    let mut entry_start = 0;
+    if let Some(name) = known_flag {
+        line.push(name);
+        entry_start = 4;
+        for entry in option[4..].chunks(entry_len) {
+            line.push(if next == entry_start { " ^ " } else { " " });
+            let Some(time) = entry.last_chunk::<4>() else { break };
+            line.put(format_args!("{}@", u32::from_be_bytes(*time)));
+            if entry_len == 8
+                && let Some(address) = entry.first_chunk::<4>()
+            {
+                line.put(format_args!("{}", IpAddress::V4(*address)));
+            }
+            entry_start += entry_len;
+        }
+    } else {
+        line.put(format_args!("[bad ts type {flag}]"));
+    }
+    if next == entry_start {
+        line.push(" ^ ");
+    }
+    let overflow = option[3] >> 4;
+    if overflow > 0 {
+        line.put(format_args!(" [{overflow} hops not recorded]}} "));
+    } else {
+        line.push("}");
+    }
+}
+
+/// tcpdump's names of IP protocols, for `proto UDP (17)` and `next-header UDP (17)`.
+pub(super) struct ProtocolName(pub u8);
+
+impl std::fmt::Display for ProtocolName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            0 => "Options",
+            PROTOCOL_ICMP => "ICMP",
+            2 => "IGMP",
+            PROTOCOL_IPV4 => "IPIP",
+            PROTOCOL_TCP => "TCP",
+            8 => "EGP",
+            9 => "IGRP",
+            PROTOCOL_UDP => "UDP",
+            33 => "DCCP",
+            PROTOCOL_IPV6 => "IPv6",
+            43 => "Routing",
+            44 => "Fragment",
+            46 => "RSVP",
+            47 => "GRE",
+            50 => "ESP",
+            51 => "AH",
+            55 => "Mobile IP",
+            PROTOCOL_ICMPV6 => "ICMPv6",
+            62 => "Mobile IP (old)",
+            88 => "EIGRP",
+            89 => "OSPF",
+            103 => "PIM",
+            108 => "Compressed IP",
+            112 => "VRRP",
+            113 => "PGM",
+            132 => "SCTP",
+            135 => "Mobility",
+            143 => "Ethernet",
+            _ => "unknown",
+        })
+    }
 }
 
 /// TCP and UDP print the addresses themselves, joined to the ports.
@@ -131,11 +365,11 @@ pub(super) fn demux(
     let is_ipv4 = matches!(envelope.source, IpAddress::V4(_));
     let may_nest = envelope.depth < MAX_ENCAPSULATION_DEPTH;
     match protocol {
-        PROTOCOL_TCP => return tcp::print(line, &mut state.tcp, payload, length, envelope),
-        PROTOCOL_UDP => return udp::print(line, payload, length, envelope),
-        PROTOCOL_ICMP if is_ipv4 => return icmp::print(line, payload, length),
+        PROTOCOL_TCP => return tcp::print(line, state, payload, length, envelope),
+        PROTOCOL_UDP => return udp::print(line, state, payload, length, envelope),
+        PROTOCOL_ICMP if is_ipv4 => return icmp::print(line, state, payload, length, envelope),
         PROTOCOL_ICMP => line.push("[ICMP requires IPv4] (invalid)"),
-        PROTOCOL_ICMPV6 if !is_ipv4 => return icmp6::print(line, payload, length),
+        PROTOCOL_ICMPV6 if !is_ipv4 => return icmp6::print(line, state, payload, length, envelope),
         PROTOCOL_ICMPV6 => line.push("[ICMPv6 requires IPv6] (invalid)"),
         PROTOCOL_IPV4 if may_nest => return print(line, state, payload, length, envelope.depth + 1),
         PROTOCOL_IPV6 if may_nest => return ip6::print(line, state, payload, length, envelope.depth + 1),

@@ -2,8 +2,9 @@
 
 use super::{
     Line, PrintState,
+    address::IpAddress,
     captured::{Captured, Printed, Truncated},
-    ip::{self, IpEnvelope},
+    ip::{self, IpEnvelope, ProtocolName},
 };
 
 const HEADER_LEN: usize = 40;
@@ -26,7 +27,9 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
         line.put(format_args!("truncated-ip6 {length}"));
         return Ok(());
     }
-    line.push("IP6 ");
+    if !state.decoding.link_header {
+        line.push("IP6 ");
+    }
     let version = ip6.u8(0)? >> 4;
     if version != 6 {
         line.put(format_args!("version error: {version} != 6"));
@@ -45,10 +48,16 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
         length.saturating_add(HEADER_LEN_U32)
     };
     let ip6 = ip6.limit(remaining as usize);
+    let verbose = state.decoding.verbosity > 0;
+    if verbose {
+        print_header_fields(line, ip6)?;
+    }
     let mut next_header = ip6.u8(6)?;
+    let destination = ip6.ipv6(24)?;
     let mut envelope = IpEnvelope {
         source: ip6.ipv6(8)?,
-        destination: ip6.ipv6(24)?,
+        destination,
+        checksum_destination: destination,
         names_transport: ip::prints_own_addresses(next_header),
         fragmented: false,
         depth,
@@ -56,6 +65,7 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
     let mut jumbo_len = None;
     let mut found_extension_header = false;
     let mut found_hop_by_hop = false;
+    let mut found_routing = false;
     let mut header_start = 0;
     let mut header_len = HEADER_LEN;
     while header_start < ip6.len() {
@@ -80,7 +90,8 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
                 }
                 let header = ip6.next_layer(header_start, "hbhopt");
                 let len = extension_header_len(header)?;
-                let well_formed = print_hop_by_hop(line, header, len, header_payload_len, &mut jumbo_len)?;
+                let options = OptionsContext { ipv6_payload_len: header_payload_len, verbose };
+                let well_formed = print_hop_by_hop(line, header, len, &options, &mut jumbo_len)?;
                 if !well_formed {
                     header.truncated().print(line);
                 }
@@ -94,10 +105,17 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
                 found_hop_by_hop = true;
                 len
             }
-            DESTINATION_OPTIONS => print_destination_options(line, ip6.next_layer(header_start, "dstopt"))?,
+            DESTINATION_OPTIONS => {
+                let header = ip6.next_layer(header_start, "dstopt");
+                let options = OptionsContext { ipv6_payload_len: header_payload_len, verbose };
+                match print_destination_options(line, header, &options)? {
+                    Some(len) => len,
+                    None => return Err(header.truncated()),
+                }
+            }
             FRAGMENT => {
                 let fragment = ip6.next_layer(header_start, "frag6");
-                let Some(len) = print_fragment(line, fragment, header_payload_len, header_start)? else {
+                let Some(len) = print_fragment(line, fragment, header_payload_len, header_start, verbose)? else {
                     return Ok(());
                 };
                 // tcpdump stops quietly when nothing was captured after the fragment header.
@@ -109,9 +127,16 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
             }
             ROUTING => {
                 ip6.check(header_start, 1)?;
-                match print_routing(line, ip6.next_layer(header_start, "rt6"))? {
-                    Some(len) => len,
-                    None => return Ok(()),
+                match print_routing(line, ip6.next_layer(header_start, "rt6"), verbose)? {
+                    RoutingHeader::Valid { len, final_destination } => {
+                        // tcpdump takes the pseudo-header's destination from the first routing header only.
+                        if !found_routing {
+                            envelope.checksum_destination = final_destination.unwrap_or(destination);
+                        }
+                        found_routing = true;
+                        len
+                    }
+                    RoutingHeader::Invalid => return Ok(()),
                 }
             }
             transport => {
@@ -149,35 +174,82 @@ fn extension_header_len(header: Captured) -> Result<usize, Truncated> {
     Ok((usize::from(header.u8(1)?) + 1) * 8)
 }
 
-/// `HBH `, after checking that the header was captured, and its options the way tcpdump does (without -v it
-/// prints only complaints about them). Returns whether the header is complete and well-formed; sets `jumbo_len`
-/// when it finds a valid Jumbo Payload option.
+/// `(flowlabel 0x12345, hlim 64, next-header UDP (17) payload length: 8) ` (-v).
+fn print_header_fields(line: &mut Line, ip6: Captured) -> Printed {
+    let first_word = ip6.be32(0)?;
+    line.push("(");
+    let traffic_class = (first_word >> 20) & 0xff;
+    if traffic_class != 0 {
+        line.put(format_args!("class 0x{traffic_class:02x}, "));
+    }
+    let flow_label = first_word & 0xf_ffff;
+    if flow_label != 0 {
+        line.put(format_args!("flowlabel 0x{flow_label:05x}, "));
+    }
+    let next_header = ip6.u8(6)?;
+    line.put(format_args!(
+        "hlim {}, next-header {} ({next_header}) payload length: {}) ",
+        ip6.u8(7)?,
+        ProtocolName(next_header),
+        ip6.be16(4)?
+    ));
+    Ok(())
+}
+
+/// What printing the options of a hop-by-hop or destination options header needs to know.
+struct OptionsContext {
+    /// The IPv6 header's payload length, which must be 0 for a Jumbo Payload option to count.
+    ipv6_payload_len: u32,
+    /// -v: print the options, not only what is wrong with them.
+    verbose: bool,
+}
+
+/// `HBH ` and its options, after checking that the header was captured. Returns whether the header is complete
+/// and its options well-formed; sets `jumbo_len` when it finds a valid Jumbo Payload option.
 fn print_hop_by_hop(
     line: &mut Line,
     header: Captured,
     len: usize,
-    ipv6_payload_len: u32,
+    context: &OptionsContext,
     jumbo_len: &mut Option<u32>,
 ) -> Result<bool, Truncated> {
     if !header.has(0, len) {
         return Ok(false);
     }
     line.push("HBH ");
-    check_options(line, header.limit(len).next_layer(2, "hbhopt"), ipv6_payload_len, jumbo_len)
+    print_options(line, header.limit(len).next_layer(2, "hbhopt"), context, jumbo_len)
+}
+
+/// `DSTOPT ` and its options; returns the header's length, or `None` if its options are malformed.
+fn print_destination_options(
+    line: &mut Line,
+    header: Captured,
+    context: &OptionsContext,
+) -> Result<Option<usize>, Truncated> {
+    let len = extension_header_len(header)?;
+    header.check(0, len)?;
+    line.push("DSTOPT ");
+    // Without -v tcpdump does not look inside.
+    if context.verbose && !print_options(line, header.limit(len).next_layer(2, "dstopt"), context, &mut None)? {
+        return Ok(None);
+    }
+    Ok(Some(len))
 }
 
 const OPTION_PAD1: u8 = 0x00;
+const OPTION_PADN: u8 = 0x01;
 const OPTION_ROUTER_ALERT: u8 = 0x05;
 const OPTION_JUMBO: u8 = 0xc2;
 const OPTION_HOME_ADDRESS: u8 = 0xc9;
 /// Smaller payloads fit the IPv6 header's own length field, so a Jumbo Payload option for them is invalid.
 const MIN_JUMBO_PAYLOAD: u32 = 65_536;
 
-/// Walks hop-by-hop options; returns whether they are well-formed, printing what is wrong with them.
-fn check_options(
+/// Walks the options of a hop-by-hop or destination options header, printing them with -v and what is wrong
+/// with them always (`(rtalert: 0x0000) (padn) `); returns whether they are well-formed.
+fn print_options(
     line: &mut Line,
     options: Captured,
-    ipv6_payload_len: u32,
+    context: &OptionsContext,
     jumbo_len: &mut Option<u32>,
 ) -> Result<bool, Truncated> {
     let len = options.len();
@@ -217,37 +289,57 @@ fn check_options(
         if option_type == OPTION_JUMBO {
             // Only the first Jumbo Payload option counts, and only if the IPv6 header's payload length is 0.
             let value = options.be32(offset + 2)?;
-            if !seen_jumbo && ipv6_payload_len == 0 && value >= MIN_JUMBO_PAYLOAD {
+            let problem = if seen_jumbo {
+                " - already seen"
+            } else if context.ipv6_payload_len != 0 {
+                " - payload len != 0"
+            } else if value < MIN_JUMBO_PAYLOAD {
+                " - < 65536"
+            } else {
                 *jumbo_len = Some(value);
-            }
+                ""
+            };
             seen_jumbo = true;
+            if context.verbose {
+                line.put(format_args!("(jumbo: {value}{problem}) "));
+            }
+        } else if context.verbose {
+            match option_type {
+                OPTION_PAD1 => line.push("(pad1)"),
+                OPTION_PADN => line.push("(padn)"),
+                OPTION_ROUTER_ALERT => line.put(format_args!("(rtalert: 0x{:04x}) ", options.be16(offset + 2)?)),
+                OPTION_HOME_ADDRESS => line.put(format_args!("(homeaddr: {})", options.ipv6(offset + 2)?)),
+                other => line.put(format_args!("(opt_type 0x{other:02x}: len={declared_len})")),
+            }
         }
         offset += option_len;
+    }
+    if context.verbose {
+        line.push(" ");
     }
     Ok(true)
 }
 
-/// `DSTOPT ` (without -v tcpdump does not look inside); returns the header's length.
-fn print_destination_options(line: &mut Line, header: Captured) -> Result<usize, Truncated> {
-    let len = extension_header_len(header)?;
-    header.check(0, len)?;
-    line.push("DSTOPT ");
-    Ok(len)
-}
-
-/// `frag (0|1448) ` — offset and the length of the fragment's payload. Returns the header's length if the
-/// payload starts with a header worth printing (first fragments only).
+/// `frag (0|1448) `, with -v `frag (0xcafef00d:0|1448) ` — the identification, offset and the length of the
+/// fragment's payload. Returns the header's length if the payload starts with a header worth printing (first
+/// fragments only).
 fn print_fragment(
     line: &mut Line,
     header: Captured,
     ipv6_payload_len: u32,
     header_start: usize,
+    verbose: bool,
 ) -> Result<Option<usize>, Truncated> {
     let offset = header.be16(2)? & FRAGMENT_OFFSET_BYTES;
     // tcpdump computes this in unsigned arithmetic, wrapping when the payload length is too small.
     let fragment_payload_len = (u64::from(ipv6_payload_len) + HEADER_LEN as u64)
         .wrapping_sub(header_start as u64 + FRAGMENT_HEADER_LEN as u64);
-    line.put(format_args!("frag ({offset}|{fragment_payload_len})"));
+    let identification = if verbose { Some(header.be32(4)?) } else { None };
+    line.push("frag (");
+    if let Some(identification) = identification {
+        line.put(format_args!("0x{identification:08x}:"));
+    }
+    line.put(format_args!("{offset}|{fragment_payload_len})"));
     if offset != 0 {
         return Ok(None);
     }
@@ -259,9 +351,20 @@ const ROUTING_TYPE_SOURCE_ROUTE: u8 = 0;
 const ROUTING_TYPE_MOBILE_IPV6: u8 = 2;
 const ROUTING_TYPE_SEGMENT_ROUTING: u8 = 4;
 
-/// `RT6 (len=2, type=0 [Deprecated], segleft=1, [0]2001:db8::1) `; returns the header's length, or `None` if it
-/// is invalid (which ends the line).
-fn print_routing(line: &mut Line, header: Captured) -> Result<Option<usize>, Truncated> {
+/// What a routing header turned out to be.
+enum RoutingHeader {
+    Valid {
+        len: usize,
+        /// Where the packet finally goes: the address tcpdump puts in checksum pseudo-headers.
+        final_destination: Option<IpAddress>,
+    },
+    /// Of an unknown type or length, which ends the line.
+    Invalid,
+}
+
+/// `RT6 (len=2, type=0 [Deprecated], segleft=1, [0]2001:db8::1) ` (with -v also reserved bits and flags when
+/// they are zero).
+fn print_routing(line: &mut Line, header: Captured, verbose: bool) -> Result<RoutingHeader, Truncated> {
     line.push("RT6");
     let len = header.u8(1)?;
     line.put(format_args!(" (len={len}"));
@@ -274,31 +377,37 @@ fn print_routing(line: &mut Line, header: Captured) -> Result<Option<usize>, Tru
     match routing_type {
         ROUTING_TYPE_SOURCE_ROUTE | ROUTING_TYPE_MOBILE_IPV6 => {
             let reserved = header.be32(4)?;
-            if reserved != 0 {
+            if reserved != 0 || verbose {
                 line.put(format_args!(", rsv=0x{reserved:x}"));
             }
         }
         ROUTING_TYPE_SEGMENT_ROUTING => {
             line.put(format_args!(", last-entry={}", header.u8(4)?));
             let flags = header.u8(5)?;
-            if flags != 0 {
+            if flags != 0 || verbose {
                 line.put(format_args!(", flags=0x{flags:x}"));
             }
             line.put(format_args!(", tag={:x}", header.be16(6)?));
         }
         _ => {
             line.push(" (unknown type) (invalid)");
-            return Ok(None);
+            return Ok(RoutingHeader::Invalid);
         }
     }
     if len % 2 == 1 {
         line.put(format_args!(" (invalid length {len}) (invalid)"));
-        return Ok(None);
+        return Ok(RoutingHeader::Invalid);
     }
-    // Addresses (or segments) from byte 8 on, two length units each.
+    // Addresses (or segments) from byte 8 on, two length units each. A segment routing header lists the final
+    // destination first, the others last.
+    let mut final_destination = None;
     for index in 0..usize::from(len / 2) {
-        line.put(format_args!(", [{index}]{}", header.ipv6(8 + 16 * index)?));
+        let address = header.ipv6(8 + 16 * index)?;
+        line.put(format_args!(", [{index}]{address}"));
+        if index == 0 || routing_type != ROUTING_TYPE_SEGMENT_ROUTING {
+            final_destination = Some(address);
+        }
     }
     line.push(") ");
-    Ok(Some((usize::from(len) + 1) * 8))
+    Ok(RoutingHeader::Valid { len: (usize::from(len) + 1) * 8, final_destination })
 }

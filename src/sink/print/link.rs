@@ -1,5 +1,6 @@
-//! Link-layer headers (tcpdump's print-ether.c, print-sll.c, print-null.c, print-raw.c): without `-e` they print
-//! nothing of their own for IP and ARP, and a summary plus a hex dump for payloads ptstat has no printer for.
+//! Link-layer headers (tcpdump's print-ether.c, print-sll.c, print-null.c, print-raw.c): with `-e` a summary of
+//! the header before the payload; without, nothing of their own for IP and ARP, and a summary plus a hex dump for
+//! payloads ptstat has no printer for.
 
 use std::{
     collections::{HashMap, hash_map::Entry},
@@ -16,7 +17,10 @@ use super::{
     hexdump, ip, ip6, print_interface,
 };
 use crate::{
-    decode::{self, DecodeError, Decoded, LinkHeader, LinkLayer, MAX_ETHERNET_LENGTH, Protocol},
+    decode::{
+        self, DecodeError, Decoded, ETHERNET_HEADER_LEN, LinkHeader, LinkLayer, MAX_ETHERNET_LENGTH, Protocol,
+        VLAN_TAG_LEN, VLAN_TAG_TYPES, VlanTag,
+    },
     packet::Packet,
 };
 
@@ -25,47 +29,85 @@ const ETHERTYPE_ARP: u16 = 0x0806;
 const ETHERTYPE_REVERSE_ARP: u16 = 0x8035;
 const ETHERTYPE_IPV6: u16 = 0x86dd;
 
-/// Prints `packet`, captured on a link of type `link_type`.
-pub(super) fn print(line: &mut Line, state: &mut PrintState, link_type: DataLink, packet: &Packet) -> Printed {
+/// Prints `packet`, captured on a link of type `link_type`. Returns how many of its bytes tcpdump counts as the
+/// link-layer header, which `-x`, `-X` and `-A` leave out.
+pub(super) fn print(line: &mut Line, state: &mut PrintState, link_type: DataLink, packet: &Packet) -> usize {
     let decoded = match decode::decode(link_type, packet.data, packet.original_len) {
         Ok(decoded) => decoded,
-        Err(DecodeError::Truncated(layer)) => return Err(Truncated { protocol: layer_name(layer) }),
+        Err(DecodeError::Truncated(layer)) => {
+            if link_type == DataLink::ETHERNET && state.decoding.link_header {
+                // Fails where the header was cut, having printed what came before.
+                let _ = print_ethernet_header(line, packet.data, packet.original_len, state.decoding.quick);
+            }
+            // tcpdump's Ethernet printer counts what it could not parse as header; the others give up on the
+            // packet before counting any.
+            let abandons_packet = !matches!(layer, LinkLayer::Ethernet | LinkLayer::Vlan);
+            Truncated { protocol: layer_name(layer), abandons_packet }.print(line);
+            return if abandons_packet { 0 } else { packet.data.len() };
+        }
         Err(DecodeError::UnsupportedLinkType(_)) => {
             line.push("UNSUPPORTED");
             hexdump::hex_and_ascii(line, packet.data);
-            return Ok(());
+            return 0;
         }
     };
     if let LinkHeader::LinuxSll2 { interface_index, packet_type, .. } = decoded.link {
         let name = state.interface_names.name(interface_index);
         print_interface(line, name, packet.process, packet_type_name(packet_type.into()));
     }
-    // Cooked captures name the protocol inside each VLAN tag even without -e.
-    if let LinkHeader::LinuxSll { .. } | LinkHeader::LinuxSll2 { .. } = decoded.link {
-        for tag in decoded.vlan_tags() {
-            line.put(format_args!("ethertype {}, ", ethertype_name(tag.inner_type).unwrap_or("Unknown")));
+    if state.decoding.link_header {
+        print_link_header(line, &decoded, packet, state.decoding.quick);
+    } else if let LinkHeader::LinuxSll { .. } | LinkHeader::LinuxSll2 { .. } = decoded.link {
+        // Cooked captures name the protocol inside each VLAN tag even without -e.
+        if !state.decoding.quick {
+            for tag in decoded.vlan_tags() {
+                line.put(format_args!("ethertype {}, ", ethertype_name(tag.inner_type).unwrap_or("Unknown")));
+            }
         }
     }
+    match print_payload(line, state, &decoded, packet.original_len) {
+        Ok(()) => decoded.header_len,
+        Err(truncated) => {
+            truncated.print(line);
+            if truncated.abandons_packet { 0 } else { decoded.header_len }
+        }
+    }
+}
+
+/// Prints what the link-layer header carries.
+fn print_payload(line: &mut Line, state: &mut PrintState, decoded: &Decoded, frame_len: u32) -> Printed {
     let payload = decoded.payload;
     let wire_len = decoded.payload_wire_len;
     match decoded.protocol {
         Protocol::EtherType(ETHERTYPE_IPV4) => ip::print(line, state, payload, wire_len, 0),
         Protocol::EtherType(ETHERTYPE_IPV6) => ip6::print(line, state, payload, wire_len, 0),
-        Protocol::EtherType(ETHERTYPE_ARP | ETHERTYPE_REVERSE_ARP) => arp::print(line, payload, wire_len),
+        Protocol::EtherType(ETHERTYPE_ARP | ETHERTYPE_REVERSE_ARP) => arp::print(line, state, payload, wire_len),
         Protocol::EtherType(ether_type) => {
-            print_other_ether_type(line, &decoded, ether_type, packet.original_len);
+            if !state.decoding.link_header {
+                print_unknown_payload_summary(line, decoded, ether_type, frame_len, state.decoding.quick);
+            }
+            print_unknown_payload(line, state, payload);
             Ok(())
         }
         Protocol::AddressFamily(family) => match decode::address_family_ip_version(family) {
             Some(4) => ip::print(line, state, payload, wire_len, 0),
             Some(6) => ip6::print(line, state, payload, wire_len, 0),
             _ => {
-                line.put(format_args!("AF Unknown ({family}), length {}: ", packet.original_len));
-                hexdump::hex_and_ascii(line, payload);
+                if !state.decoding.link_header {
+                    print_address_family(line, family, frame_len, state.decoding.quick);
+                }
+                print_unknown_payload(line, state, payload);
                 Ok(())
             }
         },
         Protocol::Ip => print_raw_ip(line, state, payload, wire_len),
+    }
+}
+
+/// A payload ptstat has no printer for, in hex (unless -q or a dump of every packet makes that redundant).
+fn print_unknown_payload(line: &mut Line, state: &PrintState, payload: &[u8]) {
+    if state.dumps_unknown_payloads {
+        hexdump::hex_and_ascii(line, payload);
     }
 }
 
@@ -82,57 +124,166 @@ fn print_raw_ip(line: &mut Line, state: &mut PrintState, packet: &[u8], wire_len
     }
 }
 
+/// The link-layer header as `-e` prints it, ending in `: ` or `, ` before the payload.
+fn print_link_header(line: &mut Line, decoded: &Decoded, packet: &Packet, quick: bool) {
+    match decoded.link {
+        LinkHeader::Ethernet { .. } => {
+            // `decode` found the whole header, so this cannot fail.
+            let _ = print_ethernet_header(line, packet.data, packet.original_len, quick);
+        }
+        LinkHeader::LinuxSll { packet_type, address, .. } => {
+            line.put(format_args!("{:>3} ", packet_type_name(packet_type)));
+            print_cooked_summary(line, address, cooked_protocol(decoded), packet.original_len, quick);
+            print_cooked_vlan_tags(line, decoded, quick);
+        }
+        LinkHeader::LinuxSll2 { interface_index, address, .. } => {
+            line.put(format_args!("ifindex {interface_index} "));
+            print_cooked_summary(line, address, cooked_protocol(decoded), packet.original_len, quick);
+            print_cooked_vlan_tags(line, decoded, quick);
+        }
+        LinkHeader::Null => {
+            if let Protocol::AddressFamily(family) = decoded.protocol {
+                print_address_family(line, family, packet.original_len, quick);
+            }
+        }
+        LinkHeader::RawIp => line.push("ip: "),
+    }
+}
+
+/// `00:11:22:33:44:55 > 66:77:88:99:aa:bb, ethertype 802.1Q (0x8100), length 102: vlan 100, p 0, ethertype IPv4
+/// (0x0800), `: the addresses, then each VLAN tag and the type it announces, read as far as they were captured.
+fn print_ethernet_header(line: &mut Line, frame: &[u8], frame_len: u32, quick: bool) -> Printed {
+    let ether = Captured::new(frame, "ether");
+    ether.check(0, ETHERNET_HEADER_LEN)?;
+    line.put(format_args!("{} > {}, ", LinkAddress(ether.slice(6, 6)?), LinkAddress(ether.slice(0, 6)?)));
+    let vlan = Captured::new(frame, "vlan");
+    let mut ether_type = ether.be16(12)?;
+    let mut offset = ETHERNET_HEADER_LEN;
+    let mut first = true;
+    loop {
+        let is_tag = VLAN_TAG_TYPES.contains(&ether_type);
+        if is_tag {
+            vlan.check(offset, VLAN_TAG_LEN)?;
+        }
+        if ether_type <= MAX_ETHERNET_LENGTH {
+            // An 802.3 frame: tcpdump prints its LLC header, which ptstat does not decode.
+            line.put(format_args!("802.3, length {ether_type}: "));
+            return Ok(());
+        }
+        print_ether_type(line, ether_type, quick);
+        if first {
+            line.put(format_args!(", length {frame_len}: "));
+        } else {
+            line.push(", ");
+        }
+        if !is_tag {
+            return Ok(());
+        }
+        let tag = VlanTag { control: vlan.be16(offset)?, inner_type: vlan.be16(offset + 2)? };
+        print_vlan_tag(line, tag);
+        ether_type = tag.inner_type;
+        offset += VLAN_TAG_LEN;
+        first = false;
+    }
+}
+
+/// `vlan 100, p 0, `.
+fn print_vlan_tag(line: &mut Line, tag: VlanTag) {
+    line.put(format_args!("vlan {}, p {}", tag.vlan_id(), tag.priority()));
+    if tag.drop_eligible() {
+        line.push(", DEI");
+    }
+    line.push(", ");
+}
+
 /// A payload ptstat has no printer for: the link-layer header in brief (tcpdump prints it even without -e
-/// then), and the payload in hex.
-fn print_other_ether_type(line: &mut Line, decoded: &Decoded, ether_type: u16, frame_len: u32) {
+/// then).
+fn print_unknown_payload_summary(line: &mut Line, decoded: &Decoded, ether_type: u16, frame_len: u32, quick: bool) {
     let is_type = ether_type > MAX_ETHERNET_LENGTH;
     match decoded.link {
         LinkHeader::Ethernet { destination, source } => {
             line.put(format_args!("{} > {}, ", LinkAddress(&source), LinkAddress(&destination)));
             if is_type {
-                print_ether_type(line, ether_type);
+                print_ether_type(line, ether_type, quick);
                 line.put(format_args!(", length {frame_len}: "));
             } else {
-                // An 802.3 frame: tcpdump prints its LLC header, which ptstat does not decode.
                 line.put(format_args!("802.3, length {}: ", decoded.payload_wire_len));
             }
         }
         // tcpdump's cooked-capture printers have no summary for Linux's pseudo protocols, only the dump.
         LinkHeader::LinuxSll { .. } | LinkHeader::LinuxSll2 { .. } if !is_type => {}
+        // The length without VLAN tags, as tcpdump has it once it has parsed them.
         LinkHeader::LinuxSll { packet_type, address, .. } => {
             line.put(format_args!("{:>3} ", packet_type_name(packet_type)));
-            print_cooked_summary(line, address, decoded, ether_type);
+            let length = decoded.payload_wire_len.saturating_add(COOKED_V1_HEADER_LEN);
+            print_cooked_summary(line, address, cooked_protocol(decoded), length, quick);
         }
         LinkHeader::LinuxSll2 { interface_index, address, .. } => {
             line.put(format_args!("ifindex {interface_index} "));
-            print_cooked_summary(line, address, decoded, ether_type);
+            let length = decoded.payload_wire_len.saturating_add(COOKED_V2_HEADER_LEN);
+            print_cooked_summary(line, address, cooked_protocol(decoded), length, quick);
         }
         LinkHeader::Null | LinkHeader::RawIp => {}
     }
-    hexdump::hex_and_ascii(line, decoded.payload);
 }
 
-/// `00:11:22:33:44:55 ethertype Unknown (0x88b5), length 62: ` for a payload of `ether_type` — with the header's
-/// own protocol field (the VLAN type if tagged) and the length without VLAN tags, as tcpdump has them.
-fn print_cooked_summary(line: &mut Line, address: &[u8], decoded: &Decoded, ether_type: u16) {
+/// `00:11:22:33:44:55 ethertype IPv4 (0x0800), length 62: `; with -q only the address.
+fn print_cooked_summary(line: &mut Line, address: &[u8], protocol: u16, length: u32, quick: bool) {
     if address.len() == 6 {
         line.put(format_args!("{} ", LinkAddress(address)));
     }
-    print_ether_type(line, if decoded.vlan_tag_bytes.is_empty() { ether_type } else { COOKED_VLAN_TYPE });
-    let header_len = match decoded.link {
-        LinkHeader::LinuxSll2 { .. } => COOKED_V2_HEADER_LEN,
-        _ => COOKED_V1_HEADER_LEN,
-    };
-    line.put(format_args!(", length {}: ", decoded.payload_wire_len.saturating_add(header_len)));
+    if !quick {
+        print_ether_type(line, protocol, false);
+        line.put(format_args!(", length {length}: "));
+    }
+}
+
+/// `vlan 7, p 0, ethertype IPv4, ` for each VLAN tag of a cooked capture (-e).
+fn print_cooked_vlan_tags(line: &mut Line, decoded: &Decoded, quick: bool) {
+    for tag in decoded.vlan_tags() {
+        print_vlan_tag(line, tag);
+        if !quick {
+            line.put(format_args!("ethertype {}, ", ethertype_name(tag.inner_type).unwrap_or("Unknown")));
+        }
+    }
+}
+
+/// The protocol field of a cooked header: the VLAN type if tagged.
+fn cooked_protocol(decoded: &Decoded) -> u16 {
+    match decoded.protocol {
+        _ if !decoded.vlan_tag_bytes.is_empty() => COOKED_VLAN_TYPE,
+        Protocol::EtherType(ether_type) => ether_type,
+        Protocol::AddressFamily(_) | Protocol::Ip => 0,
+    }
 }
 
 const COOKED_VLAN_TYPE: u16 = 0x8100;
 const COOKED_V1_HEADER_LEN: u32 = 16;
 const COOKED_V2_HEADER_LEN: u32 = 20;
 
-/// `ethertype IPv4 (0x0800)`.
-fn print_ether_type(line: &mut Line, ether_type: u16) {
-    line.put(format_args!("ethertype {} (0x{ether_type:04x})", ethertype_name(ether_type).unwrap_or("Unknown")));
+/// `AF IPv4 (2), length 62: `, or with -q `IPv4, length 62: ` (`Unknown AF 99, ...`).
+fn print_address_family(line: &mut Line, family: u32, frame_len: u32, quick: bool) {
+    let name = match decode::address_family_ip_version(family) {
+        Some(4) => Some("IPv4"),
+        Some(6) => Some("IPv6"),
+        _ => None,
+    };
+    match (name, quick) {
+        (Some(name), false) => line.put(format_args!("AF {name} ({family})")),
+        (None, false) => line.put(format_args!("AF Unknown ({family})")),
+        (Some(name), true) => line.push(name),
+        (None, true) => line.put(format_args!("Unknown AF {family}")),
+    }
+    line.put(format_args!(", length {frame_len}: "));
+}
+
+/// `ethertype IPv4 (0x0800)`; with -q `IPv4` (`Unknown Ethertype (0x88b5)`).
+fn print_ether_type(line: &mut Line, ether_type: u16, quick: bool) {
+    match (ethertype_name(ether_type), quick) {
+        (name, false) => line.put(format_args!("ethertype {} (0x{ether_type:04x})", name.unwrap_or("Unknown"))),
+        (Some(name), true) => line.push(name),
+        (None, true) => line.put(format_args!("Unknown Ethertype (0x{ether_type:04x})")),
+    }
 }
 
 /// tcpdump's names for EtherTypes (those ptstat is likely to meet).

@@ -8,6 +8,7 @@
 mod address;
 mod arp;
 mod captured;
+mod checksum;
 mod hexdump;
 mod icmp;
 mod icmp6;
@@ -31,6 +32,7 @@ use crate::{
     packet::{Direction, Interface, InterfaceId, Packet, ProcessContext},
     sink::Sink,
 };
+pub use hexdump::{DumpStyle, PacketDump};
 pub use time::TimestampFormat;
 
 /// How lines look and when they are written.
@@ -41,8 +43,27 @@ pub struct PrintOptions {
     pub timestamp: TimestampFormat,
     /// Nine fractional digits instead of six (`--nano`).
     pub nanos: bool,
-    /// Indented lines below each packet naming its process, thread, user and parent in full (`-v`).
+    /// Indented lines below each packet naming its process, thread, user, parent, container and pod in full (`-v`).
     pub process_details: bool,
+    /// The packet's number before its line (`-#`).
+    pub numbered: bool,
+    /// How much of each protocol the lines tell (`-v`, `-q`, `-e`, `-S`).
+    pub decoding: Decoding,
+    /// The packet's bytes below its line (`-x`, `-X`, `-A`).
+    pub dump: Option<PacketDump>,
+}
+
+/// What tcpdump's flags ask of the protocol printers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Decoding {
+    /// How many times `-v` was given: more header fields, checksums, a line of their own for IPv4 headers.
+    pub verbosity: u8,
+    /// Less of each protocol (`-q`).
+    pub quick: bool,
+    /// The link-layer header (`-e`).
+    pub link_header: bool,
+    /// TCP sequence numbers as they are rather than relative to a conversation's first (`-S`).
+    pub absolute_tcp_sequence: bool,
 }
 
 /// The sink that prints a line per packet.
@@ -50,6 +71,10 @@ pub struct Printer {
     out: Box<dyn Write + Send>,
     line_buffered: bool,
     process_details: bool,
+    numbered: bool,
+    /// Packets so far, for `-#`.
+    packets: u64,
+    dump: Option<PacketDump>,
     timestamps: time::TimestampPrinter,
     /// Reused for every packet, so printing allocates nothing once it has grown to the longest line.
     line: Line,
@@ -62,9 +87,19 @@ impl Printer {
             out,
             line_buffered: options.line_buffered,
             process_details: options.process_details,
+            numbered: options.numbered,
+            packets: 0,
+            dump: options.dump,
             timestamps: time::TimestampPrinter::new(options.timestamp, options.nanos),
             line: Line::default(),
-            state: PrintState::default(),
+            state: PrintState {
+                decoding: options.decoding,
+                // -q asks for less, and -x/-X dump every packet anyway (tcpdump's "suppress default print").
+                dumps_unknown_payloads: !options.decoding.quick
+                    && !options.dump.is_some_and(|dump| dump.style != DumpStyle::Ascii),
+                tcp: tcp::Conversations::default(),
+                interface_names: link::InterfaceNames::default(),
+            },
         }
     }
 }
@@ -76,20 +111,25 @@ impl Sink for Printer {
 
     fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
         self.line.clear();
+        self.packets += 1;
+        if self.numbered {
+            self.line.put(format_args!("{:5}  ", self.packets));
+        }
         if !print_invalid_header(&mut self.line, packet) {
             self.timestamps.print(&mut self.line, packet.timestamp);
             // A Linux cooked v2 header names the interface and direction itself, and tcpdump prints them.
             if !interface.name.is_empty() && interface.link_type != DataLink::LINUX_SLL2 {
                 print_interface(&mut self.line, &interface.name, packet.process, direction_name(packet.direction));
             }
-            if let Err(truncated) = link::print(&mut self.line, &mut self.state, interface.link_type, packet) {
-                truncated.print(&mut self.line);
-            }
+            let link_header_len = link::print(&mut self.line, &mut self.state, interface.link_type, packet);
             if let Some(owner) = packet.process {
-                process::print_parent(&mut self.line, owner);
-                if self.process_details {
-                    process::print_details(&mut self.line, owner);
-                }
+                process::print_owners(&mut self.line, owner);
+            }
+            if let Some(dump) = self.dump {
+                dump.print(&mut self.line, packet.data, link_header_len);
+            }
+            if let (Some(owner), true) = (packet.process, self.process_details) {
+                process::print_details(&mut self.line, owner);
             }
         }
         self.line.push("\n");
@@ -109,9 +149,11 @@ impl Sink for Printer {
     }
 }
 
-/// What printing remembers from one packet to the next.
-#[derive(Default)]
+/// What the protocol printers are asked to print, and what they remember from one packet to the next.
 struct PrintState {
+    decoding: Decoding,
+    /// Whether payloads without a printer are dumped in hex after the line.
+    dumps_unknown_payloads: bool,
     tcp: tcp::Conversations,
     interface_names: link::InterfaceNames,
 }
@@ -125,6 +167,10 @@ struct Line {
 impl Line {
     fn push(&mut self, text: &str) {
         self.text.push_str(text);
+    }
+
+    fn push_char(&mut self, character: char) {
+        self.text.push(character);
     }
 
     fn put(&mut self, args: fmt::Arguments<'_>) {

@@ -1,18 +1,25 @@
-//! The process part of a line: `COMM.PID` after the interface name, `, ParentProc [COMM.PID]` at the end, and
-//! with -v indented lines naming the process, thread, user and parent in full.
+//! The process part of a line: `COMM.PID` after the interface name, `, ParentProc [COMM.PID], Container [NAME],
+//! Pod [NAME.NAMESPACE]` at the end, and with -v indented lines naming the process, thread, user, parent,
+//! container and pod in full.
 
 use super::Line;
-use crate::packet::ProcessContext;
+use crate::packet::{LabelsJson, ProcessContext};
 
 /// `curl.4242 `, in the interface columns.
 pub(super) fn print_name(line: &mut Line, process: &ProcessContext) {
     line.put(format_args!("{}.{} ", process.name, process.pid));
 }
 
-/// `, ParentProc [bash.1000]` at the end of the line.
-pub(super) fn print_parent(line: &mut Line, process: &ProcessContext) {
+/// `, ParentProc [bash.1000], Container [web], Pod [shop.prod]` at the end of the line, the parts known.
+pub(super) fn print_owners(line: &mut Line, process: &ProcessContext) {
     if let Some(parent) = &process.parent {
         line.put(format_args!(", ParentProc [{}.{}]", parent.name, parent.pid));
+    }
+    if let Some(container) = &process.container {
+        line.put(format_args!(", Container [{}]", container.name));
+    }
+    if let Some(pod) = &process.pod {
+        line.put(format_args!(", Pod [{}.{}]", pod.name, pod.namespace));
     }
 }
 
@@ -30,12 +37,30 @@ pub(super) fn print_details(line: &mut Line, process: &ProcessContext) {
     if let Some(parent) = &process.parent {
         line.put(format_args!("\n    ParentProc (pid {}, cmd {}, args {})", parent.pid, parent.cmd, parent.args));
     }
+    if let Some(container) = &process.container {
+        line.put(format_args!(
+            "\n    Container (name {}, id {}, image {}, labels {})",
+            container.name,
+            container.id,
+            container.image,
+            LabelsJson(&container.labels)
+        ));
+    }
+    if let Some(pod) = &process.pod {
+        line.put(format_args!(
+            "\n    Pod (name {}, namespace {}, UID {}, labels {})",
+            pod.name,
+            pod.namespace,
+            pod.uid,
+            LabelsJson(&pod.labels)
+        ));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packet::{ParentProcess, ThreadContext};
+    use crate::packet::{ContainerContext, ParentProcess, PodContext, ThreadContext};
 
     #[test]
     fn names_and_details() {
@@ -51,12 +76,41 @@ mod tests {
         };
         let mut line = Line::default();
         print_name(&mut line, &process);
-        print_parent(&mut line, &process);
+        print_owners(&mut line, &process);
         print_details(&mut line, &process);
         assert_eq!(
             line.text,
             "curl.42 , ParentProc [bash.7]\n    Process (pid 42, cmd /usr/bin/curl, args curl -s http://x)\n    \
              Thread (tid 43, name worker)\n    User (uid 1000)\n    ParentProc (pid 7, cmd /bin/bash, args bash)"
+        );
+    }
+
+    #[test]
+    fn container_and_pod() {
+        let process = ProcessContext {
+            pid: 42,
+            name: "wget".into(),
+            container: Some(ContainerContext {
+                name: "client".into(),
+                id: "77415cf0".into(),
+                image: "busybox:1".into(),
+                labels: [("io.kubernetes.pod.name".to_string(), "shop".to_string())].into(),
+            }),
+            pod: Some(PodContext {
+                name: "shop".into(),
+                namespace: "prod".into(),
+                uid: "5f1c".into(),
+                labels: [("app".to_string(), "shop".to_string())].into(),
+            }),
+            ..Default::default()
+        };
+        let mut line = Line::default();
+        print_owners(&mut line, &process);
+        print_details(&mut line, &process);
+        assert_eq!(
+            line.text,
+            ", Container [client], Pod [shop.prod]\n    Container (name client, id 77415cf0, image busybox:1, labels \
+             {\"io.kubernetes.pod.name\":\"shop\"})\n    Pod (name shop, namespace prod, UID 5f1c, labels {\"app\":\"shop\"})"
         );
     }
 }

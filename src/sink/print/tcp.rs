@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use super::{
-    Line,
+    Line, PrintState,
     address::IpAddress,
     captured::{Captured, Printed, Truncated},
-    ip::IpEnvelope,
+    checksum,
+    ip::{IpEnvelope, PROTOCOL_TCP},
 };
 
 const MIN_HEADER_LEN: usize = 20;
@@ -24,7 +25,7 @@ const FLAG_LETTERS: [(u8, char); 8] =
 /// Prints a TCP segment: `bytes` were captured, `length` is the segment's length as the IP header gives it.
 pub(super) fn print(
     line: &mut Line,
-    conversations: &mut Conversations,
+    state: &mut PrintState,
     bytes: &[u8],
     length: u32,
     envelope: &IpEnvelope,
@@ -51,6 +52,14 @@ pub(super) fn print(
     let window = tcp.be16(14)?;
     let urgent = tcp.be16(18)?;
     let flags = tcp.u8(13)?;
+    let decoding = state.decoding;
+    if decoding.quick {
+        line.put(format_args!("tcp {}", length.wrapping_sub(header_len as u32)));
+        if header_len as u32 > length {
+            print_too_long(line, header_len, length);
+        }
+        return Ok(());
+    }
     line.push("Flags [");
     if flags == 0 {
         line.push("none");
@@ -62,19 +71,30 @@ pub(super) fn print(
     }
     line.push("]");
 
-    let numbering = if flags & ACK != 0 {
-        conversations.numbering(envelope, source_port, destination_port, flags & SYN != 0, seq, ack)
+    let numbering = if flags & ACK != 0 && !decoding.absolute_tcp_sequence {
+        state.tcp.numbering(envelope, source_port, destination_port, flags & SYN != 0, seq, ack)
     } else {
         Numbering::default()
     };
     let seq = seq.wrapping_sub(numbering.seq_origin);
     let ack = ack.wrapping_sub(numbering.ack_origin);
     if header_len as u32 > length {
-        line.put(format_args!(" [bad hdr length {header_len} - too long, > {length}]"));
+        print_too_long(line, header_len, length);
         return Ok(());
     }
+    // tcpdump checks the sum only of segments captured whole, and not of fragments, whose rest it does not have.
+    if decoding.verbosity > 0 && !envelope.fragmented && tcp.has(0, length as usize) {
+        let field = tcp.be16(16)?;
+        line.put(format_args!(", cksum 0x{field:04x}"));
+        let computed = checksum::with_pseudo_header(envelope, PROTOCOL_TCP, tcp.slice(0, length as usize)?);
+        if computed == 0 {
+            line.push(" (correct)");
+        } else {
+            line.put(format_args!(" (incorrect -> 0x{:04x})", checksum::expected(field, computed)));
+        }
+    }
     let payload_len = length - header_len as u32;
-    if payload_len > 0 || flags & (SYN | FIN | RST) != 0 {
+    if payload_len > 0 || flags & (SYN | FIN | RST) != 0 || decoding.verbosity > 1 {
         line.put(format_args!(", seq {seq}"));
         if payload_len > 0 {
             line.put(format_args!(":{}", seq.wrapping_add(payload_len)));
@@ -98,9 +118,48 @@ pub(super) fn print(
     line.put(format_args!(", length {payload_len}"));
     if payload_len > 0 && !tcp.has(0, header_len) {
         line.put(format_args!(" [remaining caplen({}) < header length({header_len})]", tcp.len()));
-        return Err(tcp.truncated());
+        return Err(tcp.abandoned());
+    }
+    if flags & RST != 0 && decoding.verbosity > 0 && payload_len > 0 {
+        print_reset_reason(line, tcp.limit(length as usize).rest(header_len));
     }
     Ok(())
+}
+
+/// ` [bad hdr length 60 - too long, > 40]`.
+fn print_too_long(line: &mut Line, header_len: usize, length: u32) {
+    line.put(format_args!(" [bad hdr length {header_len} - too long, > {length}]"));
+}
+
+/// tcpdump prints at most this many bytes of a reset's data.
+const MAX_RESET_REASON_LEN: usize = 30;
+
+/// ` [RST connection refused]`: the data of a reset, which RFC 1122 suggests may tell why, as text (-v).
+fn print_reset_reason(line: &mut Line, data: &[u8]) {
+    line.push(" [RST");
+    if data.len() > MAX_RESET_REASON_LEN {
+        line.push("+");
+    }
+    line.push(" ");
+    for &byte in data.iter().take(MAX_RESET_REASON_LEN) {
+        print_escaped(line, byte);
+    }
+    line.push("]");
+}
+
+/// A byte as tcpdump writes text of unknown content: `M-` for the high bit, `^X` for control characters.
+pub(super) fn print_escaped(line: &mut Line, byte: u8) {
+    let mut byte = byte;
+    if !byte.is_ascii() {
+        line.push("M-");
+        byte &= 0x7f;
+    }
+    if byte.is_ascii_graphic() || byte == b' ' {
+        line.push_char(char::from(byte));
+    } else {
+        line.push_char('^');
+        line.push_char(char::from(byte ^ 0x40));
+    }
 }
 
 /// What option printing needs to know of the segment.

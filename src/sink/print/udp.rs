@@ -2,9 +2,11 @@
 //! own printers; ptstat prints every datagram as plain UDP.
 
 use super::{
-    Line,
+    Line, PrintState,
+    address::IpAddress,
     captured::{Captured, Printed},
-    ip::IpEnvelope,
+    checksum,
+    ip::{IpEnvelope, PROTOCOL_UDP},
 };
 
 const HEADER_LEN: u16 = 8;
@@ -12,7 +14,13 @@ const HEADER_LEN: u16 = 8;
 const MAX_NON_JUMBO_LEN: u32 = 65_535;
 
 /// Prints a UDP datagram: `bytes` were captured, `length` is its length as the IP header gives it.
-pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32, envelope: &IpEnvelope) -> Printed {
+pub(super) fn print(
+    line: &mut Line,
+    state: &mut PrintState,
+    bytes: &[u8],
+    length: u32,
+    envelope: &IpEnvelope,
+) -> Printed {
     let udp = Captured::new(bytes, "udp");
     if !udp.has(0, 4) {
         if envelope.names_transport {
@@ -28,6 +36,7 @@ pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32, envelope: &IpEnv
         line.put(format_args!("truncated-udp {length}"));
         return Ok(());
     }
+    udp.check(4, 2)?;
     let mut udp_len = u32::from(udp.be16(4)?);
     if udp_len == 0 && length > MAX_NON_JUMBO_LEN {
         udp_len = length;
@@ -39,10 +48,34 @@ pub(super) fn print(line: &mut Line, bytes: &[u8], length: u32, envelope: &IpEnv
     udp.check(0, usize::from(HEADER_LEN))?;
     let claimed = udp_len - u32::from(HEADER_LEN);
     let available = (length - u32::from(HEADER_LEN)).min(claimed);
+    print_checksum(line, state, udp, available as usize + usize::from(HEADER_LEN), envelope)?;
     if claimed > available && !envelope.fragmented {
         line.put(format_args!("UDP, bad length {claimed} > {available}"));
     } else {
         line.put(format_args!("UDP, length {claimed}"));
+    }
+    Ok(())
+}
+
+/// `[udp sum ok] ` or `[bad udp cksum 0x1234 -> 0x5678!] `: tcpdump checks UDP over IPv6 (where the sum is
+/// mandatory) at -v, over IPv4 at -vv, in both only datagrams captured whole and not fragmented.
+fn print_checksum(line: &mut Line, state: &PrintState, udp: Captured, len: usize, envelope: &IpEnvelope) -> Printed {
+    let is_ipv4 = matches!(envelope.source, IpAddress::V4(_));
+    let verbosity = state.decoding.verbosity;
+    if envelope.fragmented || verbosity == 0 || (is_ipv4 && verbosity < 2) {
+        return Ok(());
+    }
+    let field = udp.be16(6)?;
+    if is_ipv4 && field == 0 {
+        line.push("[no cksum] ");
+        return Ok(());
+    }
+    let Ok(datagram) = udp.slice(0, len) else { return Ok(()) };
+    let computed = checksum::with_pseudo_header(envelope, PROTOCOL_UDP, datagram);
+    if computed == 0 {
+        line.push("[udp sum ok] ");
+    } else {
+        line.put(format_args!("[bad udp cksum 0x{field:04x} -> 0x{:04x}!] ", checksum::expected(field, computed)));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ mod bootstrap;
 mod clock;
 mod command;
 pub mod event;
+pub mod filter;
 pub mod interfaces;
 mod netlink;
 pub mod privileges;
@@ -14,6 +15,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, bail};
 use aya::maps::{MapData, PerCpuArray, RingBuf};
+use pcap_file::DataLink;
 use tokio::{
     io::{Interest, unix::AsyncFd},
     signal::unix::{SignalKind, signal},
@@ -23,12 +25,13 @@ use attach::LegacyQdiscs;
 pub use attach::{Directions, TcMode};
 use clock::TaiClock;
 use event::{PacketEvent, ProcessEvent};
+use filter::CompiledFilter;
 use interfaces::{LinkWatcher, SystemInterface};
 pub use privileges::User;
 pub use programs::{CaptureCounters, MAX_SNAPLEN, ProcessSelection};
 
 use crate::{
-    enrich::{ContextSelection, Enricher},
+    enrich::{ContextSelection, Enricher, containers::RuntimeSockets},
     packet::{Interface, InterfaceId, Packet},
     sink::Sink,
 };
@@ -59,6 +62,8 @@ pub struct LiveOptions {
     pub drop_privileges_to: Option<User>,
     /// What of each packet's process to report.
     pub context: ContextSelection,
+    /// Where to ask Docker and containerd about containers.
+    pub container_runtimes: RuntimeSockets,
     /// A pcap-filter(7) expression, run in the kernel before anything is copied.
     pub filter: Option<String>,
     /// `-- COMMAND ARGS`: run it, capture its traffic and its children's, stop when it exits.
@@ -92,11 +97,14 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
         bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
     }
     let chosen = choose_interfaces(&options.interfaces)?;
+    let raw_ip_chosen = options.interfaces != InterfaceChoice::Any
+        && chosen.iter().any(|interface| interface.link_type() == Some(DataLink::RAW));
+    let filter = CompiledFilter::compile(options.filter.as_deref().unwrap_or_default(), raw_ip_chosen)?;
     let clock = TaiClock::from_kernel().context("reading the kernel's TAI offset")?;
     let mut processes = options.processes.clone();
     processes.follow_forks |= options.command.is_some();
     processes.pids_added_later = options.command.is_some();
-    let mut ebpf = programs::load(options.snaplen, options.ring_buffer_bytes, &processes)?;
+    let mut ebpf = programs::load(options.snaplen, options.ring_buffer_bytes, &processes, &filter)?;
     // Hooks first, then the sockets that exist already: a socket created in between is seen by the hooks.
     let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));
     if let Err(error) = attribution {
@@ -113,6 +121,9 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     for interface in &chosen {
         session.attach(interface, &mut qdiscs)?;
     }
+    // Before privileges go (the runtimes' sockets are root's) and before "listening": the containers that run
+    // now are known by the first packet.
+    let enricher = Enricher::new(options.context, &options.container_runtimes);
     // Privileges go once everything that needs them is done, and before the sinks open files (-Z).
     if let Some(user) = &options.drop_privileges_to {
         user.become_it()?;
@@ -124,8 +135,7 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
         Some(command) => Some(command::start(command, session.ebpf.as_mut().context("programs detached")?)?),
         None => None,
     };
-    let mut delivery =
-        Delivery { clock, captured: 0, limit: options.max_packets, enricher: Enricher::new(options.context) };
+    let mut delivery = Delivery { clock, captured: 0, limit: options.max_packets, enricher };
     let wakeups = Wakeups { packets: watch(ring)?, processes: watch(process_ring)?, command, stop: stop_signals };
     let outcome = session.run(wakeups, &mut delivery, sink, &mut qdiscs).await;
     // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).

@@ -9,7 +9,10 @@ use aya::{
     programs::{BtfTracePoint, CgroupAttachMode, CgroupSock, CgroupSockAddr, SchedClassifier},
 };
 
-use super::bootstrap::netns_cookie;
+use super::{
+    bootstrap::netns_cookie,
+    filter::{CompiledFilter, splice},
+};
 use crate::enrich::cgroups::cgroup2_root;
 
 static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
@@ -107,8 +110,15 @@ pub fn select_pid(ebpf: &mut Ebpf, pid: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the capture programs and their maps into the kernel, not yet attached anywhere.
-pub fn load(snaplen: u32, ring_buffer_bytes: u32, selection: &ProcessSelection) -> anyhow::Result<Ebpf> {
+/// Loads the capture programs and their maps into the kernel, not yet attached anywhere; they run `filter` on every
+/// packet.
+pub fn load(
+    snaplen: u32,
+    ring_buffer_bytes: u32,
+    selection: &ProcessSelection,
+    filter: &CompiledFilter,
+) -> anyhow::Result<Ebpf> {
+    let object = splice(CAPTURE_OBJECT, filter)?;
     let staging_slots = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))?;
     let netns = netns_cookie().context("reading the network namespace cookie")?;
     let criteria = selection.criteria();
@@ -124,7 +134,7 @@ pub fn load(snaplen: u32, ring_buffer_bytes: u32, selection: &ProcessSelection) 
         .override_global("follow_forks", &follow_forks, true)
         .map_max_entries(EVENTS_MAP, ring_buffer_size(ring_buffer_bytes))
         .map_max_entries("staging", staging_slots as u32)
-        .load(CAPTURE_OBJECT)
+        .load(object.as_bytes())
         .context("loading the eBPF capture programs")?;
     for name in TC_PROGRAMS {
         let program: &mut SchedClassifier =

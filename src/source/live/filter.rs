@@ -1,0 +1,630 @@
+//! The user's filter expression in the kernel: every capture program runs it before copying anything.
+//!
+//! `ptstat_filter` compiles the expression to classic BPF, once for devices with an Ethernet header and once for
+//! layer-3 devices, whose packets start at the IP header. [`translate`] turns a classic program into eBPF with the
+//! semantics of `ptstat_filter::Program::run` (libpcap's): registers A and X, 16 scratch words that start at 0,
+//! big-endian packet loads that reject the packet when they run past its end (`skb->len`), division by zero
+//! rejecting, `len` the wire length. [`splice`] writes each translation over the region `ebpf/capture.bpf.c`
+//! reserves for it (`DEFINE_USER_FILTER`): aya cannot change a program between parsing and loading, so the ELF
+//! bytes are patched before aya parses them. The region keeps its size, so relocations, BTF line and function info
+//! stay valid.
+//!
+//! Contract of a region: it starts with r1 = the `__sk_buff` and r2 = the Linux packet type (`PACKET_OUTGOING` on
+//! egress, `PACKET_HOST` on ingress), which is what `inbound` and `outbound` load; control leaves it at its end with
+//! the verdict in r0 (0 rejects), where the C function returns. The translation fills the end of the region, and
+//! padding the front (see [`region_contents`]).
+
+use std::{fmt, ops::Range};
+
+use ptstat_filter::{
+    CaptureSource, DIRECTION_LOAD_OFFSET, FilterError, Instruction, LinkType, MEMORY_WORDS, Program, opcode,
+};
+
+/// The user's expression compiled for each kind of capture program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompiledFilter {
+    ethernet: Program,
+    raw_ip: Program,
+}
+
+impl CompiledFilter {
+    /// Compiles `expression` for both kinds of device; an empty one accepts every packet. An expression that cannot run on raw IP (`arp`, `ether
+    /// host ...`) is an error when a raw-IP interface was chosen, as in tcpdump; otherwise (Ethernet interfaces only,
+    /// or `-i any`, where such devices may come and go) raw-IP devices just capture nothing.
+    pub fn compile(expression: &str, raw_ip_chosen: bool) -> Result<CompiledFilter, FilterError> {
+        let ethernet = ptstat_filter::compile_for(expression, LinkType::Ethernet, CaptureSource::Live)?;
+        let raw_ip = match ptstat_filter::compile_for(expression, LinkType::RawIp, CaptureSource::Live) {
+            Ok(program) => program,
+            Err(error) if raw_ip_chosen => return Err(error),
+            Err(_) => Program { instructions: vec![Instruction::statement(opcode::RET | opcode::K, 0)] },
+        };
+        Ok(CompiledFilter { ethernet, raw_ip })
+    }
+}
+
+/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c`: "ptstat\0E" and "ptstat\0R" as little-endian
+/// 64-bit immediates.
+const ETHERNET_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0E");
+const RAW_IP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0R");
+
+/// A filter whose translation does not fit its region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FilterTooLong {
+    pub instructions: usize,
+    pub room: usize,
+}
+
+impl fmt::Display for FilterTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "filter too long for the kernel: {} instructions, room for {}", self.instructions, self.room)
+    }
+}
+
+impl std::error::Error for FilterTooLong {}
+
+/// An ELF object kept in 8-byte words: the object parser wants its input aligned (as `include_bytes_aligned!`
+/// gives it), and each eBPF instruction is one word.
+pub struct PatchedObject {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl PatchedObject {
+    pub fn as_bytes(&self) -> &[u8] {
+        // SAFETY: u64 has no padding and every byte is a valid u8; `len` is at most the size of `words` in bytes.
+        unsafe { std::slice::from_raw_parts(self.words.as_ptr().cast::<u8>(), self.len) }
+    }
+}
+
+/// `object` (the capture programs' ELF) with `filter` written into its two regions.
+pub fn splice(object: &[u8], filter: &CompiledFilter) -> anyhow::Result<PatchedObject> {
+    let words: Vec<u64> = object
+        .chunks(8)
+        .map(|chunk| {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            u64::from_ne_bytes(word)
+        })
+        .collect();
+    let mut patched = PatchedObject { words, len: object.len() };
+    for (marker, program) in [(ETHERNET_REGION_MARKER, &filter.ethernet), (RAW_IP_REGION_MARKER, &filter.raw_ip)] {
+        let region = find_region(&patched.words, marker)?;
+        let contents = region_contents(translate(program, region.len())?, region.len());
+        for (slot, insn) in patched.words[region].iter_mut().zip(contents) {
+            *slot = insn.word();
+        }
+    }
+    Ok(patched)
+}
+
+/// The instruction slots of the region that starts with `marker`: the marker (two slots) and the `ja +0` after it.
+/// The instruction that follows must be the function's `exit`.
+fn find_region(words: &[u64], marker: u64) -> anyhow::Result<Range<usize>> {
+    let marker_words = load_imm64_words(marker);
+    let starts: Vec<usize> =
+        words.windows(2).enumerate().filter(|(_, pair)| *pair == marker_words).map(|(at, _)| at).collect();
+    let [start] = starts[..] else {
+        anyhow::bail!("the eBPF object has {} filter regions marked {marker:#x}, not one", starts.len());
+    };
+    let padding = words[start + 2..].iter().take_while(|&&word| word == JA_NEXT.word()).count();
+    let end = start + 2 + padding;
+    anyhow::ensure!(words.get(end) == Some(&EXIT.word()), "the filter region marked {marker:#x} does not end in exit");
+    Ok(start..end)
+}
+
+/// `code` at the end of a region of `room` slots, after padding that the verifier does not walk: `w0 = 0; if w0 == 0
+/// goto <code>` and `ja +0` in between. The verifier knows the branch is always taken, so it neither checks the
+/// padding (walking it would cost some 20 µs of load time per instruction) nor keeps it; the program runs the
+/// `w0 = 0` and nothing else of the padding. All of the region must be reachable in the control-flow graph: the
+/// verifier refuses code no jump or fall-through leads to.
+fn region_contents(code: Vec<Insn>, room: usize) -> impl Iterator<Item = Insn> {
+    let padding = room - code.len();
+    let skip = match padding.checked_sub(2).map(i16::try_from) {
+        Some(Ok(over)) => vec![Insn::alu32_imm(ebpf::MOV, R0, 0), Insn::new(ebpf::JMP32 | ebpf::JEQ, R0, 0, over, 0)],
+        _ => Vec::new(),
+    };
+    let no_ops = padding - skip.len();
+    skip.into_iter().chain(std::iter::repeat_n(JA_NEXT, no_ops)).chain(code)
+}
+
+/// `r0 = marker ll`, as clang encodes it: two instruction slots.
+fn load_imm64_words(marker: u64) -> [u64; 2] {
+    let low = Insn { code: ebpf::LD | ebpf::IMM | ebpf::DW, dst: R0, src: 0, off: 0, imm: marker as u32 as i32 };
+    let high = Insn { code: 0, dst: 0, src: 0, off: 0, imm: (marker >> 32) as u32 as i32 };
+    [low.word(), high.word()]
+}
+
+/// The eBPF for a classic program, to end a region of `room` instruction slots.
+pub fn translate(program: &Program, room: usize) -> Result<Vec<Insn>, FilterTooLong> {
+    let assembler = Translator::new(&program.instructions).run();
+    let too_long = FilterTooLong { instructions: assembler.code.len(), room };
+    if assembler.code.len() > room {
+        return Err(too_long);
+    }
+    // Jump offsets are 16 bits: only a region far larger than any real one could overflow them.
+    assembler.finish().ok_or(too_long)
+}
+
+/// eBPF encoding (linux/bpf.h, linux/bpf_common.h): what the translation emits. Classic and extended BPF share the
+/// values of load sizes, ALU operations and jump conditions, so those pass through from the classic instruction.
+mod ebpf {
+    // Instruction classes.
+    pub const LD: u8 = 0x00;
+    pub const LDX: u8 = 0x01;
+    pub const ST: u8 = 0x02;
+    pub const STX: u8 = 0x03;
+    pub const ALU: u8 = 0x04;
+    pub const JMP: u8 = 0x05;
+    pub const JMP32: u8 = 0x06;
+    pub const ALU64: u8 = 0x07;
+    // Sizes and modes of loads and stores.
+    pub const W: u8 = 0x00;
+    pub const DW: u8 = 0x18;
+    pub const IMM: u8 = 0x00;
+    pub const MEM: u8 = 0x60;
+    // Operand source: the immediate or the source register.
+    pub const K: u8 = 0x00;
+    pub const X: u8 = 0x08;
+    // ALU operations beyond classic BPF's.
+    pub const ADD: u8 = 0x00;
+    pub const AND: u8 = 0x50;
+    pub const LSH: u8 = 0x60;
+    pub const NEG: u8 = 0x80;
+    pub const MOV: u8 = 0xb0;
+    pub const END: u8 = 0xd0;
+    pub const TO_BE: u8 = 0x08;
+    // Jumps.
+    pub const JA: u8 = 0x00;
+    pub const JEQ: u8 = 0x10;
+    pub const JGT: u8 = 0x20;
+    pub const JGE: u8 = 0x30;
+    pub const JSET: u8 = 0x40;
+    pub const JNE: u8 = 0x50;
+    pub const JLT: u8 = 0xa0;
+    pub const JLE: u8 = 0xb0;
+    pub const CALL: u8 = 0x80;
+    pub const EXIT: u8 = 0x90;
+}
+
+type Reg = u8;
+const R0: Reg = 0;
+const R1: Reg = 1;
+const R2: Reg = 2;
+const R3: Reg = 3;
+const R4: Reg = 4;
+const R5: Reg = 5;
+/// Registers r6-r9 survive helper calls: they hold the machine's state.
+const SKB: Reg = 6;
+const A: Reg = 7;
+const X: Reg = 8;
+const PACKET_TYPE: Reg = 9;
+const FP: Reg = 10;
+
+/// Stack of the region's function: an 8-byte buffer for `bpf_skb_load_bytes` at fp-8, then the scratch words,
+/// M[i] at fp-72+4i.
+const LOAD_BUFFER: i16 = -8;
+const SCRATCH: i16 = -72;
+
+/// Offsets in `struct __sk_buff`.
+const SKB_LEN: i16 = 0;
+const SKB_DATA: i16 = 76;
+const SKB_DATA_END: i16 = 80;
+/// `BPF_FUNC_skb_load_bytes`.
+const SKB_LOAD_BYTES: i32 = 26;
+/// The verifier's limit for direct packet access (`MAX_PACKET_OFF`): farther offsets take the helper.
+const MAX_PACKET_OFFSET: u32 = 0xffff;
+/// `bpf_skb_load_bytes` refuses offsets above `INT_MAX`, and no packet is that long.
+const MAX_HELPER_OFFSET: u32 = i32::MAX as u32;
+
+/// One eBPF instruction (`struct bpf_insn`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Insn {
+    code: u8,
+    dst: Reg,
+    src: Reg,
+    off: i16,
+    imm: i32,
+}
+
+const JA_NEXT: Insn = Insn { code: ebpf::JMP | ebpf::JA, dst: 0, src: 0, off: 0, imm: 0 };
+const EXIT: Insn = Insn { code: ebpf::JMP | ebpf::EXIT, dst: 0, src: 0, off: 0, imm: 0 };
+
+impl Insn {
+    /// The instruction as clang lays it out in a little-endian object (dst in the low nibble).
+    pub fn to_bytes(self) -> [u8; 8] {
+        let [off0, off1] = self.off.to_le_bytes();
+        let [imm0, imm1, imm2, imm3] = self.imm.to_le_bytes();
+        [self.code, self.dst | self.src << 4, off0, off1, imm0, imm1, imm2, imm3]
+    }
+
+    /// The instruction as it sits in memory: one word of the object.
+    fn word(self) -> u64 {
+        u64::from_ne_bytes(self.to_bytes())
+    }
+
+    const fn new(code: u8, dst: Reg, src: Reg, off: i16, imm: i32) -> Insn {
+        Insn { code, dst, src, off, imm }
+    }
+
+    fn alu32_imm(op: u8, dst: Reg, imm: u32) -> Insn {
+        Insn::new(ebpf::ALU | op | ebpf::K, dst, 0, 0, imm.cast_signed())
+    }
+
+    fn alu32_reg(op: u8, dst: Reg, src: Reg) -> Insn {
+        Insn::new(ebpf::ALU | op | ebpf::X, dst, src, 0, 0)
+    }
+
+    fn alu64_imm(op: u8, dst: Reg, imm: i32) -> Insn {
+        Insn::new(ebpf::ALU64 | op | ebpf::K, dst, 0, 0, imm)
+    }
+
+    fn alu64_reg(op: u8, dst: Reg, src: Reg) -> Insn {
+        Insn::new(ebpf::ALU64 | op | ebpf::X, dst, src, 0, 0)
+    }
+
+    /// `dst = *(size *)(base + off)`, zero-extended.
+    fn load(size: u8, dst: Reg, base: Reg, off: i16) -> Insn {
+        Insn::new(ebpf::LDX | ebpf::MEM | size, dst, base, off, 0)
+    }
+
+    /// `*(u32 *)(FP + off) = src`.
+    fn store_word(off: i16, src: Reg) -> Insn {
+        Insn::new(ebpf::STX | ebpf::MEM | ebpf::W, FP, src, off, 0)
+    }
+
+    /// 32-bit comparison of `dst` with an immediate or a register; the assembler fills in the offset.
+    fn jump32(op: u8, dst: Reg, operand: Operand) -> Insn {
+        match operand {
+            Operand::Immediate(imm) => Insn::new(ebpf::JMP32 | op | ebpf::K, dst, 0, 0, imm.cast_signed()),
+            Operand::Register(src) => Insn::new(ebpf::JMP32 | op | ebpf::X, dst, src, 0, 0),
+        }
+    }
+
+    /// 64-bit comparison of `dst` with a non-negative immediate or a register.
+    fn jump64(op: u8, dst: Reg, operand: Operand) -> Insn {
+        match operand {
+            Operand::Immediate(imm) => Insn::new(ebpf::JMP | op | ebpf::K, dst, 0, 0, imm.cast_signed()),
+            Operand::Register(src) => Insn::new(ebpf::JMP | op | ebpf::X, dst, src, 0, 0),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Operand {
+    Immediate(u32),
+    Register(Reg),
+}
+
+/// A place in the code, bound once the code before it has been emitted. All jumps go forward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Label(usize);
+
+/// Collects instructions and resolves jumps. Code that no path reaches is left out, since the verifier refuses it:
+/// after an unconditional jump, nothing is emitted until a label that some jump targets is bound.
+struct Assembler {
+    code: Vec<Insn>,
+    /// Per label: where it was bound, and whether a jump targets it.
+    places: Vec<Option<usize>>,
+    targeted: Vec<bool>,
+    jumps: Vec<(usize, Label)>,
+    reachable: bool,
+}
+
+impl Assembler {
+    fn new() -> Self {
+        Assembler { code: Vec::new(), places: Vec::new(), targeted: Vec::new(), jumps: Vec::new(), reachable: true }
+    }
+
+    fn label(&mut self) -> Label {
+        self.places.push(None);
+        self.targeted.push(false);
+        Label(self.places.len() - 1)
+    }
+
+    fn bind(&mut self, label: Label) {
+        self.places[label.0] = Some(self.code.len());
+        self.reachable |= self.targeted[label.0];
+    }
+
+    fn emit(&mut self, insn: Insn) {
+        if self.reachable {
+            self.code.push(insn);
+            self.reachable = insn.code != JA_NEXT.code;
+        }
+    }
+
+    /// Emits `insn`, a jump, to `target`.
+    fn jump(&mut self, insn: Insn, target: Label) {
+        if self.reachable {
+            self.targeted[target.0] = true;
+            self.jumps.push((self.code.len(), target));
+            self.emit(insn);
+        }
+    }
+
+    /// The code with jump offsets filled in; `None` if one does not fit 16 bits.
+    fn finish(mut self) -> Option<Vec<Insn>> {
+        for (at, target) in self.jumps {
+            let place = self.places[target.0]?;
+            self.code[at].off = i16::try_from(place as i64 - at as i64 - 1).ok()?;
+        }
+        Some(self.code)
+    }
+}
+
+/// Where a packet load reads: `[k]` or `[x + k]`.
+#[derive(Clone, Copy)]
+enum Offset {
+    Constant(u32),
+    AfterX(u32),
+}
+
+struct Translator<'a> {
+    program: &'a [Instruction],
+    asm: Assembler,
+    /// Where each classic instruction's code starts.
+    starts: Vec<Label>,
+    /// Sets r0 = 0 and goes on to the end.
+    reject: Label,
+    /// The end of the region: the verdict is in r0.
+    end: Label,
+}
+
+impl<'a> Translator<'a> {
+    fn new(program: &'a [Instruction]) -> Self {
+        let mut asm = Assembler::new();
+        let starts = program.iter().map(|_| asm.label()).collect();
+        let (reject, end) = (asm.label(), asm.label());
+        Translator { program, asm, starts, reject, end }
+    }
+
+    fn run(mut self) -> Assembler {
+        self.prologue();
+        for (pc, &instruction) in self.program.iter().enumerate() {
+            self.asm.bind(self.starts[pc]);
+            self.instruction(pc, instruction);
+        }
+        // Running off the end of the program rejects, like loads past the packet and division by zero.
+        self.asm.bind(self.reject);
+        self.asm.emit(Insn::alu32_imm(ebpf::MOV, R0, 0));
+        self.asm.bind(self.end);
+        self.asm
+    }
+
+    /// A and X start at 0, as do the scratch words if the program reads any.
+    fn prologue(&mut self) {
+        self.asm.emit(Insn::alu64_reg(ebpf::MOV, SKB, R1));
+        self.asm.emit(Insn::alu64_reg(ebpf::MOV, PACKET_TYPE, R2));
+        self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, 0));
+        self.asm.emit(Insn::alu32_imm(ebpf::MOV, X, 0));
+        let reads_scratch = self.program.iter().any(|instruction| {
+            matches!(opcode::class(instruction.code), opcode::LD | opcode::LDX)
+                && opcode::mode(instruction.code) == opcode::MEM
+        });
+        if reads_scratch {
+            for offset in (SCRATCH..LOAD_BUFFER).step_by(8) {
+                self.asm.emit(Insn::new(ebpf::ST | ebpf::MEM | ebpf::DW, FP, 0, offset, 0));
+            }
+        }
+    }
+
+    fn instruction(&mut self, pc: usize, instruction: Instruction) {
+        let Instruction { code, k, .. } = instruction;
+        match opcode::class(code) {
+            opcode::LD => self.load_a(code, k),
+            opcode::LDX => self.load_x(code, k),
+            opcode::ST => self.store(A, k),
+            opcode::STX => self.store(X, k),
+            opcode::ALU => self.alu(code, k),
+            opcode::JMP => self.jump(pc, instruction),
+            opcode::RET => self.ret(code, k),
+            _ => self.misc(code),
+        }
+    }
+
+    /// `ld`: immediate, scratch word, wire length, packet type (`inbound`/`outbound`), packet bytes.
+    fn load_a(&mut self, code: u16, k: u32) {
+        let size = opcode::size(code);
+        match opcode::mode(code) {
+            opcode::IMM if size == opcode::W => self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, k)),
+            opcode::MEM if size == opcode::W => self.load_scratch(A, k),
+            opcode::LEN if size == opcode::W => self.asm.emit(Insn::load(ebpf::W, A, SKB, SKB_LEN)),
+            // Whatever its size, as the interpreter reads it.
+            opcode::ABS if k == DIRECTION_LOAD_OFFSET => self.asm.emit(Insn::alu32_reg(ebpf::MOV, A, PACKET_TYPE)),
+            opcode::ABS => self.load_packet(A, size, Offset::Constant(k)),
+            opcode::IND => self.load_packet(A, size, Offset::AfterX(k)),
+            _ => self.reject_now(),
+        }
+    }
+
+    /// `ldx`: immediate, scratch word, wire length, or `4*([k]&0xf)` (an IPv4 header's length).
+    fn load_x(&mut self, code: u16, k: u32) {
+        match (opcode::mode(code), opcode::size(code)) {
+            (opcode::IMM, opcode::W) => self.asm.emit(Insn::alu32_imm(ebpf::MOV, X, k)),
+            (opcode::MEM, opcode::W) => self.load_scratch(X, k),
+            (opcode::LEN, opcode::W) => self.asm.emit(Insn::load(ebpf::W, X, SKB, SKB_LEN)),
+            (opcode::MSH, opcode::B) => {
+                self.load_packet(X, opcode::B, Offset::Constant(k));
+                self.asm.emit(Insn::alu32_imm(ebpf::AND, X, 0xf));
+                self.asm.emit(Insn::alu32_imm(ebpf::LSH, X, 2));
+            }
+            _ => self.reject_now(),
+        }
+    }
+
+    fn load_scratch(&mut self, dst: Reg, k: u32) {
+        match scratch_offset(k) {
+            Some(offset) => self.asm.emit(Insn::load(ebpf::W, dst, FP, offset)),
+            None => self.reject_now(),
+        }
+    }
+
+    /// `st`/`stx`.
+    fn store(&mut self, src: Reg, k: u32) {
+        match scratch_offset(k) {
+            Some(offset) => self.asm.emit(Insn::store_word(offset, src)),
+            None => self.reject_now(),
+        }
+    }
+
+    /// A big-endian field of `size` (W, H or B) into `dst`. Directly from the packet when the bytes are in its
+    /// linear part, else through `bpf_skb_load_bytes`, which also reads paged data and fails past `skb->len`.
+    fn load_packet(&mut self, dst: Reg, size: u16, offset: Offset) {
+        let width: u32 = match size {
+            opcode::W => 4,
+            opcode::H => 2,
+            opcode::B => 1,
+            _ => return self.reject_now(),
+        };
+        let size = size as u8;
+        let (helper, converted) = (self.asm.label(), self.asm.label());
+        // The offset goes to r2, where the helper wants it.
+        match offset {
+            Offset::Constant(k) if k > MAX_HELPER_OFFSET => return self.reject_now(),
+            Offset::Constant(k) => {
+                self.asm.emit(Insn::alu64_imm(ebpf::MOV, R2, k.cast_signed()));
+                if k + width <= MAX_PACKET_OFFSET {
+                    self.load_direct(dst, size, width, helper, converted);
+                }
+            }
+            Offset::AfterX(k) => {
+                // 64-bit sum of two zero-extended 32-bit values: it cannot wrap.
+                self.asm.emit(Insn::alu32_imm(ebpf::MOV, R2, k));
+                self.asm.emit(Insn::alu64_reg(ebpf::ADD, R2, X));
+                self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_PACKET_OFFSET - width)), helper);
+                self.load_direct(dst, size, width, helper, converted);
+            }
+        }
+        self.asm.bind(helper);
+        if let Offset::AfterX(_) = offset {
+            // The helper takes a 32-bit offset: larger sums must not wrap into the packet.
+            self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_HELPER_OFFSET)), self.reject);
+        }
+        self.asm.emit(Insn::alu64_reg(ebpf::MOV, R1, SKB));
+        self.asm.emit(Insn::alu64_reg(ebpf::MOV, R3, FP));
+        self.asm.emit(Insn::alu64_imm(ebpf::ADD, R3, LOAD_BUFFER.into()));
+        self.asm.emit(Insn::alu64_imm(ebpf::MOV, R4, width.cast_signed()));
+        self.asm.emit(Insn::new(ebpf::JMP | ebpf::CALL, 0, 0, 0, SKB_LOAD_BYTES));
+        self.asm.jump(Insn::jump64(ebpf::JNE, R0, Operand::Immediate(0)), self.reject);
+        self.asm.emit(Insn::load(size, dst, FP, LOAD_BUFFER));
+        self.asm.bind(converted);
+        if width > 1 {
+            self.asm.emit(Insn::new(ebpf::ALU | ebpf::END | ebpf::TO_BE, dst, 0, 0, (width * 8).cast_signed()));
+        }
+    }
+
+    /// Reads `width` bytes at `data + r2` into `dst` and goes to `converted`, or goes to `helper` when they are
+    /// not all in the linear part. r2 is at most `MAX_PACKET_OFFSET - width` here, so the verifier can check the
+    /// access; the pattern (pointer, copy advanced by the width, compared with data_end) is the one it knows.
+    fn load_direct(&mut self, dst: Reg, size: u8, width: u32, helper: Label, converted: Label) {
+        self.asm.emit(Insn::load(ebpf::W, R3, SKB, SKB_DATA));
+        self.asm.emit(Insn::load(ebpf::W, R4, SKB, SKB_DATA_END));
+        self.asm.emit(Insn::alu64_reg(ebpf::ADD, R3, R2));
+        self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, R3));
+        self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, width.cast_signed()));
+        self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(R4)), helper);
+        self.asm.emit(Insn::load(size, dst, R3, 0));
+        self.asm.jump(JA_NEXT, converted);
+    }
+
+    /// Arithmetic on A, 32 bits wide like classic BPF's.
+    fn alu(&mut self, code: u16, k: u32) {
+        let op = opcode::op(code);
+        let operand = if opcode::src(code) == opcode::X { Operand::Register(X) } else { Operand::Immediate(k) };
+        let operate = |op: u16| match operand {
+            Operand::Immediate(k) => Insn::alu32_imm(op as u8, A, k),
+            Operand::Register(src) => Insn::alu32_reg(op as u8, A, src),
+        };
+        match (op, operand) {
+            (opcode::ADD | opcode::SUB | opcode::MUL | opcode::OR | opcode::AND | opcode::XOR, _) => {
+                self.asm.emit(operate(op));
+            }
+            (opcode::NEG, _) => self.asm.emit(Insn::alu32_imm(ebpf::NEG, A, 0)),
+            // Division by zero rejects the packet (eBPF would go on with 0 or A).
+            (opcode::DIV | opcode::MOD, Operand::Immediate(0)) => self.reject_now(),
+            (opcode::DIV | opcode::MOD, Operand::Immediate(_)) => self.asm.emit(operate(op)),
+            (opcode::DIV | opcode::MOD, Operand::Register(_)) => {
+                self.asm.jump(Insn::jump32(ebpf::JEQ, X, Operand::Immediate(0)), self.reject);
+                self.asm.emit(operate(op));
+            }
+            // Shifts by 32 or more give 0 (eBPF would shift by the count modulo 32, or refuse the constant).
+            (opcode::LSH | opcode::RSH, Operand::Immediate(32..)) => {
+                self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, 0));
+            }
+            (opcode::LSH | opcode::RSH, Operand::Immediate(_)) => self.asm.emit(operate(op)),
+            (opcode::LSH | opcode::RSH, Operand::Register(_)) => {
+                let (in_range, done) = (self.asm.label(), self.asm.label());
+                self.asm.jump(Insn::jump32(ebpf::JLT, X, Operand::Immediate(32)), in_range);
+                self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, 0));
+                self.asm.jump(JA_NEXT, done);
+                self.asm.bind(in_range);
+                self.asm.emit(operate(op));
+                self.asm.bind(done);
+            }
+            _ => self.reject_now(),
+        }
+    }
+
+    /// `ja`, and the conditional jumps, which compare A (32 bits) with k or X.
+    fn jump(&mut self, pc: usize, Instruction { code, jt, jf, k }: Instruction) {
+        let op = opcode::op(code);
+        if op == opcode::JA {
+            let target = self.target(pc, k);
+            return self.asm.jump(JA_NEXT, target);
+        }
+        let (condition, inverse) = match op {
+            opcode::JEQ => (ebpf::JEQ, Some(ebpf::JNE)),
+            opcode::JGT => (ebpf::JGT, Some(ebpf::JLE)),
+            opcode::JGE => (ebpf::JGE, Some(ebpf::JLT)),
+            opcode::JSET => (ebpf::JSET, None),
+            _ => return self.reject_now(),
+        };
+        let operand = if opcode::src(code) == opcode::X { Operand::Register(X) } else { Operand::Immediate(k) };
+        let (taken, not_taken) = (self.target(pc, jt.into()), self.target(pc, jf.into()));
+        match inverse {
+            _ if taken == not_taken => self.asm.jump(JA_NEXT, taken),
+            // Taken means going on with the next instruction: one jump, on the opposite condition.
+            Some(inverse) if jt == 0 => self.asm.jump(Insn::jump32(inverse, A, operand), not_taken),
+            _ => {
+                self.asm.jump(Insn::jump32(condition, A, operand), taken);
+                // To the next instruction this is `ja +0`, which the verifier removes.
+                self.asm.jump(JA_NEXT, not_taken);
+            }
+        }
+    }
+
+    /// The code of the instruction `skip` instructions after the one at `pc`; past the end, rejecting.
+    fn target(&self, pc: usize, skip: u32) -> Label {
+        let index = usize::try_from(skip).ok().and_then(|skip| (pc + 1).checked_add(skip));
+        index.and_then(|index| self.starts.get(index)).copied().unwrap_or(self.reject)
+    }
+
+    /// `ret #k` and `ret a`: the verdict goes to r0, at the end of the region.
+    fn ret(&mut self, code: u16, k: u32) {
+        match opcode::rval(code) {
+            opcode::K => self.asm.emit(Insn::alu32_imm(ebpf::MOV, R0, k)),
+            opcode::A => self.asm.emit(Insn::alu32_reg(ebpf::MOV, R0, A)),
+            _ => return self.reject_now(),
+        }
+        self.asm.jump(JA_NEXT, self.end);
+    }
+
+    /// `tax`, `txa`.
+    fn misc(&mut self, code: u16) {
+        match opcode::misc_op(code) {
+            opcode::TAX => self.asm.emit(Insn::alu32_reg(ebpf::MOV, X, A)),
+            opcode::TXA => self.asm.emit(Insn::alu32_reg(ebpf::MOV, A, X)),
+            _ => self.reject_now(),
+        }
+    }
+
+    /// What the interpreter does with an invalid instruction, or a load it knows to be past any packet.
+    fn reject_now(&mut self) {
+        self.asm.jump(JA_NEXT, self.reject);
+    }
+}
+
+/// Where scratch word `k` lives on the stack, if there is such a word.
+fn scratch_offset(k: u32) -> Option<i16> {
+    (k < MEMORY_WORDS).then(|| SCRATCH + 4 * k as i16)
+}

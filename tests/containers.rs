@@ -1,0 +1,449 @@
+//! Containers and pods with the real daemons: Docker and containerd run busybox containers (host network) that
+//! fetch a page from a server this test runs on loopback; ptstat must name their container (and pod) in lines,
+//! -v lines, PcapNG comments (read back by tshark and by `ptstat -r`). The tests start containerd and dockerd if
+//! they are not running, and build their image from the busybox-static binary (`scripts/setup` installs both).
+//! Needs root; CI=true forbids skipping.
+
+mod common;
+
+use std::{
+    collections::HashMap,
+    fs,
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    os::unix::process::CommandExt,
+    path::Path,
+    process::{Command, Stdio},
+    sync::{Mutex, OnceLock, PoisonError, RwLock},
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::*;
+
+/// Tests hold it shared while they use the daemons; the test that stops dockerd holds it alone.
+static DAEMONS: RwLock<()> = RwLock::new(());
+
+const DOCKER_IMAGE: &str = "ptstat-test-busybox:latest";
+/// The same image in containerd, as `ctr images import` names what `docker save` wrote.
+const CONTAINERD_IMAGE: &str = "docker.io/library/ptstat-test-busybox:latest";
+const DOCKERD_PID_FILE: &str = "/var/run/docker.pid";
+
+fn ready_or_skip(test: &str) -> bool {
+    root_or_skip(test) && ["tshark", "containerd", "ctr", "dockerd", "docker"].into_iter().all(tool_available)
+}
+
+/// Runs a command until it succeeds, for at most `timeout`; true if it did.
+fn succeeds_within(command: &str, args: &[&str], timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let status = Command::new(command).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        if status.is_ok_and(|status| status.success()) {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Starts a daemon in a session of its own, detached from the test (it outlives it; its output goes to a log).
+fn start_daemon(program: &str, args: &[&str]) {
+    let log_path = format!("/tmp/ptstat-tests-{program}.log");
+    let log = fs::OpenOptions::new().create(true).append(true).open(&log_path).expect("daemon log");
+    // `setsid --fork`: the daemon is init's child, not ours, so once stopped it does not linger as our zombie.
+    let status = Command::new("setsid")
+        .arg("--fork")
+        .arg(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0)
+        .status()
+        .unwrap_or_else(|error| panic!("starting {program}: {error}"));
+    assert!(status.success(), "starting {program}");
+}
+
+fn docker_answers(timeout: Duration) -> bool {
+    succeeds_within("docker", &["version", "--format", "{{.Server.Version}}"], timeout)
+}
+
+fn start_dockerd() {
+    start_daemon("dockerd", &["--containerd=/run/containerd/containerd.sock", "--bridge=none", "--iptables=false"]);
+    assert!(docker_answers(Duration::from_secs(60)), "dockerd did not come up (see /tmp/ptstat-tests-dockerd.log)");
+}
+
+/// containerd and dockerd running, the test image in both.
+fn daemons_with_image() {
+    // Tests run in parallel: one of them starts a missing daemon, the others wait for it.
+    static STARTING: Mutex<()> = Mutex::new(());
+    let _starting = STARTING.lock().unwrap_or_else(PoisonError::into_inner);
+    if !succeeds_within("ctr", &["version"], Duration::ZERO) {
+        start_daemon("containerd", &[]);
+        assert!(
+            succeeds_within("ctr", &["version"], Duration::from_secs(30)),
+            "containerd did not come up (see /tmp/ptstat-tests-containerd.log)"
+        );
+    }
+    if !docker_answers(Duration::ZERO) {
+        start_dockerd();
+    }
+    static IMAGES: OnceLock<()> = OnceLock::new();
+    IMAGES.get_or_init(build_images);
+}
+
+/// A busybox rootfs imported into Docker, and from there into containerd's `k8s.io` namespace.
+fn build_images() {
+    let rootfs = tempfile::tempdir().unwrap();
+    let bin = rootfs.path().join("bin");
+    fs::create_dir(&bin).unwrap();
+    fs::copy("/bin/busybox", bin.join("busybox")).expect("/bin/busybox (Debian's busybox-static)");
+    for applet in ["sh", "wget", "sleep"] {
+        std::os::unix::fs::symlink("busybox", bin.join(applet)).unwrap();
+    }
+    let archives = tempfile::tempdir().unwrap();
+    let archive = |name: &str| archives.path().join(name).to_str().unwrap().to_string();
+    run("tar", &["-C", rootfs.path().to_str().unwrap(), "-cf", &archive("rootfs.tar"), "."]);
+    run("docker", &["import", &archive("rootfs.tar"), DOCKER_IMAGE]);
+    run("docker", &["save", "-o", &archive("image.tar"), DOCKER_IMAGE]);
+    run("ctr", &["-n", "k8s.io", "images", "import", &archive("image.tar")]);
+}
+
+/// A name no other test (or earlier run) uses.
+fn unique_name(tag: &str) -> String {
+    format!("ptstat-{tag}-{}", std::process::id())
+}
+
+/// A container removed on drop, also when the test fails.
+enum Container {
+    Docker(String),
+    Containerd { namespace: &'static str, id: String },
+}
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        let quiet = |command: &str, args: &[&str]| {
+            let _ = Command::new(command).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        };
+        match self {
+            Container::Docker(name) => quiet("docker", &["rm", "-f", name]),
+            Container::Containerd { namespace, id } => {
+                quiet("ctr", &["-n", namespace, "tasks", "rm", "-f", id]);
+                quiet("ctr", &["-n", namespace, "containers", "rm", id]);
+            }
+        }
+    }
+}
+
+/// A server on 127.0.0.1 answering every HTTP request with a short page; returns its port.
+fn serve_http() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            answer(stream);
+        }
+    });
+    port
+}
+
+fn answer(mut stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut request = Vec::new();
+    let mut buffer = [0; 1024];
+    while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(count) => request.extend_from_slice(&buffer[..count]),
+        }
+    }
+    let _ = stream.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n");
+}
+
+/// busybox's wget of the server's page, as a container's command.
+fn fetch(port: u16) -> Vec<String> {
+    ["wget", "-q", "-O", "-", &format!("http://127.0.0.1:{port}/")].map(String::from).to_vec()
+}
+
+/// `sh -c 'sleep 1; wget ...'`: a container that runs a moment before it talks, as any real one does, so its
+/// runtime's start event has reached ptstat.
+fn fetch_after_a_moment(port: u16) -> Vec<String> {
+    vec!["sh".into(), "-c".into(), format!("sleep 1; {}", fetch(port).join(" "))]
+}
+
+fn docker_run(name: &str, command: &[String]) -> Container {
+    let mut args = vec!["run", "-d", "--name", name, "--network", "host", DOCKER_IMAGE];
+    args.extend(command.iter().map(String::as_str));
+    run("docker", &args);
+    Container::Docker(name.to_string())
+}
+
+fn docker_id(name: &str) -> String {
+    run("docker", &["inspect", "-f", "{{.Id}}", name]).trim().to_string()
+}
+
+/// Waits for a container to exit on its own; panics with its exit code if that is not 0.
+fn docker_wait(name: &str) {
+    let code = run("docker", &["wait", name]);
+    assert_eq!(code.trim(), "0", "container {name} failed: {}", run("docker", &["logs", name]));
+}
+
+/// The comments of the packets tshark shows for `display_filter`, each as its `Key: value` pairs.
+fn comments(file: &str, display_filter: &str) -> Vec<HashMap<String, String>> {
+    let fields =
+        run("tshark", &["-r", file, "-Y", display_filter, "-T", "fields", "-E", "occurrence=f", "-e", "frame.comment"]);
+    fields
+        .lines()
+        .map(|comment| {
+            // tshark prints the comment's newlines as the two characters "\n".
+            comment
+                .split("\\n")
+                .filter_map(|line| line.split_once(": "))
+                .map(|(key, value)| (key.to_string(), value.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The values of `key` in those comments ("-" where a comment lacks it).
+fn values(comments: &[HashMap<String, String>], key: &str) -> Vec<String> {
+    comments.iter().map(|comment| comment.get(key).cloned().unwrap_or_else(|| "-".into())).collect()
+}
+
+fn all_equal(values: Vec<String>, expected: &str) -> bool {
+    !values.is_empty() && values.iter().all(|value| value == expected)
+}
+
+/// The lines of packets sent to the server (loopback packets are shown once, on egress, with their sender).
+fn lines_to(output: &str, port: u16) -> Vec<&str> {
+    output.lines().filter(|line| line.contains(&format!(" > 127.0.0.1.{port}: "))).collect()
+}
+
+fn capture_path(dir: &tempfile::TempDir) -> String {
+    dir.path().join("capture.pcapng").to_str().unwrap().to_string()
+}
+
+/// ptstat writing `file` and printing lines, packets of the server's port only.
+fn start_capture(file: &str, port: u16, extra: &[&str]) -> Running {
+    let filter = format!("tcp port {port}");
+    let mut args = vec!["-i", "lo", "-w", file, "--print", "-l"];
+    args.extend(extra);
+    args.push(&filter);
+    Running::start(&args)
+}
+
+/// `ptstat -r FILE -v`: the file's lines as ptstat reads them back.
+fn read_back(file: &str) -> String {
+    let output = Command::new(PTSTAT).args(["-r", file, "-v"]).output().expect("ptstat -r");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_docker_container_names_itself_in_lines_and_comments() {
+    if !ready_or_skip("a_docker_container_names_itself_in_lines_and_comments") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    // Running before ptstat starts: found in Docker's listing. Its traffic comes from `docker exec`, a process
+    // whose parent is no process of the container: only its cgroup tells.
+    let name = unique_name("docker");
+    let _container = docker_run(&name, &["sleep".to_string(), "60".to_string()]);
+    let id = docker_id(&name);
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_path(&dir);
+    let ptstat = start_capture(&file, port, &["-v"]);
+    let mut exec = vec!["exec".to_string(), name.clone()];
+    exec.extend(fetch(port));
+    assert_eq!(run("docker", &exec.iter().map(String::as_str).collect::<Vec<_>>()), "ok\n");
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert!(!finished.stderr.contains("warning"), "both daemons answer: {}", finished.stderr);
+
+    let sent = comments(&file, &format!("tcp.dstport == {port}"));
+    assert!(sent.len() >= 4, "{sent:?}");
+    assert!(all_equal(values(&sent, "Comm"), "wget"), "{sent:?}");
+    assert!(all_equal(values(&sent, "ContainerName"), &name), "{sent:?}");
+    assert!(all_equal(values(&sent, "ContainerId"), &id), "{sent:?}");
+    assert!(all_equal(values(&sent, "ContainerImage"), DOCKER_IMAGE), "{sent:?}");
+    assert!(all_equal(values(&sent, "ContainerLabels"), "{}"), "{sent:?}");
+    assert!(all_equal(values(&sent, "PodName"), "-"), "no pod: {sent:?}");
+    // The server's answers come from this test, in no container.
+    let answers = comments(&file, &format!("tcp.srcport == {port}"));
+    assert!(all_equal(values(&answers, "ContainerName"), "-"), "{answers:?}");
+
+    let printed = finished.stdout_text();
+    let to_server = lines_to(&printed, port);
+    assert_eq!(to_server.len(), sent.len(), "{printed}");
+    assert!(to_server.iter().all(|line| line.ends_with(&format!(", Container [{name}]"))), "{printed}");
+    let details = format!("    Container (name {name}, id {id}, image {DOCKER_IMAGE}, labels {{}})");
+    assert_eq!(printed.lines().filter(|line| *line == details).count(), sent.len(), "{printed}");
+    // Read back from the file: the same lines.
+    assert_eq!(read_back(&file), printed);
+}
+
+#[test]
+fn a_containerd_container_with_cri_labels_names_its_pod() {
+    if !ready_or_skip("a_containerd_container_with_cri_labels_names_its_pod") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let pod_uid = format!("{}-77aa-4c1d", std::process::id());
+    let pod_labels = |pod: &str| {
+        [("io.kubernetes.pod.name", pod), ("io.kubernetes.pod.namespace", "shop"), ("io.kubernetes.pod.uid", &pod_uid)]
+            .map(|(key, value)| format!("{key}={value}"))
+    };
+    // The pod's sandbox (created, never started: only its labels matter) carries the pod's own labels.
+    let sandbox_id = unique_name("sandbox");
+    let mut create = vec!["-n", "k8s.io", "containers", "create"];
+    let sandbox_labels =
+        [&pod_labels("web")[..], &["io.cri-containerd.kind=sandbox".into(), "app=web".into()]].concat();
+    sandbox_labels.iter().for_each(|label| create.extend(["--label", label]));
+    create.extend([CONTAINERD_IMAGE, &sandbox_id]);
+    run("ctr", &create);
+    let _sandbox = Container::Containerd { namespace: "k8s.io", id: sandbox_id };
+    let id = unique_name("server");
+    let container_labels = [&pod_labels("web")[..], &["io.kubernetes.container.name=api".into()]].concat();
+    let mut start = vec!["-n", "k8s.io", "run", "-d", "--net-host"];
+    container_labels.iter().for_each(|label| start.extend(["--label", label]));
+    start.extend([CONTAINERD_IMAGE, &id, "sleep", "60"]);
+    run("ctr", &start);
+    let _container = Container::Containerd { namespace: "k8s.io", id: id.clone() };
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_path(&dir);
+    let ptstat = start_capture(&file, port, &[]);
+    let mut exec = vec!["-n", "k8s.io", "tasks", "exec", "--exec-id", "fetch", &id];
+    let fetch = fetch(port);
+    exec.extend(fetch.iter().map(String::as_str));
+    assert_eq!(run("ctr", &exec), "ok\n");
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+
+    let sent = comments(&file, &format!("tcp.dstport == {port}"));
+    assert!(sent.len() >= 4, "{sent:?}");
+    assert!(all_equal(values(&sent, "ContainerName"), "api"), "Kubernetes' name for it: {sent:?}");
+    assert!(all_equal(values(&sent, "ContainerId"), &id), "{sent:?}");
+    assert!(all_equal(values(&sent, "ContainerImage"), CONTAINERD_IMAGE), "{sent:?}");
+    assert!(values(&sent, "ContainerLabels").iter().all(|labels| labels.contains(r#""io.kubernetes.pod.name":"web""#)));
+    assert!(all_equal(values(&sent, "PodName"), "web"), "{sent:?}");
+    assert!(all_equal(values(&sent, "PodNamespace"), "shop"), "{sent:?}");
+    assert!(all_equal(values(&sent, "PodUID"), &pod_uid), "{sent:?}");
+    assert!(all_equal(values(&sent, "PodLabels"), r#"{"app":"web"}"#), "the sandbox's own labels: {sent:?}");
+
+    let printed = finished.stdout_text();
+    let to_server = lines_to(&printed, port);
+    assert_eq!(to_server.len(), sent.len(), "{printed}");
+    assert!(to_server.iter().all(|line| line.ends_with(", Container [api], Pod [web.shop]")), "{printed}");
+    let read = read_back(&file);
+    let pod_line = format!(r#"    Pod (name web, namespace shop, UID {pod_uid}, labels {{"app":"web"}})"#);
+    assert_eq!(read.lines().filter(|line| *line == pod_line).count(), sent.len(), "{read}");
+    // --context without pod: the container stays, the pod goes (from the file as from a live capture).
+    let output = Command::new(PTSTAT).args(["-r", &file, "--context=process,container"]).output().unwrap();
+    let lines = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(lines_to(&lines, port).iter().all(|line| line.ends_with(" Container [api]")), "{lines}");
+}
+
+#[test]
+fn containers_started_after_ptstat_are_named() {
+    if !ready_or_skip("containers_started_after_ptstat_are_named") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_path(&dir);
+    let ptstat = start_capture(&file, port, &[]);
+    // Known from the runtimes' events only.
+    let name = unique_name("late");
+    let _docker = docker_run(&name, &fetch_after_a_moment(port));
+    docker_wait(&name);
+    let id = unique_name("late-ctr");
+    let mut start = vec!["-n", "k8s.io", "run", "--rm", "--net-host", CONTAINERD_IMAGE, &id];
+    let command = fetch_after_a_moment(port);
+    start.extend(command.iter().map(String::as_str));
+    let _containerd = Container::Containerd { namespace: "k8s.io", id: id.clone() };
+    assert_eq!(run("ctr", &start), "ok\n");
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+
+    let sent = comments(&file, &format!("tcp.dstport == {port}"));
+    let names = values(&sent, "ContainerName");
+    assert!(names.len() >= 8, "two connections: {sent:?}");
+    assert!(names.iter().all(|found| *found == name || *found == id), "{names:?}");
+    assert!(names.contains(&name) && names.contains(&id), "{names:?}");
+}
+
+#[test]
+fn stopping_dockerd_mid_capture_costs_a_warning_only() {
+    if !ready_or_skip("stopping_dockerd_mid_capture_costs_a_warning_only") {
+        return;
+    }
+    let _alone = DAEMONS.write().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_path(&dir);
+    let mut ptstat = start_capture(&file, port, &[]);
+
+    stop_dockerd();
+    ptstat.wait_for_stderr("docker (/var/run/docker.sock): connection lost", Duration::from_secs(10));
+    // Capture goes on: containerd's containers still name themselves, the host's packets are still captured.
+    let id = unique_name("while-down");
+    let mut start = vec!["-n", "k8s.io", "run", "--rm", "--net-host", CONTAINERD_IMAGE, &id];
+    let command = fetch_after_a_moment(port);
+    start.extend(command.iter().map(String::as_str));
+    let _containerd = Container::Containerd { namespace: "k8s.io", id: id.clone() };
+    assert_eq!(run("ctr", &start), "ok\n");
+    host_fetch(port);
+
+    // Once dockerd is back, ptstat connects again and follows its new containers.
+    start_dockerd();
+    ptstat.wait_for_stderr("docker (/var/run/docker.sock): connected", Duration::from_secs(10));
+    let name = unique_name("after-restart");
+    let _docker = docker_run(&name, &fetch_after_a_moment(port));
+    docker_wait(&name);
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let warnings: Vec<_> = finished.stderr.lines().filter(|line| line.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "one warning for the outage: {}", finished.stderr);
+
+    let sent = comments(&file, &format!("tcp.dstport == {port}"));
+    let names = values(&sent, "ContainerName");
+    let count = |wanted: &str| names.iter().filter(|found| *found == wanted).count();
+    assert!(count(&id) >= 4 && count(&name) >= 4 && count("-") >= 4, "{names:?}");
+    assert_eq!(count(&id) + count(&name) + count("-"), names.len(), "{names:?}");
+}
+
+/// A fetch from this (host) process, in no container.
+fn host_fetch(port: u16) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+    let mut page = String::new();
+    stream.read_to_string(&mut page).unwrap();
+    assert!(page.ends_with("ok\n"), "{page}");
+}
+
+/// Stops dockerd (SIGTERM) and waits until it is gone.
+fn stop_dockerd() {
+    let pid: i32 = fs::read_to_string(DOCKERD_PID_FILE).expect("dockerd's pid file").trim().parse().unwrap();
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // dockerd removes its pid file last thing (its process may linger as a zombie of whoever started it).
+    while Path::new(DOCKERD_PID_FILE).exists() {
+        assert!(Instant::now() < deadline, "dockerd did not stop");
+        thread::sleep(Duration::from_millis(100));
+    }
+}
