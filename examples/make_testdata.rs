@@ -59,6 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("ipv6.pcap", ipv6_capture()),
         ("tcp.pcap", tcp_capture()),
         ("udp.pcap", udp_capture()),
+        ("dns.pcap", dns_capture()),
         ("truncated_ipv4.pcap", truncated_ipv4_capture()),
         ("truncated_ipv6.pcap", truncated_ipv6_capture()),
         ("raw_ip.pcap", raw_ip_capture()),
@@ -412,6 +413,8 @@ fn ethernet_capture() -> Capture {
     capture.add(tagged(&[(0x9100, 300), (0x8100, 0x2064)], ETHERTYPE_IPV4, &udp(HOSTS4, 32)));
     capture.add(tagged(&[(0x9200, 1), (0x88a8, 2), (0x8100, 3), (0x8100, 4)], ETHERTYPE_IPV4, &udp(HOSTS4, 1)));
     capture.add(tagged(&[(0x8100, 5)], ETHERTYPE_IPV6, &udp(HOSTS6, 16)));
+    // Priority 5 and the drop eligible bit, which -e shows.
+    capture.add(tagged(&[(0x8100, 0xb00a)], ETHERTYPE_IPV4, &udp(HOSTS4, 3)));
     capture.add(padded(tagged(&[(0x8100, 5)], ETHERTYPE_ARP, &request)));
     // EtherTypes without a printer in ptstat: a summary and a hex dump.
     let experimental: Vec<u8> = (0..46u8).map(|byte| byte.wrapping_mul(7)).collect();
@@ -533,7 +536,81 @@ fn ipv4_capture() -> Capture {
     capture.add(eth4(&packet));
     // A frame padded beyond the IP packet: the padding is not UDP payload.
     capture.add(padded(eth4(&udp(HOSTS4, 2))));
+    add_ipv4_verbose_variants(&mut capture);
     capture
+}
+
+/// What -v prints of IPv4 and ICMP: ECN, TTL, flags, checksums, the options tcpdump decodes, quoted datagrams
+/// and the extensions after them.
+fn add_ipv4_verbose_variants(capture: &mut Capture) {
+    let datagram = udp_datagram(HOSTS4, 40000, 50000, b"v");
+    for (tos, ttl) in [(0x01, 1), (0x02, 0), (0xb8, 255), (0x03, 64)] {
+        capture.add(eth4(&ipv4_with(IP_A, IP_B, UDP, &datagram, |header| {
+            header.dscp = (tos >> 2).try_into().expect("six bits");
+            header.ecn = (tos & 0x03).try_into().expect("two bits");
+            header.time_to_live = ttl;
+        })));
+    }
+    // The reserved flag, and a header checksum that is wrong (with options, which come before it).
+    let mut reserved = ipv4(UDP, &datagram);
+    reserved[6] |= 0x80;
+    capture.add(eth4(&reserved));
+    let mut wrong_checksum = ipv4_with(IP_A, IP_B, UDP, &datagram, |header| header.options = [1, 1, 1, 0].into());
+    wrong_checksum[10] ^= 0x55;
+    capture.add(eth4(&wrong_checksum));
+    // Source routes with the pointer past some addresses, timestamps of every kind, router alert values and
+    // options tcpdump only names or rejects.
+    let options: [&[u8]; 12] = [
+        &[131, 11, 8, 10, 0, 0, 1, 10, 0, 0, 2, 0],
+        &[137, 7, 4, 10, 0, 0, 9],
+        &[7, 7, 5, 10, 0, 0, 1],
+        &[68, 20, 13, 1, 10, 0, 0, 1, 0, 0, 0, 5, 10, 0, 0, 2, 0, 0, 0, 6],
+        &[68, 12, 5, 0x33, 10, 0, 0, 1, 0, 0, 0, 7],
+        &[68, 8, 9, 0x02, 0, 0, 0, 1],
+        &[68, 8, 3, 0x00, 0, 0, 0, 1],
+        &[148, 4, 0, 7],
+        &[130, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        &[82, 12, 0, 1, 0, 2, 0, 3, 10, 0, 0, 1],
+        &[25, 4, 1, 2],
+        &[7, 1, 0, 0],
+    ];
+    for option in options {
+        let mut padded_option = option.to_vec();
+        padded_option.resize(option.len().next_multiple_of(4), 0);
+        let set_options = |header: &mut Ipv4Header| header.options = padded_option[..].try_into().expect("fits");
+        capture.add(eth4(&ipv4_with(IP_A, IP_B, UDP, &datagram, set_options)));
+    }
+    // An echo request whose checksum is wrong, and errors quoting whole datagrams (printed in full with -v).
+    let mut wrong_echo = icmp(8, 0, echo(1, 1), &[1, 2, 3]);
+    wrong_echo[2] ^= 0xff;
+    capture.add(eth4(&ipv4(ICMP, &wrong_echo)));
+    let quoted_udp = udp(HOSTS4.reversed(), 4);
+    capture.add(eth4(&ipv4_with(IP_B, IP_A, ICMP, &icmp(3, 3, [0; 4], &quoted_udp), |_| {})));
+    let quoted_ping = ipv4(ICMP, &icmp(8, 0, echo(2, 2), &[]));
+    capture.add(eth4(&ipv4_with(IP_C, IP_A, ICMP, &icmp(11, 0, [0; 4], &quoted_ping), |_| {})));
+    // Errors with RFC 4884 extensions after 128 bytes of the datagram: an MPLS label stack, objects tcpdump only
+    // dumps, an extension version it does not know, and one found by its checksum alone (no length given).
+    // A long error without extensions comes first.
+    let long_datagram = udp(HOSTS4, 200);
+    capture.add(eth4(&ipv4(ICMP, &icmp(3, 3, [0; 4], &long_datagram))));
+    let object = |class: u8, class_type: u8, data: &[u8]| {
+        [&((data.len() + 4) as u16).to_be_bytes()[..], &[class, class_type], data].concat()
+    };
+    let objects = [
+        object(1, 1, &[0x00, 0x01, 0x41, 0x40]),
+        object(1, 2, &[1, 2, 3, 4]),
+        object(2, 1, &[5, 6, 7, 8]),
+        object(9, 1, &[]),
+        object(0, 1, &[]),
+    ]
+    .concat();
+    for (message_type, version, length_in_words) in [(11u8, 2u8, 32u8), (3, 1, 32), (12, 2, 0)] {
+        let mut extension = [&[version << 4, 0, 0, 0][..], &objects].concat();
+        let checksum = internet_checksum(&[&extension]);
+        extension[2..4].copy_from_slice(&checksum.to_be_bytes());
+        let body = [&long_datagram[..128], &extension].concat();
+        capture.add(eth4(&ipv4(ICMP, &icmp(message_type, 0, [0, length_in_words, 0, 0], &body))));
+    }
 }
 
 /// IPv6 extension headers and ICMPv6.
@@ -685,7 +762,56 @@ fn ipv6_capture() -> Capture {
     let mut packet = ipv6(0, &[extension_header(UDP, &not_jumbo), udp_datagram(HOSTS6, 1, 2, &[])].concat());
     packet[4..6].fill(0);
     capture.add(eth6(&packet));
+    add_ipv6_verbose_variants(&mut capture);
     capture
+}
+
+/// What -v and -vv print of IPv6 and ICMPv6 beyond the default: traffic class and flow label, options,
+/// neighbor discovery options and flags, MLDv2 details, checksums.
+fn add_ipv6_verbose_variants(capture: &mut Capture) {
+    let message = |source, destination, message_type, code, rest, body: &[u8]| {
+        eth6(&ipv6_packet(source, destination, ICMPV6, &icmp6(source, destination, message_type, code, rest, body)))
+    };
+    let udp_payload = udp_datagram(HOSTS6, 40000, 50000, b"opt");
+    for first_word in [0x6ab1_2345u32, 0x6000_0001, 0x6ff0_0000] {
+        let mut packet = udp(HOSTS6, 2);
+        packet[..4].copy_from_slice(&first_word.to_be_bytes());
+        capture.add(eth6(&packet));
+    }
+    // Pad1, a home address, an option tcpdump does not know, a second Jumbo Payload option.
+    let home_address = [&[0, 0xc9, 16][..], &IP6_A, &[0x3e, 2, 1, 2, 1, 5, 0, 0, 0, 0, 0]].concat();
+    capture.add(eth6(&ipv6(0, &[extension_header(UDP, &home_address), udp_payload.clone()].concat())));
+    let jumbo = |len: u32| [&[0xc2, 4][..], &len.to_be_bytes()].concat();
+    let two_jumbos = [jumbo(70_000), jumbo(80_000), vec![1, 0]].concat();
+    capture.add(eth6(&ipv6(0, &[extension_header(UDP, &two_jumbos), udp_payload.clone()].concat())));
+    capture.add(eth6(&ipv6(60, &[extension_header(UDP, &[0, 0, 0, 1, 0, 0]), udp_payload].concat())));
+    // Router advertisements with each flag and preference and the options tcpdump decodes.
+    let mtu = [&[5, 1, 0, 0][..], &1500u32.to_be_bytes()].concat();
+    let dns_servers = [&[25, 5, 0, 0][..], &600u32.to_be_bytes(), &IP6_A, &IP6_B].concat();
+    let prefix = [&[3, 4, 48, 0xe0][..], &u32::MAX.to_be_bytes(), &100u32.to_be_bytes(), &[0; 4], &IP6_A].concat();
+    let interval = [&[7, 1, 0, 0][..], &5000u32.to_be_bytes()].concat();
+    let unknown = [99, 1, 1, 2, 3, 4, 5, 6];
+    let options = [mtu, dns_servers, prefix, interval, unknown.to_vec()].concat();
+    for flags in [0x80, 0xc8, 0x38, 0x10, 0x02] {
+        let body = [&1000u32.to_be_bytes()[..], &2000u32.to_be_bytes(), &options].concat();
+        capture.add(message(LINK_LOCAL, ALL_NODES, 134, 0, [64, flags, 0x07, 0x08], &body));
+    }
+    // Neighbor advertisements with each flag, a redirect with the packet it redirects.
+    for flags in [0x80, 0xe0, 0x20] {
+        capture.add(message(IP6_B, LINK_LOCAL, 136, 0, [flags, 0, 0, 0], &IP6_B));
+    }
+    let redirected = [&[4, 2, 0, 0, 0, 0, 0, 0][..], &[0x60, 0, 0, 0, 0, 0, 59, 64]].concat();
+    capture.add(message(LINK_LOCAL, IP6_A, 137, 0, [0; 4], &[&IP6_B[..], &LINK_LOCAL, &redirected].concat()));
+    // MLDv2: a query with exponential codes and the suppress flag, a report with sources and a type tcpdump
+    // does not know.
+    let group = [0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb];
+    let query = [&group[..], &[0x0a, 0x90, 0, 1], &IP6_A].concat();
+    capture.add(message(LINK_LOCAL, group, 130, 0, [0x90, 0x10, 0, 0], &query));
+    let records = [&[1, 0, 0, 2][..], &group, &IP6_A, &IP6_B, &[9, 0, 0, 0], &group].concat();
+    capture.add(message(LINK_LOCAL, ALL_NODES, 143, 0, [0, 0, 0, 2], &records));
+    let mut wrong = icmp6(IP6_A, IP6_B, 128, 0, echo(1, 1), &[]);
+    wrong[3] ^= 0x01;
+    capture.add(eth6(&ipv6(ICMPV6, &wrong)));
 }
 
 /// TCP: conversations with relative sequence numbers, every flag, every option tcpdump names.
@@ -784,6 +910,17 @@ fn tcp_capture() -> Capture {
     add6(&Segment::new(50010, 40010, 88, 78, SYN | ACK).options(&syn_options), server6);
     add6(&Segment::new(40010, 50010, 78, 89, ACK | PSH).payload(20), client6);
     add6(&Segment::new(50010, 40010, 89, 98, ACK | FIN), server6);
+    // Checksums that are wrong, and resets telling why in text of any bytes (-v prints it).
+    for hosts in [client, client6] {
+        let mut segment = Segment::new(40011, 50011, 1, 1, ACK).payload(3).bytes(hosts);
+        segment[16] ^= 0x80;
+        capture.add(eth(ethertype_of(hosts), &hosts.packet(TCP, &segment)));
+    }
+    let mut reset = Segment::new(40012, 50012, 1, 0, RST);
+    for reason in [&b"no\x00such \x7f\xfe listener"[..], b"0123456789abcdefghijklmnopqrstuvwxyz"] {
+        reset.payload = reason.to_vec();
+        capture.add(eth4(&reset.packet(client)));
+    }
     capture
 }
 
@@ -812,9 +949,214 @@ fn udp_capture() -> Capture {
         }
         capture.add(eth(ether_type, &hosts.packet(UDP, &[0x9c, 0x40, 0xc3, 0x50])));
     }
+    // No checksum (allowed over IPv4), and text with line ends of both kinds, as -A shows it.
+    let mut unchecked = udp_datagram(HOSTS4, 40000, 50000, &[1, 2]);
+    unchecked[6..8].fill(0);
+    capture.add(eth4(&ipv4(UDP, &unchecked)));
+    let text = b"GET / HTTP/1.1\r\nHost: example\r\n\r\nbare\rcr\tand tab\n\x00\x7f\xff\r";
+    capture.add(eth4(&ipv4(UDP, &udp_datagram(HOSTS4, 40000, 50000, text))));
     // The first fragment of a datagram longer than the fragment: no complaint.
     let datagram = udp_datagram(HOSTS4, 40000, 50000, &[0; 300]);
     capture.add(eth4(&ipv4_with(IP_A, IP_B, UDP, &datagram[..100], |header| header.more_fragments = true)));
+    capture
+}
+
+/// A DNS name in labels, without compression: `"www.example.com"`; `"."` is the root.
+fn dns_name(name: &str) -> Vec<u8> {
+    let mut bytes: Vec<u8> = name
+        .split('.')
+        .filter(|label| !label.is_empty())
+        .flat_map(|label| [&[label.len() as u8][..], label.as_bytes()].concat())
+        .collect();
+    bytes.push(0);
+    bytes
+}
+
+/// A pointer to the name at `offset` in the message (12: the first question's).
+fn dns_pointer(offset: u16) -> Vec<u8> {
+    (0xc000 | offset).to_be_bytes().to_vec()
+}
+
+fn dns_question(name: &[u8], record_type: u16, class: u16) -> Vec<u8> {
+    [name, &record_type.to_be_bytes(), &class.to_be_bytes()].concat()
+}
+
+fn dns_record(owner: &[u8], record_type: u16, class: u16, ttl: u32, data: &[u8]) -> Vec<u8> {
+    let fixed = [&record_type.to_be_bytes()[..], &class.to_be_bytes(), &ttl.to_be_bytes()].concat();
+    [owner, &fixed, &(data.len() as u16).to_be_bytes(), data].concat()
+}
+
+/// An EDNS OPT record: UDP payload size, the upper bits of the response code, the DO bit, options.
+fn dns_opt(size: u16, extended_code: u8, dnssec_ok: bool, options: &[u8]) -> Vec<u8> {
+    let ttl = u32::from(extended_code) << 24 | if dnssec_ok { 0x8000 } else { 0 };
+    dns_record(&[0], 41, size, ttl, options)
+}
+
+fn edns_option(code: u16, data: &[u8]) -> Vec<u8> {
+    [&code.to_be_bytes()[..], &(data.len() as u16).to_be_bytes(), data].concat()
+}
+
+/// A DNS message: ID, flags, then the questions, answers, authority and additional records.
+fn dns_message(id: u16, flags: u16, sections: [&[Vec<u8>]; 4]) -> Vec<u8> {
+    let mut message = [id.to_be_bytes(), flags.to_be_bytes()].concat();
+    for section in sections {
+        message.extend_from_slice(&(section.len() as u16).to_be_bytes());
+    }
+    for section in sections {
+        message.extend(section.iter().flatten());
+    }
+    message
+}
+
+const DNS_PORT: u16 = 53;
+const CLASS_IN: u16 = 1;
+const RECURSION_DESIRED: u16 = 0x0100;
+/// A response to a query that asked for recursion, which was available.
+const RECURSIVE_ANSWER: u16 = 0x8180;
+
+/// DNS over UDP and TCP port 53: queries and responses of the common types, EDNS, names compressed and
+/// broken, flags and codes, and a response cut at every length.
+fn dns_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let (client, server) = (HOSTS4, HOSTS4.reversed());
+    // Queries go from A's port 40053 to B's port 53, responses back.
+    let mut exchange = |hosts: Hosts, message: &[u8]| {
+        let is_query = matches!(hosts, Hosts::V4(IP_A, _) | Hosts::V6(IP6_A, _));
+        let (source, destination) = if is_query { (40053, DNS_PORT) } else { (DNS_PORT, 40053) };
+        capture.add(eth(ethertype_of(hosts), &hosts.packet(UDP, &udp_datagram(hosts, source, destination, message))));
+    };
+    let example = dns_name("example.com");
+    let to_question = dns_pointer(12);
+    // A, AAAA behind a CNAME, a name that does not exist, a truncated answer.
+    let question = dns_question(&example, 1, CLASS_IN);
+    exchange(client, &dns_message(0x1234, RECURSION_DESIRED, [std::slice::from_ref(&question), &[], &[], &[]]));
+    let answer = dns_record(&to_question, 1, CLASS_IN, 300, &[93, 184, 216, 34]);
+    exchange(
+        server,
+        &dns_message(
+            0x1234,
+            RECURSIVE_ANSWER,
+            [std::slice::from_ref(&question), std::slice::from_ref(&answer), &[], &[]],
+        ),
+    );
+    let www = dns_question(&dns_name("www.example.com"), 28, CLASS_IN);
+    let address6: Vec<u8> = IP6_A.to_vec();
+    let chain = [
+        dns_record(&to_question, 5, CLASS_IN, 3600, &dns_name("example.com")),
+        dns_record(&dns_name("example.com"), 28, CLASS_IN, 90_061, &address6),
+    ];
+    exchange(HOSTS6, &dns_message(0x1235, RECURSION_DESIRED, [std::slice::from_ref(&www), &[], &[], &[]]));
+    exchange(HOSTS6.reversed(), &dns_message(0x1235, RECURSIVE_ANSWER, [&[www], &chain, &[], &[]]));
+    let missing = dns_question(&dns_name("nope.example.com"), 1, CLASS_IN);
+    let soa_data = [
+        dns_name("ns1.example.com"),
+        dns_name("hostmaster.example.com"),
+        [1u32, 7200, 3600, 1_209_600, 300].iter().flat_map(|field| field.to_be_bytes()).collect(),
+    ]
+    .concat();
+    let soa = dns_record(&dns_pointer(29), 6, CLASS_IN, 0, &soa_data);
+    exchange(server, &dns_message(0x1236, RECURSIVE_ANSWER | 3, [&[missing], &[], std::slice::from_ref(&soa), &[]]));
+    exchange(server, &dns_message(0x1237, RECURSIVE_ANSWER | 0x0200, [std::slice::from_ref(&question), &[], &[], &[]]));
+    // EDNS: options in a query, an authoritative answer of several types with authority and additional records.
+    let options = [
+        edns_option(10, b"12345678"),
+        edns_option(8, &[0, 1, 24, 0, 192, 0, 2]),
+        edns_option(12, &[0; 3]),
+        edns_option(14, &[1, 2, 3, 4]),
+        edns_option(5, &[8, 13, 99]),
+        edns_option(6, &[2]),
+        edns_option(11, &[0, 250]),
+        edns_option(3, &[]),
+        edns_option(99, b"ab"),
+    ]
+    .concat();
+    let mail = dns_question(&dns_name("example.org"), 15, CLASS_IN);
+    exchange(
+        client,
+        &dns_message(
+            0x1238,
+            RECURSION_DESIRED | 0x0020,
+            [std::slice::from_ref(&mail), &[], &[], &[dns_opt(1232, 0, true, &options)]],
+        ),
+    );
+    let records = [
+        dns_record(&to_question, 15, CLASS_IN, 60, &[&[0, 10][..], &dns_name("mail.example.org")].concat()),
+        dns_record(&to_question, 16, CLASS_IN, 1, b"\x05hello\x07w\x00r\x01d\xff!"),
+        dns_record(&to_question, 12, CLASS_IN, 0, &dns_name("ptr.example")),
+        dns_record(
+            &to_question,
+            33,
+            CLASS_IN,
+            604_800,
+            &[&[0, 1, 0, 2, 0x13, 0xc4][..], &dns_name("sip.example.org")].concat(),
+        ),
+        dns_record(&to_question, 6, CLASS_IN, 31_536_000, &soa_data),
+        dns_record(
+            &to_question,
+            38,
+            CLASS_IN,
+            5,
+            &[&[64][..], &[0, 0, 0, 0, 0, 0, 0, 1], &dns_name("prefix.example")].concat(),
+        ),
+        dns_record(&to_question, 38, CLASS_IN, 5, &[129]),
+        dns_record(&to_question, 13, CLASS_IN, 5, b"\x03cpu\x02os"),
+        dns_record(&to_question, 104, CLASS_IN, 5, b"raw\x01"),
+        dns_record(&to_question, 39, CLASS_IN, 5, &dns_name("d.example")),
+        dns_record(&to_question, 65_280, 3, 5, &[1, 2]),
+    ];
+    let authority = [dns_record(&to_question, 2, CLASS_IN, 3600, &dns_name("ns.example.org"))];
+    let additional =
+        [dns_opt(4096, 0, false, &[]), dns_record(&dns_name("ns.example.org"), 1, CLASS_IN, 60, &[10, 0, 0, 53])];
+    exchange(server, &dns_message(0x1238, RECURSIVE_ANSWER | 0x0400, [&[mail], &records, &authority, &additional]));
+    // Classes, several questions, names of odd bytes, compression pointers that point forward or at themselves,
+    // a label type tcpdump does not take.
+    let odd = [&[5][..], b"a.b c", &[3, 1, 0xfe, b'\\'], &[3], b"\"q\"", &[0]].concat();
+    let questions =
+        [dns_question(&dns_name("version.bind"), 16, 3), dns_question(&odd, 255, 255), dns_question(&[0], 2, 4)];
+    exchange(client, &dns_message(2, 0, [&questions, &[], &[], &[]]));
+    for name in [dns_pointer(12), [&[1, b'a'][..], &dns_pointer(0x3fff)].concat(), vec![0x41, 0]] {
+        exchange(client, &dns_message(3, RECURSION_DESIRED, [&[dns_question(&name, 1, CLASS_IN)], &[], &[], &[]]));
+    }
+    // Opcodes and response codes, extended codes in an OPT record, and bits a query should not have.
+    let x = dns_question(&dns_name("x.example"), 1, CLASS_IN);
+    for opcode in [1u16, 2, 3, 4, 5, 15] {
+        let answers = if opcode == 1 { vec![answer.clone()] } else { Vec::new() };
+        exchange(
+            client,
+            &dns_message(10 + opcode, opcode << 11 | RECURSION_DESIRED, [std::slice::from_ref(&x), &answers, &[], &[]]),
+        );
+    }
+    for code in [1u16, 2, 4, 5, 6, 7, 8, 9, 10, 11, 15] {
+        exchange(server, &dns_message(30 + code, 0x8000 | 0x0400 | code, [std::slice::from_ref(&x), &[], &[], &[]]));
+    }
+    for (extended, code) in [(1u8, 0u16), (1, 1), (1, 7), (3, 2)] {
+        let opt = dns_opt(512, extended, false, &[]);
+        exchange(server, &dns_message(50, RECURSIVE_ANSWER | code, [std::slice::from_ref(&x), &[], &[], &[opt]]));
+    }
+    exchange(client, &dns_message(60, 0x06df, [&[], std::slice::from_ref(&answer), &[soa], &[]]));
+    // A response cut at every length, so that each field is the last one captured once.
+    let two_answers = [answer.clone(), dns_record(&to_question, 1, CLASS_IN, 300, &[10, 0, 0, 99])];
+    let response = dns_message(0x1239, RECURSIVE_ANSWER, [std::slice::from_ref(&question), &two_answers, &[], &[]]);
+    let frame = eth4(&server.packet(UDP, &udp_datagram(server, DNS_PORT, 40053, &response)));
+    add_every_cut(&mut capture, &frame, &IPV4_IN_ETHERNET);
+    // Over TCP, where a length comes first: right, wrong, too short.
+    let query = dns_message(0x123a, RECURSION_DESIRED, [&[question], &[], &[], &[]]);
+    let prefixed = |message: &[u8], len: usize| [&(len as u16).to_be_bytes()[..], message].concat();
+    for (hosts, source, destination, data) in [
+        (client, 40053, DNS_PORT, prefixed(&query, query.len())),
+        (server, DNS_PORT, 40053, prefixed(&response, response.len())),
+        (server, DNS_PORT, 40053, prefixed(&response, 100)),
+        (server, DNS_PORT, 40053, vec![0]),
+    ] {
+        let mut segment = Segment::new(source, destination, 1, 1, PSH | ACK);
+        segment.payload = data;
+        capture.add(eth(ethertype_of(hosts), &segment.packet(hosts)));
+    }
+    // A datagram shorter than its length field says, and DNS between two servers.
+    let mut short = udp_datagram(client, 40053, DNS_PORT, &query);
+    short[4..6].copy_from_slice(&200u16.to_be_bytes());
+    capture.add(eth4(&client.packet(UDP, &short)));
+    capture.add(eth4(&client.packet(UDP, &udp_datagram(client, DNS_PORT, DNS_PORT, &query))));
     capture
 }
 

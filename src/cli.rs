@@ -88,7 +88,7 @@ pub struct Cli {
     #[arg(long, overrides_with_all = ["micro", "time_stamp_precision"])]
     pub nano: bool,
 
-    /// Print timestamps with microseconds (the default).
+    /// Print timestamps with microseconds (the default; it undoes an earlier --nano).
     #[arg(long, overrides_with_all = ["nano", "time_stamp_precision"])]
     pub micro: bool,
 

@@ -27,6 +27,10 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-AA"],
     &["-n", "-#"],
     &["-n", "-e", "-v", "-x"],
+    &["-n", "-e", "-q"],
+    &["-n", "-q", "-vv", "-x"],
+    &["-n", "-S", "-vv"],
+    &["-n", "-#", "-e", "-vvv", "-XX"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.

@@ -4,6 +4,7 @@ use super::{
     Line, PrintState,
     captured::{Captured, Printed},
     checksum::{self, Checksum},
+    hexdump,
     ip::{self, IpEnvelope, PROTOCOL_TCP, PROTOCOL_UDP},
 };
 
@@ -63,6 +64,78 @@ pub(super) fn print(
         line.push("\n\t");
         let quoted_len = icmp.be16(QUOTED_IP + 2)?;
         ip::print(line, state, icmp.rest(QUOTED_IP), quoted_len.into(), envelope.depth + 1)?;
+    }
+    if matches!(message_type, UNREACHABLE | TIME_EXCEEDED | PARAMETER_PROBLEM) && length > EXTENSION_START as u32 {
+        print_extensions(line, icmp, length as usize)?;
+    }
+    Ok(())
+}
+
+/// RFC 4884 puts extensions after the first 128 bytes of the quoted datagram.
+const EXTENSION_START: usize = QUOTED_IP + 128;
+const EXTENSION_HEADER_LEN: usize = 4;
+const EXTENSION_VERSION: u8 = 2;
+const OBJECT_HEADER_LEN: usize = 4;
+const OBJECT_MPLS_STACK: u8 = 1;
+
+/// `\n\tICMP Multi-Part extension v2, checksum 0x1234 (correct), length 12` and the extension's objects (RFC 4884,
+/// RFC 4950), after an error message `length` bytes long (-v).
+fn print_extensions(line: &mut Line, icmp: Captured, length: usize) -> Printed {
+    icmp.check(EXTENSION_START, EXTENSION_HEADER_LEN + 1)?;
+    let extensions_len = length - EXTENSION_START;
+    let extensions = icmp.slice(EXTENSION_START, extensions_len).ok();
+    let checksum_correct = extensions.map(|bytes| Checksum::default().add(bytes).finish() == 0);
+    // Senders that do not set the length of the quoted datagram may still add extensions: tcpdump takes a correct
+    // checksum as the sign.
+    if icmp.u8(5)? == 0 && checksum_correct == Some(false) {
+        return Ok(());
+    }
+    let version = icmp.u8(EXTENSION_START)? >> 4;
+    line.put(format_args!("\n\tICMP Multi-Part extension v{version}"));
+    if version != EXTENSION_VERSION {
+        line.push(" packet not supported");
+        return Ok(());
+    }
+    if let Some(correct) = checksum_correct {
+        let field = icmp.be16(EXTENSION_START + 2)?;
+        let judgement = if correct { "correct" } else { "incorrect" };
+        line.put(format_args!(", checksum 0x{field:04x} ({judgement}), length {extensions_len}"));
+    }
+    let mut remaining = extensions_len.saturating_sub(EXTENSION_HEADER_LEN);
+    let mut offset = EXTENSION_START + EXTENSION_HEADER_LEN;
+    while remaining > OBJECT_HEADER_LEN {
+        let object_len = usize::from(icmp.be16(offset)?);
+        let class = icmp.u8(offset + 2)?;
+        let class_type = icmp.u8(offset + 3)?;
+        let name = match class {
+            OBJECT_MPLS_STACK => "MPLS Stack Entry",
+            2 => "Interface Identification",
+            _ => "unknown",
+        };
+        line.put(format_args!("\n\t  {name} Object ({class}), Class-Type: {class_type}, length {object_len}"));
+        remaining -= OBJECT_HEADER_LEN;
+        offset += OBJECT_HEADER_LEN;
+        // An object must at least hold its header, or the walk would never end.
+        if class == 0 || object_len < OBJECT_HEADER_LEN {
+            return Ok(());
+        }
+        let data_len = object_len - OBJECT_HEADER_LEN;
+        if class == OBJECT_MPLS_STACK && class_type == 1 {
+            let entry = icmp.be32(offset)?;
+            line.put(format_args!("\n\t    label {}, tc {}", entry >> 12, entry >> 9 & 0x07));
+            if entry & 0x100 != 0 {
+                line.push(", [S]");
+            }
+            line.put(format_args!(", ttl {}", entry & 0xff));
+        } else {
+            icmp.check(offset, data_len)?;
+            hexdump::hex_indented(line, "\n\t    ", icmp.slice(offset, data_len)?);
+        }
+        if remaining < data_len {
+            break;
+        }
+        remaining -= data_len;
+        offset += data_len;
     }
     Ok(())
 }

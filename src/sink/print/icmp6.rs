@@ -140,7 +140,7 @@ pub(super) fn print(
         LISTENER_REPORT_V2 => {
             line.put(format_args!(", {} group record(s)", icmp6.be16(6)?));
             if verbosity > 0 {
-                print_mldv2_records(line, icmp6, verbosity)?;
+                print_mldv2_records(line, icmp6, length, verbosity)?;
             }
         }
         HOME_AGENT_DISCOVERY_REQUEST | MOBILE_PREFIX_SOLICITATION => {
@@ -180,16 +180,9 @@ fn print_checksum(line: &mut Line, icmp6: Captured, length: u32, envelope: &IpEn
 }
 
 /// `Flags [router, override]` (`[none]` if no flag is set).
-fn print_flags(line: &mut Line, flags: u8, names: &[(u8, &str)]) {
+fn print_flags(line: &mut Line, flags: u8, names: &[(u16, &str)]) {
     line.push("Flags [");
-    let mut separator = "";
-    for (_, name) in names.iter().filter(|(flag, _)| flags & flag != 0) {
-        line.put(format_args!("{separator}{name}"));
-        separator = ", ";
-    }
-    if separator.is_empty() {
-        line.push("none");
-    }
+    line.put_flag_names(flags.into(), names);
     line.push("]");
 }
 
@@ -202,7 +195,7 @@ fn print_router_advertisement(line: &mut Line, icmp6: Captured) -> Printed {
     let preference = match (flags >> 3) & 0x03 {
         0 => "medium",
         1 => "high",
-        2 => "reserved",
+        2 => "rsv",
         _ => "low",
     };
     line.put(format_args!(
@@ -265,12 +258,9 @@ impl NeighborDiscoveryOptions<'_> {
                 OPTION_MTU => line.put(format_args!(" {}", message.be32(offset + 4)?)),
                 OPTION_ADVERTISEMENT_INTERVAL => line.put(format_args!(" {}ms", message.be32(offset + 4)?)),
                 OPTION_RECURSIVE_DNS_SERVERS => {
-                    line.put(format_args!(" lifetime {}, addr: ", Lifetime(message.be32(offset + 4)?)));
-                    for (index, address_offset) in (offset + 8..offset + len).step_by(16).enumerate() {
-                        if index > 0 {
-                            line.push(" ");
-                        }
-                        line.put(format_args!("{}", message.ipv6(address_offset)?));
+                    line.put(format_args!(" lifetime {},", Lifetime(message.be32(offset + 4)?)));
+                    for address_offset in (offset + 8..offset + len).step_by(16) {
+                        line.put(format_args!(" addr: {}", message.ipv6(address_offset)?));
                     }
                 }
                 _ if self.verbosity <= 1 => {
@@ -458,11 +448,11 @@ fn print_addresses(line: &mut Line, icmp6: Captured, offset: usize, count: u16) 
     Ok(())
 }
 
-/// ` [gaddr ff02::fb to_ex, 0 source(s)]` for each group record of an MLDv2 report (-v; the sources themselves
-/// with -vv).
-fn print_mldv2_records(line: &mut Line, icmp6: Captured, verbosity: u8) -> Printed {
+/// ` [gaddr ff02::fb to_ex, 0 source(s)]` for each group record of an MLDv2 report `length` bytes long (-v; the
+/// sources themselves with -vv).
+fn print_mldv2_records(line: &mut Line, icmp6: Captured, length: u32, verbosity: u8) -> Printed {
     const RECORD_HEADER_LEN: usize = 20;
-    let length = icmp6.len();
+    let length = length as usize;
     let mut offset = 8;
     for _ in 0..icmp6.be16(6)? {
         if length < offset + RECORD_HEADER_LEN {

@@ -101,10 +101,11 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
     let fragment = ip.be16(6)?;
     let protocol = ip.u8(9)?;
     let destination = ip.ipv4(16)?;
+    let options = ip.slice(MIN_HEADER_LEN, header_len - MIN_HEADER_LEN).unwrap_or_default();
     let envelope = IpEnvelope {
         source: ip.ipv4(12)?,
         destination,
-        checksum_destination: destination,
+        checksum_destination: source_route_destination(options).unwrap_or(destination),
         names_transport: true,
         fragmented: fragment & MORE_FRAGMENTS != 0,
         depth,
@@ -144,15 +145,7 @@ fn print_header_fields(line: &mut Line, ip: Captured, header_len: usize) -> Prin
     }
     let fragment = ip.be16(6)?;
     line.put(format_args!(", id {}, offset {}, flags [", ip.be16(4)?, (fragment & FRAGMENT_OFFSET) * 8));
-    let flags = [(MORE_FRAGMENTS, "+"), (DONT_FRAGMENT, "DF"), (RESERVED_FLAG, "rsvd")];
-    let mut separator = "";
-    for (_, name) in flags.into_iter().filter(|(flag, _)| fragment & flag != 0) {
-        line.put(format_args!("{separator}{name}"));
-        separator = ", ";
-    }
-    if separator.is_empty() {
-        line.push("none");
-    }
+    line.put_flag_names(fragment, &[(MORE_FRAGMENTS, "+"), (DONT_FRAGMENT, "DF"), (RESERVED_FLAG, "rsvd")]);
     let protocol = ip.u8(9)?;
     line.put(format_args!("], proto {} ({protocol}), length {}", ProtocolName(protocol), ip.be16(2)?));
     if header_len > MIN_HEADER_LEN {
@@ -248,6 +241,27 @@ fn print_route(line: &mut Line, option: &[u8]) {
             line.push(",");
         }
     }
+}
+
+/// Where a source route option says the packet finally goes: the last address of the first such option, which
+/// transport checksums count in their pseudo-header.
+fn source_route_destination(mut options: &[u8]) -> Option<IpAddress> {
+    while let Some(&kind) = options.first() {
+        let len = match kind {
+            OPTION_EOL => return None,
+            OPTION_NOP => 1,
+            _ => usize::from(*options.get(1)?),
+        };
+        if len < 2 && kind != OPTION_NOP {
+            return None;
+        }
+        let option = options.get(..len)?;
+        if matches!(kind, OPTION_LOOSE_SOURCE_ROUTE | OPTION_STRICT_SOURCE_ROUTE) && len >= 7 {
+            return option.last_chunk::<4>().map(|address| IpAddress::V4(*address));
+        }
+        options = &options[len..];
+    }
+    None
 }
 
 const TIMESTAMPS_ONLY: u8 = 0;

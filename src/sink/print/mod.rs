@@ -1,4 +1,6 @@
-//! tcpdump-like lines: one per packet, the text `tcpdump -n` 4.99 prints at its default verbosity.
+//! tcpdump-like lines: for each packet the text `tcpdump -n` 4.99 prints, with its flags for verbosity (`-v`...),
+//! brevity (`-q`), link-layer headers (`-e`), sequence numbers (`-S`), dumps (`-x`, `-X`, `-A`) and numbering
+//! (`-#`), then with `-v` the packet's process in full.
 //!
 //! One module per protocol, like tcpdump's print-*.c files. Each reads its header field by field from the
 //! captured bytes ([`Captured`]), writing as it goes, so a packet cut short prints what tcpdump prints for it: the
@@ -9,6 +11,7 @@ mod address;
 mod arp;
 mod captured;
 mod checksum;
+mod dns;
 mod hexdump;
 mod icmp;
 mod icmp6;
@@ -171,6 +174,36 @@ impl Line {
 
     fn push_char(&mut self, character: char) {
         self.text.push(character);
+    }
+
+    /// Bytes of text whose content nobody vouches for, as tcpdump writes them: `M-` for the high bit, `^X` for
+    /// control characters.
+    fn put_escaped(&mut self, text: &[u8]) {
+        for &byte in text {
+            let mut byte = byte;
+            if !byte.is_ascii() {
+                self.push("M-");
+                byte &= 0x7f;
+            }
+            if byte.is_ascii_graphic() || byte == b' ' {
+                self.push_char(char::from(byte));
+            } else {
+                self.push_char('^');
+                self.push_char(char::from(byte ^ 0x40));
+            }
+        }
+    }
+
+    /// The names of the bits of `flags` that are set, `a, b`, or `none`.
+    fn put_flag_names(&mut self, flags: u16, names: &[(u16, &str)]) {
+        let mut separator = "";
+        for (_, name) in names.iter().filter(|(flag, _)| flags & flag != 0) {
+            self.put(format_args!("{separator}{name}"));
+            separator = ", ";
+        }
+        if separator.is_empty() {
+            self.push("none");
+        }
     }
 
     fn put(&mut self, args: fmt::Arguments<'_>) {

@@ -7,7 +7,7 @@ use super::{
     Line, PrintState,
     address::IpAddress,
     captured::{Captured, Printed, Truncated},
-    checksum,
+    checksum, dns,
     ip::{IpEnvelope, PROTOCOL_TCP},
 };
 
@@ -120,8 +120,11 @@ pub(super) fn print(
         line.put(format_args!(" [remaining caplen({}) < header length({header_len})]", tcp.len()));
         return Err(tcp.abandoned());
     }
+    let payload = tcp.limit(length as usize).rest(header_len);
     if flags & RST != 0 && decoding.verbosity > 0 && payload_len > 0 {
-        print_reset_reason(line, tcp.limit(length as usize).rest(header_len));
+        print_reset_reason(line, payload);
+    } else if payload_len > 0 && dns::is_dns_port(source_port, destination_port) {
+        dns::print_tcp(line, decoding.verbosity, payload, payload_len)?;
     }
     Ok(())
 }
@@ -141,25 +144,8 @@ fn print_reset_reason(line: &mut Line, data: &[u8]) {
         line.push("+");
     }
     line.push(" ");
-    for &byte in data.iter().take(MAX_RESET_REASON_LEN) {
-        print_escaped(line, byte);
-    }
+    line.put_escaped(data.get(..MAX_RESET_REASON_LEN).unwrap_or(data));
     line.push("]");
-}
-
-/// A byte as tcpdump writes text of unknown content: `M-` for the high bit, `^X` for control characters.
-pub(super) fn print_escaped(line: &mut Line, byte: u8) {
-    let mut byte = byte;
-    if !byte.is_ascii() {
-        line.push("M-");
-        byte &= 0x7f;
-    }
-    if byte.is_ascii_graphic() || byte == b' ' {
-        line.push_char(char::from(byte));
-    } else {
-        line.push_char('^');
-        line.push_char(char::from(byte ^ 0x40));
-    }
 }
 
 /// What option printing needs to know of the segment.

@@ -9,7 +9,7 @@ use std::{
 use pcap_file::DataLink;
 
 use super::*;
-use crate::packet::Timestamp;
+use crate::packet::{ParentProcess, Timestamp};
 
 /// Where a printer writes, readable while the printer still exists.
 #[derive(Clone, Default)]
@@ -163,6 +163,41 @@ fn truncated_headers_end_with_the_protocol_marker() {
     );
 }
 
+/// With -v tcpdump's text spans two lines; ptstat's names of the process end its last, and the process lines
+/// come after the dump.
+#[test]
+fn process_lines_follow_tcpdumps_text_and_dump() {
+    let output = SharedBuffer::default();
+    let options = PrintOptions {
+        timestamp: TimestampFormat::None,
+        process_details: true,
+        decoding: Decoding { verbosity: 1, ..Decoding::default() },
+        dump: Some(PacketDump { style: DumpStyle::Hex, link_header: false }),
+        ..PrintOptions::default()
+    };
+    let mut printer = Printer::new(Box::new(output.clone()), options);
+    let process = ProcessContext {
+        pid: 42,
+        name: "curl".into(),
+        cmd: "/usr/bin/curl".into(),
+        args: "curl x".into(),
+        parent: Some(ParentProcess { pid: 7, name: "bash".into(), cmd: "/bin/bash".into(), args: "bash".into() }),
+        ..ProcessContext::default()
+    };
+    let mut record = packet(&UDP4, Some(Direction::Out));
+    record.process = Some(&process);
+    printer.write_packet(&record, &interface("eth0", DataLink::RAW)).expect("printed");
+    assert_eq!(
+        output.take_text(),
+        "eth0  curl.42 Out IP (tos 0x0, ttl 64, id 0, offset 0, flags [DF], proto UDP (17), length 30, bad cksum 0 \
+         (->26cd)!)\n    10.0.0.1.40000 > 10.0.0.2.50000: UDP, length 2, ParentProc [bash.7]\
+         \n\t0x0000:  4500 001e 0000 4000 4011 0000 0a00 0001\
+         \n\t0x0010:  0a00 0002 9c40 c350 000a 0000 0102\
+         \n    Process (pid 42, cmd /usr/bin/curl, args curl x)\
+         \n    ParentProc (pid 7, cmd /bin/bash, args bash)\n"
+    );
+}
+
 #[test]
 fn line_buffering_flushes_every_line() {
     #[derive(Clone, Default)]
@@ -226,7 +261,29 @@ fn any_bytes_print_without_panicking() {
     }
     seeds.extend(test_capture_packets());
     let output = SharedBuffer::default();
-    let mut printer = Printer::new(Box::new(output.clone()), PrintOptions::default());
+    // Every printer's every verbosity, and the dumps, which take the link-layer header's length from them.
+    let mut printers: Vec<Printer> = [
+        PrintOptions::default(),
+        PrintOptions {
+            decoding: Decoding { verbosity: 3, link_header: true, ..Decoding::default() },
+            dump: Some(PacketDump { style: DumpStyle::HexAndAscii, link_header: false }),
+            ..PrintOptions::default()
+        },
+        PrintOptions {
+            decoding: Decoding { verbosity: 1, quick: true, absolute_tcp_sequence: true, ..Decoding::default() },
+            dump: Some(PacketDump { style: DumpStyle::Ascii, link_header: true }),
+            numbered: true,
+            ..PrintOptions::default()
+        },
+        PrintOptions {
+            decoding: Decoding { verbosity: 2, ..Decoding::default() },
+            dump: Some(PacketDump { style: DumpStyle::Hex, link_header: false }),
+            ..PrintOptions::default()
+        },
+    ]
+    .into_iter()
+    .map(|options| Printer::new(Box::new(output.clone()), options))
+    .collect();
     for (link_type, seed) in &seeds {
         let interface = interface("", *link_type);
         for round in 0..40 {
@@ -246,7 +303,9 @@ fn any_bytes_print_without_panicking() {
                 1 => data.len() as u32 + random.below(70_000) as u32,
                 _ => random.next() as u32,
             };
-            printer.write_packet(&record, &interface).expect("printed");
+            for printer in &mut printers {
+                printer.write_packet(&record, &interface).expect("printed");
+            }
         }
         output.take_text();
     }

@@ -1,11 +1,11 @@
 //! UDP (tcpdump's print-udp.c). tcpdump hands the payload of well-known ports (DNS, DHCP, NTP, ...) to their
-//! own printers; ptstat prints every datagram as plain UDP.
+//! own printers; ptstat has DNS's, and prints other datagrams as plain UDP.
 
 use super::{
     Line, PrintState,
     address::IpAddress,
     captured::{Captured, Printed},
-    checksum,
+    checksum, dns,
     ip::{IpEnvelope, PROTOCOL_UDP},
 };
 
@@ -14,13 +14,7 @@ const HEADER_LEN: u16 = 8;
 const MAX_NON_JUMBO_LEN: u32 = 65_535;
 
 /// Prints a UDP datagram: `bytes` were captured, `length` is its length as the IP header gives it.
-pub(super) fn print(
-    line: &mut Line,
-    state: &mut PrintState,
-    bytes: &[u8],
-    length: u32,
-    envelope: &IpEnvelope,
-) -> Printed {
+pub(super) fn print(line: &mut Line, state: &PrintState, bytes: &[u8], length: u32, envelope: &IpEnvelope) -> Printed {
     let udp = Captured::new(bytes, "udp");
     if !udp.has(0, 4) {
         if envelope.names_transport {
@@ -49,7 +43,11 @@ pub(super) fn print(
     let claimed = udp_len - u32::from(HEADER_LEN);
     let available = (length - u32::from(HEADER_LEN)).min(claimed);
     print_checksum(line, state, udp, available as usize + usize::from(HEADER_LEN), envelope)?;
-    if claimed > available && !envelope.fragmented {
+    if dns::is_dns_port(source_port, destination_port) && !state.decoding.quick {
+        // The message is what the IP header leaves of the datagram, should its length field claim more.
+        let message = udp.limit(usize::from(HEADER_LEN) + available as usize).rest(usize::from(HEADER_LEN));
+        dns::print(line, state.decoding.verbosity, message, available)?;
+    } else if claimed > available && !envelope.fragmented {
         line.put(format_args!("UDP, bad length {claimed} > {available}"));
     } else {
         line.put(format_args!("UDP, length {claimed}"));
