@@ -58,22 +58,23 @@ static __always_inline bool process_wanted(struct process_context *owner)
  * (the marker is non-zero), but the verifier would walk all of its padding; the loader always writes it (an empty
  * expression accepts everything), jumping over the padding in a way the verifier sees through.
  * Ethernet devices and layer-3 devices each get their own region: the filter is compiled for their link type.
- * 32768 instruction slots: as far as 16-bit jump offsets reach, room for some 1700 classic loads. */
+ * 32768 instruction slots, as far as 16-bit jump offsets reach: some 2000 classic loads, such as the 4300 classic
+ * instructions of `port 1 or ... or port 68` (a kernel socket filter may have 4096). */
 #define FILTER_REGION_PADDING "32766" /* + the marker's two slots */
-#define DEFINE_USER_FILTER(name, marker)                                                                            \
-	static __noinline int name(struct __sk_buff *skb, __u32 packet_type)                                       \
-	{                                                                                                           \
-		register struct __sk_buff *packet asm("r1") = skb;                                                  \
-		register __u32 type asm("r2") = packet_type;                                                        \
-		register int verdict asm("r0");                                                                     \
-		asm volatile("r0 = " marker " ll\n"                                                               \
-			     ".rept " FILTER_REGION_PADDING "\n"                                                     \
-			     "goto +0\n"                                                                            \
-			     ".endr\n"                                                                               \
-			     : "=r"(verdict)                                                                        \
-			     : "r"(packet), "r"(type)                                                               \
-			     : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");                                 \
-		return verdict;                                                                                     \
+#define DEFINE_USER_FILTER(name, marker)                                                                               \
+	static __noinline int name(struct __sk_buff *skb, __u32 packet_type)                                           \
+	{                                                                                                              \
+		register struct __sk_buff *packet asm("r1") = skb;                                                     \
+		register __u32 type asm("r2") = packet_type;                                                           \
+		register int verdict asm("r0");                                                                        \
+		asm volatile("r0 = " marker " ll\n"                                                                    \
+			     ".rept " FILTER_REGION_PADDING "\n"                                                       \
+			     "goto +0\n"                                                                               \
+			     ".endr\n"                                                                                 \
+			     : "=r"(verdict)                                                                           \
+			     : "r"(packet), "r"(type)                                                                  \
+			     : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");                                    \
+		return verdict;                                                                                        \
 	}
 /* The markers: "ptstat\0E" and "ptstat\0R" read as little-endian integers (src/source/live/filter.rs). */
 DEFINE_USER_FILTER(user_filter_ethernet, "0x4500746174737470")

@@ -164,6 +164,11 @@ pub struct Cli {
     #[arg(value_name = "EXPRESSION")]
     pub expression: Vec<String>,
 
+    /// With -v: print everything about a packet on its one line (the process details and the verbose protocol
+    /// text that otherwise take lines of their own).
+    #[arg(long = "oneline")]
+    pub one_line: bool,
+
     /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,

@@ -282,6 +282,7 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
                 absolute_tcp_sequence: cli.absolute_tcp_sequence,
             },
             dump: cli.packet_dump(),
+            one_line: cli.one_line,
         };
         sinks.0.push(Box::new(Printer::new(output, options)));
     }

@@ -163,7 +163,7 @@ fn follow_forks_adds_children_born_during_the_capture() {
     net.warm_up();
     let dir = tempfile::tempdir().unwrap();
     let mut parent = Command::new("sh")
-        .args(["-c", &format!("read go; ping -c 2 -i 0.2 {0}; echo datagram | nc -u -w0 {0} 6023", net.peer_ip)])
+        .args(["-c", &format!("read go; ping -c 2 -i 0.2 {0}; ping -c 1 -s 100 {0}", net.peer_ip)])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -184,7 +184,7 @@ fn follow_forks_adds_children_born_during_the_capture() {
     let stranger_pid = stranger.id().to_string();
     let children: Vec<_> =
         everything.iter().filter(|(owner, _)| *owner != stranger_pid && *owner != "-").cloned().collect();
-    assert_eq!(children.len(), 5, "ping's 4 and nc's 1: {everything:?}");
+    assert_eq!(children.len(), 6, "the first ping's 4 packets and the second's 2: {everything:?}");
     assert_eq!(packets(&kept), children, "-f keeps the children's packets");
     assert_eq!(packets(&without_file), [], "without -f the shell itself sends nothing");
 }

@@ -54,6 +54,9 @@ pub struct PrintOptions {
     pub decoding: Decoding,
     /// The packet's bytes below its line (`-x`, `-X`, `-A`).
     pub dump: Option<PacketDump>,
+    /// Everything about a packet on one line: what -v and the process details put on lines of their own is
+    /// joined with spaces (`--oneline`), for grep and other line-by-line readers.
+    pub one_line: bool,
 }
 
 /// What tcpdump's flags ask of the protocol printers.
@@ -74,6 +77,7 @@ pub struct Printer {
     out: Box<dyn Write + Send>,
     line_buffered: bool,
     process_details: bool,
+    one_line: bool,
     numbered: bool,
     /// Packets so far, for `-#`.
     packets: u64,
@@ -90,6 +94,7 @@ impl Printer {
             out,
             line_buffered: options.line_buffered,
             process_details: options.process_details,
+            one_line: options.one_line,
             numbered: options.numbered,
             packets: 0,
             dump: options.dump,
@@ -134,6 +139,9 @@ impl Sink for Printer {
             if let (Some(owner), true) = (packet.process, self.process_details) {
                 process::print_details(&mut self.line, owner);
             }
+        }
+        if self.one_line {
+            self.line.join_lines();
         }
         self.line.push("\n");
         self.out.write_all(self.line.text.as_bytes()).context("writing a packet line")?;
@@ -222,6 +230,14 @@ impl Line {
 
     fn clear(&mut self) {
         self.text.clear();
+    }
+
+    /// Turns the line breaks (and the indentation after them) into single spaces.
+    fn join_lines(&mut self) {
+        if self.text.contains('\n') {
+            let joined = self.text.split('\n').map(str::trim_start).collect::<Vec<_>>().join(" ");
+            self.text = joined;
+        }
     }
 }
 

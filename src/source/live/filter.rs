@@ -28,9 +28,10 @@ pub struct CompiledFilter {
 }
 
 impl CompiledFilter {
-    /// Compiles `expression` for both kinds of device; an empty one accepts every packet. An expression that cannot run on raw IP (`arp`, `ether
-    /// host ...`) is an error when a raw-IP interface was chosen, as in tcpdump; otherwise (Ethernet interfaces only,
-    /// or `-i any`, where such devices may come and go) raw-IP devices just capture nothing.
+    /// Compiles `expression` for both kinds of device; an empty one accepts every packet. An expression that cannot
+    /// run on raw IP (`arp`, `ether host ...`) is an error when a raw-IP interface was chosen, as in tcpdump;
+    /// otherwise (Ethernet interfaces only, or `-i any`, where such devices may come and go) raw-IP devices just
+    /// capture nothing.
     pub fn compile(expression: &str, raw_ip_chosen: bool) -> Result<CompiledFilter, FilterError> {
         let ethernet = ptstat_filter::compile_for(expression, LinkType::Ethernet, CaptureSource::Live)?;
         let raw_ip = match ptstat_filter::compile_for(expression, LinkType::RawIp, CaptureSource::Live) {
@@ -129,8 +130,8 @@ fn region_contents(code: Vec<Insn>, room: usize) -> impl Iterator<Item = Insn> {
 
 /// `r0 = marker ll`, as clang encodes it: two instruction slots.
 fn load_imm64_words(marker: u64) -> [u64; 2] {
-    let low = Insn { code: ebpf::LD | ebpf::IMM | ebpf::DW, dst: R0, src: 0, off: 0, imm: marker as u32 as i32 };
-    let high = Insn { code: 0, dst: 0, src: 0, off: 0, imm: (marker >> 32) as u32 as i32 };
+    let low = Insn::new(ebpf::LD | ebpf::IMM | ebpf::DW, R0, 0, 0, (marker as u32).cast_signed());
+    let high = Insn::new(0, 0, 0, 0, ((marker >> 32) as u32).cast_signed());
     [low.word(), high.word()]
 }
 
@@ -193,17 +194,20 @@ const R2: Reg = 2;
 const R3: Reg = 3;
 const R4: Reg = 4;
 const R5: Reg = 5;
-/// Registers r6-r9 survive helper calls: they hold the machine's state.
-const SKB: Reg = 6;
+/// Registers r6-r9 survive helper calls: they hold the machine's state and the bounds of the packet's linear part,
+/// the bytes loads can read directly (the verifier keeps packet pointers valid across `bpf_skb_load_bytes`).
+const DATA: Reg = 6;
 const A: Reg = 7;
 const X: Reg = 8;
-const PACKET_TYPE: Reg = 9;
+const DATA_END: Reg = 9;
 const FP: Reg = 10;
 
-/// Stack of the region's function: an 8-byte buffer for `bpf_skb_load_bytes` at fp-8, then the scratch words,
-/// M[i] at fp-72+4i.
+/// Stack of the region's function: the buffer `bpf_skb_load_bytes` fills, the `__sk_buff` pointer, the packet type,
+/// then the scratch words, M[i] at fp-88+4i.
 const LOAD_BUFFER: i16 = -8;
-const SCRATCH: i16 = -72;
+const SKB_SLOT: i16 = -16;
+const PACKET_TYPE_SLOT: i16 = -24;
+const SCRATCH: i16 = -88;
 
 /// Offsets in `struct __sk_buff`.
 const SKB_LEN: i16 = 0;
@@ -211,7 +215,7 @@ const SKB_DATA: i16 = 76;
 const SKB_DATA_END: i16 = 80;
 /// `BPF_FUNC_skb_load_bytes`.
 const SKB_LOAD_BYTES: i32 = 26;
-/// The verifier's limit for direct packet access (`MAX_PACKET_OFF`): farther offsets take the helper.
+/// How far the verifier lets a variable offset reach into the packet (`MAX_PACKET_OFF`): farther, the helper reads.
 const MAX_PACKET_OFFSET: u32 = 0xffff;
 /// `bpf_skb_load_bytes` refuses offsets above `INT_MAX`, and no packet is that long.
 const MAX_HELPER_OFFSET: u32 = i32::MAX as u32;
@@ -267,9 +271,9 @@ impl Insn {
         Insn::new(ebpf::LDX | ebpf::MEM | size, dst, base, off, 0)
     }
 
-    /// `*(u32 *)(FP + off) = src`.
-    fn store_word(off: i16, src: Reg) -> Insn {
-        Insn::new(ebpf::STX | ebpf::MEM | ebpf::W, FP, src, off, 0)
+    /// `*(size *)(FP + off) = src`.
+    fn store(size: u8, off: i16, src: Reg) -> Insn {
+        Insn::new(ebpf::STX | ebpf::MEM | size, FP, src, off, 0)
     }
 
     /// 32-bit comparison of `dst` with an immediate or a register; the assembler fills in the offset.
@@ -329,6 +333,7 @@ impl Assembler {
     fn emit(&mut self, insn: Insn) {
         if self.reachable {
             self.code.push(insn);
+            // `ja` is the only unconditional jump emitted (`exit` comes after the region).
             self.reachable = insn.code != JA_NEXT.code;
         }
     }
@@ -393,8 +398,10 @@ impl<'a> Translator<'a> {
 
     /// A and X start at 0, as do the scratch words if the program reads any.
     fn prologue(&mut self) {
-        self.asm.emit(Insn::alu64_reg(ebpf::MOV, SKB, R1));
-        self.asm.emit(Insn::alu64_reg(ebpf::MOV, PACKET_TYPE, R2));
+        self.asm.emit(Insn::store(ebpf::DW, SKB_SLOT, R1));
+        self.asm.emit(Insn::store(ebpf::W, PACKET_TYPE_SLOT, R2));
+        self.asm.emit(Insn::load(ebpf::W, DATA, R1, SKB_DATA));
+        self.asm.emit(Insn::load(ebpf::W, DATA_END, R1, SKB_DATA_END));
         self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, 0));
         self.asm.emit(Insn::alu32_imm(ebpf::MOV, X, 0));
         let reads_scratch = self.program.iter().any(|instruction| {
@@ -402,7 +409,7 @@ impl<'a> Translator<'a> {
                 && opcode::mode(instruction.code) == opcode::MEM
         });
         if reads_scratch {
-            for offset in (SCRATCH..LOAD_BUFFER).step_by(8) {
+            for offset in (SCRATCH..PACKET_TYPE_SLOT).step_by(8) {
                 self.asm.emit(Insn::new(ebpf::ST | ebpf::MEM | ebpf::DW, FP, 0, offset, 0));
             }
         }
@@ -418,6 +425,7 @@ impl<'a> Translator<'a> {
             opcode::ALU => self.alu(code, k),
             opcode::JMP => self.jump(pc, instruction),
             opcode::RET => self.ret(code, k),
+            // MISC: a three-bit class leaves no other.
             _ => self.misc(code),
         }
     }
@@ -428,9 +436,9 @@ impl<'a> Translator<'a> {
         match opcode::mode(code) {
             opcode::IMM if size == opcode::W => self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, k)),
             opcode::MEM if size == opcode::W => self.load_scratch(A, k),
-            opcode::LEN if size == opcode::W => self.asm.emit(Insn::load(ebpf::W, A, SKB, SKB_LEN)),
+            opcode::LEN if size == opcode::W => self.load_wire_length(A),
             // Whatever its size, as the interpreter reads it.
-            opcode::ABS if k == DIRECTION_LOAD_OFFSET => self.asm.emit(Insn::alu32_reg(ebpf::MOV, A, PACKET_TYPE)),
+            opcode::ABS if k == DIRECTION_LOAD_OFFSET => self.asm.emit(Insn::load(ebpf::W, A, FP, PACKET_TYPE_SLOT)),
             opcode::ABS => self.load_packet(A, size, Offset::Constant(k)),
             opcode::IND => self.load_packet(A, size, Offset::AfterX(k)),
             _ => self.reject_now(),
@@ -442,7 +450,7 @@ impl<'a> Translator<'a> {
         match (opcode::mode(code), opcode::size(code)) {
             (opcode::IMM, opcode::W) => self.asm.emit(Insn::alu32_imm(ebpf::MOV, X, k)),
             (opcode::MEM, opcode::W) => self.load_scratch(X, k),
-            (opcode::LEN, opcode::W) => self.asm.emit(Insn::load(ebpf::W, X, SKB, SKB_LEN)),
+            (opcode::LEN, opcode::W) => self.load_wire_length(X),
             (opcode::MSH, opcode::B) => {
                 self.load_packet(X, opcode::B, Offset::Constant(k));
                 self.asm.emit(Insn::alu32_imm(ebpf::AND, X, 0xf));
@@ -450,6 +458,12 @@ impl<'a> Translator<'a> {
             }
             _ => self.reject_now(),
         }
+    }
+
+    /// `skb->len`: the whole packet, paged data included, as it went on the wire.
+    fn load_wire_length(&mut self, dst: Reg) {
+        self.asm.emit(Insn::load(ebpf::DW, R1, FP, SKB_SLOT));
+        self.asm.emit(Insn::load(ebpf::W, dst, R1, SKB_LEN));
     }
 
     fn load_scratch(&mut self, dst: Reg, k: u32) {
@@ -462,7 +476,7 @@ impl<'a> Translator<'a> {
     /// `st`/`stx`.
     fn store(&mut self, src: Reg, k: u32) {
         match scratch_offset(k) {
-            Some(offset) => self.asm.emit(Insn::store_word(offset, src)),
+            Some(offset) => self.asm.emit(Insn::store(ebpf::W, offset, src)),
             None => self.reject_now(),
         }
     }
@@ -478,29 +492,40 @@ impl<'a> Translator<'a> {
         };
         let size = size as u8;
         let (helper, converted) = (self.asm.label(), self.asm.label());
-        // The offset goes to r2, where the helper wants it.
         match offset {
             Offset::Constant(k) if k > MAX_HELPER_OFFSET => return self.reject_now(),
             Offset::Constant(k) => {
-                self.asm.emit(Insn::alu64_imm(ebpf::MOV, R2, k.cast_signed()));
-                if k + width <= MAX_PACKET_OFFSET {
-                    self.load_direct(dst, size, width, helper, converted);
+                // Farther offsets do not fit the load's 16-bit offset; they are rare enough for the helper alone.
+                if let Ok(end) = i16::try_from(k + width) {
+                    let start = end - width as i16;
+                    self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, DATA));
+                    self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, end.into()));
+                    self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(DATA_END)), helper);
+                    self.asm.emit(Insn::load(size, dst, DATA, start));
+                    self.asm.jump(JA_NEXT, converted);
                 }
+                self.asm.bind(helper);
+                self.asm.emit(Insn::alu64_imm(ebpf::MOV, R2, k.cast_signed()));
             }
             Offset::AfterX(k) => {
-                // 64-bit sum of two zero-extended 32-bit values: it cannot wrap.
+                // A 64-bit sum of two zero-extended 32-bit values, which cannot wrap; it goes to r2 for the helper.
                 self.asm.emit(Insn::alu32_imm(ebpf::MOV, R2, k));
                 self.asm.emit(Insn::alu64_reg(ebpf::ADD, R2, X));
+                // The verifier wants variable offsets into the packet bounded first.
                 self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_PACKET_OFFSET - width)), helper);
-                self.load_direct(dst, size, width, helper, converted);
+                self.asm.emit(Insn::alu64_reg(ebpf::MOV, R3, DATA));
+                self.asm.emit(Insn::alu64_reg(ebpf::ADD, R3, R2));
+                self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, R3));
+                self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, width.cast_signed()));
+                self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(DATA_END)), helper);
+                self.asm.emit(Insn::load(size, dst, R3, 0));
+                self.asm.jump(JA_NEXT, converted);
+                self.asm.bind(helper);
+                // The helper takes a 32-bit offset: larger sums must not wrap into the packet.
+                self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_HELPER_OFFSET)), self.reject);
             }
         }
-        self.asm.bind(helper);
-        if let Offset::AfterX(_) = offset {
-            // The helper takes a 32-bit offset: larger sums must not wrap into the packet.
-            self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_HELPER_OFFSET)), self.reject);
-        }
-        self.asm.emit(Insn::alu64_reg(ebpf::MOV, R1, SKB));
+        self.asm.emit(Insn::load(ebpf::DW, R1, FP, SKB_SLOT));
         self.asm.emit(Insn::alu64_reg(ebpf::MOV, R3, FP));
         self.asm.emit(Insn::alu64_imm(ebpf::ADD, R3, LOAD_BUFFER.into()));
         self.asm.emit(Insn::alu64_imm(ebpf::MOV, R4, width.cast_signed()));
@@ -511,20 +536,6 @@ impl<'a> Translator<'a> {
         if width > 1 {
             self.asm.emit(Insn::new(ebpf::ALU | ebpf::END | ebpf::TO_BE, dst, 0, 0, (width * 8).cast_signed()));
         }
-    }
-
-    /// Reads `width` bytes at `data + r2` into `dst` and goes to `converted`, or goes to `helper` when they are
-    /// not all in the linear part. r2 is at most `MAX_PACKET_OFFSET - width` here, so the verifier can check the
-    /// access; the pattern (pointer, copy advanced by the width, compared with data_end) is the one it knows.
-    fn load_direct(&mut self, dst: Reg, size: u8, width: u32, helper: Label, converted: Label) {
-        self.asm.emit(Insn::load(ebpf::W, R3, SKB, SKB_DATA));
-        self.asm.emit(Insn::load(ebpf::W, R4, SKB, SKB_DATA_END));
-        self.asm.emit(Insn::alu64_reg(ebpf::ADD, R3, R2));
-        self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, R3));
-        self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, width.cast_signed()));
-        self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(R4)), helper);
-        self.asm.emit(Insn::load(size, dst, R3, 0));
-        self.asm.jump(JA_NEXT, converted);
     }
 
     /// Arithmetic on A, 32 bits wide like classic BPF's.
@@ -627,4 +638,85 @@ impl<'a> Translator<'a> {
 /// Where scratch word `k` lives on the stack, if there is such a word.
 fn scratch_offset(k: u32) -> Option<i16> {
     (k < MEMORY_WORDS).then(|| SCRATCH + 4 * k as i16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::live::programs::CAPTURE_OBJECT;
+
+    /// `DEFINE_USER_FILTER`'s region: the marker's two slots and `FILTER_REGION_PADDING`.
+    const REGION_SLOTS: usize = 32768;
+
+    fn words(object: &[u8]) -> Vec<u64> {
+        object.chunks_exact(8).map(|chunk| u64::from_ne_bytes(chunk.try_into().unwrap())).collect()
+    }
+
+    #[test]
+    fn both_regions_are_found_in_the_capture_object() {
+        for marker in [ETHERNET_REGION_MARKER, RAW_IP_REGION_MARKER] {
+            assert_eq!(find_region(&words(CAPTURE_OBJECT), marker).unwrap().len(), REGION_SLOTS);
+        }
+    }
+
+    #[test]
+    fn splicing_writes_each_translation_at_the_end_of_its_region_and_keeps_the_size() {
+        let filter = CompiledFilter::compile("tcp port 80 or arp", false).unwrap();
+        let mut original = words(CAPTURE_OBJECT);
+        let patched = splice(CAPTURE_OBJECT, &filter).unwrap();
+        assert_eq!(patched.as_bytes().len(), CAPTURE_OBJECT.len());
+        for (marker, program) in [(ETHERNET_REGION_MARKER, &filter.ethernet), (RAW_IP_REGION_MARKER, &filter.raw_ip)] {
+            let region = find_region(&original, marker).unwrap();
+            let code: Vec<u64> = translate(program, REGION_SLOTS).unwrap().into_iter().map(Insn::word).collect();
+            let written = &patched.words[region.clone()];
+            assert_eq!(&written[REGION_SLOTS - code.len()..], code.as_slice());
+            // The jump over the padding, which lands on the code.
+            assert_eq!(
+                written[1],
+                Insn::new(ebpf::JMP32 | ebpf::JEQ, R0, 0, (REGION_SLOTS - code.len() - 2) as i16, 0).word()
+            );
+            assert!(written[2..REGION_SLOTS - code.len()].iter().all(|&word| word == JA_NEXT.word()));
+            assert_eq!(patched.words[region.end], EXIT.word());
+            original[region.clone()].copy_from_slice(written);
+        }
+        // Nothing else changed.
+        assert_eq!(words(patched.as_bytes()), original);
+    }
+
+    #[test]
+    fn raw_ip_devices_capture_nothing_with_a_link_layer_filter_unless_one_was_chosen() {
+        let filter = CompiledFilter::compile("arp", false).unwrap();
+        assert_eq!(filter.raw_ip.instructions, [Instruction::statement(opcode::RET | opcode::K, 0)]);
+        let refused = CompiledFilter::compile("arp", true).unwrap_err();
+        assert_eq!(refused.message(), "expression rejects all packets");
+    }
+
+    #[test]
+    fn translations_too_long_for_the_region_are_refused_with_both_sizes() {
+        let ports: Vec<String> = (1..=80).map(|port| format!("port {port}")).collect();
+        let filter = CompiledFilter::compile(&ports.join(" or "), false).unwrap();
+        let error = translate(&filter.ethernet, REGION_SLOTS).unwrap_err();
+        assert!(error.instructions > REGION_SLOTS);
+        assert_eq!(
+            error.to_string(),
+            format!("filter too long for the kernel: {} instructions, room for {REGION_SLOTS}", error.instructions)
+        );
+        let Err(error) = splice(CAPTURE_OBJECT, &filter) else { panic!("a filter too long was spliced") };
+        assert!(error.to_string().starts_with("filter too long for the kernel: "), "{error}");
+    }
+
+    #[test]
+    fn code_no_path_reaches_is_left_out() {
+        // `ret #1` ends the program: the load after it, reached by no jump, must not be emitted.
+        let program = Program {
+            instructions: vec![
+                Instruction::statement(opcode::RET | opcode::K, 1),
+                Instruction::statement(opcode::LD | opcode::B | opcode::ABS, 0),
+            ],
+        };
+        let code = translate(&program, REGION_SLOTS).unwrap();
+        assert!(!code.iter().any(|insn| insn.code == ebpf::JMP | ebpf::CALL), "{code:?}");
+        // And no reject block either: nothing jumps to it.
+        assert_eq!(code.last(), Some(&JA_NEXT));
+    }
 }

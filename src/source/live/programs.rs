@@ -15,7 +15,7 @@ use super::{
 };
 use crate::enrich::cgroups::cgroup2_root;
 
-static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
+pub(super) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
 
 /// `PTSTAT_MAX_SNAPLEN` of `ebpf/event.h`: the staging buffer's size, so the most `-s` can keep.
 pub const MAX_SNAPLEN: u32 = 262_144;
