@@ -674,16 +674,6 @@ fn filtered_capture_on_a_raw_ip_device_keeps_what_tcpdump_keeps() {
     assert_eq!(partial, cases.len(), "some expressions kept nothing or everything (see above)");
 }
 
-/// Names of the programs attached to `interface`'s TCX hooks.
-fn tcx_programs(interface: &str) -> Vec<String> {
-    use aya::programs::{SchedClassifier, TcAttachType};
-    [TcAttachType::Ingress, TcAttachType::Egress]
-        .into_iter()
-        .flat_map(|hook| SchedClassifier::query_tcx(interface, hook).map(|(_, programs)| programs).unwrap_or_default())
-        .map(|program| program.name_as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
 #[test]
 fn filters_the_kernel_cannot_run_are_refused_before_anything_is_attached() {
     if !root_or_skip("filters_the_kernel_cannot_run_are_refused_before_anything_is_attached") {

@@ -12,17 +12,7 @@ use std::{
     time::Duration,
 };
 
-use aya::programs::{SchedClassifier, TcAttachType};
 use common::*;
-
-/// Names of the programs attached to `interface`'s TCX hooks.
-fn tcx_programs(interface: &str) -> Vec<String> {
-    [TcAttachType::Ingress, TcAttachType::Egress]
-        .into_iter()
-        .flat_map(|hook| SchedClassifier::query_tcx(interface, hook).map(|(_, programs)| programs).unwrap_or_default())
-        .map(|program| program.name_as_str().unwrap_or_default().to_string())
-        .collect()
-}
 
 /// Nothing of ptstat on the interface: no TCX program, no clsact filter, nothing `bpftool net` reports.
 fn assert_nothing_attached(interface: &str) {

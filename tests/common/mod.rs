@@ -31,6 +31,16 @@ pub fn tool_available(tool: &str) -> bool {
     found
 }
 
+/// Names of the programs attached to `interface`'s TCX hooks (Debian's bpftool predates TCX and cannot list them).
+pub fn tcx_programs(interface: &str) -> Vec<String> {
+    use aya::programs::{SchedClassifier, TcAttachType};
+    [TcAttachType::Ingress, TcAttachType::Egress]
+        .into_iter()
+        .flat_map(|hook| SchedClassifier::query_tcx(interface, hook).map(|(_, programs)| programs).unwrap_or_default())
+        .map(|program| program.name_as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 /// Runs a command to completion, panicking with its output if it fails.
 pub fn run(command: &str, args: &[&str]) -> String {
     let output = Command::new(command).args(args).output().unwrap_or_else(|e| panic!("{command}: {e}"));
