@@ -394,14 +394,17 @@ const WINDOW_OPENS: &[u8] = b"ptstat-test-window-opens";
 const WINDOW_CLOSES: &[u8] = b"ptstat-test-window-closes";
 
 impl Window {
-    /// Between the markers as the unfiltered capture saw them, a millisecond away from each: a packet's timestamp
-    /// differs by microseconds from one capture program to the next.
+    /// Between the markers as the unfiltered capture saw them, 25 ms away from each: a packet's timestamp differs
+    /// by microseconds from one capture program to the next, so nothing may sit near the edges; the markers' own
+    /// answers (ICMP port unreachable, late on a loaded machine) stay outside, and the traffic starts and ends
+    /// 50 ms away from the markers.
     fn of(unfiltered: &[Captured]) -> Window {
         let marker_time = |marker: &[u8]| {
             let mut times = unfiltered.iter().filter(|packet| packet.seen.data.ends_with(marker));
             times.next().unwrap_or_else(|| panic!("no marker {marker:?} in the unfiltered capture")).timestamp_ns
         };
-        Window { after_ns: marker_time(WINDOW_OPENS) + 1_000_000, before_ns: marker_time(WINDOW_CLOSES) - 1_000_000 }
+        const MARGIN_NS: u64 = 25_000_000;
+        Window { after_ns: marker_time(WINDOW_OPENS) + MARGIN_NS, before_ns: marker_time(WINDOW_CLOSES) - MARGIN_NS }
     }
 
     /// The packets seen while the window was open, sorted: the captures may interleave CPUs differently.
