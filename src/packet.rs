@@ -61,6 +61,14 @@ pub struct Packet<'a> {
     pub process: Option<&'a ProcessContext>,
 }
 
+impl Packet<'_> {
+    /// The wire length, never less than what was captured: capture files forbid less, which only a corrupt input
+    /// file can claim; saying the captured length keeps such a packet rather than failing the whole file.
+    pub fn wire_len_covering_data(&self) -> u32 {
+        self.original_len.max(u32::try_from(self.data.len()).unwrap_or(u32::MAX))
+    }
+}
+
 /// The process a packet belongs to, with what ptstat learnt about it (the "enrich" stage), also carried in
 /// PcapNG packet comments and read back from them. The optional parts are those `--context` left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -37,18 +37,6 @@ fn comment_values(file: &str, display_filter: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
-/// Waits until `ss FLAGS sport = :PORT` in this namespace lists a socket (`-Hltn`: a TCP listener, `-Hlun`: a bound
-/// UDP socket, `-Htn`: a TCP connection).
-fn wait_for_socket_here(flags: &str, port: u16) {
-    for _ in 0..400 {
-        if !run("ss", &[flags, &format!("sport = :{port}")]).trim().is_empty() {
-            return;
-        }
-        thread::sleep(Duration::from_millis(25));
-    }
-    panic!("no socket on port {port} ({flags})");
-}
-
 fn only(pid: u32, count: usize) -> BTreeMap<String, usize> {
     BTreeMap::from([(pid.to_string(), count)])
 }
@@ -72,7 +60,7 @@ fn outgoing_tcp_from_its_syn_and_accepted_tcp_name_their_processes() {
     let mut local_server = spawn(Command::new("nc").args(["-l", "-s", &net.host_ip, "-p", "6001"]));
     let mut remote_server = tcp_sink_in(&net, 6002);
     wait_for_listener(&net, 6002);
-    wait_for_socket_here("-Hltn", 6001);
+    wait_for_socket(None, "-Hltn", 6001);
     let dir = tempfile::tempdir().unwrap();
     let file = capture_file(&dir);
     let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
@@ -119,8 +107,8 @@ fn udp_both_ways_and_tcp_and_udp_on_one_port() {
         net.host_ip
     );
     let mut udp_server = spawn(Command::new("python3").args(["-c", &echo]));
-    wait_for_socket_here("-Hltn", 6003);
-    wait_for_socket_here("-Hlun", 6003);
+    wait_for_socket(None, "-Hltn", 6003);
+    wait_for_socket(None, "-Hlun", 6003);
     let dir = tempfile::tempdir().unwrap();
     let file = capture_file(&dir);
     let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
@@ -187,13 +175,13 @@ fn a_connection_opened_before_ptstat_started_names_its_processes() {
         net.host_ip
     );
     let mut server = spawn(Command::new("python3").args(["-c", &server_code]));
-    wait_for_socket_here("-Hltn", 6005);
+    wait_for_socket(None, "-Hltn", 6005);
     let client_code = format!(
         "import socket\ns = socket.create_connection(('{}', 6005))\ns.recv(100)\ns.sendall(b'late reply')\ns.close()\n",
         net.host_ip
     );
     let mut client = net.command(&["python3", "-c", &client_code]).spawn().unwrap();
-    wait_for_socket_here("-Htn", 6005);
+    wait_for_socket(None, "-Htn", 6005);
 
     let dir = tempfile::tempdir().unwrap();
     let file = capture_file(&dir);
@@ -225,7 +213,7 @@ fn curl_to_a_local_http_server_over_loopback() {
     let mut server = spawn(
         Command::new("python3").args(["-m", "http.server", "--bind", "127.0.0.1", "6006"]).current_dir(dir.path()),
     );
-    wait_for_socket_here("-Hltn", 6006);
+    wait_for_socket(None, "-Hltn", 6006);
     let file = capture_file(&dir);
     let ptstat = Running::start(&["-i", "lo", "-w", &file]);
     let mut curl = spawn(Command::new("curl").args(["-s", "-o", "/dev/null", "http://127.0.0.1:6006/index.html"]));

@@ -125,14 +125,11 @@ impl<W: Write> Sink for PcapWriter<W> {
             let original_len = write_sll2_frame(&mut self.sll2_frame, packet, interface)?;
             (self.sll2_frame.as_slice(), original_len)
         } else {
-            (packet.data, packet.original_len)
+            (packet.data, packet.wire_len_covering_data())
         };
         // Rewriting adds bytes, and a later interface may allow more than the header says: keep what the file's
         // snaplen allows, as a capture with that snaplen would have.
         let kept = &data[..data.len().min(writer.snaplen() as usize)];
-        // A corrupt input file can claim fewer bytes on the wire than were captured; pcap forbids that, so the
-        // record says the captured length rather than losing the packet.
-        let original_len = original_len.max(u32::try_from(data.len()).unwrap_or(u32::MAX));
         let record = PcapPacket::new(Duration::from_nanos(packet.timestamp.0), original_len, kept)
             .with_context(|| format!("pcap: packet on {}", interface.name))?;
         writer.write_packet(&record).context("writing the pcap output")?;
@@ -215,7 +212,7 @@ fn write_sll2_frame(frame: &mut Vec<u8>, packet: &Packet, interface: &Interface)
     frame.push(address.len() as u8);
     frame.extend_from_slice(&padded_address);
     frame.extend_from_slice(data.get(link_header_len..).unwrap_or_default());
-    Ok(packet.original_len.saturating_sub(link_header_len as u32).saturating_add(SLL2_HEADER_LEN))
+    Ok(packet.wire_len_covering_data().saturating_sub(link_header_len as u32).saturating_add(SLL2_HEADER_LEN))
 }
 
 /// The protocol of an Ethernet frame as the kernel names it (eth_type_trans); 0 if the frame ends before saying.

@@ -145,9 +145,7 @@ impl<W: Write> Sink for PcapNgWriter<W> {
         let block = EnhancedPacketBlock {
             interface_id: u32::try_from(packet.interface).context("PcapNG: interface id beyond 32 bits")?,
             timestamp: Duration::from_nanos(packet.timestamp.0),
-            // A packet can claim fewer bytes on the wire than were captured (a corrupt input file); PcapNG
-            // forbids that, so the block says the captured length rather than losing the packet.
-            original_len: packet.original_len.max(u32::try_from(packet.data.len()).unwrap_or(u32::MAX)),
+            original_len: packet.wire_len_covering_data(),
             data: Cow::Borrowed(packet.data),
             // pcap-file keeps options in a Vec tied to the packet's lifetime, so this small Vec cannot be
             // reused across packets without copying every packet's data into an owned buffer instead.

@@ -302,13 +302,23 @@ pub fn tcp_sink_in(namespace: &VethNamespace, port: u16) -> Child {
 
 /// Waits until something listens on `port` inside `namespace`.
 pub fn wait_for_listener(namespace: &VethNamespace, port: u16) {
+    wait_for_socket(Some(namespace), "-Hltn", port);
+}
+
+/// Waits until `ss FLAGS sport = :PORT`, run in `namespace` (or in this one), lists a socket: `-Hltn` a TCP
+/// listener, `-Hlun` a bound UDP socket, `-Htn` a TCP connection.
+pub fn wait_for_socket(namespace: Option<&VethNamespace>, flags: &str, port: u16) {
+    let filter = format!("sport = :{port}");
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        let listening = namespace.exec_ok(&["ss", "-Hltn", &format!("sport = :{port}")]);
-        if !listening.trim().is_empty() {
+        let sockets = match namespace {
+            Some(namespace) => namespace.exec_ok(&["ss", flags, &filter]),
+            None => run("ss", &[flags, &filter]),
+        };
+        if !sockets.trim().is_empty() {
             return;
         }
         thread::sleep(Duration::from_millis(20));
     }
-    panic!("nothing listens on {port} in {}", namespace.namespace);
+    panic!("no socket on port {port} ({flags})");
 }
