@@ -5,6 +5,7 @@ pub mod filtered;
 pub mod pcap;
 pub mod pcapng;
 pub mod print;
+pub mod stats;
 
 use crate::packet::{Interface, InterfaceId, Packet};
 

@@ -1,0 +1,181 @@
+/* What a packet is, as far as the capture and counting programs care: its addresses, protocol and ports, and the
+ * process it belongs to (through the owner maps of owners.h). Shared by every hook: TC and cgroup-skb programs read
+ * an __sk_buff, XDP programs an xdp_md. */
+#ifndef PTSTAT_FLOWS_H
+#define PTSTAT_FLOWS_H
+
+#include <bpf/bpf_endian.h>
+#include "owners.h"
+
+#define ETH_HLEN 14
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define ETH_P_8021Q 0x8100
+#define ETH_P_8021AD 0x88A8
+#define IPPROTO_ICMPV6 58
+#define ICMP_ECHOREPLY 0
+#define ICMP_ECHO 8
+#define ICMPV6_ECHO_REQUEST 128
+#define ICMPV6_ECHO_REPLY 129
+
+/* Where a program runs: which helpers read its packet, and whether the packet names its socket. */
+enum hook {
+	HOOK_TC,      /* __sk_buff; skb->sk on egress of local sockets */
+	HOOK_CGROUP,  /* __sk_buff starting at the IP header; skb->sk always (the local socket) */
+	HOOK_XDP,     /* xdp_md, ingress only, before any socket */
+};
+
+/* Cookie of the network namespace of the interfaces TC and XDP programs are attached to, set by the loader.
+ * bpf_get_netns_cookie(skb) cannot tell at TC: without skb->sk (most ingress packets) it answers init_net's. */
+volatile const __u64 interfaces_netns = 0;
+
+static __always_inline long load_bytes(void *ctx, enum hook hook, __u32 offset, void *to, __u32 len)
+{
+	if (hook == HOOK_XDP)
+		return bpf_xdp_load_bytes(ctx, offset, to, len);
+	return bpf_skb_load_bytes(ctx, offset, to, len);
+}
+
+static __always_inline __u64 packet_netns(void *ctx, enum hook hook)
+{
+	/* cgroup-skb packets always have their socket, which knows its namespace. */
+	if (hook == HOOK_CGROUP)
+		return bpf_get_netns_cookie(ctx);
+	return interfaces_netns;
+}
+
+/* A packet's addresses (IPv4 as ::ffff:a.b.c.d), protocol and ports, as they appear in the packet. */
+struct packet_tuple {
+	__u32 source[4];
+	__u32 destination[4];
+	__u16 source_port;      /* TCP, UDP; ICMP and ICMPv6: the type */
+	__u16 destination_port; /* TCP, UDP; ICMP and ICMPv6: the code */
+	__u16 echo_identifier;  /* ICMP echo request or reply: the ping socket's identifier */
+	__u8 protocol;
+	__u8 is_echo;
+	__u8 has_ports;         /* the transport header was read (not a later fragment, not cut short) */
+};
+
+/* Reads the tuple of an IPv4 or IPv6 packet whose network header starts at `l3`; false for anything else (ARP,
+ * other link protocols). Behind one VLAN tag too. `link_protocol` is skb->protocol (ignored for Ethernet frames,
+ * which say their own). */
+static __always_inline bool packet_tuple(void *ctx, enum hook hook, __u16 link_protocol, __u32 l3,
+					 struct packet_tuple *tuple)
+{
+	__u16 ethertype = bpf_ntohs(link_protocol);
+	if (l3 == ETH_HLEN) {
+		__be16 header_type;
+		if (load_bytes(ctx, hook, 12, &header_type, sizeof(header_type)) < 0)
+			return false;
+		ethertype = bpf_ntohs(header_type);
+		if (ethertype == ETH_P_8021Q || ethertype == ETH_P_8021AD) {
+			if (load_bytes(ctx, hook, 16, &header_type, sizeof(header_type)) < 0)
+				return false;
+			ethertype = bpf_ntohs(header_type);
+			l3 += 4;
+		}
+	}
+	__u32 l4;
+	bool later_fragment = false;
+	if (ethertype == ETH_P_IP) {
+		struct iphdr ip;
+		if (load_bytes(ctx, hook, l3, &ip, sizeof(ip)) < 0)
+			return false;
+		ipv4_mapped(tuple->source, ip.saddr);
+		ipv4_mapped(tuple->destination, ip.daddr);
+		tuple->protocol = ip.protocol;
+		later_fragment = bpf_ntohs(ip.frag_off) & 0x1fff;
+		l4 = l3 + ip.ihl * 4;
+	} else if (ethertype == ETH_P_IPV6) {
+		struct ipv6hdr ip;
+		if (load_bytes(ctx, hook, l3, &ip, sizeof(ip)) < 0)
+			return false;
+		__builtin_memcpy(tuple->source, &ip.saddr, sizeof(tuple->source));
+		__builtin_memcpy(tuple->destination, &ip.daddr, sizeof(tuple->destination));
+		tuple->protocol = ip.nexthdr;
+		l4 = l3 + sizeof(ip);
+	} else {
+		return false;
+	}
+	tuple->source_port = tuple->destination_port = tuple->echo_identifier = 0;
+	tuple->is_echo = tuple->has_ports = 0;
+	if (later_fragment)
+		return true;
+	if (tuple->protocol == IPPROTO_TCP || tuple->protocol == IPPROTO_UDP) {
+		__be16 ports[2];
+		if (load_bytes(ctx, hook, l4, ports, sizeof(ports)) < 0)
+			return true;
+		tuple->source_port = bpf_ntohs(ports[0]);
+		tuple->destination_port = bpf_ntohs(ports[1]);
+		tuple->has_ports = 1;
+	} else if (tuple->protocol == IPPROTO_ICMP || tuple->protocol == IPPROTO_ICMPV6) {
+		struct { __u8 type, code; __be16 checksum, identifier; } icmp;
+		if (load_bytes(ctx, hook, l4, &icmp, sizeof(icmp)) < 0)
+			return true;
+		tuple->source_port = icmp.type;
+		tuple->destination_port = icmp.code;
+		tuple->has_ports = 1;
+		tuple->is_echo = icmp.type == ICMP_ECHO || icmp.type == ICMP_ECHOREPLY ||
+				 icmp.type == ICMPV6_ECHO_REQUEST || icmp.type == ICMPV6_ECHO_REPLY;
+		tuple->echo_identifier = bpf_ntohs(icmp.identifier);
+	}
+	return true;
+}
+
+/* The flow of a TCP, UDP or ICMP echo packet, seen from this host: on egress the source is local, on ingress the
+ * destination. False for anything else (later fragments, other protocols, ICMP errors). Echo requests and replies
+ * belong to the ping socket that owns their identifier, which stands for both ports. */
+static __always_inline bool packet_flow(struct packet_tuple *tuple, __u64 netns, enum packet_direction direction,
+					struct flow_key *key)
+{
+	if (!tuple->has_ports)
+		return false;
+	__u16 source_port = tuple->source_port, destination_port = tuple->destination_port;
+	if (tuple->protocol == IPPROTO_ICMP || tuple->protocol == IPPROTO_ICMPV6) {
+		if (!tuple->is_echo)
+			return false;
+		source_port = destination_port = tuple->echo_identifier;
+	} else if (tuple->protocol != IPPROTO_TCP && tuple->protocol != IPPROTO_UDP) {
+		return false;
+	}
+	key->netns = netns;
+	key->protocol = tuple->protocol;
+	bool outgoing = direction == PACKET_EGRESS;
+	__builtin_memcpy(key->local_addr, outgoing ? tuple->source : tuple->destination, sizeof(key->local_addr));
+	__builtin_memcpy(key->remote_addr, outgoing ? tuple->destination : tuple->source, sizeof(key->remote_addr));
+	key->local_port = outgoing ? source_port : destination_port;
+	key->remote_port = outgoing ? destination_port : source_port;
+	return true;
+}
+
+/* Fills `owner` with the packet's process (see owners.h for the order of lookups), or zeros. `has_tuple` is
+ * packet_tuple's answer for this packet. */
+static __always_inline void find_owner(void *ctx, enum hook hook, enum packet_direction direction,
+				       struct packet_tuple *tuple, bool has_tuple, struct process_context *owner)
+{
+	struct flow_key key = {};
+	bool has_flow = has_tuple && packet_flow(tuple, packet_netns(ctx, hook), direction, &key);
+	struct process_context *found = NULL;
+	if (hook == HOOK_CGROUP || (hook == HOOK_TC && direction == PACKET_EGRESS)) {
+		__u64 cookie = bpf_get_socket_cookie(ctx);
+		if (cookie)
+			found = bpf_map_lookup_elem(&socket_owners, &cookie);
+		if (found && has_flow)
+			remember_flow(&key, found);
+	}
+	if (!found && has_flow)
+		found = bpf_map_lookup_elem(&flow_owners, &key);
+	if (!found && has_flow) {
+		found = bound_owner(key.netns, key.protocol, key.local_addr, key.local_port);
+		/* A connection to a listener: its later packets carry the accepted socket, unknown until the server
+		 * first reads or writes it, so the flow keeps the listener's process meanwhile. */
+		if (found && key.protocol == IPPROTO_TCP)
+			remember_flow(&key, found);
+	}
+	if (found)
+		*owner = *found;
+	else
+		__builtin_memset(owner, 0, sizeof(*owner));
+}
+
+#endif

@@ -1,0 +1,103 @@
+//! Per-flow traffic statistics: what the kernel counted per flow (stats mode) or what a capture saw, named with
+//! processes and containers, shown as a table at exit, as JSON, or in a live terminal view.
+
+use std::{cmp::Ordering, fmt, net::IpAddr, time::Duration};
+
+/// IP protocol numbers ptstat names.
+pub const IPPROTO_ICMP: u8 = 1;
+pub const IPPROTO_TCP: u8 = 6;
+pub const IPPROTO_UDP: u8 = 17;
+pub const IPPROTO_ICMPV6: u8 = 58;
+
+/// What one flow row is counted under: the kernel's key (ebpf/stats.h `struct flow_stats_key`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlowKey {
+    /// Cookie of the network namespace the packet was seen in.
+    pub netns: u64,
+    pub protocol: u8,
+    pub source: IpAddr,
+    pub destination: IpAddr,
+    /// TCP/UDP ports; for ICMP and ICMPv6 the type (source) and code (destination); 0 otherwise.
+    pub source_port: u16,
+    pub destination_port: u16,
+    /// The local process the packets belong to; 0 when unknown.
+    pub pid: u32,
+    /// cgroup v2 id of that process; 0 when unknown.
+    pub cgroup_id: u64,
+}
+
+/// One flow's counts, and who it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowStats {
+    pub key: FlowKey,
+    pub packets: u64,
+    /// Bytes as the hook saw them: with the link-layer header at TC and XDP, from the IP header on at cgroup-skb.
+    pub bytes: u64,
+    /// The process's name (comm); empty when unknown.
+    pub comm: String,
+    /// cgroup path below the cgroup v2 root; empty when unknown.
+    pub cgroup: String,
+    /// The container's name, when the process runs in one.
+    pub container: Option<String>,
+}
+
+/// The counts at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Time since counting started.
+    pub elapsed: Duration,
+    pub flows: Vec<FlowStats>,
+    /// Flows pushed out of the kernel's table to make room for new ones: their counts are lost from the rows (not
+    /// from the protocol totals).
+    pub evicted: u64,
+    /// Packets and bytes per protocol, exact even when flows were evicted.
+    pub totals: Vec<ProtocolTotal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolTotal {
+    pub protocol: u8,
+    pub packets: u64,
+    pub bytes: u64,
+}
+
+/// Bits per second of `bytes` over `interval`; 0 for an empty interval.
+pub fn bitrate(bytes: u64, interval: Duration) -> f64 {
+    let seconds = interval.as_secs_f64();
+    if seconds > 0.0 { bytes as f64 * 8.0 / seconds } else { 0.0 }
+}
+
+/// The name of an IP protocol as pktstat and tcpdump write it (`tcp`, `udp`, `icmp`, `icmp6`), else its number.
+pub struct ProtocolName(pub u8);
+
+impl fmt::Display for ProtocolName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            IPPROTO_ICMP => f.write_str("icmp"),
+            IPPROTO_TCP => f.write_str("tcp"),
+            IPPROTO_UDP => f.write_str("udp"),
+            IPPROTO_ICMPV6 => f.write_str("icmp6"),
+            2 => f.write_str("igmp"),
+            132 => f.write_str("sctp"),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
+/// Bits per second with a unit, as pktstat shows them: `812 bps`, `1.50 Kbps`, `23.27 Mbps`, `9.41 Gbps`.
+pub struct Bitrate(pub f64);
+
+impl fmt::Display for Bitrate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let units = [(1e9, "Gbps"), (1e6, "Mbps"), (1e3, "Kbps")];
+        match units.iter().find(|(scale, _)| self.0 >= *scale) {
+            Some((scale, unit)) => write!(f, "{:.2} {unit}", self.0 / scale),
+            None => write!(f, "{:.0} bps", self.0),
+        }
+    }
+}
+
+/// The order of the exit table: bitrate, then packets, both descending, then the tuple.
+pub fn table_order(a: &FlowStats, b: &FlowStats) -> Ordering {
+    b.bytes.cmp(&a.bytes).then(b.packets.cmp(&a.packets)).then_with(|| a.key.cmp(&b.key))
+}
