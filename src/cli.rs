@@ -8,8 +8,28 @@ use crate::{
         containers::{DEFAULT_CONTAINERD_SOCKET, DEFAULT_DOCKER_SOCKET, RuntimeSockets},
     },
     sink::print::{DumpStyle, PacketDump},
-    source::live::{Directions, MAX_SNAPLEN, TcMode},
+    source::live::{
+        Directions, MAX_SNAPLEN, TcMode,
+        backend::{Backend, XdpMode},
+    },
 };
+
+/// A duration: a number with a unit (`500ms`, `10s`, `2m`, `1h`), or plain seconds (`1.5`).
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale = match unit {
+        "" | "s" => 1.0,
+        "ms" => 1e-3,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("invalid duration {text} (e.g. 500ms, 10s, 2m)")),
+    };
+    match number.parse::<f64>() {
+        Ok(value) if value > 0.0 && value.is_finite() => Ok(std::time::Duration::from_secs_f64(value * scale)),
+        _ => Err(format!("invalid duration {text} (e.g. 500ms, 10s, 2m)")),
+    }
+}
 
 /// -C's size: millions of bytes, or KiB, MiB, GiB with a k, m or g suffix, as tcpdump reads it.
 fn parse_file_size(text: &str) -> Result<u64, String> {
@@ -226,6 +246,46 @@ pub struct Cli {
     /// pods: from their CRI labels).
     #[arg(long, value_name = "PATH", default_value = DEFAULT_CONTAINERD_SOCKET)]
     pub containerd_address: String,
+
+    /// Statistics instead of packets: count packets and bytes per flow and process in the kernel (no event per
+    /// packet) and print a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live view (--tui).
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Where the programs run: tc (ingress and egress of each interface), xdp (received packets only, before the
+    /// kernel allocates anything) or cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup).
+    #[arg(long, value_enum, default_value_t = Backend::Tc)]
+    pub backend: Backend,
+
+    /// How to attach XDP: auto (native where the driver can, else generic), generic, native or offload.
+    #[arg(long, value_enum, default_value_t = XdpMode::Auto)]
+    pub xdp_mode: XdpMode,
+
+    /// With --backend cgroup-skb: the cgroup v2 directory whose processes' packets to see (default: the root,
+    /// the whole host).
+    #[arg(long, value_name = "PATH")]
+    pub cgroup: Option<std::path::PathBuf>,
+
+    /// Stop after this long (e.g. 30s, 5m): with --stats, print the table then.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+
+    /// With --stats: print the statistics as JSON (schema in README).
+    #[arg(long, requires = "stats")]
+    pub json: bool,
+
+    /// With --stats: a live table in the terminal (keys in README), bitrates over the last refresh interval.
+    #[arg(long, requires = "stats", conflicts_with = "json")]
+    pub tui: bool,
+
+    /// With --tui: how often to refresh (e.g. 500ms, 2s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub refresh: std::time::Duration,
+
+    /// With --stats: how many flows the kernel's table holds; more flows evict the least recently counted (and
+    /// the evictions are reported).
+    #[arg(long, value_name = "FLOWS", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(1..))]
+    pub stats_entries: u32,
 
     /// Print ptstat's version and what this kernel offers it, and exit.
     #[arg(long)]

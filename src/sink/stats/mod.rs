@@ -1,6 +1,9 @@
 //! Per-flow traffic statistics: what the kernel counted per flow (stats mode) or what a capture saw, named with
 //! processes and containers, shown as a table at exit, as JSON, or in a live terminal view.
 
+pub mod json;
+pub mod table;
+
 use std::{cmp::Ordering, fmt, net::IpAddr, time::Duration};
 
 /// IP protocol numbers ptstat names.

@@ -19,7 +19,7 @@ use pcap_file::DataLink;
 
 use super::{
     interfaces::SystemInterface,
-    programs::{EGRESS_PROGRAM, INGRESS_PROGRAM, L3_EGRESS_PROGRAM, L3_INGRESS_PROGRAM},
+    programs::{HookPrograms, load_program},
 };
 
 /// How to attach to TC.
@@ -70,11 +70,12 @@ impl Drop for LegacyQdiscs {
     }
 }
 
-/// Attaches the capture programs to `interface`: both directions, except on loopback, where every packet passes
+/// Attaches `programs` (capture or counting) to `interface`: both directions, except on loopback, where every packet passes
 /// both hooks and is captured once, on egress: there its socket, and so its process, is still known (at loopback
 /// ingress the packet has been orphaned). With `-Q in` or `-Q out`, only that hook (loopback keeps its egress).
 pub fn attach(
     ebpf: &mut Ebpf,
+    programs: &HookPrograms,
     interface: &SystemInterface,
     mode: TcMode,
     directions: Directions,
@@ -90,8 +91,8 @@ pub fn attach(
         }
     }
     let (ingress, egress) = match interface.link_type() {
-        Some(DataLink::RAW) => (L3_INGRESS_PROGRAM, L3_EGRESS_PROGRAM),
-        _ => (INGRESS_PROGRAM, EGRESS_PROGRAM),
+        Some(DataLink::RAW) => (programs.tc_ingress_l3, programs.tc_egress_l3),
+        _ => (programs.tc_ingress, programs.tc_egress),
     };
     let hooks = match (interface.is_loopback(), directions) {
         (true, _) | (false, Directions::Out) => vec![(egress, TcAttachType::Egress)],
@@ -99,8 +100,7 @@ pub fn attach(
         (false, Directions::Inout) => vec![(ingress, TcAttachType::Ingress), (egress, TcAttachType::Egress)],
     };
     for (program_name, hook) in hooks {
-        let program: &mut SchedClassifier =
-            ebpf.program_mut(program_name).context("capture program missing")?.try_into()?;
+        let program: &mut SchedClassifier = load_program(ebpf, program_name)?;
         let options = match mode {
             // Ingress first, to see packets before other programs may drop them; egress last, to see them as
             // they leave. That is where tcpdump's packet socket sees them.

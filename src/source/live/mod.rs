@@ -1,6 +1,7 @@
 //! Live capture: the eBPF programs on the chosen interfaces' TC hooks, and the ring buffer they fill.
 
 pub mod attach;
+pub mod backend;
 mod bootstrap;
 mod clock;
 mod command;
@@ -10,6 +11,7 @@ pub mod interfaces;
 mod netlink;
 pub mod privileges;
 mod programs;
+pub mod stats;
 
 use std::collections::HashMap;
 
@@ -29,6 +31,7 @@ use filter::CompiledFilter;
 use interfaces::{LinkWatcher, SystemInterface};
 pub use privileges::User;
 pub use programs::{CaptureCounters, MAX_SNAPLEN, ProcessSelection};
+use programs::{CAPTURE_PROGRAMS, Purpose};
 
 use crate::{
     enrich::{ContextSelection, Enricher, containers::RuntimeSockets},
@@ -104,7 +107,8 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     let mut processes = options.processes.clone();
     processes.follow_forks |= options.command.is_some();
     processes.pids_added_later = options.command.is_some();
-    let mut ebpf = programs::load(options.snaplen, options.ring_buffer_bytes, &processes, &filter)?;
+    let purpose = Purpose::Capture { snaplen: options.snaplen, ring_buffer_bytes: options.ring_buffer_bytes };
+    let mut ebpf = programs::load(purpose, &processes, &filter)?;
     // Hooks first, then the sockets that exist already: a socket created in between is seen by the hooks.
     let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));
     if let Err(error) = attribution {
@@ -193,7 +197,7 @@ impl Session<'_> {
         let (Some(ebpf), Some(link_type)) = (self.ebpf.as_mut(), interface.link_type()) else {
             return Ok(());
         };
-        attach::attach(ebpf, interface, self.options.tc_mode, self.options.directions, qdiscs)?;
+        attach::attach(ebpf, &CAPTURE_PROGRAMS, interface, self.options.tc_mode, self.options.directions, qdiscs)?;
         let described = Interface {
             name: interface.name.clone(),
             index: interface.index,

@@ -6,7 +6,7 @@ use anyhow::Context;
 use aya::{
     Btf, Ebpf, EbpfLoader, Pod,
     maps::{HashMap, MapData, PerCpuValues},
-    programs::{BtfTracePoint, CgroupAttachMode, CgroupSock, CgroupSockAddr, SchedClassifier},
+    programs::{BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, SchedClassifier, Xdp},
 };
 
 use super::{
@@ -20,12 +20,49 @@ pub(super) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(en
 /// `PTSTAT_MAX_SNAPLEN` of `ebpf/event.h`: the staging buffer's size, so the most `-s` can keep.
 pub const MAX_SNAPLEN: u32 = 262_144;
 
-/// TC programs for devices with an Ethernet header, and for layer-3 devices whose packets start at the IP header.
-pub const INGRESS_PROGRAM: &str = "capture_ingress";
-pub const EGRESS_PROGRAM: &str = "capture_egress";
-pub const L3_INGRESS_PROGRAM: &str = "capture_in_l3";
-pub const L3_EGRESS_PROGRAM: &str = "capture_out_l3";
-const TC_PROGRAMS: [&str; 4] = [INGRESS_PROGRAM, EGRESS_PROGRAM, L3_INGRESS_PROGRAM, L3_EGRESS_PROGRAM];
+/// The programs of one purpose (capture or counting), one per hook. TC has two per direction: for devices with an
+/// Ethernet header, and for layer-3 devices, whose packets start at the IP header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HookPrograms {
+    pub tc_ingress: &'static str,
+    pub tc_egress: &'static str,
+    pub tc_ingress_l3: &'static str,
+    pub tc_egress_l3: &'static str,
+    pub xdp: &'static str,
+    pub cgroup_ingress: &'static str,
+    pub cgroup_egress: &'static str,
+}
+
+/// ebpf/capture.bpf.c: copy packets into the ring buffer.
+pub const CAPTURE_PROGRAMS: HookPrograms = HookPrograms {
+    tc_ingress: "capture_ingress",
+    tc_egress: "capture_egress",
+    tc_ingress_l3: "capture_in_l3",
+    tc_egress_l3: "capture_out_l3",
+    xdp: "capture_xdp",
+    cgroup_ingress: "capture_cgroup_ingress",
+    cgroup_egress: "capture_cgroup_egress",
+};
+
+/// ebpf/stats.h: count packets and bytes per flow.
+pub const STATS_PROGRAMS: HookPrograms = HookPrograms {
+    tc_ingress: "stats_ingress",
+    tc_egress: "stats_egress",
+    tc_ingress_l3: "stats_in_l3",
+    tc_egress_l3: "stats_out_l3",
+    xdp: "stats_xdp",
+    cgroup_ingress: "stats_cgroup_ingress",
+    cgroup_egress: "stats_cgroup_egress",
+};
+
+/// What the loaded programs are for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Copy the first `snaplen` bytes of each packet into a ring buffer of `ring_buffer_bytes`.
+    Capture { snaplen: u32, ring_buffer_bytes: u32 },
+    /// Count per flow in a table of `max_flows` flows.
+    Stats { max_flows: u32 },
+}
 
 /// Programs that run in the process using a socket (ebpf/sockets.h), attached to the cgroup v2 root.
 const CGROUP_SOCK_PROGRAMS: [&str; 4] =
@@ -42,6 +79,9 @@ const BTF_TRACEPOINTS: [(&str, &str); 5] = [
 ];
 
 pub const EVENTS_MAP: &str = "events";
+pub const FLOW_STATS_MAP: &str = "flow_stats";
+pub const PROTOCOL_TOTALS_MAP: &str = "protocol_totals";
+pub const FLOWS_ADDED_MAP: &str = "flows_added";
 pub const PROCESS_EVENTS_MAP: &str = "process_events";
 pub const COUNTERS_MAP: &str = "counters";
 
@@ -110,16 +150,16 @@ pub fn select_pid(ebpf: &mut Ebpf, pid: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the capture programs and their maps into the kernel, not yet attached anywhere; they run `filter` on every
-/// packet.
-pub fn load(
-    snaplen: u32,
-    ring_buffer_bytes: u32,
-    selection: &ProcessSelection,
-    filter: &CompiledFilter,
-) -> anyhow::Result<Ebpf> {
+/// Loads the programs' object and creates its maps, sized for `purpose`; the programs themselves are loaded by
+/// `load_program` as they are attached. They run `filter` on every packet (XDP programs excepted: see capture.bpf.c).
+pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFilter) -> anyhow::Result<Ebpf> {
     let object = splice(CAPTURE_OBJECT, filter)?;
-    let staging_slots = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))?;
+    let cpus = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))? as u32;
+    // Counting copies no packet: the capture's ring buffer and staging slots shrink to their least.
+    let (snaplen, ring_buffer_bytes, staging_slots, max_flows) = match purpose {
+        Purpose::Capture { snaplen, ring_buffer_bytes } => (snaplen, ring_buffer_bytes, cpus, 1),
+        Purpose::Stats { max_flows } => (0, 0, 1, max_flows),
+    };
     let netns = netns_cookie().context("reading the network namespace cookie")?;
     let criteria = selection.criteria();
     let name = selection.kernel_name();
@@ -133,19 +173,49 @@ pub fn load(
         .override_global("wanted_uid", &uid, true)
         .override_global("follow_forks", &follow_forks, true)
         .map_max_entries(EVENTS_MAP, ring_buffer_size(ring_buffer_bytes))
-        .map_max_entries("staging", staging_slots as u32)
+        .map_max_entries("staging", staging_slots)
+        .map_max_entries(FLOW_STATS_MAP, max_flows)
         .load(object.as_bytes())
-        .context("loading the eBPF capture programs")?;
-    for name in TC_PROGRAMS {
-        let program: &mut SchedClassifier =
-            ebpf.program_mut(name).with_context(|| format!("the eBPF object has no program {name}"))?.try_into()?;
-        program.load().with_context(|| format!("loading the eBPF program {name}"))?;
-    }
+        .context("loading the eBPF programs")?;
     for &pid in &selection.pids {
         select_pid(&mut ebpf, pid)?;
     }
     Ok(ebpf)
 }
+
+/// The program `name` of `ebpf` as a `P`, loaded into the kernel on first use (the verifier checks it then).
+pub fn load_program<'a, P>(ebpf: &'a mut Ebpf, name: &str) -> anyhow::Result<&'a mut P>
+where
+    P: LoadableProgram,
+    &'a mut P: TryFrom<&'a mut aya::programs::Program, Error = aya::programs::ProgramError>,
+{
+    let program: &mut P =
+        ebpf.program_mut(name).with_context(|| format!("the eBPF object has no program {name}"))?.try_into()?;
+    if !program.is_loaded() {
+        program.load_program().with_context(|| format!("loading the eBPF program {name}"))?;
+    }
+    Ok(program)
+}
+
+/// The program types `load_program` loads: those whose `load()` takes no arguments.
+pub trait LoadableProgram {
+    fn is_loaded(&self) -> bool;
+    fn load_program(&mut self) -> Result<(), aya::programs::ProgramError>;
+}
+
+macro_rules! loadable {
+    ($($program:ty),*) => {$(
+        impl LoadableProgram for $program {
+            fn is_loaded(&self) -> bool {
+                self.fd().is_ok()
+            }
+            fn load_program(&mut self) -> Result<(), aya::programs::ProgramError> {
+                self.load()
+            }
+        }
+    )*};
+}
+loadable!(SchedClassifier, Xdp, CgroupSkb);
 
 /// Loads and attaches the programs that tell which process owns a socket, and the process life-cycle
 /// tracepoints. Their links belong to ptstat's file descriptors: the kernel detaches them when ptstat ends.

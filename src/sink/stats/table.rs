@@ -1,0 +1,151 @@
+//! The table stats mode prints at exit: one row per flow, then the totals per protocol.
+
+use std::io::{self, Write};
+
+use super::{Bitrate, FlowStats, IPPROTO_ICMP, IPPROTO_ICMPV6, ProtocolName, Snapshot, bitrate, table_order};
+
+/// `address:port`, `[v6]:port`, or for ICMP the address alone (the type and code have their own column).
+pub fn endpoint(flow: &FlowStats, source: bool) -> String {
+    let (address, port) = match source {
+        true => (flow.key.source, flow.key.source_port),
+        false => (flow.key.destination, flow.key.destination_port),
+    };
+    match (flow.key.protocol, address) {
+        (IPPROTO_ICMP | IPPROTO_ICMPV6, _) => address.to_string(),
+        (_, std::net::IpAddr::V6(v6)) => format!("[{v6}]:{port}"),
+        (_, v4) => format!("{v4}:{port}"),
+    }
+}
+
+/// The protocol column: its name, and for ICMP its type and code (`icmp 8/0`).
+pub fn protocol_column(flow: &FlowStats) -> String {
+    match flow.key.protocol {
+        IPPROTO_ICMP | IPPROTO_ICMPV6 => {
+            format!("{} {}/{}", ProtocolName(flow.key.protocol), flow.key.source_port, flow.key.destination_port)
+        }
+        other => ProtocolName(other).to_string(),
+    }
+}
+
+/// Writes `snapshot` as a table sorted by bitrate, then packets, then the tuple; bitrates are averages over the
+/// whole count.
+pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
+    let mut flows: Vec<&FlowStats> = snapshot.flows.iter().collect();
+    flows.sort_by(|a, b| table_order(a, b));
+    let rows: Vec<[String; 10]> = flows
+        .iter()
+        .map(|flow| {
+            [
+                Bitrate(bitrate(flow.bytes, snapshot.elapsed)).to_string(),
+                flow.packets.to_string(),
+                flow.bytes.to_string(),
+                protocol_column(flow),
+                endpoint(flow, true),
+                endpoint(flow, false),
+                flow.key.pid.to_string(),
+                flow.comm.clone(),
+                flow.cgroup.clone(),
+                flow.container.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let header = ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER"];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    write_row(output, &header.map(String::from), &widths)?;
+    for row in &rows {
+        write_row(output, row, &widths)?;
+    }
+    writeln!(output)?;
+    for total in &snapshot.totals {
+        writeln!(
+            output,
+            "{}: {} packets, {} bytes, {}",
+            ProtocolName(total.protocol),
+            total.packets,
+            total.bytes,
+            Bitrate(bitrate(total.bytes, snapshot.elapsed))
+        )?;
+    }
+    writeln!(output, "{} flows in {:.1} s", snapshot.flows.len(), snapshot.elapsed.as_secs_f64())?;
+    if snapshot.evicted > 0 {
+        writeln!(
+            output,
+            "{} flows evicted from the kernel's table: their counts are missing from the rows (not from the totals); \
+             raise --stats-entries",
+            snapshot.evicted
+        )?;
+    }
+    Ok(())
+}
+
+/// Numbers right-aligned, text left-aligned; the last column without trailing blanks.
+fn write_row(output: &mut dyn Write, cells: &[String; 10], widths: &[usize; 10]) -> io::Result<()> {
+    let mut line = String::new();
+    for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        if column > 0 {
+            line.push_str("  ");
+        }
+        match column {
+            0..=2 | 6 => line.push_str(&format!("{cell:>width$}")),
+            _ => line.push_str(&format!("{cell:<width$}")),
+        }
+    }
+    writeln!(output, "{}", line.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{net::IpAddr, time::Duration};
+
+    use super::*;
+    use crate::sink::stats::{FlowKey, IPPROTO_TCP, IPPROTO_UDP, ProtocolTotal};
+
+    fn flow(protocol: u8, source: &str, destination: &str, ports: (u16, u16), packets: u64, bytes: u64) -> FlowStats {
+        FlowStats {
+            key: FlowKey {
+                netns: 1,
+                protocol,
+                source: source.parse::<IpAddr>().unwrap(),
+                destination: destination.parse::<IpAddr>().unwrap(),
+                source_port: ports.0,
+                destination_port: ports.1,
+                pid: 42,
+                cgroup_id: 7,
+            },
+            packets,
+            bytes,
+            comm: "nc".into(),
+            cgroup: "/user.slice".into(),
+            container: None,
+        }
+    }
+
+    #[test]
+    fn rows_sorted_by_bitrate_then_packets_with_totals_and_evictions() {
+        let snapshot = Snapshot {
+            elapsed: Duration::from_secs(2),
+            flows: vec![
+                flow(IPPROTO_UDP, "10.0.0.1", "10.0.0.2", (5000, 53), 10, 1000),
+                flow(IPPROTO_TCP, "fd00::1", "fd00::2", (40000, 80), 3, 4000),
+                flow(IPPROTO_ICMP, "10.0.0.1", "10.0.0.2", (8, 0), 20, 1000),
+            ],
+            evicted: 5,
+            totals: vec![ProtocolTotal { protocol: IPPROTO_UDP, packets: 10, bytes: 1000 }],
+        };
+        let mut text = Vec::new();
+        write_table(&mut text, &snapshot).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("BITRATE") && lines[0].ends_with("CONTAINER"), "{text}");
+        assert!(lines[1].contains("[fd00::1]:40000") && lines[1].contains("16.00 Kbps"), "{text}");
+        assert!(lines[2].contains("icmp 8/0") && lines[2].contains("4.00 Kbps"), "{text}");
+        assert!(lines[3].contains("10.0.0.1:5000") && lines[3].contains("10.0.0.2:53"), "{text}");
+        assert!(text.contains("udp: 10 packets, 1000 bytes, 4.00 Kbps"), "{text}");
+        assert!(text.contains("5 flows evicted"), "{text}");
+    }
+}

@@ -1,0 +1,108 @@
+//! The hooks besides TC that capture and counting can run on: XDP (received frames, before the kernel allocates
+//! anything for them) and cgroup-skb (the packets of a cgroup's sockets, on any interface). Both attach through BPF
+//! links owned by ptstat's file descriptors, so the kernel detaches them however ptstat ends.
+
+use std::{fs::File, path::Path};
+
+use anyhow::Context;
+use aya::{
+    Ebpf,
+    programs::{CgroupAttachMode, CgroupSkb, CgroupSkbAttachType, Xdp, XdpMode as XdpAttachMode},
+};
+use clap::ValueEnum;
+use pcap_file::DataLink;
+
+use super::{
+    attach::Directions,
+    interfaces::SystemInterface,
+    programs::{HookPrograms, load_program},
+};
+
+/// Where the programs run (`--backend`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// TC ingress and egress of each interface (TCX, or clsact before kernel 6.6).
+    #[default]
+    Tc,
+    /// XDP on each interface: received packets only.
+    Xdp,
+    /// cgroup-skb ingress and egress of a cgroup (`--cgroup`): the packets of its processes' sockets, from the IP
+    /// header on, whatever the interface.
+    CgroupSkb,
+}
+
+/// How to attach XDP (`--xdp-mode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum XdpMode {
+    /// Native where the driver supports it, else generic.
+    #[default]
+    Auto,
+    /// In the kernel's generic receive path: works on every device, costs an skb per packet.
+    Generic,
+    /// In the driver.
+    Native,
+    /// On the network card.
+    Offload,
+}
+
+impl XdpMode {
+    fn name(self) -> &'static str {
+        match self {
+            XdpMode::Auto => "auto",
+            XdpMode::Generic => "generic",
+            XdpMode::Native => "native",
+            XdpMode::Offload => "offload",
+        }
+    }
+}
+
+/// Attaches the XDP program of `programs` to `interface`.
+pub fn attach_xdp(
+    ebpf: &mut Ebpf,
+    programs: &HookPrograms,
+    interface: &SystemInterface,
+    mode: XdpMode,
+) -> anyhow::Result<()> {
+    if interface.link_type() != Some(DataLink::ETHERNET) || interface.is_loopback() {
+        anyhow::bail!("{}: XDP needs an Ethernet device", interface.name);
+    }
+    let program: &mut Xdp = load_program(ebpf, programs.xdp)?;
+    let attach_mode = match mode {
+        // The kernel's choice: the driver's hook where it has one.
+        XdpMode::Auto => XdpAttachMode::Default,
+        XdpMode::Generic => XdpAttachMode::Skb,
+        XdpMode::Native => XdpAttachMode::Driver,
+        XdpMode::Offload => XdpAttachMode::Hardware,
+    };
+    program
+        .attach_to_if_index(interface.index, attach_mode)
+        .with_context(|| format!("{}: attaching XDP ({} mode)", interface.name, mode.name()))?;
+    Ok(())
+}
+
+/// Attaches the cgroup-skb programs of `programs` to the cgroup v2 directory `cgroup`, in `directions`.
+pub fn attach_cgroup_skb(
+    ebpf: &mut Ebpf,
+    programs: &HookPrograms,
+    cgroup: &Path,
+    directions: Directions,
+) -> anyhow::Result<()> {
+    let directory = File::open(cgroup).with_context(|| format!("{}: opening the cgroup", cgroup.display()))?;
+    let hooks = match directions {
+        Directions::In => vec![(programs.cgroup_ingress, CgroupSkbAttachType::Ingress)],
+        Directions::Out => vec![(programs.cgroup_egress, CgroupSkbAttachType::Egress)],
+        Directions::Inout => vec![
+            (programs.cgroup_ingress, CgroupSkbAttachType::Ingress),
+            (programs.cgroup_egress, CgroupSkbAttachType::Egress),
+        ],
+    };
+    for (name, hook) in hooks {
+        let program: &mut CgroupSkb = load_program(ebpf, name)?;
+        // Through a BPF link, which the kernel always puts beside whatever else is attached there (and which
+        // takes no flags: asking for "multiple" explicitly is EINVAL).
+        program
+            .attach(&directory, hook, CgroupAttachMode::Single)
+            .with_context(|| format!("{}: attaching cgroup-skb {hook:?}", cgroup.display()))?;
+    }
+    Ok(())
+}

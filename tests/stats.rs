@@ -1,0 +1,339 @@
+//! Stats mode on the real kernel: exact packet and byte counts per flow, with the process, on every backend (TC,
+//! XDP on a veth, cgroup-skb on a test cgroup), and evictions reported when more flows come than the table holds.
+
+mod common;
+
+use std::{
+    collections::HashMap,
+    fs,
+    process::{Child, Command, Stdio},
+    thread,
+    time::Duration,
+};
+
+use common::{Running, VethNamespace, root_or_skip, tool_available, wait_for_socket};
+use serde_json::Value;
+
+/// Runs `--stats --json` with `args` while `traffic` runs, and returns the JSON document it printed at SIGTERM.
+fn stats_json(args: &[&str], traffic: impl FnOnce()) -> Value {
+    let mut all = vec!["--stats", "--json"];
+    all.extend_from_slice(args);
+    let running = Running::start(&all);
+    traffic();
+    // Let the last packets cross the hooks.
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
+    serde_json::from_slice(&finished.stdout).unwrap_or_else(|e| panic!("{e}: {}", finished.stdout_text()))
+}
+
+fn flows(document: &Value) -> &Vec<Value> {
+    document["flows"].as_array().expect("flows array")
+}
+
+/// The flow rows with these fields (e.g. proto, src, dst_port).
+fn matching<'a>(document: &'a Value, wanted: &[(&str, Value)]) -> Vec<&'a Value> {
+    flows(document).iter().filter(|flow| wanted.iter().all(|(field, value)| &flow[*field] == value)).collect()
+}
+
+/// A bash that sends `count` datagrams of `size` bytes from one socket (one port) to `address:port`: bash's
+/// /dev/udp opens one socket for the redirection, and each printf is one write, so one datagram.
+fn datagram_script(address: &str, port: u16, count: usize, size: usize) -> String {
+    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf '%{size}s' x >&3; done")
+}
+
+/// A UDP socket bound in `net` (or here) that swallows whatever comes, so no ICMP error answers the datagrams.
+fn udp_listener(net: Option<&VethNamespace>, port: u16) -> Child {
+    let args = ["nc", "-k", "-l", "-u", &port.to_string()];
+    let mut command = match net {
+        Some(net) => net.command(&args),
+        None => {
+            let mut command = Command::new(args[0]);
+            command.args(&args[1..]);
+            command
+        }
+    };
+    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start nc");
+    wait_for_socket(net, "-Hlun", port);
+    child
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// UDP headers and above for a datagram of `size` bytes: IPv4 20 + UDP 8.
+const IP_UDP: u64 = 28;
+const ETHERNET: u64 = 14;
+
+#[test]
+fn tc_counts_udp_exactly_with_its_process_in_json_and_table() {
+    if !root_or_skip("tc_counts_udp_exactly_with_its_process_in_json_and_table") || !tool_available("nc") {
+        return;
+    }
+    let net = VethNamespace::new("stc", 101);
+    net.warm_up();
+    let _listener = Killed(udp_listener(Some(&net), 7001));
+    let host_if = net.host_if.as_str();
+    let mut sender_pid = 0;
+    let document = stats_json(&["-i", host_if], || {
+        // Two flows of known size from two bash processes: 40 × 100 bytes and 7 × 1000 bytes.
+        for (count, size) in [(40, 100), (7, 1000)] {
+            let mut bash =
+                Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7001, count, size)]).spawn().unwrap();
+            if size == 100 {
+                sender_pid = bash.id();
+            }
+            assert!(bash.wait().unwrap().success());
+        }
+    });
+    let small =
+        matching(&document, &[("proto", "udp".into()), ("dst", net.peer_ip.clone().into()), ("packets", 40.into())]);
+    assert_eq!(small.len(), 1, "one flow of 40 datagrams: {document:#}");
+    let small = small[0];
+    assert_eq!(small["bytes"], 40 * (ETHERNET + IP_UDP + 100), "{small}");
+    assert_eq!(small["dst_port"], 7001);
+    assert_eq!(small["src"], net.host_ip.as_str());
+    assert_eq!(small["pid"], sender_pid, "{small}");
+    assert_eq!(small["comm"], "bash", "{small}");
+    let big = matching(&document, &[("proto", "udp".into()), ("packets", 7.into())]);
+    assert_eq!(big.len(), 1, "{document:#}");
+    assert_eq!(big[0]["bytes"], 7 * (ETHERNET + IP_UDP + 1000));
+    // Sorted by bitrate: the 7 big datagrams (7098 bytes) before the 40 small ones (5120).
+    let position = |flow: &Value| flows(&document).iter().position(|f| f == flow).unwrap();
+    assert!(position(big[0]) < position(small), "{document:#}");
+    let udp_total = document["totals"].as_array().unwrap().iter().find(|t| t["proto"] == "udp").unwrap();
+    assert_eq!(udp_total["packets"], 47);
+    assert_eq!(document["evicted_flows"], 0);
+
+    // The same as a table.
+    let running = Running::start(&["--stats", "-i", host_if]);
+    let mut bash = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7001, 12, 300)]).spawn().unwrap();
+    let bash_pid = bash.id();
+    assert!(bash.wait().unwrap().success());
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    let table = finished.stdout_text();
+    let header = table.lines().next().unwrap();
+    assert!(
+        header.split_whitespace().eq([
+            "BITRATE",
+            "PACKETS",
+            "BYTES",
+            "PROTO",
+            "SRC",
+            "DST",
+            "PID",
+            "COMM",
+            "CGROUP",
+            "CONTAINER"
+        ]),
+        "{table}"
+    );
+    let row =
+        table.lines().find(|line| line.contains(&format!("{}:7001", net.peer_ip))).unwrap_or_else(|| panic!("{table}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // BITRATE is a number and a unit, then PACKETS BYTES PROTO SRC DST PID COMM.
+    let bytes = (12 * (ETHERNET + IP_UDP + 300)).to_string();
+    let destination = format!("{}:7001", net.peer_ip);
+    let pid = bash_pid.to_string();
+    assert_eq!(cells[2..5], ["12", bytes.as_str(), "udp"], "{table}");
+    assert_eq!(cells[6..9], [destination.as_str(), pid.as_str(), "bash"], "{table}");
+    assert!(table.contains("udp: 12 packets"), "{table}");
+}
+
+/// iperf3 sends a known number of bytes over TCP; tcpdump on the same interface at the same time is the oracle
+/// for the packets and bytes of each direction of each connection.
+#[test]
+fn tc_counts_an_iperf3_transfer_as_tcpdump_sees_it() {
+    if !root_or_skip("tc_counts_an_iperf3_transfer_as_tcpdump_sees_it")
+        || !tool_available("iperf3")
+        || !tool_available("tcpdump")
+    {
+        return;
+    }
+    let net = VethNamespace::new("sip", 102);
+    net.warm_up();
+    let _server = Killed(
+        net.command(&["iperf3", "-s", "-p", "7002"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(),
+    );
+    common::wait_for_listener(&net, 7002);
+    let directory = tempfile::tempdir().unwrap();
+    let oracle_path = directory.path().join("oracle.pcap");
+    let oracle = oracle_path.to_str().unwrap();
+    let mut tcpdump = Command::new("tcpdump")
+        .args(["-i", &net.host_if, "-n", "--immediate-mode", "-s", "200", "-Z", "root", "-w", oracle, "tcp port 7002"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_tcpdump(&mut tcpdump);
+    let mut iperf_pid = 0;
+    let document = stats_json(&["-i", &net.host_if, "tcp port 7002"], || {
+        let mut client = Command::new("iperf3")
+            .args(["-c", &net.peer_ip, "-p", "7002", "-n", "3M"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        iperf_pid = client.id();
+        assert!(client.wait().unwrap().success());
+    });
+    thread::sleep(Duration::from_millis(200));
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(tcpdump.id() as i32, libc::SIGINT) };
+    tcpdump.wait().unwrap();
+
+    let expected = tcp_flows_in(&oracle_path);
+    assert!(expected.len() >= 4, "iperf3 makes a control and a data connection, each both ways: {expected:?}");
+    for ((source, source_port, destination, destination_port), (packets, bytes)) in &expected {
+        let rows = matching(
+            &document,
+            &[
+                ("proto", "tcp".into()),
+                ("src", source.as_str().into()),
+                ("src_port", (*source_port).into()),
+                ("dst", destination.as_str().into()),
+                ("dst_port", (*destination_port).into()),
+            ],
+        );
+        let counted: (u64, u64) = rows
+            .iter()
+            .fold((0, 0), |(p, b), row| (p + row["packets"].as_u64().unwrap(), b + row["bytes"].as_u64().unwrap()));
+        assert_eq!(counted, (*packets, *bytes), "{source}:{source_port} > {destination}:{destination_port}: {rows:?}");
+        // Every packet of the client's side names iperf3.
+        assert!(rows.iter().all(|row| row["pid"] == iperf_pid && row["comm"] == "iperf3"), "{rows:?}");
+    }
+    let total_bytes: u64 = expected.values().map(|(_, bytes)| bytes).sum();
+    assert!(total_bytes > 3_000_000, "the 3 MB transfer: {total_bytes}");
+}
+
+fn wait_for_tcpdump(tcpdump: &mut Child) {
+    use std::io::{BufRead, BufReader};
+    let stderr = tcpdump.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    assert!(lines.any(|line| line.is_ok_and(|line| line.contains("listening on"))), "tcpdump did not start");
+    thread::spawn(move || lines.for_each(drop));
+}
+
+type Tuple = (String, u16, String, u16);
+
+/// Packets and bytes (wire length) per direction of each TCP connection in a classic pcap file.
+fn tcp_flows_in(path: &std::path::Path) -> HashMap<Tuple, (u64, u64)> {
+    let mut reader = pcap_file::pcap::PcapReader::new(fs::File::open(path).unwrap()).unwrap();
+    let mut flows = HashMap::new();
+    while let Some(packet) = reader.next_packet() {
+        let packet = packet.unwrap();
+        // Ethernet, then IPv4 (the filter kept TCP only); the captured copy is cut at 200 bytes.
+        let ip = &packet.data()[14..];
+        let l4 = &ip[usize::from(ip[0] & 0x0f) * 4..];
+        let address = |at: usize| std::net::Ipv4Addr::new(ip[at], ip[at + 1], ip[at + 2], ip[at + 3]).to_string();
+        let port = |at: usize| u16::from_be_bytes([l4[at], l4[at + 1]]);
+        let entry = flows.entry((address(12), port(0), address(16), port(2))).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 += u64::from(packet.orig_len());
+    }
+    flows
+}
+
+#[test]
+fn xdp_counts_received_datagrams_and_names_the_listener() {
+    if !root_or_skip("xdp_counts_received_datagrams_and_names_the_listener") || !tool_available("nc") {
+        return;
+    }
+    let net = VethNamespace::new("sxd", 103);
+    net.warm_up();
+    let listener = Killed(udp_listener(None, 7003));
+    let document = stats_json(&["-i", &net.host_if, "--backend", "xdp"], || {
+        net.exec_ok(&["bash", "-c", &datagram_script(&net.host_ip, 7003, 25, 200)]);
+    });
+    let rows = matching(&document, &[("proto", "udp".into()), ("dst_port", 7003.into())]);
+    assert_eq!(rows.len(), 1, "{document:#}");
+    assert_eq!(rows[0]["packets"], 25);
+    assert_eq!(rows[0]["bytes"], 25 * (ETHERNET + IP_UDP + 200));
+    assert_eq!(rows[0]["src"], net.peer_ip.as_str());
+    // The datagrams arrive for the bound socket of nc: XDP knows it from the bind() hook.
+    assert_eq!(rows[0]["pid"], listener.0.id(), "{document:#}");
+    assert_eq!(rows[0]["comm"], "nc");
+    // Ingress only: nothing sent from here is counted.
+    assert!(flows(&document).iter().all(|flow| flow["src"] != net.host_ip.as_str()), "{document:#}");
+}
+
+/// The cgroup v2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts).
+fn cgroup2_root() -> String {
+    fs::read_to_string("/proc/self/mounts")
+        .unwrap()
+        .lines()
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            (fields.get(2) == Some(&"cgroup2")).then(|| fields[1].to_string())
+        })
+        .expect("a cgroup v2 hierarchy")
+}
+
+/// A cgroup made for the test, removed on drop.
+struct TestCgroup(String);
+
+impl Drop for TestCgroup {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+fn cgroup_skb_counts_only_the_cgroups_processes() {
+    if !root_or_skip("cgroup_skb_counts_only_the_cgroups_processes") || !tool_available("nc") {
+        return;
+    }
+    let net = VethNamespace::new("scg", 104);
+    net.warm_up();
+    let _listener = Killed(udp_listener(Some(&net), 7004));
+    let cgroup = TestCgroup(format!("{}/ptstat-stats-test", cgroup2_root()));
+    let _ = fs::remove_dir(&cgroup.0);
+    fs::create_dir(&cgroup.0).unwrap();
+    let mut inside_pid = 0;
+    let document = stats_json(&["--backend", "cgroup-skb", "--cgroup", &cgroup.0], || {
+        // One bash moves itself into the test cgroup and sends; another, outside it, sends too.
+        let script = format!("echo $$ > {}/cgroup.procs; {}", cgroup.0, datagram_script(&net.peer_ip, 7004, 30, 500));
+        let mut inside = Command::new("bash").args(["-c", &script]).spawn().unwrap();
+        inside_pid = inside.id();
+        assert!(inside.wait().unwrap().success());
+        let mut outside =
+            Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7004, 9, 500)]).spawn().unwrap();
+        assert!(outside.wait().unwrap().success());
+    });
+    let rows = matching(&document, &[("proto", "udp".into()), ("dst_port", 7004.into())]);
+    assert_eq!(rows.len(), 1, "only the cgroup's flow: {document:#}");
+    assert_eq!(rows[0]["packets"], 30);
+    // cgroup-skb sees packets from the IP header on.
+    assert_eq!(rows[0]["bytes"], 30 * (IP_UDP + 500));
+    assert_eq!(rows[0]["pid"], inside_pid);
+    assert_eq!(rows[0]["comm"], "bash");
+    assert_eq!(rows[0]["cgroup"], "/ptstat-stats-test", "{document:#}");
+}
+
+#[test]
+fn a_flood_of_flows_larger_than_the_table_reports_evictions() {
+    if !root_or_skip("a_flood_of_flows_larger_than_the_table_reports_evictions") {
+        return;
+    }
+    let net = VethNamespace::new("sev", 105);
+    net.warm_up();
+    // 300 datagrams, each from a port of its own: 300 flows for a table of 32.
+    let document = stats_json(&["-i", &net.host_if, "-Q", "out", "--stats-entries", "32", "udp"], || {
+        for port in 21000..21300 {
+            let socket = std::net::UdpSocket::bind((net.host_ip.as_str(), port)).unwrap();
+            socket.send_to(b"x", (net.peer_ip.as_str(), 7005)).unwrap();
+        }
+    });
+    let rows = flows(&document).len() as u64;
+    let evicted = document["evicted_flows"].as_u64().unwrap();
+    assert!(rows <= 32, "{rows} rows in a table of 32");
+    assert!(evicted > 0, "{document:#}");
+    assert_eq!(rows + evicted, 300, "every flow is either in the table or counted as evicted");
+    let udp_total = document["totals"].as_array().unwrap().iter().find(|t| t["proto"] == "udp").unwrap();
+    assert_eq!(udp_total["packets"], 300, "the totals stay exact");
+}
