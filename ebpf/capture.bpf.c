@@ -84,9 +84,10 @@ struct {
 	__type(value, struct staged_event);
 } staging SEC(".maps");
 
+/* Per interface (ifindex). */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct capture_counters);
 } counters SEC(".maps");
@@ -132,10 +133,19 @@ static __always_inline struct staged_event *staging_slot(void)
 	return bpf_map_lookup_elem(&staging, &cpu);
 }
 
-static __always_inline struct capture_counters *capture_counters(void)
+/* The counters of interface `ifindex`, which now saw one more packet. */
+static __always_inline struct capture_counters *count_seen(__u32 ifindex)
 {
-	__u32 zero = 0;
-	return bpf_map_lookup_elem(&counters, &zero);
+	struct capture_counters *count = bpf_map_lookup_elem(&counters, &ifindex);
+	if (!count) {
+		struct capture_counters none = {};
+		bpf_map_update_elem(&counters, &ifindex, &none, BPF_NOEXIST);
+		count = bpf_map_lookup_elem(&counters, &ifindex);
+		if (!count)
+			return NULL;
+	}
+	count->seen++;
+	return count;
 }
 
 /* TC and cgroup-skb programs: `l3` is where the IP header starts (0: the packet starts with it). */
@@ -147,7 +157,7 @@ static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, e
 	 * for their later packets, and after the process selection. */
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
 	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
-	struct capture_counters *count = capture_counters();
+	struct capture_counters *count = count_seen(skb->ifindex);
 	struct staged_event *staged = staging_slot();
 	if (!count || !staged)
 		return;
@@ -208,7 +218,7 @@ int capture_cgroup_egress(struct __sk_buff *skb)
 SEC("xdp")
 int capture_xdp(struct xdp_md *xdp)
 {
-	struct capture_counters *count = capture_counters();
+	struct capture_counters *count = count_seen(xdp->ingress_ifindex);
 	struct staged_event *staged = staging_slot();
 	if (!count || !staged)
 		return XDP_PASS;

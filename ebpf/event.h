@@ -51,8 +51,10 @@ struct process_event {
 	char args[PTSTAT_ARGS_LEN];
 };
 
-/* Per-CPU counters, summed by userspace for tcpdump's closing statistics. */
+/* Per-CPU counters of one interface, summed by userspace for tcpdump's closing statistics and the PcapNG
+ * Interface Statistics Blocks. */
 struct capture_counters {
+	__u64 seen;             /* packets that reached the hook */
 	__u64 matched;          /* packets the capture accepted ("received by filter") */
 	__u64 dropped;          /* packets lost because the ring buffer was full */
 };

@@ -17,7 +17,7 @@ use ptstat::{
         capture_file::{CaptureFile, Format, Rotation},
         filtered::Filtered,
         print::{Decoding, PrintOptions, Printer, TimestampFormat},
-        stats::{json::write_json, table::write_table},
+        stats::{json::write_json, table::write_table, tally::FlowTally},
     },
     source::{
         file,
@@ -318,6 +318,10 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
     if cli.count_only {
         sinks.0.push(Box::new(PacketCounter(0)));
         return Ok(sinks);
+    }
+    if cli.read.is_none() {
+        // A live capture ends with its busiest flows, after tcpdump's counters.
+        sinks.0.push(Box::new(FlowTally::default()));
     }
     if cli.write.is_none() || cli.print {
         // With -w -, stdout carries the capture file: lines go to stderr.

@@ -14,6 +14,12 @@ use pcap_file::DataLink;
 pub struct Timestamp(pub u64);
 
 impl Timestamp {
+    /// The wall-clock time now.
+    pub fn now() -> Timestamp {
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Timestamp(u64::try_from(since_epoch.as_nanos()).unwrap_or(u64::MAX))
+    }
+
     pub fn secs(self) -> u64 {
         self.0 / 1_000_000_000
     }
@@ -46,6 +52,21 @@ pub struct Interface {
     pub snaplen: u32,
     /// Free text (PcapNG if_description): e.g. the network namespace.
     pub description: Option<String>,
+}
+
+/// What a live capture counted on one interface, from its start to its end (a PcapNG Interface Statistics Block).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InterfaceStatistics {
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// Packets that reached ptstat's hook on the interface.
+    pub received: u64,
+    /// Packets the filter expression and process selection accepted.
+    pub accepted: u64,
+    /// Accepted packets lost because the ring buffer was full.
+    pub dropped: u64,
+    /// Packets handed to the sinks.
+    pub delivered: u64,
 }
 
 /// One packet: the bytes that were kept and what is known about them.

@@ -337,3 +337,84 @@ fn a_flood_of_flows_larger_than_the_table_reports_evictions() {
     let udp_total = document["totals"].as_array().unwrap().iter().find(|t| t["proto"] == "udp").unwrap();
     assert_eq!(udp_total["packets"], 300, "the totals stay exact");
 }
+
+/// The counts of the one Interface Statistics Block of `path`, as tshark dissects the PcapNG blocks themselves:
+/// (received, dropped, accepted by filter, delivered).
+fn interface_statistics_by_tshark(path: &str) -> (u64, u64, u64, u64) {
+    let prefix = "pcapng.options.option.data.interface.";
+    let fields = ["received", "dropped", "accepted_by_filter", "delivered_to_user"];
+    let mut args = vec!["-X", "read_format:MIME Files Format", "-r", path, "-T", "fields"];
+    let names: Vec<String> = fields.iter().map(|field| format!("{prefix}{field}")).collect();
+    for name in &names {
+        args.extend(["-e", name.as_str()]);
+    }
+    let output = common::run("tshark", &args);
+    let line = output.lines().find(|line| !line.trim().is_empty()).unwrap_or_else(|| panic!("no ISB: {output}"));
+    let numbers: Vec<u64> = line.split('\t').map(|field| field.parse().unwrap_or_else(|_| panic!("{line}"))).collect();
+    (numbers[0], numbers[1], numbers[2], numbers[3])
+}
+
+#[test]
+fn a_capture_ends_with_its_top_flows_and_interface_statistics_blocks() {
+    if !root_or_skip("a_capture_ends_with_its_top_flows_and_interface_statistics_blocks")
+        || !tool_available("tshark")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let net = VethNamespace::new("sib", 106);
+    net.warm_up();
+    let _listener = Killed(udp_listener(Some(&net), 7006));
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("capture.pcapng");
+    let file = file.to_str().unwrap();
+    let running = Running::start(&["-i", &net.host_if, "-w", file, "udp"]);
+    let mut bash = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7006, 40, 64)]).spawn().unwrap();
+    let bash_pid = bash.id();
+    assert!(bash.wait().unwrap().success());
+    // Two pings there and back: seen by the hook, refused by the filter.
+    common::run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert_eq!(finished.captured(), 40, "{}", finished.stderr);
+
+    // After tcpdump's counters: the busiest flows, with their process.
+    let counters_end = finished.stderr.find("dropped by kernel").expect("tcpdump's counters");
+    let top = &finished.stderr[counters_end..];
+    assert!(top.contains("Top 1 of 1 flows by bytes:"), "{top}");
+    let destination = format!("{}:7006", net.peer_ip);
+    let row = top.lines().find(|line| line.contains(&destination)).unwrap_or_else(|| panic!("{top}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    let bytes = (40 * (ETHERNET + IP_UDP + 64)).to_string();
+    let pid = bash_pid.to_string();
+    assert_eq!(cells[2..5], ["40", bytes.as_str(), "udp"], "{top}");
+    assert_eq!(cells[7..9], [pid.as_str(), "bash"], "{top}");
+
+    // Wireshark's capture file properties read the Interface Statistics Block: the hook saw the pings too.
+    let (received, dropped, accepted, delivered) = interface_statistics_by_tshark(file);
+    assert_eq!((dropped, accepted, delivered), (0, 40, 40));
+    assert!(received >= 44, "received {received}: the 40 datagrams and the 4 ICMP packets at least");
+
+    // Its start and end times enclose the packets.
+    let mut reader = pcap_file::pcapng::PcapNgReader::new(fs::File::open(file).unwrap()).unwrap();
+    let (mut packet_times, mut bounds) = (Vec::new(), None);
+    while let Some(block) = reader.next_block() {
+        use pcap_file::pcapng::{
+            Block,
+            blocks::interface_statistics::InterfaceStatisticsOption::{IsbEndTime, IsbStartTime},
+        };
+        match block.unwrap().0 {
+            Block::EnhancedPacket(packet) => packet_times.push(packet.timestamp),
+            Block::InterfaceStatistics(statistics) => {
+                let time = |wanted: fn(&_) -> Option<Duration>| statistics.options.iter().find_map(wanted).unwrap();
+                let start = time(|option| if let IsbStartTime(at) = option { Some(*at) } else { None });
+                let end = time(|option| if let IsbEndTime(at) = option { Some(*at) } else { None });
+                bounds = Some((start, end));
+            }
+            _ => {}
+        }
+    }
+    let (start, end) = bounds.expect("an Interface Statistics Block");
+    assert!(packet_times.iter().all(|at| start <= *at && at <= &end), "{start:?}..{end:?}: {packet_times:?}");
+}

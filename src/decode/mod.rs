@@ -7,6 +7,10 @@
 //! view of the whole packet (VLAN tags, IP and extension headers, TCP/UDP), which slices truncated packets as far
 //! as their bytes go.
 
+mod tuple;
+
+pub use tuple::PacketTuple;
+
 use etherparse::{EtherType, LaxSlicedPacket};
 use pcap_file::DataLink;
 

@@ -9,7 +9,7 @@ pub mod processes;
 use std::{collections::HashMap, sync::Arc};
 
 use crate::{
-    packet::{Interface, InterfaceId, Packet, ParentProcess, ProcessContext, ThreadContext},
+    packet::{Interface, InterfaceId, InterfaceStatistics, Packet, ParentProcess, ProcessContext, ThreadContext},
     sink::Sink,
     source::live::event::{KernelProcess, ProcessEvent},
 };
@@ -73,6 +73,10 @@ impl<S: Sink> Sink for SelectContext<S> {
         }
         let restricted = packet.process.and_then(|process| self.selection.restrict(process));
         self.inner.write_packet(&Packet { process: restricted.as_ref(), ..*packet }, interface)
+    }
+
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        self.inner.interface_statistics(id, statistics)
     }
 
     fn finish(&mut self) -> anyhow::Result<()> {

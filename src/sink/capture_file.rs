@@ -17,7 +17,7 @@ use std::{
 use anyhow::Context;
 
 use super::{Sink, pcap::PcapWriter, pcapng::PcapNgWriter};
-use crate::packet::{Interface, InterfaceId, Packet};
+use crate::packet::{Interface, InterfaceId, InterfaceStatistics, Packet};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Rotation {
@@ -163,6 +163,14 @@ impl Sink for CaptureFile {
         match &mut self.current {
             Some(file) => file.writer.write_packet(packet, interface),
             None => anyhow::bail!("{}: a packet before any interface", self.name),
+        }
+    }
+
+    /// Goes into the file open at the end: with -C or -G, the last one (the counts are the whole capture's).
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        match &mut self.current {
+            Some(file) => file.writer.interface_statistics(id, statistics),
+            None => Ok(()),
         }
     }
 

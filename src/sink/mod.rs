@@ -7,13 +7,18 @@ pub mod pcapng;
 pub mod print;
 pub mod stats;
 
-use crate::packet::{Interface, InterfaceId, Packet};
+use crate::packet::{Interface, InterfaceId, InterfaceStatistics, Packet};
 
 /// A consumer of packets. Sources announce every interface before the first packet that uses it, with ids
 /// counting up from 0, so a sink may keep interfaces in a `Vec` indexed by id.
 pub trait Sink {
     fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()>;
     fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()>;
+    /// What a live capture counted on interface `id`, once, after its last packet and before `finish`. Only
+    /// PcapNG keeps it.
+    fn interface_statistics(&mut self, _id: InterfaceId, _statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        Ok(())
+    }
     /// Flush and close. Called once, on every exit path that still has data to keep.
     fn finish(&mut self) -> anyhow::Result<()>;
 }
@@ -26,6 +31,10 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 
     fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
         (**self).write_packet(packet, interface)
+    }
+
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        (**self).interface_statistics(id, statistics)
     }
 
     fn finish(&mut self) -> anyhow::Result<()> {
@@ -44,6 +53,10 @@ impl Sink for Sinks {
 
     fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
         self.0.iter_mut().try_for_each(|sink| sink.write_packet(packet, interface))
+    }
+
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        self.0.iter_mut().try_for_each(|sink| sink.interface_statistics(id, statistics))
     }
 
     /// Finishes every sink even when one fails, so one broken pipe does not cost the file its last packets.

@@ -10,6 +10,7 @@ use pcap_file::{
         self,
         blocks::{
             enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
+            interface_statistics::{InterfaceStatisticsBlock, InterfaceStatisticsOption},
             interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution},
             opt_common::CommonOption,
             section_header::{SectionHeaderBlock, SectionHeaderOption},
@@ -18,7 +19,7 @@ use pcap_file::{
 };
 
 use super::Sink;
-use crate::packet::{Direction, Interface, InterfaceId, Packet};
+use crate::packet::{Direction, Interface, InterfaceId, InterfaceStatistics, Packet};
 
 /// epb_flags bits 0-1: the direction (0 = unknown).
 const EPB_FLAGS_DIRECTION_MASK: u32 = 0b11;
@@ -159,6 +160,28 @@ impl<W: Write> Sink for PcapNgWriter<W> {
                 .collect(),
         };
         self.blocks.write_pcapng_block(block).context("PcapNG: packet")?;
+        self.write_pending(self.flush_each_packet)
+    }
+
+    /// An Interface Statistics Block, as dumpcap writes them at the end of a capture; Wireshark's capture file
+    /// properties show its counts. tcpdump's "received by filter" is isb_filteraccept, its "dropped by kernel"
+    /// isb_ifdrop (where Wireshark looks for drops) and isb_osdrop.
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        let at = |timestamp: crate::packet::Timestamp| Duration::from_nanos(timestamp.0);
+        let block = InterfaceStatisticsBlock {
+            interface_id: u32::try_from(id).context("PcapNG: interface id beyond 32 bits")?,
+            timestamp: at(statistics.end),
+            options: vec![
+                InterfaceStatisticsOption::IsbStartTime(at(statistics.start)),
+                InterfaceStatisticsOption::IsbEndTime(at(statistics.end)),
+                InterfaceStatisticsOption::IsbIfRecv(statistics.received),
+                InterfaceStatisticsOption::IsbIfDrop(statistics.dropped),
+                InterfaceStatisticsOption::IsbFilterAccept(statistics.accepted),
+                InterfaceStatisticsOption::IsbOsDrop(statistics.dropped),
+                InterfaceStatisticsOption::IsbUsrDeliv(statistics.delivered),
+            ],
+        };
+        self.blocks.write_pcapng_block(block).context("PcapNG: interface statistics")?;
         self.write_pending(self.flush_each_packet)
     }
 

@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod table;
+pub mod tally;
 
 use std::{cmp::Ordering, fmt, net::IpAddr, time::Duration};
 

@@ -27,9 +27,26 @@ pub fn protocol_column(flow: &FlowStats) -> String {
     }
 }
 
-/// Writes `snapshot` as a table sorted by bitrate, then packets, then the tuple; bitrates are averages over the
-/// whole count.
+/// Writes `snapshot` as a table sorted by bitrate, then packets, then the tuple, and its totals; bitrates are
+/// averages over the whole count.
 pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
+    write_rows(output, snapshot)?;
+    writeln!(output)?;
+    write_totals(output, snapshot)?;
+    writeln!(output, "{} flows in {:.1} s", snapshot.flows.len(), snapshot.elapsed.as_secs_f64())?;
+    if snapshot.evicted > 0 {
+        writeln!(
+            output,
+            "{} flows evicted from the kernel's table: their counts are missing from the rows (not from the totals); \
+             raise --stats-entries",
+            snapshot.evicted
+        )?;
+    }
+    Ok(())
+}
+
+/// The header and one row per flow, in the table's order.
+pub fn write_rows(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
     let mut flows: Vec<&FlowStats> = snapshot.flows.iter().collect();
     flows.sort_by(|a, b| table_order(a, b));
     let rows: Vec<[String; 10]> = flows
@@ -60,7 +77,11 @@ pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()
     for row in &rows {
         write_row(output, row, &widths)?;
     }
-    writeln!(output)?;
+    Ok(())
+}
+
+/// A line per protocol: packets, bytes, average bitrate.
+pub fn write_totals(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
     for total in &snapshot.totals {
         writeln!(
             output,
@@ -69,15 +90,6 @@ pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()
             total.packets,
             total.bytes,
             Bitrate(bitrate(total.bytes, snapshot.elapsed))
-        )?;
-    }
-    writeln!(output, "{} flows in {:.1} s", snapshot.flows.len(), snapshot.elapsed.as_secs_f64())?;
-    if snapshot.evicted > 0 {
-        writeln!(
-            output,
-            "{} flows evicted from the kernel's table: their counts are missing from the rows (not from the totals); \
-             raise --stats-entries",
-            snapshot.evicted
         )?;
     }
     Ok(())

@@ -16,7 +16,7 @@ pub mod stats;
 use std::collections::HashMap;
 
 use anyhow::{Context, bail};
-use aya::maps::{MapData, PerCpuArray, RingBuf};
+use aya::maps::{MapData, PerCpuHashMap, RingBuf};
 use pcap_file::DataLink;
 use tokio::{
     io::{Interest, unix::AsyncFd},
@@ -35,7 +35,7 @@ use programs::{CAPTURE_PROGRAMS, Purpose};
 
 use crate::{
     enrich::{ContextSelection, Enricher, containers::RuntimeSockets},
-    packet::{Interface, InterfaceId, Packet},
+    packet::{Interface, InterfaceId, InterfaceStatistics, Packet, Timestamp},
     sink::Sink,
 };
 
@@ -117,8 +117,8 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     let ring = RingBuf::try_from(ebpf.take_map(programs::EVENTS_MAP).context("no ring buffer map")?)?;
     let process_ring =
         RingBuf::try_from(ebpf.take_map(programs::PROCESS_EVENTS_MAP).context("no process events map")?)?;
-    let counters: PerCpuArray<MapData, CaptureCounters> =
-        PerCpuArray::try_from(ebpf.take_map(programs::COUNTERS_MAP).context("no counters map")?)?;
+    let counters: PerCpuHashMap<MapData, u32, CaptureCounters> =
+        PerCpuHashMap::try_from(ebpf.take_map(programs::COUNTERS_MAP).context("no counters map")?)?;
     // Declared after `ebpf` is moved into `session`, dropped after it: qdiscs go once their filters are gone.
     let mut qdiscs = LegacyQdiscs::default();
     let mut session = Session { ebpf: Some(ebpf), attached: HashMap::new(), interfaces: Vec::new(), options };
@@ -139,15 +139,35 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
         Some(command) => Some(command::start(command, session.ebpf.as_mut().context("programs detached")?)?),
         None => None,
     };
-    let mut delivery = Delivery { clock, captured: 0, limit: options.max_packets, enricher };
+    let started = Timestamp::now();
+    let mut delivery =
+        Delivery { clock, captured: 0, captured_per_interface: Vec::new(), limit: options.max_packets, enricher };
     let wakeups = Wakeups { packets: watch(ring)?, processes: watch(process_ring)?, command, stop: stop_signals };
     let outcome = session.run(wakeups, &mut delivery, sink, &mut qdiscs).await;
     // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
     session.ebpf = None;
     drop(qdiscs);
-    let totals = counters.get(&0, 0).context("reading the capture counters")?;
     outcome?;
-    Ok(CaptureSummary { captured: delivery.captured, kernel: CaptureCounters::sum(&totals) })
+    let mut by_interface = HashMap::new();
+    for entry in counters.iter() {
+        let (ifindex, per_cpu) = entry.context("reading the capture counters")?;
+        by_interface.insert(ifindex, CaptureCounters::sum(&per_cpu));
+    }
+    let ended = Timestamp::now();
+    for (id, interface) in session.interfaces.iter().enumerate() {
+        let kernel = by_interface.get(&interface.index).copied().unwrap_or_default();
+        let statistics = InterfaceStatistics {
+            start: started,
+            end: ended,
+            received: kernel.seen,
+            accepted: kernel.matched,
+            dropped: kernel.dropped,
+            delivered: delivery.captured_per_interface.get(id).copied().unwrap_or_default(),
+        };
+        sink.interface_statistics(id, &statistics)?;
+    }
+    let kernel = by_interface.into_values().fold(CaptureCounters::default(), CaptureCounters::plus);
+    Ok(CaptureSummary { captured: delivery.captured, kernel })
 }
 
 fn watch(ring: RingBuf<MapData>) -> std::io::Result<AsyncFd<RingBuf<MapData>>> {
@@ -309,6 +329,10 @@ impl Session<'_> {
             };
             sink.write_packet(&packet, &self.interfaces[id])?;
             delivery.captured += 1;
+            if delivery.captured_per_interface.len() <= id {
+                delivery.captured_per_interface.resize(id + 1, 0);
+            }
+            delivery.captured_per_interface[id] += 1;
         }
         Ok(())
     }
@@ -333,6 +357,8 @@ struct Wakeups {
 struct Delivery {
     clock: TaiClock,
     captured: u64,
+    /// By interface id.
+    captured_per_interface: Vec<u64>,
     limit: Option<u64>,
     enricher: Enricher,
 }

@@ -89,21 +89,28 @@ pub const COUNTERS_MAP: &str = "counters";
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CaptureCounters {
+    /// Packets that reached the hook.
+    pub seen: u64,
     /// Packets the capture accepted: tcpdump's "received by filter".
     pub matched: u64,
     /// Packets lost because the ring buffer was full: tcpdump's "dropped by kernel".
     pub dropped: u64,
 }
 
-// SAFETY: two u64 fields, no padding, every bit pattern valid.
+// SAFETY: three u64 fields, no padding, every bit pattern valid.
 unsafe impl Pod for CaptureCounters {}
 
 impl CaptureCounters {
+    pub fn plus(self, other: CaptureCounters) -> Self {
+        CaptureCounters {
+            seen: self.seen + other.seen,
+            matched: self.matched + other.matched,
+            dropped: self.dropped + other.dropped,
+        }
+    }
+
     pub fn sum(per_cpu: &PerCpuValues<CaptureCounters>) -> Self {
-        per_cpu.iter().fold(CaptureCounters::default(), |total, cpu| CaptureCounters {
-            matched: total.matched + cpu.matched,
-            dropped: total.dropped + cpu.dropped,
-        })
+        per_cpu.iter().fold(CaptureCounters::default(), |total, cpu| total.plus(*cpu))
     }
 }
 
