@@ -22,7 +22,9 @@ use ptstat::{
     source::{
         file,
         live::{
-            self, CaptureSummary, CommandToRun, InterfaceChoice, LiveOptions, ProcessSelection, interfaces,
+            self, CaptureSummary, CommandToRun, InterfaceChoice, LiveOptions, ProcessSelection,
+            backend::Backend,
+            interfaces,
             privileges::User,
             stats::{self, StatsCapture, StatsOptions},
         },
@@ -153,6 +155,9 @@ fn capture_live(
         tc_mode: cli.tc_mode,
         max_packets: cli.count,
         processes: process_selection(cli),
+        backend: cli.backend,
+        xdp_mode: cli.xdp_mode,
+        cgroup: cli.cgroup.clone(),
         context,
         container_runtimes: cli.runtime_sockets(),
         filter,
@@ -305,7 +310,10 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
     let streaming_to_stdout = cli.write.as_deref() == Some("-");
     if let Some(path) = &cli.write {
         let flush_each_packet = streaming_to_stdout || cli.packet_buffered;
-        let spans_interfaces = cli.interfaces.len() > 1 || cli.interfaces.iter().any(|name| name == "any");
+        // cgroup-skb sees the packets of every interface.
+        let spans_interfaces = cli.interfaces.len() > 1
+            || cli.interfaces.iter().any(|name| name == "any")
+            || cli.backend == Backend::CgroupSkb;
         let rotation = Rotation {
             max_bytes: cli.file_size,
             max_files: cli.file_count,

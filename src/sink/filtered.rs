@@ -6,7 +6,7 @@ use pcap_file::DataLink;
 use ptstat_filter::{LinkType, Program};
 
 use super::Sink;
-use crate::packet::{Interface, InterfaceId, Packet};
+use crate::packet::{Interface, InterfaceId, InterfaceStatistics, Packet};
 
 /// Passes on only the packets `expression` accepts.
 pub struct Filtered<S> {
@@ -42,6 +42,10 @@ impl<S: Sink> Sink for Filtered<S> {
             .get(packet.interface)
             .is_some_and(|program| program.matches(packet.data, packet.original_len));
         if accepted { self.inner.write_packet(packet, interface) } else { Ok(()) }
+    }
+
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        self.inner.interface_statistics(id, statistics)
     }
 
     fn finish(&mut self) -> anyhow::Result<()> {

@@ -2,7 +2,10 @@
 //! anything for them) and cgroup-skb (the packets of a cgroup's sockets, on any interface). Both attach through BPF
 //! links owned by ptstat's file descriptors, so the kernel detaches them however ptstat ends.
 
-use std::{fs::File, path::Path};
+use std::{
+    fs::File,
+    path::{Path, PathBuf},
+};
 
 use anyhow::Context;
 use aya::{
@@ -11,6 +14,8 @@ use aya::{
 };
 use clap::ValueEnum;
 use pcap_file::DataLink;
+
+use crate::enrich::cgroups::cgroup2_root;
 
 use super::{
     attach::Directions,
@@ -56,6 +61,11 @@ impl XdpMode {
     }
 }
 
+/// Whether XDP can attach to `interface`: Ethernet devices (loopback is not one).
+pub fn takes_xdp(interface: &SystemInterface) -> bool {
+    interface.link_type() == Some(DataLink::ETHERNET) && !interface.is_loopback()
+}
+
 /// Attaches the XDP program of `programs` to `interface`.
 pub fn attach_xdp(
     ebpf: &mut Ebpf,
@@ -63,7 +73,7 @@ pub fn attach_xdp(
     interface: &SystemInterface,
     mode: XdpMode,
 ) -> anyhow::Result<()> {
-    if interface.link_type() != Some(DataLink::ETHERNET) || interface.is_loopback() {
+    if !takes_xdp(interface) {
         anyhow::bail!("{}: XDP needs an Ethernet device", interface.name);
     }
     let program: &mut Xdp = load_program(ebpf, programs.xdp)?;
@@ -80,13 +90,19 @@ pub fn attach_xdp(
     Ok(())
 }
 
-/// Attaches the cgroup-skb programs of `programs` to the cgroup v2 directory `cgroup`, in `directions`.
+/// Attaches the cgroup-skb programs of `programs` to the cgroup v2 directory `cgroup` (`None`: the root, the whole
+/// host), in `directions`. Returns the directory's path.
 pub fn attach_cgroup_skb(
     ebpf: &mut Ebpf,
     programs: &HookPrograms,
-    cgroup: &Path,
+    cgroup: Option<&Path>,
     directions: Directions,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<PathBuf> {
+    let cgroup = match cgroup {
+        Some(path) => path.to_path_buf(),
+        None => cgroup2_root().context("no cgroup v2 hierarchy is mounted")?,
+    };
+    let cgroup = cgroup.as_path();
     let directory = File::open(cgroup).with_context(|| format!("{}: opening the cgroup", cgroup.display()))?;
     let hooks = match directions {
         Directions::In => vec![(programs.cgroup_ingress, CgroupSkbAttachType::Ingress)],
@@ -104,5 +120,5 @@ pub fn attach_cgroup_skb(
             .attach(&directory, hook, CgroupAttachMode::Single)
             .with_context(|| format!("{}: attaching cgroup-skb {hook:?}", cgroup.display()))?;
     }
-    Ok(())
+    Ok(cgroup.to_path_buf())
 }

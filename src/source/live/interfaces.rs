@@ -104,6 +104,18 @@ pub fn list() -> io::Result<Vec<SystemInterface>> {
     Ok(interfaces)
 }
 
+/// The name of interface `index` in this network namespace, if it exists.
+pub fn name_of(index: u32) -> Option<String> {
+    let mut name = [0 as libc::c_char; libc::IF_NAMESIZE];
+    // SAFETY: if_indextoname writes at most IF_NAMESIZE bytes, NUL included, into `name`.
+    let found = unsafe { libc::if_indextoname(index, name.as_mut_ptr()) };
+    if found.is_null() {
+        return None;
+    }
+    // SAFETY: on success `name` holds a NUL-terminated string.
+    Some(unsafe { std::ffi::CStr::from_ptr(name.as_ptr()) }.to_string_lossy().into_owned())
+}
+
 /// tcpdump's choice when no `-i` is given: the first up, running, non-loopback interface.
 pub fn default_interface(interfaces: &[SystemInterface]) -> Option<&SystemInterface> {
     interfaces

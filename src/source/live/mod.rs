@@ -13,7 +13,7 @@ pub mod privileges;
 mod programs;
 pub mod stats;
 
-use std::collections::HashMap;
+use std::{collections::HashMap, path::PathBuf};
 
 use anyhow::{Context, bail};
 use aya::maps::{MapData, PerCpuHashMap, RingBuf};
@@ -25,18 +25,19 @@ use tokio::{
 
 use attach::LegacyQdiscs;
 pub use attach::{Directions, TcMode};
+use backend::{Backend, XdpMode};
 use clock::TaiClock;
 use event::{PacketEvent, ProcessEvent};
 use filter::CompiledFilter;
 use interfaces::{LinkWatcher, SystemInterface};
 pub use privileges::User;
-pub use programs::{CaptureCounters, MAX_SNAPLEN, ProcessSelection};
 use programs::{CAPTURE_PROGRAMS, Purpose};
+pub use programs::{CaptureCounters, MAX_SNAPLEN, ProcessSelection};
 
 use crate::{
     enrich::{ContextSelection, Enricher, containers::RuntimeSockets},
     packet::{Interface, InterfaceId, InterfaceStatistics, Packet, Timestamp},
-    sink::Sink,
+    sink::{Sink, filtered::Filtered},
 };
 
 /// Which interfaces to capture on.
@@ -69,6 +70,11 @@ pub struct LiveOptions {
     pub container_runtimes: RuntimeSockets,
     /// A pcap-filter(7) expression, run in the kernel before anything is copied.
     pub filter: Option<String>,
+    /// Where the programs run: TC, XDP or cgroup-skb.
+    pub backend: Backend,
+    pub xdp_mode: XdpMode,
+    /// cgroup-skb: the cgroup v2 directory whose sockets' packets to capture; `None` = the root, the whole host.
+    pub cgroup: Option<PathBuf>,
     /// `-- COMMAND ARGS`: run it, capture its traffic and its children's, stop when it exits.
     pub command: Option<CommandToRun>,
 }
@@ -91,6 +97,17 @@ pub struct CaptureSummary {
 /// Captures until Ctrl-C, SIGTERM or `max_packets`, feeding `sink`. The programs are detached before this returns,
 /// on every path; the packets already in the ring buffer when capture stops are still delivered.
 pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Result<CaptureSummary> {
+    match (options.backend, &options.filter) {
+        (Backend::Xdp, Some(expression)) => {
+            // The kernel's copy of the filter reads an __sk_buff, which XDP programs do not have: userspace runs it.
+            let mut filtered = Filtered::new(expression.clone(), sink);
+            capture_with_kernel_filter(&LiveOptions { filter: None, ..options.clone() }, &mut filtered).await
+        }
+        _ => capture_with_kernel_filter(options, sink).await,
+    }
+}
+
+async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Result<CaptureSummary> {
     // Before anything is attached: a SIGTERM that comes as soon as "listening" is printed must stop the capture
     // cleanly, not kill the process with its output unwritten.
     let stop_signals =
@@ -99,9 +116,22 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     if !missing.is_empty() {
         bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
     }
-    let chosen = choose_interfaces(&options.interfaces)?;
-    let raw_ip_chosen = options.interfaces != InterfaceChoice::Any
-        && chosen.iter().any(|interface| interface.link_type() == Some(DataLink::RAW));
+    let chosen = match options.backend {
+        Backend::Tc => choose_interfaces(&options.interfaces)?,
+        Backend::Xdp => {
+            let chosen = choose_interfaces(&options.interfaces)?;
+            // `-i any`: the devices XDP can attach to.
+            match options.interfaces {
+                InterfaceChoice::Any => chosen.into_iter().filter(backend::takes_xdp).collect(),
+                _ => chosen,
+            }
+        }
+        // Packets of any interface, from the IP header on: interfaces are announced as their packets come.
+        Backend::CgroupSkb => Vec::new(),
+    };
+    let raw_ip_chosen = options.backend == Backend::CgroupSkb
+        || (options.interfaces != InterfaceChoice::Any
+            && chosen.iter().any(|interface| interface.link_type() == Some(DataLink::RAW)));
     let filter = CompiledFilter::compile(options.filter.as_deref().unwrap_or_default(), raw_ip_chosen)?;
     let clock = TaiClock::from_kernel().context("reading the kernel's TAI offset")?;
     let mut processes = options.processes.clone();
@@ -125,6 +155,13 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
     for interface in &chosen {
         session.attach(interface, &mut qdiscs)?;
     }
+    let cgroup = match options.backend {
+        Backend::CgroupSkb => {
+            let ebpf = session.ebpf.as_mut().context("programs detached")?;
+            Some(backend::attach_cgroup_skb(ebpf, &CAPTURE_PROGRAMS, options.cgroup.as_deref(), options.directions)?)
+        }
+        _ => None,
+    };
     // Before privileges go (the runtimes' sockets are root's) and before "listening": the containers that run
     // now are known by the first packet.
     let enricher = Enricher::new(options.context, &options.container_runtimes);
@@ -133,7 +170,11 @@ pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Resu
         user.become_it()?;
     }
     session.announce(0, sink)?;
-    eprintln!("ptstat: listening on {}, snapshot length {} bytes", session.names(), options.snaplen);
+    let attached_to = match &cgroup {
+        Some(cgroup) => format!("cgroup {} (cgroup-skb)", cgroup.display()),
+        None => session.names(),
+    };
+    eprintln!("ptstat: listening on {attached_to}, snapshot length {} bytes", options.snaplen);
 
     let command = match &options.command {
         Some(command) => Some(command::start(command, session.ebpf.as_mut().context("programs detached")?)?),
@@ -217,7 +258,17 @@ impl Session<'_> {
         let (Some(ebpf), Some(link_type)) = (self.ebpf.as_mut(), interface.link_type()) else {
             return Ok(());
         };
-        attach::attach(ebpf, &CAPTURE_PROGRAMS, interface, self.options.tc_mode, self.options.directions, qdiscs)?;
+        match self.options.backend {
+            Backend::Xdp => backend::attach_xdp(ebpf, &CAPTURE_PROGRAMS, interface, self.options.xdp_mode)?,
+            _ => attach::attach(
+                ebpf,
+                &CAPTURE_PROGRAMS,
+                interface,
+                self.options.tc_mode,
+                self.options.directions,
+                qdiscs,
+            )?,
+        }
         let described = Interface {
             name: interface.name.clone(),
             index: interface.index,
@@ -236,7 +287,30 @@ impl Session<'_> {
     }
 
     fn names(&self) -> String {
-        self.interfaces.iter().map(|interface| interface.name.as_str()).collect::<Vec<_>>().join(", ")
+        let names = self.interfaces.iter().map(|interface| interface.name.as_str()).collect::<Vec<_>>().join(", ");
+        match self.options.backend {
+            Backend::Xdp => format!("{names} (XDP)"),
+            _ => names,
+        }
+    }
+
+    /// cgroup-skb: the id of the interface a packet came through, announced to the sinks on its first packet.
+    fn interface_seen(&mut self, ifindex: u32, sink: &mut dyn Sink) -> anyhow::Result<InterfaceId> {
+        if let Some(&id) = self.attached.get(&ifindex) {
+            return Ok(id);
+        }
+        let id = self.interfaces.len();
+        let interface = Interface {
+            name: interfaces::name_of(ifindex).unwrap_or_else(|| format!("if{ifindex}")),
+            index: ifindex,
+            link_type: DataLink::RAW,
+            snaplen: self.options.snaplen,
+            description: None,
+        };
+        sink.add_interface(id, &interface)?;
+        self.attached.insert(ifindex, id);
+        self.interfaces.push(interface);
+        Ok(id)
     }
 
     /// `-i any`: attaches to interfaces that appeared since the last look. One that vanishes again before we
@@ -309,7 +383,7 @@ impl Session<'_> {
     }
 
     fn deliver_all(
-        &self,
+        &mut self,
         ring: &mut RingBuf<MapData>,
         delivery: &mut Delivery,
         sink: &mut dyn Sink,
@@ -317,7 +391,11 @@ impl Session<'_> {
         while !delivery.is_complete() {
             let Some(record) = ring.next() else { return Ok(()) };
             let Some(event) = PacketEvent::parse(&record) else { continue };
-            let Some(&id) = self.attached.get(&event.ifindex) else { continue };
+            let id = match (self.attached.get(&event.ifindex), self.options.backend) {
+                (Some(&id), _) => id,
+                (None, Backend::CgroupSkb) => self.interface_seen(event.ifindex, sink)?,
+                (None, _) => continue,
+            };
             let process = delivery.enricher.context(&event.process);
             let packet = Packet {
                 timestamp: delivery.clock.to_wall_clock(event.timestamp_tai_ns),

@@ -26,7 +26,7 @@ use super::{
     programs::{self, ProcessSelection, Purpose, STATS_PROGRAMS},
 };
 use crate::{
-    enrich::{ContextSelection, Enricher, cgroups::cgroup2_root, containers::RuntimeSockets},
+    enrich::{ContextSelection, Enricher, containers::RuntimeSockets},
     sink::stats::{FlowKey, FlowStats, ProtocolTotal, Snapshot},
 };
 
@@ -143,12 +143,9 @@ impl StatsCapture {
                 format!("{} (XDP)", names(&chosen))
             }
             Backend::CgroupSkb => {
-                let cgroup = match &options.cgroup {
-                    Some(path) => path.clone(),
-                    None => cgroup2_root().context("no cgroup v2 hierarchy is mounted")?,
-                };
-                backend::attach_cgroup_skb(&mut ebpf, &STATS_PROGRAMS, &cgroup, options.directions)?;
-                format!("cgroup {}", cgroup.display())
+                let cgroup = options.cgroup.as_deref();
+                let cgroup = backend::attach_cgroup_skb(&mut ebpf, &STATS_PROGRAMS, cgroup, options.directions)?;
+                format!("cgroup {} (cgroup-skb)", cgroup.display())
             }
         };
         let process_events =

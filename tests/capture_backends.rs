@@ -1,0 +1,172 @@
+//! Capture on the hooks besides TC: XDP on a veth (received packets, the filter run in userspace) and cgroup-skb on
+//! a test cgroup (only its processes' packets, from the IP header on), read back by tshark with their processes.
+
+mod common;
+
+use std::{
+    fs,
+    process::{Child, Command, Stdio},
+    thread,
+    time::Duration,
+};
+
+use common::{Running, VethNamespace, root_or_skip, run, tool_available, wait_for_socket};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `count` datagrams of `size` bytes from one socket: bash's /dev/udp redirection opens one socket, and each
+/// printf is one write.
+fn datagram_script(address: &str, port: u16, count: usize, size: usize) -> String {
+    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf '%{size}s' x >&3; done")
+}
+
+/// tshark's view of each packet of `file`: "encapsulation protocols direction comment-pid".
+fn tshark_rows(file: &str) -> Vec<String> {
+    let fields = run(
+        "tshark",
+        &[
+            "-r",
+            file,
+            "-T",
+            "fields",
+            "-E",
+            "occurrence=f",
+            "-e",
+            "frame.encap_type",
+            "-e",
+            "frame.protocols",
+            "-e",
+            "frame.packet_flags_direction",
+            "-e",
+            "frame.comment",
+        ],
+    );
+    fields.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn xdp_captures_received_packets_and_filters_them_in_userspace() {
+    if !root_or_skip("xdp_captures_received_packets_and_filters_them_in_userspace")
+        || !tool_available("tshark")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let net = VethNamespace::new("bxd", 107);
+    net.warm_up();
+    let listener = Killed(
+        Command::new("nc")
+            .args(["-k", "-l", "-u", "7007"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_socket(None, "-Hlun", 7007);
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("xdp.pcapng");
+    let file = file.to_str().unwrap();
+    let running = Running::start(&["-i", &net.host_if, "--backend", "xdp", "-w", file, "--print", "udp"]);
+    assert!(running.stderr_seen.iter().any(|line| line.contains("(XDP)")), "{:?}", running.stderr_seen);
+    net.exec_ok(&["bash", "-c", &datagram_script(&net.host_ip, 7007, 10, 100)]);
+    // Pings both ways: the replies come in, but the filter refuses them; the requests go out, unseen by XDP.
+    run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let rows = tshark_rows(file);
+    assert_eq!(rows.len(), 10, "{rows:?}");
+    let nc = format!("PID: {}", listener.0.id());
+    for row in &rows {
+        let fields: Vec<&str> = row.split('\t').collect();
+        // Ethernet (1), UDP, inbound (1), the listener's process.
+        assert_eq!(fields[0], "1", "{row}");
+        assert!(fields[1].ends_with("ip:udp:data"), "{row}");
+        assert_eq!(fields[2], "0x00000001", "{row}");
+        assert!(fields[3].contains(&nc) && fields[3].contains("Comm: nc"), "{row}");
+    }
+    let lines = finished.stdout_text();
+    assert_eq!(
+        lines.lines().filter(|line| line.contains(&net.host_if) && line.contains(" In ")).count(),
+        10,
+        "{lines}"
+    );
+}
+
+/// The cgroup v2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts).
+fn cgroup2_root() -> String {
+    fs::read_to_string("/proc/self/mounts")
+        .unwrap()
+        .lines()
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            (fields.get(2) == Some(&"cgroup2")).then(|| fields[1].to_string())
+        })
+        .expect("a cgroup v2 hierarchy")
+}
+
+struct TestCgroup(String);
+
+impl Drop for TestCgroup {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+fn cgroup_skb_captures_only_the_cgroups_packets_as_raw_ip() {
+    if !root_or_skip("cgroup_skb_captures_only_the_cgroups_packets_as_raw_ip")
+        || !tool_available("tshark")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let net = VethNamespace::new("bcg", 108);
+    net.warm_up();
+    let _listener = Killed(
+        net.command(&["nc", "-k", "-l", "-u", "7008"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(),
+    );
+    wait_for_socket(Some(&net), "-Hlun", 7008);
+    let cgroup = TestCgroup(format!("{}/ptstat-capture-test", cgroup2_root()));
+    let _ = fs::remove_dir(&cgroup.0);
+    fs::create_dir(&cgroup.0).unwrap();
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("cgroup.pcapng");
+    let file = file.to_str().unwrap();
+    let running = Running::start(&["--backend", "cgroup-skb", "--cgroup", &cgroup.0, "-w", file, "--print"]);
+    let script = format!("echo $$ > {}/cgroup.procs; {}", cgroup.0, datagram_script(&net.peer_ip, 7008, 6, 50));
+    let mut inside = Command::new("bash").args(["-c", &script]).spawn().unwrap();
+    let inside_pid = inside.id();
+    assert!(inside.wait().unwrap().success());
+    // Outside the cgroup: not captured.
+    let outside = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7008, 4, 50)]).status().unwrap();
+    assert!(outside.success());
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let rows = tshark_rows(file);
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    let pid = format!("PID: {inside_pid}");
+    for row in &rows {
+        let fields: Vec<&str> = row.split('\t').collect();
+        // Raw IP (7), outbound (2), the bash in the cgroup.
+        assert_eq!(fields[0], "7", "{row}");
+        assert_eq!(fields[1], "raw:ip:udp:data", "{row}");
+        assert_eq!(fields[2], "0x00000002", "{row}");
+        assert!(fields[3].contains(&pid) && fields[3].contains("Cgroup: /ptstat-capture-test"), "{row}");
+    }
+    // The interface the packets left by is named.
+    let lines = finished.stdout_text();
+    assert_eq!(
+        lines.lines().filter(|line| line.contains(&net.host_if) && line.contains(" Out ")).count(),
+        6,
+        "{lines}"
+    );
+}
