@@ -196,8 +196,14 @@ fn count_live(cli: &Cli, filter: Option<String>) -> anyhow::Result<()> {
         anyhow::bail!("--tui is not wired yet (refresh {:?})", cli.refresh);
     }
     eprintln!("ptstat: listening on {}, counting packets and bytes per flow", counting.attached_to());
+    let mut last_look = Instant::now();
     while !stop_requested() {
         std::thread::sleep(Duration::from_millis(50));
+        if last_look.elapsed() >= Duration::from_secs(1) {
+            // -i any: also the interfaces created since.
+            counting.attach_new_interfaces()?;
+            last_look = Instant::now();
+        }
     }
     let snapshot = counting.sample()?;
     // Detached before printing: nothing is counted after the numbers are taken.

@@ -418,3 +418,25 @@ fn a_capture_ends_with_its_top_flows_and_interface_statistics_blocks() {
     let (start, end) = bounds.expect("an Interface Statistics Block");
     assert!(packet_times.iter().all(|at| start <= *at && at <= &end), "{start:?}..{end:?}: {packet_times:?}");
 }
+
+#[test]
+fn any_counts_on_interfaces_created_after_start() {
+    if !root_or_skip("any_counts_on_interfaces_created_after_start") || !tool_available("nc") {
+        return;
+    }
+    let mut net = None;
+    let document = stats_json(&["-i", "any", "udp port 7009"], || {
+        let created = VethNamespace::new("sny", 109);
+        // ptstat looks for new interfaces every second.
+        thread::sleep(Duration::from_millis(1500));
+        let _listener = Killed(udp_listener(Some(&created), 7009));
+        let sent = Command::new("bash").args(["-c", &datagram_script(&created.peer_ip, 7009, 15, 10)]).status();
+        assert!(sent.unwrap().success());
+        net = Some(created);
+    });
+    let net = net.unwrap();
+    let rows = matching(&document, &[("dst", net.peer_ip.as_str().into()), ("dst_port", 7009.into())]);
+    assert_eq!(rows.len(), 1, "{document:#}");
+    assert_eq!(rows[0]["packets"], 15);
+    assert_eq!(rows[0]["bytes"], 15 * (ETHERNET + IP_UDP + 10));
+}

@@ -153,7 +153,11 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     let mut qdiscs = LegacyQdiscs::default();
     let mut session = Session { ebpf: Some(ebpf), attached: HashMap::new(), interfaces: Vec::new(), options };
     for interface in &chosen {
-        session.attach(interface, &mut qdiscs)?;
+        match session.attach(interface, &mut qdiscs) {
+            // `-i any`: an interface may vanish between listing and attaching.
+            Err(error) if options.interfaces == InterfaceChoice::Any => eprintln!("ptstat: warning: {error:#}"),
+            other => other?,
+        }
     }
     let cgroup = match options.backend {
         Backend::CgroupSkb => {

@@ -22,6 +22,7 @@ use super::{
     bootstrap, choose_interfaces,
     event::{KernelProcess, ProcessEvent},
     filter::CompiledFilter,
+    interfaces::{self, SystemInterface},
     privileges,
     programs::{self, ProcessSelection, Purpose, STATS_PROGRAMS},
 };
@@ -88,10 +89,13 @@ const _: () = assert!(size_of::<KernelFlowKey>() == 64 && size_of::<KernelFlowCo
 pub struct StatsCapture {
     /// Declared before `qdiscs`: dropped (detached) first, so a clsact qdisc goes once its filters are gone.
     ebpf: Ebpf,
-    /// Held for its `Drop`.
-    _qdiscs: LegacyQdiscs,
+    qdiscs: LegacyQdiscs,
     started: Instant,
-    attached_to: String,
+    /// cgroup-skb: the cgroup counted.
+    cgroup: Option<PathBuf>,
+    /// (ifindex, name) of the interfaces attached to.
+    interfaces: Vec<(u32, String)>,
+    options: StatsOptions,
     process_events: RingBuf<MapData>,
     protocol_totals: PerCpuArray<MapData, KernelProtocolTotal>,
     flows_added: PerCpuArray<MapData, u64>,
@@ -110,6 +114,9 @@ impl StatsCapture {
         }
         let chosen = match options.backend {
             Backend::CgroupSkb => Vec::new(),
+            Backend::Xdp if options.interfaces == InterfaceChoice::Any => {
+                choose_interfaces(&options.interfaces)?.into_iter().filter(backend::takes_xdp).collect()
+            }
             _ => choose_interfaces(&options.interfaces)?,
         };
         let filter = CompiledFilter::compile(
@@ -121,32 +128,12 @@ impl StatsCapture {
         if let Err(error) = attribution {
             eprintln!("ptstat: warning: flows will not name their processes: {error:#}");
         }
-        let mut qdiscs = LegacyQdiscs::default();
-        let attached_to = match options.backend {
-            Backend::Tc => {
-                for interface in &chosen {
-                    attach::attach(
-                        &mut ebpf,
-                        &STATS_PROGRAMS,
-                        interface,
-                        options.tc_mode,
-                        options.directions,
-                        &mut qdiscs,
-                    )?;
-                }
-                names(&chosen)
-            }
-            Backend::Xdp => {
-                for interface in &chosen {
-                    backend::attach_xdp(&mut ebpf, &STATS_PROGRAMS, interface, options.xdp_mode)?;
-                }
-                format!("{} (XDP)", names(&chosen))
-            }
+        let cgroup = match options.backend {
             Backend::CgroupSkb => {
                 let cgroup = options.cgroup.as_deref();
-                let cgroup = backend::attach_cgroup_skb(&mut ebpf, &STATS_PROGRAMS, cgroup, options.directions)?;
-                format!("cgroup {} (cgroup-skb)", cgroup.display())
+                Some(backend::attach_cgroup_skb(&mut ebpf, &STATS_PROGRAMS, cgroup, options.directions)?)
             }
+            _ => None,
         };
         let process_events =
             RingBuf::try_from(ebpf.take_map(programs::PROCESS_EVENTS_MAP).context("no process ring")?)?;
@@ -156,21 +143,76 @@ impl StatsCapture {
             PerCpuArray::try_from(ebpf.take_map(programs::FLOWS_ADDED_MAP).context("no flows_added map")?)?;
         let context = ContextSelection { thread: false, parent: false, user: false, ..ContextSelection::ALL };
         let enricher = Enricher::new(context, &options.container_runtimes);
-        Ok(StatsCapture {
+        let mut counting = StatsCapture {
             ebpf,
-            _qdiscs: qdiscs,
+            qdiscs: LegacyQdiscs::default(),
             started: Instant::now(),
-            attached_to,
+            cgroup,
+            interfaces: Vec::new(),
             process_events,
             protocol_totals,
             flows_added,
             enricher,
-        })
+            options: options.clone(),
+        };
+        for interface in &chosen {
+            match counting.attach(interface) {
+                // `-i any`: an interface may vanish between listing and attaching.
+                Err(error) if options.interfaces == InterfaceChoice::Any => eprintln!("ptstat: warning: {error:#}"),
+                other => other?,
+            }
+        }
+        counting.started = Instant::now();
+        Ok(counting)
     }
 
-    /// Where the programs count, for the "counting on ..." line.
-    pub fn attached_to(&self) -> &str {
-        &self.attached_to
+    fn attach(&mut self, interface: &SystemInterface) -> anyhow::Result<()> {
+        let options = &self.options;
+        match options.backend {
+            Backend::Xdp => backend::attach_xdp(&mut self.ebpf, &STATS_PROGRAMS, interface, options.xdp_mode)?,
+            _ => attach::attach(
+                &mut self.ebpf,
+                &STATS_PROGRAMS,
+                interface,
+                options.tc_mode,
+                options.directions,
+                &mut self.qdiscs,
+            )?,
+        }
+        self.interfaces.push((interface.index, interface.name.clone()));
+        Ok(())
+    }
+
+    /// `-i any`: attaches to the interfaces that appeared since the last call. One that fails is a warning.
+    pub fn attach_new_interfaces(&mut self) -> anyhow::Result<()> {
+        if self.options.interfaces != InterfaceChoice::Any || self.options.backend == Backend::CgroupSkb {
+            return Ok(());
+        }
+        for interface in interfaces::list().context("listing network interfaces")? {
+            let fits = match self.options.backend {
+                Backend::Xdp => backend::takes_xdp(&interface),
+                _ => interface.link_type().is_some(),
+            };
+            if fits
+                && !self.interfaces.iter().any(|(index, _)| *index == interface.index)
+                && let Err(error) = self.attach(&interface)
+            {
+                eprintln!("ptstat: warning: {error:#}");
+            }
+        }
+        Ok(())
+    }
+
+    /// Where the programs count, for the "listening on ..." line.
+    pub fn attached_to(&self) -> String {
+        if let Some(cgroup) = &self.cgroup {
+            return format!("cgroup {} (cgroup-skb)", cgroup.display());
+        }
+        let names = self.interfaces.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join(", ");
+        match self.options.backend {
+            Backend::Xdp => format!("{names} (XDP)"),
+            _ => names,
+        }
     }
 
     /// The counts now.
@@ -219,10 +261,6 @@ impl StatsCapture {
             container: context.as_ref().and_then(|c| c.container.as_ref()).map(|c| c.name.clone()),
         }
     }
-}
-
-fn names(interfaces: &[super::interfaces::SystemInterface]) -> String {
-    interfaces.iter().map(|interface| interface.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// IPv4 is kept as ::ffff:a.b.c.d.
