@@ -111,13 +111,13 @@ fn tc_counts_udp_exactly_with_its_process_in_json_and_table() {
     assert_eq!(udp_total["packets"], 47);
     assert_eq!(document["evicted_flows"], 0);
 
-    // The same as a table.
-    let running = Running::start(&["--stats", "-i", host_if]);
+    // The same as a table, printed when --timeout ends the count.
+    let running = Running::start(&["--stats", "-i", host_if, "--timeout", "2s"]);
     let mut bash = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7001, 12, 300)]).spawn().unwrap();
     let bash_pid = bash.id();
     assert!(bash.wait().unwrap().success());
-    thread::sleep(Duration::from_millis(200));
-    let finished = running.stop();
+    let finished = running.wait(Duration::from_secs(10));
+    assert!(finished.status.success(), "{}", finished.stderr);
     let table = finished.stdout_text();
     let header = table.lines().next().unwrap();
     assert!(
