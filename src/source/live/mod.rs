@@ -356,15 +356,26 @@ impl Session<'_> {
                 // Process changes first: a packet's process may have just been born.
                 biased;
                 readable = process_ring.readable_mut() => {
+                    // Cleared before draining: the kernel wakes a reader only when it has caught up, so a record
+                    // that comes after the drain must find the readiness cleared, or its wakeup is lost.
                     let mut guard = readable?;
-                    delivery.apply_process_events(guard.get_inner_mut());
                     guard.clear_ready();
+                    delivery.apply_process_events(guard.get_inner_mut());
                 }
                 readable = ring.readable_mut() => {
                     let mut guard = readable?;
-                    delivery.apply_process_events(process_ring.get_mut());
-                    self.deliver_all(guard.get_inner_mut(), delivery, sink)?;
-                    guard.clear_ready();
+                    loop {
+                        guard.clear_ready();
+                        delivery.apply_process_events(process_ring.get_mut());
+                        let delivered = self.deliver_all(guard.get_inner_mut(), delivery, sink)?;
+                        if delivered < BUSY_BATCH || delivery.is_complete() {
+                            break;
+                        }
+                        // A flood: let packets gather before draining again. While ptstat lags behind, the kernel
+                        // sends no wakeup per packet (it wakes only a reader that has caught up), which would cost
+                        // the sender more than the copy does.
+                        tokio::time::sleep(BUSY_PAUSE).await;
+                    }
                 }
                 changed = link_changed() => {
                     changed?;
@@ -383,7 +394,7 @@ impl Session<'_> {
         // Detach first, then empty the ring: nothing new arrives and nothing already captured is lost.
         self.ebpf = None;
         delivery.apply_process_events(process_ring.get_mut());
-        self.deliver_all(ring.get_mut(), delivery, sink)
+        self.deliver_all(ring.get_mut(), delivery, sink).map(drop)
     }
 
     fn deliver_all(
@@ -391,9 +402,10 @@ impl Session<'_> {
         ring: &mut RingBuf<MapData>,
         delivery: &mut Delivery,
         sink: &mut dyn Sink,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<usize> {
+        let mut delivered = 0;
         while !delivery.is_complete() {
-            let Some(record) = ring.next() else { return Ok(()) };
+            let Some(record) = ring.next() else { break };
             let Some(event) = PacketEvent::parse(&record) else { continue };
             let id = match (self.attached.get(&event.ifindex), self.options.backend) {
                 (Some(&id), _) => id,
@@ -415,10 +427,15 @@ impl Session<'_> {
                 delivery.captured_per_interface.resize(id + 1, 0);
             }
             delivery.captured_per_interface[id] += 1;
+            delivered += 1;
         }
-        Ok(())
+        Ok(delivered)
     }
 }
+
+/// A drain of at least this many packets means a flood: pause `BUSY_PAUSE` before the next.
+const BUSY_BATCH: usize = 64;
+const BUSY_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Ctrl-C and SIGTERM: stop capturing, keep what was captured.
 struct StopSignals {
