@@ -3,29 +3,9 @@
 
 mod common;
 
-use std::{
-    fs,
-    process::{Child, Command, Stdio},
-    thread,
-    time::Duration,
-};
+use std::{process::Command, thread, time::Duration};
 
-use common::{Running, VethNamespace, root_or_skip, run, tool_available, wait_for_socket};
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `count` datagrams of `size` bytes from one socket: bash's /dev/udp redirection opens one socket, and each
-/// printf is one write.
-fn datagram_script(address: &str, port: u16, count: usize, size: usize) -> String {
-    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf '%{size}s' x >&3; done")
-}
+use common::{Running, TestCgroup, VethNamespace, datagram_script, root_or_skip, run, tool_available, udp_listener};
 
 /// tshark's view of each packet of `file`: "encapsulation protocols direction comment-pid".
 fn tshark_rows(file: &str) -> Vec<String> {
@@ -61,15 +41,7 @@ fn xdp_captures_received_packets_and_filters_them_in_userspace() {
     }
     let net = VethNamespace::new("bxd", 107);
     net.warm_up();
-    let listener = Killed(
-        Command::new("nc")
-            .args(["-k", "-l", "-u", "7007"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_socket(None, "-Hlun", 7007);
+    let listener = udp_listener(None, 7007);
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("xdp.pcapng");
     let file = file.to_str().unwrap();
@@ -100,26 +72,6 @@ fn xdp_captures_received_packets_and_filters_them_in_userspace() {
     );
 }
 
-/// The cgroup v2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts).
-fn cgroup2_root() -> String {
-    fs::read_to_string("/proc/self/mounts")
-        .unwrap()
-        .lines()
-        .find_map(|line| {
-            let fields: Vec<&str> = line.split(' ').collect();
-            (fields.get(2) == Some(&"cgroup2")).then(|| fields[1].to_string())
-        })
-        .expect("a cgroup v2 hierarchy")
-}
-
-struct TestCgroup(String);
-
-impl Drop for TestCgroup {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir(&self.0);
-    }
-}
-
 #[test]
 fn cgroup_skb_captures_only_the_cgroups_packets_as_raw_ip() {
     if !root_or_skip("cgroup_skb_captures_only_the_cgroups_packets_as_raw_ip")
@@ -130,18 +82,13 @@ fn cgroup_skb_captures_only_the_cgroups_packets_as_raw_ip() {
     }
     let net = VethNamespace::new("bcg", 108);
     net.warm_up();
-    let _listener = Killed(
-        net.command(&["nc", "-k", "-l", "-u", "7008"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(),
-    );
-    wait_for_socket(Some(&net), "-Hlun", 7008);
-    let cgroup = TestCgroup(format!("{}/ptstat-capture-test", cgroup2_root()));
-    let _ = fs::remove_dir(&cgroup.0);
-    fs::create_dir(&cgroup.0).unwrap();
+    let _listener = udp_listener(Some(&net), 7008);
+    let cgroup = TestCgroup::new("ptstat-capture-test");
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("cgroup.pcapng");
     let file = file.to_str().unwrap();
-    let running = Running::start(&["--backend", "cgroup-skb", "--cgroup", &cgroup.0, "-w", file, "--print"]);
-    let script = format!("echo $$ > {}/cgroup.procs; {}", cgroup.0, datagram_script(&net.peer_ip, 7008, 6, 50));
+    let running = Running::start(&["--backend", "cgroup-skb", "--cgroup", &cgroup.path, "-w", file, "--print"]);
+    let script = format!("echo $$ > {}/cgroup.procs; {}", cgroup.path, datagram_script(&net.peer_ip, 7008, 6, 50));
     let mut inside = Command::new("bash").args(["-c", &script]).spawn().unwrap();
     let inside_pid = inside.id();
     assert!(inside.wait().unwrap().success());

@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use common::{Running, VethNamespace, root_or_skip, tool_available, wait_for_socket};
+use common::{Killed, Running, TestCgroup, VethNamespace, datagram_script, root_or_skip, tool_available, udp_listener};
 use serde_json::Value;
 
 /// Runs `--stats --json` with `args` while `traffic` runs, and returns the JSON document it printed at SIGTERM.
@@ -36,37 +36,6 @@ fn matching<'a>(document: &'a Value, wanted: &[(&str, Value)]) -> Vec<&'a Value>
     flows(document).iter().filter(|flow| wanted.iter().all(|(field, value)| &flow[*field] == value)).collect()
 }
 
-/// A bash that sends `count` datagrams of `size` bytes from one socket (one port) to `address:port`: bash's
-/// /dev/udp opens one socket for the redirection, and each printf is one write, so one datagram.
-fn datagram_script(address: &str, port: u16, count: usize, size: usize) -> String {
-    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf '%{size}s' x >&3; done")
-}
-
-/// A UDP socket bound in `net` (or here) that swallows whatever comes, so no ICMP error answers the datagrams.
-fn udp_listener(net: Option<&VethNamespace>, port: u16) -> Child {
-    let args = ["nc", "-k", "-l", "-u", &port.to_string()];
-    let mut command = match net {
-        Some(net) => net.command(&args),
-        None => {
-            let mut command = Command::new(args[0]);
-            command.args(&args[1..]);
-            command
-        }
-    };
-    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start nc");
-    wait_for_socket(net, "-Hlun", port);
-    child
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// UDP headers and above for a datagram of `size` bytes: IPv4 20 + UDP 8.
 const IP_UDP: u64 = 28;
 const ETHERNET: u64 = 14;
@@ -78,7 +47,7 @@ fn tc_counts_udp_exactly_with_its_process_in_json_and_table() {
     }
     let net = VethNamespace::new("stc", 101);
     net.warm_up();
-    let _listener = Killed(udp_listener(Some(&net), 7001));
+    let _listener = udp_listener(Some(&net), 7001);
     let host_if = net.host_if.as_str();
     let mut sender_pid = 0;
     let document = stats_json(&["-i", host_if], || {
@@ -246,7 +215,7 @@ fn xdp_counts_received_datagrams_and_names_the_listener() {
     }
     let net = VethNamespace::new("sxd", 103);
     net.warm_up();
-    let listener = Killed(udp_listener(None, 7003));
+    let listener = udp_listener(None, 7003);
     let document = stats_json(&["-i", &net.host_if, "--backend", "xdp"], || {
         net.exec_ok(&["bash", "-c", &datagram_script(&net.host_ip, 7003, 25, 200)]);
     });
@@ -262,27 +231,7 @@ fn xdp_counts_received_datagrams_and_names_the_listener() {
     assert!(flows(&document).iter().all(|flow| flow["src"] != net.host_ip.as_str()), "{document:#}");
 }
 
-/// The cgroup v2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts).
-fn cgroup2_root() -> String {
-    fs::read_to_string("/proc/self/mounts")
-        .unwrap()
-        .lines()
-        .find_map(|line| {
-            let fields: Vec<&str> = line.split(' ').collect();
-            (fields.get(2) == Some(&"cgroup2")).then(|| fields[1].to_string())
-        })
-        .expect("a cgroup v2 hierarchy")
-}
-
 /// A cgroup made for the test, removed on drop.
-struct TestCgroup(String);
-
-impl Drop for TestCgroup {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir(&self.0);
-    }
-}
-
 #[test]
 fn cgroup_skb_counts_only_the_cgroups_processes() {
     if !root_or_skip("cgroup_skb_counts_only_the_cgroups_processes") || !tool_available("nc") {
@@ -290,14 +239,13 @@ fn cgroup_skb_counts_only_the_cgroups_processes() {
     }
     let net = VethNamespace::new("scg", 104);
     net.warm_up();
-    let _listener = Killed(udp_listener(Some(&net), 7004));
-    let cgroup = TestCgroup(format!("{}/ptstat-stats-test", cgroup2_root()));
-    let _ = fs::remove_dir(&cgroup.0);
-    fs::create_dir(&cgroup.0).unwrap();
+    let _listener = udp_listener(Some(&net), 7004);
+    let cgroup = TestCgroup::new("ptstat-stats-test");
     let mut inside_pid = 0;
-    let document = stats_json(&["--backend", "cgroup-skb", "--cgroup", &cgroup.0], || {
+    let document = stats_json(&["--backend", "cgroup-skb", "--cgroup", &cgroup.path], || {
         // One bash moves itself into the test cgroup and sends; another, outside it, sends too.
-        let script = format!("echo $$ > {}/cgroup.procs; {}", cgroup.0, datagram_script(&net.peer_ip, 7004, 30, 500));
+        let script =
+            format!("echo $$ > {}/cgroup.procs; {}", cgroup.path, datagram_script(&net.peer_ip, 7004, 30, 500));
         let mut inside = Command::new("bash").args(["-c", &script]).spawn().unwrap();
         inside_pid = inside.id();
         assert!(inside.wait().unwrap().success());
@@ -364,7 +312,7 @@ fn a_capture_ends_with_its_top_flows_and_interface_statistics_blocks() {
     }
     let net = VethNamespace::new("sib", 106);
     net.warm_up();
-    let _listener = Killed(udp_listener(Some(&net), 7006));
+    let _listener = udp_listener(Some(&net), 7006);
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("capture.pcapng");
     let file = file.to_str().unwrap();
@@ -429,7 +377,7 @@ fn any_counts_on_interfaces_created_after_start() {
         let created = VethNamespace::new("sny", 109);
         // ptstat looks for new interfaces every second.
         thread::sleep(Duration::from_millis(1500));
-        let _listener = Killed(udp_listener(Some(&created), 7009));
+        let _listener = udp_listener(Some(&created), 7009);
         let sent = Command::new("bash").args(["-c", &datagram_script(&created.peer_ip, 7009, 15, 10)]).status();
         assert!(sent.unwrap().success());
         net = Some(created);

@@ -322,3 +322,66 @@ pub fn wait_for_socket(namespace: Option<&VethNamespace>, flags: &str, port: u16
     }
     panic!("no socket on port {port} ({flags})");
 }
+
+/// A child process killed (and reaped) on drop, also when the test fails.
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A bash script that sends `count` datagrams of `size` bytes from one socket (one port) to `address:port`: bash's
+/// /dev/udp opens one socket for the redirection, and each printf is one write, so one datagram.
+pub fn datagram_script(address: &str, port: u16, count: usize, size: usize) -> String {
+    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf '%{size}s' x >&3; done")
+}
+
+/// A UDP socket bound in `namespace` (or here) that swallows whatever comes, so no ICMP error answers datagrams.
+pub fn udp_listener(namespace: Option<&VethNamespace>, port: u16) -> Killed {
+    let args = ["nc", "-k", "-l", "-u", &port.to_string()];
+    let mut command = match namespace {
+        Some(namespace) => namespace.command(&args),
+        None => {
+            let mut command = Command::new(args[0]);
+            command.args(&args[1..]);
+            command
+        }
+    };
+    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start nc");
+    let listener = Killed(child);
+    wait_for_socket(namespace, "-Hlun", port);
+    listener
+}
+
+/// A cgroup v2 directory made for the test, removed on drop.
+pub struct TestCgroup {
+    /// Absolute path.
+    pub path: String,
+}
+
+impl TestCgroup {
+    /// `NAME` below the cgroup v2 root (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts).
+    pub fn new(name: &str) -> TestCgroup {
+        let mounts = std::fs::read_to_string("/proc/self/mounts").expect("/proc/self/mounts");
+        let root = mounts
+            .lines()
+            .find_map(|line| {
+                let fields: Vec<&str> = line.split(' ').collect();
+                (fields.get(2) == Some(&"cgroup2")).then(|| fields[1].to_string())
+            })
+            .expect("a cgroup v2 hierarchy");
+        let path = format!("{root}/{name}");
+        let _ = std::fs::remove_dir(&path);
+        std::fs::create_dir(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        TestCgroup { path }
+    }
+}
+
+impl Drop for TestCgroup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.path);
+    }
+}
