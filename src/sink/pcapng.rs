@@ -10,8 +10,8 @@ use pcap_file::{
         self,
         blocks::{
             enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
-            interface_statistics::{InterfaceStatisticsBlock, InterfaceStatisticsOption},
             interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution},
+            interface_statistics::{InterfaceStatisticsBlock, InterfaceStatisticsOption},
             opt_common::CommonOption,
             section_header::{SectionHeaderBlock, SectionHeaderOption},
         },
