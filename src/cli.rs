@@ -7,7 +7,10 @@ use crate::{
         ContextSelection,
         containers::{DEFAULT_CONTAINERD_SOCKET, DEFAULT_DOCKER_SOCKET, RuntimeSockets},
     },
-    sink::print::{DumpStyle, PacketDump},
+    sink::{
+        connections::{CONNECTION_LOG_SNAPLEN, DEFAULT_INTERNAL_NETWORKS, IpNetwork},
+        print::{DumpStyle, PacketDump},
+    },
     source::live::{
         Directions, MAX_SNAPLEN, TcMode,
         backend::{Backend, XdpMode},
@@ -78,10 +81,11 @@ pub struct Cli {
     #[arg(short = 'c', value_name = "COUNT")]
     pub count: Option<u64>,
 
-    /// Keep at most this many bytes of each packet; 0 means the default, 262144.
-    #[arg(short = 's', long = "snapshot-length", value_name = "SNAPLEN", default_value_t = MAX_SNAPLEN,
+    /// Keep at most this many bytes of each packet; 0 means the default, 262144 (128 with --connections and
+    /// no -w: the log reads headers only).
+    #[arg(short = 's', long = "snapshot-length", value_name = "SNAPLEN",
           value_parser = clap::value_parser!(u32).range(0..=MAX_SNAPLEN as i64))]
-    pub snaplen: u32,
+    pub snaplen: Option<u32>,
 
     /// Kernel ring buffer size in KiB (rounded up to a power of two).
     #[arg(short = 'B', long = "buffer-size", value_name = "KIB", default_value_t = 8192)]
@@ -290,6 +294,30 @@ pub struct Cli {
     /// Print ptstat's version and what this kernel offers it, and exit.
     #[arg(long)]
     pub version: bool,
+
+    /// A connection log instead of packet lines: one JSON object a line for each new flow, with its process,
+    /// container and pod, and the pod of the remote address (schema in README, "Connection log").
+    #[arg(long, conflicts_with_all = ["stats", "print", "count_only"])]
+    pub connections: bool,
+
+    /// With --connections: each connection once, whatever the client's port: a connection is the protocol, the
+    /// local and remote address and the server's port.
+    #[arg(long, requires = "connections")]
+    pub unique: bool,
+
+    /// With --connections: only flows whose remote address is outside --internal-networks.
+    #[arg(long, requires = "connections")]
+    pub external: bool,
+
+    /// With --external: the networks that are internal, a comma list of ADDRESS/PREFIX.
+    #[arg(long, value_name = "CIDR,...", value_delimiter = ',', requires = "external",
+          default_value = DEFAULT_INTERNAL_NETWORKS)]
+    pub internal_networks: Vec<IpNetwork>,
+
+    /// With --connections: the kubeconfig of the cluster whose pods name remote addresses (default: the files in
+    /// KUBECONFIG, else the in-cluster service account, else none).
+    #[arg(long, value_name = "PATH", requires = "connections")]
+    pub kubeconfig: Option<std::path::PathBuf>,
 }
 
 /// `--time-stamp-precision`'s values.
@@ -353,8 +381,13 @@ impl Cli {
         RuntimeSockets { docker: self.docker_address.clone(), containerd: self.containerd_address.clone() }
     }
 
-    /// `-s 0` means the default, as in tcpdump.
+    /// `-s 0` means the default, as in tcpdump. A connection log alone needs the headers only; a -w file beside
+    /// it keeps whole packets.
     pub fn effective_snaplen(&self) -> u32 {
-        if self.snaplen == 0 { MAX_SNAPLEN } else { self.snaplen }
+        match self.snaplen {
+            None if self.connections && self.write.is_none() => CONNECTION_LOG_SNAPLEN,
+            None | Some(0) => MAX_SNAPLEN,
+            Some(snaplen) => snaplen,
+        }
     }
 }

@@ -10,11 +10,12 @@ use clap::{Parser, error::ErrorKind};
 use pcap_file::DataLink;
 use ptstat::{
     cli::Cli,
-    enrich::{ContextSelection, SelectContext},
+    enrich::{ContextSelection, SelectContext, pods::RemotePods},
     packet::{Interface, InterfaceId, Packet},
     sink::{
         Sink, Sinks,
         capture_file::{CaptureFile, Format, Rotation},
+        connections::{ConnectionLog, ConnectionLogOptions, InternalNetworks},
         filtered::Filtered,
         print::{Decoding, PrintOptions, Printer, TimestampFormat},
         stats::{json::write_json, table::write_table, tally::FlowTally},
@@ -310,7 +311,22 @@ fn report(summary: &CaptureSummary) {
     eprintln!("{} packet{} dropped by kernel", kernel.dropped, plural(kernel.dropped));
 }
 
-/// The sinks the flags ask for: a file writer for -w, the printer without -w or with --print.
+/// `--connections`: JSON lines on stdout (stderr when stdout carries `-w -`), with the pods of remote addresses when
+/// a cluster is configured.
+fn connection_log(cli: &Cli, streaming_to_stdout: bool) -> anyhow::Result<Box<dyn Sink>> {
+    let options = ConnectionLogOptions {
+        unique: cli.unique,
+        external_only: cli.external.then(|| InternalNetworks(cli.internal_networks.clone())),
+        remote_pods: RemotePods::watch(cli.kubeconfig.as_deref())?,
+    };
+    Ok(match streaming_to_stdout {
+        true => Box::new(ConnectionLog::new(io::stderr(), options)),
+        false => Box::new(ConnectionLog::new(io::stdout(), options)),
+    })
+}
+
+/// The sinks the flags ask for: a file writer for -w, the printer without -w or with --print (or the connection
+/// log).
 fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
     let mut sinks = Sinks::default();
     let streaming_to_stdout = cli.write.as_deref() == Some("-");
@@ -337,7 +353,9 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
         // A live capture ends with its busiest flows, after tcpdump's counters.
         sinks.0.push(Box::new(FlowTally::default()));
     }
-    if cli.write.is_none() || cli.print {
+    if cli.connections {
+        sinks.0.push(connection_log(cli, streaming_to_stdout)?);
+    } else if cli.write.is_none() || cli.print {
         // With -w -, stdout carries the capture file: lines go to stderr.
         let output: Box<dyn Write + Send> =
             if streaming_to_stdout { Box::new(io::stderr()) } else { Box::new(BufWriter::new(io::stdout())) };

@@ -4,6 +4,7 @@
 
 pub mod cgroups;
 pub mod containers;
+pub mod pods;
 pub mod processes;
 
 use std::{collections::HashMap, sync::Arc};

@@ -1,6 +1,7 @@
 //! The last stage of the pipeline: where packets go (terminal lines, capture files, statistics).
 
 pub mod capture_file;
+pub mod connections;
 pub mod filtered;
 pub mod pcap;
 pub mod pcapng;

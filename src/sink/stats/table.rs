@@ -153,7 +153,7 @@ mod tests {
         write_table(&mut text, &snapshot).unwrap();
         let text = String::from_utf8(text).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].starts_with("BITRATE") && lines[0].ends_with("CONTAINER"), "{text}");
+        assert!(lines[0].trim_start().starts_with("BITRATE") && lines[0].ends_with("CONTAINER"), "{text}");
         assert!(lines[1].contains("[fd00::1]:40000") && lines[1].contains("16.00 Kbps"), "{text}");
         assert!(lines[2].contains("icmp 8/0") && lines[2].contains("4.00 Kbps"), "{text}");
         assert!(lines[3].contains("10.0.0.1:5000") && lines[3].contains("10.0.0.2:53"), "{text}");
