@@ -43,9 +43,11 @@ fn main() -> ExitCode {
         }
         Err(error) => {
             // tcpdump's convention: one line naming the problem, exit status 1.
+            // clap's message runs on over indented lines (e.g. the missing arguments) until a blank line and usage.
             let message = error.to_string();
-            let first_line = message.lines().next().unwrap_or_default();
-            eprintln!("ptstat: {}", first_line.trim_start_matches("error: "));
+            let first_paragraph: Vec<&str> =
+                message.lines().take_while(|line| !line.trim().is_empty()).map(str::trim).collect();
+            eprintln!("ptstat: {}", first_paragraph.join(" ").trim_start_matches("error: "));
             return ExitCode::FAILURE;
         }
     };
