@@ -18,7 +18,7 @@ use ptstat::{
         connections::{ConnectionLog, ConnectionLogOptions, InternalNetworks},
         filtered::Filtered,
         print::{Decoding, PrintOptions, Printer, TimestampFormat},
-        stats::{json::write_json, table::write_table, tally::FlowTally},
+        stats::{json::write_json, table::write_table, tally::FlowTally, tui},
     },
     source::{
         file,
@@ -195,8 +195,11 @@ fn count_live(cli: &Cli, filter: Option<String>) -> anyhow::Result<()> {
     let deadline = cli.timeout.map(|timeout| Instant::now() + timeout);
     let stop_requested = || stop.load(Ordering::SeqCst) || deadline.is_some_and(|deadline| Instant::now() >= deadline);
     if cli.tui {
-        // TUI_WIRING: helper's module lands soon.
-        anyhow::bail!("--tui is not wired yet (refresh {:?})", cli.refresh);
+        return tui::run(cli.refresh, &stop_requested, &mut || {
+            // -i any: also the interfaces created since.
+            counting.attach_new_interfaces()?;
+            counting.sample()
+        });
     }
     eprintln!("ptstat: listening on {}, counting packets and bytes per flow", counting.attached_to());
     let mut last_look = Instant::now();

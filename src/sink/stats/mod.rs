@@ -4,6 +4,7 @@
 pub mod json;
 pub mod table;
 pub mod tally;
+pub mod tui;
 
 use std::{cmp::Ordering, fmt, net::IpAddr, time::Duration};
 

@@ -1,0 +1,115 @@
+//! The live view (`--stats --tui`) in a real terminal: tmux runs ptstat while two UDP flows cross a veth pair; the
+//! test reads the screen as a user would see it, presses keys, resizes the window and quits.
+
+mod common;
+
+use std::{
+    process::Command,
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::{Killed, PTSTAT, VethNamespace, datagram_script, root_or_skip, run, tool_available, udp_listener};
+
+/// A tmux session running one command, killed on drop.
+struct Tmux(String);
+
+impl Tmux {
+    fn start(name: &str, command: &str) -> Tmux {
+        let _ = Command::new("tmux").args(["kill-session", "-t", name]).status();
+        run("tmux", &["new-session", "-d", "-s", name, "-x", "160", "-y", "40", command]);
+        Tmux(name.to_string())
+    }
+
+    fn screen(&self) -> String {
+        run("tmux", &["capture-pane", "-p", "-t", &self.0])
+    }
+
+    fn keys(&self, keys: &str) {
+        run("tmux", &["send-keys", "-t", &self.0, keys]);
+    }
+
+    /// Waits until the screen satisfies `ready`; panics with the screen if it does not within 10 s.
+    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "{what}; the screen:\n{screen}");
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
+    }
+}
+
+/// The line number of the row of the flow to `port`.
+fn row_of(screen: &str, destination: &str) -> Option<usize> {
+    screen.lines().position(|line| line.contains(destination))
+}
+
+/// True when the flow to `first` is shown above the flow to `second`.
+fn above(screen: &str, first: &str, second: &str) -> bool {
+    matches!((row_of(screen, first), row_of(screen, second)), (Some(a), Some(b)) if a < b)
+}
+
+#[test]
+fn live_view_shows_flows_sorts_resizes_and_quits_cleanly() {
+    if !root_or_skip("live_view_shows_flows_sorts_resizes_and_quits_cleanly") || !tool_available("tmux") {
+        return;
+    }
+    let net = VethNamespace::new("tui", 61);
+    net.warm_up();
+    let _small_listener = udp_listener(Some(&net), 7061);
+    let _big_listener = udp_listener(Some(&net), 7062);
+    let small = format!("{}:7061", net.peer_ip);
+    let big = format!("{}:7062", net.peer_ip);
+    // Two flows that go on while the view refreshes: many small datagrams, and a few big ones with more bytes.
+    let senders = format!(
+        "for round in $(seq 60); do ({}) & ({}); wait; sleep 0.1; done",
+        datagram_script(&net.peer_ip, 7061, 20, 10),
+        datagram_script(&net.peer_ip, 7062, 2, 1400),
+    );
+    let _traffic = Killed(Command::new("bash").args(["-c", &senders]).spawn().unwrap());
+
+    let tmux = Tmux::start(
+        "ptstat-tui-test",
+        &format!("sh -c '{PTSTAT} --stats --tui -i {} --refresh 500ms; echo EXITED:$?; sleep 60'", net.host_if),
+    );
+    let screen =
+        tmux.wait_for("both flows appear", |screen| row_of(screen, &small).and(row_of(screen, &big)).is_some());
+    assert!(screen.contains("BITRATE") && screen.contains("COMM"), "{screen}");
+    assert!(screen.lines().any(|line| line.contains(&small) && line.contains("bash")), "{screen}");
+
+    // p: by packets, the small datagrams first; y: by bytes, the big ones first; s then s: source, reversed.
+    tmux.keys("p");
+    tmux.wait_for("sorted by packets", |screen| screen.contains("PACKETSv") && above(screen, &small, &big));
+    tmux.keys("y");
+    tmux.wait_for("sorted by bytes", |screen| screen.contains("BYTESv") && above(screen, &big, &small));
+    tmux.keys("p");
+    tmux.keys("p");
+    tmux.wait_for("sorted by packets, reversed", |screen| screen.contains("PACKETS^") && above(screen, &big, &small));
+    tmux.keys("j");
+    tmux.keys("k");
+
+    // A smaller window: the header and the flows are still there, drawn for the new size.
+    run("tmux", &["resize-window", "-t", &tmux.0, "-x", "70", "-y", "12"]);
+    let resized = tmux.wait_for("redrawn at 70x12", |screen| {
+        screen.lines().count() <= 12 && screen.contains("ptstat --stats") && screen.contains(&net.peer_ip)
+    });
+    assert!(resized.lines().all(|line| line.chars().count() <= 70), "{resized}");
+
+    tmux.keys("q");
+    let after = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
+    assert!(after.contains("EXITED:0"), "{after}");
+    let alternate = run("tmux", &["display-message", "-p", "-t", &tmux.0, "#{alternate_on}"]);
+    assert_eq!(alternate.trim(), "0", "the terminal is back from the alternate screen");
+    let cursor = run("tmux", &["display-message", "-p", "-t", &tmux.0, "#{cursor_flag}"]);
+    assert_eq!(cursor.trim(), "1", "the cursor is visible again");
+}
