@@ -28,6 +28,8 @@ static __always_inline bool process_wanted(struct process_context *owner)
 		return false;
 	if ((process_criteria & BY_UID) && owner->uid != wanted_uid)
 		return false;
+	if ((process_criteria & BY_CGROUP) && !cgroup_selected(owner->cgroup_id))
+		return false;
 	if (process_criteria & (BY_PID | BY_NAME))
 		return process_selected(owner->pid, owner->comm);
 	return true;

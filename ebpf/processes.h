@@ -12,12 +12,16 @@ struct {
 	__uint(max_entries, 1 << 20);
 } process_events SEC(".maps");
 
-/* Which processes to capture (--pid, --pname, --uid, -f, -- COMMAND), set by the loader. A process is selected
- * if its pid is in selected_pids or (BY_NAME) its name is wanted_name; with follow_forks, the children of a
- * selected process are added to selected_pids as they are born. --uid narrows any selection further. */
+/* Which processes to capture (--pid, --pname, --uid, -f, -- COMMAND, --container-id, --container-name,
+ * --pod-name), set by the loader. A process is selected if its pid is in selected_pids or (BY_NAME) its name is
+ * wanted_name; with follow_forks, the children of a selected process are added to selected_pids as they are born.
+ * --uid narrows any selection further, and so does BY_CGROUP: the process's cgroup must be in selected_cgroups,
+ * which userspace fills with the cgroups of the wanted containers (src/enrich/containers/selection.rs), and
+ * cgroup_mkdir below with those made for them later. */
 #define BY_PID 1
 #define BY_NAME 2
 #define BY_UID 4
+#define BY_CGROUP 8
 volatile const __u32 process_criteria = 0;
 volatile const __u32 wanted_uid = 0;
 volatile const char wanted_name[16] = {};
@@ -29,6 +33,29 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } selected_pids SEC(".maps");
+
+/* cgroup v2 id (the inode of its directory) → 1. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} selected_cgroups SEC(".maps");
+
+/* The names the cgroup directories of wanted containers may get (`ID`, `docker-ID.scope`, ...), NUL-padded:
+ * userspace mostly learns of a container when it is created, before its runtime makes its cgroup, and cgroup_mkdir
+ * below selects the cgroup the moment it is made, so a new container's first packets need not wait for userspace. */
+#define CGROUP_NAME_LEN 128
+struct cgroup_name {
+	char name[CGROUP_NAME_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct cgroup_name);
+	__type(value, __u8);
+} wanted_cgroup_names SEC(".maps");
 
 static __always_inline bool name_wanted(const char comm[16])
 {
@@ -46,6 +73,11 @@ static __always_inline bool name_wanted(const char comm[16])
 static __always_inline bool process_selected(__u32 pid, const char comm[16])
 {
 	return bpf_map_lookup_elem(&selected_pids, &pid) || name_wanted(comm);
+}
+
+static __always_inline bool cgroup_selected(__u64 cgroup_id)
+{
+	return bpf_map_lookup_elem(&selected_cgroups, &cgroup_id);
 }
 
 static __always_inline struct process_event *new_process_event(enum process_change change, struct task_struct *task)
@@ -103,6 +135,36 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 	struct process_event *event = new_process_event(PROCESS_FORK, child);
 	if (event)
 		bpf_ringbuf_submit(event, 0);
+	return 0;
+}
+
+/* A cgroup v2 directory was made: select it if a wanted container's cgroup is to have its name, or if it is made
+ * inside a selected cgroup (systemd in a container, a container's own nested cgroups), whose processes are the
+ * container's too. */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	if (!(process_criteria & BY_CGROUP))
+		return 0;
+	/* cgroup v1 hierarchies (hybrid hosts) number their cgroups apart: only the default hierarchy's ids are the
+	 * ones sockets report. */
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	__u64 id = BPF_CORE_READ(cgrp, kn, id);
+	__u8 yes = 1;
+	struct cgroup_subsys_state *parent_css = BPF_CORE_READ(cgrp, self.parent);
+	if (parent_css) {
+		struct cgroup *parent = (void *)parent_css - bpf_core_field_offset(struct cgroup, self);
+		__u64 parent_id = BPF_CORE_READ(parent, kn, id);
+		if (cgroup_selected(parent_id)) {
+			bpf_map_update_elem(&selected_cgroups, &id, &yes, BPF_ANY);
+			return 0;
+		}
+	}
+	struct cgroup_name name = {};
+	bpf_probe_read_kernel_str(name.name, sizeof(name.name), BPF_CORE_READ(cgrp, kn, name));
+	if (bpf_map_lookup_elem(&wanted_cgroup_names, &name))
+		bpf_map_update_elem(&selected_cgroups, &id, &yes, BPF_ANY);
 	return 0;
 }
 

@@ -5,7 +5,7 @@ use clap::{ArgAction, Parser};
 use crate::{
     enrich::{
         ContextSelection,
-        containers::{DEFAULT_CONTAINERD_SOCKET, DEFAULT_DOCKER_SOCKET, RuntimeSockets},
+        containers::{DEFAULT_CONTAINERD_SOCKET, DEFAULT_DOCKER_SOCKET, PodName, RuntimeSockets},
     },
     sink::{
         connections::{CONNECTION_LOG_SNAPLEN, DEFAULT_INTERNAL_NETWORKS, IpNetwork},
@@ -32,6 +32,18 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         Ok(value) if value > 0.0 && value.is_finite() => Ok(std::time::Duration::from_secs_f64(value * scale)),
         _ => Err(format!("invalid duration {text} (e.g. 500ms, 10s, 2m)")),
     }
+}
+
+fn not_empty(text: &str) -> Result<String, String> {
+    match text.is_empty() {
+        true => Err("must not be empty".to_string()),
+        false => Ok(text.to_string()),
+    }
+}
+
+/// Docker shows its names with a leading slash in places (`/web`); people mean the same container either way.
+fn container_name(text: &str) -> Result<String, String> {
+    not_empty(text.strip_prefix('/').unwrap_or(text))
 }
 
 /// -C's size: millions of bytes, or KiB, MiB, GiB with a k, m or g suffix, as tcpdump reads it.
@@ -164,6 +176,21 @@ pub struct Cli {
     /// (ptcpdump's -f; tcpdump's -f, numeric foreign addresses, has no use in ptstat, which always prints numbers).
     #[arg(short = 'f', long = "follow-forks")]
     pub follow_forks: bool,
+
+    /// Capture only the packets of processes in containers whose id starts with this (repeatable: any of them),
+    /// also containers that start later.
+    #[arg(long = "container-id", value_name = "PREFIX", value_parser = not_empty)]
+    pub container_ids: Vec<String>,
+
+    /// Capture only the packets of processes in containers of this name: Docker's, nerdctl's or Kubernetes'
+    /// (repeatable: any of them), also containers that start later.
+    #[arg(long = "container-name", value_name = "NAME", value_parser = container_name)]
+    pub container_names: Vec<String>,
+
+    /// Capture only the packets of processes in this Kubernetes pod's containers (repeatable: any of them), also
+    /// containers that start later.
+    #[arg(long = "pod-name", value_name = "NAME.NAMESPACE")]
+    pub pod_names: Vec<PodName>,
 
     /// What to tell of each packet's process, in lines and PcapNG comments: a comma list of process, thread,
     /// parentproc, user, container, pod (repeatable; default: all; `--context=` for none, lines as tcpdump prints

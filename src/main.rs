@@ -10,7 +10,7 @@ use clap::{Parser, error::ErrorKind};
 use pcap_file::DataLink;
 use ptstat::{
     cli::Cli,
-    enrich::{ContextSelection, SelectContext, pods::RemotePods},
+    enrich::{ContextSelection, SelectContext, containers::ContainerSelection, pods::RemotePods},
     packet::{Interface, InterfaceId, Packet},
     sink::{
         Sink, Sinks,
@@ -239,6 +239,11 @@ fn process_selection(cli: &Cli) -> ProcessSelection {
         uid: cli.uid,
         follow_forks: cli.follow_forks,
         pids_added_later: false,
+        containers: ContainerSelection {
+            ids: cli.container_ids.clone(),
+            names: cli.container_names.clone(),
+            pods: cli.pod_names.clone(),
+        },
     }
 }
 

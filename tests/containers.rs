@@ -11,7 +11,7 @@ use std::{
     fs,
     io::{Read, Write},
     net::{TcpListener, TcpStream},
-    os::unix::process::CommandExt,
+    os::unix::{fs::MetadataExt, process::CommandExt},
     path::Path,
     process::{Command, Stdio},
     sync::{Mutex, OnceLock, PoisonError, RwLock},
@@ -257,9 +257,7 @@ fn a_docker_container_names_itself_in_lines_and_comments() {
     let dir = tempfile::tempdir().unwrap();
     let file = capture_path(&dir);
     let ptstat = start_capture(&file, port, &["-v"]);
-    let mut exec = vec!["exec".to_string(), name.clone()];
-    exec.extend(fetch(port));
-    assert_eq!(run("docker", &exec.iter().map(String::as_str).collect::<Vec<_>>()), "ok\n");
+    exec_fetch(&name, port);
     thread::sleep(Duration::from_millis(200));
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
@@ -445,5 +443,255 @@ fn stop_dockerd() {
     while Path::new(DOCKERD_PID_FILE).exists() {
         assert!(Instant::now() < deadline, "dockerd did not stop");
         thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `docker exec NAME wget ...`: a fetch from a process of a running container.
+fn exec_fetch(name: &str, port: u16) {
+    let mut exec = vec!["exec".to_string(), name.to_string()];
+    exec.extend(fetch(port));
+    assert_eq!(run("docker", &exec.iter().map(String::as_str).collect::<Vec<_>>()), "ok\n");
+}
+
+/// The lines of stderr that are warnings.
+fn warnings(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|line| line.contains("warning")).collect()
+}
+
+#[test]
+fn container_name_and_id_flags_keep_only_those_containers_packets() {
+    if !ready_or_skip("container_name_and_id_flags_keep_only_those_containers_packets") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let (a, b) = (unique_name("select-a"), unique_name("select-b"));
+    let _containers = [a.as_str(), b.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
+    let b_id = docker_id(&b);
+    let dir = tempfile::tempdir().unwrap();
+    let (a_file, b_file) = (dir.path().join("a.pcapng"), dir.path().join("b.pcapng"));
+    let (a_file, b_file) = (a_file.to_str().unwrap(), b_file.to_str().unwrap());
+    // Two values of one flag: either. The second names no container: a warning, not an error.
+    let missing = unique_name("no-such-container");
+    let by_name = start_capture(a_file, port, &["--container-name", &a, "--container-name", &missing]);
+    let by_id = start_capture(b_file, port, &["--container-id", &b_id[..12]]);
+    exec_fetch(&a, port);
+    exec_fetch(&b, port);
+    host_fetch(port);
+    thread::sleep(Duration::from_millis(200));
+    let (by_name, by_id) = (by_name.stop(), by_id.stop());
+    assert!(by_name.status.success() && by_id.status.success(), "{}\n{}", by_name.stderr, by_id.stderr);
+    assert_eq!(
+        warnings(&by_name.stderr),
+        [format!(
+            "ptstat: warning: --container-name {missing}: no running container matches (yet); its packets are \
+             captured once it starts"
+        )],
+        "{}",
+        by_name.stderr
+    );
+    assert_eq!(warnings(&by_id.stderr), Vec::<&str>::new(), "{}", by_id.stderr);
+
+    for (file, finished, name) in [(a_file, &by_name, &a), (b_file, &by_id, &b)] {
+        // Loopback packets are captured once, with their sender: the container's wget, never the server (this
+        // test) nor the other container nor the host's own fetch.
+        let sent = comments(file, &format!("tcp.dstport == {port}"));
+        assert!(sent.len() >= 4, "a whole connection of {name}: {sent:?}");
+        assert!(all_equal(values(&sent, "ContainerName"), name), "{sent:?}");
+        assert!(all_equal(values(&sent, "Comm"), "wget"), "{sent:?}");
+        assert_eq!(comments(file, &format!("tcp.srcport == {port}")).len(), 0, "the server is in no container");
+        let printed = finished.stdout_text();
+        let lines = lines_to(&printed, port);
+        assert_eq!(lines.len(), sent.len(), "{printed}");
+        assert!(lines.iter().all(|line| line.ends_with(&format!(", Container [{name}]"))), "{printed}");
+        assert_eq!(closing_count(&finished.stderr, "packets received by filter"), sent.len() as u64, "in the kernel");
+    }
+}
+
+#[test]
+fn pod_name_flag_keeps_only_its_pods_packets() {
+    if !ready_or_skip("pod_name_flag_keeps_only_its_pods_packets") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let pod = unique_name("pod");
+    // The same pod name and container name in two namespaces: only the namespace tells them apart.
+    let start_in_pod = |namespace: &str| {
+        let id = unique_name(&format!("pod-{namespace}"));
+        let labels = [
+            format!("io.kubernetes.pod.name={pod}"),
+            format!("io.kubernetes.pod.namespace={namespace}"),
+            format!("io.kubernetes.pod.uid={id}-uid"),
+            "io.kubernetes.container.name=api".to_string(),
+        ];
+        let mut start = vec!["-n", "k8s.io", "run", "-d", "--net-host"];
+        labels.iter().for_each(|label| start.extend(["--label", label]));
+        start.extend([CONTAINERD_IMAGE, &id, "sleep", "60"]);
+        run("ctr", &start);
+        (Container::Containerd { namespace: "k8s.io", id: id.clone() }, id)
+    };
+    let (_wanted, wanted_id) = start_in_pod("shop");
+    let (_other, other_id) = start_in_pod("other");
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_path(&dir);
+    let ptstat = start_capture(&file, port, &["--pod-name", &format!("{pod}.shop")]);
+    for id in [&wanted_id, &other_id] {
+        let mut exec = vec!["-n", "k8s.io", "tasks", "exec", "--exec-id", "fetch", id];
+        let fetch = fetch(port);
+        exec.extend(fetch.iter().map(String::as_str));
+        assert_eq!(run("ctr", &exec), "ok\n");
+    }
+    host_fetch(port);
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert_eq!(warnings(&finished.stderr), Vec::<&str>::new(), "{}", finished.stderr);
+
+    let sent = comments(&file, &format!("tcp.dstport == {port}"));
+    assert!(sent.len() >= 4, "{sent:?}");
+    assert!(all_equal(values(&sent, "PodName"), &pod), "{sent:?}");
+    assert!(all_equal(values(&sent, "PodNamespace"), "shop"), "{sent:?}");
+    assert!(all_equal(values(&sent, "ContainerId"), &wanted_id), "{sent:?}");
+    let printed = finished.stdout_text();
+    let lines = lines_to(&printed, port);
+    assert_eq!(lines.len(), sent.len(), "{printed}");
+    assert!(lines.iter().all(|line| line.ends_with(&format!(", Container [api], Pod [{pod}.shop]"))), "{printed}");
+}
+
+#[test]
+fn a_container_started_after_ptstat_is_selected_by_name() {
+    if !ready_or_skip("a_container_started_after_ptstat_is_selected_by_name") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let (late, other) = (unique_name("select-late"), unique_name("select-other"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_path(&dir);
+    let ptstat = start_capture(&file, port, &["--container-name", &late]);
+    // Known from the runtimes' events only: a Docker container by its name, a containerd one by its Kubernetes
+    // container name; another container talks at the same time.
+    let _late = docker_run(&late, &fetch_after_a_moment(port));
+    let _other = docker_run(&other, &fetch_after_a_moment(port));
+    let id = unique_name("select-late-ctr");
+    let label = format!("io.kubernetes.container.name={late}");
+    let mut start = vec!["-n", "k8s.io", "run", "--rm", "--net-host", "--label", &label, CONTAINERD_IMAGE, &id];
+    let command = fetch_after_a_moment(port);
+    start.extend(command.iter().map(String::as_str));
+    let _containerd = Container::Containerd { namespace: "k8s.io", id: id.clone() };
+    assert_eq!(run("ctr", &start), "ok\n");
+    docker_wait(&late);
+    docker_wait(&other);
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let warned = warnings(&finished.stderr);
+    assert!(warned.len() == 1 && warned[0].contains(&format!("--container-name {late}: no running container")));
+
+    let sent = comments(&file, &format!("tcp.dstport == {port}"));
+    let ids = values(&sent, "ContainerId");
+    let count = |wanted: &str| ids.iter().filter(|found| *found == wanted).count();
+    assert!(count(&docker_id(&late)) >= 4 && count(&id) >= 4, "both connections: {sent:?}");
+    assert_eq!(count(&docker_id(&late)) + count(&id), sent.len(), "nothing of {other}: {sent:?}");
+    assert!(all_equal(values(&sent, "ContainerName"), &late), "{sent:?}");
+    // Each connection whole, from its SYN on.
+    let syns = run("tshark", &["-r", &file, "-Y", &format!("tcp.dstport == {port} && tcp.flags.syn == 1")]);
+    assert_eq!(syns.lines().count(), 2, "{syns}");
+}
+
+#[test]
+fn stats_count_only_the_selected_containers_flows() {
+    if !ready_or_skip("stats_count_only_the_selected_containers_flows") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let (wanted, other) = (unique_name("stats-wanted"), unique_name("stats-other"));
+    let _containers = [wanted.as_str(), other.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
+    let filter = format!("tcp port {port}");
+    let running = Running::start(&["--stats", "--json", "-i", "lo", "--container-name", &wanted, &filter]);
+    exec_fetch(&wanted, port);
+    exec_fetch(&other, port);
+    host_fetch(port);
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let document: serde_json::Value = serde_json::from_slice(&finished.stdout).expect("JSON");
+    let flows = document["flows"].as_array().expect("flows");
+    assert_eq!(flows.len(), 1, "the wanted container's one connection: {document:#}");
+    assert_eq!(flows[0]["container"], wanted.as_str(), "{document:#}");
+    assert_eq!(flows[0]["dst_port"], port, "{document:#}");
+    assert!(flows[0]["packets"].as_u64().is_some_and(|packets| packets >= 4), "{document:#}");
+}
+
+#[test]
+fn a_cgroup_made_inside_a_selected_container_is_selected_too() {
+    if !ready_or_skip("a_cgroup_made_inside_a_selected_container_is_selected_too") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let name = unique_name("nested");
+    let _container = docker_run(&name, &["sleep".into(), "60".into()]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_path(&dir);
+    let ptstat = start_capture(&file, port, &["--container-name", &name]);
+    // Made after the container was selected, as systemd in a container makes its own: the kernel selects it as
+    // it is made. A host process moves in and fetches.
+    let root_pid = run("docker", &["inspect", "-f", "{{.State.Pid}}", &name]);
+    let cgroups = fs::read_to_string(format!("/proc/{}/cgroup", root_pid.trim())).unwrap();
+    let path = cgroups.lines().find_map(|line| line.strip_prefix("0::")).expect("a cgroup v2 path");
+    let nested = NestedCgroup(format!("{}{path}/ptstat-nested", cgroup2_mount()));
+    fs::create_dir(&nested.0).unwrap();
+    let fetch_from_inside = format!("echo $$ > {}/cgroup.procs && exec {}", nested.0, fetch(port).join(" "));
+    let output = Command::new("sh").args(["-c", &fetch_from_inside]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "ok\n", "{}", String::from_utf8_lossy(&output.stderr));
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+
+    // Every packet the fetch sent, and nothing else: its cgroup is the one made (its path, and so its container,
+    // the enricher learns only at its next walk of the cgroup tree).
+    let sent = comments(&file, &format!("tcp.dstport == {port}"));
+    assert!(sent.len() >= 4, "{sent:?}");
+    let nested_id = fs::metadata(&nested.0).unwrap().ino().to_string();
+    assert!(all_equal(values(&sent, "CgroupId"), &nested_id), "{sent:?}");
+}
+
+/// Where the cgroup v2 hierarchy is mounted.
+fn cgroup2_mount() -> String {
+    let mounts = fs::read_to_string("/proc/self/mounts").unwrap();
+    let mount = mounts.lines().map(|line| line.split(' ').collect::<Vec<_>>()).find(|fields| fields[2] == "cgroup2");
+    mount.expect("a cgroup v2 hierarchy")[1].to_string()
+}
+
+/// A cgroup directory the test made, removed on drop (once its processes are gone).
+struct NestedCgroup(String);
+
+impl Drop for NestedCgroup {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+fn bad_container_flags_are_one_line_and_exit_1() {
+    for (args, message) in [
+        (
+            ["--pod-name", "web"],
+            "invalid value 'web' for '--pod-name <NAME.NAMESPACE>': expected NAME.NAMESPACE (e.g. web-0.shop)",
+        ),
+        (["--container-id", ""], "invalid value '' for '--container-id <PREFIX>': must not be empty"),
+        (["--container-name", ""], "invalid value '' for '--container-name <NAME>': must not be empty"),
+    ] {
+        let output = Command::new(PTSTAT).args(["-i", "lo"]).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), format!("ptstat: {message}\n"), "{args:?}");
     }
 }

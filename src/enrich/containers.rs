@@ -8,10 +8,14 @@
 //! A process belongs to the container whose first process is in its cgroup, else to the container its cgroup is
 //! named after (`cgroup_path`), else to the container whose first process is one of its ancestors, else to the
 //! one whose pid namespace it shares.
+//!
+//! With `--container-id`, `--container-name` or `--pod-name`, the watcher's news pass through `selection` first,
+//! which puts the wanted containers' cgroups into the capture programs' map.
 
 mod cgroup_path;
 mod containerd;
 mod docker;
+mod selection;
 mod watch;
 
 use std::{
@@ -24,6 +28,7 @@ use std::{
 
 use super::cgroups::cgroup2_root;
 use crate::packet::{ContainerContext, Labels, PodContext};
+pub use selection::{ContainerSelection, KernelSelection, PodName};
 
 /// Where the daemons listen (`--docker-address`, `--containerd-address`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,7 +120,7 @@ impl RuntimeContainer {
 }
 
 /// What the watchers tell the index.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum ContainerUpdate {
     /// Every container a runtime has, at each (re)connection: replaces what it listed before.
     Listed(RuntimeKind, Vec<RuntimeContainer>),
@@ -124,6 +129,16 @@ pub(crate) enum ContainerUpdate {
     /// A container was created, started, stopped or renamed.
     Changed(RuntimeContainer),
     Removed(Runtime, String),
+}
+
+impl ContainerUpdate {
+    /// The runtime whose first answer (a listing, or none at all) this may be: capture waits for those at start.
+    fn first_answer(&self) -> Option<RuntimeKind> {
+        match self {
+            ContainerUpdate::Listed(kind, _) | ContainerUpdate::Unreachable(kind) => Some(*kind),
+            ContainerUpdate::Changed(_) | ContainerUpdate::Removed(..) => None,
+        }
+    }
 }
 
 /// Kubernetes' labels on the containers it runs (kubelet through CRI, or dockershim).
@@ -159,11 +174,19 @@ pub(crate) struct ContainerIndex {
 }
 
 impl ContainerIndex {
-    /// Starts watching the runtimes at `sockets`, and waits (a little) for what they have now.
-    pub fn watch(sockets: &RuntimeSockets) -> Self {
+    /// Starts watching the runtimes at `sockets`, and waits (a little) for what they have now; with `selection`,
+    /// its containers' cgroups are selected in the kernel by then.
+    pub fn watch(sockets: &RuntimeSockets, selection: Option<KernelSelection>) -> Self {
         let (sender, receiver) = mpsc::channel();
-        if let Err(error) = watch::start(sockets, sender) {
-            eprintln!("ptstat: warning: packets will not name their containers: {error:#}");
+        let started = match selection {
+            Some(selection) => {
+                let (to_selection, updates) = mpsc::channel();
+                selection::start(selection, updates, sender).and_then(|()| watch::start(sockets, to_selection))
+            }
+            None => watch::start(sockets, sender),
+        };
+        if let Err(error) = started {
+            eprintln!("ptstat: warning: packets will not name (or be selected by) their containers: {error:#}");
             return ContainerIndex::default();
         }
         let mut index = ContainerIndex { updates: Some(receiver), ..Default::default() };
@@ -178,10 +201,10 @@ impl ContainerIndex {
         let mut received = Vec::new();
         while settled.len() < watch::RUNTIMES.len() {
             let Ok(update) = updates.recv_timeout(deadline.saturating_duration_since(Instant::now())) else { break };
-            if let ContainerUpdate::Listed(kind, _) | ContainerUpdate::Unreachable(kind) = &update
-                && !settled.contains(kind)
+            if let Some(kind) = update.first_answer()
+                && !settled.contains(&kind)
             {
-                settled.push(*kind);
+                settled.push(kind);
             }
             received.push(update);
         }
@@ -348,11 +371,15 @@ fn pid_namespace(pid: u32) -> Option<u64> {
     link.to_str()?.strip_prefix("pid:[")?.strip_suffix(']')?.parse().ok()
 }
 
-/// The id of process `pid`'s cgroup v2: the inode of its directory (`/proc/PID/cgroup` names it as `0::PATH`).
-fn cgroup_id(pid: u32) -> Option<u64> {
+/// The path of process `pid`'s cgroup v2 below the hierarchy's root (`/proc/PID/cgroup` names it as `0::PATH`).
+fn process_cgroup(pid: u32) -> Option<String> {
     let memberships = fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
-    let path = memberships.lines().find_map(|line| line.strip_prefix("0::"))?;
-    let directory = cgroup2_root()?.join(path.trim_start_matches('/'));
+    memberships.lines().find_map(|line| line.strip_prefix("0::")).map(str::to_string)
+}
+
+/// The id of process `pid`'s cgroup v2: the inode of its directory.
+fn cgroup_id(pid: u32) -> Option<u64> {
+    let directory = cgroup2_root()?.join(process_cgroup(pid)?.trim_start_matches('/'));
     Some(fs::metadata(directory).ok()?.ino())
 }
 

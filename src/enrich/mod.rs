@@ -15,7 +15,7 @@ use crate::{
     source::live::event::{KernelProcess, ProcessEvent},
 };
 use cgroups::CgroupPaths;
-use containers::{ContainerIndex, RuntimeSockets};
+use containers::{ContainerIndex, KernelSelection, RuntimeSockets};
 use processes::ProcessTable;
 
 /// Which parts of the context to show and write (`--context`).
@@ -95,10 +95,11 @@ pub struct Enricher {
 }
 
 impl Enricher {
-    /// Also starts watching the container runtimes at `runtimes`, when the selection tells of containers or pods.
-    pub fn new(selection: ContextSelection, runtimes: &RuntimeSockets) -> Self {
-        let containers = match selection.container || selection.pod {
-            true => ContainerIndex::watch(runtimes),
+    /// Also starts watching the container runtimes at `runtimes`, when the selection tells of containers or pods,
+    /// or when the kernel is to select containers (`containers`).
+    pub fn new(selection: ContextSelection, runtimes: &RuntimeSockets, containers: Option<KernelSelection>) -> Self {
+        let containers = match selection.container || selection.pod || containers.is_some() {
+            true => ContainerIndex::watch(runtimes, containers),
             false => ContainerIndex::default(),
         };
         Enricher {

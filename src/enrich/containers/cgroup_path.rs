@@ -37,6 +37,26 @@ pub fn container_ids(path: &str) -> impl Iterator<Item = CgroupContainer<'_>> {
     })
 }
 
+/// The names a runtime may give container `id`'s cgroup directory.
+pub fn directory_names(id: &str) -> Vec<String> {
+    let prefixed = RUNTIME_PREFIXES.iter().flat_map(|prefix| [format!("{prefix}{id}"), format!("{prefix}{id}.scope")]);
+    std::iter::once(id.to_string()).chain(prefixed).collect()
+}
+
+/// The cgroup directory of container `id` that holds cgroup `path`: `path` up to the component named after the
+/// container (`/docker/ID` for `/docker/ID/init.scope`); `None` if no component is.
+pub fn container_directory<'a>(path: &'a str, id: &str) -> Option<&'a str> {
+    let mut directory = path.trim_end_matches('/');
+    while let Some((parent, component)) = directory.rsplit_once('/') {
+        let parent_component = parent.rsplit('/').next().filter(|component| !component.is_empty());
+        if container_id(component, parent_component).is_some_and(|found| found.id == id) {
+            return Some(directory);
+        }
+        directory = parent;
+    }
+    None
+}
+
 fn container_id<'a>(component: &'a str, parent: Option<&'a str>) -> Option<CgroupContainer<'a>> {
     let unit = component.strip_suffix(".scope").unwrap_or(component);
     if let Some(id) = RUNTIME_PREFIXES.iter().find_map(|prefix| unit.strip_prefix(prefix)) {
@@ -86,5 +106,28 @@ mod tests {
         // Too short, or not hex, for an id of its own.
         assert_eq!(ids("/docker/77415cf0"), vec![]);
         assert_eq!(ids(&format!("/x/{}", ID.to_uppercase())), vec![]);
+    }
+
+    #[test]
+    fn directory_names_are_the_shapes_read() {
+        let names = directory_names(ID);
+        assert_eq!(names.len(), 1 + 2 * RUNTIME_PREFIXES.len());
+        for name in &names {
+            assert_eq!(ids(&format!("/docker/{name}")), vec![(ID.to_string(), None)], "{name}");
+        }
+        assert!(names.contains(&format!("cri-containerd-{ID}.scope")));
+    }
+
+    #[test]
+    fn a_containers_directory_holds_its_nested_cgroups() {
+        let docker = format!("/docker/{ID}");
+        assert_eq!(container_directory(&format!("{docker}/init.scope"), ID), Some(docker.as_str()));
+        assert_eq!(container_directory(&docker, ID), Some(docker.as_str()));
+        let scope = format!("/system.slice/docker-{ID}.scope");
+        assert_eq!(container_directory(&format!("{scope}/a/b"), ID), Some(scope.as_str()));
+        assert_eq!(container_directory("/k8s.io/web/sub", "web"), Some("/k8s.io/web"));
+        assert_eq!(container_directory("/k8s.io/web", "other"), None);
+        assert_eq!(container_directory("/user.slice/web", "web"), None, "not a runtime's shape");
+        assert_eq!(container_directory("/", ID), None);
     }
 }

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, anyhow};
 use containerd_client::{
-    events::{ContainerCreate, ContainerDelete, ContainerUpdate, TaskExit, TaskStart},
+    events::{ContainerCreate, ContainerDelete, ContainerUpdate, TaskCreate, TaskExit, TaskStart},
     services::v1::{
         Container, GetContainerRequest, ListContainersRequest, ListTasksRequest, SubscribeRequest,
         containers_client::ContainersClient, events_client::EventsClient, tasks_client::TasksClient,
@@ -17,8 +17,11 @@ use super::{RootProcess, Runtime, RuntimeContainer, watch::Reporter};
 /// The namespaces watched: plain containerd (`ctr`, nerdctl), Docker's, and Kubernetes' (CRI).
 pub const NAMESPACES: [&str; 3] = ["default", "moby", "k8s.io"];
 
-/// The events that change what ptstat tells of a container (containerd's filter syntax; any one matches).
-const EVENT_FILTERS: [&str; 3] = [r#"topic~="^/containers/""#, r#"topic=="/tasks/start""#, r#"topic=="/tasks/exit""#];
+/// The events that change what ptstat tells of a container (containerd's filter syntax; any one matches). A task's
+/// creation tells its first process before the container's program runs (also for Docker's containers, in `moby`),
+/// so a container selected by `--container-name` is selected before its first packet.
+const EVENT_FILTERS: [&str; 4] =
+    [r#"topic~="^/containers/""#, r#"topic=="/tasks/create""#, r#"topic=="/tasks/start""#, r#"topic=="/tasks/exit""#];
 
 /// nerdctl's label for the name its user gave.
 const NERDCTL_NAME: &str = "nerdctl/name";
@@ -115,8 +118,11 @@ async fn describe(channel: &Channel, namespace: &'static str, id: &str) -> anyho
     Ok(Some(from_container(container, namespace, process.and_then(|process| running_pid(process.status, process.pid)))))
 }
 
+/// The first process of a task that runs, or is created and about to run the container's program (that process
+/// then becomes the program).
 fn running_pid(status: i32, pid: u32) -> Option<u32> {
-    (status == Status::Running as i32 && pid > 0).then_some(pid)
+    let alive = status == Status::Running as i32 || status == Status::Created as i32;
+    (alive && pid > 0).then_some(pid)
 }
 
 fn from_container(container: Container, namespace: &'static str, root_pid: Option<u32>) -> RuntimeContainer {
@@ -143,6 +149,7 @@ fn container_event(envelope: &Envelope) -> Option<(&'static str, Change)> {
         "/containers/create" => Change::Changed(ContainerCreate::decode(payload).ok()?.id),
         "/containers/update" => Change::Changed(ContainerUpdate::decode(payload).ok()?.id),
         "/containers/delete" => Change::Deleted(ContainerDelete::decode(payload).ok()?.id),
+        "/tasks/create" => Change::Changed(TaskCreate::decode(payload).ok()?.container_id),
         "/tasks/start" => Change::Changed(TaskStart::decode(payload).ok()?.container_id),
         "/tasks/exit" => Change::Changed(TaskExit::decode(payload).ok()?.container_id),
         _ => return None,
@@ -179,6 +186,8 @@ mod tests {
             summary(&envelope("k8s.io", "/tasks/start", started.clone())),
             Some(("k8s.io", "changed", "web".into()))
         );
+        let created = TaskCreate { container_id: "web".into(), pid: 42, ..Default::default() }.encode_to_vec();
+        assert_eq!(summary(&envelope("moby", "/tasks/create", created)), Some(("moby", "changed", "web".into())));
         let deleted = ContainerDelete { id: "web".into() }.encode_to_vec();
         assert_eq!(
             summary(&envelope("default", "/containers/delete", deleted)),
@@ -199,6 +208,7 @@ mod tests {
         };
         let described = from_container(container, "default", running_pid(Status::Running as i32, 7));
         assert_eq!((described.name.as_str(), described.root.map(|root| root.pid)), ("web", Some(7)));
+        assert_eq!(running_pid(Status::Created as i32, 7), Some(7), "about to run its program");
         assert_eq!(running_pid(Status::Stopped as i32, 7), None);
         assert_eq!(running_pid(Status::Running as i32, 0), None);
     }

@@ -139,6 +139,7 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     processes.pids_added_later = options.command.is_some();
     let purpose = Purpose::Capture { snaplen: options.snaplen, ring_buffer_bytes: options.ring_buffer_bytes };
     let mut ebpf = programs::load(purpose, &processes, &filter)?;
+    let containers = programs::container_selection(&mut ebpf, &processes)?;
     // Hooks first, then the sockets that exist already: a socket created in between is seen by the hooks.
     let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));
     if let Err(error) = attribution {
@@ -168,7 +169,7 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     };
     // Before privileges go (the runtimes' sockets are root's) and before "listening": the containers that run
     // now are known by the first packet.
-    let enricher = Enricher::new(options.context, &options.container_runtimes);
+    let enricher = Enricher::new(options.context, &options.container_runtimes, containers);
     // Privileges go once everything that needs them is done, and before the sinks open files (-Z).
     if let Some(user) = &options.drop_privileges_to {
         user.become_it()?;

@@ -1,11 +1,11 @@
 //! The capture programs of `ebpf/capture.bpf.c`: loading them with the user's settings, and their counters.
 
-use std::fs::File;
+use std::{fs::File, os::fd::AsFd};
 
 use anyhow::Context;
 use aya::{
     Btf, Ebpf, EbpfLoader, Pod,
-    maps::{HashMap, MapData, PerCpuValues},
+    maps::{HashMap, Map, MapData, PerCpuValues},
     programs::{BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, SchedClassifier, Xdp},
 };
 
@@ -13,7 +13,10 @@ use super::{
     bootstrap::netns_cookie,
     filter::{CompiledFilter, splice},
 };
-use crate::enrich::cgroups::cgroup2_root;
+use crate::enrich::{
+    cgroups::cgroup2_root,
+    containers::{ContainerSelection, KernelSelection},
+};
 
 pub(super) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
 
@@ -123,20 +126,28 @@ pub struct ProcessSelection {
     pub follow_forks: bool,
     /// Select by pid even before any is known: `-- COMMAND` adds its pid once started.
     pub pids_added_later: bool,
+    /// `--container-id`, `--container-name`, `--pod-name`: only processes in these containers.
+    pub containers: ContainerSelection,
 }
 
 /// The `BY_*` bits of ebpf/processes.h.
 const BY_PID: u32 = 1;
 const BY_NAME: u32 = 2;
 const BY_UID: u32 = 4;
+const BY_CGROUP: u32 = 8;
 pub const SELECTED_PIDS_MAP: &str = "selected_pids";
+const SELECTED_CGROUPS_MAP: &str = "selected_cgroups";
+const WANTED_CGROUP_NAMES_MAP: &str = "wanted_cgroup_names";
+/// The program (ebpf/processes.h) and the tracepoint it attaches to share the name.
+const CGROUP_MKDIR: &str = "cgroup_mkdir";
 
 impl ProcessSelection {
     fn criteria(&self) -> u32 {
         let pid = if self.pids.is_empty() && !self.pids_added_later { 0 } else { BY_PID };
         let name = if self.name.is_some() { BY_NAME } else { 0 };
         let uid = if self.uid.is_some() { BY_UID } else { 0 };
-        pid | name | uid
+        let cgroup = if self.containers.is_empty() { 0 } else { BY_CGROUP };
+        pid | name | uid | cgroup
     }
 
     /// The name as the kernel keeps it: at most 15 bytes and a NUL.
@@ -155,6 +166,39 @@ pub fn select_pid(ebpf: &mut Ebpf, pid: u32) -> anyhow::Result<()> {
         HashMap::try_from(ebpf.map_mut(SELECTED_PIDS_MAP).context("no selected_pids map")?)?;
     selected.insert(pid, 1, 0)?;
     Ok(())
+}
+
+/// What fills the programs' selected_cgroups map with the cgroups of the containers `selection` wants, as they
+/// start, with the tracepoint that selects their cgroups as they are made; `None` when it wants no container in
+/// particular.
+pub fn container_selection(ebpf: &mut Ebpf, selection: &ProcessSelection) -> anyhow::Result<Option<KernelSelection>> {
+    if selection.containers.is_empty() {
+        return Ok(None);
+    }
+    if let Err(error) = attach_cgroup_mkdir(ebpf) {
+        eprintln!("ptstat: warning: containers that start may lose their first packets: {error:#}");
+    }
+    Ok(Some(KernelSelection {
+        wanted: selection.containers.clone(),
+        cgroups: own_hash_map(ebpf, SELECTED_CGROUPS_MAP)?,
+        directory_names: own_hash_map(ebpf, WANTED_CGROUP_NAMES_MAP)?,
+    }))
+}
+
+fn attach_cgroup_mkdir(ebpf: &mut Ebpf) -> anyhow::Result<()> {
+    let btf = Btf::from_sys_fs().context("reading the kernel's BTF")?;
+    let program: &mut BtfTracePoint = ebpf.program_mut(CGROUP_MKDIR).context("no program cgroup_mkdir")?.try_into()?;
+    program.load(CGROUP_MKDIR, &btf).context("loading cgroup_mkdir")?;
+    program.attach().context("attaching cgroup_mkdir")?;
+    Ok(())
+}
+
+/// A handle of its own of hash map `name` (its descriptor duplicated), for a thread of its own: the map stays in
+/// `ebpf` too, where the programs loaded later, as interfaces are attached, find it.
+fn own_hash_map<K: Pod, V: Pod>(ebpf: &Ebpf, name: &str) -> anyhow::Result<HashMap<MapData, K, V>> {
+    let Some(Map::HashMap(map)) = ebpf.map(name) else { anyhow::bail!("no hash map {name}") };
+    let descriptor = map.fd().as_fd().try_clone_to_owned().with_context(|| format!("duplicating {name}"))?;
+    Ok(HashMap::try_from(Map::from_map_data(MapData::from_fd(descriptor)?)?)?)
 }
 
 /// Loads the programs' object and creates its maps, sized for `purpose`; the programs themselves are loaded by

@@ -124,6 +124,7 @@ impl StatsCapture {
             options.backend == Backend::CgroupSkb,
         )?;
         let mut ebpf = programs::load(Purpose::Stats { max_flows: options.max_flows }, &options.processes, &filter)?;
+        let containers = programs::container_selection(&mut ebpf, &options.processes)?;
         let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));
         if let Err(error) = attribution {
             eprintln!("ptstat: warning: flows will not name their processes: {error:#}");
@@ -142,7 +143,7 @@ impl StatsCapture {
         let flows_added =
             PerCpuArray::try_from(ebpf.take_map(programs::FLOWS_ADDED_MAP).context("no flows_added map")?)?;
         let context = ContextSelection { thread: false, parent: false, user: false, ..ContextSelection::ALL };
-        let enricher = Enricher::new(context, &options.container_runtimes);
+        let enricher = Enricher::new(context, &options.container_runtimes, containers);
         let mut counting = StatsCapture {
             ebpf,
             qdiscs: LegacyQdiscs::default(),
