@@ -86,28 +86,28 @@ struct {
 	__type(value, struct staged_event);
 } staging SEC(".maps");
 
-/* Per interface (ifindex). */
+/* Per interface. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
-	__type(key, __u32);
+	__type(key, struct interface_key);
 	__type(value, struct capture_counters);
 } counters SEC(".maps");
 
 /* The packet's process, if the user's selection wants it; false otherwise. */
-static __always_inline bool wanted_owner(void *ctx, enum hook hook, enum packet_direction direction, __u16 link_protocol,
-					 __u32 l3, struct process_context *owner)
+static __always_inline bool wanted_owner(void *ctx, enum hook hook, __u64 netns, enum packet_direction direction,
+					 __u16 link_protocol, __u32 l3, struct process_context *owner)
 {
 	struct packet_tuple tuple;
 	bool has_tuple = packet_tuple(ctx, hook, link_protocol, l3, &tuple);
-	find_owner(ctx, hook, direction, &tuple, has_tuple, owner);
+	find_owner(ctx, hook, netns, direction, &tuple, has_tuple, owner);
 	return process_wanted(owner);
 }
 
 /* Copies the first `snaplen` bytes of the packet, with where and when it was seen and its process (already in
  * staged->header.process), into the ring buffer. */
 static __always_inline void output(void *ctx, enum hook hook, struct staged_event *staged, struct capture_counters *count,
-				   __u32 ifindex, __u32 len, enum packet_direction direction)
+				   __u64 netns, __u32 ifindex, __u32 len, enum packet_direction direction)
 {
 	count->matched++;
 	/* 64-bit, so that clang bounds-checks the very register it passes on (with 32 bits it checks a copy). */
@@ -124,6 +124,7 @@ static __always_inline void output(void *ctx, enum hook hook, struct staged_even
 	staged->header.original_len = len;
 	staged->header.captured_len = captured;
 	staged->header.direction = direction;
+	staged->header.netns = netns;
 
 	if (bpf_ringbuf_output(&events, staged, sizeof(staged->header) + captured, 0) < 0)
 		count->dropped++;
@@ -135,14 +136,15 @@ static __always_inline struct staged_event *staging_slot(void)
 	return bpf_map_lookup_elem(&staging, &cpu);
 }
 
-/* The counters of interface `ifindex`, which now saw one more packet. */
-static __always_inline struct capture_counters *count_seen(__u32 ifindex)
+/* The counters of interface `ifindex` of namespace `netns`, which now saw one more packet. */
+static __always_inline struct capture_counters *count_seen(__u64 netns, __u32 ifindex)
 {
-	struct capture_counters *count = bpf_map_lookup_elem(&counters, &ifindex);
+	struct interface_key interface = {.netns = netns, .ifindex = ifindex};
+	struct capture_counters *count = bpf_map_lookup_elem(&counters, &interface);
 	if (!count) {
 		struct capture_counters none = {};
-		bpf_map_update_elem(&counters, &ifindex, &none, BPF_NOEXIST);
-		count = bpf_map_lookup_elem(&counters, &ifindex);
+		bpf_map_update_elem(&counters, &interface, &none, BPF_NOEXIST);
+		count = bpf_map_lookup_elem(&counters, &interface);
 		if (!count)
 			return NULL;
 	}
@@ -159,12 +161,13 @@ static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, e
 	 * for their later packets, and after the process selection. */
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
 	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
-	struct capture_counters *count = count_seen(skb->ifindex);
+	__u64 netns = packet_netns(skb, hook);
+	struct capture_counters *count = count_seen(netns, skb->ifindex);
 	struct staged_event *staged = staging_slot();
 	if (!count || !staged)
 		return;
-	if (wanted_owner(skb, hook, direction, skb->protocol, l3, &staged->header.process) && accepted)
-		output(skb, hook, staged, count, skb->ifindex, skb->len, direction);
+	if (wanted_owner(skb, hook, netns, direction, skb->protocol, l3, &staged->header.process) && accepted)
+		output(skb, hook, staged, count, netns, skb->ifindex, skb->len, direction);
 }
 
 /* Devices with an Ethernet header (and loopback). */
@@ -220,12 +223,14 @@ int capture_cgroup_egress(struct __sk_buff *skb)
 SEC("xdp")
 int capture_xdp(struct xdp_md *xdp)
 {
-	struct capture_counters *count = count_seen(xdp->ingress_ifindex);
+	__u64 netns = packet_netns(xdp, HOOK_XDP);
+	struct capture_counters *count = count_seen(netns, xdp->ingress_ifindex);
 	struct staged_event *staged = staging_slot();
 	if (!count || !staged)
 		return XDP_PASS;
-	if (wanted_owner(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, &staged->header.process))
-		output(xdp, HOOK_XDP, staged, count, xdp->ingress_ifindex, bpf_xdp_get_buff_len(xdp), PACKET_INGRESS);
+	if (wanted_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN, &staged->header.process))
+		output(xdp, HOOK_XDP, staged, count, netns, xdp->ingress_ifindex, bpf_xdp_get_buff_len(xdp),
+		       PACKET_INGRESS);
 	return XDP_PASS;
 }
 

@@ -27,6 +27,7 @@ struct packet_event {
 	__u32 captured_len;     /* bytes of packet that follow this header */
 	__u8 direction;         /* enum packet_direction */
 	__u8 reserved[3];
+	__u64 netns;            /* cookie of the interface's network namespace: ifindexes repeat across namespaces */
 	struct process_context process;
 	/* captured_len bytes of the packet follow */
 };
@@ -49,6 +50,13 @@ struct process_event {
 	char comm[16];
 	char exe[PTSTAT_PATH_LEN];  /* exec: the file exec'd */
 	char args[PTSTAT_ARGS_LEN];
+};
+
+/* An interface: its index is unique only within its network namespace. */
+struct interface_key {
+	__u64 netns;
+	__u32 ifindex;
+	__u32 reserved;
 };
 
 /* Per-CPU counters of one interface, summed by userspace for tcpdump's closing statistics and the PcapNG

@@ -25,8 +25,8 @@ enum hook {
 	HOOK_XDP,     /* xdp_md, ingress only, before any socket */
 };
 
-/* Cookie of the network namespace of the interfaces TC and XDP programs are attached to, set by the loader.
- * bpf_get_netns_cookie(skb) cannot tell at TC: without skb->sk (most ingress packets) it answers init_net's. */
+/* Cookie of ptstat's network namespace, set by the loader: the namespace of every TC and XDP packet on kernels
+ * without bpf_cast_to_kern_ctx (before 6.2), where ptstat attaches in its own namespace only. */
 volatile const __u64 interfaces_netns = 0;
 
 static __always_inline long load_bytes(void *ctx, enum hook hook, __u32 offset, void *to, __u32 len)
@@ -36,12 +36,34 @@ static __always_inline long load_bytes(void *ctx, enum hook hook, __u32 offset, 
 	return bpf_skb_load_bytes(ctx, offset, to, len);
 }
 
+/* The kernel's own structure behind a program's context: struct sk_buff behind __sk_buff, struct xdp_buff behind
+ * xdp_md; NULL on kernels without the kfunc bpf_cast_to_kern_ctx. aya 0.14 cannot relocate calls to kernel
+ * functions, so the loader writes the call over this marker ("ptstat\0K") itself, with the kfunc's BTF id
+ * (src/source/live/kernel_context.rs), or `r0 = 0` where the kernel lacks it. The verifier turns the call into
+ * `r0 = r1`: it costs nothing. */
+static __always_inline void *kernel_context(void *ctx)
+{
+	register void *context asm("r1") = ctx;
+	register void *kernel asm("r0");
+	asm volatile("r0 = 0x4b00746174737470 ll" : "=r"(kernel), "+r"(context) : : "r2", "r3", "r4", "r5");
+	return kernel;
+}
+
+/* Cookie of the network namespace the packet is in, the one bpf_get_netns_cookie() gives its socket, so that flows
+ * learnt by the socket hooks match. At TC and XDP it is the device's: bpf_get_netns_cookie(skb) cannot tell there,
+ * as without skb->sk (most ingress packets) it answers init_net's; ptstat attaches in several namespaces at once
+ * (--netns), so no constant will do either. Three loads the verifier checks as BTF pointers (a faulting one
+ * yields 0). cgroup-skb packets always have their socket, which knows its namespace. */
 static __always_inline __u64 packet_netns(void *ctx, enum hook hook)
 {
-	/* cgroup-skb packets always have their socket, which knows its namespace. */
 	if (hook == HOOK_CGROUP)
 		return bpf_get_netns_cookie(ctx);
-	return interfaces_netns;
+	void *kernel = kernel_context(ctx);
+	if (!kernel)
+		return interfaces_netns;
+	struct net_device *device = hook == HOOK_XDP ? ((struct xdp_buff *)kernel)->rxq->dev
+						     : ((struct sk_buff *)kernel)->dev;
+	return device->nd_net.net->net_cookie;
 }
 
 /* A packet's addresses (IPv4 as ::ffff:a.b.c.d), protocol and ports, as they appear in the packet. */
@@ -149,12 +171,12 @@ static __always_inline bool packet_flow(struct packet_tuple *tuple, __u64 netns,
 }
 
 /* Fills `owner` with the packet's process (see owners.h for the order of lookups), or zeros. `has_tuple` is
- * packet_tuple's answer for this packet. */
-static __always_inline void find_owner(void *ctx, enum hook hook, enum packet_direction direction,
+ * packet_tuple's answer for this packet, `netns` packet_netns'. */
+static __always_inline void find_owner(void *ctx, enum hook hook, __u64 netns, enum packet_direction direction,
 				       struct packet_tuple *tuple, bool has_tuple, struct process_context *owner)
 {
 	struct flow_key key = {};
-	bool has_flow = has_tuple && packet_flow(tuple, packet_netns(ctx, hook), direction, &key);
+	bool has_flow = has_tuple && packet_flow(tuple, netns, direction, &key);
 	struct process_context *found = NULL;
 	if (hook == HOOK_CGROUP || (hook == HOOK_TC && direction == PACKET_EGRESS)) {
 		__u64 cookie = bpf_get_socket_cookie(ctx);

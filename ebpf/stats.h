@@ -59,13 +59,14 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	struct packet_tuple tuple;
 	if (!packet_tuple(ctx, hook, link_protocol, l3, &tuple))
 		return;
+	__u64 netns = packet_netns(ctx, hook);
 	struct process_context owner;
-	find_owner(ctx, hook, direction, &tuple, true, &owner);
+	find_owner(ctx, hook, netns, direction, &tuple, true, &owner);
 	if (!process_wanted(&owner))
 		return;
 
 	struct flow_stats_key key = {
-		.netns = packet_netns(ctx, hook),
+		.netns = netns,
 		.cgroup_id = owner.cgroup_id,
 		.pid = owner.pid,
 		.source_port = tuple.source_port,

@@ -73,6 +73,12 @@ pub struct Cli {
     #[arg(short = 'i', long = "interface", value_name = "IFACE")]
     pub interfaces: Vec<String>,
 
+    /// Capture on the interfaces of this network namespace (repeatable): /run/netns/NAME, /proc/PID/ns/net, or
+    /// `any` for every namespace, also ones created later. -i then names interfaces inside them; without -i (or
+    /// with -i any), all of their interfaces. Lines call them IFACE@NETNS.
+    #[arg(long = "netns", value_name = "PATH", conflicts_with_all = ["stats", "read"])]
+    pub netns: Vec<String>,
+
     /// List the interfaces ptstat can capture on, like tcpdump -D.
     #[arg(short = 'D', long = "list-interfaces")]
     pub list_interfaces: bool,

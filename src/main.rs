@@ -1,5 +1,6 @@
 use std::{
     io::{self, BufWriter, Write},
+    path::PathBuf,
     process::ExitCode,
     sync::atomic::Ordering,
     time::{Duration, Instant},
@@ -23,7 +24,7 @@ use ptstat::{
     source::{
         file,
         live::{
-            self, CaptureSummary, CommandToRun, InterfaceChoice, LiveOptions, ProcessSelection,
+            self, CaptureSummary, CommandToRun, InterfaceChoice, LiveOptions, NamespaceChoice, ProcessSelection,
             backend::Backend,
             interfaces,
             privileges::User,
@@ -153,6 +154,7 @@ fn capture_live(
 ) -> anyhow::Result<()> {
     let options = LiveOptions {
         interfaces: interface_choice(cli),
+        namespaces: namespace_choice(cli),
         snaplen: cli.effective_snaplen(),
         ring_buffer_bytes: cli.buffer_kib.saturating_mul(1024),
         tc_mode: cli.tc_mode,
@@ -229,6 +231,14 @@ fn interface_choice(cli: &Cli) -> InterfaceChoice {
         [] => InterfaceChoice::Default,
         names if names.iter().any(|name| name == "any") => InterfaceChoice::Any,
         names => InterfaceChoice::Named(names.to_vec()),
+    }
+}
+
+fn namespace_choice(cli: &Cli) -> NamespaceChoice {
+    match cli.netns.as_slice() {
+        [] => NamespaceChoice::Own,
+        paths if paths.iter().any(|path| path == "any") => NamespaceChoice::Any,
+        paths => NamespaceChoice::Paths(paths.iter().map(PathBuf::from).collect()),
     }
 }
 
@@ -345,6 +355,7 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
         // cgroup-skb sees the packets of every interface.
         let spans_interfaces = cli.interfaces.len() > 1
             || cli.interfaces.iter().any(|name| name == "any")
+            || !cli.netns.is_empty()
             || cli.backend == Backend::CgroupSkb;
         let rotation = Rotation {
             max_bytes: cli.file_size,

@@ -150,6 +150,13 @@ fn tc_counts_an_iperf3_transfer_as_tcpdump_sees_it() {
             .unwrap();
         iperf_pid = client.id();
         assert!(client.wait().unwrap().success());
+        // Until both connections are closed (TIME-WAIT sends nothing more): no packet may cross the interface
+        // after ptstat stops and before tcpdump does.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !common::run("ss", &["-Htan", "exclude", "time-wait", "dport = :7002"]).trim().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "iperf3's connections did not close");
+            thread::sleep(Duration::from_millis(50));
+        }
     });
     thread::sleep(Duration::from_millis(200));
     // SAFETY: signalling our own child.

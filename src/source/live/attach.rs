@@ -34,7 +34,8 @@ pub enum TcMode {
 }
 
 impl TcMode {
-    fn resolve(self) -> TcMode {
+    /// What `Auto` means on this kernel.
+    pub(super) fn resolve(self) -> TcMode {
         match self {
             TcMode::Auto => {
                 let has_tcx = KernelVersion::current().is_ok_and(|version| version >= KernelVersion::new(6, 6, 0));

@@ -1,10 +1,18 @@
 //! Sockets that existed before ptstat started: the socket hooks never saw them created and the send/receive
 //! tracepoints fire only after a packet has left. sock_diag lists them with their cookies, inodes and addresses,
 //! /proc/PID/fd maps the inodes to processes, and the owner maps of ebpf/owners.h are filled before capture starts.
+//! sock_diag lists the sockets of the caller's network namespace only: each namespace captured in is listed from
+//! inside.
 
-use std::{collections::HashMap, fs, io, mem::size_of, os::fd::AsRawFd, os::unix::fs::MetadataExt};
+use std::{
+    collections::HashMap,
+    fs, io,
+    mem::size_of,
+    os::fd::{AsRawFd, FromRawFd, OwnedFd},
+    os::unix::fs::MetadataExt,
+};
 
-use super::netlink;
+use super::{netlink, netns::Netns};
 
 use aya::{
     Ebpf, Pod,
@@ -73,26 +81,49 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 const TCP_LISTEN: u8 = 10;
 const SO_NETNS_COOKIE: i32 = 71;
 
-/// Preloads the owner maps with every TCP and UDP socket of this network namespace that has a process.
+/// Preloads the owner maps with every TCP and UDP socket of ptstat's network namespace that has a process.
 pub fn preload_owners(ebpf: &mut Ebpf) -> anyhow::Result<usize> {
-    let netns = netns_cookie()?;
+    preload_owners_in(ebpf, [&Netns::own()?])
+}
+
+/// Preloads the owner maps with every TCP and UDP socket of each of `namespaces` that has a process.
+pub fn preload_owners_in<'a>(
+    ebpf: &mut Ebpf,
+    namespaces: impl IntoIterator<Item = &'a Netns>,
+) -> anyhow::Result<usize> {
     let owners = socket_inode_owners();
+    let mut processes: HashMap<u32, Option<ProcessContextValue>> = HashMap::new();
+    let mut preloaded = 0;
+    for netns in namespaces {
+        let sockets = netns.within(namespace_sockets)??;
+        let mut known = Vec::new();
+        for socket in sockets {
+            let Some(&pid) = owners.get(&socket.inode) else { continue };
+            let Some(process) = *processes.entry(pid).or_insert_with(|| process_context(pid)) else { continue };
+            known.push((socket, process));
+        }
+        preload(ebpf, netns.cookie, &known)?;
+        preloaded += known.len();
+    }
+    Ok(preloaded)
+}
+
+/// The TCP and UDP sockets of the caller's network namespace.
+fn namespace_sockets() -> io::Result<Vec<DiagSocket>> {
     let mut sockets = Vec::new();
     for family in [libc::AF_INET as u8, libc::AF_INET6 as u8] {
         for protocol in [libc::IPPROTO_TCP as u8, libc::IPPROTO_UDP as u8] {
             sockets.extend(diag_dump(family, protocol)?);
         }
     }
-    let mut processes: HashMap<u32, Option<ProcessContextValue>> = HashMap::new();
-    let mut known = Vec::new();
-    for socket in sockets {
-        let Some(&pid) = owners.get(&socket.inode) else { continue };
-        let Some(process) = *processes.entry(pid).or_insert_with(|| process_context(pid)) else { continue };
-        known.push((socket, process));
-    }
+    Ok(sockets)
+}
+
+/// Fills the owner maps with `known` sockets of the network namespace `netns` (a cookie) and their processes.
+fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValue)]) -> anyhow::Result<()> {
     let mut socket_owners: BpfHashMap<&mut MapData, u64, ProcessContextValue> =
         BpfHashMap::try_from(ebpf.map_mut("socket_owners").ok_or_else(|| anyhow::anyhow!("no socket_owners map"))?)?;
-    for (socket, process) in &known {
+    for (socket, process) in known {
         socket_owners.insert(socket.cookie, process, 0)?;
     }
     let mut bound_owners: BpfHashMap<&mut MapData, BoundKey, ProcessContextValue> =
@@ -121,12 +152,19 @@ pub fn preload_owners(ebpf: &mut Ebpf) -> anyhow::Result<usize> {
         };
         flow_owners.insert(key, process, 0)?;
     }
-    Ok(known.len())
+    Ok(())
 }
 
-/// The cookie of ptstat's network namespace, as the eBPF programs see it (bpf_get_netns_cookie).
+/// The cookie of the caller's network namespace, as the eBPF programs see it (bpf_get_netns_cookie).
 pub fn netns_cookie() -> io::Result<u64> {
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").or_else(|_| std::net::UdpSocket::bind("[::1]:0"))?;
+    // Any socket tells its namespace; an unbound one works also where loopback is down (a new namespace).
+    // SAFETY: plain socket(2); the fd is owned right away.
+    let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fd is a fresh socket nobody else owns.
+    let socket = unsafe { OwnedFd::from_raw_fd(fd) };
     let mut cookie = 0u64;
     let mut len = size_of::<u64>() as libc::socklen_t;
     // SAFETY: cookie is a writable u64 and len says so.

@@ -1,4 +1,7 @@
-//! The ring-buffer record of `ebpf/event.h`, read without copying the packet bytes.
+//! The ring-buffer record of `ebpf/event.h`, read without copying the packet bytes, and the key of the per-interface
+//! counters.
+
+use aya::Pod;
 
 use crate::packet::Direction;
 
@@ -8,7 +11,8 @@ const IFINDEX: usize = 8;
 const ORIGINAL_LEN: usize = 12;
 const CAPTURED_LEN: usize = 16;
 const DIRECTION: usize = 20;
-const PROCESS: usize = 24;
+const NETNS: usize = 24;
+const PROCESS: usize = 32;
 const PROCESS_LEN: usize = 40;
 pub const HEADER_LEN: usize = PROCESS + PROCESS_LEN;
 
@@ -45,6 +49,8 @@ impl KernelProcess {
 #[derive(Debug, PartialEq, Eq)]
 pub struct PacketEvent<'a> {
     pub timestamp_tai_ns: u64,
+    /// The interface's network namespace (its cookie) and index there.
+    pub netns: u64,
     pub ifindex: u32,
     pub direction: Direction,
     pub original_len: u32,
@@ -57,9 +63,11 @@ impl<'a> PacketEvent<'a> {
     pub fn parse(record: &'a [u8]) -> Option<Self> {
         let header = record.get(..HEADER_LEN)?;
         let u32_at = |at: usize| u32::from_ne_bytes(header[at..at + 4].try_into().expect("4 bytes"));
+        let u64_at = |at: usize| u64::from_ne_bytes(header[at..at + 8].try_into().expect("8 bytes"));
         let captured_len = u32_at(CAPTURED_LEN) as usize;
         Some(PacketEvent {
-            timestamp_tai_ns: u64::from_ne_bytes(header[TIMESTAMP..TIMESTAMP + 8].try_into().expect("8 bytes")),
+            timestamp_tai_ns: u64_at(TIMESTAMP),
+            netns: u64_at(NETNS),
             ifindex: u32_at(IFINDEX),
             direction: if header[DIRECTION] == 0 { Direction::In } else { Direction::Out },
             original_len: u32_at(ORIGINAL_LEN),
@@ -68,6 +76,25 @@ impl<'a> PacketEvent<'a> {
         })
     }
 }
+
+/// `struct interface_key`: an interface, by network namespace (cookie) and index, as ifindexes repeat across
+/// namespaces.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct InterfaceKey {
+    pub netns: u64,
+    pub ifindex: u32,
+    reserved: u32,
+}
+
+impl InterfaceKey {
+    pub fn new(netns: u64, ifindex: u32) -> Self {
+        InterfaceKey { netns, ifindex, reserved: 0 }
+    }
+}
+
+// SAFETY: two integers and explicit padding, no holes; every bit pattern is valid.
+unsafe impl Pod for InterfaceKey {}
 
 /// A NUL-terminated (or NUL-padded) C string.
 fn c_string(bytes: &[u8]) -> String {
@@ -129,6 +156,7 @@ mod tests {
         record.extend_from_slice(&1500u32.to_ne_bytes());
         record.extend_from_slice(&claimed_len.to_ne_bytes());
         record.extend_from_slice(&[direction, 0, 0, 0]);
+        record.extend_from_slice(&0x1234_5678_9abcu64.to_ne_bytes());
         for field in [4321u32, 4322, 1000, 0] {
             record.extend_from_slice(&field.to_ne_bytes());
         }
@@ -146,6 +174,7 @@ mod tests {
             event,
             PacketEvent {
                 timestamp_tai_ns: 1_234_567_890_123,
+                netns: 0x1234_5678_9abc,
                 ifindex: 7,
                 direction: Direction::Out,
                 original_len: 1500,

@@ -1,4 +1,5 @@
-//! Live capture: the eBPF programs on the chosen interfaces' TC hooks, and the ring buffer they fill.
+//! Live capture: the eBPF programs on the chosen interfaces' TC hooks, and the ring buffer they fill. The
+//! interfaces may be in other network namespaces than ptstat's (`--netns`): see `netns`.
 
 pub mod attach;
 pub mod backend;
@@ -8,28 +9,37 @@ mod command;
 pub mod event;
 pub mod filter;
 pub mod interfaces;
+mod kernel_context;
 mod netlink;
+mod netns;
 pub mod privileges;
 mod programs;
 pub mod stats;
 
-use std::{collections::HashMap, path::PathBuf};
+use std::{
+    collections::{HashMap, HashSet},
+    io,
+    path::PathBuf,
+    time::Duration,
+};
 
-use anyhow::{Context, bail};
+use anyhow::{Context, bail, ensure};
 use aya::maps::{MapData, PerCpuHashMap, RingBuf};
 use pcap_file::DataLink;
 use tokio::{
     io::{Interest, unix::AsyncFd},
     signal::unix::{SignalKind, signal},
+    time::MissedTickBehavior,
 };
 
 use attach::LegacyQdiscs;
 pub use attach::{Directions, TcMode};
 use backend::{Backend, XdpMode};
 use clock::TaiClock;
-use event::{PacketEvent, ProcessEvent};
+use event::{InterfaceKey, PacketEvent, ProcessEvent};
 use filter::CompiledFilter;
 use interfaces::{LinkWatcher, SystemInterface};
+use netns::Netns;
 pub use privileges::User;
 use programs::{CAPTURE_PROGRAMS, Purpose};
 pub use programs::{CaptureCounters, MAX_SNAPLEN, ProcessSelection};
@@ -51,9 +61,22 @@ pub enum InterfaceChoice {
     Named(Vec<String>),
 }
 
+/// Which network namespaces' interfaces to capture on (`--netns`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamespaceChoice {
+    /// No `--netns`: ptstat's own.
+    Own,
+    /// `--netns PATH`, repeatable: `/run/netns/NAME`, `/proc/PID/ns/net`.
+    Paths(Vec<PathBuf>),
+    /// `--netns any`: every one, also those created later.
+    Any,
+}
+
 #[derive(Clone, Debug)]
 pub struct LiveOptions {
+    /// Which interfaces of each network namespace of `namespaces`.
     pub interfaces: InterfaceChoice,
+    pub namespaces: NamespaceChoice,
     pub snaplen: u32,
     pub ring_buffer_bytes: u32,
     pub tc_mode: TcMode,
@@ -116,22 +139,13 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     if !missing.is_empty() {
         bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
     }
-    let chosen = match options.backend {
-        Backend::Tc => choose_interfaces(&options.interfaces)?,
-        Backend::Xdp => {
-            let chosen = choose_interfaces(&options.interfaces)?;
-            // `-i any`: the devices XDP can attach to.
-            match options.interfaces {
-                InterfaceChoice::Any => chosen.into_iter().filter(backend::takes_xdp).collect(),
-                _ => chosen,
-            }
-        }
-        // Packets of any interface, from the IP header on: interfaces are announced as their packets come.
-        Backend::CgroupSkb => Vec::new(),
-    };
+    let places = choose_places(options)?;
     let raw_ip_chosen = options.backend == Backend::CgroupSkb
-        || (options.interfaces != InterfaceChoice::Any
-            && chosen.iter().any(|interface| interface.link_type() == Some(DataLink::RAW)));
+        || (!all_interfaces(options)
+            && places
+                .iter()
+                .flat_map(|place| &place.interfaces)
+                .any(|interface| interface.link_type() == Some(DataLink::RAW)));
     let filter = CompiledFilter::compile(options.filter.as_deref().unwrap_or_default(), raw_ip_chosen)?;
     let clock = TaiClock::from_kernel().context("reading the kernel's TAI offset")?;
     let mut processes = options.processes.clone();
@@ -141,24 +155,28 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     let mut ebpf = programs::load(purpose, &processes, &filter)?;
     let containers = programs::container_selection(&mut ebpf, &processes)?;
     // Hooks first, then the sockets that exist already: a socket created in between is seen by the hooks.
-    let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));
+    let attribution = programs::attach_process_hooks(&mut ebpf)
+        .and_then(|()| bootstrap::preload_owners_in(&mut ebpf, places.iter().map(|place| &place.netns)));
     if let Err(error) = attribution {
         eprintln!("ptstat: warning: packets will not name their processes: {error:#}");
     }
     let ring = RingBuf::try_from(ebpf.take_map(programs::EVENTS_MAP).context("no ring buffer map")?)?;
     let process_ring =
         RingBuf::try_from(ebpf.take_map(programs::PROCESS_EVENTS_MAP).context("no process events map")?)?;
-    let counters: PerCpuHashMap<MapData, u32, CaptureCounters> =
+    let counters: PerCpuHashMap<MapData, InterfaceKey, CaptureCounters> =
         PerCpuHashMap::try_from(ebpf.take_map(programs::COUNTERS_MAP).context("no counters map")?)?;
     // Declared after `ebpf` is moved into `session`, dropped after it: qdiscs go once their filters are gone.
     let mut qdiscs = LegacyQdiscs::default();
-    let mut session = Session { ebpf: Some(ebpf), attached: HashMap::new(), interfaces: Vec::new(), options };
-    for interface in &chosen {
-        match session.attach(interface, &mut qdiscs) {
-            // `-i any`: an interface may vanish between listing and attaching.
-            Err(error) if options.interfaces == InterfaceChoice::Any => eprintln!("ptstat: warning: {error:#}"),
-            other => other?,
-        }
+    let mut session = Session {
+        ebpf: Some(ebpf),
+        attached: HashMap::new(),
+        refused: HashSet::new(),
+        interfaces: Vec::new(),
+        own_netns: Netns::own()?.cookie,
+        options,
+    };
+    for place in &places {
+        session.attach_all(&place.netns, &place.interfaces, &mut qdiscs)?;
     }
     let cgroup = match options.backend {
         Backend::CgroupSkb => {
@@ -189,19 +207,23 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     let mut delivery =
         Delivery { clock, captured: 0, captured_per_interface: Vec::new(), limit: options.max_packets, enricher };
     let wakeups = Wakeups { packets: watch(ring)?, processes: watch(process_ring)?, command, stop: stop_signals };
-    let outcome = session.run(wakeups, &mut delivery, sink, &mut qdiscs).await;
+    let outcome = session.run(wakeups, &places, &mut delivery, sink, &mut qdiscs).await;
     // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
     session.ebpf = None;
     drop(qdiscs);
     outcome?;
     let mut by_interface = HashMap::new();
     for entry in counters.iter() {
-        let (ifindex, per_cpu) = entry.context("reading the capture counters")?;
-        by_interface.insert(ifindex, CaptureCounters::sum(&per_cpu));
+        let (interface, per_cpu) = entry.context("reading the capture counters")?;
+        by_interface.insert(interface, CaptureCounters::sum(&per_cpu));
     }
     let ended = Timestamp::now();
-    for (id, interface) in session.interfaces.iter().enumerate() {
-        let kernel = by_interface.get(&interface.index).copied().unwrap_or_default();
+    let mut keys = vec![InterfaceKey::default(); session.interfaces.len()];
+    for (&key, &id) in &session.attached {
+        keys[id] = key;
+    }
+    for (id, key) in keys.iter().enumerate() {
+        let kernel = by_interface.get(key).copied().unwrap_or_default();
         let statistics = InterfaceStatistics {
             start: started,
             end: ended,
@@ -247,42 +269,145 @@ fn choose_interfaces(choice: &InterfaceChoice) -> anyhow::Result<Vec<SystemInter
     Ok(chosen)
 }
 
+/// The interfaces chosen in one network namespace.
+struct Place {
+    netns: Netns,
+    interfaces: Vec<SystemInterface>,
+}
+
+/// Where to attach at start: the chosen interfaces of ptstat's network namespace, or of each `--netns` one.
+fn choose_places(options: &LiveOptions) -> anyhow::Result<Vec<Place>> {
+    let namespaces = match &options.namespaces {
+        NamespaceChoice::Own => {
+            let interfaces = match (options.backend, &options.interfaces) {
+                // Packets of any interface, from the IP header on: interfaces are announced as their packets come.
+                (Backend::CgroupSkb, _) => Vec::new(),
+                // `-i any`: the devices XDP can attach to.
+                (Backend::Xdp, InterfaceChoice::Any) => {
+                    choose_interfaces(&options.interfaces)?.into_iter().filter(backend::takes_xdp).collect()
+                }
+                _ => choose_interfaces(&options.interfaces)?,
+            };
+            return Ok(vec![Place { netns: Netns::own()?, interfaces }]);
+        }
+        NamespaceChoice::Paths(paths) => paths.iter().map(|path| Netns::open(path)).collect::<anyhow::Result<_>>()?,
+        NamespaceChoice::Any => netns::every()?,
+    };
+    ensure!(options.backend != Backend::CgroupSkb, "--netns chooses interfaces: it needs --backend tc or xdp");
+    if namespaces.iter().any(|netns| !netns.is_own()) {
+        ensure!(
+            kernel_context::cast_to_kern_ctx().is_some(),
+            "--netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)"
+        );
+        // aya takes clsact filters off by ifindex, from ptstat's own namespace; TCX and XDP links need no name.
+        ensure!(
+            options.backend != Backend::Tc || options.tc_mode.resolve() == TcMode::Tcx,
+            "--netns needs TCX (Linux 6.6 or later, --tc-mode auto or tcx)"
+        );
+    }
+    let mut places: Vec<Place> = Vec::new();
+    for netns in namespaces {
+        // One namespace given by two paths is attached to once.
+        if places.iter().any(|place| place.netns.cookie == netns.cookie) {
+            continue;
+        }
+        let listed = netns.within(interfaces::list)?.context("listing network interfaces")?;
+        places.push(Place { interfaces: wanted_interfaces(options, listed), netns });
+    }
+    if let InterfaceChoice::Named(names) = &options.interfaces {
+        for name in names {
+            let found = places.iter().flat_map(|place| &place.interfaces).any(|interface| &interface.name == name);
+            ensure!(found, "{name}: No such device exists in the network namespaces of --netns");
+        }
+    }
+    Ok(places)
+}
+
+/// Of the interfaces of a namespace, those the flags want: the ones `-i` names, else every one the backend can
+/// attach to.
+fn wanted_interfaces(options: &LiveOptions, listed: Vec<SystemInterface>) -> Vec<SystemInterface> {
+    let wanted = |interface: &SystemInterface| match &options.interfaces {
+        InterfaceChoice::Named(names) => names.contains(&interface.name) && interface.link_type().is_some(),
+        _ if options.backend == Backend::Xdp => backend::takes_xdp(interface),
+        _ => interface.link_type().is_some(),
+    };
+    listed.into_iter().filter(wanted).collect()
+}
+
+/// Whether every interface of each namespace is wanted, also those that appear later: `-i any`, or `--netns`
+/// without `-i`.
+fn all_interfaces(options: &LiveOptions) -> bool {
+    match options.interfaces {
+        InterfaceChoice::Any => true,
+        InterfaceChoice::Default => options.namespaces != NamespaceChoice::Own,
+        InterfaceChoice::Named(_) => false,
+    }
+}
+
+/// How often `--netns any` looks for new namespaces (and new interfaces in them): it has no notification to wait
+/// for, and watching each namespace's links would keep every namespace alive as long as ptstat runs.
+const RESCAN_INTERVAL: Duration = Duration::from_secs(1);
+
 /// The loaded programs and the interfaces they are attached to.
 struct Session<'a> {
     /// `None` once detached.
     ebpf: Option<aya::Ebpf>,
-    /// ifindex → the id sinks know the interface by.
-    attached: HashMap<u32, InterfaceId>,
+    /// An interface (network namespace and ifindex) → the id sinks know it by.
+    attached: HashMap<InterfaceKey, InterfaceId>,
+    /// Interfaces that could not be attached to (with a warning): not tried again.
+    refused: HashSet<InterfaceKey>,
     interfaces: Vec<Interface>,
+    /// The cookie of ptstat's own network namespace.
+    own_netns: u64,
     options: &'a LiveOptions,
 }
 
 impl Session<'_> {
-    /// Attaches to `interface`; the sinks learn of it from `announce`.
-    fn attach(&mut self, interface: &SystemInterface, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+    /// Attaches to `interface` of `netns`; the sinks learn of it from `announce`.
+    fn attach(&mut self, netns: &Netns, interface: &SystemInterface, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
         let (Some(ebpf), Some(link_type)) = (self.ebpf.as_mut(), interface.link_type()) else {
             return Ok(());
         };
-        match self.options.backend {
-            Backend::Xdp => backend::attach_xdp(ebpf, &CAPTURE_PROGRAMS, interface, self.options.xdp_mode)?,
-            _ => attach::attach(
-                ebpf,
-                &CAPTURE_PROGRAMS,
-                interface,
-                self.options.tc_mode,
-                self.options.directions,
-                qdiscs,
-            )?,
-        }
+        let options = self.options;
+        // Inside the namespace, where its interface names and indexes mean what they say.
+        let attached = netns.within(|| match options.backend {
+            Backend::Xdp => backend::attach_xdp(ebpf, &CAPTURE_PROGRAMS, interface, options.xdp_mode),
+            _ => attach::attach(ebpf, &CAPTURE_PROGRAMS, interface, options.tc_mode, options.directions, qdiscs),
+        })?;
+        attached.map_err(|error| netns.in_context(error))?;
         let described = Interface {
-            name: interface.name.clone(),
+            name: netns.interface_name(&interface.name),
             index: interface.index,
             link_type,
             snaplen: self.options.snaplen,
-            description: None,
+            description: netns.description(),
         };
-        self.attached.insert(interface.index, self.interfaces.len());
+        self.attached.insert(InterfaceKey::new(netns.cookie, interface.index), self.interfaces.len());
         self.interfaces.push(described);
+        Ok(())
+    }
+
+    /// Attaches to those of `interfaces` (of `netns`) not attached to or refused yet. When every interface is
+    /// wanted, one that fails (it may vanish between listing and attaching) is a warning, once; else an error.
+    fn attach_all(
+        &mut self,
+        netns: &Netns,
+        interfaces: &[SystemInterface],
+        qdiscs: &mut LegacyQdiscs,
+    ) -> anyhow::Result<()> {
+        for interface in interfaces {
+            let key = InterfaceKey::new(netns.cookie, interface.index);
+            if self.attached.contains_key(&key) || self.refused.contains(&key) {
+                continue;
+            }
+            match self.attach(netns, interface, qdiscs) {
+                Err(error) if all_interfaces(self.options) => {
+                    eprintln!("ptstat: warning: {error:#}");
+                    self.refused.insert(key);
+                }
+                other => other?,
+            }
+        }
         Ok(())
     }
 
@@ -300,54 +425,86 @@ impl Session<'_> {
     }
 
     /// cgroup-skb: the id of the interface a packet came through, announced to the sinks on its first packet.
-    fn interface_seen(&mut self, ifindex: u32, sink: &mut dyn Sink) -> anyhow::Result<InterfaceId> {
-        if let Some(&id) = self.attached.get(&ifindex) {
-            return Ok(id);
-        }
+    fn interface_seen(&mut self, key: InterfaceKey, sink: &mut dyn Sink) -> anyhow::Result<InterfaceId> {
         let id = self.interfaces.len();
+        let (name, description) = match key.netns == self.own_netns {
+            true => (interfaces::name_of(key.ifindex), None),
+            // The socket of a container, say: its interface's index means something in its namespace only.
+            false => match netns::every().unwrap_or_default().into_iter().find(|netns| netns.cookie == key.netns) {
+                Some(netns) => {
+                    let name = netns.within(|| interfaces::name_of(key.ifindex)).ok().flatten();
+                    (name.map(|name| netns.interface_name(&name)), netns.description())
+                }
+                None => (None, None),
+            },
+        };
         let interface = Interface {
-            name: interfaces::name_of(ifindex).unwrap_or_else(|| format!("if{ifindex}")),
-            index: ifindex,
+            name: name.unwrap_or_else(|| format!("if{}", key.ifindex)),
+            index: key.ifindex,
             link_type: DataLink::RAW,
             snaplen: self.options.snaplen,
-            description: None,
+            description,
         };
         sink.add_interface(id, &interface)?;
-        self.attached.insert(ifindex, id);
+        self.attached.insert(key, id);
         self.interfaces.push(interface);
         Ok(id)
     }
 
-    /// `-i any`: attaches to interfaces that appeared since the last look. One that vanishes again before we
-    /// attach is no error.
-    fn attach_new(&mut self, sink: &mut dyn Sink, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+    /// Every interface of `netns` wanted: attaches to those that appeared since the last look.
+    fn attach_new(&mut self, netns: &Netns, sink: &mut dyn Sink, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
         let first_new = self.interfaces.len();
-        for interface in interfaces::list().context("listing network interfaces")? {
-            if !self.attached.contains_key(&interface.index)
-                && let Err(error) = self.attach(&interface, qdiscs)
-            {
+        let listed = match netns.within(interfaces::list) {
+            Ok(listed) => listed.context("listing network interfaces")?,
+            // After -Z there is no way in any more.
+            Err(error) => {
                 eprintln!("ptstat: warning: {error:#}");
+                return Ok(());
             }
-        }
+        };
+        self.attach_all(netns, &wanted_interfaces(self.options, listed), qdiscs)?;
         self.announce(first_new, sink)
+    }
+
+    /// `--netns any`: attaches in the namespaces, and to the interfaces, that appeared since the last look.
+    fn attach_everywhere(&mut self, sink: &mut dyn Sink, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+        for netns in netns::every()? {
+            self.attach_new(&netns, sink, qdiscs)?;
+        }
+        Ok(())
     }
 
     async fn run(
         &mut self,
         wakeups: Wakeups,
+        places: &[Place],
         delivery: &mut Delivery,
         sink: &mut dyn Sink,
         qdiscs: &mut LegacyQdiscs,
     ) -> anyhow::Result<()> {
         let Wakeups { packets: mut ring, processes: mut process_ring, mut command, stop: mut stop_signals } = wakeups;
-        let watcher = match self.options.interfaces {
-            InterfaceChoice::Any => Some(LinkWatcher::new().context("watching for new interfaces")?),
-            _ => None,
+        // Every interface wanted: a watcher of link changes in each namespace (made inside, it stays bound to it).
+        // `--netns any` looks again every second instead.
+        let rescanning = self.options.namespaces == NamespaceChoice::Any;
+        let mut watchers = Vec::new();
+        if all_interfaces(self.options) && !rescanning && self.options.backend != Backend::CgroupSkb {
+            for place in places {
+                watchers.push(place.netns.within(LinkWatcher::new)?.context("watching for new interfaces")?);
+            }
+        }
+        // The place whose links changed.
+        let link_changed = async || -> io::Result<usize> {
+            if watchers.is_empty() {
+                return std::future::pending().await;
+            }
+            let changes = watchers
+                .iter()
+                .enumerate()
+                .map(|(at, watcher)| Box::pin(async move { watcher.changed().await.map(|()| at) }));
+            futures_util::future::select_all(changes).await.0
         };
-        let link_changed = async || match &watcher {
-            Some(watcher) => watcher.changed().await,
-            None => std::future::pending().await,
-        };
+        let mut rescan = tokio::time::interval_at(tokio::time::Instant::now() + RESCAN_INTERVAL, RESCAN_INTERVAL);
+        rescan.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut command_exited = async || match &mut command {
             Some(child) => child.wait().await,
             None => std::future::pending().await,
@@ -379,9 +536,9 @@ impl Session<'_> {
                     }
                 }
                 changed = link_changed() => {
-                    changed?;
-                    self.attach_new(sink, qdiscs)?;
+                    self.attach_new(&places[changed?].netns, sink, qdiscs)?;
                 }
+                _ = rescan.tick(), if rescanning => self.attach_everywhere(sink, qdiscs)?,
                 exited = command_exited() => {
                     exited.context("waiting for the command")?;
                     // Its last packets may still be on their way to the hooks.
@@ -408,9 +565,10 @@ impl Session<'_> {
         while !delivery.is_complete() {
             let Some(record) = ring.next() else { break };
             let Some(event) = PacketEvent::parse(&record) else { continue };
-            let id = match (self.attached.get(&event.ifindex), self.options.backend) {
+            let key = InterfaceKey::new(event.netns, event.ifindex);
+            let id = match (self.attached.get(&key), self.options.backend) {
                 (Some(&id), _) => id,
-                (None, Backend::CgroupSkb) => self.interface_seen(event.ifindex, sink)?,
+                (None, Backend::CgroupSkb) => self.interface_seen(key, sink)?,
                 (None, _) => continue,
             };
             let process = delivery.enricher.context(&event.process);

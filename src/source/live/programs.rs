@@ -12,6 +12,7 @@ use aya::{
 use super::{
     bootstrap::netns_cookie,
     filter::{CompiledFilter, splice},
+    kernel_context,
 };
 use crate::enrich::{
     cgroups::cgroup2_root,
@@ -204,7 +205,8 @@ fn own_hash_map<K: Pod, V: Pod>(ebpf: &Ebpf, name: &str) -> anyhow::Result<HashM
 /// Loads the programs' object and creates its maps, sized for `purpose`; the programs themselves are loaded by
 /// `load_program` as they are attached. They run `filter` on every packet (XDP programs excepted: see capture.bpf.c).
 pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFilter) -> anyhow::Result<Ebpf> {
-    let object = splice(CAPTURE_OBJECT, filter)?;
+    // The packets' network namespaces (ebpf/flows.h), then the filter.
+    let object = splice(&kernel_context::patch(CAPTURE_OBJECT)?, filter)?;
     let cpus = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))? as u32;
     // Counting copies no packet: the capture's ring buffer and staging slots shrink to their least.
     let (snaplen, ring_buffer_bytes, staging_slots, max_flows) = match purpose {
