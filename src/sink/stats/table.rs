@@ -27,6 +27,26 @@ pub fn protocol_column(flow: &FlowStats) -> String {
     }
 }
 
+/// The columns of the table and of the live view.
+pub const HEADER: [&str; 10] =
+    ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER"];
+
+/// A flow's cells under `HEADER`, with its bitrate (bits per second).
+pub fn cells(flow: &FlowStats, bits_per_second: f64) -> [String; 10] {
+    [
+        Bitrate(bits_per_second).to_string(),
+        flow.packets.to_string(),
+        flow.bytes.to_string(),
+        protocol_column(flow),
+        endpoint(flow, true),
+        endpoint(flow, false),
+        flow.key.pid.to_string(),
+        flow.comm.clone(),
+        flow.cgroup.clone(),
+        flow.container.clone().unwrap_or_default(),
+    ]
+}
+
 /// Writes `snapshot` as a table sorted by bitrate, then packets, then the tuple, and its totals; bitrates are
 /// averages over the whole count.
 pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
@@ -49,24 +69,8 @@ pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()
 pub fn write_rows(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
     let mut flows: Vec<&FlowStats> = snapshot.flows.iter().collect();
     flows.sort_by(|a, b| table_order(a, b));
-    let rows: Vec<[String; 10]> = flows
-        .iter()
-        .map(|flow| {
-            [
-                Bitrate(bitrate(flow.bytes, snapshot.elapsed)).to_string(),
-                flow.packets.to_string(),
-                flow.bytes.to_string(),
-                protocol_column(flow),
-                endpoint(flow, true),
-                endpoint(flow, false),
-                flow.key.pid.to_string(),
-                flow.comm.clone(),
-                flow.cgroup.clone(),
-                flow.container.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let header = ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER"];
+    let rows: Vec<[String; 10]> = flows.iter().map(|flow| cells(flow, bitrate(flow.bytes, snapshot.elapsed))).collect();
+    let header = HEADER;
     let mut widths = header.map(str::len);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {

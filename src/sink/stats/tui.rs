@@ -20,7 +20,7 @@ use ratatui::{
 
 use super::{
     Bitrate, FlowKey, FlowStats, ProtocolName, Snapshot, bitrate,
-    table::{endpoint, protocol_column},
+    table::{HEADER, cells},
 };
 
 /// How often the loop looks at the stop flag and the keyboard, at the least.
@@ -205,7 +205,6 @@ impl View {
             .collect();
         frame.render_widget(Paragraph::new(per_protocol.join("   ")), totals);
 
-        let header = ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER"];
         let sorted_column = match self.sort {
             SortKey::Bitrate => 0,
             SortKey::Packets => 1,
@@ -213,7 +212,7 @@ impl View {
             SortKey::Source => 4,
             SortKey::Destination => 5,
         };
-        let header = Row::new(header.iter().enumerate().map(|(column, name)| {
+        let header = Row::new(HEADER.iter().enumerate().map(|(column, name)| {
             let style = Style::new().add_modifier(Modifier::BOLD);
             match column == sorted_column {
                 true => Cell::from(format!("{name}{}", if self.reversed { "^" } else { "v" }))
@@ -221,21 +220,7 @@ impl View {
                 false => Cell::from(*name).style(style),
             }
         }));
-        let rows = self.rows.iter().map(|row| {
-            let flow = &row.flow;
-            Row::new([
-                Bitrate(row.bitrate).to_string(),
-                flow.packets.to_string(),
-                flow.bytes.to_string(),
-                protocol_column(flow),
-                endpoint(flow, true),
-                endpoint(flow, false),
-                flow.key.pid.to_string(),
-                flow.comm.clone(),
-                flow.cgroup.clone(),
-                flow.container.clone().unwrap_or_default(),
-            ])
-        });
+        let rows = self.rows.iter().map(|row| Row::new(cells(&row.flow, row.bitrate)));
         let widths = [
             Constraint::Length(12),
             Constraint::Length(9),
