@@ -104,6 +104,19 @@ static __always_inline bool wanted_owner(void *ctx, enum hook hook, __u64 netns,
 	return process_wanted(owner);
 }
 
+/* Copies `len` bytes (1 to PTSTAT_MAX_SNAPLEN) from the start of the packet. XDP capture needs bpf_xdp_load_bytes:
+ * userspace refuses it on kernels without (src/source/live/features.rs). */
+static __always_inline long copy_packet(void *ctx, enum hook hook, void *to, __u32 len)
+{
+	if (hook == HOOK_XDP)
+		return bpf_xdp_load_bytes(ctx, 0, to, len);
+	return bpf_skb_load_bytes(ctx, 0, to, len);
+}
+
+/* bpf_ktime_get_tai_ns (Linux 6.1): CLOCK_TAI, a whole number of seconds from wall-clock time. Without it packets
+ * are stamped with CLOCK_BOOTTIME, and userspace adds the offset to wall-clock time it measured at start. */
+volatile const __u8 clock_is_tai = 1;
+
 /* Copies the first `snaplen` bytes of the packet, with where and when it was seen and its process (already in
  * staged->header.process), into the ring buffer. */
 static __always_inline void output(void *ctx, enum hook hook, struct staged_event *staged, struct capture_counters *count,
@@ -112,14 +125,17 @@ static __always_inline void output(void *ctx, enum hook hook, struct staged_even
 	count->matched++;
 	/* 64-bit, so that clang bounds-checks the very register it passes on (with 32 bits it checks a copy). */
 	__u64 captured = len < snaplen ? len : snaplen;
-	/* The verifier cannot derive a bound from the global: check it again where it can see it. */
-	asm volatile("" : "+r"(captured));
-	if (captured > PTSTAT_MAX_SNAPLEN)
-		captured = PTSTAT_MAX_SNAPLEN;
-	if (captured > 0 && load_bytes(ctx, hook, 0, staged->data, captured) < 0)
-		captured = 0;
+	if (captured > 0) {
+		/* The verifier cannot derive a bound from the global, and the helper's size may not be 0; older verifiers
+		 * (6.1) also forget `captured > 0` by the call. (c - 1) % MAX + 1 keeps every c of 1..MAX as it is and
+		 * shows every verifier that it lies in 1..MAX. The barrier keeps clang from folding it away. */
+		asm volatile("" : "+r"(captured));
+		captured = ((captured - 1) & (PTSTAT_MAX_SNAPLEN - 1)) + 1;
+		if (copy_packet(ctx, hook, staged->data, captured) < 0)
+			captured = 0;
+	}
 
-	staged->header.timestamp_tai_ns = bpf_ktime_get_tai_ns();
+	staged->header.timestamp_ns = clock_is_tai ? bpf_ktime_get_tai_ns() : bpf_ktime_get_boot_ns();
 	staged->header.ifindex = ifindex;
 	staged->header.original_len = len;
 	staged->header.captured_len = captured;
@@ -229,7 +245,7 @@ int capture_xdp(struct xdp_md *xdp)
 	if (!count || !staged)
 		return XDP_PASS;
 	if (wanted_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN, &staged->header.process))
-		output(xdp, HOOK_XDP, staged, count, netns, xdp->ingress_ifindex, bpf_xdp_get_buff_len(xdp),
+		output(xdp, HOOK_XDP, staged, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp),
 		       PACKET_INGRESS);
 	return XDP_PASS;
 }

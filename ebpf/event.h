@@ -21,7 +21,7 @@ struct process_context {
 };
 
 struct packet_event {
-	__u64 timestamp_tai_ns; /* CLOCK_TAI: a whole number of seconds away from wall-clock time */
+	__u64 timestamp_ns;     /* CLOCK_TAI, or CLOCK_BOOTTIME on kernels without bpf_ktime_get_tai_ns */
 	__u32 ifindex;
 	__u32 original_len;     /* skb->len: the whole packet, headers included */
 	__u32 captured_len;     /* bytes of packet that follow this header */

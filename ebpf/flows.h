@@ -25,15 +25,46 @@ enum hook {
 	HOOK_XDP,     /* xdp_md, ingress only, before any socket */
 };
 
-/* Cookie of ptstat's network namespace, set by the loader: the namespace of every TC and XDP packet on kernels
- * without bpf_cast_to_kern_ctx (before 6.2), where ptstat attaches in its own namespace only. */
-volatile const __u64 interfaces_netns = 0;
+/* What the running kernel offers, set by the loader (src/source/live/features.rs). .rodata is frozen, so the
+ * verifier knows these values and never walks the branches they rule out: a helper a kernel lacks may be named
+ * there. */
+/* Packets tell their network namespace (kfunc bpf_cast_to_kern_ctx, Linux 6.2). Only then are flows keyed by
+ * namespace cookie; elsewhere every key, from every hook, has namespace 0, and ptstat captures in its own
+ * namespace only. */
+volatile const __u8 namespaces_known = 1;
+/* bpf_xdp_load_bytes (Linux 5.18). Without it XDP programs read the packet's headers directly. */
+volatile const __u8 has_xdp_load_bytes = 1;
 
+/* Reads `len` bytes (a constant once inlined) at `offset` of an XDP packet without bpf_xdp_load_bytes. */
+static __always_inline long xdp_read_directly(struct xdp_md *xdp, __u32 offset, void *to, __u32 len)
+{
+	void *data = (void *)(long)xdp->data;
+	void *end = (void *)(long)xdp->data_end;
+	/* Headers lie within the first 4 KiB; the bound lets the verifier check the pointer arithmetic. */
+	if (offset > 4096)
+		return -1;
+	void *from = data + offset;
+	if (from + len > end)
+		return -1;
+	__builtin_memcpy(to, from, len);
+	return 0;
+}
+
+/* Reads a header of constant length `len`. */
 static __always_inline long load_bytes(void *ctx, enum hook hook, __u32 offset, void *to, __u32 len)
 {
-	if (hook == HOOK_XDP)
+	if (hook != HOOK_XDP)
+		return bpf_skb_load_bytes(ctx, offset, to, len);
+	if (has_xdp_load_bytes)
 		return bpf_xdp_load_bytes(ctx, offset, to, len);
-	return bpf_skb_load_bytes(ctx, offset, to, len);
+	return xdp_read_directly(ctx, offset, to, len);
+}
+
+/* The packet's length, headers included. XDP programs that do not declare multi-buffer support (xdp.frags) only
+ * ever see single-buffer packets, so data_end - data is all of it (bpf_xdp_get_buff_len is Linux 5.18). */
+static __always_inline __u32 xdp_packet_len(struct xdp_md *xdp)
+{
+	return xdp->data_end - xdp->data;
 }
 
 /* The kernel's own structure behind a program's context: struct sk_buff behind __sk_buff, struct xdp_buff behind
@@ -50,17 +81,23 @@ static __always_inline void *kernel_context(void *ctx)
 }
 
 /* Cookie of the network namespace the packet is in, the one bpf_get_netns_cookie() gives its socket, so that flows
- * learnt by the socket hooks match. At TC and XDP it is the device's: bpf_get_netns_cookie(skb) cannot tell there,
- * as without skb->sk (most ingress packets) it answers init_net's; ptstat attaches in several namespaces at once
- * (--netns), so no constant will do either. Three loads the verifier checks as BTF pointers (a faulting one
- * yields 0). cgroup-skb packets always have their socket, which knows its namespace. */
+ * learnt by the socket hooks match; 0 where the kernel cannot tell (see namespaces_known). At TC and XDP it is the
+ * device's: bpf_get_netns_cookie(skb) cannot tell there, as without skb->sk (most ingress packets) it answers
+ * init_net's; ptstat attaches in several namespaces at once (--netns), so no constant will do either. At cgroup-skb
+ * it is the socket's (bpf_get_netns_cookie is refused to cgroup-skb programs before Linux 6.13). Loads the verifier
+ * checks as BTF pointers (a faulting one yields 0). */
 static __always_inline __u64 packet_netns(void *ctx, enum hook hook)
 {
-	if (hook == HOOK_CGROUP)
-		return bpf_get_netns_cookie(ctx);
+	if (!namespaces_known)
+		return 0;
 	void *kernel = kernel_context(ctx);
 	if (!kernel)
-		return interfaces_netns;
+		return 0;
+	if (hook == HOOK_CGROUP) {
+		struct sock *sk = ((struct sk_buff *)kernel)->sk;
+		if (sk)
+			return sk->__sk_common.skc_net.net->net_cookie;
+	}
 	struct net_device *device = hook == HOOK_XDP ? ((struct xdp_buff *)kernel)->rxq->dev
 						     : ((struct sk_buff *)kernel)->dev;
 	return device->nd_net.net->net_cookie;

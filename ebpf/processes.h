@@ -169,9 +169,12 @@ int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
 }
 
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(process_exit, struct task_struct *task, bool group_dead)
+int BPF_PROG(process_exit, struct task_struct *task)
 {
-	if (!group_dead)
+	/* Only the last thread's exit ends the process: do_exit() has counted this thread out of signal->live before
+	 * the tracepoint. (Linux 6.16 passes that as a second argument, `group_dead`; older kernels have only the
+	 * task, and a program reading an argument its kernel lacks is refused.) */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	struct process_event *event = new_process_event(PROCESS_EXIT, task);
 	if (event)

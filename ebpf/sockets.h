@@ -5,7 +5,7 @@
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "owners.h"
+#include "flows.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -50,7 +50,7 @@ static __always_inline int remember_bound(struct bpf_sock *sk, bool ipv6)
 		return ALLOW;
 	remember_socket(bpf_get_socket_cookie(sk), &process);
 	struct bound_key key = {
-		.netns = bpf_get_netns_cookie(sk),
+		.netns = namespaces_known ? bpf_get_netns_cookie(sk) : 0,
 		.port = sk->src_port,   /* host order in struct bpf_sock */
 		.protocol = sk->protocol,
 	};
@@ -116,14 +116,16 @@ int owner_recvmsg6(struct bpf_sock_addr *ctx)
 
 /* Every send and receive of any socket, in the calling process: covers what the cgroup hooks cannot see, above
  * all accepted TCP connections (created by the kernel, not by socket()), and records the flow so ingress packets
- * find it. */
-static __always_inline void remember_kernel_socket(struct sock *sk)
+ * find it. `cookie` is the socket's cookie, 0 when the hook cannot tell (then only the flow is recorded, which the
+ * TC programs find too). */
+static __always_inline void remember_kernel_socket(struct sock *sk, __u64 cookie)
 {
 	struct process_context process;
 	current_process(&process);
 	if (!process.pid || !sk)
 		return;
-	remember_socket(bpf_get_socket_cookie(sk), &process);
+	if (cookie)
+		remember_socket(cookie, &process);
 
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__u16 protocol = BPF_CORE_READ(sk, sk_protocol);
@@ -133,7 +135,7 @@ static __always_inline void remember_kernel_socket(struct sock *sk)
 	if (!remote_port || !local_port || (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP))
 		return;
 	struct flow_key key = {
-		.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, net_cookie),
+		.netns = namespaces_known ? BPF_CORE_READ(sk, __sk_common.skc_net.net, net_cookie) : 0,
 		.local_port = local_port,
 		.remote_port = remote_port,
 		.protocol = protocol,
@@ -150,17 +152,56 @@ static __always_inline void remember_kernel_socket(struct sock *sk)
 	remember_flow(&key, &process);
 }
 
+/* The send and receive tracepoints (Linux 6.3). */
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(owner_send, struct sock *sk, int ret, int flags)
 {
-	remember_kernel_socket(sk);
+	remember_kernel_socket(sk, bpf_get_socket_cookie(sk));
 	return 0;
 }
 
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(owner_recv, struct sock *sk, int ret, int flags)
 {
-	remember_kernel_socket(sk);
+	remember_kernel_socket(sk, bpf_get_socket_cookie(sk));
+	return 0;
+}
+
+/* Where the kernel lacks them: the same at the entry of sock_sendmsg() and sock_recvmsg(), which every send and
+ * receive system call passes through, by fentry where the kernel has it, else by kprobe (the loader picks). Tracing
+ * programs may call bpf_get_socket_cookie only from Linux 5.12, and kprobes never: the cookie is read as the kernel
+ * keeps it, 0 until something asked for it. */
+static __always_inline void remember_socket_in_use(struct socket *sock)
+{
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	remember_kernel_socket(sk, BPF_CORE_READ(sk, __sk_common.skc_cookie.counter));
+}
+
+SEC("fentry/sock_sendmsg")
+int BPF_PROG(owner_sendmsg_entry, struct socket *sock)
+{
+	remember_socket_in_use(sock);
+	return 0;
+}
+
+SEC("fentry/sock_recvmsg")
+int BPF_PROG(owner_recvmsg_entry, struct socket *sock)
+{
+	remember_socket_in_use(sock);
+	return 0;
+}
+
+SEC("kprobe/sock_sendmsg")
+int BPF_KPROBE(owner_sendmsg_probe, struct socket *sock)
+{
+	remember_socket_in_use(sock);
+	return 0;
+}
+
+SEC("kprobe/sock_recvmsg")
+int BPF_KPROBE(owner_recvmsg_probe, struct socket *sock)
+{
+	remember_socket_in_use(sock);
 	return 0;
 }
 

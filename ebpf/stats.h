@@ -156,7 +156,7 @@ int stats_cgroup_egress(struct __sk_buff *skb)
 SEC("xdp")
 int stats_xdp(struct xdp_md *xdp)
 {
-	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, bpf_xdp_get_buff_len(xdp));
+	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp));
 	return XDP_PASS;
 }
 

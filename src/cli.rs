@@ -324,6 +324,11 @@ pub struct Cli {
     #[arg(long, value_name = "FLOWS", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(1..))]
     pub stats_entries: u32,
 
+    /// The kernel's BTF (type information), for kernels without /sys/kernel/btf/vmlinux: CO-RE relocations, BTF
+    /// programs and feature probes read it instead.
+    #[arg(long, value_name = "FILE")]
+    pub kernel_btf: Option<std::path::PathBuf>,
+
     /// Print ptstat's version and what this kernel offers it, and exit.
     #[arg(long)]
     pub version: bool,

@@ -66,6 +66,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
         return Ok(());
     }
+    if let Some(file) = &cli.kernel_btf {
+        live::features::use_kernel_btf_file(file.clone());
+    }
     if cli.version {
         print!("{}", version_report());
         return Ok(());
@@ -278,20 +281,10 @@ impl Sink for PacketCounter {
 
 /// `--version`: ptstat's version, then the kernel and the features ptstat relies on, found as it would use them.
 fn version_report() -> String {
-    let yes_no = |present: bool| if present { "yes" } else { "no" };
     let kernel = aya::util::KernelVersion::current().map_or_else(|_| "unknown".to_string(), |v| v.to_string());
-    let tcx = aya::util::KernelVersion::current().is_ok_and(|v| v >= aya::util::KernelVersion::new(6, 6, 0));
-    let path_exists = |path: &str| std::path::Path::new(path).exists();
     let cgroup2 =
         ptstat::enrich::cgroups::cgroup2_root().map_or_else(|| "none".to_string(), |p| p.display().to_string());
-    format!(
-        "ptstat {}\nkernel {kernel}\nBTF (/sys/kernel/btf/vmlinux): {}\nTCX: {} (else clsact)\ncgroup v2: {cgroup2}\n\
-         kprobes: {} (not needed)\n",
-        env!("CARGO_PKG_VERSION"),
-        yes_no(path_exists("/sys/kernel/btf/vmlinux")),
-        yes_no(tcx),
-        yes_no(path_exists("/sys/bus/event_source/devices/kprobe")),
-    )
+    format!("ptstat {}\nkernel {kernel}\n{}cgroup v2: {cgroup2}\n", env!("CARGO_PKG_VERSION"), live::kernel_report())
 }
 
 /// `-L`: the link types of the interfaces, as tcpdump lists them; ptstat offers each interface its own only.

@@ -11,13 +11,13 @@ use aya::{
         LinkOrder, SchedClassifier, TcAttachType,
         tc::{self, NlOptions, TcAttachOptions},
     },
-    util::KernelVersion,
 };
 use clap::ValueEnum;
 
 use pcap_file::DataLink;
 
 use super::{
+    features::Features,
     interfaces::SystemInterface,
     programs::{HookPrograms, load_program},
 };
@@ -37,10 +37,8 @@ impl TcMode {
     /// What `Auto` means on this kernel.
     pub(super) fn resolve(self) -> TcMode {
         match self {
-            TcMode::Auto => {
-                let has_tcx = KernelVersion::current().is_ok_and(|version| version >= KernelVersion::new(6, 6, 0));
-                if has_tcx { TcMode::Tcx } else { TcMode::Clsact }
-            }
+            TcMode::Auto if Features::get().tcx => TcMode::Tcx,
+            TcMode::Auto => TcMode::Clsact,
             explicit => explicit,
         }
     }

@@ -12,7 +12,7 @@ use std::{
     os::unix::fs::MetadataExt,
 };
 
-use super::{netlink, netns::Netns};
+use super::{features::Features, netlink, netns::Netns};
 
 use aya::{
     Ebpf, Pod,
@@ -155,8 +155,13 @@ fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValu
     Ok(())
 }
 
-/// The cookie of the caller's network namespace, as the eBPF programs see it (bpf_get_netns_cookie).
+/// The caller's network namespace as the eBPF programs key it: its cookie (bpf_get_netns_cookie), or 0 where the
+/// kernel cannot tell packets' namespaces (see `Features::namespaces_known`), which also spares kernels before 5.14
+/// the SO_NETNS_COOKIE they lack.
 pub fn netns_cookie() -> io::Result<u64> {
+    if !Features::get().namespaces_known() {
+        return Ok(0);
+    }
     // Any socket tells its namespace; an unbound one works also where loopback is down (a new namespace).
     // SAFETY: plain socket(2); the fd is owned right away.
     let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };

@@ -48,7 +48,8 @@ impl KernelProcess {
 /// One packet as the kernel reported it, borrowing the ring buffer's bytes.
 #[derive(Debug, PartialEq, Eq)]
 pub struct PacketEvent<'a> {
-    pub timestamp_tai_ns: u64,
+    /// The kernel clock the programs stamp with (`clock::KernelClock`).
+    pub timestamp_ns: u64,
     /// The interface's network namespace (its cookie) and index there.
     pub netns: u64,
     pub ifindex: u32,
@@ -66,7 +67,7 @@ impl<'a> PacketEvent<'a> {
         let u64_at = |at: usize| u64::from_ne_bytes(header[at..at + 8].try_into().expect("8 bytes"));
         let captured_len = u32_at(CAPTURED_LEN) as usize;
         Some(PacketEvent {
-            timestamp_tai_ns: u64_at(TIMESTAMP),
+            timestamp_ns: u64_at(TIMESTAMP),
             netns: u64_at(NETNS),
             ifindex: u32_at(IFINDEX),
             direction: if header[DIRECTION] == 0 { Direction::In } else { Direction::Out },
@@ -173,7 +174,7 @@ mod tests {
         assert_eq!(
             event,
             PacketEvent {
-                timestamp_tai_ns: 1_234_567_890_123,
+                timestamp_ns: 1_234_567_890_123,
                 netns: 0x1234_5678_9abc,
                 ifindex: 7,
                 direction: Direction::Out,

@@ -7,6 +7,7 @@ mod bootstrap;
 mod clock;
 mod command;
 pub mod event;
+pub mod features;
 pub mod filter;
 pub mod interfaces;
 mod kernel_context;
@@ -35,7 +36,7 @@ use tokio::{
 use attach::LegacyQdiscs;
 pub use attach::{Directions, TcMode};
 use backend::{Backend, XdpMode};
-use clock::TaiClock;
+use clock::KernelClock;
 use event::{InterfaceKey, PacketEvent, ProcessEvent};
 use filter::CompiledFilter;
 use interfaces::{LinkWatcher, SystemInterface};
@@ -117,6 +118,51 @@ pub struct CaptureSummary {
     pub kernel: CaptureCounters,
 }
 
+/// What this kernel offers ptstat and which path ptstat takes for each feature, a line each, for `--version`.
+pub fn kernel_report() -> String {
+    let features = features::Features::get();
+    let btf = match features::kernel_btf() {
+        Ok(_) => features::kernel_btf_source(),
+        Err(error) => format!("missing: {error:#}"),
+    };
+    let choose = |present: bool, yes: &str, no: &str| if present { yes.to_string() } else { no.to_string() };
+    let attribution = match programs::probe_socket_use_hooks() {
+        Ok(hooks) => format!("cgroup socket hooks, {hooks}"),
+        Err(error) => format!("cgroup socket hooks only ({error:#})"),
+    };
+    [
+        format!("BTF: {btf}"),
+        format!("TC hook: {}", choose(features.tcx, "tcx", "clsact (TCX needs Linux 6.6)")),
+        format!(
+            "packet namespaces: {}",
+            choose(
+                features.namespaces_known(),
+                "yes (kfunc bpf_cast_to_kern_ctx); --netns available",
+                "no (kfunc bpf_cast_to_kern_ctx, Linux 6.2); --netns refused, flows keyed without namespace",
+            )
+        ),
+        format!(
+            "timestamps: {}",
+            choose(
+                features.tai_clock,
+                "CLOCK_TAI (bpf_ktime_get_tai_ns)",
+                "CLOCK_BOOTTIME and an offset measured at start (bpf_ktime_get_tai_ns needs Linux 6.1)",
+            )
+        ),
+        format!(
+            "XDP: {}",
+            choose(
+                features.xdp_load_bytes,
+                "capture and statistics (bpf_xdp_load_bytes)",
+                "statistics only (capture needs bpf_xdp_load_bytes, Linux 5.18)",
+            )
+        ),
+        format!("process attribution: {attribution}"),
+    ]
+    .map(|line| line + "\n")
+    .concat()
+}
+
 /// Captures until Ctrl-C, SIGTERM or `max_packets`, feeding `sink`. The programs are detached before this returns,
 /// on every path; the packets already in the ring buffer when capture stops are still delivered.
 pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Result<CaptureSummary> {
@@ -139,6 +185,10 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     if !missing.is_empty() {
         bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
     }
+    ensure!(
+        options.backend != Backend::Xdp || features::Features::get().xdp_load_bytes,
+        "capture on XDP needs the helper bpf_xdp_load_bytes (Linux 5.18); --stats counts on XDP without it"
+    );
     let places = choose_places(options)?;
     let raw_ip_chosen = options.backend == Backend::CgroupSkb
         || (!all_interfaces(options)
@@ -147,7 +197,7 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
                 .flat_map(|place| &place.interfaces)
                 .any(|interface| interface.link_type() == Some(DataLink::RAW)));
     let filter = CompiledFilter::compile(options.filter.as_deref().unwrap_or_default(), raw_ip_chosen)?;
-    let clock = TaiClock::from_kernel().context("reading the kernel's TAI offset")?;
+    let clock = KernelClock::from_kernel(features::Features::get().tai_clock).context("reading the kernel's clock")?;
     let mut processes = options.processes.clone();
     processes.follow_forks |= options.command.is_some();
     processes.pids_added_later = options.command.is_some();
@@ -296,7 +346,7 @@ fn choose_places(options: &LiveOptions) -> anyhow::Result<Vec<Place>> {
     ensure!(options.backend != Backend::CgroupSkb, "--netns chooses interfaces: it needs --backend tc or xdp");
     if namespaces.iter().any(|netns| !netns.is_own()) {
         ensure!(
-            kernel_context::cast_to_kern_ctx().is_some(),
+            features::Features::get().namespaces_known(),
             "--netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)"
         );
         // aya takes clsact filters off by ifindex, from ptstat's own namespace; TCX and XDP links need no name.
@@ -573,7 +623,7 @@ impl Session<'_> {
             };
             let process = delivery.enricher.context(&event.process);
             let packet = Packet {
-                timestamp: delivery.clock.to_wall_clock(event.timestamp_tai_ns),
+                timestamp: delivery.clock.to_wall_clock(event.timestamp_ns),
                 interface: id,
                 direction: Some(event.direction),
                 original_len: event.original_len,
@@ -613,7 +663,7 @@ struct Wakeups {
 
 /// Turns events into packets for the sinks, and counts them against `-c`.
 struct Delivery {
-    clock: TaiClock,
+    clock: KernelClock,
     captured: u64,
     /// By interface id.
     captured_per_interface: Vec<u64>,

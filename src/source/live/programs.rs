@@ -4,13 +4,15 @@ use std::{fs::File, os::fd::AsFd};
 
 use anyhow::Context;
 use aya::{
-    Btf, Ebpf, EbpfLoader, Pod,
+    Ebpf, EbpfLoader, Pod,
     maps::{HashMap, Map, MapData, PerCpuValues},
-    programs::{BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, SchedClassifier, Xdp},
+    programs::{
+        BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, FEntry, KProbe, SchedClassifier, Xdp,
+    },
 };
 
 use super::{
-    bootstrap::netns_cookie,
+    features::{Features, SocketUseHooks, kernel_btf},
     filter::{CompiledFilter, splice},
     kernel_context,
 };
@@ -73,14 +75,19 @@ const CGROUP_SOCK_PROGRAMS: [&str; 4] =
     ["owner_sock_create", "owner_sock_release", "owner_post_bind4", "owner_post_bind6"];
 const CGROUP_SOCK_ADDR_PROGRAMS: [&str; 6] =
     ["owner_connect4", "owner_connect6", "owner_sendmsg4", "owner_sendmsg6", "owner_recvmsg4", "owner_recvmsg6"];
-/// (program, tracepoint): socket use (ebpf/sockets.h) and process life cycle (ebpf/processes.h).
-const BTF_TRACEPOINTS: [(&str, &str); 5] = [
-    ("owner_send", "sock_send_length"),
-    ("owner_recv", "sock_recv_length"),
+/// (program, tracepoint): process life cycle (ebpf/processes.h).
+const PROCESS_TRACEPOINTS: [(&str, &str); 3] = [
     ("process_exec", "sched_process_exec"),
     ("process_fork", "sched_process_fork"),
     ("process_exit", "sched_process_exit"),
 ];
+/// Sends and receives on any socket (ebpf/sockets.h): (program, kernel function or tracepoint), by kind of hook.
+const SOCKET_USE_TRACEPOINTS: [(&str, &str); 2] =
+    [("owner_send", "sock_send_length"), ("owner_recv", "sock_recv_length")];
+const SOCKET_USE_FENTRY: [(&str, &str); 2] =
+    [("owner_sendmsg_entry", "sock_sendmsg"), ("owner_recvmsg_entry", "sock_recvmsg")];
+const SOCKET_USE_KPROBES: [(&str, &str); 2] =
+    [("owner_sendmsg_probe", "sock_sendmsg"), ("owner_recvmsg_probe", "sock_recvmsg")];
 
 pub const EVENTS_MAP: &str = "events";
 pub const FLOW_STATS_MAP: &str = "flow_stats";
@@ -187,11 +194,7 @@ pub fn container_selection(ebpf: &mut Ebpf, selection: &ProcessSelection) -> any
 }
 
 fn attach_cgroup_mkdir(ebpf: &mut Ebpf) -> anyhow::Result<()> {
-    let btf = Btf::from_sys_fs().context("reading the kernel's BTF")?;
-    let program: &mut BtfTracePoint = ebpf.program_mut(CGROUP_MKDIR).context("no program cgroup_mkdir")?.try_into()?;
-    program.load(CGROUP_MKDIR, &btf).context("loading cgroup_mkdir")?;
-    program.attach().context("attaching cgroup_mkdir")?;
-    Ok(())
+    attach_btf_tracepoints(ebpf, &[(CGROUP_MKDIR, CGROUP_MKDIR)])
 }
 
 /// A handle of its own of hash map `name` (its descriptor duplicated), for a thread of its own: the map stays in
@@ -213,14 +216,17 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         Purpose::Capture { snaplen, ring_buffer_bytes } => (snaplen, ring_buffer_bytes, cpus, 1),
         Purpose::Stats { max_flows } => (0, 0, 1, max_flows),
     };
-    let netns = netns_cookie().context("reading the network namespace cookie")?;
+    let features = Features::get();
     let criteria = selection.criteria();
     let name = selection.kernel_name();
     let uid = selection.uid.unwrap_or_default();
     let follow_forks = u8::from(selection.follow_forks);
     let mut ebpf = EbpfLoader::new()
+        .btf(Some(kernel_btf()?))
         .override_global("snaplen", &snaplen, true)
-        .override_global("interfaces_netns", &netns, true)
+        .override_global("namespaces_known", &u8::from(features.namespaces_known()), true)
+        .override_global("has_xdp_load_bytes", &u8::from(features.xdp_load_bytes), true)
+        .override_global("clock_is_tai", &u8::from(features.tai_clock), true)
         .override_global("process_criteria", &criteria, true)
         .override_global("wanted_name", &name, true)
         .override_global("wanted_uid", &uid, true)
@@ -287,12 +293,70 @@ pub fn attach_process_hooks(ebpf: &mut Ebpf) -> anyhow::Result<()> {
         program.load().with_context(|| format!("loading {name}"))?;
         program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
     }
-    let btf = Btf::from_sys_fs().context("reading the kernel's BTF")?;
-    for (name, tracepoint) in BTF_TRACEPOINTS {
+    attach_btf_tracepoints(ebpf, &PROCESS_TRACEPOINTS)?;
+    // Without them, the flows of accepted connections keep the process that listened (see find_owner): a
+    // pre-forked server's workers go unnamed, the rest does not.
+    if let Err(error) = attach_socket_use_hooks(ebpf) {
+        eprintln!("ptstat: warning: accepted connections will be named after the listening process: {error:#}");
+    }
+    Ok(())
+}
+
+/// Loads and attaches `(program, tracepoint)` BTF tracepoints.
+fn attach_btf_tracepoints(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
+    let btf = kernel_btf()?;
+    for &(name, tracepoint) in programs {
         let program: &mut BtfTracePoint =
             ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load(tracepoint, &btf).with_context(|| format!("loading {name} for {tracepoint}"))?;
+        program.load(tracepoint, btf).with_context(|| format!("loading {name} for {tracepoint}"))?;
         program.attach().with_context(|| format!("attaching {name} to {tracepoint}"))?;
+    }
+    Ok(())
+}
+
+/// The hooks on every send and receive (see `SocketUseHooks`): the tracepoints where the kernel has them, else
+/// fentry, else kprobes. Returns what was attached.
+fn attach_socket_use_hooks(ebpf: &mut Ebpf) -> anyhow::Result<&'static str> {
+    if Features::get().socket_use == SocketUseHooks::Tracepoints {
+        attach_btf_tracepoints(ebpf, &SOCKET_USE_TRACEPOINTS)?;
+        return Ok("tracepoints sock_send_length, sock_recv_length");
+    }
+    let by_fentry = attach_fentry(ebpf, &SOCKET_USE_FENTRY);
+    if by_fentry.is_ok() {
+        return Ok("fentry sock_sendmsg, sock_recvmsg");
+    }
+    match attach_kprobes(ebpf, &SOCKET_USE_KPROBES) {
+        Ok(()) => Ok("kprobes sock_sendmsg, sock_recvmsg"),
+        Err(by_kprobe) => Err(anyhow::anyhow!(
+            "neither fentry ({:#}) nor kprobes ({by_kprobe:#}) can be attached to sock_sendmsg and sock_recvmsg",
+            by_fentry.unwrap_err()
+        )),
+    }
+}
+
+/// What `attach_process_hooks` would attach for sends and receives on this kernel, found by attaching them (and
+/// detaching at once): `--version` tells it.
+pub fn probe_socket_use_hooks() -> anyhow::Result<&'static str> {
+    let mut ebpf =
+        load(Purpose::Stats { max_flows: 1 }, &ProcessSelection::default(), &CompiledFilter::compile("", false)?)?;
+    attach_socket_use_hooks(&mut ebpf)
+}
+
+fn attach_fentry(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
+    let btf = kernel_btf()?;
+    for &(name, function) in programs {
+        let program: &mut FEntry = ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
+        program.load(function, btf).with_context(|| format!("loading {name} for {function}"))?;
+        program.attach().with_context(|| format!("attaching {name} to {function}"))?;
+    }
+    Ok(())
+}
+
+fn attach_kprobes(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
+    for &(name, function) in programs {
+        let program: &mut KProbe = ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
+        program.load().with_context(|| format!("loading {name}"))?;
+        program.attach(function, 0).with_context(|| format!("attaching {name} to {function}"))?;
     }
     Ok(())
 }
