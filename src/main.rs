@@ -115,7 +115,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         None => capture_live(cli, selection, filter, user, &mut sinks),
     };
     // Files are flushed and closed on every path, also after an error: what was captured is kept.
-    let finished = sinks.finish();
+    let finished = match outcome {
+        Ok(()) => sinks.finish(),
+        Err(_) => sinks.finish_after_failure(),
+    };
     outcome.and(finished)
 }
 
