@@ -29,6 +29,7 @@ use ptstat::{
             interfaces,
             privileges::User,
             stats::{self, StatsCapture, StatsOptions},
+            verifier,
         },
     },
 };
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("ptstat: {error:#}");
+            eprint!("{}", verifier::fatal_error_report(&error));
             ExitCode::FAILURE
         }
     }

@@ -15,6 +15,7 @@ mod netns;
 pub mod privileges;
 mod programs;
 pub mod stats;
+pub mod verifier;
 
 use std::{
     collections::{HashMap, HashSet},

@@ -13,6 +13,7 @@ use super::{
     bootstrap::netns_cookie,
     filter::{CompiledFilter, splice},
     kernel_context,
+    verifier::load_reporting_rejection,
 };
 use crate::enrich::{
     cgroups::cgroup2_root,
@@ -189,7 +190,7 @@ pub fn container_selection(ebpf: &mut Ebpf, selection: &ProcessSelection) -> any
 fn attach_cgroup_mkdir(ebpf: &mut Ebpf) -> anyhow::Result<()> {
     let btf = Btf::from_sys_fs().context("reading the kernel's BTF")?;
     let program: &mut BtfTracePoint = ebpf.program_mut(CGROUP_MKDIR).context("no program cgroup_mkdir")?.try_into()?;
-    program.load(CGROUP_MKDIR, &btf).context("loading cgroup_mkdir")?;
+    load_reporting_rejection(CGROUP_MKDIR, || program.load(CGROUP_MKDIR, &btf))?;
     program.attach().context("attaching cgroup_mkdir")?;
     Ok(())
 }
@@ -245,7 +246,7 @@ where
     let program: &mut P =
         ebpf.program_mut(name).with_context(|| format!("the eBPF object has no program {name}"))?.try_into()?;
     if !program.is_loaded() {
-        program.load_program().with_context(|| format!("loading the eBPF program {name}"))?;
+        load_reporting_rejection(name, || program.load_program())?;
     }
     Ok(program)
 }
@@ -278,20 +279,20 @@ pub fn attach_process_hooks(ebpf: &mut Ebpf) -> anyhow::Result<()> {
     for name in CGROUP_SOCK_PROGRAMS {
         let program: &mut CgroupSock =
             ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load().with_context(|| format!("loading {name}"))?;
+        load_reporting_rejection(name, || program.load())?;
         program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
     }
     for name in CGROUP_SOCK_ADDR_PROGRAMS {
         let program: &mut CgroupSockAddr =
             ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load().with_context(|| format!("loading {name}"))?;
+        load_reporting_rejection(name, || program.load())?;
         program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
     }
     let btf = Btf::from_sys_fs().context("reading the kernel's BTF")?;
     for (name, tracepoint) in BTF_TRACEPOINTS {
         let program: &mut BtfTracePoint =
             ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load(tracepoint, &btf).with_context(|| format!("loading {name} for {tracepoint}"))?;
+        load_reporting_rejection(name, || program.load(tracepoint, &btf))?;
         program.attach().with_context(|| format!("attaching {name} to {tracepoint}"))?;
     }
     Ok(())
