@@ -29,6 +29,7 @@ use ptstat::{
             interfaces,
             privileges::User,
             stats::{self, StatsCapture, StatsOptions},
+            verifier,
         },
     },
 };
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("ptstat: {error:#}");
+            eprint!("{}", verifier::fatal_error_report(&error));
             ExitCode::FAILURE
         }
     }
@@ -118,7 +119,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         None => capture_live(cli, selection, filter, user, &mut sinks),
     };
     // Files are flushed and closed on every path, also after an error: what was captured is kept.
-    let finished = sinks.finish();
+    let finished = match outcome {
+        Ok(()) => sinks.finish(),
+        Err(_) => sinks.finish_after_failure(),
+    };
     outcome.and(finished)
 }
 

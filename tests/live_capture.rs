@@ -372,6 +372,60 @@ fn errors_are_one_line_and_exit_1() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
+/// A capture that fails to start (a missing interface, a bad filter, a bad --cgroup, an unreadable -r file) is one
+/// error line and creates no file, rotated or not; a file that was there stays as it was (tcpdump's behaviour too);
+/// `-w -` writes nothing to stdout.
+#[test]
+fn a_failed_start_leaves_no_capture_file() {
+    if !root_or_skip("a_failed_start_leaves_no_capture_file") {
+        return;
+    }
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
+    // A classic pcap header (little-endian, microseconds, snaplen 65535, Ethernet) and no packet.
+    let empty_capture = path("empty.pcap");
+    std::fs::write(&empty_capture, b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\0\0\x01\0\0\0").unwrap();
+    let existing = path("existing.pcapng");
+    std::fs::write(&existing, "the user's file").unwrap();
+    let (pcapng, pcap, cgroup, rotated, by_time, filtered, copied) = (
+        path("x.pcapng"),
+        path("x.pcap"),
+        path("cgroup.pcapng"),
+        path("rotated"),
+        path("%s.pcapng"),
+        path("f.pcap"),
+        path("c.pcap"),
+    );
+    let failures: [(&[&str], &str); 9] = [
+        (&["-i", "eth9", "-w", &pcapng], "ptstat: eth9: No such device exists"),
+        (&["-i", "lo", "-w", &pcap, "tcp port"], "ptstat: syntax error"),
+        (
+            &["--backend", "cgroup-skb", "--cgroup", "/nonexistent", "-w", &cgroup],
+            "ptstat: /nonexistent: opening the cgroup",
+        ),
+        (&["-i", "eth9", "-w", &rotated, "-C", "1", "-W", "3"], "ptstat: eth9: No such device exists"),
+        (&["-i", "eth9", "-w", &by_time, "-G", "5"], "ptstat: eth9: No such device exists"),
+        (&["-r", &empty_capture, "-w", &filtered, "tcp port"], "ptstat: syntax error"),
+        (&["-r", "/nonexistent/in.pcap", "-w", &copied], "ptstat: /nonexistent/in.pcap: No such file"),
+        (&["-i", "eth9", "-w", &existing], "ptstat: eth9: No such device exists"),
+        (&["-i", "eth9", "-w", "-"], "ptstat: eth9: No such device exists"),
+    ];
+    for (args, error) in failures {
+        let output = Command::new(PTSTAT).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(error) && stderr.lines().count() == 1, "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?} wrote to stdout: {:?}", output.stdout);
+    }
+    let mut left: Vec<String> = std::fs::read_dir(directory.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["empty.pcap", "existing.pcapng"]);
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "the user's file");
+}
+
 #[test]
 fn version_and_link_types() {
     let version = Command::new(PTSTAT).arg("--version").output().unwrap();

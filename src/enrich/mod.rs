@@ -83,6 +83,10 @@ impl<S: Sink> Sink for SelectContext<S> {
     fn finish(&mut self) -> anyhow::Result<()> {
         self.inner.finish()
     }
+
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        self.inner.finish_after_failure()
+    }
 }
 
 /// Builds process contexts, each once per (pid, tid) until the process changes: packets of one socket share it.

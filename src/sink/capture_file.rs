@@ -1,7 +1,8 @@
-//! `-w FILE`: the capture file, opened when the first interface is announced (so that `-Z` can drop privileges
-//! first and the file belongs to that user), and rotated like tcpdump's: `-C SIZE` (millions of bytes), `-W N`
-//! (at most N files, reused in turn), `-G SECONDS` (a new file every interval, the name an strftime pattern),
-//! `-z COMMAND` (run on each file once it is closed).
+//! `-w FILE`: the capture file, opened when the first interface is announced, once capture has started (so that
+//! `-Z` can drop privileges first and the file belongs to that user, and a capture that fails to start leaves no
+//! file), and rotated like tcpdump's: `-C SIZE` (millions of bytes), `-W N` (at most N files, reused in turn),
+//! `-G SECONDS` (a new file every interval, the name an strftime pattern), `-z COMMAND` (run on each file once it
+//! is closed).
 
 use std::{
     fs::File,
@@ -175,11 +176,19 @@ impl Sink for CaptureFile {
     }
 
     fn finish(&mut self) -> anyhow::Result<()> {
-        let finished = match &mut self.current {
-            Some(file) => file.writer.finish(),
-            // No interface was ever announced: still leave a (valid, empty) file, as tcpdump does.
-            None => self.open().and_then(|()| self.current.as_mut().map_or(Ok(()), |file| file.writer.finish())),
-        };
+        if self.current.is_none() {
+            // The capture ran but no interface was ever announced (cgroup-skb saw no packet, `-r` of an empty
+            // file): still leave a (valid, empty) file, as tcpdump does.
+            self.open()?;
+        }
+        self.finish_after_failure()
+    }
+
+    /// No file is open when the capture failed before it started (a missing interface, a rejected program, a
+    /// bad --cgroup, an unreadable -r file): none is created then, and a file of that name that existed is left
+    /// as it was, as tcpdump leaves it (it too opens its file only once capture is set up).
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        let finished = self.current.as_mut().map_or(Ok(()), |file| file.writer.finish());
         for mut command in self.post_rotate_commands.drain(..) {
             let _ = command.wait();
         }

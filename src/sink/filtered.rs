@@ -51,4 +51,8 @@ impl<S: Sink> Sink for Filtered<S> {
     fn finish(&mut self) -> anyhow::Result<()> {
         self.inner.finish()
     }
+
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        self.inner.finish_after_failure()
+    }
 }

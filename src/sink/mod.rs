@@ -22,6 +22,11 @@ pub trait Sink {
     }
     /// Flush and close. Called once, on every exit path that still has data to keep.
     fn finish(&mut self) -> anyhow::Result<()>;
+    /// `finish`, after the run failed: what was written is kept, but nothing new is started (a capture file that
+    /// was never opened, because the capture failed to start, is not created).
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        self.finish()
+    }
 }
 
 /// Lets a borrowed sink stand where an owned one is expected.
@@ -40,6 +45,10 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 
     fn finish(&mut self) -> anyhow::Result<()> {
         (**self).finish()
+    }
+
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        (**self).finish_after_failure()
     }
 }
 
@@ -60,11 +69,21 @@ impl Sink for Sinks {
         self.0.iter_mut().try_for_each(|sink| sink.interface_statistics(id, statistics))
     }
 
-    /// Finishes every sink even when one fails, so one broken pipe does not cost the file its last packets.
     fn finish(&mut self) -> anyhow::Result<()> {
+        self.finish_each(|sink| sink.finish())
+    }
+
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        self.finish_each(|sink| sink.finish_after_failure())
+    }
+}
+
+impl Sinks {
+    /// Finishes every sink even when one fails, so one broken pipe does not cost the file its last packets.
+    fn finish_each(&mut self, finish: impl Fn(&mut dyn Sink) -> anyhow::Result<()>) -> anyhow::Result<()> {
         let mut first_error = None;
         for sink in &mut self.0 {
-            if let Err(error) = sink.finish() {
+            if let Err(error) = finish(sink.as_mut()) {
                 first_error.get_or_insert(error);
             }
         }

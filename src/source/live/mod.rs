@@ -16,6 +16,7 @@ mod netns;
 pub mod privileges;
 mod programs;
 pub mod stats;
+pub mod verifier;
 
 use std::{
     collections::{HashMap, HashSet},

@@ -15,6 +15,7 @@ use super::{
     features::{Features, SocketUseHooks, kernel_btf},
     filter::{CompiledFilter, splice},
     kernel_context,
+    verifier::load_reporting_rejection,
 };
 use crate::enrich::{
     cgroups::cgroup2_root,
@@ -251,7 +252,7 @@ where
     let program: &mut P =
         ebpf.program_mut(name).with_context(|| format!("the eBPF object has no program {name}"))?.try_into()?;
     if !program.is_loaded() {
-        program.load_program().with_context(|| format!("loading the eBPF program {name}"))?;
+        load_reporting_rejection(name, || program.load_program())?;
     }
     Ok(program)
 }
@@ -284,13 +285,13 @@ pub fn attach_process_hooks(ebpf: &mut Ebpf) -> anyhow::Result<()> {
     for name in CGROUP_SOCK_PROGRAMS {
         let program: &mut CgroupSock =
             ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load().with_context(|| format!("loading {name}"))?;
+        load_reporting_rejection(name, || program.load())?;
         program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
     }
     for name in CGROUP_SOCK_ADDR_PROGRAMS {
         let program: &mut CgroupSockAddr =
             ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load().with_context(|| format!("loading {name}"))?;
+        load_reporting_rejection(name, || program.load())?;
         program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
     }
     attach_btf_tracepoints(ebpf, &PROCESS_TRACEPOINTS)?;
@@ -308,7 +309,7 @@ fn attach_btf_tracepoints(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow:
     for &(name, tracepoint) in programs {
         let program: &mut BtfTracePoint =
             ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load(tracepoint, btf).with_context(|| format!("loading {name} for {tracepoint}"))?;
+        load_reporting_rejection(name, || program.load(tracepoint, btf))?;
         program.attach().with_context(|| format!("attaching {name} to {tracepoint}"))?;
     }
     Ok(())
@@ -346,7 +347,7 @@ fn attach_fentry(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<(
     let btf = kernel_btf()?;
     for &(name, function) in programs {
         let program: &mut FEntry = ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load(function, btf).with_context(|| format!("loading {name} for {function}"))?;
+        load_reporting_rejection(name, || program.load(function, btf))?;
         program.attach().with_context(|| format!("attaching {name} to {function}"))?;
     }
     Ok(())
@@ -355,7 +356,7 @@ fn attach_fentry(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<(
 fn attach_kprobes(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
     for &(name, function) in programs {
         let program: &mut KProbe = ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        program.load().with_context(|| format!("loading {name}"))?;
+        load_reporting_rejection(name, || program.load())?;
         program.attach(function, 0).with_context(|| format!("attaching {name} to {function}"))?;
     }
     Ok(())
