@@ -223,7 +223,9 @@ impl Running {
             }
         });
         let mut running = Running { child, stderr_lines, stderr_seen: Vec::new() };
-        running.wait_for_stderr("listening on", Duration::from_secs(20));
+        // PTSTAT_TEST_SLOWDOWN: a factor for machines that emulate the CPU (scripts/kernels sets it under qemu).
+        let slowdown = std::env::var("PTSTAT_TEST_SLOWDOWN").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+        running.wait_for_stderr("listening on", Duration::from_secs(20) * slowdown);
         running
     }
 
