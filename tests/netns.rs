@@ -94,6 +94,19 @@ fn captures_in_two_namespaces_and_names_them() {
     }
     let net = Joined::new("nsA", "nsB", 81);
     let (a, b) = (path_of(&net.first), path_of(&net.second));
+    if !kernel_reports("packet namespaces: yes") {
+        // Where packets cannot tell their namespace (before Linux 6.2), --netns is refused with one line.
+        let output = Command::new(PTSTAT).args(["--netns", &a, "-c", "1"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(
+            stderr.lines().collect::<Vec<_>>(),
+            [
+                "ptstat: --netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)"
+            ]
+        );
+        return;
+    }
     net.ping(1);
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("netns.pcapng");

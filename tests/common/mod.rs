@@ -41,6 +41,21 @@ pub fn tcx_programs(interface: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether `ptstat --version` reports `line` (e.g. "packet namespaces: yes"): what this kernel offers, as ptstat
+/// probes it. Tests of a feature some kernels lack check, on those, that ptstat refuses it with one line.
+pub fn kernel_reports(line: &str) -> bool {
+    let output = Command::new(PTSTAT).arg("--version").output().expect("ptstat --version");
+    String::from_utf8_lossy(&output.stdout).lines().any(|reported| reported.starts_with(line))
+}
+
+/// The command that runs ptstat with `args` where /sys/kernel/btf is hidden (see `Running::start_without_sysfs_btf`).
+pub fn without_sysfs_btf(args: &[&str]) -> Command {
+    let mut command = Command::new("unshare");
+    command.args(["--mount", "--propagation", "private", "sh", "-c"]);
+    command.arg(r#"mount -t tmpfs none /sys/kernel/btf && exec "$0" "$@""#).arg(PTSTAT).args(args);
+    command
+}
+
 /// Runs a command to completion, panicking with its output if it fails.
 pub fn run(command: &str, args: &[&str]) -> String {
     let output = Command::new(command).args(args).output().unwrap_or_else(|e| panic!("{command}: {e}"));
@@ -209,6 +224,12 @@ impl Running {
         let mut command = Command::new("nsenter");
         command.arg(format!("--net=/run/netns/{namespace}")).arg(PTSTAT).args(args);
         Running::start_command(command, Stdio::piped())
+    }
+
+    /// ptstat run where /sys/kernel/btf is empty, as on kernels built without BTF in sysfs: a mount namespace of its
+    /// own with a tmpfs over it.
+    pub fn start_without_sysfs_btf(args: &[&str]) -> Running {
+        Running::start_command(without_sysfs_btf(args), Stdio::piped())
     }
 
     fn start_command(mut command: Command, stdout: Stdio) -> Running {

@@ -81,11 +81,6 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 const TCP_LISTEN: u8 = 10;
 const SO_NETNS_COOKIE: i32 = 71;
 
-/// Preloads the owner maps with every TCP and UDP socket of ptstat's network namespace that has a process.
-pub fn preload_owners(ebpf: &mut Ebpf) -> anyhow::Result<usize> {
-    preload_owners_in(ebpf, [&Netns::own()?])
-}
-
 /// Preloads the owner maps with every TCP and UDP socket of each of `namespaces` that has a process.
 pub fn preload_owners_in<'a>(
     ebpf: &mut Ebpf,

@@ -205,12 +205,7 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     let purpose = Purpose::Capture { snaplen: options.snaplen, ring_buffer_bytes: options.ring_buffer_bytes };
     let mut ebpf = programs::load(purpose, &processes, &filter)?;
     let containers = programs::container_selection(&mut ebpf, &processes)?;
-    // Hooks first, then the sockets that exist already: a socket created in between is seen by the hooks.
-    let attribution = programs::attach_process_hooks(&mut ebpf)
-        .and_then(|()| bootstrap::preload_owners_in(&mut ebpf, places.iter().map(|place| &place.netns)));
-    if let Err(error) = attribution {
-        eprintln!("ptstat: warning: packets will not name their processes: {error:#}");
-    }
+    start_attribution(&mut ebpf, places.iter().map(|place| &place.netns), "packets");
     let ring = RingBuf::try_from(ebpf.take_map(programs::EVENTS_MAP).context("no ring buffer map")?)?;
     let process_ring =
         RingBuf::try_from(ebpf.take_map(programs::PROCESS_EVENTS_MAP).context("no process events map")?)?;
@@ -287,6 +282,19 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     }
     let kernel = by_interface.into_values().fold(CaptureCounters::default(), CaptureCounters::plus);
     Ok(CaptureSummary { captured: delivery.captured, kernel })
+}
+
+/// Attaches the hooks that name processes, then tells the programs of the sockets that exist already (a socket
+/// created in between is seen by the hooks). Either failing is a warning: `what` (packets, flows) go unnamed, in
+/// part or in whole.
+fn start_attribution<'a>(ebpf: &mut aya::Ebpf, namespaces: impl IntoIterator<Item = &'a Netns>, what: &str) {
+    if let Err(error) = programs::attach_process_hooks(ebpf) {
+        eprintln!("ptstat: warning: {what} will not name their processes: {error:#}");
+    } else if let Err(error) = bootstrap::preload_owners_in(ebpf, namespaces) {
+        eprintln!(
+            "ptstat: warning: {what} of connections opened before ptstat started will not name their processes: {error:#}"
+        );
+    }
 }
 
 fn watch(ring: RingBuf<MapData>) -> std::io::Result<AsyncFd<RingBuf<MapData>>> {

@@ -19,7 +19,7 @@ use super::{
     InterfaceChoice,
     attach::{self, Directions, LegacyQdiscs, TcMode},
     backend::{self, Backend, XdpMode},
-    bootstrap, choose_interfaces,
+    choose_interfaces,
     event::{KernelProcess, ProcessEvent},
     filter::CompiledFilter,
     interfaces::{self, SystemInterface},
@@ -125,10 +125,7 @@ impl StatsCapture {
         )?;
         let mut ebpf = programs::load(Purpose::Stats { max_flows: options.max_flows }, &options.processes, &filter)?;
         let containers = programs::container_selection(&mut ebpf, &options.processes)?;
-        let attribution = programs::attach_process_hooks(&mut ebpf).and_then(|()| bootstrap::preload_owners(&mut ebpf));
-        if let Err(error) = attribution {
-            eprintln!("ptstat: warning: flows will not name their processes: {error:#}");
-        }
+        super::start_attribution(&mut ebpf, [&super::Netns::own()?], "flows");
         let cgroup = match options.backend {
             Backend::CgroupSkb => {
                 let cgroup = options.cgroup.as_deref();
