@@ -28,10 +28,12 @@ enum hook {
 /* What the running kernel offers, set by the loader (src/source/live/features.rs). .rodata is frozen, so the
  * verifier knows these values and never walks the branches they rule out: a helper a kernel lacks may be named
  * there. */
-/* Packets tell their network namespace (kfunc bpf_cast_to_kern_ctx, Linux 6.2). Only then are flows keyed by
- * namespace cookie; elsewhere every key, from every hook, has namespace 0, and ptstat captures in its own
- * namespace only. */
+/* Packets tell their network namespace (kfunc bpf_cast_to_kern_ctx, Linux 6.2). Elsewhere ptstat captures in its
+ * own namespace only, and every packet is taken to be in it: interfaces_netns. */
 volatile const __u8 namespaces_known = 1;
+/* The cookie and the nsfs inode of ptstat's network namespace. */
+volatile const __u64 interfaces_netns = 0;
+volatile const __u32 interfaces_netns_inode = 0;
 /* bpf_xdp_load_bytes (Linux 5.18). Without it XDP programs read the packet's headers directly. */
 volatile const __u8 has_xdp_load_bytes = 1;
 
@@ -81,18 +83,16 @@ static __always_inline void *kernel_context(void *ctx)
 }
 
 /* Cookie of the network namespace the packet is in, the one bpf_get_netns_cookie() gives its socket, so that flows
- * learnt by the socket hooks match; 0 where the kernel cannot tell (see namespaces_known). At TC and XDP it is the
+ * learnt by the socket hooks match; ptstat's own where the kernel cannot tell (see namespaces_known). At TC and XDP it is the
  * device's: bpf_get_netns_cookie(skb) cannot tell there, as without skb->sk (most ingress packets) it answers
  * init_net's; ptstat attaches in several namespaces at once (--netns), so no constant will do either. At cgroup-skb
  * it is the socket's (bpf_get_netns_cookie is refused to cgroup-skb programs before Linux 6.13). Loads the verifier
  * checks as BTF pointers (a faulting one yields 0). */
 static __always_inline __u64 packet_netns(void *ctx, enum hook hook)
 {
-	if (!namespaces_known)
-		return 0;
 	void *kernel = kernel_context(ctx);
-	if (!kernel)
-		return 0;
+	if (!namespaces_known || !kernel)
+		return interfaces_netns;
 	if (hook == HOOK_CGROUP) {
 		struct sock *sk = ((struct sk_buff *)kernel)->sk;
 		if (sk)

@@ -34,6 +34,28 @@ int owner_sock_create(struct bpf_sock *sk)
 	return remember_current_socket(sk);
 }
 
+/* Kernels before 5.14 cannot tell userspace its namespace's cookie (SO_NETNS_COOKIE): ptstat makes a socket and
+ * asks this program (src/source/live/bootstrap.rs). */
+volatile const __u32 netns_prober = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} probed_netns SEC(".maps");
+
+SEC("cgroup/sock_create")
+int netns_probe(struct bpf_sock *sk)
+{
+	if (bpf_get_current_pid_tgid() >> 32 == netns_prober) {
+		__u32 first = 0;
+		__u64 cookie = bpf_get_netns_cookie(sk);
+		bpf_map_update_elem(&probed_netns, &first, &cookie, BPF_ANY);
+	}
+	return ALLOW;
+}
+
 SEC("cgroup/sock_release")
 int owner_sock_release(struct bpf_sock *sk)
 {
@@ -50,7 +72,7 @@ static __always_inline int remember_bound(struct bpf_sock *sk, bool ipv6)
 		return ALLOW;
 	remember_socket(bpf_get_socket_cookie(sk), &process);
 	struct bound_key key = {
-		.netns = namespaces_known ? bpf_get_netns_cookie(sk) : 0,
+		.netns = bpf_get_netns_cookie(sk),
 		.port = sk->src_port,   /* host order in struct bpf_sock */
 		.protocol = sk->protocol,
 	};
@@ -114,6 +136,22 @@ int owner_recvmsg6(struct bpf_sock_addr *ctx)
 	return remember_current_socket(ctx);
 }
 
+/* A key no namespace cookie equals: cookies count up from 1. */
+#define FOREIGN_NETNS (~0ULL)
+
+/* The namespace cookie of a kernel socket, as bpf_get_netns_cookie() gives it. Where packets cannot tell their
+ * namespace, only whether it is ptstat's own matters (packets are taken to be in it), and struct net's cookie
+ * cannot be read alike on every kernel (an atomic64_t made on first use before Linux 5.12): the namespace's inode
+ * tells. */
+static __always_inline __u64 kernel_socket_netns(struct sock *sk)
+{
+	if (namespaces_known)
+		return BPF_CORE_READ(sk, __sk_common.skc_net.net, net_cookie);
+	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) == interfaces_netns_inode)
+		return interfaces_netns;
+	return FOREIGN_NETNS;
+}
+
 /* Every send and receive of any socket, in the calling process: covers what the cgroup hooks cannot see, above
  * all accepted TCP connections (created by the kernel, not by socket()), and records the flow so ingress packets
  * find it. `cookie` is the socket's cookie, 0 when the hook cannot tell (then only the flow is recorded, which the
@@ -135,7 +173,7 @@ static __always_inline void remember_kernel_socket(struct sock *sk, __u64 cookie
 	if (!remote_port || !local_port || (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP))
 		return;
 	struct flow_key key = {
-		.netns = namespaces_known ? BPF_CORE_READ(sk, __sk_common.skc_net.net, net_cookie) : 0,
+		.netns = kernel_socket_netns(sk),
 		.local_port = local_port,
 		.remote_port = remote_port,
 		.protocol = protocol,

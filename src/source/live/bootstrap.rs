@@ -12,7 +12,7 @@ use std::{
     os::unix::fs::MetadataExt,
 };
 
-use super::{features::Features, netlink, netns::Netns};
+use super::{netlink, netns::Netns, programs};
 
 use aya::{
     Ebpf, Pod,
@@ -150,13 +150,19 @@ fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValu
     Ok(())
 }
 
-/// The caller's network namespace as the eBPF programs key it: its cookie (bpf_get_netns_cookie), or 0 where the
-/// kernel cannot tell packets' namespaces (see `Features::namespaces_known`), which also spares kernels before 5.14
-/// the SO_NETNS_COOKIE they lack.
+/// The cookie of the caller's network namespace, as the eBPF programs see it (bpf_get_netns_cookie). Kernels before
+/// 5.14 lack SO_NETNS_COOKIE: there an eBPF program watching a socket of ptstat's tells it (own namespace only,
+/// the only one ptstat captures in on such kernels).
 pub fn netns_cookie() -> io::Result<u64> {
-    if !Features::get().namespaces_known() {
-        return Ok(0);
+    match socket_netns_cookie() {
+        Err(error) if error.raw_os_error() == Some(libc::ENOPROTOOPT) => {
+            programs::probe_netns_cookie().map_err(|probe| io::Error::other(format!("{error}; {probe:#}")))
+        }
+        told => told,
     }
+}
+
+fn socket_netns_cookie() -> io::Result<u64> {
     // Any socket tells its namespace; an unbound one works also where loopback is down (a new namespace).
     // SAFETY: plain socket(2); the fd is owned right away.
     let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };

@@ -139,7 +139,7 @@ pub fn kernel_report() -> String {
             choose(
                 features.namespaces_known(),
                 "yes (kfunc bpf_cast_to_kern_ctx); --netns available",
-                "no (kfunc bpf_cast_to_kern_ctx, Linux 6.2); --netns refused, flows keyed without namespace",
+                "no (kfunc bpf_cast_to_kern_ctx, Linux 6.2): packets are taken to be in ptstat's; --netns refused",
             )
         ),
         format!(

@@ -1,17 +1,22 @@
 //! The capture programs of `ebpf/capture.bpf.c`: loading them with the user's settings, and their counters.
 
-use std::{fs::File, os::fd::AsFd};
+use std::{
+    fs::{self, File},
+    os::{fd::AsFd, unix::fs::MetadataExt},
+    sync::OnceLock,
+};
 
 use anyhow::Context;
 use aya::{
     Ebpf, EbpfLoader, Pod,
-    maps::{HashMap, Map, MapData, PerCpuValues},
+    maps::{Array, HashMap, Map, MapData, PerCpuValues},
     programs::{
         BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, FEntry, KProbe, SchedClassifier, Xdp,
     },
 };
 
 use super::{
+    bootstrap::netns_cookie,
     features::{Features, SocketUseHooks, kernel_btf},
     filter::{CompiledFilter, splice},
     kernel_context,
@@ -218,6 +223,8 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         Purpose::Stats { max_flows } => (0, 0, 1, max_flows),
     };
     let features = Features::get();
+    let netns = netns_cookie().context("reading the network namespace cookie")?;
+    let netns_inode = fs::metadata("/proc/self/ns/net").context("/proc/self/ns/net")?.ino() as u32;
     let criteria = selection.criteria();
     let name = selection.kernel_name();
     let uid = selection.uid.unwrap_or_default();
@@ -226,6 +233,8 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         .btf(Some(kernel_btf()?))
         .override_global("snaplen", &snaplen, true)
         .override_global("namespaces_known", &u8::from(features.namespaces_known()), true)
+        .override_global("interfaces_netns", &netns, true)
+        .override_global("interfaces_netns_inode", &netns_inode, true)
         .override_global("has_xdp_load_bytes", &u8::from(features.xdp_load_bytes), true)
         .override_global("clock_is_tai", &u8::from(features.tai_clock), true)
         .override_global("process_criteria", &criteria, true)
@@ -361,6 +370,36 @@ fn attach_kprobes(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<
     }
     Ok(())
 }
+
+/// The cookie of ptstat's network namespace, as ebpf/sockets.h's netns_probe sees a socket ptstat makes: for
+/// kernels without SO_NETNS_COOKIE (before 5.14). Asked once.
+pub fn probe_netns_cookie() -> anyhow::Result<u64> {
+    static COOKIE: OnceLock<u64> = OnceLock::new();
+    if let Some(&cookie) = COOKIE.get() {
+        return Ok(cookie);
+    }
+    // Only the probe and its map are used: every other map at its least.
+    let mut ebpf = EbpfLoader::new()
+        .btf(Some(kernel_btf()?))
+        .override_global("netns_prober", &std::process::id(), true)
+        .map_max_entries(EVENTS_MAP, ring_buffer_size(0))
+        .map_max_entries(FLOW_STATS_MAP, 1)
+        .load(CAPTURE_OBJECT)
+        .context("loading the eBPF programs")?;
+    let root = cgroup2_root().context("no cgroup v2 hierarchy is mounted")?;
+    let cgroup = File::open(&root).with_context(|| root.display().to_string())?;
+    let program: &mut CgroupSock = ebpf.program_mut(NETNS_PROBE).context("no program netns_probe")?.try_into()?;
+    load_reporting_rejection(NETNS_PROBE, || program.load())?;
+    program.attach(&cgroup, CgroupAttachMode::Single).context("attaching netns_probe")?;
+    drop(std::net::UdpSocket::bind("127.0.0.1:0").context("making a socket")?);
+    let probed: Array<&MapData, u64> = Array::try_from(ebpf.map(PROBED_NETNS_MAP).context("no probed_netns map")?)?;
+    let cookie = probed.get(&0, 0)?;
+    anyhow::ensure!(cookie != 0, "the network namespace probe saw no socket");
+    Ok(*COOKIE.get_or_init(|| cookie))
+}
+
+const NETNS_PROBE: &str = "netns_probe";
+const PROBED_NETNS_MAP: &str = "probed_netns";
 
 /// A ring buffer's size must be a power-of-two multiple of the page size.
 fn ring_buffer_size(requested_bytes: u32) -> u32 {
