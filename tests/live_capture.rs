@@ -431,7 +431,21 @@ fn version_and_link_types() {
     let version = Command::new(PTSTAT).arg("--version").output().unwrap();
     let version = String::from_utf8_lossy(&version.stdout).into_owned();
     assert!(version.starts_with(&format!("ptstat {}\nkernel ", env!("CARGO_PKG_VERSION"))), "{version}");
-    assert!(version.contains("\nTCX: ") && version.contains("\nBTF "), "{version}");
+    for feature in ["BTF: ", "TC hook: ", "packet namespaces: ", "timestamps: ", "XDP: ", "process attribution: "] {
+        assert_eq!(version.lines().filter(|line| line.starts_with(feature)).count(), 1, "{feature}\n{version}");
+    }
+    // The helpers ptstat found are the ones bpftool's own probe of this kernel lists.
+    if root_or_skip("version_and_link_types") && tool_available("bpftool") {
+        let probe = run("bpftool", &["feature", "probe", "kernel"]);
+        let helpers_for = |program_type: &str| {
+            let heading = format!("eBPF helpers supported for program type {program_type}:");
+            probe.split(&heading).nth(1).unwrap_or_default().split("\n\n").next().unwrap_or_default().to_string()
+        };
+        let tai = helpers_for("sched_cls").contains("- bpf_ktime_get_tai_ns\n");
+        assert_eq!(version.contains("\ntimestamps: CLOCK_TAI "), tai, "{version}");
+        let xdp_copy = helpers_for("xdp").contains("- bpf_xdp_load_bytes\n");
+        assert_eq!(version.contains("\nXDP: capture and statistics "), xdp_copy, "{version}");
+    }
     if !tool_available("tcpdump") {
         return;
     }
