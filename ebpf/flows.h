@@ -83,15 +83,15 @@ static __always_inline void *kernel_context(void *ctx)
 }
 
 /* Cookie of the network namespace the packet is in, the one bpf_get_netns_cookie() gives its socket, so that flows
- * learnt by the socket hooks match; ptstat's own where the kernel cannot tell (see namespaces_known). At TC and XDP it is the
- * device's: bpf_get_netns_cookie(skb) cannot tell there, as without skb->sk (most ingress packets) it answers
- * init_net's; ptstat attaches in several namespaces at once (--netns), so no constant will do either. At cgroup-skb
- * it is the socket's (bpf_get_netns_cookie is refused to cgroup-skb programs before Linux 6.13). Loads the verifier
- * checks as BTF pointers (a faulting one yields 0). */
+ * learnt by the socket hooks match; ptstat's own where the kernel cannot tell (no kernel context: see
+ * namespaces_known). At TC and XDP it is the device's: bpf_get_netns_cookie(skb) cannot tell there, as without
+ * skb->sk (most ingress packets) it answers init_net's; ptstat attaches in several namespaces at once (--netns), so
+ * no constant will do either. At cgroup-skb it is the socket's (bpf_get_netns_cookie is refused to cgroup-skb
+ * programs before Linux 6.13). Loads the verifier checks as BTF pointers (a faulting one yields 0). */
 static __always_inline __u64 packet_netns(void *ctx, enum hook hook)
 {
 	void *kernel = kernel_context(ctx);
-	if (!namespaces_known || !kernel)
+	if (!kernel)
 		return interfaces_netns;
 	if (hook == HOOK_CGROUP) {
 		struct sock *sk = ((struct sk_buff *)kernel)->sk;

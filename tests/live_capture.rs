@@ -441,6 +441,7 @@ fn version_and_link_types() {
             let heading = format!("eBPF helpers supported for program type {program_type}:");
             probe.split(&heading).nth(1).unwrap_or_default().split("\n\n").next().unwrap_or_default().to_string()
         };
+        assert!(helpers_for("sched_cls").contains("- bpf_skb_load_bytes\n"), "bpftool's listing changed:\n{probe}");
         let tai = helpers_for("sched_cls").contains("- bpf_ktime_get_tai_ns\n");
         assert_eq!(version.contains("\ntimestamps: CLOCK_TAI "), tai, "{version}");
         let xdp_copy = helpers_for("xdp").contains("- bpf_xdp_load_bytes\n");

@@ -146,6 +146,15 @@ impl CaptureFile {
         }
         self.open()
     }
+
+    /// Finishes the open file, if any, and waits for the `-z` commands.
+    fn close(&mut self) -> anyhow::Result<()> {
+        let finished = self.current.as_mut().map_or(Ok(()), |file| file.writer.finish());
+        for mut command in self.post_rotate_commands.drain(..) {
+            let _ = command.wait();
+        }
+        finished
+    }
 }
 
 impl Sink for CaptureFile {
@@ -181,18 +190,14 @@ impl Sink for CaptureFile {
             // file): still leave a (valid, empty) file, as tcpdump does.
             self.open()?;
         }
-        self.finish_after_failure()
+        self.close()
     }
 
     /// No file is open when the capture failed before it started (a missing interface, a rejected program, a
     /// bad --cgroup, an unreadable -r file): none is created then, and a file of that name that existed is left
     /// as it was, as tcpdump leaves it (it too opens its file only once capture is set up).
     fn finish_after_failure(&mut self) -> anyhow::Result<()> {
-        let finished = self.current.as_mut().map_or(Ok(()), |file| file.writer.finish());
-        for mut command in self.post_rotate_commands.drain(..) {
-            let _ = command.wait();
-        }
-        finished
+        self.close()
     }
 }
 

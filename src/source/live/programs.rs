@@ -284,23 +284,18 @@ macro_rules! loadable {
         }
     )*};
 }
-loadable!(SchedClassifier, Xdp, CgroupSkb);
+loadable!(SchedClassifier, Xdp, CgroupSkb, CgroupSock, CgroupSockAddr, KProbe);
 
 /// Loads and attaches the programs that tell which process owns a socket, and the process life-cycle
 /// tracepoints. Their links belong to ptstat's file descriptors: the kernel detaches them when ptstat ends.
 pub fn attach_process_hooks(ebpf: &mut Ebpf) -> anyhow::Result<()> {
-    let root = cgroup2_root().context("no cgroup v2 hierarchy is mounted")?;
-    let cgroup = File::open(&root).with_context(|| root.display().to_string())?;
+    let cgroup = cgroup2_root_directory()?;
     for name in CGROUP_SOCK_PROGRAMS {
-        let program: &mut CgroupSock =
-            ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        load_reporting_rejection(name, || program.load())?;
+        let program: &mut CgroupSock = load_program(ebpf, name)?;
         program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
     }
     for name in CGROUP_SOCK_ADDR_PROGRAMS {
-        let program: &mut CgroupSockAddr =
-            ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        load_reporting_rejection(name, || program.load())?;
+        let program: &mut CgroupSockAddr = load_program(ebpf, name)?;
         program.attach(&cgroup, CgroupAttachMode::Single).with_context(|| format!("attaching {name}"))?;
     }
     attach_btf_tracepoints(ebpf, &PROCESS_TRACEPOINTS)?;
@@ -364,11 +359,16 @@ fn attach_fentry(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<(
 
 fn attach_kprobes(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
     for &(name, function) in programs {
-        let program: &mut KProbe = ebpf.program_mut(name).with_context(|| format!("no program {name}"))?.try_into()?;
-        load_reporting_rejection(name, || program.load())?;
+        let program: &mut KProbe = load_program(ebpf, name)?;
         program.attach(function, 0).with_context(|| format!("attaching {name} to {function}"))?;
     }
     Ok(())
+}
+
+/// The cgroup v2 root, where the socket hooks attach to see every process of the host.
+fn cgroup2_root_directory() -> anyhow::Result<File> {
+    let root = cgroup2_root().context("no cgroup v2 hierarchy is mounted")?;
+    File::open(&root).with_context(|| root.display().to_string())
 }
 
 /// The cookie of ptstat's network namespace, as ebpf/sockets.h's netns_probe sees a socket ptstat makes: for
@@ -386,11 +386,8 @@ pub fn probe_netns_cookie() -> anyhow::Result<u64> {
         .map_max_entries(FLOW_STATS_MAP, 1)
         .load(CAPTURE_OBJECT)
         .context("loading the eBPF programs")?;
-    let root = cgroup2_root().context("no cgroup v2 hierarchy is mounted")?;
-    let cgroup = File::open(&root).with_context(|| root.display().to_string())?;
-    let program: &mut CgroupSock = ebpf.program_mut(NETNS_PROBE).context("no program netns_probe")?.try_into()?;
-    load_reporting_rejection(NETNS_PROBE, || program.load())?;
-    program.attach(&cgroup, CgroupAttachMode::Single).context("attaching netns_probe")?;
+    let program: &mut CgroupSock = load_program(&mut ebpf, NETNS_PROBE)?;
+    program.attach(&cgroup2_root_directory()?, CgroupAttachMode::Single).context("attaching netns_probe")?;
     drop(std::net::UdpSocket::bind("127.0.0.1:0").context("making a socket")?);
     let probed: Array<&MapData, u64> = Array::try_from(ebpf.map(PROBED_NETNS_MAP).context("no probed_netns map")?)?;
     let cookie = probed.get(&0, 0)?;
