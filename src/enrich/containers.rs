@@ -26,9 +26,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::cgroups::cgroup2_root;
 use crate::packet::{ContainerContext, Labels, PodContext};
-pub use selection::{ContainerSelection, KernelSelection, PodName};
+use crate::source::live::{KernelSelection, cgroup2::cgroup2_root};
 
 /// Where the daemons listen (`--docker-address`, `--containerd-address`).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use aya::{
     maps::{HashMap as BpfHashMap, MapData},
 };
 
-use crate::enrich::cgroups::cgroup2_root;
+use crate::source::live::cgroup2::cgroup2_root;
 
 /// `struct process_context` of ebpf/event.h.
 #[repr(C)]

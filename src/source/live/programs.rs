@@ -17,14 +17,12 @@ use aya::{
 
 use super::{
     bootstrap::netns_cookie,
+    cgroup2::cgroup2_root,
     features::{Features, SocketUseHooks, kernel_btf},
     filter::{CompiledFilter, splice},
     kernel_context,
+    selection::{KernelSelection, ProcessSelection},
     verifier::load_reporting_rejection,
-};
-use crate::enrich::{
-    cgroups::cgroup2_root,
-    containers::{ContainerSelection, KernelSelection},
 };
 
 pub(super) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
@@ -129,19 +127,6 @@ impl CaptureCounters {
     pub fn sum(per_cpu: &PerCpuValues<CaptureCounters>) -> Self {
         per_cpu.iter().fold(CaptureCounters::default(), |total, cpu| total.plus(*cpu))
     }
-}
-
-/// Which processes' packets to capture (`--pid`, `--pname`, `--uid`, `-f`, `-- COMMAND`); empty = all packets.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProcessSelection {
-    pub pids: Vec<u32>,
-    pub name: Option<String>,
-    pub uid: Option<u32>,
-    pub follow_forks: bool,
-    /// Select by pid even before any is known: `-- COMMAND` adds its pid once started.
-    pub pids_added_later: bool,
-    /// `--container-id`, `--container-name`, `--pod-name`: only processes in these containers.
-    pub containers: ContainerSelection,
 }
 
 /// The `BY_*` bits of ebpf/processes.h.
