@@ -9,7 +9,7 @@ use std::{
     net::{TcpStream, UdpSocket},
     process::{Command, Stdio},
     thread,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use common::*;
@@ -133,6 +133,25 @@ fn count_stops_after_exactly_that_many_packets() {
     assert!(finished.status.success(), "{}", finished.stderr);
     assert_eq!(finished.stdout_text().lines().count(), 3);
     assert_eq!(finished.captured(), 3);
+    assert_nothing_attached(&net.host_if);
+}
+
+#[test]
+fn timeout_ends_a_capture_with_everything_captured() {
+    if !root_or_skip("timeout_ends_a_capture_with_everything_captured") {
+        return;
+    }
+    let net = VethNamespace::new("tmo", 10);
+    net.warm_up();
+    let started = Instant::now();
+    let ptstat = Running::start(&["-i", &net.host_if, "--timeout", "3s", "icmp"]);
+    run("ping", &["-c", "4", "-i", "0.2", &net.peer_ip]);
+    let finished = ptstat.wait(Duration::from_secs(30));
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert!(started.elapsed() >= Duration::from_secs(3), "ended before the timeout: {:?}", started.elapsed());
+    // Four requests and their four replies.
+    assert_eq!(finished.stdout_text().lines().count(), 8, "{}", finished.stdout_text());
+    assert_eq!(finished.captured(), 8);
     assert_nothing_attached(&net.host_if);
 }
 
