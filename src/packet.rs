@@ -177,41 +177,14 @@ mod comment_keys {
     pub const POD_LABELS: &str = "PodLabels";
 }
 
-/// Labels as one line of JSON, `{"key":"value",...}`, as ptcpdump writes and prints them. Formatted straight
-/// into the text being made (a -v line, a comment), with no string of its own.
+/// Labels as one line of JSON, `{"key":"value",...}`, as ptcpdump writes and prints them (serde_json escapes
+/// control characters, so no newline can end a comment line early).
 pub struct LabelsJson<'a>(pub &'a Labels);
 
 impl fmt::Display for LabelsJson<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_char('{')?;
-        for (at, (key, value)) in self.0.iter().enumerate() {
-            if at > 0 {
-                f.write_char(',')?;
-            }
-            write_json_string(f, key)?;
-            f.write_char(':')?;
-            write_json_string(f, value)?;
-        }
-        f.write_char('}')
+        f.write_str(&serde_json::to_string(self.0).map_err(|_| fmt::Error)?)
     }
-}
-
-/// `text` as a JSON string: quoted, with quotes, backslashes and control characters escaped (so no newline can
-/// end a comment line early).
-fn write_json_string(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    f.write_char('"')?;
-    for character in text.chars() {
-        match character {
-            '"' => f.write_str("\\\"")?,
-            '\\' => f.write_str("\\\\")?,
-            '\n' => f.write_str("\\n")?,
-            '\r' => f.write_str("\\r")?,
-            '\t' => f.write_str("\\t")?,
-            control if control < ' ' => write!(f, "\\u{:04x}", u32::from(control))?,
-            other => f.write_char(other)?,
-        }
-    }
-    f.write_char('"')
 }
 
 /// Reads `LabelsJson`'s text back; anything that is not such an object reads as no labels.

@@ -232,7 +232,8 @@ impl Running {
         Running::start_command(without_sysfs_btf(args), Stdio::piped())
     }
 
-    fn start_command(mut command: Command, stdout: Stdio) -> Running {
+    /// ptstat run by `command` (a wrapper that execs it, so the pid is ptstat's).
+    pub fn start_command(mut command: Command, stdout: Stdio) -> Running {
         let mut child = command.stdout(stdout).stderr(Stdio::piped()).spawn().expect("start ptstat");
         let stderr = child.stderr.take().expect("piped stderr");
         let (sender, stderr_lines) = mpsc::channel();
