@@ -109,6 +109,10 @@ pub struct Cli {
     #[arg(short = 'B', long = "buffer-size", value_name = "KIB", default_value_t = 8192)]
     pub buffer_kib: u32,
 
+    /// How many interfaces the kernel counts apart for the closing statistics (hidden: for the tests of a full map).
+    #[arg(long, value_name = "N", default_value_t = 4096, hide = true)]
+    pub counters_entries: u32,
+
     /// Do not resolve addresses or ports (accepted for tcpdump's sake: ptstat always prints numbers).
     #[arg(short = 'n', action = ArgAction::Count)]
     pub numeric: u8,

@@ -164,6 +164,7 @@ fn capture_live(
         namespaces: namespace_choice(cli),
         snaplen: cli.effective_snaplen(),
         ring_buffer_bytes: cli.buffer_kib.saturating_mul(1024),
+        counted_interfaces: cli.counters_entries,
         tc_mode: cli.tc_mode,
         max_packets: cli.count,
         processes: process_selection(cli),

@@ -81,6 +81,8 @@ pub struct LiveOptions {
     pub namespaces: NamespaceChoice,
     pub snaplen: u32,
     pub ring_buffer_bytes: u32,
+    /// How many interfaces the kernel counts apart (the closing statistics); more are counted together.
+    pub counted_interfaces: u32,
     pub tc_mode: TcMode,
     /// `-c`: stop after this many packets.
     pub max_packets: Option<u64>,
@@ -202,7 +204,11 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
     let mut processes = options.processes.clone();
     processes.follow_forks |= options.command.is_some();
     processes.pids_added_later = options.command.is_some();
-    let purpose = Purpose::Capture { snaplen: options.snaplen, ring_buffer_bytes: options.ring_buffer_bytes };
+    let purpose = Purpose::Capture {
+        snaplen: options.snaplen,
+        ring_buffer_bytes: options.ring_buffer_bytes,
+        counted_interfaces: options.counted_interfaces,
+    };
     let mut ebpf = programs::load(purpose, &processes, &filter)?;
     let containers = programs::container_selection(&mut ebpf, &processes)?;
     start_attribution(&mut ebpf, places.iter().map(|place| &place.netns), "packets");
@@ -263,13 +269,24 @@ async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) 
         let (interface, per_cpu) = entry.context("reading the capture counters")?;
         by_interface.insert(interface, CaptureCounters::sum(&per_cpu));
     }
+    let uncounted = by_interface.get(&programs::UNCOUNTED_INTERFACES).map_or(0, |counters| counters.seen);
+    if uncounted > 0 {
+        eprintln!(
+            "ptstat: warning: {uncounted} packets came on interfaces beyond the {} the kernel counts apart: they \
+             are in the totals, not in any interface's statistics",
+            options.counted_interfaces
+        );
+    }
     let ended = Timestamp::now();
     let mut keys = vec![InterfaceKey::default(); session.interfaces.len()];
     for (&key, &id) in &session.attached {
         keys[id] = key;
     }
     for (id, key) in keys.iter().enumerate() {
-        let kernel = by_interface.get(key).copied().unwrap_or_default();
+        // Once the map was full, an interface without an entry was counted with others: no statistics, not zeros.
+        let Some(kernel) = by_interface.get(key).copied().or((uncounted == 0).then(CaptureCounters::default)) else {
+            continue;
+        };
         let statistics = InterfaceStatistics {
             start: started,
             end: ended,
