@@ -110,6 +110,10 @@ pub struct CaptureFlags {
     #[arg(short = 'B', long = "buffer-size", value_name = "KIB", default_value_t = 8192)]
     pub buffer_kib: u32,
 
+    /// How many interfaces the kernel counts apart for the closing statistics (hidden: for the tests of a full map).
+    #[arg(long, value_name = "N", default_value_t = 4096, hide = true)]
+    pub counters_entries: u32,
+
     /// Stop after this long (e.g. 30s, 5m); with --stats, print the table then.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,

@@ -211,6 +211,7 @@ fn capture_live(
     let collect = Collect::Packets {
         snaplen,
         ring_buffer_bytes: cli.capture.buffer_kib.saturating_mul(1024),
+        counted_interfaces: cli.capture.counters_entries,
         max_packets: cli.capture.count,
     };
     let options = live_options(cli, filter, collect);

@@ -7,6 +7,7 @@ mod common;
 use std::{
     io::Write,
     net::{TcpStream, UdpSocket},
+    os::fd::AsRawFd,
     process::{Command, Stdio},
     thread,
     time::{Duration, Instant},
@@ -258,6 +259,19 @@ fn streaming_to_tshark_shows_packets_while_capturing() {
     assert!(finished.status.success(), "{}", finished.stderr);
 }
 
+/// A veth pair between two namespaces, each end (namespace, interface, address/prefix) up with its address.
+fn veth_between(ends: [(&str, &str, &str); 2]) {
+    let [(near_namespace, near, _), (far_namespace, far, _)] = ends;
+    run(
+        "ip",
+        &["link", "add", near, "netns", near_namespace, "type", "veth", "peer", "name", far, "netns", far_namespace],
+    );
+    for (namespace, interface, address) in ends {
+        run("ip", &["-n", namespace, "addr", "add", address, "dev", interface]);
+        run("ip", &["-n", namespace, "link", "set", interface, "up"]);
+    }
+}
+
 #[test]
 fn any_attaches_to_interfaces_created_after_start() {
     if !root_or_skip("any_attaches_to_interfaces_created_after_start") {
@@ -267,16 +281,7 @@ fn any_attaches_to_interfaces_created_after_start() {
     let watched = Namespace::new("anyw");
     let peer = Namespace::new("anyp");
     let ptstat = Running::start_in_namespace(&watched.0, &["-i", "any", "-n", "--context="]);
-    run(
-        "ip",
-        &["link", "add", "ptanya", "netns", &watched.0, "type", "veth", "peer", "name", "ptanyb", "netns", &peer.0],
-    );
-    for (namespace, interface, address) in
-        [(&watched.0, "ptanya", "10.77.70.1/24"), (&peer.0, "ptanyb", "10.77.70.2/24")]
-    {
-        run("ip", &["-n", namespace, "addr", "add", address, "dev", interface]);
-        run("ip", &["-n", namespace, "link", "set", interface, "up"]);
-    }
+    veth_between([(&watched.0, "ptanya", "10.77.70.1/24"), (&peer.0, "ptanyb", "10.77.70.2/24")]);
     // The new interface is attached within moments of appearing: later pings are seen.
     for _ in 0..3 {
         run("ip", &["netns", "exec", &watched.0, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.77.70.2"]);
@@ -499,4 +504,51 @@ fn devices_without_ethernet_headers_are_captured_as_raw_ip() {
     // Wireshark's encapsulation 7 is raw IP: the IDB says LINKTYPE_RAW.
     let seen = run("tshark", &["-r", path.to_str().unwrap(), "-T", "fields", "-e", "frame.encap_type", "-e", "ip.dst"]);
     assert_eq!(seen, "7\t10.77.90.2\n7\t10.77.90.2\n");
+}
+
+/// Whether ptstat's programs are on `interface` of network namespace `namespace`, by TCX or by a clsact filter.
+fn attached_in(namespace: &str, interface: &str) -> bool {
+    let filters = run("tc", &["-n", namespace, "filter", "show", "dev", interface, "ingress"]);
+    let (namespace, interface) = (namespace.to_string(), interface.to_string());
+    // Interface names are looked up in the asking thread's namespace: a thread of its own enters it.
+    let by_tcx = thread::spawn(move || {
+        let file = std::fs::File::open(format!("/run/netns/{namespace}")).expect("namespace file");
+        // SAFETY: setns with a descriptor that stays open for the call; it moves only this short-lived thread.
+        assert_eq!(unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) }, 0, "setns");
+        tcx_programs(&interface)
+    });
+    filters.contains("capture_ingress") || !by_tcx.join().unwrap().is_empty()
+}
+
+#[test]
+fn any_captures_new_interfaces_after_more_came_and_went_than_the_counters_hold() {
+    if !root_or_skip("any_captures_new_interfaces_after_more_came_and_went_than_the_counters_hold") {
+        return;
+    }
+    let watched = Namespace::new("kmanyw");
+    let peer = Namespace::new("kmanyp");
+    let ptstat = Running::start_in_namespace(&watched.0, &["-i", "any", "-n", "--context=", "--counters-entries", "4"]);
+    // Ten interfaces, each with a packet, then gone; then the eleventh, which must be captured like the first.
+    for i in 0..=10 {
+        let (here, there) = (format!("ptkm{i}a"), format!("ptkm{i}b"));
+        let (near, far) = (format!("10.77.171.{}", 4 * i + 1), format!("10.77.171.{}", 4 * i + 2));
+        veth_between([(&watched.0, &here, &format!("{near}/30")), (&peer.0, &there, &format!("{far}/30"))]);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !attached_in(&watched.0, &here) {
+            assert!(std::time::Instant::now() < deadline, "ptstat never attached to {here}");
+            thread::sleep(Duration::from_millis(20));
+        }
+        let pings = if i < 10 { "1" } else { "3" };
+        run("ip", &["netns", "exec", &watched.0, "ping", "-c", pings, "-i", "0.2", "-W", "2", &far]);
+        if i < 10 {
+            run("ip", &["-n", &watched.0, "link", "del", &here]);
+        }
+    }
+    let done = ptstat.stop();
+    assert!(done.status.success(), "{}", done.stderr);
+    let out = done.stdout_text();
+    let requests = lines_containing(&out, "ptkm10a Out IP 10.77.171.41 > 10.77.171.42: ICMP echo request");
+    let replies = lines_containing(&out, "ptkm10a In  IP 10.77.171.42 > 10.77.171.41: ICMP echo reply");
+    assert_eq!((requests.len(), replies.len()), (3, 3), "{out}");
+    assert!(done.stderr.contains("the kernel counts apart"), "the uncounted packets are reported:\n{}", done.stderr);
 }

@@ -41,6 +41,23 @@ pub fn tcx_programs(interface: &str) -> Vec<String> {
         .collect()
 }
 
+/// The map `name` of running process `pid` (a ptstat), found by the map ids of its file descriptors: other
+/// ptstats (other tests) have maps of that name too.
+pub fn map_of_process(pid: i32, name: &str) -> aya::maps::Map {
+    use aya::maps::{Map, MapData, MapInfo};
+    let fdinfo = std::fs::read_dir(format!("/proc/{pid}/fdinfo")).expect("/proc/PID/fdinfo");
+    let ids = fdinfo.filter_map(|entry| {
+        let text = std::fs::read_to_string(entry.ok()?.path()).ok()?;
+        text.lines().find_map(|line| line.strip_prefix("map_id:")?.trim().parse::<u32>().ok())
+    });
+    for id in ids {
+        if MapInfo::from_id(id).is_ok_and(|info| info.name_as_str() == Some(name)) {
+            return Map::from_map_data(MapData::from_id(id).expect("open the map")).expect("a known map type");
+        }
+    }
+    panic!("process {pid} holds no map {name}");
+}
+
 /// Whether `ptstat --version` reports `line` (e.g. "packet namespaces: yes"): what this kernel offers, as ptstat
 /// probes it. Tests of a feature some kernels lack check, on those, that ptstat refuses it with one line.
 pub fn kernel_reports(line: &str) -> bool {

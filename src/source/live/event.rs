@@ -89,7 +89,7 @@ pub struct InterfaceKey {
 }
 
 impl InterfaceKey {
-    pub fn new(netns: u64, ifindex: u32) -> Self {
+    pub const fn new(netns: u64, ifindex: u32) -> Self {
         InterfaceKey { netns, ifindex, reserved: 0 }
     }
 }

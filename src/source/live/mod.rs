@@ -141,8 +141,9 @@ impl AttachOptions {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Collect {
     /// A copy of the first `snaplen` bytes of each packet, through a ring buffer of `ring_buffer_bytes`; the
-    /// capture ends after `max_packets` (`-c`).
-    Packets { snaplen: u32, ring_buffer_bytes: u32, max_packets: Option<u64> },
+    /// capture ends after `max_packets` (`-c`). The kernel counts what `counted_interfaces` interfaces see apart
+    /// (the packets of more are counted together).
+    Packets { snaplen: u32, ring_buffer_bytes: u32, counted_interfaces: u32, max_packets: Option<u64> },
     /// Packets and bytes per flow, counted in the kernel in a table of `max_flows` flows: no event per packet.
     Counts { max_flows: u32 },
 }
@@ -305,12 +306,12 @@ impl LiveSource {
         }
         let attach = &options.attach;
         let (purpose, programs, snaplen) = match options.collect {
-            Collect::Packets { snaplen, ring_buffer_bytes, .. } => {
+            Collect::Packets { snaplen, ring_buffer_bytes, counted_interfaces, .. } => {
                 ensure!(
                     attach.backend != Backend::Xdp || features::Features::get().xdp_load_bytes,
                     "capture on XDP needs the helper bpf_xdp_load_bytes (Linux 5.18); --stats counts on XDP without it"
                 );
-                (Purpose::Capture { snaplen, ring_buffer_bytes }, CAPTURE_PROGRAMS, snaplen)
+                (Purpose::Capture { snaplen, ring_buffer_bytes, counted_interfaces }, CAPTURE_PROGRAMS, snaplen)
             }
             Collect::Counts { max_flows } => (Purpose::Stats { max_flows }, STATS_PROGRAMS, 0),
         };
@@ -424,13 +425,24 @@ impl LiveSource {
             let (interface, per_cpu) = entry.context("reading the capture counters")?;
             by_interface.insert(interface, CaptureCounters::sum(&per_cpu));
         }
+        let uncounted = by_interface.get(&programs::UNCOUNTED_INTERFACES).map_or(0, |counters| counters.seen);
+        if let (true, Collect::Packets { counted_interfaces, .. }) = (uncounted > 0, self.options.collect) {
+            eprintln!(
+                "ptstat: warning: {uncounted} packets came on interfaces beyond the {counted_interfaces} the kernel \
+                 counts apart: they are in the totals, not in any interface's statistics"
+            );
+        }
         let ended = Timestamp::now();
         let mut keys = vec![InterfaceKey::default(); self.session.interfaces.len()];
         for (&key, &id) in &self.session.attached {
             keys[id] = key;
         }
         for (id, key) in keys.iter().enumerate() {
-            let kernel = by_interface.get(key).copied().unwrap_or_default();
+            // Once the map was full, an interface without an entry was counted with others: no statistics, not zeros.
+            let Some(kernel) = by_interface.get(key).copied().or((uncounted == 0).then(CaptureCounters::default))
+            else {
+                continue;
+            };
             let statistics = InterfaceStatistics {
                 start: started,
                 end: ended,
