@@ -36,6 +36,30 @@ pub enum Direction {
     Out,
 }
 
+/// PcapNG's epb_flags bits 0-1: the direction (0 = unknown).
+const EPB_FLAGS_DIRECTION_MASK: u32 = 0b11;
+const EPB_FLAGS_INBOUND: u32 = 1;
+const EPB_FLAGS_OUTBOUND: u32 = 2;
+
+impl Direction {
+    /// The epb_flags word (or the obsolete Packet Block's pack_flags) that records this direction.
+    pub fn epb_flags(self) -> u32 {
+        match self {
+            Direction::In => EPB_FLAGS_INBOUND,
+            Direction::Out => EPB_FLAGS_OUTBOUND,
+        }
+    }
+
+    /// The direction an epb_flags (or pack_flags) word records, if any.
+    pub fn from_epb_flags(flags: u32) -> Option<Direction> {
+        match flags & EPB_FLAGS_DIRECTION_MASK {
+            EPB_FLAGS_INBOUND => Some(Direction::In),
+            EPB_FLAGS_OUTBOUND => Some(Direction::Out),
+            _ => None,
+        }
+    }
+}
+
 /// Position of an interface in the order a source announced it (0, 1, 2, ...). PcapNG interface ids are these.
 pub type InterfaceId = usize;
 
@@ -286,6 +310,48 @@ impl ProcessContext {
         context.container = container;
         context.pod = pod;
         has_pid.then_some(context)
+    }
+}
+
+/// A consumer of packets. Sources announce every interface before the first packet that uses it, with ids
+/// counting up from 0, so a sink may keep interfaces in a `Vec` indexed by id.
+pub trait Sink {
+    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()>;
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()>;
+    /// What a live capture counted on interface `id`, once, after its last packet and before `finish`. Only
+    /// PcapNG keeps it.
+    fn interface_statistics(&mut self, _id: InterfaceId, _statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        Ok(())
+    }
+    /// Flush and close. Called once, on every exit path that still has data to keep.
+    fn finish(&mut self) -> anyhow::Result<()>;
+    /// `finish`, after the run failed: what was written is kept, but nothing new is started (a capture file that
+    /// was never opened, because the capture failed to start, is not created).
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        self.finish()
+    }
+}
+
+/// Lets a borrowed sink stand where an owned one is expected.
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        (**self).add_interface(id, interface)
+    }
+
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
+        (**self).write_packet(packet, interface)
+    }
+
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        (**self).interface_statistics(id, statistics)
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        (**self).finish()
+    }
+
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        (**self).finish_after_failure()
     }
 }
 

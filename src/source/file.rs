@@ -21,10 +21,7 @@ use pcap_file::pcapng::{
     },
 };
 
-use crate::{
-    packet::{Interface, InterfaceId, Packet, ProcessContext, Timestamp},
-    sink::{Sink, pcapng::direction_from_epb_flags},
-};
+use crate::packet::{Direction, Interface, InterfaceId, Packet, ProcessContext, Sink, Timestamp};
 
 /// The first four bytes, read big-endian, of a classic pcap: microsecond or nanosecond timestamps, written
 /// big-endian or (byte-swapped magic) little-endian.
@@ -180,7 +177,7 @@ fn handle_block(
             delivery.deliver(&Packet {
                 timestamp: timestamp_of(packet.timestamp),
                 interface: section_interface(packet.interface_id)?,
-                direction: flags.and_then(direction_from_epb_flags),
+                direction: flags.and_then(Direction::from_epb_flags),
                 original_len: packet.original_len,
                 data: &packet.data,
                 process: process.as_ref(),
@@ -204,7 +201,7 @@ fn handle_block(
             delivery.deliver(&Packet {
                 timestamp: timestamp_of(packet.timestamp),
                 interface: section_interface(u32::from(packet.interface_id))?,
-                direction: flags.and_then(direction_from_epb_flags),
+                direction: flags.and_then(Direction::from_epb_flags),
                 original_len: packet.original_len,
                 data: &packet.data,
                 process: None,
@@ -422,11 +419,17 @@ impl Delivery<'_> {
 mod tests {
     use pcap_file::DataLink;
 
-    use super::*;
-    use crate::{
-        packet::Direction,
-        sink::{pcap::PcapWriter, pcapng::PcapNgWriter},
+    use std::{borrow::Cow, time::Duration};
+
+    use pcap_file::{
+        pcap::{PcapPacket, PcapWriter},
+        pcapng::{
+            PcapNgWriter,
+            blocks::{enhanced_packet::EnhancedPacketBlock, interface_description::InterfaceDescriptionBlock},
+        },
     };
+
+    use super::*;
 
     /// Hands out one byte per read, as a pipe may when its writer is slow.
     struct OneByteAtATime<'a>(&'a [u8]);
@@ -463,37 +466,44 @@ mod tests {
         }
     }
 
-    fn write_three_packets(sink: &mut dyn Sink) {
-        let interface = Interface {
-            name: "trickle0".into(),
-            index: 0,
-            link_type: DataLink::RAW,
-            snaplen: 65_535,
-            description: None,
-        };
-        sink.add_interface(0, &interface).unwrap();
-        for sequence in 0..3u8 {
-            let data = vec![0x45 ^ sequence; 40 + usize::from(sequence)];
-            let packet = Packet {
-                timestamp: Timestamp(1_700_000_000_000_000_000 + u64::from(sequence)),
-                interface: 0,
-                direction: Some(Direction::In),
-                original_len: data.len() as u32,
-                data: &data,
-                process: None,
+    /// Three packets of raw IP, 40 to 42 bytes, a nanosecond apart.
+    fn three_packets() -> impl Iterator<Item = (Duration, Vec<u8>)> {
+        (0..3u8).map(|sequence| {
+            let timestamp = Duration::from_nanos(1_700_000_000_000_000_000 + u64::from(sequence));
+            (timestamp, vec![0x45 ^ sequence; 40 + usize::from(sequence)])
+        })
+    }
+
+    /// The packets as pcap-file writes them, independently of ptstat's writers.
+    fn pcapng_file() -> Vec<u8> {
+        let mut writer = PcapNgWriter::new(Vec::new()).unwrap();
+        let interface = InterfaceDescriptionBlock { linktype: DataLink::RAW, snaplen: 65_535, options: Vec::new() };
+        writer.write_pcapng_block(interface).unwrap();
+        for (timestamp, data) in three_packets() {
+            let original_len = data.len() as u32;
+            let packet = EnhancedPacketBlock {
+                interface_id: 0,
+                timestamp,
+                original_len,
+                data: Cow::Owned(data),
+                options: vec![],
             };
-            sink.write_packet(&packet, &interface).unwrap();
+            writer.write_pcapng_block(packet).unwrap();
         }
-        sink.finish().unwrap();
+        writer.into_inner()
+    }
+
+    fn pcap_file() -> Vec<u8> {
+        let mut writer = PcapWriter::new(Vec::new()).unwrap();
+        for (timestamp, data) in three_packets() {
+            writer.write_packet(&PcapPacket::new(timestamp, data.len() as u32, &data).unwrap()).unwrap();
+        }
+        writer.into_inner()
     }
 
     #[test]
     fn input_that_comes_a_byte_at_a_time_reads_like_a_whole_file() {
-        let mut pcapng = Vec::new();
-        write_three_packets(&mut PcapNgWriter::new(&mut pcapng, false));
-        let mut pcap = Vec::new();
-        write_three_packets(&mut PcapWriter::new(&mut pcap, false, false));
-        for bytes in [pcapng, pcap] {
+        for bytes in [pcapng_file(), pcap_file()] {
             let (mut whole, mut trickled) = (Collected::default(), Collected::default());
             assert_eq!(read_from("whole", &bytes[..], &mut whole, None).unwrap(), 3);
             assert_eq!(read_from("trickle", OneByteAtATime(&bytes), &mut trickled, None).unwrap(), 3);
