@@ -7,10 +7,12 @@ use std::{
 };
 
 use anyhow::Context;
-use clap::{Parser, error::ErrorKind};
 use pcap_file::DataLink;
 use ptstat::{
-    cli::Cli,
+    cli::{
+        Cli,
+        check::{Checked, check},
+    },
     enrich::{ContextSelection, SelectContext, containers::ContainerSelection, pods::RemotePods},
     packet::{Interface, InterfaceId, Packet},
     sink::{
@@ -34,26 +36,14 @@ use ptstat::{
     },
 };
 
-use ptstat_filter::{CaptureSource, DumpStyle, LinkType};
+use ptstat_filter::DumpStyle;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            let _ = error.print();
-            return ExitCode::SUCCESS;
-        }
-        Err(error) => {
-            // tcpdump's convention: one line naming the problem, exit status 1.
-            // clap's message runs on over indented lines (e.g. the missing arguments) until a blank line and usage.
-            let message = error.to_string();
-            let first_paragraph: Vec<&str> =
-                message.lines().take_while(|line| !line.trim().is_empty()).map(str::trim).collect();
-            eprintln!("ptstat: {}", first_paragraph.join(" ").trim_start_matches("error: "));
-            return ExitCode::FAILURE;
-        }
+    let checked = match check(std::env::args_os()) {
+        Ok(checked) => checked,
+        Err(stop) => return stop.report(),
     };
-    match run(&cli) {
+    match run(&checked) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprint!("{}", verifier::fatal_error_report(&error));
@@ -62,7 +52,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<()> {
+fn run(checked: &Checked) -> anyhow::Result<()> {
+    let cli = &checked.cli;
     if cli.list_interfaces {
         print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
         return Ok(());
@@ -77,28 +68,20 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     if cli.list_link_types {
         return list_link_types(cli);
     }
-    if let Some(wanted) = &cli.link_type
-        && !["EN10MB", "RAW"].contains(&wanted.to_ascii_uppercase().as_str())
+    let user = checked.user.clone();
+    let filter = checked.filter.as_ref().map(|(expression, _)| expression.clone());
+    if let Some((_, program)) = &checked.filter
+        && cli.dump_filter > 0
     {
-        anyhow::bail!("{wanted}: link type not supported (ptstat captures each interface with its own: EN10MB or RAW)");
+        let style = match cli.dump_filter {
+            1 => DumpStyle::Readable,
+            2 => DumpStyle::CArray,
+            _ => DumpStyle::Decimal,
+        };
+        print!("{}", program.dump(style));
+        return Ok(());
     }
-    let user = cli.user.as_deref().map(User::by_name).transpose()?;
-    let filter = cli.filter_expression()?;
-    if let Some(expression) = &filter {
-        // A bad expression is reported before any file is created or anything attached.
-        let source = if cli.read.is_some() { CaptureSource::File } else { CaptureSource::Live };
-        let program = ptstat_filter::compile_for(expression, dump_link_type(cli)?, source)?;
-        if cli.dump_filter > 0 {
-            let style = match cli.dump_filter {
-                1 => DumpStyle::Readable,
-                2 => DumpStyle::CArray,
-                _ => DumpStyle::Decimal,
-            };
-            print!("{}", program.dump(style));
-            return Ok(());
-        }
-    }
-    let selection = cli.context_selection().map_err(anyhow::Error::msg)?;
+    let selection = checked.context;
     if cli.stats {
         return count_live(cli, filter);
     }
@@ -124,32 +107,6 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Err(_) => sinks.finish_after_failure(),
     };
     outcome.and(finished)
-}
-
-/// The link type a filter is compiled for before capture: the first interface's of the `-r` file, else Ethernet.
-fn dump_link_type(cli: &Cli) -> anyhow::Result<LinkType> {
-    let Some(path) = cli.read.as_deref().filter(|path| *path != "-") else { return Ok(LinkType::Ethernet) };
-    let mut first = FirstInterface(None);
-    file::read_capture(path, &mut first, Some(0))?;
-    Ok(first.0.and_then(|link| LinkType::from_pcap_linktype(u32::from(link))).unwrap_or(LinkType::Ethernet))
-}
-
-/// Notes the link type of the first interface a file announces.
-struct FirstInterface(Option<DataLink>);
-
-impl Sink for FirstInterface {
-    fn add_interface(&mut self, _id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
-        self.0.get_or_insert(interface.link_type);
-        Ok(())
-    }
-
-    fn write_packet(&mut self, _packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
-        Ok(())
-    }
-
-    fn finish(&mut self) -> anyhow::Result<()> {
-        Ok(())
-    }
 }
 
 fn capture_live(
