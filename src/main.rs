@@ -55,15 +55,14 @@ fn main() -> ExitCode {
 fn run(checked: &Checked) -> anyhow::Result<()> {
     let cli = &checked.cli;
     if cli.list_interfaces {
-        print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
-        return Ok(());
+        let listing = interfaces::listing(&interfaces::list().context("listing network interfaces")?);
+        return write_stdout(&listing);
     }
     if let Some(file) = &cli.kernel_btf {
         live::features::use_kernel_btf_file(file.clone());
     }
     if cli.version {
-        print!("{}", version_report());
-        return Ok(());
+        return write_stdout(&version_report());
     }
     if cli.list_link_types {
         return list_link_types(cli);
@@ -78,8 +77,7 @@ fn run(checked: &Checked) -> anyhow::Result<()> {
             2 => DumpStyle::CArray,
             _ => DumpStyle::Decimal,
         };
-        print!("{}", program.dump(style));
-        return Ok(());
+        return write_stdout(&program.dump(style));
     }
     let selection = checked.context;
     if cli.stats {
@@ -235,9 +233,13 @@ impl Sink for PacketCounter {
     }
 
     fn finish(&mut self) -> anyhow::Result<()> {
-        println!("{} packet{}", self.0, if self.0 == 1 { "" } else { "s" });
-        Ok(())
+        write_stdout(&format!("{} packet{}\n", self.0, if self.0 == 1 { "" } else { "s" }))
     }
+}
+
+/// print! panics when stdout is a closed pipe or a full disk; this says so in one line instead.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    io::stdout().write_all(text.as_bytes()).and_then(|()| io::stdout().flush()).context("writing to standard output")
 }
 
 /// `--version`: ptstat's version, then the kernel and the features ptstat relies on, found as it would use them.

@@ -5,7 +5,6 @@
 
 use std::{ffi::OsString, process::ExitCode};
 
-use chrono::format::{Item, StrftimeItems};
 use clap::{FromArgMatches, error::ErrorKind};
 use ptstat_filter::{CaptureSource, LinkType, Program};
 
@@ -117,10 +116,13 @@ fn clap_error_line(error: &clap::Error) -> String {
 }
 
 /// -w's name with -G: an strftime(3) pattern, refused here rather than when the first file is named (chrono's
-/// formatter panics on a sequence it does not know). Usable as a clap value parser.
+/// `to_string` panics on a sequence it cannot format: unknown ones, and parsing-only ones like `%#z`). Usable as a
+/// clap value parser.
 pub fn strftime_pattern(text: &str) -> Result<String, String> {
-    match StrftimeItems::new(text).any(|item| item == Item::Error) {
-        true => Err(format!("{text}: invalid strftime pattern (see strftime(3): %Y, %m, %d, %H, %M, %S, ...)")),
-        false => Ok(text.to_string()),
+    use std::fmt::Write;
+    let mut name = String::new();
+    match write!(name, "{}", chrono::Local::now().format(text)) {
+        Ok(()) => Ok(text.to_string()),
+        Err(_) => Err(format!("{text}: invalid strftime pattern (see strftime(3): %Y, %m, %d, %H, %M, %S, ...)")),
     }
 }
