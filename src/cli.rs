@@ -1,6 +1,9 @@
 //! Command-line flags, named and behaving like tcpdump's where tcpdump has them, grouped under the headings of
 //! `--help`. Each group is a struct clap builds; the stages take theirs whole.
 
+pub mod check;
+pub mod help;
+
 use std::{path::PathBuf, time::Duration};
 
 use clap::{ArgAction, Args, Parser};
@@ -15,20 +18,22 @@ use crate::{
     source::live::{AttachOptions, MAX_SNAPLEN, ProcessSelection},
 };
 
-/// A duration: a number with a unit (`500ms`, `10s`, `2m`, `1h`), or plain seconds (`1.5`).
+/// A duration: humantime's forms (`500ms`, `10s`, `2m`, `1h30m`), or plain seconds (`1.5`). At most a year: the
+/// deadlines added to the clock must not overflow it.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let scale = match unit {
-        "" | "s" => 1.0,
-        "ms" => 1e-3,
-        "m" => 60.0,
-        "h" => 3600.0,
-        _ => return Err(format!("invalid duration {text} (e.g. 500ms, 10s, 2m)")),
+    const EXAMPLES: &str = "e.g. 500ms, 10s, 2m, 1h30m, or seconds: 1.5";
+    const LONGEST: std::time::Duration = std::time::Duration::from_secs(366 * 24 * 3600);
+    let too_long = || "must be at most a year".to_string();
+    let duration = if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit() || byte == b'.') {
+        let seconds = text.parse().map_err(|_| format!("not a duration ({EXAMPLES})"))?;
+        std::time::Duration::try_from_secs_f64(seconds).map_err(|_| too_long())?
+    } else {
+        humantime::parse_duration(text).map_err(|error| format!("{error} ({EXAMPLES})"))?
     };
-    match number.parse::<f64>() {
-        Ok(value) if value > 0.0 && value.is_finite() => Ok(std::time::Duration::from_secs_f64(value * scale)),
-        _ => Err(format!("invalid duration {text} (e.g. 500ms, 10s, 2m)")),
+    match duration {
+        duration if duration.is_zero() => Err("must be longer than zero".to_string()),
+        duration if duration > LONGEST => Err(too_long()),
+        duration => Ok(duration),
     }
 }
 
@@ -40,8 +45,8 @@ fn parse_file_size(text: &str) -> Result<u64, String> {
         Some((at, 'g' | 'G')) => (&text[..at], 1 << 30),
         _ => (text, 1_000_000),
     };
-    match number.parse::<u64>() {
-        Ok(count) if count > 0 => Ok(count * unit),
+    match number.parse::<u64>().ok().and_then(|count| count.checked_mul(unit)) {
+        Some(bytes) if bytes > 0 => Ok(bytes),
         _ => Err(format!("invalid file size {text}")),
     }
 }
@@ -56,9 +61,6 @@ fn parse_file_size(text: &str) -> Result<u64, String> {
 pub struct Cli {
     #[command(flatten)]
     pub capture: CaptureFlags,
-
-    #[command(flatten)]
-    pub attach: AttachOptions,
 
     #[command(flatten)]
     pub filter: FilterFlags,
@@ -83,6 +85,10 @@ pub struct Cli {
 
     #[command(flatten)]
     pub kubernetes: KubernetesFlags,
+
+    /// Its -i, --netns and -Q stand under "Capture" (the heading is already there), its hooks under "Kernel".
+    #[command(flatten)]
+    pub attach: AttachOptions,
 
     #[command(flatten)]
     pub kernel: KernelFlags,
@@ -414,13 +420,26 @@ impl FilterFlags {
     pub fn expression(&self) -> anyhow::Result<Option<String>> {
         let expression = match &self.filter_file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+                let text = read_filter_file(path).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
                 // tcpdump drops `#` comments from filter files.
                 text.lines().map(|line| line.split('#').next().unwrap_or_default()).collect::<Vec<_>>().join(" ")
             }
             None => self.expression.join(" "),
         };
         Ok(Some(expression.trim().to_string()).filter(|expression| !expression.is_empty()))
+    }
+}
+
+/// The most of a -F file that is read: a filter is a line or a few, and /dev/zero must not fill the memory.
+const FILTER_FILE_LIMIT: u64 = 1 << 20;
+
+fn read_filter_file(path: &str) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?.take(FILTER_FILE_LIMIT + 1).read_to_string(&mut text)?;
+    match text.len() as u64 > FILTER_FILE_LIMIT {
+        true => Err(std::io::Error::other(format!("longer than {FILTER_FILE_LIMIT} bytes: not a filter"))),
+        false => Ok(text),
     }
 }
 

@@ -1,32 +1,26 @@
-use std::process::ExitCode;
+use std::{
+    io::{self, Write},
+    process::ExitCode,
+};
 
 use anyhow::Context;
-use clap::{Parser, error::ErrorKind};
 use pcap_file::DataLink;
 use ptstat::{
-    cli::Cli,
+    cli::{
+        Cli,
+        check::{Checked, check},
+    },
     pipeline,
     source::live::{self, interfaces, verifier},
 };
+use ptstat_filter::DumpStyle;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            let _ = error.print();
-            return ExitCode::SUCCESS;
-        }
-        Err(error) => {
-            // tcpdump's convention: one line naming the problem, exit status 1.
-            // clap's message runs on over indented lines (e.g. the missing arguments) until a blank line and usage.
-            let message = error.to_string();
-            let first_paragraph: Vec<&str> =
-                message.lines().take_while(|line| !line.trim().is_empty()).map(str::trim).collect();
-            eprintln!("ptstat: {}", first_paragraph.join(" ").trim_start_matches("error: "));
-            return ExitCode::FAILURE;
-        }
+    let checked = match check(std::env::args_os()) {
+        Ok(checked) => checked,
+        Err(stop) => return stop.report(),
     };
-    match run(&cli) {
+    match run(&checked) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprint!("{}", verifier::fatal_error_report(&error));
@@ -35,34 +29,38 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<()> {
+fn run(checked: &Checked) -> anyhow::Result<()> {
+    let cli = &checked.cli;
     if cli.capture.list_interfaces {
-        print!("{}", interfaces::listing(&interfaces::list().context("listing network interfaces")?));
-        return Ok(());
+        let listing = interfaces::listing(&interfaces::list().context("listing network interfaces")?);
+        return pipeline::write_stdout(&listing);
     }
     if let Some(file) = &cli.kernel.kernel_btf {
         live::features::use_kernel_btf_file(file.clone());
     }
     if cli.kernel.version {
-        print!("{}", version_report());
-        return Ok(());
+        return pipeline::write_stdout(&version_report());
     }
     if cli.capture.list_link_types {
         return list_link_types(cli);
     }
-    if let Some(wanted) = &cli.capture.link_type
-        && !["EN10MB", "RAW"].contains(&wanted.to_ascii_uppercase().as_str())
+    if let Some((_, program)) = &checked.filter
+        && cli.filter.dump_filter > 0
     {
-        anyhow::bail!("{wanted}: link type not supported (ptstat captures each interface with its own: EN10MB or RAW)");
+        let style = match cli.filter.dump_filter {
+            1 => DumpStyle::Readable,
+            2 => DumpStyle::CArray,
+            _ => DumpStyle::Decimal,
+        };
+        return pipeline::write_stdout(&program.dump(style));
     }
-    pipeline::run(cli)
+    pipeline::run(checked)
 }
 
 /// `--version`: ptstat's version, then the kernel and the features ptstat relies on, found as it would use them.
 fn version_report() -> String {
     let kernel = aya::util::KernelVersion::current().map_or_else(|_| "unknown".to_string(), |v| v.to_string());
-    let cgroup2 =
-        ptstat::source::live::cgroup2::cgroup2_root().map_or_else(|| "none".to_string(), |p| p.display().to_string());
+    let cgroup2 = live::cgroup2::cgroup2_root().map_or_else(|| "none".to_string(), |p| p.display().to_string());
     format!("ptstat {}\nkernel {kernel}\n{}cgroup v2: {cgroup2}\n", env!("CARGO_PKG_VERSION"), live::kernel_report())
 }
 
@@ -74,6 +72,7 @@ fn list_link_types(cli: &Cli) -> anyhow::Result<()> {
     } else {
         cli.attach.interfaces.clone()
     };
+    let mut listing = io::stderr().lock();
     for name in names {
         let interface = system.iter().find(|interface| interface.name == name);
         let link_type = interface
@@ -81,7 +80,7 @@ fn list_link_types(cli: &Cli) -> anyhow::Result<()> {
             .with_context(|| format!("{name}: No such device exists"))?;
         let (short, long) = link_type_names(link_type);
         // tcpdump lists them on stderr.
-        eprintln!("Data link types for {name} (use option -y to set):\n  {short} ({long})");
+        writeln!(listing, "Data link types for {name} (use option -y to set):\n  {short} ({long})")?;
     }
     Ok(())
 }

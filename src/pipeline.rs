@@ -5,11 +5,9 @@
 use std::io::{self, BufWriter, Write};
 
 use anyhow::Context;
-use pcap_file::DataLink;
-use ptstat_filter::{CaptureSource, DumpStyle, LinkType};
 
 use crate::{
-    cli::Cli,
+    cli::{Cli, check::Checked},
     enrich::{ContextSelection, Enricher, pods::RemotePods},
     packet::{Interface, InterfaceId, InterfaceStatistics, Packet, ProcessContext},
     sink::{
@@ -38,36 +36,21 @@ use crate::{
     },
 };
 
-/// Runs what the flags ask for, once the early exits (-D, -L, --version) are past.
-pub fn run(cli: &Cli) -> anyhow::Result<()> {
-    let user = cli.files.user.as_deref().map(User::by_name).transpose()?;
-    let filter = cli.filter.expression()?;
-    if let Some(expression) = &filter {
-        // A bad expression is reported before any file is created or anything attached.
-        let source = if cli.files.read.is_some() { CaptureSource::File } else { CaptureSource::Live };
-        let program = ptstat_filter::compile_for(expression, dump_link_type(cli)?, source)?;
-        if cli.filter.dump_filter > 0 {
-            let style = match cli.filter.dump_filter {
-                1 => DumpStyle::Readable,
-                2 => DumpStyle::CArray,
-                _ => DumpStyle::Decimal,
-            };
-            print!("{}", program.dump(style));
-            return Ok(());
-        }
-    }
-    let selection = cli.context.selection().map_err(anyhow::Error::msg)?;
+/// Runs what the flags ask for, once the early exits (-D, -L, --version, -d) are past.
+pub fn run(checked: &Checked) -> anyhow::Result<()> {
+    let Checked { cli, user, filter, context } = checked;
+    let filter = filter.as_ref().map(|(expression, _)| expression.clone());
     if cli.stats.stats {
-        return count_live(cli, filter, user);
+        return count_live(cli, filter, user.clone());
     }
-    if let (Some(user), Some(_)) = (&user, &cli.files.read) {
+    if let (Some(user), Some(_)) = (user, &cli.files.read) {
         // Reading needs no privileges at all: give them up before any file is opened.
         user.become_it()?;
     }
     let mut sinks = sinks(cli)?;
     let outcome = match &cli.files.read {
         Some(path) => {
-            let selected = SelectContext { selection, inner: &mut sinks };
+            let selected = SelectContext { selection: *context, inner: &mut sinks };
             match filter {
                 Some(expression) => {
                     file::read_capture(path, &mut Filtered::new(expression, selected), cli.capture.count)
@@ -76,7 +59,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             .map(|_| ())
         }
-        None => capture_live(cli, selection, filter, user, &mut sinks),
+        None => capture_live(cli, *context, filter, user.clone(), &mut sinks),
     };
     // Files are flushed and closed on every path, also after an error: what was captured is kept.
     let finished = match outcome {
@@ -86,30 +69,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     outcome.and(finished)
 }
 
-/// The link type a filter is compiled for before capture: the first interface's of the `-r` file, else Ethernet.
-fn dump_link_type(cli: &Cli) -> anyhow::Result<LinkType> {
-    let Some(path) = cli.files.read.as_deref().filter(|path| *path != "-") else { return Ok(LinkType::Ethernet) };
-    let mut first = FirstInterface(None);
-    file::read_capture(path, &mut first, Some(0))?;
-    Ok(first.0.and_then(|link| LinkType::from_pcap_linktype(u32::from(link))).unwrap_or(LinkType::Ethernet))
-}
-
-/// Notes the link type of the first interface a file announces.
-struct FirstInterface(Option<DataLink>);
-
-impl Sink for FirstInterface {
-    fn add_interface(&mut self, _id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
-        self.0.get_or_insert(interface.link_type);
-        Ok(())
-    }
-
-    fn write_packet(&mut self, _packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
-        Ok(())
-    }
-
-    fn finish(&mut self) -> anyhow::Result<()> {
-        Ok(())
-    }
+/// print! panics when stdout is a closed pipe or a full disk; this says so in one line instead.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).context("writing to standard output")
 }
 
 /// Applies `--context` to packets read from a file, whose comments carry whatever their writer put there.
@@ -384,8 +347,7 @@ impl Sink for PacketCounter {
     }
 
     fn finish(&mut self) -> anyhow::Result<()> {
-        println!("{} packet{}", self.0, if self.0 == 1 { "" } else { "s" });
-        Ok(())
+        write_stdout(&format!("{} packet{}\n", self.0, if self.0 == 1 { "" } else { "s" }))
     }
 }
 

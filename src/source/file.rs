@@ -10,6 +10,7 @@ use std::{
 };
 
 use anyhow::{anyhow, bail};
+use pcap_file::DataLink;
 use pcap_file::pcap::{PcapParseError, PcapParser, PcapTsResolution};
 use pcap_file::pcapng::{
     Block, PcapNgParseError, PcapNgParser,
@@ -52,6 +53,32 @@ pub fn read_capture(path: &str, sink: &mut dyn Sink, max_packets: Option<u64>) -
     } else {
         let file = File::open(path).map_err(|error| anyhow!("{path}: {error}"))?;
         read_from(path, file, sink, max_packets)
+    }
+}
+
+/// The link type of the first interface the capture at `path` announces (`None`: it announces none), read before
+/// the capture itself, e.g. to compile a filter for it.
+pub fn first_link_type(path: &str) -> anyhow::Result<Option<DataLink>> {
+    let mut first = FirstInterface(None);
+    read_capture(path, &mut first, Some(0))?;
+    Ok(first.0)
+}
+
+/// Notes the link type of the first interface a file announces.
+struct FirstInterface(Option<DataLink>);
+
+impl Sink for FirstInterface {
+    fn add_interface(&mut self, _id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        self.0.get_or_insert(interface.link_type);
+        Ok(())
+    }
+
+    fn write_packet(&mut self, _packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        Ok(())
     }
 }
 

@@ -54,14 +54,14 @@ pub struct AttachOptions {
     /// Capture on this interface (repeatable); `any` captures on every interface, also ones created later.
     ///
     /// Default: the first up, non-loopback interface.
-    #[arg(short = 'i', long = "interface", value_name = "IFACE", help_heading = "Capture")]
+    #[arg(short = 'i', long = "interface", value_name = "IFACE", help_heading = "Capture", display_order = 0)]
     pub interfaces: Vec<String>,
 
     /// Capture on the interfaces of this network namespace (repeatable; `any`: every one, also ones created later).
     ///
     /// PATH is /run/netns/NAME or /proc/PID/ns/net. -i then names interfaces inside them; without -i (or with
     /// -i any), all of their interfaces. Lines call them IFACE@NETNS.
-    #[arg(long = "netns", value_name = "PATH", conflicts_with = "read", help_heading = "Capture")]
+    #[arg(long = "netns", value_name = "PATH", conflicts_with = "read", help_heading = "Capture", display_order = 0)]
     pub netns: Vec<String>,
 
     /// Capture only packets received (in), sent (out), or both (inout, the default).
