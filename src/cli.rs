@@ -5,7 +5,7 @@ use clap::{ArgAction, Parser};
 use crate::{
     enrich::{
         ContextSelection,
-        containers::{DEFAULT_CONTAINERD_SOCKET, DEFAULT_DOCKER_SOCKET, PodName, RuntimeSockets},
+        containers::{PodName, RuntimeSockets},
     },
     sink::{
         connections::{CONNECTION_LOG_SNAPLEN, DEFAULT_INTERNAL_NETWORKS, IpNetwork},
@@ -275,14 +275,15 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = TcMode::Auto)]
     pub tc_mode: TcMode,
 
-    /// Docker's API socket, asked for the names, images and labels of containers (a missing daemon is a warning).
-    #[arg(long, value_name = "PATH", default_value = DEFAULT_DOCKER_SOCKET)]
-    pub docker_address: String,
+    /// Docker's API socket, asked for the names, images and labels of containers (default /var/run/docker.sock,
+    /// whose absence is no warning; a daemon that does not answer is one).
+    #[arg(long, value_name = "PATH")]
+    pub docker_address: Option<String>,
 
     /// containerd's API socket, asked about the containers of its namespaces default, moby and k8s.io (Kubernetes
-    /// pods: from their CRI labels).
-    #[arg(long, value_name = "PATH", default_value = DEFAULT_CONTAINERD_SOCKET)]
-    pub containerd_address: String,
+    /// pods: from their CRI labels; default /run/containerd/containerd.sock, whose absence is no warning).
+    #[arg(long, value_name = "PATH")]
+    pub containerd_address: Option<String>,
 
     /// Statistics instead of packets: count packets and bytes per flow and process in the kernel (no event per
     /// packet) and print a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live view (--tui).
