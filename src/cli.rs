@@ -283,14 +283,17 @@ pub struct ContextFlags {
     pub command: Vec<String>,
 
     /// Docker's API socket, asked for the names, images and labels of containers.
-    #[arg(long, value_name = "PATH", default_value = crate::enrich::containers::DEFAULT_DOCKER_SOCKET)]
-    pub docker_address: String,
+    ///
+    /// Default /var/run/docker.sock, whose absence is no warning; a daemon that does not answer is one.
+    #[arg(long, value_name = "PATH")]
+    pub docker_address: Option<String>,
 
     /// containerd's API socket, asked about the containers of its namespaces default, moby and k8s.io.
     ///
-    /// Kubernetes pods: from their CRI labels.
-    #[arg(long, value_name = "PATH", default_value = crate::enrich::containers::DEFAULT_CONTAINERD_SOCKET)]
-    pub containerd_address: String,
+    /// Kubernetes pods: from their CRI labels. Default /run/containerd/containerd.sock, whose absence is no
+    /// warning.
+    #[arg(long, value_name = "PATH")]
+    pub containerd_address: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -4,13 +4,13 @@ use std::{
 };
 
 use anyhow::Context;
-use pcap_file::DataLink;
 use ptstat::{
     cli::{
         Cli,
         check::{Checked, check},
     },
     pipeline,
+    sink::print::listening::link_type_names,
     source::live::{self, interfaces, verifier},
 };
 use ptstat_filter::DumpStyle;
@@ -78,17 +78,9 @@ fn list_link_types(cli: &Cli) -> anyhow::Result<()> {
         let link_type = interface
             .and_then(|interface| interface.link_type())
             .with_context(|| format!("{name}: No such device exists"))?;
-        let (short, long) = link_type_names(link_type);
+        let (short, long) = link_type_names(link_type).unwrap_or(("EN10MB", "Ethernet"));
         // tcpdump lists them on stderr.
         writeln!(listing, "Data link types for {name} (use option -y to set):\n  {short} ({long})")?;
     }
     Ok(())
-}
-
-/// tcpdump's names for the link types ptstat captures with.
-fn link_type_names(link_type: DataLink) -> (&'static str, &'static str) {
-    match link_type {
-        DataLink::RAW => ("RAW", "Raw IP"),
-        _ => ("EN10MB", "Ethernet"),
-    }
 }

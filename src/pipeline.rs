@@ -5,6 +5,7 @@
 use std::io::{self, BufWriter, Write};
 
 use anyhow::Context;
+use pcap_file::DataLink;
 
 use crate::{
     cli::{Cli, check::Checked},
@@ -15,7 +16,7 @@ use crate::{
         capture_file::{CaptureFile, Format},
         connections::{ConnectionLog, ConnectionLogOptions, InternalNetworks},
         filtered::Filtered,
-        print::Printer,
+        print::{Printer, listening::listening_line},
         stats::{
             FlowKey, FlowStats, Snapshot,
             json::write_json,
@@ -145,21 +146,30 @@ fn run_live<R: Records>(
         let mut records = records(enricher);
         source.announce(&mut records)?;
         if let Some(line) = listening(&source) {
-            eprintln!("ptstat: {line}");
+            eprintln!("{line}");
         }
         source.run(&mut records).await
     })
 }
 
-/// What a live source is attached to, as "listening on" names it.
-fn attached_to(source: &LiveSource, backend: Backend) -> String {
-    if let Some(cgroup) = source.cgroup() {
-        return format!("cgroup {} (cgroup-skb)", cgroup.display());
-    }
-    let names = source.interfaces().into_iter().map(|(name, _)| name).collect::<Vec<_>>().join(", ");
-    match backend {
-        Backend::Xdp => format!("{names} (XDP)"),
-        _ => names,
+/// What a live source is attached to, as the "listening on" line names it.
+enum AttachedTo {
+    /// cgroup-skb: `cgroup PATH (cgroup-skb)`.
+    Cgroup(String),
+    /// The interfaces with their link types (XDP marked).
+    Interfaces(Vec<(String, DataLink)>),
+}
+
+impl AttachedTo {
+    fn of(source: &LiveSource, backend: Backend) -> AttachedTo {
+        if let Some(cgroup) = source.cgroup() {
+            return AttachedTo::Cgroup(format!("cgroup {} (cgroup-skb)", cgroup.display()));
+        }
+        let interfaces = source.interfaces().into_iter();
+        AttachedTo::Interfaces(match backend {
+            Backend::Xdp => interfaces.map(|(name, link_type)| (format!("{name} (XDP)"), link_type)).collect(),
+            _ => interfaces.collect(),
+        })
     }
 }
 
@@ -180,7 +190,11 @@ fn capture_live(
     let options = live_options(cli, filter, collect);
     let backend = options.attach.backend;
     let listening = |source: &LiveSource| {
-        Some(format!("listening on {}, snapshot length {snaplen} bytes", attached_to(source, backend)))
+        Some(match AttachedTo::of(source, backend) {
+            AttachedTo::Cgroup(cgroup) => format!("ptstat: listening on {cgroup}, snapshot length {snaplen} bytes"),
+            // tcpdump's words.
+            AttachedTo::Interfaces(interfaces) => listening_line(&interfaces, snaplen),
+        })
     };
     let summary = run_live(options, context, cli, user, listening, |enricher| Capturing {
         enricher,
@@ -243,7 +257,13 @@ fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::
     let tui = cli.stats.tui;
     // The live view takes the terminal: no line on it.
     let listening = |source: &LiveSource| {
-        (!tui).then(|| format!("listening on {}, counting packets and bytes per flow", attached_to(source, backend)))
+        let names = match AttachedTo::of(source, backend) {
+            AttachedTo::Cgroup(cgroup) => cgroup,
+            AttachedTo::Interfaces(interfaces) => {
+                interfaces.into_iter().map(|(name, _)| name).collect::<Vec<_>>().join(", ")
+            }
+        };
+        (!tui).then(|| format!("ptstat: listening on {names}, counting packets and bytes per flow"))
     };
     let records = |enricher| Counting { enricher, view: None, cli };
     // A flow's row tells its process, cgroup and container: not the thread, parent or user of one packet.

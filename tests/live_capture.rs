@@ -552,3 +552,63 @@ fn any_captures_new_interfaces_after_more_came_and_went_than_the_counters_hold()
     assert_eq!((requests.len(), replies.len()), (3, 3), "{out}");
     assert!(done.stderr.contains("the kernel counts apart"), "the uncounted packets are reported:\n{}", done.stderr);
 }
+
+/// Captures three datagrams that it sends to itself on lo with ptstat `extra_args`, where neither Docker's nor
+/// containerd's default socket exists: both are under /run (/var/run/docker.sock through the /var/run link), where
+/// other tests may run the daemons, and an empty tmpfs is put over it. Returns the capture and the port.
+fn capture_on_a_machine_without_runtimes(extra_args: &[&str]) -> (Finished, u16) {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = receiver.local_addr().unwrap().port();
+    let filter = format!("udp port {port}");
+    let args = [&["-i", "lo", "-c", "3", "-n"], extra_args, &[filter.as_str()]].concat();
+    let mut ptstat = Running::start_under_tmpfs("/run", &args);
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for _ in 0..100 {
+        if ptstat.child.try_wait().unwrap().is_some() {
+            break;
+        }
+        sender.send_to(b"ptstat", ("127.0.0.1", port)).unwrap();
+        thread::sleep(Duration::from_millis(50));
+    }
+    let finished = ptstat.wait(Duration::from_secs(20));
+    assert!(finished.status.success(), "{}", finished.stderr);
+    (finished, port)
+}
+
+/// On a machine without Docker or containerd (their default sockets absent, no address given) a capture's stderr
+/// is tcpdump's: the listening line, worded as tcpdump's, and the closing counters; no warning about the
+/// runtimes. After the counters comes ptstat's own table of the busiest flows, which this capture makes one row of.
+#[test]
+fn stderr_is_tcpdumps_where_no_container_runtime_is_installed() {
+    if !root_or_skip("stderr_is_tcpdumps_where_no_container_runtime_is_installed") {
+        return;
+    }
+    let (finished, port) = capture_on_a_machine_without_runtimes(&[]);
+    let stderr = &finished.stderr;
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 9, "{stderr}");
+    assert_eq!(lines[0], "ptstat: listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes");
+    assert_eq!(lines[1], "3 packets captured");
+    for (line, what) in [(lines[2], " packets received by filter"), (lines[3], " packets dropped by kernel")] {
+        assert!(line.strip_suffix(what).is_some_and(|count| count.parse::<u64>().is_ok()), "{stderr}");
+    }
+    // The table: a blank line, its title, its header, the one flow, the per-protocol total.
+    assert_eq!(lines[4..6], ["", "Top 1 of 1 flows by bytes:"], "{stderr}");
+    let header = ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER"];
+    assert!(lines[6].split_whitespace().eq(header), "{stderr}");
+    let destination = format!("127.0.0.1:{port}");
+    assert!(lines[7].split_whitespace().any(|column| column == destination), "{stderr}");
+    assert!(lines[8].starts_with("udp: 3 packets, "), "{stderr}");
+}
+
+/// A socket the user names is worth a warning when nothing answers there; the default one, absent, is not.
+#[test]
+fn a_runtime_socket_given_that_does_not_answer_is_one_warning() {
+    if !root_or_skip("a_runtime_socket_given_that_does_not_answer_is_one_warning") {
+        return;
+    }
+    let (finished, _) = capture_on_a_machine_without_runtimes(&["--docker-address", "/run/nowhere.sock"]);
+    let warnings = lines_containing(&finished.stderr, "warning");
+    assert_eq!(warnings.len(), 1, "{}", finished.stderr);
+    assert!(warnings[0].starts_with("ptstat: warning: docker (/run/nowhere.sock): "), "{}", warnings[0]);
+}

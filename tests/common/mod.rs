@@ -67,9 +67,14 @@ pub fn kernel_reports(line: &str) -> bool {
 
 /// The command that runs ptstat with `args` where /sys/kernel/btf is hidden (see `Running::start_without_sysfs_btf`).
 pub fn without_sysfs_btf(args: &[&str]) -> Command {
+    under_tmpfs("/sys/kernel/btf", args)
+}
+
+/// The command that runs ptstat with `args` in a mount namespace of its own, with an empty tmpfs over `directory`.
+pub fn under_tmpfs(directory: &str, args: &[&str]) -> Command {
     let mut command = Command::new("unshare");
     command.args(["--mount", "--propagation", "private", "sh", "-c"]);
-    command.arg(r#"mount -t tmpfs none /sys/kernel/btf && exec "$0" "$@""#).arg(PTSTAT).args(args);
+    command.arg(format!(r#"mount -t tmpfs none {directory} && exec "$0" "$@""#)).arg(PTSTAT).args(args);
     command
 }
 
@@ -247,6 +252,11 @@ impl Running {
     /// own with a tmpfs over it.
     pub fn start_without_sysfs_btf(args: &[&str]) -> Running {
         Running::start_command(without_sysfs_btf(args), Stdio::piped())
+    }
+
+    /// ptstat run with an empty tmpfs over `directory` (see `under_tmpfs`).
+    pub fn start_under_tmpfs(directory: &str, args: &[&str]) -> Running {
+        Running::start_command(under_tmpfs(directory, args), Stdio::piped())
     }
 
     /// ptstat run by `command` (a wrapper that execs it, so the pid is ptstat's).
