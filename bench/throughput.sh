@@ -53,7 +53,7 @@ measure_with() {
     local name=$1; shift
     "$@" >"$work/$name.out" 2>"$work/$name.err" &
     local pid=$!
-    for _ in $(seq 100); do grep -q "listening on" "$work/$name.err" && break; sleep 0.1; done
+    for _ in $(seq 100); do grep -qs "listening on" "$work/$name.err" && break; sleep 0.1; done
     local figures
     figures=$(measure)
     kill -INT "$pid"; wait "$pid" || true
