@@ -43,10 +43,11 @@ impl CompiledFilter {
     }
 }
 
-/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c`: "ptstat\0E" and "ptstat\0R" as little-endian
-/// 64-bit immediates.
+/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c`: "ptstat\0E", "ptstat\0R" and "ptstat\0X" as
+/// little-endian 64-bit immediates.
 const ETHERNET_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0E");
 const RAW_IP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0R");
+const XDP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0X");
 
 /// The program type a translation runs in: where its context keeps the packet, and what lies beyond the bytes it
 /// can read directly.
@@ -71,11 +72,12 @@ impl Context {
 }
 
 impl CompiledFilter {
-    /// Each region's marker, with the program and context of its translation.
-    fn regions(&self) -> [(u64, &Program, Context); 2] {
+    /// Each region's marker, with the program and context of its translation. XDP attaches to Ethernet devices only.
+    fn regions(&self) -> [(u64, &Program, Context); 3] {
         [
             (ETHERNET_REGION_MARKER, &self.ethernet, Context::SocketBuffer),
             (RAW_IP_REGION_MARKER, &self.raw_ip, Context::SocketBuffer),
+            (XDP_REGION_MARKER, &self.ethernet, Context::Xdp),
         ]
     }
 }
@@ -723,7 +725,7 @@ mod tests {
 
     #[test]
     fn every_region_is_found_in_the_capture_object() {
-        for marker in [ETHERNET_REGION_MARKER, RAW_IP_REGION_MARKER] {
+        for marker in [ETHERNET_REGION_MARKER, RAW_IP_REGION_MARKER, XDP_REGION_MARKER] {
             assert_eq!(find_region(&words(CAPTURE_OBJECT), marker).unwrap().len(), REGION_SLOTS);
         }
     }

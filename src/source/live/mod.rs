@@ -49,7 +49,7 @@ pub use programs::{CaptureCounters, MAX_SNAPLEN, ProcessSelection};
 use crate::{
     enrich::{ContextSelection, Enricher, containers::RuntimeSockets},
     packet::{Interface, InterfaceId, InterfaceStatistics, Packet, Timestamp},
-    sink::{Sink, filtered::Filtered},
+    sink::Sink,
 };
 
 /// Which interfaces to capture on.
@@ -167,17 +167,6 @@ pub fn kernel_report() -> String {
 /// Captures until Ctrl-C, SIGTERM or `max_packets`, feeding `sink`. The programs are detached before this returns,
 /// on every path; the packets already in the ring buffer when capture stops are still delivered.
 pub async fn capture(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Result<CaptureSummary> {
-    match (options.backend, &options.filter) {
-        (Backend::Xdp, Some(expression)) => {
-            // The kernel's copy of the filter reads an __sk_buff, which XDP programs do not have: userspace runs it.
-            let mut filtered = Filtered::new(expression.clone(), sink);
-            capture_with_kernel_filter(&LiveOptions { filter: None, ..options.clone() }, &mut filtered).await
-        }
-        _ => capture_with_kernel_filter(options, sink).await,
-    }
-}
-
-async fn capture_with_kernel_filter(options: &LiveOptions, sink: &mut dyn Sink) -> anyhow::Result<CaptureSummary> {
     // Before anything is attached: a SIGTERM that comes as soon as "listening" is printed must stop the capture
     // cleanly, not kill the process with its output unwritten.
     let stop_signals =

@@ -109,9 +109,6 @@ impl StatsCapture {
         if !missing.is_empty() {
             bail!("counting needs the capabilities {} (run as root)", missing.join(", "));
         }
-        if options.backend == Backend::Xdp && options.filter.is_some() {
-            bail!("filter expressions need --backend tc or cgroup-skb (XDP programs cannot run them in the kernel)");
-        }
         let chosen = match options.backend {
             Backend::CgroupSkb => Vec::new(),
             Backend::Xdp if options.interfaces == InterfaceChoice::Any => {
