@@ -90,7 +90,12 @@ struct {
 	__type(value, struct staged_event);
 } staging SEC(".maps");
 
-/* Per interface. */
+/* Per interface, and one entry (key {0, UNCOUNTED_IFINDEX}, put in by the loader before any program runs) for
+ * the interfaces that find the map full: the loader sizes it for the interfaces plus that entry. Under `-i any` and
+ * `--netns any` interfaces come and go for as long as ptstat runs, and a full map must never stop their capture.
+ * Entries of interfaces that went away stay: their counts are still owed to the statistics at exit (PcapNG writes
+ * them for every interface it announced), and deleting them would race with their last packets. So the overflow
+ * entry keeps tcpdump's totals exact, and userspace says at exit that some interfaces were not counted apart. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
@@ -156,7 +161,8 @@ static __always_inline struct staged_event *staging_slot(void)
 	return bpf_map_lookup_elem(&staging, &cpu);
 }
 
-/* The counters of interface `ifindex` of namespace `netns`, which now saw one more packet. */
+/* The counters of interface `ifindex` of namespace `netns`, which now saw one more packet: its own, or those of
+ * the interfaces that found the map full. */
 static __always_inline struct capture_counters *count_seen(__u64 netns, __u32 ifindex)
 {
 	struct interface_key interface = {.netns = netns, .ifindex = ifindex};
@@ -165,6 +171,9 @@ static __always_inline struct capture_counters *count_seen(__u64 netns, __u32 if
 		struct capture_counters none = {};
 		bpf_map_update_elem(&counters, &interface, &none, BPF_NOEXIST);
 		count = bpf_map_lookup_elem(&counters, &interface);
+		struct interface_key uncounted = {.ifindex = UNCOUNTED_IFINDEX};
+		if (!count)
+			count = bpf_map_lookup_elem(&counters, &uncounted);
 		if (!count)
 			return NULL;
 	}

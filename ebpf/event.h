@@ -52,7 +52,9 @@ struct process_event {
 	char args[PTSTAT_ARGS_LEN];
 };
 
-/* An interface: its index is unique only within its network namespace. */
+/* An interface: its index is unique only within its network namespace. The key {0, UNCOUNTED_IFINDEX} counts the
+ * interfaces that found the counters map full (capture.bpf.c). */
+#define UNCOUNTED_IFINDEX 0xffffffff
 struct interface_key {
 	__u64 netns;
 	__u32 ifindex;

@@ -123,14 +123,20 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 	/* New threads share their process's pid: only new processes are news. */
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return 0;
+	__u32 child_pid = BPF_CORE_READ(child, tgid);
+	bool parent_selected = false;
 	if (follow_forks) {
 		char parent_comm[16];
 		BPF_CORE_READ_STR_INTO(&parent_comm, parent, comm);
-		if (process_selected(BPF_CORE_READ(parent, tgid), parent_comm)) {
-			__u32 child_pid = BPF_CORE_READ(child, tgid);
-			__u8 yes = 1;
-			bpf_map_update_elem(&selected_pids, &child_pid, &yes, BPF_ANY);
-		}
+		parent_selected = process_selected(BPF_CORE_READ(parent, tgid), parent_comm);
+	}
+	if (parent_selected) {
+		__u8 yes = 1;
+		bpf_map_update_elem(&selected_pids, &child_pid, &yes, BPF_ANY);
+	} else if (process_criteria & BY_PID) {
+		/* A stranger with a selected pid: `--pid` named a process that had ended before the capture began
+		 * (process_exit below forgets those that end during it). */
+		bpf_map_delete_elem(&selected_pids, &child_pid);
 	}
 	struct process_event *event = new_process_event(PROCESS_FORK, child);
 	if (event)
@@ -176,6 +182,11 @@ int BPF_PROG(process_exit, struct task_struct *task)
 	 * task, and a program reading an argument its kernel lacks is refused.) */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
+	/* Its pid is soon free for another process, which must not inherit the selection (--pid, -f, -- COMMAND), and
+	 * over days of `-f` the children that ended would fill the map. The cost: what its sockets send as the exit
+	 * closes them (a FIN), after this point, is no longer selected. */
+	__u32 pid = BPF_CORE_READ(task, tgid);
+	bpf_map_delete_elem(&selected_pids, &pid);
 	struct process_event *event = new_process_event(PROCESS_EXIT, task);
 	if (event)
 		bpf_ringbuf_submit(event, 0);

@@ -28,9 +28,19 @@ static __always_inline int remember_current_socket(void *ctx)
 	return ALLOW;
 }
 
+/* Only IPv4 and IPv6 sockets carry packets the programs see, and only theirs are deleted at sock_release (an
+ * inet hook): any other family's entry would stay until the LRU evicted it, pushing out sockets that matter. The
+ * kernel runs this hook for inet sockets only today; the check keeps it so. */
+static __always_inline bool inet_family(__u32 family)
+{
+	return family == AF_INET || family == AF_INET6;
+}
+
 SEC("cgroup/sock_create")
 int owner_sock_create(struct bpf_sock *sk)
 {
+	if (!inet_family(sk->family))
+		return ALLOW;
 	return remember_current_socket(sk);
 }
 
@@ -162,10 +172,13 @@ static __always_inline void remember_kernel_socket(struct sock *sk, __u64 cookie
 	current_process(&process);
 	if (!process.pid || !sk)
 		return;
+	/* These hooks see every send and receive: Unix, netlink, ... sockets too. */
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (!inet_family(family))
+		return;
 	if (cookie)
 		remember_socket(cookie, &process);
 
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__u16 protocol = BPF_CORE_READ(sk, sk_protocol);
 	__u16 remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	__u16 local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
@@ -181,11 +194,9 @@ static __always_inline void remember_kernel_socket(struct sock *sk, __u64 cookie
 	if (family == AF_INET) {
 		ipv4_mapped(key.local_addr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
 		ipv4_mapped(key.remote_addr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
-	} else if (family == AF_INET6) {
+	} else {
 		BPF_CORE_READ_INTO(&key.local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32);
 		BPF_CORE_READ_INTO(&key.remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32);
-	} else {
-		return;
 	}
 	remember_flow(&key, &process);
 }

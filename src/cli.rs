@@ -1,49 +1,40 @@
-//! Command-line flags, named and behaving like tcpdump's where tcpdump has them.
+//! Command-line flags, named and behaving like tcpdump's where tcpdump has them, grouped under the headings of
+//! `--help`. Each group is a struct clap builds; the stages take theirs whole.
 
-use clap::{ArgAction, Parser};
+pub mod check;
+pub mod help;
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::{ArgAction, Args, Parser};
 
 use crate::{
-    enrich::{
-        ContextSelection,
-        containers::{DEFAULT_CONTAINERD_SOCKET, DEFAULT_DOCKER_SOCKET, PodName, RuntimeSockets},
-    },
+    enrich::{ContextSelection, containers::RuntimeSockets},
     sink::{
+        capture_file::Rotation,
         connections::{CONNECTION_LOG_SNAPLEN, DEFAULT_INTERNAL_NETWORKS, IpNetwork},
-        print::{DumpStyle, PacketDump},
+        print::{Decoding, DumpStyle, PacketDump, PrintOptions, TimestampFormat},
     },
-    source::live::{
-        Directions, MAX_SNAPLEN, TcMode,
-        backend::{Backend, XdpMode},
-    },
+    source::live::{AttachOptions, MAX_SNAPLEN, ProcessSelection},
 };
 
-/// A duration: a number with a unit (`500ms`, `10s`, `2m`, `1h`), or plain seconds (`1.5`).
+/// A duration: humantime's forms (`500ms`, `10s`, `2m`, `1h30m`), or plain seconds (`1.5`). At most a year: the
+/// deadlines added to the clock must not overflow it.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let scale = match unit {
-        "" | "s" => 1.0,
-        "ms" => 1e-3,
-        "m" => 60.0,
-        "h" => 3600.0,
-        _ => return Err(format!("invalid duration {text} (e.g. 500ms, 10s, 2m)")),
+    const EXAMPLES: &str = "e.g. 500ms, 10s, 2m, 1h30m, or seconds: 1.5";
+    const LONGEST: std::time::Duration = std::time::Duration::from_secs(366 * 24 * 3600);
+    let too_long = || "must be at most a year".to_string();
+    let duration = if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit() || byte == b'.') {
+        let seconds = text.parse().map_err(|_| format!("not a duration ({EXAMPLES})"))?;
+        std::time::Duration::try_from_secs_f64(seconds).map_err(|_| too_long())?
+    } else {
+        humantime::parse_duration(text).map_err(|error| format!("{error} ({EXAMPLES})"))?
     };
-    match number.parse::<f64>() {
-        Ok(value) if value > 0.0 && value.is_finite() => Ok(std::time::Duration::from_secs_f64(value * scale)),
-        _ => Err(format!("invalid duration {text} (e.g. 500ms, 10s, 2m)")),
+    match duration {
+        duration if duration.is_zero() => Err("must be longer than zero".to_string()),
+        duration if duration > LONGEST => Err(too_long()),
+        duration => Ok(duration),
     }
-}
-
-fn not_empty(text: &str) -> Result<String, String> {
-    match text.is_empty() {
-        true => Err("must not be empty".to_string()),
-        false => Ok(text.to_string()),
-    }
-}
-
-/// Docker shows its names with a leading slash in places (`/web`); people mean the same container either way.
-fn container_name(text: &str) -> Result<String, String> {
-    not_empty(text.strip_prefix('/').unwrap_or(text))
 }
 
 /// -C's size: millions of bytes, or KiB, MiB, GiB with a k, m or g suffix, as tcpdump reads it.
@@ -54,8 +45,8 @@ fn parse_file_size(text: &str) -> Result<u64, String> {
         Some((at, 'g' | 'G')) => (&text[..at], 1 << 30),
         _ => (text, 1_000_000),
     };
-    match number.parse::<u64>() {
-        Ok(count) if count > 0 => Ok(count * unit),
+    match number.parse::<u64>().ok().and_then(|count| count.checked_mul(unit)) {
+        Some(bytes) if bytes > 0 => Ok(bytes),
         _ => Err(format!("invalid file size {text}")),
     }
 }
@@ -68,39 +59,55 @@ fn parse_file_size(text: &str) -> Result<u64, String> {
     about = "Capture packets with eBPF and name the process, container and pod of each (tcpdump's flags)"
 )]
 pub struct Cli {
-    /// Capture on this interface (repeatable); `any` captures on every interface, also ones created later.
-    /// Default: the first up, non-loopback interface.
-    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
-    pub interfaces: Vec<String>,
+    #[command(flatten)]
+    pub capture: CaptureFlags,
 
-    /// Capture on the interfaces of this network namespace (repeatable): /run/netns/NAME, /proc/PID/ns/net, or
-    /// `any` for every namespace, also ones created later. -i then names interfaces inside them; without -i (or
-    /// with -i any), all of their interfaces. Lines call them IFACE@NETNS.
-    #[arg(long = "netns", value_name = "PATH", conflicts_with_all = ["stats", "read"])]
-    pub netns: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterFlags,
 
+    #[command(flatten)]
+    pub output: OutputFlags,
+
+    #[command(flatten)]
+    pub files: FileFlags,
+
+    #[command(flatten)]
+    pub processes: ProcessSelection,
+
+    #[command(flatten)]
+    pub context: ContextFlags,
+
+    #[command(flatten)]
+    pub stats: StatsFlags,
+
+    #[command(flatten)]
+    pub connections: ConnectionFlags,
+
+    #[command(flatten)]
+    pub kubernetes: KubernetesFlags,
+
+    /// Its -i, --netns and -Q stand under "Capture" (the heading is already there), its hooks under "Kernel".
+    #[command(flatten)]
+    pub attach: AttachOptions,
+
+    #[command(flatten)]
+    pub kernel: KernelFlags,
+}
+
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Capture")]
+pub struct CaptureFlags {
     /// List the interfaces ptstat can capture on, like tcpdump -D.
     #[arg(short = 'D', long = "list-interfaces")]
     pub list_interfaces: bool,
-
-    /// Read packets from a pcap or PcapNG file (`-` = standard input) instead of capturing.
-    #[arg(short = 'r', value_name = "FILE")]
-    pub read: Option<String>,
-
-    /// Write packets to a file: PcapNG, or classic pcap if the name ends in .pcap; `-` streams PcapNG to stdout.
-    #[arg(short = 'w', value_name = "FILE")]
-    pub write: Option<String>,
-
-    /// Print packet lines even while writing a file with -w.
-    #[arg(long)]
-    pub print: bool,
 
     /// Exit after this many packets.
     #[arg(short = 'c', value_name = "COUNT")]
     pub count: Option<u64>,
 
-    /// Keep at most this many bytes of each packet; 0 means the default, 262144 (128 with --connections and
-    /// no -w: the log reads headers only).
+    /// Keep at most this many bytes of each packet; 0 means the default, 262144.
+    ///
+    /// 128 with --connections and no -w: the log reads headers only.
     #[arg(short = 's', long = "snapshot-length", value_name = "SNAPLEN",
           value_parser = clap::value_parser!(u32).range(0..=MAX_SNAPLEN as i64))]
     pub snaplen: Option<u32>,
@@ -109,6 +116,46 @@ pub struct Cli {
     #[arg(short = 'B', long = "buffer-size", value_name = "KIB", default_value_t = 8192)]
     pub buffer_kib: u32,
 
+    /// How many interfaces the kernel counts apart for the closing statistics (hidden: for the tests of a full map).
+    #[arg(long, value_name = "N", default_value_t = 4096, hide = true)]
+    pub counters_entries: u32,
+
+    /// Stop after this long (e.g. 30s, 5m); with --stats, print the table then.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// The link type to capture with: only each interface's own is available (EN10MB or RAW), as -L lists.
+    #[arg(short = 'y', long = "linktype", value_name = "TYPE")]
+    pub link_type: Option<String>,
+
+    /// List the link types of the interface (-i) and exit.
+    #[arg(short = 'L', long = "list-data-link-types")]
+    pub list_link_types: bool,
+
+    /// Accepted for tcpdump's sake: TC hooks see every packet the interface handles, promiscuous or not.
+    #[arg(short = 'p', long = "no-promiscuous-mode")]
+    pub no_promiscuous: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Filter")]
+pub struct FilterFlags {
+    /// A pcap-filter(7) expression: only packets it accepts are captured (in the kernel) or read.
+    #[arg(value_name = "EXPRESSION")]
+    pub expression: Vec<String>,
+
+    /// Read the filter expression from this file (the expression arguments are then ignored, as in tcpdump).
+    #[arg(short = 'F', value_name = "FILE")]
+    pub filter_file: Option<String>,
+
+    /// Print the compiled filter program and exit: -d readable, -dd as a C array, -ddd as decimal numbers.
+    #[arg(short = 'd', action = ArgAction::Count)]
+    pub dump_filter: u8,
+}
+
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Output")]
+pub struct OutputFlags {
     /// Do not resolve addresses or ports (accepted for tcpdump's sake: ptstat always prints numbers).
     #[arg(short = 'n', action = ArgAction::Count)]
     pub numeric: u8,
@@ -117,12 +164,8 @@ pub struct Cli {
     #[arg(short = 'l')]
     pub line_buffered: bool,
 
-    /// Flush the -w file after every packet (always done for -w -).
-    #[arg(short = 'U', long = "packet-buffered")]
-    pub packet_buffered: bool,
-
-    /// Timestamps: -t none, -tt seconds since the epoch, -ttt delta to the previous packet,
-    /// -tttt date and time, -ttttt delta to the first packet.
+    /// Timestamps: -t none, -tt seconds since the epoch, -ttt delta to the previous packet, -tttt date and time,
+    /// -ttttt delta to the first packet.
     #[arg(short = 't', action = ArgAction::Count)]
     pub timestamp_style: u8,
 
@@ -154,6 +197,18 @@ pub struct Cli {
     #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
     pub absolute_tcp_sequence: bool,
 
+    /// Print more: more of each protocol's header and checksums (-vv, -vvv: still more).
+    ///
+    /// Also the process, thread, user, parent, container and pod lines below each packet.
+    #[arg(short = 'v', action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// With -v: print everything about a packet on its one line.
+    ///
+    /// The process details and the verbose protocol text that otherwise take lines of their own.
+    #[arg(long = "oneline")]
+    pub one_line: bool,
+
     /// Print each packet in hex below its line, without its link-level header (-xx: with it).
     #[arg(short = 'x', action = ArgAction::Count)]
     pub hex: u8,
@@ -166,72 +221,33 @@ pub struct Cli {
     #[arg(short = 'A', action = ArgAction::Count)]
     pub ascii: u8,
 
-    /// Capture only the packets of this process (repeatable).
-    #[arg(long = "pid", value_name = "PID")]
-    pub pids: Vec<u32>,
+    /// Print only the number of packets (that match the filter).
+    #[arg(long = "count")]
+    pub count_only: bool,
 
-    /// Capture only the packets of processes with this name (as in /proc/PID/comm: at most 15 characters).
-    #[arg(long = "pname", value_name = "NAME")]
-    pub process_name: Option<String>,
+    /// Print packet lines even while writing a file with -w.
+    #[arg(long)]
+    pub print: bool,
+}
 
-    /// Capture only the packets of processes of this user id.
-    #[arg(long = "uid", value_name = "UID")]
-    pub uid: Option<u32>,
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Files")]
+pub struct FileFlags {
+    /// Read packets from a pcap or PcapNG file (`-` = standard input) instead of capturing.
+    #[arg(short = 'r', value_name = "FILE")]
+    pub read: Option<String>,
 
-    /// With --pid or --pname, also the packets of their children, born after ptstat started
-    /// (ptcpdump's -f; tcpdump's -f, numeric foreign addresses, has no use in ptstat, which always prints numbers).
-    #[arg(short = 'f', long = "follow-forks")]
-    pub follow_forks: bool,
+    /// Write packets to a file: PcapNG, or classic pcap if the name ends in .pcap; `-` streams PcapNG to stdout.
+    #[arg(short = 'w', value_name = "FILE")]
+    pub write: Option<String>,
 
-    /// Capture only the packets of processes in containers whose id starts with this (repeatable: any of them),
-    /// also containers that start later.
-    #[arg(long = "container-id", value_name = "PREFIX", value_parser = not_empty)]
-    pub container_ids: Vec<String>,
+    /// Flush the -w file after every packet (always done for -w -).
+    #[arg(short = 'U', long = "packet-buffered")]
+    pub packet_buffered: bool,
 
-    /// Capture only the packets of processes in containers of this name: Docker's, nerdctl's or Kubernetes'
-    /// (repeatable: any of them), also containers that start later.
-    #[arg(long = "container-name", value_name = "NAME", value_parser = container_name)]
-    pub container_names: Vec<String>,
-
-    /// Capture only the packets of processes in this Kubernetes pod's containers (repeatable: any of them), also
-    /// containers that start later.
-    #[arg(long = "pod-name", value_name = "NAME.NAMESPACE")]
-    pub pod_names: Vec<PodName>,
-
-    /// What to tell of each packet's process, in lines and PcapNG comments: a comma list of process, thread,
-    /// parentproc, user, container, pod (repeatable; default: all; `--context=` for none, lines as tcpdump prints
-    /// them).
-    #[arg(long, value_name = "PARTS", value_delimiter = ',', num_args = 0..)]
-    pub context: Option<Vec<String>>,
-
-    /// Print more: more of each protocol's header and checksums (-vv, -vvv: still more), and the process,
-    /// thread, user, parent, container and pod lines below each packet.
-    #[arg(short = 'v', action = ArgAction::Count)]
-    pub verbose: u8,
-
-    /// Read the filter expression from this file (the expression arguments are then ignored, as in tcpdump).
-    #[arg(short = 'F', value_name = "FILE")]
-    pub filter_file: Option<String>,
-
-    /// Print the compiled filter program and exit: -d readable, -dd as a C array, -ddd as decimal numbers.
-    #[arg(short = 'd', action = ArgAction::Count)]
-    pub dump_filter: u8,
-
-    /// A pcap-filter(7) expression: only packets it accepts are captured (in the kernel) or read.
-    #[arg(value_name = "EXPRESSION")]
-    pub expression: Vec<String>,
-
-    /// With -v: print everything about a packet on its one line (the process details and the verbose protocol
-    /// text that otherwise take lines of their own).
-    #[arg(long = "oneline")]
-    pub one_line: bool,
-
-    /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
-    #[arg(last = true, value_name = "COMMAND")]
-    pub command: Vec<String>,
-
-    /// Start a new -w file once the current one is larger than this many millions of bytes
-    /// (or with a suffix: k = KiB, m = MiB, g = GiB).
+    /// Start a new -w file once the current one is larger than this many millions of bytes.
+    ///
+    /// Or with a suffix: k = KiB, m = MiB, g = GiB.
     #[arg(short = 'C', value_name = "SIZE", value_parser = parse_file_size)]
     pub file_size: Option<u64>,
 
@@ -250,62 +266,45 @@ pub struct Cli {
     /// Become this user once the programs are attached: files are then created as that user.
     #[arg(short = 'Z', long = "relinquish-privileges", value_name = "USER")]
     pub user: Option<String>,
+}
 
-    /// Capture only packets received (in), sent (out), or both (inout, the default).
-    #[arg(short = 'Q', long = "direction", value_enum, default_value_t = Directions::Inout)]
-    pub directions: Directions,
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Processes and containers")]
+pub struct ContextFlags {
+    /// What to tell of each packet's process, in lines and PcapNG comments (default: all).
+    ///
+    /// A comma list of process, thread, parentproc, user, container, pod (repeatable); `--context=` for none,
+    /// lines as tcpdump prints them.
+    #[arg(long, value_name = "PARTS", value_delimiter = ',', num_args = 0..)]
+    pub context: Option<Vec<String>>,
 
-    /// With -r: print only the number of packets (that match the filter).
-    #[arg(long = "count")]
-    pub count_only: bool,
+    /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 
-    /// The link type to capture with: only each interface's own is available (EN10MB or RAW), as -L lists.
-    #[arg(short = 'y', long = "linktype", value_name = "TYPE")]
-    pub link_type: Option<String>,
+    /// Docker's API socket, asked for the names, images and labels of containers.
+    ///
+    /// Default /var/run/docker.sock, whose absence is no warning; a daemon that does not answer is one.
+    #[arg(long, value_name = "PATH")]
+    pub docker_address: Option<String>,
 
-    /// List the link types of the interface (-i) and exit.
-    #[arg(short = 'L', long = "list-data-link-types")]
-    pub list_link_types: bool,
+    /// containerd's API socket, asked about the containers of its namespaces default, moby and k8s.io.
+    ///
+    /// Kubernetes pods: from their CRI labels. Default /run/containerd/containerd.sock, whose absence is no
+    /// warning.
+    #[arg(long, value_name = "PATH")]
+    pub containerd_address: Option<String>,
+}
 
-    /// Accepted for tcpdump's sake: TC hooks see every packet the interface handles, promiscuous or not.
-    #[arg(short = 'p', long = "no-promiscuous-mode")]
-    pub no_promiscuous: bool,
-
-    /// How to attach to TC: auto (TCX on kernel 6.6 and later, else clsact), tcx or clsact.
-    #[arg(long, value_enum, default_value_t = TcMode::Auto)]
-    pub tc_mode: TcMode,
-
-    /// Docker's API socket, asked for the names, images and labels of containers (a missing daemon is a warning).
-    #[arg(long, value_name = "PATH", default_value = DEFAULT_DOCKER_SOCKET)]
-    pub docker_address: String,
-
-    /// containerd's API socket, asked about the containers of its namespaces default, moby and k8s.io (Kubernetes
-    /// pods: from their CRI labels).
-    #[arg(long, value_name = "PATH", default_value = DEFAULT_CONTAINERD_SOCKET)]
-    pub containerd_address: String,
-
-    /// Statistics instead of packets: count packets and bytes per flow and process in the kernel (no event per
-    /// packet) and print a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live view (--tui).
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Statistics")]
+pub struct StatsFlags {
+    /// Statistics instead of packets: count packets and bytes per flow and process in the kernel.
+    ///
+    /// No event per packet. Prints a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live
+    /// view (--tui).
     #[arg(long)]
     pub stats: bool,
-
-    /// Where the programs run: tc (ingress and egress of each interface), xdp (received packets only, before the
-    /// kernel allocates anything) or cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup).
-    #[arg(long, value_enum, default_value_t = Backend::Tc)]
-    pub backend: Backend,
-
-    /// How to attach XDP: auto (native where the driver can, else generic), generic, native or offload.
-    #[arg(long, value_enum, default_value_t = XdpMode::Auto)]
-    pub xdp_mode: XdpMode,
-
-    /// With --backend cgroup-skb: the cgroup v2 directory whose processes' packets to see (default: the root,
-    /// the whole host).
-    #[arg(long, value_name = "PATH")]
-    pub cgroup: Option<std::path::PathBuf>,
-
-    /// Stop after this long (e.g. 30s, 5m): with --stats, print the table then.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub timeout: Option<std::time::Duration>,
 
     /// With --stats: print the statistics as JSON (schema in README).
     #[arg(long, requires = "stats")]
@@ -317,29 +316,28 @@ pub struct Cli {
 
     /// With --tui: how often to refresh (e.g. 500ms, 2s).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
-    pub refresh: std::time::Duration,
+    pub refresh: Duration,
 
-    /// With --stats: how many flows the kernel's table holds; more flows evict the least recently counted (and
-    /// the evictions are reported).
+    /// With --stats: how many flows the kernel's table holds; more flows evict the least recently counted.
+    ///
+    /// The evictions are reported.
     #[arg(long, value_name = "FLOWS", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(1..))]
     pub stats_entries: u32,
+}
 
-    /// The kernel's BTF (type information), for kernels without /sys/kernel/btf/vmlinux: CO-RE relocations, BTF
-    /// programs and feature probes read it instead.
-    #[arg(long, value_name = "FILE")]
-    pub kernel_btf: Option<std::path::PathBuf>,
-
-    /// Print ptstat's version and what this kernel offers it, and exit.
-    #[arg(long)]
-    pub version: bool,
-
-    /// A connection log instead of packet lines: one JSON object a line for each new flow, with its process,
-    /// container and pod, and the pod of the remote address (schema in README, "Connection log").
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Connection log")]
+pub struct ConnectionFlags {
+    /// A connection log instead of packet lines: one JSON object a line for each new flow.
+    ///
+    /// With its process, container and pod, and the pod of the remote address (schema in README, "Connection
+    /// log").
     #[arg(long, conflicts_with_all = ["stats", "print", "count_only"])]
     pub connections: bool,
 
-    /// With --connections: each connection once, whatever the client's port: a connection is the protocol, the
-    /// local and remote address and the server's port.
+    /// With --connections: each connection once, whatever the client's port.
+    ///
+    /// A connection is then the protocol, the local and remote address and the server's port.
     #[arg(long, requires = "connections")]
     pub unique: bool,
 
@@ -351,11 +349,30 @@ pub struct Cli {
     #[arg(long, value_name = "CIDR,...", value_delimiter = ',', requires = "external",
           default_value = DEFAULT_INTERNAL_NETWORKS)]
     pub internal_networks: Vec<IpNetwork>,
+}
 
-    /// With --connections: the kubeconfig of the cluster whose pods name remote addresses (default: the files in
-    /// KUBECONFIG, else the in-cluster service account, else none).
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Kubernetes")]
+pub struct KubernetesFlags {
+    /// With --connections: the kubeconfig of the cluster whose pods name remote addresses.
+    ///
+    /// Default: the files in KUBECONFIG, else the in-cluster service account, else none.
     #[arg(long, value_name = "PATH", requires = "connections")]
-    pub kubeconfig: Option<std::path::PathBuf>,
+    pub kubeconfig: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Kernel")]
+pub struct KernelFlags {
+    /// The kernel's BTF (type information), for kernels without /sys/kernel/btf/vmlinux.
+    ///
+    /// CO-RE relocations, BTF programs and feature probes read it instead.
+    #[arg(long, value_name = "FILE")]
+    pub kernel_btf: Option<PathBuf>,
+
+    /// Print ptstat's version and what this kernel offers it, and exit.
+    #[arg(long)]
+    pub version: bool,
 }
 
 /// `--time-stamp-precision`'s values.
@@ -365,7 +382,7 @@ pub enum TimestampPrecision {
     Nano,
 }
 
-impl Cli {
+impl OutputFlags {
     /// Whether timestamps have nanoseconds: `--nano`, `--micro` and `--time-stamp-precision`, the last given
     /// counting.
     pub fn nanosecond_timestamps(&self) -> bool {
@@ -381,11 +398,32 @@ impl Cli {
         Some(PacketDump { style, link_header: count > 1 })
     }
 
+    /// What the printer is to print, and how.
+    pub fn print_options(&self) -> PrintOptions {
+        PrintOptions {
+            line_buffered: self.line_buffered,
+            timestamp: TimestampFormat::from_t_count(self.timestamp_style),
+            nanos: self.nanosecond_timestamps(),
+            process_details: self.verbose > 0,
+            numbered: self.number,
+            decoding: Decoding {
+                verbosity: self.verbose,
+                quick: self.quick,
+                link_header: self.link_header,
+                absolute_tcp_sequence: self.absolute_tcp_sequence,
+            },
+            dump: self.packet_dump(),
+            one_line: self.one_line,
+        }
+    }
+}
+
+impl FilterFlags {
     /// The filter expression from -F FILE or the arguments; `None` when there is none.
-    pub fn filter_expression(&self) -> anyhow::Result<Option<String>> {
+    pub fn expression(&self) -> anyhow::Result<Option<String>> {
         let expression = match &self.filter_file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+                let text = read_filter_file(path).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
                 // tcpdump drops `#` comments from filter files.
                 text.lines().map(|line| line.split('#').next().unwrap_or_default()).collect::<Vec<_>>().join(" ")
             }
@@ -393,8 +431,40 @@ impl Cli {
         };
         Ok(Some(expression.trim().to_string()).filter(|expression| !expression.is_empty()))
     }
+}
 
-    pub fn context_selection(&self) -> Result<ContextSelection, String> {
+/// The most of a -F file that is read: a filter is a line or a few, and /dev/zero must not fill the memory.
+const FILTER_FILE_LIMIT: u64 = 1 << 20;
+
+fn read_filter_file(path: &str) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?.take(FILTER_FILE_LIMIT + 1).read_to_string(&mut text)?;
+    match text.len() as u64 > FILTER_FILE_LIMIT {
+        true => Err(std::io::Error::other(format!("longer than {FILTER_FILE_LIMIT} bytes: not a filter"))),
+        false => Ok(text),
+    }
+}
+
+impl FileFlags {
+    /// How -w files are rotated.
+    pub fn rotation(&self) -> Rotation {
+        Rotation {
+            max_bytes: self.file_size,
+            max_files: self.file_count,
+            interval: self.rotate_seconds.map(Duration::from_secs),
+            post_rotate: self.post_rotate.clone(),
+        }
+    }
+
+    /// Whether stdout carries the capture file (`-w -`).
+    pub fn streaming_to_stdout(&self) -> bool {
+        self.write.as_deref() == Some("-")
+    }
+}
+
+impl ContextFlags {
+    pub fn selection(&self) -> Result<ContextSelection, String> {
         let Some(parts) = &self.context else { return Ok(ContextSelection::ALL) };
         let mut selection = ContextSelection::NONE;
         for part in parts.iter().filter(|part| !part.is_empty()) {
@@ -418,12 +488,14 @@ impl Cli {
     pub fn runtime_sockets(&self) -> RuntimeSockets {
         RuntimeSockets { docker: self.docker_address.clone(), containerd: self.containerd_address.clone() }
     }
+}
 
+impl Cli {
     /// `-s 0` means the default, as in tcpdump. A connection log alone needs the headers only; a -w file beside
     /// it keeps whole packets.
     pub fn effective_snaplen(&self) -> u32 {
-        match self.snaplen {
-            None if self.connections && self.write.is_none() => CONNECTION_LOG_SNAPLEN,
+        match self.capture.snaplen {
+            None if self.connections.connections && self.files.write.is_none() => CONNECTION_LOG_SNAPLEN,
             None | Some(0) => MAX_SNAPLEN,
             Some(snaplen) => snaplen,
         }

@@ -36,6 +36,30 @@ pub enum Direction {
     Out,
 }
 
+/// PcapNG's epb_flags bits 0-1: the direction (0 = unknown).
+const EPB_FLAGS_DIRECTION_MASK: u32 = 0b11;
+const EPB_FLAGS_INBOUND: u32 = 1;
+const EPB_FLAGS_OUTBOUND: u32 = 2;
+
+impl Direction {
+    /// The epb_flags word (or the obsolete Packet Block's pack_flags) that records this direction.
+    pub fn epb_flags(self) -> u32 {
+        match self {
+            Direction::In => EPB_FLAGS_INBOUND,
+            Direction::Out => EPB_FLAGS_OUTBOUND,
+        }
+    }
+
+    /// The direction an epb_flags (or pack_flags) word records, if any.
+    pub fn from_epb_flags(flags: u32) -> Option<Direction> {
+        match flags & EPB_FLAGS_DIRECTION_MASK {
+            EPB_FLAGS_INBOUND => Some(Direction::In),
+            EPB_FLAGS_OUTBOUND => Some(Direction::Out),
+            _ => None,
+        }
+    }
+}
+
 /// Position of an interface in the order a source announced it (0, 1, 2, ...). PcapNG interface ids are these.
 pub type InterfaceId = usize;
 
@@ -177,41 +201,14 @@ mod comment_keys {
     pub const POD_LABELS: &str = "PodLabels";
 }
 
-/// Labels as one line of JSON, `{"key":"value",...}`, as ptcpdump writes and prints them. Formatted straight
-/// into the text being made (a -v line, a comment), with no string of its own.
+/// Labels as one line of JSON, `{"key":"value",...}`, as ptcpdump writes and prints them (serde_json escapes
+/// control characters, so no newline can end a comment line early).
 pub struct LabelsJson<'a>(pub &'a Labels);
 
 impl fmt::Display for LabelsJson<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_char('{')?;
-        for (at, (key, value)) in self.0.iter().enumerate() {
-            if at > 0 {
-                f.write_char(',')?;
-            }
-            write_json_string(f, key)?;
-            f.write_char(':')?;
-            write_json_string(f, value)?;
-        }
-        f.write_char('}')
+        f.write_str(&serde_json::to_string(self.0).map_err(|_| fmt::Error)?)
     }
-}
-
-/// `text` as a JSON string: quoted, with quotes, backslashes and control characters escaped (so no newline can
-/// end a comment line early).
-fn write_json_string(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    f.write_char('"')?;
-    for character in text.chars() {
-        match character {
-            '"' => f.write_str("\\\"")?,
-            '\\' => f.write_str("\\\\")?,
-            '\n' => f.write_str("\\n")?,
-            '\r' => f.write_str("\\r")?,
-            '\t' => f.write_str("\\t")?,
-            control if control < ' ' => write!(f, "\\u{:04x}", u32::from(control))?,
-            other => f.write_char(other)?,
-        }
-    }
-    f.write_char('"')
 }
 
 /// Reads `LabelsJson`'s text back; anything that is not such an object reads as no labels.
@@ -313,6 +310,48 @@ impl ProcessContext {
         context.container = container;
         context.pod = pod;
         has_pid.then_some(context)
+    }
+}
+
+/// A consumer of packets. Sources announce every interface before the first packet that uses it, with ids
+/// counting up from 0, so a sink may keep interfaces in a `Vec` indexed by id.
+pub trait Sink {
+    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()>;
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()>;
+    /// What a live capture counted on interface `id`, once, after its last packet and before `finish`. Only
+    /// PcapNG keeps it.
+    fn interface_statistics(&mut self, _id: InterfaceId, _statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        Ok(())
+    }
+    /// Flush and close. Called once, on every exit path that still has data to keep.
+    fn finish(&mut self) -> anyhow::Result<()>;
+    /// `finish`, after the run failed: what was written is kept, but nothing new is started (a capture file that
+    /// was never opened, because the capture failed to start, is not created).
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        self.finish()
+    }
+}
+
+/// Lets a borrowed sink stand where an owned one is expected.
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        (**self).add_interface(id, interface)
+    }
+
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
+        (**self).write_packet(packet, interface)
+    }
+
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        (**self).interface_statistics(id, statistics)
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        (**self).finish()
+    }
+
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        (**self).finish_after_failure()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Containers and pods with the real daemons: Docker and containerd run busybox containers (host network) that
 //! fetch a page from a server this test runs on loopback; ptstat must name their container (and pod) in lines,
 //! -v lines, PcapNG comments (read back by tshark and by `ptstat -r`). The tests start containerd and dockerd if
-//! they are not running, and build their image from the busybox-static binary (`scripts/setup` installs both).
+//! they are not running, and build their image from the busybox-static binary (`scripts/setup-tests` installs both).
 //! Needs root; CI=true forbids skipping.
 
 mod common;

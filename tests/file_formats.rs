@@ -22,7 +22,10 @@ use pcap_file::{
         blocks::{
             enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
             interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution},
+            interface_statistics::{InterfaceStatisticsBlock, InterfaceStatisticsOption},
+            opt_common::{CommonOption, UnknownOption},
             packet::{PacketBlock, PacketOption},
+            section_header::{SectionHeaderBlock, SectionHeaderOption},
             simple_packet::SimplePacketBlock,
         },
     },
@@ -821,10 +824,27 @@ fn write_big_endian_pcap(path: &Path, packets: &[TestPacket]) {
     writer.flush().expect("flush");
 }
 
-/// The test capture as a big-endian PcapNG section, written by pcap-file rather than ptstat.
-fn big_endian_pcapng_section() -> Vec<u8> {
-    let mut writer = pcapng::PcapNgWriter::with_endianness(Vec::new(), Endianness::Big).expect("section header");
-    for interface in test_interfaces() {
+/// Options that each make pcap-file refuse the block they are in, and that libpcap reads past.
+struct OddOptions {
+    section: Vec<SectionHeaderOption<'static>>,
+    interface: Vec<InterfaceDescriptionOption<'static>>,
+    packet: Vec<EnhancedPacketOption<'static>>,
+    /// Put in an Interface Statistics Block after the packets.
+    statistics: Vec<InterfaceStatisticsOption<'static>>,
+}
+
+/// A capture as a PcapNG section written by pcap-file rather than ptstat, in byte order `endianness`, with `odd`
+/// options added to its blocks (and an Interface Statistics Block for them).
+fn pcap_file_section(
+    endianness: Endianness,
+    interfaces: &[Interface],
+    packets: Vec<TestPacket>,
+    odd: Option<OddOptions>,
+) -> Vec<u8> {
+    let odd = odd.unwrap_or(OddOptions { section: vec![], interface: vec![], packet: vec![], statistics: vec![] });
+    let section = SectionHeaderBlock { endianness, options: odd.section, ..SectionHeaderBlock::default() };
+    let mut writer = pcapng::PcapNgWriter::with_section_header(Vec::new(), section).expect("section header");
+    for interface in interfaces.iter().cloned() {
         let mut options = vec![
             InterfaceDescriptionOption::IfName(interface.name.into()),
             InterfaceDescriptionOption::IfTsResol(InterfaceTsResolution::NANO),
@@ -832,6 +852,7 @@ fn big_endian_pcapng_section() -> Vec<u8> {
         options.extend(
             interface.description.map(|description| InterfaceDescriptionOption::IfDescription(description.into())),
         );
+        options.extend(odd.interface.iter().cloned());
         writer
             .write_pcapng_block(InterfaceDescriptionBlock {
                 linktype: interface.link_type,
@@ -840,17 +861,28 @@ fn big_endian_pcapng_section() -> Vec<u8> {
             })
             .expect("IDB");
     }
-    for TestPacket { packet, .. } in test_packets() {
+    for TestPacket { packet, .. } in packets {
         let flags = packet.direction.map(|direction| if direction == Direction::In { 1 } else { 2 });
+        let mut options: Vec<_> = flags.map(EnhancedPacketOption::Flags).into_iter().collect();
+        options.extend(odd.packet.iter().cloned());
         writer
             .write_pcapng_block(EnhancedPacketBlock {
                 interface_id: packet.interface as u32,
                 timestamp: Duration::from_nanos(packet.timestamp.0),
                 original_len: packet.original_len,
                 data: packet.data.into(),
-                options: flags.map(EnhancedPacketOption::Flags).into_iter().collect(),
+                options,
             })
             .expect("EPB");
+    }
+    if !odd.statistics.is_empty() {
+        writer
+            .write_pcapng_block(InterfaceStatisticsBlock {
+                interface_id: 0,
+                timestamp: Duration::from_nanos(FIRST_TIMESTAMP_NS),
+                options: odd.statistics,
+            })
+            .expect("ISB");
     }
     writer.into_inner()
 }
@@ -871,7 +903,8 @@ fn reads_big_endian_pcap_and_pcapng() {
     assert_eq!(read.packets, in_microseconds);
 
     let pcapng_path = dir.path().join("big-endian.pcapng");
-    std::fs::write(&pcapng_path, big_endian_pcapng_section()).expect("write");
+    std::fs::write(&pcapng_path, pcap_file_section(Endianness::Big, &test_interfaces(), test_packets(), None))
+        .expect("write");
     let (read, result) = read_back(path_str(&pcapng_path));
     assert_eq!(result, Ok(test_packets().len() as u64));
     assert_eq!(read.interfaces, interfaces_as_read_from_a_file(&test_interfaces()));
@@ -881,6 +914,61 @@ fn reads_big_endian_pcap_and_pcapng() {
     if tools_present(&["tshark"]) {
         assert_eq!(tshark_flows(path_str(&pcap_path)), flows(&packets));
         assert_eq!(tshark_flows(path_str(&pcapng_path)), flows(&test_packets()));
+    }
+}
+
+/// An option whose code pcap-file knows, with a value it cannot take: written raw, as an unknown option.
+fn raw_option(code: u16, value: &'static [u8]) -> CommonOption<'static> {
+    CommonOption::Unknown(UnknownOption::new(code, value))
+}
+
+/// Not UTF-8: Latin-1 "Debian GNU/Linux für ptstat".
+const LATIN1: &[u8] = b"Debian GNU/Linux f\xfcr ptstat";
+
+#[test]
+fn options_pcap_file_refuses_are_skipped_like_libpcap_skips_them() {
+    let dir = temp_dir();
+    for endianness in [Endianness::Little, Endianness::Big] {
+        let odd = OddOptions {
+            // shb_os
+            section: vec![SectionHeaderOption::Common(raw_option(3, LATIN1))],
+            // if_os, and an option of a code nobody knows and an odd length, which is no fault
+            interface: vec![
+                InterfaceDescriptionOption::Common(raw_option(12, LATIN1)),
+                InterfaceDescriptionOption::Common(raw_option(0x7ff1, b"odd")),
+            ],
+            // opt_comment
+            packet: vec![EnhancedPacketOption::Common(raw_option(1, LATIN1))],
+            // isb_ifrecv is 8 bytes
+            statistics: vec![InterfaceStatisticsOption::Common(raw_option(4, b"three"))],
+        };
+        let path = dir.path().join(format!("odd-options-{endianness:?}.pcapng"));
+        // What tcpdump prints as ptstat does: one link type, and no interface name or direction, which ptstat
+        // would print in a column of its own.
+        let interfaces = [Interface { name: String::new(), ..test_interfaces()[ETHERNET_IF].clone() }];
+        let on = (ETHERNET_IF, None);
+        // Ports that tcpdump has no printer for.
+        let packets = || {
+            vec![
+                test_packet(0, on, Transport::Tcp, "10.1.0.1:40000", "10.1.0.2:40001", 10),
+                test_packet(1, on, Transport::Udp, "10.1.0.2:41000", "10.1.0.1:40001", 20),
+                test_packet(2, on, Transport::Udp, "[fd00::1]:40002", "[fd00::2]:40003", 0),
+            ]
+        };
+        std::fs::write(&path, pcap_file_section(endianness, &interfaces, packets(), Some(odd))).expect("write");
+        let path = path_str(&path);
+        // The interface keeps its description and nanosecond clock: only the odd options are gone.
+        let (read, result) = read_back(path);
+        assert_eq!(result, Ok(packets().len() as u64), "{endianness:?}");
+        assert_eq!(read.interfaces, interfaces_as_read_from_a_file(&interfaces));
+        assert_eq!(read.packets, owned(&packets()));
+
+        if tools_present(&["tcpdump"]) {
+            let tcpdump = run("tcpdump", &["-r", path, "-n"]);
+            let ptstat = run(env!("CARGO_BIN_EXE_ptstat"), &["-r", path, "-n", "--context="]);
+            assert_eq!(ptstat.lines().count(), packets().len(), "{ptstat}");
+            assert_eq!(ptstat, tcpdump, "{endianness:?}");
+        }
     }
 }
 
@@ -1172,7 +1260,7 @@ fn random_and_truncated_bytes_never_panic() {
     valid.push(std::fs::read(&path).expect("read"));
     write_pcap(&path, true, &interfaces, &packets);
     valid.push(std::fs::read(&path).expect("read"));
-    valid.push(big_endian_pcapng_section());
+    valid.push(pcap_file_section(Endianness::Big, &test_interfaces(), test_packets(), None));
     valid.push(section_with_other_clocks_and_blocks(0).bytes);
 
     // Every outcome is fine but a panic; read_back and Recorder check that what is delivered was announced.

@@ -122,6 +122,74 @@ fn relinquishing_privileges_creates_files_as_that_user_and_goes_on_capturing() {
     assert_eq!(String::from_utf8_lossy(&reread.stdout).lines().filter(|line| line.contains("ICMP echo")).count(), 6);
 }
 
+/// A user made for one test, with a primary group and two supplementary ones; removed with its groups on drop.
+struct TestUser {
+    name: String,
+    groups: [String; 3],
+}
+
+impl TestUser {
+    fn new(tag: &str) -> TestUser {
+        let name = format!("pt{tag}{}", std::process::id());
+        let groups = [format!("{name}p"), format!("{name}a"), format!("{name}b")];
+        let user = TestUser { name, groups };
+        for group in &user.groups {
+            run("groupadd", &[group]);
+        }
+        let supplementary = format!("{},{}", user.groups[1], user.groups[2]);
+        run("useradd", &["--no-create-home", "--gid", &user.groups[0], "--groups", &supplementary, &user.name]);
+        user
+    }
+
+    /// `id FLAG NAME`'s numbers, sorted.
+    fn ids(&self, flag: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> =
+            run("id", &[flag, &self.name]).split_whitespace().map(|id| id.parse().unwrap()).collect();
+        ids.sort();
+        ids
+    }
+}
+
+impl Drop for TestUser {
+    fn drop(&mut self) {
+        let _ = Command::new("userdel").arg(&self.name).stderr(Stdio::null()).status();
+        for group in &self.groups {
+            let _ = Command::new("groupdel").arg(group).stderr(Stdio::null()).status();
+        }
+    }
+}
+
+#[test]
+fn relinquishing_privileges_takes_the_users_groups_and_none_of_roots() {
+    if !root_or_skip("relinquishing_privileges_takes_the_users_groups_and_none_of_roots") {
+        return;
+    }
+    let user = TestUser::new("zg");
+    let (uid, gid, groups) = (user.ids("-u")[0], user.ids("-g")[0], user.ids("-G"));
+    assert_eq!(groups.len(), 3, "{groups:?}");
+    let net = VethNamespace::new("zgrp", 45);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = dir.path().join("as-user.pcapng");
+    // Root starts out in groups of its own (0 and 4), which the user is not in.
+    let mut command = Command::new("setpriv");
+    command.args(["--groups", "0,4", "--", PTSTAT, "-i", &net.host_if, "-Z", &user.name, "-w", path.to_str().unwrap()]);
+    let ptstat = Running::start_command(command, Stdio::piped());
+    let status = std::fs::read_to_string(format!("/proc/{}/status", ptstat.pid())).unwrap();
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let numbers = |field: &str| -> Vec<u32> {
+        let line = status.lines().find_map(|line| line.strip_prefix(field)).unwrap_or_else(|| panic!("{status}"));
+        let mut numbers: Vec<u32> = line.split_whitespace().map(|number| number.parse().unwrap()).collect();
+        numbers.sort();
+        numbers
+    };
+    assert_eq!(numbers("Uid:"), [uid; 4]);
+    assert_eq!(numbers("Gid:"), [gid; 4]);
+    assert_eq!(numbers("Groups:"), groups);
+    assert_eq!(std::fs::metadata(&path).unwrap().gid(), gid);
+}
+
 #[test]
 fn direction_and_count_flags() {
     if !root_or_skip("direction_and_count_flags") {

@@ -7,9 +7,10 @@ mod common;
 use std::{
     io::Write,
     net::{TcpStream, UdpSocket},
+    os::fd::AsRawFd,
     process::{Command, Stdio},
     thread,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use common::*;
@@ -136,6 +137,25 @@ fn count_stops_after_exactly_that_many_packets() {
     assert_nothing_attached(&net.host_if);
 }
 
+#[test]
+fn timeout_ends_a_capture_with_everything_captured() {
+    if !root_or_skip("timeout_ends_a_capture_with_everything_captured") {
+        return;
+    }
+    let net = VethNamespace::new("tmo", 10);
+    net.warm_up();
+    let started = Instant::now();
+    let ptstat = Running::start(&["-i", &net.host_if, "--timeout", "3s", "icmp"]);
+    run("ping", &["-c", "4", "-i", "0.2", &net.peer_ip]);
+    let finished = ptstat.wait(Duration::from_secs(30));
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert!(started.elapsed() >= Duration::from_secs(3), "ended before the timeout: {:?}", started.elapsed());
+    // Four requests and their four replies.
+    assert_eq!(finished.stdout_text().lines().count(), 8, "{}", finished.stdout_text());
+    assert_eq!(finished.captured(), 8);
+    assert_nothing_attached(&net.host_if);
+}
+
 /// Packets as tshark sees them in a file: "src dst proto" per packet.
 fn tshark_packets(path: &str) -> Vec<String> {
     let fields = run(
@@ -239,6 +259,19 @@ fn streaming_to_tshark_shows_packets_while_capturing() {
     assert!(finished.status.success(), "{}", finished.stderr);
 }
 
+/// A veth pair between two namespaces, each end (namespace, interface, address/prefix) up with its address.
+fn veth_between(ends: [(&str, &str, &str); 2]) {
+    let [(near_namespace, near, _), (far_namespace, far, _)] = ends;
+    run(
+        "ip",
+        &["link", "add", near, "netns", near_namespace, "type", "veth", "peer", "name", far, "netns", far_namespace],
+    );
+    for (namespace, interface, address) in ends {
+        run("ip", &["-n", namespace, "addr", "add", address, "dev", interface]);
+        run("ip", &["-n", namespace, "link", "set", interface, "up"]);
+    }
+}
+
 #[test]
 fn any_attaches_to_interfaces_created_after_start() {
     if !root_or_skip("any_attaches_to_interfaces_created_after_start") {
@@ -248,16 +281,7 @@ fn any_attaches_to_interfaces_created_after_start() {
     let watched = Namespace::new("anyw");
     let peer = Namespace::new("anyp");
     let ptstat = Running::start_in_namespace(&watched.0, &["-i", "any", "-n", "--context="]);
-    run(
-        "ip",
-        &["link", "add", "ptanya", "netns", &watched.0, "type", "veth", "peer", "name", "ptanyb", "netns", &peer.0],
-    );
-    for (namespace, interface, address) in
-        [(&watched.0, "ptanya", "10.77.70.1/24"), (&peer.0, "ptanyb", "10.77.70.2/24")]
-    {
-        run("ip", &["-n", namespace, "addr", "add", address, "dev", interface]);
-        run("ip", &["-n", namespace, "link", "set", interface, "up"]);
-    }
+    veth_between([(&watched.0, "ptanya", "10.77.70.1/24"), (&peer.0, "ptanyb", "10.77.70.2/24")]);
     // The new interface is attached within moments of appearing: later pings are seen.
     for _ in 0..3 {
         run("ip", &["netns", "exec", &watched.0, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.77.70.2"]);
@@ -480,4 +504,111 @@ fn devices_without_ethernet_headers_are_captured_as_raw_ip() {
     // Wireshark's encapsulation 7 is raw IP: the IDB says LINKTYPE_RAW.
     let seen = run("tshark", &["-r", path.to_str().unwrap(), "-T", "fields", "-e", "frame.encap_type", "-e", "ip.dst"]);
     assert_eq!(seen, "7\t10.77.90.2\n7\t10.77.90.2\n");
+}
+
+/// Whether ptstat's programs are on `interface` of network namespace `namespace`, by TCX or by a clsact filter.
+fn attached_in(namespace: &str, interface: &str) -> bool {
+    let filters = run("tc", &["-n", namespace, "filter", "show", "dev", interface, "ingress"]);
+    let (namespace, interface) = (namespace.to_string(), interface.to_string());
+    // Interface names are looked up in the asking thread's namespace: a thread of its own enters it.
+    let by_tcx = thread::spawn(move || {
+        let file = std::fs::File::open(format!("/run/netns/{namespace}")).expect("namespace file");
+        // SAFETY: setns with a descriptor that stays open for the call; it moves only this short-lived thread.
+        assert_eq!(unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) }, 0, "setns");
+        tcx_programs(&interface)
+    });
+    filters.contains("capture_ingress") || !by_tcx.join().unwrap().is_empty()
+}
+
+#[test]
+fn any_captures_new_interfaces_after_more_came_and_went_than_the_counters_hold() {
+    if !root_or_skip("any_captures_new_interfaces_after_more_came_and_went_than_the_counters_hold") {
+        return;
+    }
+    let watched = Namespace::new("kmanyw");
+    let peer = Namespace::new("kmanyp");
+    let ptstat = Running::start_in_namespace(&watched.0, &["-i", "any", "-n", "--context=", "--counters-entries", "4"]);
+    // Ten interfaces, each with a packet, then gone; then the eleventh, which must be captured like the first.
+    for i in 0..=10 {
+        let (here, there) = (format!("ptkm{i}a"), format!("ptkm{i}b"));
+        let (near, far) = (format!("10.77.171.{}", 4 * i + 1), format!("10.77.171.{}", 4 * i + 2));
+        veth_between([(&watched.0, &here, &format!("{near}/30")), (&peer.0, &there, &format!("{far}/30"))]);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !attached_in(&watched.0, &here) {
+            assert!(std::time::Instant::now() < deadline, "ptstat never attached to {here}");
+            thread::sleep(Duration::from_millis(20));
+        }
+        let pings = if i < 10 { "1" } else { "3" };
+        run("ip", &["netns", "exec", &watched.0, "ping", "-c", pings, "-i", "0.2", "-W", "2", &far]);
+        if i < 10 {
+            run("ip", &["-n", &watched.0, "link", "del", &here]);
+        }
+    }
+    let done = ptstat.stop();
+    assert!(done.status.success(), "{}", done.stderr);
+    let out = done.stdout_text();
+    let requests = lines_containing(&out, "ptkm10a Out IP 10.77.171.41 > 10.77.171.42: ICMP echo request");
+    let replies = lines_containing(&out, "ptkm10a In  IP 10.77.171.42 > 10.77.171.41: ICMP echo reply");
+    assert_eq!((requests.len(), replies.len()), (3, 3), "{out}");
+    assert!(done.stderr.contains("the kernel counts apart"), "the uncounted packets are reported:\n{}", done.stderr);
+}
+
+/// Captures three datagrams that it sends to itself on lo with ptstat `extra_args`, where neither Docker's nor
+/// containerd's default socket exists: both are under /run (/var/run/docker.sock through the /var/run link), where
+/// other tests may run the daemons, and an empty tmpfs is put over it. Returns the capture and the port.
+fn capture_on_a_machine_without_runtimes(extra_args: &[&str]) -> (Finished, u16) {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = receiver.local_addr().unwrap().port();
+    let filter = format!("udp port {port}");
+    let args = [&["-i", "lo", "-c", "3", "-n"], extra_args, &[filter.as_str()]].concat();
+    let mut ptstat = Running::start_under_tmpfs("/run", &args);
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for _ in 0..100 {
+        if ptstat.child.try_wait().unwrap().is_some() {
+            break;
+        }
+        sender.send_to(b"ptstat", ("127.0.0.1", port)).unwrap();
+        thread::sleep(Duration::from_millis(50));
+    }
+    let finished = ptstat.wait(Duration::from_secs(20));
+    assert!(finished.status.success(), "{}", finished.stderr);
+    (finished, port)
+}
+
+/// On a machine without Docker or containerd (their default sockets absent, no address given) a capture's stderr
+/// is tcpdump's: the listening line, worded as tcpdump's, and the closing counters; no warning about the
+/// runtimes. After the counters comes ptstat's own table of the busiest flows, which this capture makes one row of.
+#[test]
+fn stderr_is_tcpdumps_where_no_container_runtime_is_installed() {
+    if !root_or_skip("stderr_is_tcpdumps_where_no_container_runtime_is_installed") {
+        return;
+    }
+    let (finished, port) = capture_on_a_machine_without_runtimes(&[]);
+    let stderr = &finished.stderr;
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 9, "{stderr}");
+    assert_eq!(lines[0], "ptstat: listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes");
+    assert_eq!(lines[1], "3 packets captured");
+    for (line, what) in [(lines[2], " packets received by filter"), (lines[3], " packets dropped by kernel")] {
+        assert!(line.strip_suffix(what).is_some_and(|count| count.parse::<u64>().is_ok()), "{stderr}");
+    }
+    // The table: a blank line, its title, its header, the one flow, the per-protocol total.
+    assert_eq!(lines[4..6], ["", "Top 1 of 1 flows by bytes:"], "{stderr}");
+    let header = ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER"];
+    assert!(lines[6].split_whitespace().eq(header), "{stderr}");
+    let destination = format!("127.0.0.1:{port}");
+    assert!(lines[7].split_whitespace().any(|column| column == destination), "{stderr}");
+    assert!(lines[8].starts_with("udp: 3 packets, "), "{stderr}");
+}
+
+/// A socket the user names is worth a warning when nothing answers there; the default one, absent, is not.
+#[test]
+fn a_runtime_socket_given_that_does_not_answer_is_one_warning() {
+    if !root_or_skip("a_runtime_socket_given_that_does_not_answer_is_one_warning") {
+        return;
+    }
+    let (finished, _) = capture_on_a_machine_without_runtimes(&["--docker-address", "/run/nowhere.sock"]);
+    let warnings = lines_containing(&finished.stderr, "warning");
+    assert_eq!(warnings.len(), 1, "{}", finished.stderr);
+    assert!(warnings[0].starts_with("ptstat: warning: docker (/run/nowhere.sock): "), "{}", warnings[0]);
 }

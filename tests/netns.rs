@@ -255,3 +255,41 @@ fn bad_namespaces_are_one_error_line() {
         assert!(output.stdout.is_empty());
     }
 }
+
+#[test]
+fn stats_count_in_two_namespaces_apart() {
+    if !root_or_skip("stats_count_in_two_namespaces_apart") || !kernel_reports("packet namespaces: yes") {
+        // Before Linux 6.2, --netns is refused with one line: captures_in_two_namespaces_and_names_them checks it.
+        return;
+    }
+    let net = Joined::new("nsS", "nsT", 82);
+    let (a, b) = (path_of(&net.first), path_of(&net.second));
+    net.ping(1);
+    let ptstat = Running::start(&["--stats", "--json", "--netns", &a, "--netns", &b]);
+    let listening = ptstat.stderr_seen.iter().find(|line| line.contains("listening on")).unwrap().clone();
+    for interface in ["ptnsS0@ptstat-nsS", "ptnsT0@ptstat-nsT"] {
+        assert!(listening.contains(interface), "{listening}");
+    }
+    net.ping(5);
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let document: serde_json::Value = serde_json::from_slice(&finished.stdout).expect("JSON");
+    let flows = document["flows"].as_array().expect("flows");
+    // Each ping is counted twice, once in each namespace: sent on one end of the pair and received on the other.
+    // 98 bytes a packet: Ethernet 14, IPv4 20, ICMP 8, ping's 56 bytes of data.
+    let rows = |source: &str, icmp_type: u64| -> Vec<&serde_json::Value> {
+        flows
+            .iter()
+            .filter(|flow| flow["proto"] == "icmp" && flow["src"] == source && flow["icmp_type"] == icmp_type)
+            .collect()
+    };
+    for (source, icmp_type) in [(&net.first_ip, 8), (&net.second_ip, 0)] {
+        let rows = rows(source, icmp_type);
+        assert_eq!(rows.len(), 2, "one row per namespace: {document:#}");
+        assert_ne!(rows[0]["netns"], rows[1]["netns"], "{document:#}");
+        for row in rows {
+            assert_eq!((&row["packets"], &row["bytes"]), (&5.into(), &(5 * 98).into()), "{document:#}");
+        }
+    }
+}

@@ -58,7 +58,7 @@ fn ptstat_prints_what_tcpdump_prints() {
         let in_ci = std::env::var("CI").is_ok_and(|value| value == "true");
         // SAFETY: geteuid has no preconditions.
         let is_root = unsafe { libc::geteuid() } == 0;
-        assert!(!in_ci && !is_root, "{TCPDUMP} is not installed (scripts/setup installs it)");
+        assert!(!in_ci && !is_root, "{TCPDUMP} is not installed (scripts/setup-tests installs it)");
         eprintln!("skipped: {TCPDUMP} is not installed");
         return;
     }

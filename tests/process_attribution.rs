@@ -5,7 +5,12 @@
 mod common;
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, HashSet},
+    io::{Read, Write},
+    os::{
+        fd::{AsRawFd, FromRawFd, OwnedFd},
+        unix::net::{UnixDatagram, UnixStream},
+    },
     process::{Child, Command, Stdio},
     thread,
     time::Duration,
@@ -271,4 +276,70 @@ fn ipv6_tcp_names_its_process_and_reading_the_file_shows_it_again() {
         reread.contains(&format!("    Process (pid {client_pid}, cmd /usr/bin/nc.openbsd, args nc -6 -q 0 ")),
         "{reread}"
     );
+}
+
+/// The socket's cookie, the key the programs file its owner under.
+fn socket_cookie(socket: &impl AsRawFd) -> u64 {
+    let mut cookie = 0u64;
+    let mut len = std::mem::size_of::<u64>() as libc::socklen_t;
+    // SAFETY: getsockopt writes at most `len` bytes into `cookie`, which lives across the call.
+    let result = unsafe {
+        libc::getsockopt(socket.as_raw_fd(), libc::SOL_SOCKET, libc::SO_COOKIE, (&raw mut cookie).cast(), &mut len)
+    };
+    assert_eq!(result, 0, "SO_COOKIE: {}", std::io::Error::last_os_error());
+    cookie
+}
+
+/// A route netlink socket that has sent the kernel one (no-op) message.
+fn used_netlink_socket() -> OwnedFd {
+    // SAFETY: socket(2) with constant arguments; the descriptor it returns is ours alone.
+    let socket = unsafe {
+        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE);
+        assert!(fd >= 0, "netlink socket: {}", std::io::Error::last_os_error());
+        OwnedFd::from_raw_fd(fd)
+    };
+    let header = libc::nlmsghdr {
+        nlmsg_len: std::mem::size_of::<libc::nlmsghdr>() as u32,
+        nlmsg_type: libc::NLMSG_NOOP as u16,
+        nlmsg_flags: libc::NLM_F_REQUEST as u16,
+        nlmsg_seq: 1,
+        nlmsg_pid: 0,
+    };
+    // SAFETY: sends the bytes of `header`, which lives across the call.
+    let sent = unsafe { libc::send(socket.as_raw_fd(), (&raw const header).cast(), header.nlmsg_len as usize, 0) };
+    assert!(sent > 0, "netlink send: {}", std::io::Error::last_os_error());
+    socket
+}
+
+#[test]
+fn sockets_of_other_families_than_ipv4_and_ipv6_never_get_an_owner_entry() {
+    if !root_or_skip("sockets_of_other_families_than_ipv4_and_ipv6_never_get_an_owner_entry") {
+        return;
+    }
+    let net = VethNamespace::new("kmunix", 173);
+    let ptstat = Running::start(&["-i", &net.host_if, "--context="]);
+    // Unix stream and datagram pairs and netlink sockets, each used: the send and receive hooks see every family.
+    // They stay open while the map is read: an entry, if any, would still be there.
+    let mut others: Vec<OwnedFd> = Vec::new();
+    for _ in 0..20 {
+        let (mut stream, mut peer) = UnixStream::pair().unwrap();
+        stream.write_all(b"x").unwrap();
+        peer.read_exact(&mut [0]).unwrap();
+        let (datagram, datagram_peer) = UnixDatagram::pair().unwrap();
+        datagram.send(b"x").unwrap();
+        datagram_peer.recv(&mut [0]).unwrap();
+        others.extend([stream.into(), peer.into(), datagram.into(), datagram_peer.into(), used_netlink_socket()]);
+    }
+    // An IPv4 socket used alike is in the map: it is the one the hooks fill.
+    let udp = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    udp.send_to(b"x", (net.peer_ip.as_str(), 6042)).unwrap();
+
+    let owners: aya::maps::HashMap<_, u64, [u8; 40]> =
+        aya::maps::HashMap::try_from(map_of_process(ptstat.pid(), "socket_owners")).unwrap();
+    let keys: HashSet<u64> = owners.keys().map(Result::unwrap).collect();
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert!(keys.contains(&socket_cookie(&udp)), "the UDP socket has no entry");
+    let entered: Vec<_> = others.iter().map(socket_cookie).filter(|cookie| keys.contains(cookie)).collect();
+    assert!(entered.is_empty(), "{} of {} Unix and netlink sockets have entries", entered.len(), others.len());
 }

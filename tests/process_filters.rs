@@ -6,6 +6,8 @@
 mod common;
 
 use std::{
+    ffi::CString,
+    io::{BufRead, BufReader, Write},
     process::{Child, Command, Stdio},
     thread,
     time::Duration,
@@ -261,4 +263,101 @@ fn equal_tuples_in_another_namespace_are_never_confused() {
         seen.iter().all(|(owner, _)| *owner == here_pid),
         "only this namespace's sender (pid {here_pid}): {seen:?}"
     );
+}
+
+/// Runs `argv` (an absolute path first) as a process with pid `pid`, which must be free, and waits for it: the pid
+/// of a process that has ended, taken by a stranger (clone3's set_tid; the cyclic allocator would hand it out
+/// again only after some 32768 others).
+fn run_with_pid(pid: i32, argv: &[&str]) {
+    /// struct clone_args of linux/sched.h (clone3 since 5.3, set_tid since 5.5).
+    #[repr(C)]
+    #[derive(Default)]
+    struct CloneArgs {
+        flags: u64,
+        pidfd: u64,
+        child_tid: u64,
+        parent_tid: u64,
+        exit_signal: u64,
+        stack: u64,
+        stack_size: u64,
+        tls: u64,
+        set_tid: u64,
+        set_tid_size: u64,
+        cgroup: u64,
+    }
+    let args: Vec<CString> = argv.iter().map(|arg| CString::new(*arg).unwrap()).collect();
+    let mut pointers: Vec<*const libc::c_char> = args.iter().map(|arg| arg.as_ptr()).collect();
+    pointers.push(std::ptr::null());
+    let set_tid = [pid];
+    let clone_args = CloneArgs {
+        exit_signal: libc::SIGCHLD as u64,
+        set_tid: set_tid.as_ptr() as u64,
+        set_tid_size: 1,
+        ..CloneArgs::default()
+    };
+    // SAFETY: clone3 without flags is a fork: the child has its own copy of this memory, where `clone_args`,
+    // `args` and `pointers` stay valid, and calls only execv and _exit, which are async-signal-safe.
+    let child = unsafe { libc::syscall(libc::SYS_clone3, &clone_args, std::mem::size_of::<CloneArgs>()) };
+    if child == 0 {
+        // SAFETY: see above; `pointers` is a NULL-terminated array of NUL-terminated strings.
+        unsafe {
+            libc::execv(pointers[0], pointers.as_ptr());
+            libc::_exit(127);
+        }
+    }
+    assert_eq!(child, i64::from(pid), "clone3 with set_tid {pid}: {}", std::io::Error::last_os_error());
+    let mut status = 0;
+    // SAFETY: waits for our own child, writing its status into a local.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{argv:?}: status {status}");
+}
+
+#[test]
+fn a_followed_child_that_exits_leaves_the_selection_and_a_stranger_with_its_pid_is_not_captured() {
+    let test = "a_followed_child_that_exits_leaves_the_selection_and_a_stranger_with_its_pid_is_not_captured";
+    if !root_or_skip(test) || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("kmpid", 172);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 6040);
+    let dir = tempfile::tempdir().unwrap();
+    // Once ptstat listens, the parent starts one child that pings, says the child's pid, and says when it has
+    // reaped it (its pid is free then); it stays until told to end.
+    let script =
+        format!("read go; sh -c 'echo $$; exec ping -c 2 -i 0.2 {} >/dev/null'; echo reaped; read end", net.peer_ip);
+    let mut parent =
+        Killed(Command::new("sh").args(["-c", &script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap());
+    let parent_pid = parent.0.id();
+    let (unfiltered, followed, all, kept) = captures(&net, &dir, &["--pid", &parent_pid.to_string(), "-f"]);
+    let mut to_parent = parent.0.stdin.take().unwrap();
+    writeln!(to_parent, "go").unwrap();
+    let mut from_parent = BufReader::new(parent.0.stdout.take().unwrap()).lines().map(Result::unwrap);
+    let child: i32 = from_parent.next().unwrap().parse().unwrap();
+    assert_eq!(from_parent.next().unwrap(), "reaped");
+
+    let selected: aya::maps::HashMap<_, u32, u8> =
+        aya::maps::HashMap::try_from(map_of_process(followed.pid(), "selected_pids")).unwrap();
+    let pids: Vec<u32> = selected.keys().map(Result::unwrap).collect();
+    assert!(
+        pids.contains(&parent_pid) && !pids.contains(&(child as u32)),
+        "parent {parent_pid}, child {child}: {pids:?}"
+    );
+
+    run_with_pid(child, &["/bin/bash", "-c", &datagram_script(&net.peer_ip, 6040, 3, 10)]);
+    writeln!(to_parent, "end").unwrap();
+    parent.0.wait().unwrap();
+    stop_both(unfiltered, followed);
+
+    let everything = packets(&all);
+    let child = child.to_string();
+    let with_childs_pid: Vec<_> = everything.iter().filter(|(owner, _)| *owner == child).cloned().collect();
+    let count = |what: &str| with_childs_pid.iter().filter(|(_, seen)| seen == what).count();
+    assert_eq!(
+        (count("8"), count("0"), count("6040")),
+        (2, 2, 3),
+        "the child's 2 echo requests and 2 replies, the stranger's 3 datagrams, all with pid {child}: {everything:?}"
+    );
+    let childs_own: Vec<_> = with_childs_pid.into_iter().filter(|(_, what)| what != "6040").collect();
+    assert_eq!(packets(&kept), childs_own, "-f keeps the child's packets, not the stranger's");
 }

@@ -423,3 +423,26 @@ fn any_counts_on_interfaces_created_after_start() {
     assert_eq!(rows[0]["packets"], 15);
     assert_eq!(rows[0]["bytes"], 15 * (ETHERNET + IP_UDP + 10));
 }
+
+#[test]
+fn clsact_counts_exactly_and_leaves_nothing_behind() {
+    if !root_or_skip("clsact_counts_exactly_and_leaves_nothing_behind") || !tool_available("nc") {
+        return;
+    }
+    let net = VethNamespace::new("scl", 106);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7006);
+    let host_if = net.host_if.as_str();
+    let document = stats_json(&["-i", host_if, "--tc-mode", "clsact"], || {
+        let filters = common::run("tc", &["filter", "show", "dev", host_if, "egress"]);
+        assert!(filters.contains("stats_egress") && filters.contains("direct-action"), "{filters}");
+        let script = datagram_script(&net.peer_ip, 7006, 25, 200);
+        assert!(Command::new("bash").args(["-c", &script]).status().unwrap().success());
+    });
+    let rows = matching(&document, &[("proto", "udp".into()), ("dst_port", 7006.into())]);
+    assert_eq!(rows.len(), 1, "{document:#}");
+    assert_eq!((&rows[0]["packets"], &rows[0]["bytes"]), (&25.into(), &(25 * (ETHERNET + IP_UDP + 200)).into()));
+    // (No check of TCX here: a test of `-i any` running alongside attaches to every new interface.)
+    let qdiscs = common::run("tc", &["qdisc", "show", "dev", host_if]);
+    assert!(!qdiscs.contains("clsact"), "clsact qdisc left on {host_if}:\n{qdiscs}");
+}

@@ -9,6 +9,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::source::live::cgroup2::cgroup2_root;
+
 /// Unknown ids cause a new walk of the tree at most this often: a vanished cgroup must not cost a walk per packet.
 const RESCAN_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -16,16 +18,6 @@ pub struct CgroupPaths {
     root: Option<PathBuf>,
     paths: HashMap<u64, String>,
     last_scan: Option<Instant>,
-}
-
-/// Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup on unified hosts, /sys/fs/cgroup/unified on hybrid ones.
-pub fn cgroup2_root() -> Option<PathBuf> {
-    let mounts = fs::read_to_string("/proc/self/mounts").ok()?;
-    mounts.lines().find_map(|line| {
-        let mut fields = line.split(' ');
-        let (_, mount_point, kind) = (fields.next()?, fields.next()?, fields.next()?);
-        (kind == "cgroup2").then(|| PathBuf::from(mount_point))
-    })
 }
 
 impl CgroupPaths {

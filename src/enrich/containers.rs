@@ -26,31 +26,35 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::cgroups::cgroup2_root;
 use crate::packet::{ContainerContext, Labels, PodContext};
-pub use selection::{ContainerSelection, KernelSelection, PodName};
+use crate::source::live::{KernelSelection, cgroup2::cgroup2_root};
 
-/// Where the daemons listen (`--docker-address`, `--containerd-address`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the daemons listen, as `--docker-address` and `--containerd-address` gave it; None: the default socket.
+/// Which it is matters: a default socket that is missing is a machine without that runtime, where ptstat says
+/// nothing, while a socket given that does not answer is worth a warning.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuntimeSockets {
-    pub docker: String,
-    pub containerd: String,
+    pub docker: Option<String>,
+    pub containerd: Option<String>,
 }
 
 pub const DEFAULT_DOCKER_SOCKET: &str = "/var/run/docker.sock";
 pub const DEFAULT_CONTAINERD_SOCKET: &str = "/run/containerd/containerd.sock";
-
-impl Default for RuntimeSockets {
-    fn default() -> Self {
-        RuntimeSockets { docker: DEFAULT_DOCKER_SOCKET.into(), containerd: DEFAULT_CONTAINERD_SOCKET.into() }
-    }
-}
 
 /// The daemons ptstat asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum RuntimeKind {
     Docker,
     Containerd,
+}
+
+impl RuntimeKind {
+    fn default_socket(self) -> &'static str {
+        match self {
+            RuntimeKind::Docker => DEFAULT_DOCKER_SOCKET,
+            RuntimeKind::Containerd => DEFAULT_CONTAINERD_SOCKET,
+        }
+    }
 }
 
 impl fmt::Display for RuntimeKind {

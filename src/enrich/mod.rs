@@ -10,12 +10,14 @@ pub mod processes;
 use std::{collections::HashMap, sync::Arc};
 
 use crate::{
-    packet::{Interface, InterfaceId, InterfaceStatistics, Packet, ParentProcess, ProcessContext, ThreadContext},
-    sink::Sink,
-    source::live::event::{KernelProcess, ProcessEvent},
+    packet::{ParentProcess, ProcessContext, ThreadContext},
+    source::live::{
+        KernelSelection,
+        event::{KernelProcess, ProcessEvent},
+    },
 };
 use cgroups::CgroupPaths;
-use containers::{ContainerIndex, KernelSelection, RuntimeSockets};
+use containers::{ContainerIndex, RuntimeSockets};
 use processes::ProcessTable;
 
 /// Which parts of the context to show and write (`--context`).
@@ -54,38 +56,6 @@ impl ContextSelection {
         restricted.container = context.container.clone().filter(|_| self.container);
         restricted.pod = context.pod.clone().filter(|_| self.pod);
         Some(restricted)
-    }
-}
-
-/// Applies `--context` to packets read from a file, whose comments carry whatever their writer put there.
-pub struct SelectContext<S> {
-    pub selection: ContextSelection,
-    pub inner: S,
-}
-
-impl<S: Sink> Sink for SelectContext<S> {
-    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
-        self.inner.add_interface(id, interface)
-    }
-
-    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
-        if self.selection == ContextSelection::ALL {
-            return self.inner.write_packet(packet, interface);
-        }
-        let restricted = packet.process.and_then(|process| self.selection.restrict(process));
-        self.inner.write_packet(&Packet { process: restricted.as_ref(), ..*packet }, interface)
-    }
-
-    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
-        self.inner.interface_statistics(id, statistics)
-    }
-
-    fn finish(&mut self) -> anyhow::Result<()> {
-        self.inner.finish()
-    }
-
-    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
-        self.inner.finish_after_failure()
     }
 }
 

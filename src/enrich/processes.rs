@@ -6,7 +6,7 @@ use std::{
     fs,
 };
 
-use crate::source::live::event::{ProcessChange, ProcessEvent};
+use crate::source::live::event::{ProcessChange, ProcessEvent, join_args};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProcessInfo {
@@ -87,12 +87,6 @@ impl ProcessTable {
 
 fn read_exe(pid: u32) -> Option<String> {
     fs::read_link(format!("/proc/{pid}/exe")).ok().map(|path| path.to_string_lossy().into_owned())
-}
-
-/// Joins NUL-separated argv (as in /proc/PID/cmdline) with spaces.
-pub fn join_args(raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw);
-    text.split('\0').filter(|arg| !arg.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 fn read_proc(pid: u32) -> Option<ProcessInfo> {

@@ -8,49 +8,8 @@ pub mod pcapng;
 pub mod print;
 pub mod stats;
 
+pub use crate::packet::Sink;
 use crate::packet::{Interface, InterfaceId, InterfaceStatistics, Packet};
-
-/// A consumer of packets. Sources announce every interface before the first packet that uses it, with ids
-/// counting up from 0, so a sink may keep interfaces in a `Vec` indexed by id.
-pub trait Sink {
-    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()>;
-    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()>;
-    /// What a live capture counted on interface `id`, once, after its last packet and before `finish`. Only
-    /// PcapNG keeps it.
-    fn interface_statistics(&mut self, _id: InterfaceId, _statistics: &InterfaceStatistics) -> anyhow::Result<()> {
-        Ok(())
-    }
-    /// Flush and close. Called once, on every exit path that still has data to keep.
-    fn finish(&mut self) -> anyhow::Result<()>;
-    /// `finish`, after the run failed: what was written is kept, but nothing new is started (a capture file that
-    /// was never opened, because the capture failed to start, is not created).
-    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
-        self.finish()
-    }
-}
-
-/// Lets a borrowed sink stand where an owned one is expected.
-impl<S: Sink + ?Sized> Sink for &mut S {
-    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
-        (**self).add_interface(id, interface)
-    }
-
-    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
-        (**self).write_packet(packet, interface)
-    }
-
-    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
-        (**self).interface_statistics(id, statistics)
-    }
-
-    fn finish(&mut self) -> anyhow::Result<()> {
-        (**self).finish()
-    }
-
-    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
-        (**self).finish_after_failure()
-    }
-}
 
 /// Every sink the user asked for, fed in turn: `-w FILE --print` writes a file and prints lines.
 #[derive(Default)]

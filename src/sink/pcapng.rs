@@ -19,29 +19,7 @@ use pcap_file::{
 };
 
 use super::Sink;
-use crate::packet::{Direction, Interface, InterfaceId, InterfaceStatistics, Packet};
-
-/// epb_flags bits 0-1: the direction (0 = unknown).
-const EPB_FLAGS_DIRECTION_MASK: u32 = 0b11;
-const EPB_FLAGS_INBOUND: u32 = 1;
-const EPB_FLAGS_OUTBOUND: u32 = 2;
-
-/// The epb_flags word (or the obsolete Packet Block's pack_flags) that records `direction`.
-fn epb_flags(direction: Direction) -> u32 {
-    match direction {
-        Direction::In => EPB_FLAGS_INBOUND,
-        Direction::Out => EPB_FLAGS_OUTBOUND,
-    }
-}
-
-/// The direction an epb_flags (or pack_flags) word records, if any.
-pub(crate) fn direction_from_epb_flags(flags: u32) -> Option<Direction> {
-    match flags & EPB_FLAGS_DIRECTION_MASK {
-        EPB_FLAGS_INBOUND => Some(Direction::In),
-        EPB_FLAGS_OUTBOUND => Some(Direction::Out),
-        _ => None,
-    }
-}
+use crate::packet::{Interface, InterfaceId, InterfaceStatistics, Packet};
 
 /// Writes a PcapNG stream to `output` (a buffered file, or stdout for `-w -`).
 ///
@@ -152,7 +130,7 @@ impl<W: Write> Sink for PcapNgWriter<W> {
             // reused across packets without copying every packet's data into an owned buffer instead.
             options: packet
                 .direction
-                .map(|direction| EnhancedPacketOption::Flags(epb_flags(direction)))
+                .map(|direction| EnhancedPacketOption::Flags(direction.epb_flags()))
                 .into_iter()
                 .chain(packet.process.map(|process| {
                     EnhancedPacketOption::Common(CommonOption::Comment(Cow::Borrowed(process.comment())))

@@ -1,8 +1,10 @@
 //! Capture files for `ptstat -r`: classic pcap (either byte order, micro- or nanosecond timestamps) and PcapNG
-//! (either byte order, any if_tsresol, several interfaces and sections; EPB, SPB and the obsolete PB). Standard
-//! input (`-`) cannot seek, so the format is told from the first four bytes, which stay buffered for the parser.
+//! (either byte order, any if_tsresol, several interfaces and sections; EPB, SPB and the obsolete PB; options that
+//! pcap-file refuses are dropped, as libpcap skips them, and the block kept). Standard input (`-`) cannot seek, so
+//! the format is told from the first four bytes, which stay buffered for the parser.
 
 use std::{
+    borrow::Cow,
     fmt,
     fs::File,
     io::{self, Read},
@@ -12,19 +14,18 @@ use std::{
 use anyhow::{anyhow, bail};
 use pcap_file::pcap::{PcapParseError, PcapParser, PcapTsResolution};
 use pcap_file::pcapng::{
-    Block, PcapNgParseError, PcapNgParser,
+    Block, PcapNgParseError, PcapNgParser, PcapNgState, RawBlock,
     blocks::{
+        ENHANCED_PACKET_BLOCK, INTERFACE_DESCRIPTION_BLOCK, PACKET_BLOCK, SECTION_HEADER_BLOCK, SIMPLE_PACKET_BLOCK,
         enhanced_packet::EnhancedPacketOption,
         interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption},
         opt_common::CommonOption,
         packet::PacketOption,
     },
 };
+use pcap_file::{DataLink, Endianness};
 
-use crate::{
-    packet::{Interface, InterfaceId, Packet, ProcessContext, Timestamp},
-    sink::{Sink, pcapng::direction_from_epb_flags},
-};
+use crate::packet::{Direction, Interface, InterfaceId, Packet, ProcessContext, Sink, Timestamp};
 
 /// The first four bytes, read big-endian, of a classic pcap: microsecond or nanosecond timestamps, written
 /// big-endian or (byte-swapped magic) little-endian.
@@ -55,6 +56,32 @@ pub fn read_capture(path: &str, sink: &mut dyn Sink, max_packets: Option<u64>) -
     } else {
         let file = File::open(path).map_err(|error| anyhow!("{path}: {error}"))?;
         read_from(path, file, sink, max_packets)
+    }
+}
+
+/// The link type of the first interface the capture at `path` announces (`None`: it announces none), read before
+/// the capture itself, e.g. to compile a filter for it.
+pub fn first_link_type(path: &str) -> anyhow::Result<Option<DataLink>> {
+    let mut first = FirstInterface(None);
+    read_capture(path, &mut first, Some(0))?;
+    Ok(first.0)
+}
+
+/// Notes the link type of the first interface a file announces.
+struct FirstInterface(Option<DataLink>);
+
+impl Sink for FirstInterface {
+    fn add_interface(&mut self, _id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        self.0.get_or_insert(interface.link_type);
+        Ok(())
+    }
+
+    fn write_packet(&mut self, _packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        Ok(())
     }
 }
 
@@ -130,6 +157,15 @@ fn read_pcapng(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow:
     let name = input.name;
     let mut parser = input.next_record(|bytes| match PcapNgParser::new(bytes) {
         Ok((rest, parser)) => Ok(Parsed::Record { len: bytes.len() - rest.len(), value: parser }),
+        Err(PcapNgParseError::BlockConversion(error)) => {
+            // The section's own byte order is told by its magic, whatever the default state says.
+            let frame = BlockFrame::of(bytes, Endianness::Big);
+            let kept = frame.as_ref().and_then(|frame| frame.without_unparsable_options(&PcapNgState::default()));
+            match (frame, kept.as_deref().map(PcapNgParser::new)) {
+                (Some(frame), Some(Ok((_, parser)))) => Ok(Parsed::Record { len: frame.len, value: parser }),
+                _ => Err(corrupt(name, error)),
+            }
+        }
         Err(error) => pcapng_failure(name, error),
     })?;
     // Interface ids in a block count from 0 in each section; the sink's ids count on across sections.
@@ -139,6 +175,21 @@ fn read_pcapng(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow:
             Ok((rest, block)) => {
                 handle_block(name, block, &mut section_interfaces, delivery)?;
                 Ok(Parsed::Record { len: bytes.len() - rest.len(), value: () })
+            }
+            Err(PcapNgParseError::BlockConversion(error)) => {
+                let Some(frame) = BlockFrame::of(bytes, parser.section().endianness) else {
+                    return Err(corrupt(name, error));
+                };
+                match frame.without_unparsable_options(parser.state()).map(|kept| {
+                    let (_, block) = parser.next_block(&kept).map_err(|reparse| corrupt(name, reparse))?;
+                    handle_block(name, block, &mut section_interfaces, delivery)
+                }) {
+                    Some(handled) => handled?,
+                    None if frame.describes_interfaces_or_packets() => return Err(corrupt(name, error)),
+                    // A statistics, name resolution, journal or custom block, which libpcap steps over unread.
+                    None => {}
+                }
+                Ok(Parsed::Record { len: frame.len, value: () })
             }
             Err(error) => pcapng_failure(name, error),
         })?;
@@ -180,7 +231,7 @@ fn handle_block(
             delivery.deliver(&Packet {
                 timestamp: timestamp_of(packet.timestamp),
                 interface: section_interface(packet.interface_id)?,
-                direction: flags.and_then(direction_from_epb_flags),
+                direction: flags.and_then(Direction::from_epb_flags),
                 original_len: packet.original_len,
                 data: &packet.data,
                 process: process.as_ref(),
@@ -204,7 +255,7 @@ fn handle_block(
             delivery.deliver(&Packet {
                 timestamp: timestamp_of(packet.timestamp),
                 interface: section_interface(u32::from(packet.interface_id))?,
-                direction: flags.and_then(direction_from_epb_flags),
+                direction: flags.and_then(Direction::from_epb_flags),
                 original_len: packet.original_len,
                 data: &packet.data,
                 process: None,
@@ -256,6 +307,135 @@ fn timestamp_of(since_epoch: Duration) -> Timestamp {
 
 fn corrupt(name: &str, error: impl std::error::Error + Send + Sync + 'static) -> anyhow::Error {
     anyhow!("{name}: bad dump file: {:#}", anyhow::Error::new(error))
+}
+
+/// Option code of the end of a PcapNG block's options.
+const OPT_ENDOFOPT: u16 = 0;
+/// An option's code and length fields.
+const OPTION_HEADER_LEN: usize = 4;
+
+/// A whole PcapNG block whose frame (type, lengths) pcap-file read but whose contents it refused. It refuses a
+/// block for any one option it cannot take (a name or comment that is not UTF-8, an option of another size than
+/// it expects), where libpcap reads only the few options it needs (if_tsresol, if_tsoffset) and skips the rest:
+/// tcpdump then prints the block's packets, and ptstat should too.
+struct BlockFrame<'b> {
+    type_: u32,
+    /// The section's byte order; a Section Header Block's own.
+    endianness: Endianness,
+    /// Type, length, body and length again.
+    len: usize,
+    body: &'b [u8],
+}
+
+impl<'b> BlockFrame<'b> {
+    /// The block at the start of `bytes`, in a section of byte order `section`; None if its frame is not whole.
+    fn of(bytes: &'b [u8], section: Endianness) -> Option<Self> {
+        let type_ = u32_at(bytes, 0, section)?;
+        let endianness = if type_ == SECTION_HEADER_BLOCK {
+            match bytes.get(BLOCK_TYPE_AND_LENGTH_LEN..)?.first_chunk::<4>()? {
+                [0x1A, 0x2B, 0x3C, 0x4D] => Endianness::Big,
+                [0x4D, 0x3C, 0x2B, 0x1A] => Endianness::Little,
+                _ => return None,
+            }
+        } else {
+            section
+        };
+        let len = usize::try_from(u32_at(bytes, 4, endianness)?).ok()?;
+        let body = bytes.get(BLOCK_TYPE_AND_LENGTH_LEN..len.checked_sub(4)?)?;
+        Some(BlockFrame { type_, endianness, len, body })
+    }
+
+    /// Whether ptstat reads the block rather than stepping over it.
+    fn describes_interfaces_or_packets(&self) -> bool {
+        [SECTION_HEADER_BLOCK, INTERFACE_DESCRIPTION_BLOCK, ENHANCED_PACKET_BLOCK, PACKET_BLOCK, SIMPLE_PACKET_BLOCK]
+            .contains(&self.type_)
+    }
+
+    /// The block again, in its byte order, with only the options pcap-file parses. None when there is none to
+    /// drop, or the fault is elsewhere (the fields before the options, options that overrun the block): the
+    /// block's refusal stands.
+    fn without_unparsable_options(&self, state: &PcapNgState) -> Option<Vec<u8>> {
+        let fixed = self.body.get(..self.fixed_len()?)?;
+        let mut options = &self.body[fixed.len()..];
+        let mut kept = Vec::new();
+        let mut dropped = false;
+        while u16_at(options, 0, self.endianness).is_some_and(|code| code != OPT_ENDOFOPT) {
+            let len = usize::from(u16_at(options, 2, self.endianness)?);
+            let option = options.get(..OPTION_HEADER_LEN + len.next_multiple_of(4))?;
+            options = &options[option.len()..];
+            // Alone after the fixed fields, an option parses as it would among the others.
+            let alone = [fixed, option].concat();
+            let alone_len = self.frame_len(alone.len());
+            let parses =
+                RawBlock { type_: self.type_, initial_len: alone_len, body: Cow::Owned(alone), trailer_len: alone_len }
+                    .try_into_block(state)
+                    .is_ok();
+            // pcap-file takes a code it does not know as an unknown option: only malformed ones are dropped.
+            if parses {
+                kept.extend_from_slice(option);
+            }
+            dropped |= !parses;
+        }
+        if !dropped {
+            return None;
+        }
+        if !kept.is_empty() {
+            kept.extend_from_slice(&[0; OPTION_HEADER_LEN]);
+        }
+        let len = self.frame_len(fixed.len() + kept.len());
+        let mut block = Vec::with_capacity(self.len);
+        for field in [self.type_, len] {
+            block.extend_from_slice(&u32_bytes(field, self.endianness));
+        }
+        block.extend_from_slice(fixed);
+        block.extend_from_slice(&kept);
+        block.extend_from_slice(&u32_bytes(len, self.endianness));
+        Some(block)
+    }
+
+    /// The length of the fields before the options, for the blocks whose options ptstat may have to drop.
+    fn fixed_len(&self) -> Option<usize> {
+        match self.type_ {
+            // Magic, versions, section length.
+            SECTION_HEADER_BLOCK => Some(16),
+            // Link type, reserved, snaplen.
+            INTERFACE_DESCRIPTION_BLOCK => Some(8),
+            // Interface, timestamp, captured and original lengths, then the padded packet bytes.
+            ENHANCED_PACKET_BLOCK | PACKET_BLOCK => {
+                let captured = usize::try_from(u32_at(self.body, 12, self.endianness)?).ok()?;
+                20usize.checked_add(captured.checked_next_multiple_of(4)?)
+            }
+            _ => None,
+        }
+    }
+
+    /// A block's length field for a body of `body_len` bytes.
+    fn frame_len(&self, body_len: usize) -> u32 {
+        u32::try_from(body_len + MIN_BLOCK_LEN).unwrap_or(u32::MAX)
+    }
+}
+
+fn u16_at(bytes: &[u8], offset: usize, endianness: Endianness) -> Option<u16> {
+    let field = *bytes.get(offset..)?.first_chunk::<2>()?;
+    Some(match endianness {
+        Endianness::Big => u16::from_be_bytes(field),
+        Endianness::Little => u16::from_le_bytes(field),
+    })
+}
+
+fn u32_at(bytes: &[u8], offset: usize, endianness: Endianness) -> Option<u32> {
+    let field = *bytes.get(offset..)?.first_chunk::<4>()?;
+    Some(match endianness {
+        Endianness::Big => u32::from_be_bytes(field),
+        Endianness::Little => u32::from_le_bytes(field),
+    })
+}
+
+fn u32_bytes(value: u32, endianness: Endianness) -> [u8; 4] {
+    match endianness {
+        Endianness::Big => value.to_be_bytes(),
+        Endianness::Little => value.to_le_bytes(),
+    }
 }
 
 /// The capture's bytes, read and not yet parsed. pcap-file's parsers work on slices and tell how many bytes a
@@ -422,11 +602,17 @@ impl Delivery<'_> {
 mod tests {
     use pcap_file::DataLink;
 
-    use super::*;
-    use crate::{
-        packet::Direction,
-        sink::{pcap::PcapWriter, pcapng::PcapNgWriter},
+    use std::{borrow::Cow, time::Duration};
+
+    use pcap_file::{
+        pcap::{PcapPacket, PcapWriter},
+        pcapng::{
+            PcapNgWriter,
+            blocks::{enhanced_packet::EnhancedPacketBlock, interface_description::InterfaceDescriptionBlock},
+        },
     };
+
+    use super::*;
 
     /// Hands out one byte per read, as a pipe may when its writer is slow.
     struct OneByteAtATime<'a>(&'a [u8]);
@@ -463,37 +649,44 @@ mod tests {
         }
     }
 
-    fn write_three_packets(sink: &mut dyn Sink) {
-        let interface = Interface {
-            name: "trickle0".into(),
-            index: 0,
-            link_type: DataLink::RAW,
-            snaplen: 65_535,
-            description: None,
-        };
-        sink.add_interface(0, &interface).unwrap();
-        for sequence in 0..3u8 {
-            let data = vec![0x45 ^ sequence; 40 + usize::from(sequence)];
-            let packet = Packet {
-                timestamp: Timestamp(1_700_000_000_000_000_000 + u64::from(sequence)),
-                interface: 0,
-                direction: Some(Direction::In),
-                original_len: data.len() as u32,
-                data: &data,
-                process: None,
+    /// Three packets of raw IP, 40 to 42 bytes, a nanosecond apart.
+    fn three_packets() -> impl Iterator<Item = (Duration, Vec<u8>)> {
+        (0..3u8).map(|sequence| {
+            let timestamp = Duration::from_nanos(1_700_000_000_000_000_000 + u64::from(sequence));
+            (timestamp, vec![0x45 ^ sequence; 40 + usize::from(sequence)])
+        })
+    }
+
+    /// The packets as pcap-file writes them, independently of ptstat's writers.
+    fn pcapng_file() -> Vec<u8> {
+        let mut writer = PcapNgWriter::new(Vec::new()).unwrap();
+        let interface = InterfaceDescriptionBlock { linktype: DataLink::RAW, snaplen: 65_535, options: Vec::new() };
+        writer.write_pcapng_block(interface).unwrap();
+        for (timestamp, data) in three_packets() {
+            let original_len = data.len() as u32;
+            let packet = EnhancedPacketBlock {
+                interface_id: 0,
+                timestamp,
+                original_len,
+                data: Cow::Owned(data),
+                options: vec![],
             };
-            sink.write_packet(&packet, &interface).unwrap();
+            writer.write_pcapng_block(packet).unwrap();
         }
-        sink.finish().unwrap();
+        writer.into_inner()
+    }
+
+    fn pcap_file() -> Vec<u8> {
+        let mut writer = PcapWriter::new(Vec::new()).unwrap();
+        for (timestamp, data) in three_packets() {
+            writer.write_packet(&PcapPacket::new(timestamp, data.len() as u32, &data).unwrap()).unwrap();
+        }
+        writer.into_inner()
     }
 
     #[test]
     fn input_that_comes_a_byte_at_a_time_reads_like_a_whole_file() {
-        let mut pcapng = Vec::new();
-        write_three_packets(&mut PcapNgWriter::new(&mut pcapng, false));
-        let mut pcap = Vec::new();
-        write_three_packets(&mut PcapWriter::new(&mut pcap, false, false));
-        for bytes in [pcapng, pcap] {
+        for bytes in [pcapng_file(), pcap_file()] {
             let (mut whole, mut trickled) = (Collected::default(), Collected::default());
             assert_eq!(read_from("whole", &bytes[..], &mut whole, None).unwrap(), 3);
             assert_eq!(read_from("trickle", OneByteAtATime(&bytes), &mut trickled, None).unwrap(), 3);

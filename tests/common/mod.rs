@@ -41,6 +41,23 @@ pub fn tcx_programs(interface: &str) -> Vec<String> {
         .collect()
 }
 
+/// The map `name` of running process `pid` (a ptstat), found by the map ids of its file descriptors: other
+/// ptstats (other tests) have maps of that name too.
+pub fn map_of_process(pid: i32, name: &str) -> aya::maps::Map {
+    use aya::maps::{Map, MapData, MapInfo};
+    let fdinfo = std::fs::read_dir(format!("/proc/{pid}/fdinfo")).expect("/proc/PID/fdinfo");
+    let ids = fdinfo.filter_map(|entry| {
+        let text = std::fs::read_to_string(entry.ok()?.path()).ok()?;
+        text.lines().find_map(|line| line.strip_prefix("map_id:")?.trim().parse::<u32>().ok())
+    });
+    for id in ids {
+        if MapInfo::from_id(id).is_ok_and(|info| info.name_as_str() == Some(name)) {
+            return Map::from_map_data(MapData::from_id(id).expect("open the map")).expect("a known map type");
+        }
+    }
+    panic!("process {pid} holds no map {name}");
+}
+
 /// Whether `ptstat --version` reports `line` (e.g. "packet namespaces: yes"): what this kernel offers, as ptstat
 /// probes it. Tests of a feature some kernels lack check, on those, that ptstat refuses it with one line.
 pub fn kernel_reports(line: &str) -> bool {
@@ -50,9 +67,14 @@ pub fn kernel_reports(line: &str) -> bool {
 
 /// The command that runs ptstat with `args` where /sys/kernel/btf is hidden (see `Running::start_without_sysfs_btf`).
 pub fn without_sysfs_btf(args: &[&str]) -> Command {
+    under_tmpfs("/sys/kernel/btf", args)
+}
+
+/// The command that runs ptstat with `args` in a mount namespace of its own, with an empty tmpfs over `directory`.
+pub fn under_tmpfs(directory: &str, args: &[&str]) -> Command {
     let mut command = Command::new("unshare");
     command.args(["--mount", "--propagation", "private", "sh", "-c"]);
-    command.arg(r#"mount -t tmpfs none /sys/kernel/btf && exec "$0" "$@""#).arg(PTSTAT).args(args);
+    command.arg(format!(r#"mount -t tmpfs none {directory} && exec "$0" "$@""#)).arg(PTSTAT).args(args);
     command
 }
 
@@ -232,7 +254,13 @@ impl Running {
         Running::start_command(without_sysfs_btf(args), Stdio::piped())
     }
 
-    fn start_command(mut command: Command, stdout: Stdio) -> Running {
+    /// ptstat run with an empty tmpfs over `directory` (see `under_tmpfs`).
+    pub fn start_under_tmpfs(directory: &str, args: &[&str]) -> Running {
+        Running::start_command(under_tmpfs(directory, args), Stdio::piped())
+    }
+
+    /// ptstat run by `command` (a wrapper that execs it, so the pid is ptstat's).
+    pub fn start_command(mut command: Command, stdout: Stdio) -> Running {
         let mut child = command.stdout(stdout).stderr(Stdio::piped()).spawn().expect("start ptstat");
         let stderr = child.stderr.take().expect("piped stderr");
         let (sender, stderr_lines) = mpsc::channel();

@@ -16,7 +16,6 @@ use std::{
     fmt, fs,
     os::unix::fs::MetadataExt,
     path::Path,
-    str::FromStr,
     sync::{Arc, mpsc},
     thread,
     time::Instant,
@@ -28,46 +27,10 @@ use super::{
     ContainerIndex, ContainerUpdate, FIRST_LISTING_WAIT, RootProcess, RuntimeContainer, cgroup_path, kubernetes_labels,
     process_cgroup, watch,
 };
-use crate::enrich::cgroups::cgroup2_root;
-
-/// The containers whose packets to capture. Several values of one flag: any of them; several flags: all of them
-/// (`--container-name api --pod-name web.shop` is the `api` container of that pod).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ContainerSelection {
-    /// `--container-id`: prefixes of container ids.
-    pub ids: Vec<String>,
-    /// `--container-name`: the runtime's name (Docker's, nerdctl's) or Kubernetes' (`io.kubernetes.container.name`).
-    pub names: Vec<String>,
-    /// `--pod-name`: every container of these pods.
-    pub pods: Vec<PodName>,
-}
-
-/// A pod as `--pod-name` names it and packet lines print it: `NAME.NAMESPACE`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PodName {
-    pub name: String,
-    pub namespace: String,
-}
-
-impl FromStr for PodName {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        // A namespace is a DNS label, without dots; a pod's name may have some: the namespace follows the last one.
-        match text.rsplit_once('.') {
-            Some((name, namespace)) if !name.is_empty() && !namespace.is_empty() => {
-                Ok(PodName { name: name.to_string(), namespace: namespace.to_string() })
-            }
-            _ => Err("expected NAME.NAMESPACE (e.g. web-0.shop)".to_string()),
-        }
-    }
-}
-
-impl fmt::Display for PodName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.name, self.namespace)
-    }
-}
+use crate::source::live::{
+    cgroup2::cgroup2_root,
+    selection::{CGROUP_NAME_LEN, ContainerSelection, KernelSelection, PodName},
+};
 
 /// One value of one flag.
 enum Wanted<'a> {
@@ -101,10 +64,6 @@ impl fmt::Display for Wanted<'_> {
 }
 
 impl ContainerSelection {
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty() && self.names.is_empty() && self.pods.is_empty()
-    }
-
     /// The values given, flag by flag (flags not given are left out).
     fn flags(&self) -> impl Iterator<Item = Vec<Wanted<'_>>> {
         let ids = self.ids.iter().map(|prefix| Wanted::IdPrefix(prefix)).collect();
@@ -137,18 +96,6 @@ impl ContainerSelection {
         warnings
     }
 }
-
-/// The selection and the programs' maps it fills.
-pub struct KernelSelection {
-    pub wanted: ContainerSelection,
-    /// `selected_cgroups`: cgroup id → 1.
-    pub cgroups: BpfHashMap<MapData, u64, u8>,
-    /// `wanted_cgroup_names`: a cgroup directory's name, NUL-padded → 1.
-    pub directory_names: BpfHashMap<MapData, [u8; CGROUP_NAME_LEN], u8>,
-}
-
-/// `CGROUP_NAME_LEN` of ebpf/processes.h: a directory name and its NUL.
-pub const CGROUP_NAME_LEN: usize = 128;
 
 /// Starts the thread that selects the wanted containers' cgroups from the watcher's `updates`, and passes these
 /// on to the index at `index`. It stops once the index is gone, and the watcher with it.

@@ -1,8 +1,8 @@
 //! The watcher thread: one task per runtime, each connecting, listing and following events until the daemon goes
 //! away, then reconnecting. A daemon that is missing or goes away costs one warning line per outage, and one
-//! line when it answers again.
+//! line when it answers again; a default socket that is not there costs none, as most machines lack a runtime.
 
-use std::{error::Error, fmt, sync::mpsc, thread, time::Duration};
+use std::{error::Error, fmt, path::Path, sync::mpsc, thread, time::Duration};
 
 use containerd_client::tonic;
 
@@ -23,8 +23,14 @@ pub fn start(sockets: &RuntimeSockets, updates: mpsc::Sender<ContainerUpdate>) -
     thread::Builder::new().name("ptstat-containers".into()).spawn(move || {
         runtime.block_on(async {
             tokio::join!(
-                supervise(Reporter::new(RuntimeKind::Docker, &sockets.docker, updates.clone()), docker::follow),
-                supervise(Reporter::new(RuntimeKind::Containerd, &sockets.containerd, updates), containerd::follow),
+                supervise(
+                    Reporter::new(RuntimeKind::Docker, sockets.docker.as_deref(), updates.clone()),
+                    docker::follow
+                ),
+                supervise(
+                    Reporter::new(RuntimeKind::Containerd, sockets.containerd.as_deref(), updates),
+                    containerd::follow
+                ),
             )
         })
     })?;
@@ -32,7 +38,8 @@ pub fn start(sockets: &RuntimeSockets, updates: mpsc::Sender<ContainerUpdate>) -
 }
 
 /// Runs `follow` (connect, list, follow events; it returns only when that fails) again and again, warning once
-/// when the daemon cannot be reached and once each time a connection is lost.
+/// when the daemon cannot be reached (unless its default socket is absent) and once each time a connection is
+/// lost.
 async fn supervise(mut reporter: Reporter, follow: impl AsyncFn(&mut Reporter) -> anyhow::Error) {
     let mut first_attempt = true;
     loop {
@@ -44,10 +51,11 @@ async fn supervise(mut reporter: Reporter, follow: impl AsyncFn(&mut Reporter) -
         let (kind, address, why) = (reporter.kind, &reporter.address, causes(&error));
         if reporter.listed {
             eprintln!("ptstat: warning: {kind} ({address}): connection lost ({why}); reconnecting");
-        } else if !reporter.outage_reported {
+            reporter.outage_reported = true;
+        } else if !reporter.outage_reported && (reporter.given || Path::new(address).exists()) {
             eprintln!("ptstat: warning: {kind} ({address}): {why}; its containers are named once it answers");
+            reporter.outage_reported = true;
         }
-        reporter.outage_reported = true;
         if first_attempt && !reporter.listed && reporter.send(ContainerUpdate::Unreachable(kind)).is_err() {
             return;
         }
@@ -78,6 +86,8 @@ pub struct Reporter {
     pub kind: RuntimeKind,
     /// The daemon's socket path (a `unix://` prefix, as Docker's clients write it, is dropped).
     pub address: String,
+    /// The user named the socket, rather than ptstat trying the default one.
+    given: bool,
     updates: mpsc::Sender<ContainerUpdate>,
     /// The current connection has listed the containers, so it counts as established.
     listed: bool,
@@ -98,9 +108,11 @@ impl fmt::Display for IndexGone {
 impl Error for IndexGone {}
 
 impl Reporter {
-    fn new(kind: RuntimeKind, address: &str, updates: mpsc::Sender<ContainerUpdate>) -> Self {
+    /// `given`: the socket the user named, if any.
+    fn new(kind: RuntimeKind, given: Option<&str>, updates: mpsc::Sender<ContainerUpdate>) -> Self {
+        let address = given.unwrap_or(kind.default_socket());
         let address = address.strip_prefix("unix://").unwrap_or(address).to_string();
-        Reporter { kind, address, updates, listed: false, outage_reported: false }
+        Reporter { kind, address, given: given.is_some(), updates, listed: false, outage_reported: false }
     }
 
     /// Every container the runtime has now.

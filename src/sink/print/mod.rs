@@ -18,6 +18,7 @@ mod icmp6;
 mod ip;
 mod ip6;
 mod link;
+pub mod listening;
 mod process;
 mod tcp;
 mod time;

@@ -46,25 +46,9 @@ pub struct FlowStats {
     pub container: Option<String>,
 }
 
-/// The counts at one moment.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Snapshot {
-    /// Time since counting started.
-    pub elapsed: Duration,
-    pub flows: Vec<FlowStats>,
-    /// Flows pushed out of the kernel's table to make room for new ones: their counts are lost from the rows (not
-    /// from the protocol totals).
-    pub evicted: u64,
-    /// Packets and bytes per protocol, exact even when flows were evicted.
-    pub totals: Vec<ProtocolTotal>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProtocolTotal {
-    pub protocol: u8,
-    pub packets: u64,
-    pub bytes: u64,
-}
+/// The counts at one moment, each flow named.
+pub type Snapshot = Counts<FlowStats>;
+pub use crate::source::live::flows::{Counts, ProtocolCount as ProtocolTotal};
 
 /// Bits per second of `bytes` over `interval`; 0 for an empty interval.
 pub fn bitrate(bytes: u64, interval: Duration) -> f64 {

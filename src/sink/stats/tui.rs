@@ -23,8 +23,8 @@ use super::{
     table::{HEADER, cells},
 };
 
-/// How often the loop looks at the stop flag and the keyboard, at the least.
-const POLL: Duration = Duration::from_millis(100);
+/// How often the view looks at the keyboard and draws.
+pub const STEP: Duration = Duration::from_millis(50);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortKey {
@@ -241,47 +241,56 @@ impl View {
     }
 }
 
-/// Runs the live view until `q`/`x`/Ctrl-C, or `stop_requested` (SIGINT, SIGTERM, --timeout). The terminal is
-/// restored on every way out, a panic included (ratatui's init installs a hook for that).
-pub fn run(
+/// The live view on the terminal, from `start` until dropped: the terminal is restored then, on every way out, a
+/// panic included (ratatui's init installs a hook for that).
+pub struct LiveView {
+    terminal: ratatui::DefaultTerminal,
+    view: View,
+    /// Rows a PageUp/PageDown moves: the table's height at the last draw.
+    page: usize,
     refresh: Duration,
-    stop_requested: &dyn Fn() -> bool,
-    sample: &mut dyn FnMut() -> anyhow::Result<Snapshot>,
-) -> anyhow::Result<()> {
-    let mut view = View::default();
-    view.update(sample()?);
-    let mut terminal = ratatui::try_init().context("setting up the terminal")?;
-    let outcome = (|| -> anyhow::Result<()> {
-        let mut next_sample = Instant::now() + refresh;
-        let mut page = 10;
-        while !stop_requested() {
-            terminal
-                .draw(|frame| {
-                    page = usize::from(frame.area().height.saturating_sub(5)).max(1);
-                    view.render(frame);
-                })
-                .context("drawing")?;
-            let wait = next_sample.saturating_duration_since(Instant::now()).min(POLL);
-            if event::poll(wait).context("reading the terminal")? {
-                match event::read().context("reading the terminal")? {
-                    Event::Key(key) => match action(key) {
-                        Action::Quit => return Ok(()),
-                        other => view.apply(other, page),
-                    },
-                    // Drawn again at the top of the loop, at the new size.
-                    Event::Resize(..) => {}
-                    _ => {}
+    next_sample: Instant,
+}
+
+impl LiveView {
+    pub fn start(refresh: Duration, first: Snapshot) -> anyhow::Result<LiveView> {
+        let mut view = View::default();
+        view.update(first);
+        let terminal = ratatui::try_init().context("setting up the terminal")?;
+        Ok(LiveView { terminal, view, page: 10, refresh, next_sample: Instant::now() + refresh })
+    }
+
+    /// Applies the keys pressed since the last step, takes a new sample once `refresh` has passed, and draws;
+    /// `false` once the user quits (q, x, Ctrl-C). Never waits: the caller steps it every `STEP`.
+    pub fn step(&mut self, sample: &mut dyn FnMut() -> anyhow::Result<Snapshot>) -> anyhow::Result<bool> {
+        while event::poll(Duration::ZERO).context("reading the terminal")? {
+            // A resize needs nothing more: the view is drawn below, at the new size.
+            if let Event::Key(key) = event::read().context("reading the terminal")? {
+                match action(key) {
+                    Action::Quit => return Ok(false),
+                    other => self.view.apply(other, self.page),
                 }
             }
-            if Instant::now() >= next_sample {
-                view.update(sample()?);
-                next_sample = Instant::now() + refresh;
-            }
         }
-        Ok(())
-    })();
-    ratatui::try_restore().context("restoring the terminal")?;
-    outcome
+        if Instant::now() >= self.next_sample {
+            self.view.update(sample()?);
+            self.next_sample = Instant::now() + self.refresh;
+        }
+        let (view, page) = (&mut self.view, &mut self.page);
+        self.terminal
+            .draw(|frame| {
+                *page = usize::from(frame.area().height.saturating_sub(5)).max(1);
+                view.render(frame);
+            })
+            .context("drawing")?;
+        Ok(true)
+    }
+}
+
+impl Drop for LiveView {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use aya::{
 use clap::ValueEnum;
 use pcap_file::DataLink;
 
-use crate::enrich::cgroups::cgroup2_root;
+use crate::source::live::cgroup2::cgroup2_root;
 
 use super::{
     attach::Directions,

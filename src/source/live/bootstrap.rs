@@ -8,9 +8,16 @@ use std::{
     collections::HashMap,
     fs, io,
     mem::size_of,
+    net::IpAddr,
     os::fd::{AsRawFd, FromRawFd, OwnedFd},
     os::unix::fs::MetadataExt,
 };
+
+use netlink_packet_sock_diag::{
+    AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SockDiagMessage, TCP_LISTEN,
+    inet::{ExtensionFlags, InetRequest, InetResponseHeader, SocketId, StateFlags},
+};
+use netlink_sys::protocols::NETLINK_SOCK_DIAG;
 
 use super::{netlink, netns::Netns, programs};
 
@@ -19,7 +26,7 @@ use aya::{
     maps::{HashMap as BpfHashMap, MapData},
 };
 
-use crate::enrich::cgroups::cgroup2_root;
+use crate::source::live::cgroup2::cgroup2_root;
 
 /// `struct process_context` of ebpf/event.h.
 #[repr(C)]
@@ -77,8 +84,6 @@ struct DiagSocket {
     inode: u32,
 }
 
-const SOCK_DIAG_BY_FAMILY: u16 = 20;
-const TCP_LISTEN: u8 = 10;
 const SO_NETNS_COOKIE: i32 = 71;
 
 /// Preloads the owner maps with every TCP and UDP socket of each of `namespaces` that has a process.
@@ -106,8 +111,8 @@ pub fn preload_owners_in<'a>(
 /// The TCP and UDP sockets of the caller's network namespace.
 fn namespace_sockets() -> io::Result<Vec<DiagSocket>> {
     let mut sockets = Vec::new();
-    for family in [libc::AF_INET as u8, libc::AF_INET6 as u8] {
-        for protocol in [libc::IPPROTO_TCP as u8, libc::IPPROTO_UDP as u8] {
+    for family in [AF_INET, AF_INET6] {
+        for protocol in [IPPROTO_TCP, IPPROTO_UDP] {
             sockets.extend(diag_dump(family, protocol)?);
         }
     }
@@ -216,64 +221,49 @@ fn process_context(pid: u32) -> Option<ProcessContextValue> {
     Some(ProcessContextValue { pid, tid: pid, uid, reserved: 0, cgroup_id, comm })
 }
 
-/// `struct inet_diag_sockid`.
-#[repr(C)]
-#[derive(Clone, Copy, Default)]
-struct InetDiagSockId {
-    sport: [u8; 2],
-    dport: [u8; 2],
-    src: [u32; 4],
-    dst: [u32; 4],
-    interface: u32,
-    cookie: [u32; 2],
-}
-
-/// `struct inet_diag_req_v2`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct DiagRequest {
-    family: u8,
-    protocol: u8,
-    extensions: u8,
-    pad: u8,
-    states: u32,
-    id: InetDiagSockId,
-}
-
 /// Lists the sockets of one family and protocol, in every state.
 fn diag_dump(family: u8, protocol: u8) -> io::Result<Vec<DiagSocket>> {
-    let request =
-        DiagRequest { family, protocol, extensions: 0, pad: 0, states: u32::MAX, id: InetDiagSockId::default() };
+    let request = SockDiagMessage::InetRequest(InetRequest {
+        family,
+        protocol,
+        extensions: ExtensionFlags::empty(),
+        states: StateFlags::from_bits_retain(u32::MAX),
+        socket_id: if family == AF_INET { SocketId::new_v4() } else { SocketId::new_v6() },
+    });
     let mut sockets = Vec::new();
-    netlink::dump(libc::NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, netlink::bytes_of(&request), |message| {
-        sockets.extend(parse_diag_message(message, protocol));
+    netlink::dump(NETLINK_SOCK_DIAG, request, |answer| {
+        if let SockDiagMessage::InetResponse(response) = answer {
+            sockets.push(diag_socket(&response.header, protocol));
+        }
     })?;
     Ok(sockets)
 }
 
-/// Reads a `struct inet_diag_msg`.
-fn parse_diag_message(message: &[u8], protocol: u8) -> Option<DiagSocket> {
-    let family = *message.first()?;
-    let state = *message.get(1)?;
-    let id = message.get(4..52)?;
-    let u32_at = |bytes: &[u8], at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-    let addr = |at: usize| -> [u32; 4] {
-        let raw = [u32_at(id, at), u32_at(id, at + 4), u32_at(id, at + 8), u32_at(id, at + 12)];
-        if family == libc::AF_INET as u8 { ipv4_mapped(raw[0]) } else { raw }
-    };
-    let local_port = u16::from_be_bytes([id[0], id[1]]);
-    let remote_port = u16::from_be_bytes([id[2], id[3]]);
-    let inode = u32_at(message, 68);
-    Some(DiagSocket {
+fn diag_socket(header: &InetResponseHeader, protocol: u8) -> DiagSocket {
+    let id = &header.socket_id;
+    let cookie = |half: usize| u64::from(u32::from_ne_bytes(id.cookie[half * 4..][..4].try_into().expect("4 bytes")));
+    DiagSocket {
         protocol,
-        listening_or_unconnected: state == TCP_LISTEN || remote_port == 0,
-        local_addr: addr(4),
-        remote_addr: addr(20),
-        local_port,
-        remote_port,
-        cookie: u64::from(u32_at(id, 40)) | (u64::from(u32_at(id, 44)) << 32),
-        inode,
-    })
+        listening_or_unconnected: header.state == TCP_LISTEN || id.destination_port == 0,
+        local_addr: owners_address(id.source_address),
+        remote_addr: owners_address(id.destination_address),
+        local_port: id.source_port,
+        remote_port: id.destination_port,
+        // The kernel splits the cookie into two native u32s, low half first.
+        cookie: cookie(0) | (cookie(1) << 32),
+        inode: header.inode,
+    }
+}
+
+/// An address as ebpf/owners.h keys it: four u32s of network-order bytes.
+fn owners_address(address: IpAddr) -> [u32; 4] {
+    match address {
+        IpAddr::V4(address) => ipv4_mapped(u32::from_ne_bytes(address.octets())),
+        IpAddr::V6(address) => {
+            let octets = address.octets();
+            std::array::from_fn(|word| u32::from_ne_bytes(octets[word * 4..][..4].try_into().expect("4 bytes")))
+        }
+    }
 }
 
 /// IPv4 as ::ffff:a.b.c.d, the wildcard as all zeros: how ebpf/owners.h keys addresses.
@@ -289,11 +279,17 @@ mod tests {
     fn lists_a_listening_socket_with_its_owner() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let sockets = diag_dump(libc::AF_INET as u8, libc::IPPROTO_TCP as u8).unwrap();
+        let sockets = diag_dump(AF_INET, IPPROTO_TCP).unwrap();
         let found = sockets.iter().find(|socket| socket.local_port == port).expect("sock_diag lists the listener");
         assert!(found.listening_or_unconnected);
         assert_eq!(found.local_addr, ipv4_mapped(u32::from_ne_bytes([127, 0, 0, 1])));
         assert_eq!(socket_inode_owners().get(&found.inode), Some(&std::process::id()));
         assert_ne!(netns_cookie().unwrap(), 0);
+        let listener6 = std::net::TcpListener::bind("[::1]:0").unwrap();
+        let port6 = listener6.local_addr().unwrap().port();
+        let sockets6 = diag_dump(AF_INET6, IPPROTO_TCP).unwrap();
+        let found6 = sockets6.iter().find(|socket| socket.local_port == port6).expect("sock_diag lists it too");
+        assert_eq!(found6.local_addr, [0, 0, 0, u32::from_ne_bytes([0, 0, 0, 1])]);
+        assert_eq!((found6.remote_addr, found6.remote_port), ([0; 4], 0));
     }
 }

@@ -89,13 +89,19 @@ pub struct InterfaceKey {
 }
 
 impl InterfaceKey {
-    pub fn new(netns: u64, ifindex: u32) -> Self {
+    pub const fn new(netns: u64, ifindex: u32) -> Self {
         InterfaceKey { netns, ifindex, reserved: 0 }
     }
 }
 
 // SAFETY: two integers and explicit padding, no holes; every bit pattern is valid.
 unsafe impl Pod for InterfaceKey {}
+
+/// Joins NUL-separated argv (as in /proc/PID/cmdline) with spaces.
+pub fn join_args(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    text.split('\0').filter(|arg| !arg.is_empty()).collect::<Vec<_>>().join(" ")
+}
 
 /// A NUL-terminated (or NUL-padded) C string.
 fn c_string(bytes: &[u8]) -> String {
@@ -141,7 +147,7 @@ impl ProcessEvent {
             ppid: u32_at(8),
             comm: c_string(&record[16..32]),
             exe: c_string(&record[32..288]),
-            args: crate::enrich::processes::join_args(&record[288..288 + args_len]),
+            args: join_args(&record[288..288 + args_len]),
         })
     }
 }

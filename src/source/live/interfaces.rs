@@ -1,11 +1,13 @@
 //! The network interfaces of ptstat's network namespace: listing (`-D`), choosing (`-i`, `-i any`, the default),
 //! and noticing new ones while `-i any` runs.
 
-use std::{
-    io,
-    os::fd::{AsRawFd, FromRawFd, OwnedFd},
-};
+use std::io;
 
+use netlink_packet_route::{
+    RouteNetlinkMessage,
+    link::{LinkAttribute, LinkMessage},
+};
+use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_ROUTE};
 use pcap_file::DataLink;
 use tokio::io::{Interest, unix::AsyncFd};
 
@@ -70,33 +72,20 @@ impl SystemInterface {
 /// Every interface of the current network namespace, in ifindex order (rtnetlink: getifaddrs(3) leaves out
 /// devices without a link-layer address, such as tun).
 pub fn list() -> io::Result<Vec<SystemInterface>> {
-    const RTM_GETLINK: u16 = 18;
-    const IFLA_IFNAME: u16 = 3;
-    // struct ifinfomsg: any family, all zero.
-    let request = [0u8; 16];
     let mut interfaces = Vec::new();
-    netlink::dump(libc::NETLINK_ROUTE, RTM_GETLINK, &request, |message| {
-        let Some(header) = message.get(..16) else { return };
-        let u32_at = |at: usize| u32::from_ne_bytes(header[at..at + 4].try_into().expect("4 bytes"));
-        // Attributes follow the header, each `length u16, type u16, data`, 4-byte aligned.
-        let mut attributes = &message[16..];
-        let mut name = None;
-        while attributes.len() >= 4 {
-            let length = usize::from(u16::from_ne_bytes([attributes[0], attributes[1]]));
-            let kind = u16::from_ne_bytes([attributes[2], attributes[3]]);
-            let Some(data) = attributes.get(4..length.max(4)) else { break };
-            if kind == IFLA_IFNAME {
-                let end = data.iter().position(|&byte| byte == 0).unwrap_or(data.len());
-                name = Some(String::from_utf8_lossy(&data[..end]).into_owned());
-            }
-            attributes = attributes.get((length + 3) & !3..).unwrap_or_default();
-        }
+    let request = RouteNetlinkMessage::GetLink(LinkMessage::default());
+    netlink::dump(NETLINK_ROUTE, request, |answer| {
+        let RouteNetlinkMessage::NewLink(link) = answer else { return };
+        let name = link.attributes.into_iter().find_map(|attribute| match attribute {
+            LinkAttribute::IfName(name) => Some(name),
+            _ => None,
+        });
         if let Some(name) = name {
             interfaces.push(SystemInterface {
                 name,
-                index: u32_at(4),
-                hardware_type: u16::from_ne_bytes([header[2], header[3]]),
-                flags: u32_at(8),
+                index: link.header.index,
+                hardware_type: link.header.link_layer_type.into(),
+                flags: link.header.flags.bits(),
             });
         }
     })?;
@@ -136,31 +125,16 @@ pub fn listing(interfaces: &[SystemInterface]) -> String {
 
 /// Wakes up when links are added, removed or change (rtnetlink RTMGRP_LINK), so `-i any` can attach to new ones.
 pub struct LinkWatcher {
-    socket: AsyncFd<OwnedFd>,
+    socket: AsyncFd<Socket>,
 }
 
 impl LinkWatcher {
     pub fn new() -> io::Result<Self> {
-        let flags = libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
-        // SAFETY: plain socket(2) call; the fd is owned right away.
-        let fd = unsafe { libc::socket(libc::AF_NETLINK, flags, libc::NETLINK_ROUTE) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: fd is a fresh socket nobody else owns.
-        let socket = unsafe { OwnedFd::from_raw_fd(fd) };
-        // SAFETY: sockaddr_nl is plain data; all-zero plus family and groups is a valid address.
-        let mut address: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
-        address.nl_family = libc::AF_NETLINK as u16;
-        address.nl_groups = libc::RTMGRP_LINK as u32;
-        let address_len = std::mem::size_of::<libc::sockaddr_nl>() as u32;
-        // SAFETY: address is a valid sockaddr_nl of the given length.
-        if unsafe { libc::bind(socket.as_raw_fd(), (&raw const address).cast(), address_len) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: the OwnedFd keeps the socket open and unchanged for the AsyncFd's whole life.
-        let socket =
-            unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE) }.map_err(std::io::Error::from)?;
+        let mut socket = Socket::new(NETLINK_ROUTE)?;
+        socket.bind(&SocketAddr::new(0, libc::RTMGRP_LINK as u32))?;
+        socket.set_non_blocking(true)?;
+        // SAFETY: the AsyncFd owns the socket, which stays open and unchanged for the AsyncFd's whole life.
+        let socket = unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE) }?;
         Ok(LinkWatcher { socket })
     }
 
@@ -169,12 +143,7 @@ impl LinkWatcher {
         let mut guard = self.socket.readable().await?;
         let mut buffer = [0u8; 8192];
         loop {
-            // SAFETY: buffer is writable for its whole length.
-            let read = unsafe { libc::recv(self.socket.as_raw_fd(), buffer.as_mut_ptr().cast(), buffer.len(), 0) };
-            if read >= 0 {
-                continue;
-            }
-            let error = io::Error::last_os_error();
+            let Err(error) = self.socket.get_ref().recv(&mut &mut buffer[..], 0) else { continue };
             match error.kind() {
                 io::ErrorKind::WouldBlock => {
                     guard.clear_ready();

@@ -1,27 +1,26 @@
 //! Live capture needs capabilities: a clear message beats the kernel's EPERM from deep inside a load.
 
 use anyhow::Context;
+use caps::{CapSet, Capability};
+use nix::unistd::{self, Gid, Uid};
 
-/// (capability number, name) that loading and attaching the capture programs need.
-const CAP_NET_ADMIN: u32 = 12;
-const REQUIRED: [(u32, &str); 3] = [(39, "CAP_BPF"), (CAP_NET_ADMIN, "CAP_NET_ADMIN"), (38, "CAP_PERFMON")];
-const CAP_SYS_ADMIN: u32 = 21;
+/// What loading and attaching the capture programs need, with the names the message gives.
+const REQUIRED: [(Capability, &str); 3] = [
+    (Capability::CAP_BPF, "CAP_BPF"),
+    (Capability::CAP_NET_ADMIN, "CAP_NET_ADMIN"),
+    (Capability::CAP_PERFMON, "CAP_PERFMON"),
+];
 
-/// Names the required capabilities the process lacks, reading `CapEff` of /proc/self/status.
+/// Names the required capabilities missing from the process's effective set.
 pub fn missing_capabilities() -> Vec<&'static str> {
-    let effective = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|line| line.starts_with("CapEff:"))?;
-            u64::from_str_radix(line.trim_start_matches("CapEff:").trim(), 16).ok()
-        })
-        .unwrap_or(0);
-    let has = |capability: u32| effective & (1 << capability) != 0;
+    // A set that cannot be read counts as empty: the message then names everything.
+    let has = |capability| caps::has_cap(None, CapSet::Effective, capability).unwrap_or(false);
+    let has_sys_admin = has(Capability::CAP_SYS_ADMIN);
     REQUIRED
         .iter()
         // CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON (kernels before 5.8 know only it).
         .filter(|&&(capability, _)| {
-            let covered_by_sys_admin = capability != CAP_NET_ADMIN && has(CAP_SYS_ADMIN);
+            let covered_by_sys_admin = capability != Capability::CAP_NET_ADMIN && has_sys_admin;
             !has(capability) && !covered_by_sys_admin
         })
         .map(|(_, name)| *name)
@@ -38,32 +37,24 @@ pub struct User {
 
 impl User {
     pub fn by_name(name: &str) -> anyhow::Result<User> {
-        let c_name = std::ffi::CString::new(name).map_err(|_| anyhow::anyhow!("{name}: not a user name"))?;
-        // SAFETY: getpwnam returns null or a pointer into static storage, read at once.
-        let entry = unsafe { libc::getpwnam(c_name.as_ptr()) };
-        if entry.is_null() {
-            anyhow::bail!("Couldn't find user '{name}'");
+        if name.contains('\0') {
+            anyhow::bail!("{name}: not a user name");
         }
-        // SAFETY: entry is non-null and valid until the next getpw* call.
-        let (uid, gid) = unsafe { ((*entry).pw_uid, (*entry).pw_gid) };
-        Ok(User { name: name.to_string(), uid, gid })
+        let entry = unistd::User::from_name(name)
+            .with_context(|| format!("Couldn't look up user '{name}'"))?
+            .ok_or_else(|| anyhow::anyhow!("Couldn't find user '{name}'"))?;
+        Ok(User { name: name.to_string(), uid: entry.uid.as_raw(), gid: entry.gid.as_raw() })
     }
 
-    /// Drops every group, then the group, then the user: from here on files are created as this user.
+    /// Takes the user's groups (its primary group and the supplementary ones of the group database, none of
+    /// root's), then its group, then the user: from here on files are created as this user.
     pub fn become_it(&self) -> anyhow::Result<()> {
-        let check = |result: libc::c_int, what: &str| {
-            if result == 0 {
-                Ok(())
-            } else {
-                Err(std::io::Error::last_os_error()).context(format!("-Z {}: {what}", self.name))
-            }
-        };
-        // SAFETY: plain system calls on the process's own credentials.
-        unsafe {
-            check(libc::setgroups(0, std::ptr::null()), "setgroups")?;
-            check(libc::setgid(self.gid), "setgid")?;
-            check(libc::setuid(self.uid), "setuid")?;
-        }
+        let context = |what: &str| format!("-Z {}: {what}", self.name);
+        let name = std::ffi::CString::new(self.name.as_str()).with_context(|| context("initgroups"))?;
+        let gid = Gid::from_raw(self.gid);
+        unistd::initgroups(&name, gid).with_context(|| context("initgroups"))?;
+        unistd::setgid(gid).with_context(|| context("setgid"))?;
+        unistd::setuid(Uid::from_raw(self.uid)).with_context(|| context("setuid"))?;
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ use std::{
 use anyhow::Context;
 use aya::{
     Ebpf, EbpfLoader, Pod,
-    maps::{Array, HashMap, Map, MapData, PerCpuValues},
+    maps::{Array, HashMap, Map, MapData, PerCpuHashMap, PerCpuValues},
     programs::{
         BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, FEntry, KProbe, SchedClassifier, Xdp,
     },
@@ -17,14 +17,13 @@ use aya::{
 
 use super::{
     bootstrap::netns_cookie,
+    cgroup2::cgroup2_root,
+    event::InterfaceKey,
     features::{Features, SocketUseHooks, kernel_btf},
     filter::{CompiledFilter, splice},
     kernel_context,
+    selection::{KernelSelection, ProcessSelection},
     verifier::load_reporting_rejection,
-};
-use crate::enrich::{
-    cgroups::cgroup2_root,
-    containers::{ContainerSelection, KernelSelection},
 };
 
 pub(super) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
@@ -70,8 +69,9 @@ pub const STATS_PROGRAMS: HookPrograms = HookPrograms {
 /// What the loaded programs are for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
-    /// Copy the first `snaplen` bytes of each packet into a ring buffer of `ring_buffer_bytes`.
-    Capture { snaplen: u32, ring_buffer_bytes: u32 },
+    /// Copy the first `snaplen` bytes of each packet into a ring buffer of `ring_buffer_bytes`, and count what
+    /// `counted_interfaces` interfaces see apart (the packets of more are counted together).
+    Capture { snaplen: u32, ring_buffer_bytes: u32, counted_interfaces: u32 },
     /// Count per flow in a table of `max_flows` flows.
     Stats { max_flows: u32 },
 }
@@ -101,6 +101,9 @@ pub const PROTOCOL_TOTALS_MAP: &str = "protocol_totals";
 pub const FLOWS_ADDED_MAP: &str = "flows_added";
 pub const PROCESS_EVENTS_MAP: &str = "process_events";
 pub const COUNTERS_MAP: &str = "counters";
+/// The entry of `COUNTERS_MAP` that counts the interfaces that found it full (`UNCOUNTED_IFINDEX` of
+/// ebpf/event.h).
+pub const UNCOUNTED_INTERFACES: InterfaceKey = InterfaceKey::new(0, u32::MAX);
 
 /// `struct capture_counters` of `ebpf/event.h`.
 #[repr(C)]
@@ -129,19 +132,6 @@ impl CaptureCounters {
     pub fn sum(per_cpu: &PerCpuValues<CaptureCounters>) -> Self {
         per_cpu.iter().fold(CaptureCounters::default(), |total, cpu| total.plus(*cpu))
     }
-}
-
-/// Which processes' packets to capture (`--pid`, `--pname`, `--uid`, `-f`, `-- COMMAND`); empty = all packets.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProcessSelection {
-    pub pids: Vec<u32>,
-    pub name: Option<String>,
-    pub uid: Option<u32>,
-    pub follow_forks: bool,
-    /// Select by pid even before any is known: `-- COMMAND` adds its pid once started.
-    pub pids_added_later: bool,
-    /// `--container-id`, `--container-name`, `--pod-name`: only processes in these containers.
-    pub containers: ContainerSelection,
 }
 
 /// The `BY_*` bits of ebpf/processes.h.
@@ -217,10 +207,13 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
     // The packets' network namespaces (ebpf/flows.h), then the filter.
     let object = splice(&kernel_context::patch(CAPTURE_OBJECT)?, filter)?;
     let cpus = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))? as u32;
-    // Counting copies no packet: the capture's ring buffer and staging slots shrink to their least.
-    let (snaplen, ring_buffer_bytes, staging_slots, max_flows) = match purpose {
-        Purpose::Capture { snaplen, ring_buffer_bytes } => (snaplen, ring_buffer_bytes, cpus, 1),
-        Purpose::Stats { max_flows } => (0, 0, 1, max_flows),
+    // Counting copies no packet: the capture's ring buffer, staging slots and interface counters shrink to their
+    // least.
+    let (snaplen, ring_buffer_bytes, staging_slots, counted_interfaces, max_flows) = match purpose {
+        Purpose::Capture { snaplen, ring_buffer_bytes, counted_interfaces } => {
+            (snaplen, ring_buffer_bytes, cpus, counted_interfaces, 1)
+        }
+        Purpose::Stats { max_flows } => (0, 0, 1, 0, max_flows),
     };
     let features = Features::get();
     let netns = netns_cookie().context("reading the network namespace cookie")?;
@@ -244,8 +237,14 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         .map_max_entries(EVENTS_MAP, ring_buffer_size(ring_buffer_bytes))
         .map_max_entries("staging", staging_slots)
         .map_max_entries(FLOW_STATS_MAP, max_flows)
+        .map_max_entries(COUNTERS_MAP, counted_interfaces.saturating_add(1))
         .load(object.as_bytes())
         .context("loading the eBPF programs")?;
+    // Before any program runs, so that an interface that finds the map full always has somewhere to count.
+    let mut counters: PerCpuHashMap<&mut MapData, InterfaceKey, CaptureCounters> =
+        PerCpuHashMap::try_from(ebpf.map_mut(COUNTERS_MAP).context("no counters map")?)?;
+    let zeros = PerCpuValues::try_from(vec![CaptureCounters::default(); cpus as usize])?;
+    counters.insert(UNCOUNTED_INTERFACES, zeros, 0)?;
     for &pid in &selection.pids {
         select_pid(&mut ebpf, pid)?;
     }

@@ -1,0 +1,425 @@
+//! The pipeline, composed in one place: a source (a capture file, or the live eBPF programs) → enrich (process,
+//! container and pod of each packet or flow) → sinks (printer, capture files, statistics, connection log). No
+//! stage knows the ones after it; this module wires them for what the flags ask.
+
+use std::io::{self, BufWriter, Write};
+
+use anyhow::Context;
+use pcap_file::DataLink;
+
+use crate::{
+    cli::{Cli, check::Checked},
+    enrich::{ContextSelection, Enricher, pods::RemotePods},
+    packet::{Interface, InterfaceId, InterfaceStatistics, Packet, ProcessContext},
+    sink::{
+        Sink, Sinks,
+        capture_file::{CaptureFile, Format},
+        connections::{ConnectionLog, ConnectionLogOptions, InternalNetworks},
+        filtered::Filtered,
+        print::{Printer, listening::listening_line},
+        stats::{
+            FlowKey, FlowStats, Snapshot,
+            json::write_json,
+            table::write_table,
+            tally::FlowTally,
+            tui::{self, LiveView},
+        },
+    },
+    source::{
+        file,
+        live::{
+            CaptureSummary, Collect, CommandToRun, LiveOptions, LivePacket, LiveSource, Records,
+            backend::Backend,
+            event::ProcessEvent,
+            flows::{Counts, FlowTable},
+            privileges::User,
+        },
+    },
+};
+
+/// Runs what the flags ask for, once the early exits (-D, -L, --version, -d) are past.
+pub fn run(checked: &Checked) -> anyhow::Result<()> {
+    let Checked { cli, user, filter, context } = checked;
+    let filter = filter.as_ref().map(|(expression, _)| expression.clone());
+    if cli.stats.stats {
+        return count_live(cli, filter, user.clone());
+    }
+    if let (Some(user), Some(_)) = (user, &cli.files.read) {
+        // Reading needs no privileges at all: give them up before any file is opened.
+        user.become_it()?;
+    }
+    let mut sinks = sinks(cli)?;
+    let outcome = match &cli.files.read {
+        Some(path) => {
+            let selected = SelectContext { selection: *context, inner: &mut sinks };
+            match filter {
+                Some(expression) => {
+                    file::read_capture(path, &mut Filtered::new(expression, selected), cli.capture.count)
+                }
+                None => file::read_capture(path, &mut { selected }, cli.capture.count),
+            }
+            .map(|_| ())
+        }
+        None => capture_live(cli, *context, filter, user.clone(), &mut sinks),
+    };
+    // Files are flushed and closed on every path, also after an error: what was captured is kept.
+    let finished = match outcome {
+        Ok(()) => sinks.finish(),
+        Err(_) => sinks.finish_after_failure(),
+    };
+    outcome.and(finished)
+}
+
+/// print! panics when stdout is a closed pipe or a full disk; this says so in one line instead.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).context("writing to standard output")
+}
+
+/// Applies `--context` to packets read from a file, whose comments carry whatever their writer put there.
+struct SelectContext<S> {
+    selection: ContextSelection,
+    inner: S,
+}
+
+impl<S: Sink> Sink for SelectContext<S> {
+    fn add_interface(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        self.inner.add_interface(id, interface)
+    }
+
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
+        if self.selection == ContextSelection::ALL {
+            return self.inner.write_packet(packet, interface);
+        }
+        let restricted = packet.process.and_then(|process| self.selection.restrict(process));
+        self.inner.write_packet(&Packet { process: restricted.as_ref(), ..*packet }, interface)
+    }
+
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        self.inner.interface_statistics(id, statistics)
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.inner.finish()
+    }
+
+    fn finish_after_failure(&mut self) -> anyhow::Result<()> {
+        self.inner.finish_after_failure()
+    }
+}
+
+/// What the live source needs from the flags, for either mode.
+fn live_options(cli: &Cli, filter: Option<String>, collect: Collect) -> LiveOptions {
+    let command = &cli.context.command;
+    LiveOptions {
+        attach: cli.attach.clone(),
+        processes: cli.processes.clone(),
+        filter,
+        collect,
+        duration: cli.capture.timeout,
+        command: (!command.is_empty())
+            .then(|| CommandToRun { argv: command.clone(), stdout_to_stderr: cli.files.streaming_to_stdout() }),
+        tick: cli.stats.tui.then_some(tui::STEP),
+    }
+}
+
+/// Starts the live source, and once it is attached: the enricher (which learns of containers for the kernel's
+/// selection), privileges dropped (-Z), the "listening" line; then runs it to the end.
+fn run_live<R: Records>(
+    options: LiveOptions,
+    context: ContextSelection,
+    cli: &Cli,
+    user: Option<User>,
+    listening: impl FnOnce(&LiveSource) -> Option<String>,
+    records: impl FnOnce(Enricher) -> R,
+) -> anyhow::Result<CaptureSummary> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let mut source = LiveSource::start(options)?;
+        // Before privileges go (the runtimes' sockets are root's) and before "listening": the containers that run
+        // now are known by the first packet.
+        let enricher = Enricher::new(context, &cli.context.runtime_sockets(), source.take_container_selection());
+        // Privileges go once everything that needs them is done, and before the sinks open files (-Z).
+        if let Some(user) = &user {
+            user.become_it()?;
+        }
+        let mut records = records(enricher);
+        source.announce(&mut records)?;
+        if let Some(line) = listening(&source) {
+            eprintln!("{line}");
+        }
+        source.run(&mut records).await
+    })
+}
+
+/// What a live source is attached to, as the "listening on" line names it.
+enum AttachedTo {
+    /// cgroup-skb: `cgroup PATH (cgroup-skb)`.
+    Cgroup(String),
+    /// The interfaces with their link types (XDP marked).
+    Interfaces(Vec<(String, DataLink)>),
+}
+
+impl AttachedTo {
+    fn of(source: &LiveSource, backend: Backend) -> AttachedTo {
+        if let Some(cgroup) = source.cgroup() {
+            return AttachedTo::Cgroup(format!("cgroup {} (cgroup-skb)", cgroup.display()));
+        }
+        let interfaces = source.interfaces().into_iter();
+        AttachedTo::Interfaces(match backend {
+            Backend::Xdp => interfaces.map(|(name, link_type)| (format!("{name} (XDP)"), link_type)).collect(),
+            _ => interfaces.collect(),
+        })
+    }
+}
+
+fn capture_live(
+    cli: &Cli,
+    context: ContextSelection,
+    filter: Option<String>,
+    user: Option<User>,
+    sinks: &mut Sinks,
+) -> anyhow::Result<()> {
+    let snaplen = cli.effective_snaplen();
+    let collect = Collect::Packets {
+        snaplen,
+        ring_buffer_bytes: cli.capture.buffer_kib.saturating_mul(1024),
+        counted_interfaces: cli.capture.counters_entries,
+        max_packets: cli.capture.count,
+    };
+    let options = live_options(cli, filter, collect);
+    let backend = options.attach.backend;
+    let listening = |source: &LiveSource| {
+        Some(match AttachedTo::of(source, backend) {
+            AttachedTo::Cgroup(cgroup) => format!("ptstat: listening on {cgroup}, snapshot length {snaplen} bytes"),
+            // tcpdump's words.
+            AttachedTo::Interfaces(interfaces) => listening_line(&interfaces, snaplen),
+        })
+    };
+    let summary = run_live(options, context, cli, user, listening, |enricher| Capturing {
+        enricher,
+        sinks,
+        interfaces: Vec::new(),
+    })?;
+    report(&summary);
+    Ok(())
+}
+
+/// Capture: each packet, with its process, to the sinks.
+struct Capturing<'a> {
+    enricher: Enricher,
+    sinks: &'a mut Sinks,
+    /// By id.
+    interfaces: Vec<Interface>,
+}
+
+impl Records for Capturing<'_> {
+    fn interface_added(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        self.interfaces.push(interface.clone());
+        self.sinks.add_interface(id, interface)
+    }
+
+    fn process_changed(&mut self, event: &ProcessEvent) {
+        self.enricher.process_changed(event);
+    }
+
+    fn packet(&mut self, packet: &LivePacket) -> anyhow::Result<()> {
+        let process = self.enricher.context(packet.process);
+        let enriched = Packet {
+            timestamp: packet.timestamp,
+            interface: packet.interface,
+            direction: Some(packet.direction),
+            original_len: packet.original_len,
+            data: packet.data,
+            process: process.as_deref(),
+        };
+        self.sinks.write_packet(&enriched, &self.interfaces[packet.interface])
+    }
+
+    fn tick(&mut self, _flows: Option<&mut FlowTable>) -> anyhow::Result<bool> {
+        Ok(true)
+    }
+
+    fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        self.sinks.interface_statistics(id, statistics)
+    }
+
+    fn end(&mut self, _flows: Option<&mut FlowTable>) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// `--stats`: counts in the kernel until Ctrl-C, SIGTERM or --timeout, then prints the table or JSON; or shows
+/// the live view.
+fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::Result<()> {
+    let options = live_options(cli, filter, Collect::Counts { max_flows: cli.stats.stats_entries });
+    let backend = options.attach.backend;
+    let tui = cli.stats.tui;
+    // The live view takes the terminal: no line on it.
+    let listening = |source: &LiveSource| {
+        let names = match AttachedTo::of(source, backend) {
+            AttachedTo::Cgroup(cgroup) => cgroup,
+            AttachedTo::Interfaces(interfaces) => {
+                interfaces.into_iter().map(|(name, _)| name).collect::<Vec<_>>().join(", ")
+            }
+        };
+        (!tui).then(|| format!("ptstat: listening on {names}, counting packets and bytes per flow"))
+    };
+    let records = |enricher| Counting { enricher, view: None, cli };
+    // A flow's row tells its process, cgroup and container: not the thread, parent or user of one packet.
+    let context = ContextSelection { thread: false, parent: false, user: false, ..ContextSelection::ALL };
+    run_live(options, context, cli, user, listening, records).map(drop)
+}
+
+/// Statistics: the flow table, named, to the live view as it goes or to the table or JSON at the end.
+struct Counting<'a> {
+    enricher: Enricher,
+    /// `--tui`, from its first step on.
+    view: Option<LiveView>,
+    cli: &'a Cli,
+}
+
+impl Counting<'_> {
+    fn snapshot(enricher: &mut Enricher, flows: &FlowTable) -> anyhow::Result<Snapshot> {
+        let Counts { elapsed, flows, evicted, totals } = flows.read()?;
+        let flows = flows
+            .into_iter()
+            .map(|flow| {
+                let context = enricher.context(&flow.process);
+                let named = |part: fn(&ProcessContext) -> String| context.as_deref().map(part).unwrap_or_default();
+                FlowStats {
+                    key: FlowKey {
+                        netns: flow.netns,
+                        protocol: flow.protocol,
+                        source: flow.source,
+                        destination: flow.destination,
+                        source_port: flow.source_port,
+                        destination_port: flow.destination_port,
+                        pid: flow.process.pid,
+                        cgroup_id: flow.process.cgroup_id,
+                    },
+                    packets: flow.packets,
+                    bytes: flow.bytes,
+                    comm: named(|context| context.name.clone()),
+                    cgroup: named(|context| context.cgroup.clone()),
+                    container: context.as_deref().and_then(|c| c.container.as_ref()).map(|c| c.name.clone()),
+                }
+            })
+            .collect();
+        Ok(Snapshot { elapsed, flows, evicted, totals })
+    }
+}
+
+impl Records for Counting<'_> {
+    fn interface_added(&mut self, _id: InterfaceId, _interface: &Interface) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn process_changed(&mut self, event: &ProcessEvent) {
+        self.enricher.process_changed(event);
+    }
+
+    fn packet(&mut self, _packet: &LivePacket) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn tick(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<bool> {
+        let Some(flows) = flows else { return Ok(true) };
+        let enricher = &mut self.enricher;
+        let view = match &mut self.view {
+            Some(view) => view,
+            None => self.view.insert(LiveView::start(self.cli.stats.refresh, Self::snapshot(enricher, flows)?)?),
+        };
+        view.step(&mut || Self::snapshot(enricher, flows))
+    }
+
+    fn interface_statistics(&mut self, _id: InterfaceId, _statistics: &InterfaceStatistics) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn end(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<()> {
+        // The live view's terminal is restored; the table and JSON are for the others.
+        if self.view.take().is_some() || self.cli.stats.tui {
+            return Ok(());
+        }
+        let snapshot = Self::snapshot(&mut self.enricher, flows.context("no flow table")?)?;
+        let mut output = io::stdout().lock();
+        match self.cli.stats.json {
+            true => write_json(&mut output, &snapshot)?,
+            false => write_table(&mut output, &snapshot)?,
+        }
+        output.flush()?;
+        Ok(())
+    }
+}
+
+/// `--count`: prints only how many packets there were, as tcpdump does.
+struct PacketCounter(u64);
+
+impl Sink for PacketCounter {
+    fn add_interface(&mut self, _id: InterfaceId, _interface: &Interface) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn write_packet(&mut self, _packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
+        self.0 += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        write_stdout(&format!("{} packet{}\n", self.0, if self.0 == 1 { "" } else { "s" }))
+    }
+}
+
+/// tcpdump's closing lines, on stderr.
+fn report(summary: &CaptureSummary) {
+    let plural = |count: u64| if count == 1 { "" } else { "s" };
+    let CaptureSummary { captured, kernel } = *summary;
+    eprintln!("{captured} packet{} captured", plural(captured));
+    eprintln!("{} packet{} received by filter", kernel.matched, plural(kernel.matched));
+    eprintln!("{} packet{} dropped by kernel", kernel.dropped, plural(kernel.dropped));
+}
+
+/// `--connections`: JSON lines on stdout (stderr when stdout carries `-w -`), with the pods of remote addresses when
+/// a cluster is configured.
+fn connection_log(cli: &Cli) -> anyhow::Result<Box<dyn Sink>> {
+    let flags = &cli.connections;
+    let options = ConnectionLogOptions {
+        unique: flags.unique,
+        external_only: flags.external.then(|| InternalNetworks(flags.internal_networks.clone())),
+        remote_pods: RemotePods::watch(cli.kubernetes.kubeconfig.as_deref())?,
+    };
+    Ok(match cli.files.streaming_to_stdout() {
+        true => Box::new(ConnectionLog::new(io::stderr(), options)),
+        false => Box::new(ConnectionLog::new(io::stdout(), options)),
+    })
+}
+
+/// The sinks the flags ask for: a file writer for -w, the printer without -w or with --print (or the connection
+/// log).
+fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
+    let mut sinks = Sinks::default();
+    let streaming_to_stdout = cli.files.streaming_to_stdout();
+    if let Some(path) = &cli.files.write {
+        let flush_each_packet = streaming_to_stdout || cli.files.packet_buffered;
+        let format = Format::for_path(path, cli.attach.spans_interfaces());
+        sinks.0.push(Box::new(CaptureFile::new(path.clone(), format, flush_each_packet, cli.files.rotation())));
+    }
+    if cli.output.count_only {
+        sinks.0.push(Box::new(PacketCounter(0)));
+        return Ok(sinks);
+    }
+    if cli.files.read.is_none() {
+        // A live capture ends with its busiest flows, after tcpdump's counters.
+        sinks.0.push(Box::new(FlowTally::default()));
+    }
+    if cli.connections.connections {
+        sinks.0.push(connection_log(cli)?);
+    } else if cli.files.write.is_none() || cli.output.print {
+        // With -w -, stdout carries the capture file: lines go to stderr.
+        let output: Box<dyn Write + Send> =
+            if streaming_to_stdout { Box::new(io::stderr()) } else { Box::new(BufWriter::new(io::stdout())) };
+        sinks.0.push(Box::new(Printer::new(output, cli.output.print_options())));
+    }
+    Ok(sinks)
+}

@@ -1,0 +1,502 @@
+//! The programs attached: to which interfaces (and which network namespaces), following `-i any` and
+//! `--netns any` as interfaces and namespaces come, and the delivery of what the ring buffers bring.
+
+use std::{
+    collections::{HashMap, HashSet},
+    io,
+    time::Duration,
+};
+
+use anyhow::{Context, bail};
+use aya::maps::{MapData, RingBuf};
+use pcap_file::DataLink;
+use tokio::{
+    io::unix::{AsyncFd, AsyncFdReadyMutGuard},
+    time::MissedTickBehavior,
+};
+
+use super::{
+    AttachOptions, InterfaceChoice, LivePacket, NamespaceChoice, Records, StopSignals,
+    attach::{self, LegacyQdiscs, TcMode},
+    backend::{self, Backend},
+    clock::KernelClock,
+    event::{InterfaceKey, PacketEvent, ProcessEvent},
+    features,
+    flows::FlowTable,
+    interfaces::{self, LinkWatcher, SystemInterface},
+    netns::{self, Netns},
+    programs::HookPrograms,
+};
+use crate::packet::{Interface, InterfaceId};
+
+/// The interfaces chosen in one network namespace.
+pub struct Place {
+    pub netns: Netns,
+    pub interfaces: Vec<SystemInterface>,
+}
+
+fn choose_interfaces(choice: &InterfaceChoice) -> anyhow::Result<Vec<SystemInterface>> {
+    let system = interfaces::list().context("listing network interfaces")?;
+    let chosen = match choice {
+        InterfaceChoice::Default => vec![
+            interfaces::default_interface(&system)
+                .cloned()
+                .context("no suitable device found (no interface is up; use -i)")?,
+        ],
+        InterfaceChoice::Any => system.into_iter().filter(|i| i.link_type().is_some()).collect(),
+        InterfaceChoice::Named(names) => names
+            .iter()
+            .map(|name| {
+                let interface = system
+                    .iter()
+                    .find(|interface| &interface.name == name)
+                    .with_context(|| format!("{name}: No such device exists"))?;
+                if interface.link_type().is_none() {
+                    bail!("{name}: unsupported link type (ARPHRD {})", interface.hardware_type);
+                }
+                Ok(interface.clone())
+            })
+            .collect::<anyhow::Result<_>>()?,
+    };
+    Ok(chosen)
+}
+
+/// Where to attach at start: the chosen interfaces of ptstat's network namespace, or of each `--netns` one.
+pub fn choose_places(options: &AttachOptions) -> anyhow::Result<Vec<Place>> {
+    let interface_choice = options.interface_choice();
+    let namespaces = match options.namespace_choice() {
+        NamespaceChoice::Own => {
+            let interfaces = match (options.backend, &interface_choice) {
+                // Packets of any interface, from the IP header on: interfaces are announced as their packets come.
+                (Backend::CgroupSkb, _) => Vec::new(),
+                // `-i any`: the devices XDP can attach to.
+                (Backend::Xdp, InterfaceChoice::Any) => {
+                    choose_interfaces(&interface_choice)?.into_iter().filter(backend::takes_xdp).collect()
+                }
+                _ => choose_interfaces(&interface_choice)?,
+            };
+            return Ok(vec![Place { netns: Netns::own()?, interfaces }]);
+        }
+        NamespaceChoice::Paths(paths) => paths.iter().map(|path| Netns::open(path)).collect::<anyhow::Result<_>>()?,
+        NamespaceChoice::Any => netns::every()?,
+    };
+    anyhow::ensure!(options.backend != Backend::CgroupSkb, "--netns chooses interfaces: it needs --backend tc or xdp");
+    if namespaces.iter().any(|netns| !netns.is_own()) {
+        anyhow::ensure!(
+            features::Features::get().namespaces_known(),
+            "--netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)"
+        );
+        // aya takes clsact filters off by ifindex, from ptstat's own namespace; TCX and XDP links need no name.
+        anyhow::ensure!(
+            options.backend != Backend::Tc || options.tc_mode.resolve() == TcMode::Tcx,
+            "--netns needs TCX (Linux 6.6 or later, --tc-mode auto or tcx)"
+        );
+    }
+    let mut places: Vec<Place> = Vec::new();
+    for netns in namespaces {
+        // One namespace given by two paths is attached to once.
+        if places.iter().any(|place| place.netns.cookie == netns.cookie) {
+            continue;
+        }
+        let listed = netns.within(interfaces::list)?.context("listing network interfaces")?;
+        places.push(Place { interfaces: wanted_interfaces(options, listed), netns });
+    }
+    if let InterfaceChoice::Named(names) = &interface_choice {
+        for name in names {
+            let found = places.iter().flat_map(|place| &place.interfaces).any(|interface| &interface.name == name);
+            anyhow::ensure!(found, "{name}: No such device exists in the network namespaces of --netns");
+        }
+    }
+    Ok(places)
+}
+
+/// Of the interfaces of a namespace, those the flags want: the ones `-i` names, else every one the backend can
+/// attach to.
+fn wanted_interfaces(options: &AttachOptions, listed: Vec<SystemInterface>) -> Vec<SystemInterface> {
+    let choice = options.interface_choice();
+    let wanted = |interface: &SystemInterface| match &choice {
+        InterfaceChoice::Named(names) => names.contains(&interface.name) && interface.link_type().is_some(),
+        _ if options.backend == Backend::Xdp => backend::takes_xdp(interface),
+        _ => interface.link_type().is_some(),
+    };
+    listed.into_iter().filter(wanted).collect()
+}
+
+/// Whether every interface of each namespace is wanted, also those that appear later: `-i any`, or `--netns`
+/// without `-i`.
+pub fn all_interfaces(options: &AttachOptions) -> bool {
+    match options.interface_choice() {
+        InterfaceChoice::Any => true,
+        InterfaceChoice::Default => options.namespace_choice() != NamespaceChoice::Own,
+        InterfaceChoice::Named(_) => false,
+    }
+}
+
+/// The loaded programs and the interfaces they are attached to.
+pub struct Session {
+    /// `None` once detached.
+    pub ebpf: Option<aya::Ebpf>,
+    /// Which of the programs attach: capture's or counting's.
+    pub programs: HookPrograms,
+    /// An interface (network namespace and ifindex) → the id it is known by downstream.
+    pub attached: HashMap<InterfaceKey, InterfaceId>,
+    /// Interfaces that could not be attached to (with a warning): not tried again.
+    refused: HashSet<InterfaceKey>,
+    pub interfaces: Vec<Interface>,
+    /// Where the programs were attached at start.
+    pub places: Vec<Place>,
+    /// The cookie of ptstat's own network namespace.
+    own_netns: u64,
+    /// What interfaces report as their snapshot length.
+    snaplen: u32,
+    pub options: AttachOptions,
+}
+
+impl Session {
+    pub fn new(ebpf: aya::Ebpf, programs: HookPrograms, options: AttachOptions, snaplen: u32) -> anyhow::Result<Self> {
+        Ok(Session {
+            places: Vec::new(),
+            ebpf: Some(ebpf),
+            programs,
+            attached: HashMap::new(),
+            refused: HashSet::new(),
+            interfaces: Vec::new(),
+            own_netns: Netns::own()?.cookie,
+            snaplen,
+            options,
+        })
+    }
+
+    /// Attaches to `interface` of `netns`; downstream learns of it from `announce`.
+    fn attach(&mut self, netns: &Netns, interface: &SystemInterface, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+        let (Some(ebpf), Some(link_type)) = (self.ebpf.as_mut(), interface.link_type()) else {
+            return Ok(());
+        };
+        let (options, programs) = (&self.options, &self.programs);
+        // Inside the namespace, where its interface names and indexes mean what they say.
+        let attached = netns.within(|| match options.backend {
+            Backend::Xdp => backend::attach_xdp(ebpf, programs, interface, options.xdp_mode),
+            _ => attach::attach(ebpf, programs, interface, options.tc_mode, options.directions, qdiscs),
+        })?;
+        attached.map_err(|error| netns.in_context(error))?;
+        let described = Interface {
+            name: netns.interface_name(&interface.name),
+            index: interface.index,
+            link_type,
+            snaplen: self.snaplen,
+            description: netns.description(),
+        };
+        self.attached.insert(InterfaceKey::new(netns.cookie, interface.index), self.interfaces.len());
+        self.interfaces.push(described);
+        Ok(())
+    }
+
+    /// Attaches to those of `interfaces` (of `netns`) not attached to or refused yet. When every interface is
+    /// wanted, one that fails (it may vanish between listing and attaching) is a warning, once; else an error.
+    pub fn attach_all(
+        &mut self,
+        netns: &Netns,
+        interfaces: &[SystemInterface],
+        qdiscs: &mut LegacyQdiscs,
+    ) -> anyhow::Result<()> {
+        for interface in interfaces {
+            let key = InterfaceKey::new(netns.cookie, interface.index);
+            if self.attached.contains_key(&key) || self.refused.contains(&key) {
+                continue;
+            }
+            match self.attach(netns, interface, qdiscs) {
+                Err(error) if all_interfaces(&self.options) => {
+                    eprintln!("ptstat: warning: {error:#}");
+                    self.refused.insert(key);
+                }
+                other => other?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells downstream about the interfaces attached from id `first` on.
+    pub fn announce(&self, first: InterfaceId, records: &mut dyn Records) -> anyhow::Result<()> {
+        let mut interfaces = self.interfaces.iter().enumerate().skip(first);
+        interfaces.try_for_each(|(id, interface)| records.interface_added(id, interface))
+    }
+
+    /// The interfaces attached to, with their link types, for the "listening on" line.
+    pub fn listening_on(&self) -> Vec<(String, DataLink)> {
+        self.interfaces.iter().map(|interface| (interface.name.clone(), interface.link_type)).collect()
+    }
+
+    /// cgroup-skb: the id of the interface a packet came through, announced on its first packet.
+    fn interface_seen(&mut self, key: InterfaceKey, records: &mut dyn Records) -> anyhow::Result<InterfaceId> {
+        let id = self.interfaces.len();
+        let (name, description) = match key.netns == self.own_netns {
+            true => (interfaces::name_of(key.ifindex), None),
+            // The socket of a container, say: its interface's index means something in its namespace only.
+            false => match netns::every().unwrap_or_default().into_iter().find(|netns| netns.cookie == key.netns) {
+                Some(netns) => {
+                    let name = netns.within(|| interfaces::name_of(key.ifindex)).ok().flatten();
+                    (name.map(|name| netns.interface_name(&name)), netns.description())
+                }
+                None => (None, None),
+            },
+        };
+        let interface = Interface {
+            name: name.unwrap_or_else(|| format!("if{}", key.ifindex)),
+            index: key.ifindex,
+            link_type: DataLink::RAW,
+            snaplen: self.snaplen,
+            description,
+        };
+        records.interface_added(id, &interface)?;
+        self.attached.insert(key, id);
+        self.interfaces.push(interface);
+        Ok(id)
+    }
+
+    /// Every interface of `netns` wanted: attaches to those that appeared since the last look.
+    pub fn attach_new(
+        &mut self,
+        netns: &Netns,
+        records: &mut dyn Records,
+        qdiscs: &mut LegacyQdiscs,
+    ) -> anyhow::Result<()> {
+        let first_new = self.interfaces.len();
+        let listed = match netns.within(interfaces::list) {
+            Ok(listed) => listed.context("listing network interfaces")?,
+            // After -Z there is no way in any more.
+            Err(error) => {
+                eprintln!("ptstat: warning: {error:#}");
+                return Ok(());
+            }
+        };
+        self.attach_all(netns, &wanted_interfaces(&self.options, listed), qdiscs)?;
+        self.announce(first_new, records)
+    }
+
+    /// `--netns any`: attaches in the namespaces, and to the interfaces, that appeared since the last look.
+    pub fn attach_everywhere(&mut self, records: &mut dyn Records, qdiscs: &mut LegacyQdiscs) -> anyhow::Result<()> {
+        for netns in netns::every()? {
+            self.attach_new(&netns, records, qdiscs)?;
+        }
+        Ok(())
+    }
+
+    /// Hands on the packets in `ring`; returns how many.
+    pub fn deliver_all(
+        &mut self,
+        ring: &mut RingBuf<MapData>,
+        delivery: &mut Delivery,
+        records: &mut dyn Records,
+    ) -> anyhow::Result<usize> {
+        let mut delivered = 0;
+        while !delivery.is_complete() {
+            let Some(record) = ring.next() else { break };
+            let Some(event) = PacketEvent::parse(&record) else { continue };
+            let key = InterfaceKey::new(event.netns, event.ifindex);
+            let id = match (self.attached.get(&key), self.options.backend) {
+                (Some(&id), _) => id,
+                (None, Backend::CgroupSkb) => self.interface_seen(key, records)?,
+                (None, _) => continue,
+            };
+            let packet = LivePacket {
+                interface: id,
+                timestamp: delivery.clock.to_wall_clock(event.timestamp_ns),
+                direction: event.direction,
+                original_len: event.original_len,
+                data: event.data,
+                process: &event.process,
+            };
+            records.packet(&packet)?;
+            delivery.count(id);
+            delivered += 1;
+        }
+        Ok(delivered)
+    }
+}
+
+/// What the loop waits on.
+pub struct Wakeups {
+    /// `Collect::Packets`: the ring buffer of packets.
+    pub packets: Option<AsyncFd<RingBuf<MapData>>>,
+    pub processes: AsyncFd<RingBuf<MapData>>,
+    /// `-- COMMAND`: its exit ends the capture.
+    pub command: Option<tokio::process::Child>,
+    pub stop: StopSignals,
+}
+
+/// Turns events into packets, and counts them against `-c`.
+pub struct Delivery {
+    pub clock: KernelClock,
+    pub captured: u64,
+    /// By interface id.
+    pub captured_per_interface: Vec<u64>,
+    pub limit: Option<u64>,
+}
+
+impl Delivery {
+    pub fn apply_process_events(ring: &mut RingBuf<MapData>, records: &mut dyn Records) {
+        while let Some(record) = ring.next() {
+            if let Some(event) = ProcessEvent::parse(&record) {
+                records.process_changed(&event);
+            }
+        }
+    }
+
+    fn count(&mut self, id: InterfaceId) {
+        self.captured += 1;
+        if self.captured_per_interface.len() <= id {
+            self.captured_per_interface.resize(id + 1, 0);
+        }
+        self.captured_per_interface[id] += 1;
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.limit.is_some_and(|limit| self.captured >= limit)
+    }
+}
+
+/// How often `--netns any` looks for new namespaces (and new interfaces in them): it has no notification to wait
+/// for, and watching each namespace's links would keep every namespace alive as long as ptstat runs.
+pub const RESCAN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A drain of at least this many packets means a flood: pause `BUSY_PAUSE` before the next.
+pub const BUSY_BATCH: usize = 64;
+pub const BUSY_PAUSE: Duration = Duration::from_millis(1);
+
+/// When the loop looks up from its ring buffers.
+pub struct Timers {
+    /// `--timeout`.
+    pub deadline: Option<tokio::time::Instant>,
+    /// `Records::tick`'s interval.
+    pub tick: Option<Duration>,
+}
+
+impl Session {
+    /// Hands on what the ring buffers bring (and, every tick, the flow table) until something ends the capture;
+    /// then detaches the programs and delivers what is left in the rings.
+    pub async fn run(
+        &mut self,
+        wakeups: Wakeups,
+        delivery: &mut Delivery,
+        records: &mut dyn Records,
+        qdiscs: &mut LegacyQdiscs,
+        timers: Timers,
+        mut flows: Option<&mut FlowTable>,
+    ) -> anyhow::Result<()> {
+        let Wakeups { packets: mut ring, processes: mut process_ring, mut command, stop: mut stop_signals } = wakeups;
+        // Every interface wanted: a watcher of link changes in each namespace (made inside, it stays bound to it).
+        // `--netns any` looks again every second instead.
+        let rescanning = self.options.namespace_choice() == NamespaceChoice::Any;
+        let mut watchers = Vec::new();
+        if all_interfaces(&self.options) && !rescanning && self.options.backend != Backend::CgroupSkb {
+            for place in &self.places {
+                watchers.push(place.netns.within(LinkWatcher::new)?.context("watching for new interfaces")?);
+            }
+        }
+        // The place whose links changed.
+        let link_changed = async || -> io::Result<usize> {
+            if watchers.is_empty() {
+                return std::future::pending().await;
+            }
+            let changes = watchers
+                .iter()
+                .enumerate()
+                .map(|(at, watcher)| Box::pin(async move { watcher.changed().await.map(|()| at) }));
+            futures_util::future::select_all(changes).await.0
+        };
+        let mut rescan = interval(Some(RESCAN_INTERVAL));
+        let mut tick = interval(timers.tick);
+        let timed_out = async || match timers.deadline {
+            Some(deadline) => tokio::time::sleep_until(deadline).await,
+            None => std::future::pending().await,
+        };
+        let mut command_exited = async || match &mut command {
+            Some(child) => child.wait().await,
+            None => std::future::pending().await,
+        };
+        while !delivery.is_complete() {
+            tokio::select! {
+                // Process changes first: a packet's process may have just been born.
+                biased;
+                readable = process_ring.readable_mut() => {
+                    // Cleared before draining: the kernel wakes a reader only when it has caught up, so a record
+                    // that comes after the drain must find the readiness cleared, or its wakeup is lost.
+                    let mut guard = readable?;
+                    guard.clear_ready();
+                    Delivery::apply_process_events(guard.get_inner_mut(), records);
+                }
+                readable = packets_readable(&mut ring) => {
+                    let mut guard = readable?;
+                    loop {
+                        guard.clear_ready();
+                        Delivery::apply_process_events(process_ring.get_mut(), records);
+                        let delivered = self.deliver_all(guard.get_inner_mut(), delivery, records)?;
+                        if delivered < BUSY_BATCH || delivery.is_complete() {
+                            break;
+                        }
+                        // A flood: let packets gather before draining again. While ptstat lags behind, the kernel
+                        // sends no wakeup per packet (it wakes only a reader that has caught up), which would cost
+                        // the sender more than the copy does.
+                        tokio::time::sleep(BUSY_PAUSE).await;
+                    }
+                }
+                changed = link_changed() => {
+                    let changed = changed?;
+                    // Taken out for the call, which needs all of the session.
+                    let places = std::mem::take(&mut self.places);
+                    let attached = self.attach_new(&places[changed].netns, records, qdiscs);
+                    self.places = places;
+                    attached?;
+                }
+                _ = tick_of(&mut rescan), if rescanning => self.attach_everywhere(records, qdiscs)?,
+                _ = tick_of(&mut tick) => {
+                    Delivery::apply_process_events(process_ring.get_mut(), records);
+                    if !records.tick(flows.as_deref_mut())? {
+                        break;
+                    }
+                }
+                exited = command_exited() => {
+                    exited.context("waiting for the command")?;
+                    // Its last packets may still be on their way to the hooks.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    break;
+                }
+                _ = timed_out() => break,
+                _ = stop_signals.interrupt.recv() => break,
+                _ = stop_signals.terminate.recv() => break,
+            }
+        }
+        // Detach first, then empty the rings: nothing new arrives and nothing already captured is lost.
+        self.ebpf = None;
+        Delivery::apply_process_events(process_ring.get_mut(), records);
+        if let Some(ring) = &mut ring {
+            self.deliver_all(ring.get_mut(), delivery, records)?;
+        }
+        Ok(())
+    }
+}
+
+/// The packets' ring buffer, readable; never without one (counting).
+async fn packets_readable(
+    ring: &mut Option<AsyncFd<RingBuf<MapData>>>,
+) -> io::Result<AsyncFdReadyMutGuard<'_, RingBuf<MapData>>> {
+    match ring {
+        Some(ring) => ring.readable_mut().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A timer that first fires one `period` from now; `None`: never.
+fn interval(period: Option<Duration>) -> Option<tokio::time::Interval> {
+    let period = period?;
+    let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    Some(interval)
+}
+
+async fn tick_of(interval: &mut Option<tokio::time::Interval>) {
+    match interval {
+        Some(interval) => drop(interval.tick().await),
+        None => std::future::pending().await,
+    }
+}
