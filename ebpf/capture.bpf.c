@@ -38,19 +38,21 @@ static __always_inline bool process_wanted(struct process_context *owner)
 /* The user's filter expression. ptstat_filter compiles it to classic BPF, src/source/live/filter.rs translates that
  * to eBPF, and the loader writes the result over the region reserved here before the object is loaded: a unique
  * 64-bit marker followed by `goto +0` padding. Writing over a fixed region keeps every offset in the object
- * (relocations, BTF line and function info) valid. The generated code takes the packet in r1 and its Linux packet
- * type (what `inbound`/`outbound` test) in r2, may use r0-r9 and its own stack, and leaves the verdict in r0 (0
- * rejects) at the end of the region, where the function returns. Left as it is, the region accepts every packet
- * (the marker is non-zero), but the verifier would walk all of its padding; the loader always writes it (an empty
- * expression accepts everything), jumping over the padding in a way the verifier sees through.
- * Ethernet devices and layer-3 devices each get their own region: the filter is compiled for their link type.
+ * (relocations, BTF line and function info) valid. The generated code takes the program's context (`context`: the
+ * packet) in r1 and its Linux packet type (what `inbound`/`outbound` test) in r2, may use r0-r9 and its own stack,
+ * and leaves the verdict in r0 (0 rejects) at the end of the region, where the function returns. Left as it is,
+ * the region accepts every packet (the marker is non-zero), but the verifier would walk all of its padding; the
+ * loader always writes it (an empty expression accepts everything), jumping over the padding in a way the verifier
+ * sees through.
+ * Ethernet devices and layer-3 devices each get their own region: the filter is compiled for their link type. XDP
+ * programs get a third, translated for their context (xdp_md; XDP attaches to Ethernet devices only).
  * 32768 instruction slots, as far as 16-bit jump offsets reach: some 2000 classic loads, such as the 4300 classic
  * instructions of `port 1 or ... or port 68` (a kernel socket filter may have 4096). */
 #define FILTER_REGION_PADDING "32766" /* + the marker's two slots */
-#define DEFINE_USER_FILTER(name, marker)                                                                               \
-	static __noinline int name(struct __sk_buff *skb, __u32 packet_type)                                           \
+#define DEFINE_USER_FILTER(name, context, marker)                                                                      \
+	static __noinline int name(context *ctx, __u32 packet_type)                                                    \
 	{                                                                                                              \
-		register struct __sk_buff *packet asm("r1") = skb;                                                     \
+		register context *packet asm("r1") = ctx;                                                              \
 		register __u32 type asm("r2") = packet_type;                                                           \
 		register int verdict asm("r0");                                                                        \
 		asm volatile("r0 = " marker " ll\n"                                                                    \
@@ -62,9 +64,11 @@ static __always_inline bool process_wanted(struct process_context *owner)
 			     : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");                                    \
 		return verdict;                                                                                        \
 	}
-/* The markers: "ptstat\0E" and "ptstat\0R" read as little-endian integers (src/source/live/filter.rs). */
-DEFINE_USER_FILTER(user_filter_ethernet, "0x4500746174737470")
-DEFINE_USER_FILTER(user_filter_raw_ip, "0x5200746174737470")
+/* The markers: "ptstat\0E", "ptstat\0R" and "ptstat\0X" read as little-endian integers
+ * (src/source/live/filter.rs). */
+DEFINE_USER_FILTER(user_filter_ethernet, struct __sk_buff, "0x4500746174737470")
+DEFINE_USER_FILTER(user_filter_raw_ip, struct __sk_buff, "0x5200746174737470")
+DEFINE_USER_FILTER(user_filter_xdp, struct xdp_md, "0x5800746174737470")
 
 /* Linux packet types (linux/if_packet.h), the value the filter's direction load yields. */
 #define PACKET_HOST 0
@@ -243,17 +247,17 @@ int capture_cgroup_egress(struct __sk_buff *skb)
 	return CGROUP_SKB_PASS;
 }
 
-/* XDP: received frames before the kernel allocates anything for them. The filter expression runs in userspace
- * (the kernel's copy of it reads an __sk_buff). */
+/* XDP: received frames before the kernel allocates anything for them. The filter runs first, as in capture_skb. */
 SEC("xdp")
 int capture_xdp(struct xdp_md *xdp)
 {
+	bool accepted = user_filter_xdp(xdp, PACKET_HOST);
 	__u64 netns = packet_netns(xdp, HOOK_XDP);
 	struct capture_counters *count = count_seen(netns, xdp->ingress_ifindex);
 	struct staged_event *staged = staging_slot();
 	if (!count || !staged)
 		return XDP_PASS;
-	if (wanted_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN, &staged->header.process))
+	if (wanted_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN, &staged->header.process) && accepted)
 		output(xdp, HOOK_XDP, staged, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp),
 		       PACKET_INGRESS);
 	return XDP_PASS;

@@ -156,7 +156,8 @@ int stats_cgroup_egress(struct __sk_buff *skb)
 SEC("xdp")
 int stats_xdp(struct xdp_md *xdp)
 {
-	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp));
+	if (user_filter_xdp(xdp, PACKET_HOST))
+		count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp));
 	return XDP_PASS;
 }
 

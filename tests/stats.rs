@@ -238,6 +238,34 @@ fn xdp_counts_received_datagrams_and_names_the_listener() {
     assert!(flows(&document).iter().all(|flow| flow["src"] != net.host_ip.as_str()), "{document:#}");
 }
 
+#[test]
+fn xdp_counts_only_what_the_filter_expression_accepts() {
+    if !root_or_skip("xdp_counts_only_what_the_filter_expression_accepts") || !tool_available("nc") {
+        return;
+    }
+    let net = VethNamespace::new("sxf", 173);
+    net.warm_up();
+    let _listener = udp_listener(None, 7173);
+    let document = stats_json(&["-i", &net.host_if, "--backend", "xdp", "udp"], || {
+        net.exec_ok(&["bash", "-c", &datagram_script(&net.host_ip, 7173, 30, 150)]);
+        // Echo requests from the peer and replies to ours: ICMP that reaches XDP, which the filter refuses.
+        net.exec_ok(&["ping", "-c", "3", "-i", "0.2", &net.host_ip]);
+        common::run("ping", &["-c", "3", "-i", "0.2", &net.peer_ip]);
+    });
+    let rows = matching(&document, &[("proto", "udp".into()), ("dst_port", 7173.into())]);
+    assert_eq!(rows.len(), 1, "{document:#}");
+    let datagrams_bytes = 30 * (ETHERNET + IP_UDP + 150);
+    assert_eq!(rows[0]["packets"], 30, "{document:#}");
+    assert_eq!(rows[0]["bytes"], datagrams_bytes, "{document:#}");
+    // Nothing else: the datagrams are all the UDP the peer sent, and no ICMP was counted, neither in the table nor
+    // in the kernel's per-protocol totals.
+    assert_eq!(flows(&document).len(), 1, "{document:#}");
+    let totals = document["totals"].as_array().expect("totals array");
+    assert_eq!(totals.len(), 1, "{document:#}");
+    assert_eq!((&totals[0]["proto"], &totals[0]["packets"]), (&"udp".into(), &30.into()), "{document:#}");
+    assert_eq!(totals[0]["bytes"], datagrams_bytes, "{document:#}");
+}
+
 /// A cgroup made for the test, removed on drop.
 #[test]
 fn cgroup_skb_counts_only_the_cgroups_processes() {

@@ -1,18 +1,18 @@
 //! The user's filter expression in the kernel: every capture program runs it before copying anything.
 //!
 //! `ptstat_filter` compiles the expression to classic BPF, once for devices with an Ethernet header and once for
-//! layer-3 devices, whose packets start at the IP header. [`translate`] turns a classic program into eBPF with the
+//! layer-3 devices, whose packets start at the IP header. [`translate`] turns a classic program into eBPF for a
+//! program type's [`Context`] (TC and cgroup-skb programs get an `__sk_buff`, XDP programs an `xdp_md`) with the
 //! semantics of `ptstat_filter::Program::run` (libpcap's): registers A and X, 16 scratch words that start at 0,
-//! big-endian packet loads that reject the packet when they run past its end (`skb->len`), division by zero
-//! rejecting, `len` the wire length. [`splice`] writes each translation over the region `ebpf/capture.bpf.c`
-//! reserves for it (`DEFINE_USER_FILTER`): aya cannot change a program between parsing and loading, so the ELF
-//! bytes are patched before aya parses them. The region keeps its size, so relocations, BTF line and function info
-//! stay valid.
+//! big-endian packet loads that reject the packet when they run past its end, division by zero rejecting, `len`
+//! the wire length. [`splice`] writes each translation over the region `ebpf/capture.bpf.c` reserves for it
+//! (`DEFINE_USER_FILTER`): aya cannot change a program between parsing and loading, so the ELF bytes are patched
+//! before aya parses them. The region keeps its size, so relocations, BTF line and function info stay valid.
 //!
-//! Contract of a region: it starts with r1 = the `__sk_buff` and r2 = the Linux packet type (`PACKET_OUTGOING` on
-//! egress, `PACKET_HOST` on ingress), which is what `inbound` and `outbound` load; control leaves it at its end with
-//! the verdict in r0 (0 rejects), where the C function returns. The translation fills the end of the region, and
-//! padding the front (see [`region_contents`]).
+//! Contract of a region: it starts with r1 = the context (`__sk_buff` or `xdp_md`) and r2 = the Linux packet type
+//! (`PACKET_OUTGOING` on egress, `PACKET_HOST` on ingress, XDP's only direction), which is what `inbound` and
+//! `outbound` load; control leaves it at its end with the verdict in r0 (0 rejects), where the C function returns.
+//! The translation fills the end of the region, and padding the front (see [`region_contents`]).
 
 use std::{fmt, ops::Range};
 
@@ -43,10 +43,44 @@ impl CompiledFilter {
     }
 }
 
-/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c`: "ptstat\0E" and "ptstat\0R" as little-endian
-/// 64-bit immediates.
+/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c`: "ptstat\0E", "ptstat\0R" and "ptstat\0X" as
+/// little-endian 64-bit immediates.
 const ETHERNET_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0E");
 const RAW_IP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0R");
+const XDP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0X");
+
+/// The program type a translation runs in: where its context keeps the packet, and what lies beyond the bytes it
+/// can read directly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// TC and cgroup-skb programs: `struct __sk_buff`. Direct reads reach its linear part only; the rest of the
+    /// packet (paged data) is read with `bpf_skb_load_bytes`, and the wire length is `skb->len`.
+    SocketBuffer,
+    /// XDP programs: `struct xdp_md`. They do not declare multi-buffer support (xdp.frags), so all of the packet
+    /// lies between data and data_end: a load past data_end rejects, and the wire length is data_end - data.
+    Xdp,
+}
+
+impl Context {
+    /// The offsets of `data` and `data_end` in the context.
+    fn packet_bounds(self) -> (i16, i16) {
+        match self {
+            Context::SocketBuffer => (76, 80),
+            Context::Xdp => (0, 4),
+        }
+    }
+}
+
+impl CompiledFilter {
+    /// Each region's marker, with the program and context of its translation. XDP attaches to Ethernet devices only.
+    fn regions(&self) -> [(u64, &Program, Context); 3] {
+        [
+            (ETHERNET_REGION_MARKER, &self.ethernet, Context::SocketBuffer),
+            (RAW_IP_REGION_MARKER, &self.raw_ip, Context::SocketBuffer),
+            (XDP_REGION_MARKER, &self.ethernet, Context::Xdp),
+        ]
+    }
+}
 
 /// A filter whose translation does not fit its region.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +111,7 @@ impl PatchedObject {
     }
 }
 
-/// `object` (the capture programs' ELF) with `filter` written into its two regions.
+/// `object` (the capture programs' ELF) with `filter` written into its regions.
 pub fn splice(object: &[u8], filter: &CompiledFilter) -> anyhow::Result<PatchedObject> {
     let words: Vec<u64> = object
         .chunks(8)
@@ -88,9 +122,9 @@ pub fn splice(object: &[u8], filter: &CompiledFilter) -> anyhow::Result<PatchedO
         })
         .collect();
     let mut patched = PatchedObject { words, len: object.len() };
-    for (marker, program) in [(ETHERNET_REGION_MARKER, &filter.ethernet), (RAW_IP_REGION_MARKER, &filter.raw_ip)] {
+    for (marker, program, context) in filter.regions() {
         let region = find_region(&patched.words, marker)?;
-        let contents = region_contents(translate(program, region.len())?, region.len());
+        let contents = region_contents(translate(program, context, region.len())?, region.len());
         for (slot, insn) in patched.words[region].iter_mut().zip(contents) {
             *slot = insn.word();
         }
@@ -135,9 +169,9 @@ fn load_imm64_words(marker: u64) -> [u64; 2] {
     [low.word(), high.word()]
 }
 
-/// The eBPF for a classic program, to end a region of `room` instruction slots.
-pub fn translate(program: &Program, room: usize) -> Result<Vec<Insn>, FilterTooLong> {
-    let assembler = Translator::new(&program.instructions).run();
+/// The eBPF for a classic program run in `context`, to end a region of `room` instruction slots.
+pub fn translate(program: &Program, context: Context, room: usize) -> Result<Vec<Insn>, FilterTooLong> {
+    let assembler = Translator::new(&program.instructions, context).run();
     let too_long = FilterTooLong { instructions: assembler.code.len(), room };
     if assembler.code.len() > room {
         return Err(too_long);
@@ -168,6 +202,7 @@ mod ebpf {
     pub const X: u8 = 0x08;
     // ALU operations beyond classic BPF's.
     pub const ADD: u8 = 0x00;
+    pub const SUB: u8 = 0x10;
     pub const AND: u8 = 0x50;
     pub const LSH: u8 = 0x60;
     pub const NEG: u8 = 0x80;
@@ -194,8 +229,8 @@ const R2: Reg = 2;
 const R3: Reg = 3;
 const R4: Reg = 4;
 const R5: Reg = 5;
-/// Registers r6-r9 survive helper calls: they hold the machine's state and the bounds of the packet's linear part,
-/// the bytes loads can read directly (the verifier keeps packet pointers valid across `bpf_skb_load_bytes`).
+/// Registers r6-r9 survive helper calls: they hold the machine's state and the bounds of the bytes loads can read
+/// directly (the verifier keeps packet pointers valid across `bpf_skb_load_bytes`).
 const DATA: Reg = 6;
 const A: Reg = 7;
 const X: Reg = 8;
@@ -209,10 +244,8 @@ const SKB_SLOT: i16 = -16;
 const PACKET_TYPE_SLOT: i16 = -24;
 const SCRATCH: i16 = -88;
 
-/// Offsets in `struct __sk_buff`.
+/// The offset of `len` in `struct __sk_buff`.
 const SKB_LEN: i16 = 0;
-const SKB_DATA: i16 = 76;
-const SKB_DATA_END: i16 = 80;
 /// `BPF_FUNC_skb_load_bytes`.
 const SKB_LOAD_BYTES: i32 = 26;
 /// How far the verifier lets a variable offset reach into the packet (`MAX_PACKET_OFF`): farther, the helper reads.
@@ -366,6 +399,7 @@ enum Offset {
 
 struct Translator<'a> {
     program: &'a [Instruction],
+    context: Context,
     asm: Assembler,
     /// Where each classic instruction's code starts.
     starts: Vec<Label>,
@@ -376,11 +410,11 @@ struct Translator<'a> {
 }
 
 impl<'a> Translator<'a> {
-    fn new(program: &'a [Instruction]) -> Self {
+    fn new(program: &'a [Instruction], context: Context) -> Self {
         let mut asm = Assembler::new();
         let starts = program.iter().map(|_| asm.label()).collect();
         let (reject, end) = (asm.label(), asm.label());
-        Translator { program, asm, starts, reject, end }
+        Translator { program, context, asm, starts, reject, end }
     }
 
     fn run(mut self) -> Assembler {
@@ -398,10 +432,14 @@ impl<'a> Translator<'a> {
 
     /// A and X start at 0, as do the scratch words if the program reads any.
     fn prologue(&mut self) {
-        self.asm.emit(Insn::store(ebpf::DW, SKB_SLOT, R1));
+        // Only the helper and `skb->len` need the context again, after r1 is gone.
+        if self.context == Context::SocketBuffer {
+            self.asm.emit(Insn::store(ebpf::DW, SKB_SLOT, R1));
+        }
         self.asm.emit(Insn::store(ebpf::W, PACKET_TYPE_SLOT, R2));
-        self.asm.emit(Insn::load(ebpf::W, DATA, R1, SKB_DATA));
-        self.asm.emit(Insn::load(ebpf::W, DATA_END, R1, SKB_DATA_END));
+        let (data, data_end) = self.context.packet_bounds();
+        self.asm.emit(Insn::load(ebpf::W, DATA, R1, data));
+        self.asm.emit(Insn::load(ebpf::W, DATA_END, R1, data_end));
         self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, 0));
         self.asm.emit(Insn::alu32_imm(ebpf::MOV, X, 0));
         let reads_scratch = self.program.iter().any(|instruction| {
@@ -460,10 +498,20 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// `skb->len`: the whole packet, paged data included, as it went on the wire.
+    /// The whole packet's length, as it went on the wire.
     fn load_wire_length(&mut self, dst: Reg) {
-        self.asm.emit(Insn::load(ebpf::DW, R1, FP, SKB_SLOT));
-        self.asm.emit(Insn::load(ebpf::W, dst, R1, SKB_LEN));
+        match self.context {
+            // Paged data included.
+            Context::SocketBuffer => {
+                self.asm.emit(Insn::load(ebpf::DW, R1, FP, SKB_SLOT));
+                self.asm.emit(Insn::load(ebpf::W, dst, R1, SKB_LEN));
+            }
+            // Packet pointers subtract to a plain number (for programs loaded with CAP_PERFMON, as all of ptstat's).
+            Context::Xdp => {
+                self.asm.emit(Insn::alu64_reg(ebpf::MOV, dst, DATA_END));
+                self.asm.emit(Insn::alu64_reg(ebpf::SUB, dst, DATA));
+            }
+        }
     }
 
     fn load_scratch(&mut self, dst: Reg, k: u32) {
@@ -481,8 +529,9 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// A big-endian field of `size` (W, H or B) into `dst`. Directly from the packet when the bytes are in its
-    /// linear part, else through `bpf_skb_load_bytes`, which also reads paged data and fails past `skb->len`.
+    /// A big-endian field of `size` (W, H or B) into `dst`: directly from the packet when the bytes lie between data
+    /// and data_end. Otherwise an skb may still hold them in paged data, which `bpf_skb_load_bytes` reads (failing
+    /// past `skb->len`); an XDP packet has nothing more, so the packet is rejected.
     fn load_packet(&mut self, dst: Reg, size: u16, offset: Offset) {
         let width: u32 = match size {
             opcode::W => 4,
@@ -491,37 +540,63 @@ impl<'a> Translator<'a> {
             _ => return self.reject_now(),
         };
         let size = size as u8;
-        let (helper, converted) = (self.asm.label(), self.asm.label());
+        let beyond = match self.context {
+            Context::SocketBuffer => self.asm.label(),
+            Context::Xdp => self.reject,
+        };
         match offset {
             Offset::Constant(k) if k > MAX_HELPER_OFFSET => return self.reject_now(),
-            Offset::Constant(k) => {
-                // Farther offsets do not fit the load's 16-bit offset; they are rare enough for the helper alone.
-                if let Ok(end) = i16::try_from(k + width) {
-                    let start = end - width as i16;
+            Offset::Constant(k) => match i16::try_from(k + width) {
+                Ok(end) => {
                     self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, DATA));
                     self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, end.into()));
-                    self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(DATA_END)), helper);
-                    self.asm.emit(Insn::load(size, dst, DATA, start));
-                    self.asm.jump(JA_NEXT, converted);
+                    self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(DATA_END)), beyond);
+                    self.asm.emit(Insn::load(size, dst, DATA, end - width as i16));
                 }
-                self.asm.bind(helper);
-                self.asm.emit(Insn::alu64_imm(ebpf::MOV, R2, k.cast_signed()));
-            }
+                // Farther than the load's 16-bit offset reaches: through a register, as `[x + k]`.
+                Err(_) => {
+                    self.asm.emit(Insn::alu32_imm(ebpf::MOV, R2, k));
+                    self.load_at_r2(dst, size, width, beyond);
+                }
+            },
             Offset::AfterX(k) => {
-                // A 64-bit sum of two zero-extended 32-bit values, which cannot wrap; it goes to r2 for the helper.
+                // A 64-bit sum of two zero-extended 32-bit values, which cannot wrap.
                 self.asm.emit(Insn::alu32_imm(ebpf::MOV, R2, k));
                 self.asm.emit(Insn::alu64_reg(ebpf::ADD, R2, X));
-                // The verifier wants variable offsets into the packet bounded first.
-                self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_PACKET_OFFSET - width)), helper);
-                self.asm.emit(Insn::alu64_reg(ebpf::MOV, R3, DATA));
-                self.asm.emit(Insn::alu64_reg(ebpf::ADD, R3, R2));
-                self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, R3));
-                self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, width.cast_signed()));
-                self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(DATA_END)), helper);
-                self.asm.emit(Insn::load(size, dst, R3, 0));
-                self.asm.jump(JA_NEXT, converted);
-                self.asm.bind(helper);
-                // The helper takes a 32-bit offset: larger sums must not wrap into the packet.
+                self.load_at_r2(dst, size, width, beyond);
+            }
+        }
+        if beyond != self.reject {
+            let converted = self.asm.label();
+            self.asm.jump(JA_NEXT, converted);
+            self.asm.bind(beyond);
+            self.load_with_helper(dst, size, width, offset);
+            self.asm.bind(converted);
+        }
+        if width > 1 {
+            self.asm.emit(Insn::new(ebpf::ALU | ebpf::END | ebpf::TO_BE, dst, 0, 0, (width * 8).cast_signed()));
+        }
+    }
+
+    /// `width` bytes at data + r2 into `dst`, if they all lie before data_end; else on to `beyond`, r2 kept.
+    fn load_at_r2(&mut self, dst: Reg, size: u8, width: u32, beyond: Label) {
+        // The verifier wants variable offsets into the packet bounded first.
+        self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_PACKET_OFFSET - width)), beyond);
+        self.asm.emit(Insn::alu64_reg(ebpf::MOV, R3, DATA));
+        self.asm.emit(Insn::alu64_reg(ebpf::ADD, R3, R2));
+        self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, R3));
+        self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, width.cast_signed()));
+        self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(DATA_END)), beyond);
+        self.asm.emit(Insn::load(size, dst, R3, 0));
+    }
+
+    /// `width` bytes at `offset` into `dst` through `bpf_skb_load_bytes`, rejecting where it fails. The offset goes
+    /// to r2 (an offset tried through r2 first is there already).
+    fn load_with_helper(&mut self, dst: Reg, size: u8, width: u32, offset: Offset) {
+        match offset {
+            Offset::Constant(k) => self.asm.emit(Insn::alu64_imm(ebpf::MOV, R2, k.cast_signed())),
+            // The helper takes a 32-bit offset: larger sums must not wrap into the packet.
+            Offset::AfterX(_) => {
                 self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_HELPER_OFFSET)), self.reject);
             }
         }
@@ -532,10 +607,6 @@ impl<'a> Translator<'a> {
         self.asm.emit(Insn::new(ebpf::JMP | ebpf::CALL, 0, 0, 0, SKB_LOAD_BYTES));
         self.asm.jump(Insn::jump64(ebpf::JNE, R0, Operand::Immediate(0)), self.reject);
         self.asm.emit(Insn::load(size, dst, FP, LOAD_BUFFER));
-        self.asm.bind(converted);
-        if width > 1 {
-            self.asm.emit(Insn::new(ebpf::ALU | ebpf::END | ebpf::TO_BE, dst, 0, 0, (width * 8).cast_signed()));
-        }
     }
 
     /// Arithmetic on A, 32 bits wide like classic BPF's.
@@ -653,8 +724,8 @@ mod tests {
     }
 
     #[test]
-    fn both_regions_are_found_in_the_capture_object() {
-        for marker in [ETHERNET_REGION_MARKER, RAW_IP_REGION_MARKER] {
+    fn every_region_is_found_in_the_capture_object() {
+        for marker in [ETHERNET_REGION_MARKER, RAW_IP_REGION_MARKER, XDP_REGION_MARKER] {
             assert_eq!(find_region(&words(CAPTURE_OBJECT), marker).unwrap().len(), REGION_SLOTS);
         }
     }
@@ -665,9 +736,10 @@ mod tests {
         let mut original = words(CAPTURE_OBJECT);
         let patched = splice(CAPTURE_OBJECT, &filter).unwrap();
         assert_eq!(patched.as_bytes().len(), CAPTURE_OBJECT.len());
-        for (marker, program) in [(ETHERNET_REGION_MARKER, &filter.ethernet), (RAW_IP_REGION_MARKER, &filter.raw_ip)] {
+        for (marker, program, context) in filter.regions() {
             let region = find_region(&original, marker).unwrap();
-            let code: Vec<u64> = translate(program, REGION_SLOTS).unwrap().into_iter().map(Insn::word).collect();
+            let code: Vec<u64> =
+                translate(program, context, REGION_SLOTS).unwrap().into_iter().map(Insn::word).collect();
             let written = &patched.words[region.clone()];
             assert_eq!(&written[REGION_SLOTS - code.len()..], code.as_slice());
             // The jump over the padding, which lands on the code.
@@ -693,14 +765,16 @@ mod tests {
 
     #[test]
     fn translations_too_long_for_the_region_are_refused_with_both_sizes() {
-        let ports: Vec<String> = (1..=80).map(|port| format!("port {port}")).collect();
+        let ports: Vec<String> = (1..=240).map(|port| format!("port {port}")).collect();
         let filter = CompiledFilter::compile(&ports.join(" or "), false).unwrap();
-        let error = translate(&filter.ethernet, REGION_SLOTS).unwrap_err();
-        assert!(error.instructions > REGION_SLOTS);
-        assert_eq!(
-            error.to_string(),
-            format!("filter too long for the kernel: {} instructions, room for {REGION_SLOTS}", error.instructions)
-        );
+        for context in [Context::SocketBuffer, Context::Xdp] {
+            let error = translate(&filter.ethernet, context, REGION_SLOTS).unwrap_err();
+            assert!(error.instructions > REGION_SLOTS);
+            assert_eq!(
+                error.to_string(),
+                format!("filter too long for the kernel: {} instructions, room for {REGION_SLOTS}", error.instructions)
+            );
+        }
         let Err(error) = splice(CAPTURE_OBJECT, &filter) else { panic!("a filter too long was spliced") };
         assert!(error.to_string().starts_with("filter too long for the kernel: "), "{error}");
     }
@@ -714,9 +788,30 @@ mod tests {
                 Instruction::statement(opcode::LD | opcode::B | opcode::ABS, 0),
             ],
         };
-        let code = translate(&program, REGION_SLOTS).unwrap();
+        for context in [Context::SocketBuffer, Context::Xdp] {
+            let code = translate(&program, context, REGION_SLOTS).unwrap();
+            assert!(!code.iter().any(|insn| insn.code == ebpf::JMP | ebpf::CALL), "{code:?}");
+            // And no reject block either: nothing jumps to it.
+            assert_eq!(code.last(), Some(&JA_NEXT));
+        }
+    }
+
+    #[test]
+    fn xdp_translations_read_data_and_data_end_of_the_context_and_call_no_helper() {
+        // Loads near and far (beyond the 16-bit offset of a load), after X, and the wire length.
+        let expression = "len > 100 or tcp port 80 or ether[40000:4] = 1 or ip[100000] = 2";
+        let program = CompiledFilter::compile(expression, false).unwrap().ethernet;
+        let code = translate(&program, Context::Xdp, REGION_SLOTS).unwrap();
         assert!(!code.iter().any(|insn| insn.code == ebpf::JMP | ebpf::CALL), "{code:?}");
-        // And no reject block either: nothing jumps to it.
-        assert_eq!(code.last(), Some(&JA_NEXT));
+        let context_loads: Vec<(Reg, i16)> = code
+            .iter()
+            .filter(|insn| insn.code & 0x07 == ebpf::LDX && insn.src == R1)
+            .map(|insn| (insn.dst, insn.off))
+            .collect();
+        assert_eq!(context_loads, [(DATA, 0), (DATA_END, 4)]);
+        // The skb's translation of the same program reads `len` and its own data fields, and calls the helper.
+        let code = translate(&program, Context::SocketBuffer, REGION_SLOTS).unwrap();
+        assert!(code.iter().any(|insn| insn.code == ebpf::JMP | ebpf::CALL && insn.imm == SKB_LOAD_BYTES));
+        assert!(code.iter().any(|insn| insn.code & 0x07 == ebpf::LDX && insn.src == R1 && insn.off == SKB_LEN));
     }
 }

@@ -202,7 +202,7 @@ fn own_hash_map<K: Pod, V: Pod>(ebpf: &Ebpf, name: &str) -> anyhow::Result<HashM
 }
 
 /// Loads the programs' object and creates its maps, sized for `purpose`; the programs themselves are loaded by
-/// `load_program` as they are attached. They run `filter` on every packet (XDP programs excepted: see capture.bpf.c).
+/// `load_program` as they are attached. They run `filter` on every packet.
 pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFilter) -> anyhow::Result<Ebpf> {
     // The packets' network namespaces (ebpf/flows.h), then the filter.
     let object = splice(&kernel_context::patch(CAPTURE_OBJECT)?, filter)?;
