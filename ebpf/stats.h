@@ -53,8 +53,10 @@ struct {
 	__type(value, __u64);
 } flows_added SEC(".maps");
 
+/* `accepted`: the filter expression's verdict. The owner is looked up for every packet all the same, as capture
+ * does: the lookup remembers flows from their first packet (a SYN the filter rejects names the replies it keeps). */
 static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_direction direction,
-					 __u16 link_protocol, __u32 l3, __u64 len)
+					 __u16 link_protocol, __u32 l3, __u64 len, bool accepted)
 {
 	struct packet_tuple tuple;
 	if (!packet_tuple(ctx, hook, link_protocol, l3, &tuple))
@@ -62,7 +64,7 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	__u64 netns = packet_netns(ctx, hook);
 	struct process_context owner;
 	find_owner(ctx, hook, netns, direction, &tuple, true, &owner);
-	if (!process_wanted(&owner))
+	if (!accepted || !process_wanted(&owner))
 		return;
 
 	struct flow_stats_key key = {
@@ -101,14 +103,13 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	}
 }
 
-/* TC and cgroup-skb: the user's filter expression decides first, as in capture. */
+/* TC and cgroup-skb: the user's filter expression runs first, as in capture. */
 static __always_inline void count_skb(struct __sk_buff *skb, enum hook hook, enum packet_direction direction,
 				      __u32 l3)
 {
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
 	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
-	if (accepted)
-		count_packet(skb, hook, direction, skb->protocol, l3, skb->len);
+	count_packet(skb, hook, direction, skb->protocol, l3, skb->len, accepted);
 }
 
 SEC("classifier")
@@ -156,8 +157,8 @@ int stats_cgroup_egress(struct __sk_buff *skb)
 SEC("xdp")
 int stats_xdp(struct xdp_md *xdp)
 {
-	if (user_filter_xdp(xdp, PACKET_HOST))
-		count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp));
+	bool accepted = user_filter_xdp(xdp, PACKET_HOST);
+	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp), accepted);
 	return XDP_PASS;
 }
 

@@ -446,3 +446,27 @@ fn clsact_counts_exactly_and_leaves_nothing_behind() {
     let qdiscs = common::run("tc", &["qdisc", "show", "dev", host_if]);
     assert!(!qdiscs.contains("clsact"), "clsact qdisc left on {host_if}:\n{qdiscs}");
 }
+
+/// The filter rejects a connection's outgoing packets, whose sockets tell whom the flow belongs to; the kernel
+/// still learns the flow from them, as a capture does, so the incoming packets it counts name their process.
+#[test]
+fn packets_the_filter_rejects_still_teach_the_flows_owner() {
+    if !root_or_skip("packets_the_filter_rejects_still_teach_the_flows_owner") || !tool_available("nc") {
+        return;
+    }
+    let net = VethNamespace::new("srj", 107);
+    net.warm_up();
+    let _server = Killed(common::tcp_sink_in(&net, 7007));
+    common::wait_for_listener(&net, 7007);
+    let mut client_pid = 0;
+    let document = stats_json(&["-i", &net.host_if, "inbound and tcp"], || {
+        // A connection without data: no send or receive call, only the handshake and the close.
+        let mut nc = Command::new("nc").args(["-z", "-w", "2", &net.peer_ip, "7007"]).spawn().unwrap();
+        client_pid = nc.id();
+        assert!(nc.wait().unwrap().success());
+    });
+    let replies = matching(&document, &[("proto", "tcp".into()), ("src_port", 7007.into())]);
+    assert_eq!(replies.len(), 1, "{document:#}");
+    assert_eq!((&replies[0]["pid"], &replies[0]["comm"]), (&client_pid.into(), &"nc".into()), "{document:#}");
+    assert!(matching(&document, &[("dst_port", 7007.into())]).is_empty(), "outbound packets counted: {document:#}");
+}
