@@ -183,8 +183,10 @@ fn tc_counts_an_iperf3_transfer_as_tcpdump_sees_it() {
         // Every packet of the client's side names iperf3.
         assert!(rows.iter().all(|row| row["pid"] == iperf_pid && row["comm"] == "iperf3"), "{rows:?}");
     }
+    // The transfer crossed the interface. Not all of its 3 MiB need to: iperf3's server may close the data
+    // connection once the test ends, and the reset discards what the client still had to send.
     let total_bytes: u64 = expected.values().map(|(_, bytes)| bytes).sum();
-    assert!(total_bytes > 3_000_000, "the 3 MB transfer: {total_bytes}");
+    assert!(total_bytes > 1_000_000, "the 3 MB transfer: {total_bytes}");
 }
 
 fn wait_for_tcpdump(tcpdump: &mut Child) {
