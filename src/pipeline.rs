@@ -18,7 +18,7 @@ use crate::{
         filtered::Filtered,
         print::{Printer, listening::listening_line},
         stats::{
-            FlowKey, FlowStats, Snapshot,
+            FlowStats, Snapshot,
             json::write_json,
             table::write_table,
             tally::FlowTally,
@@ -285,19 +285,10 @@ impl Counting<'_> {
         let flows = flows
             .into_iter()
             .map(|flow| {
-                let context = enricher.context(&flow.process);
+                let context = enricher.context(&flow.process());
                 let named = |part: fn(&ProcessContext) -> String| context.as_deref().map(part).unwrap_or_default();
                 FlowStats {
-                    key: FlowKey {
-                        netns: flow.netns,
-                        protocol: flow.protocol,
-                        source: flow.source,
-                        destination: flow.destination,
-                        source_port: flow.source_port,
-                        destination_port: flow.destination_port,
-                        pid: flow.process.pid,
-                        cgroup_id: flow.process.cgroup_id,
-                    },
+                    key: flow.key,
                     packets: flow.packets,
                     bytes: flow.bytes,
                     comm: named(|context| context.name.clone()),

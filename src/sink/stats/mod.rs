@@ -6,30 +6,13 @@ pub mod table;
 pub mod tally;
 pub mod tui;
 
-use std::{cmp::Ordering, fmt, net::IpAddr, time::Duration};
+use std::{cmp::Ordering, fmt, time::Duration};
 
 /// IP protocol numbers ptstat names.
 pub const IPPROTO_ICMP: u8 = 1;
 pub const IPPROTO_TCP: u8 = 6;
 pub const IPPROTO_UDP: u8 = 17;
 pub const IPPROTO_ICMPV6: u8 = 58;
-
-/// What one flow row is counted under: the kernel's key (ebpf/stats.h `struct flow_stats_key`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FlowKey {
-    /// Cookie of the network namespace the packet was seen in.
-    pub netns: u64,
-    pub protocol: u8,
-    pub source: IpAddr,
-    pub destination: IpAddr,
-    /// TCP/UDP ports; for ICMP and ICMPv6 the type (source) and code (destination); 0 otherwise.
-    pub source_port: u16,
-    pub destination_port: u16,
-    /// The local process the packets belong to; 0 when unknown.
-    pub pid: u32,
-    /// cgroup v2 id of that process; 0 when unknown.
-    pub cgroup_id: u64,
-}
 
 /// One flow's counts, and who it belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +31,7 @@ pub struct FlowStats {
 
 /// The counts at one moment, each flow named.
 pub type Snapshot = Counts<FlowStats>;
-pub use crate::source::live::flows::{Counts, ProtocolCount as ProtocolTotal};
+pub use crate::source::live::flows::{Counts, FlowKey, ProtocolCount as ProtocolTotal};
 
 /// Bits per second of `bytes` over `interval`; 0 for an empty interval.
 pub fn bitrate(bytes: u64, interval: Duration) -> f64 {

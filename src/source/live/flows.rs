@@ -51,10 +51,10 @@ unsafe impl Pod for KernelProtocolTotal {}
 
 const _: () = assert!(size_of::<KernelFlowKey>() == 64 && size_of::<KernelFlowCounts>() == 32);
 
-/// One flow as the kernel counted it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CountedFlow {
-    /// Cookie of the network namespace the packets were seen in.
+/// What one flow row is counted under: the kernel's key (ebpf/stats.h `struct flow_stats_key`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlowKey {
+    /// Cookie of the network namespace the packet was seen in.
     pub netns: u64,
     pub protocol: u8,
     pub source: IpAddr,
@@ -62,10 +62,28 @@ pub struct CountedFlow {
     /// TCP/UDP ports; for ICMP and ICMPv6 the type (source) and code (destination); 0 otherwise.
     pub source_port: u16,
     pub destination_port: u16,
+    /// The local process the packets belong to; 0 when unknown.
+    pub pid: u32,
+    /// cgroup v2 id of that process; 0 when unknown.
+    pub cgroup_id: u64,
+}
+
+/// One flow as the kernel counted it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountedFlow {
+    pub key: FlowKey,
     pub packets: u64,
     pub bytes: u64,
-    /// The process the packets belong to (pid 0: unknown), with the comm of the packet that added the flow.
-    pub process: KernelProcess,
+    /// The name of the thread whose packet added the flow.
+    pub comm: [u8; 16],
+}
+
+impl CountedFlow {
+    /// The process the packets belong to (pid 0: unknown), as the kernel knows it.
+    pub fn process(&self) -> KernelProcess {
+        let FlowKey { pid, cgroup_id, .. } = self.key;
+        KernelProcess { pid, tid: pid, uid: 0, cgroup_id, comm: self.comm }
+    }
 }
 
 /// Packets and bytes of one IP protocol.
@@ -143,15 +161,19 @@ impl FlowTable {
 
 fn counted(key: KernelFlowKey, counts: KernelFlowCounts) -> CountedFlow {
     CountedFlow {
-        netns: key.netns,
-        protocol: key.protocol,
-        source: address(key.source),
-        destination: address(key.destination),
-        source_port: key.source_port,
-        destination_port: key.destination_port,
+        key: FlowKey {
+            netns: key.netns,
+            protocol: key.protocol,
+            source: address(key.source),
+            destination: address(key.destination),
+            source_port: key.source_port,
+            destination_port: key.destination_port,
+            pid: key.pid,
+            cgroup_id: key.cgroup_id,
+        },
         packets: counts.packets,
         bytes: counts.bytes,
-        process: KernelProcess { pid: key.pid, tid: key.pid, uid: 0, cgroup_id: key.cgroup_id, comm: counts.comm },
+        comm: counts.comm,
     }
 }
 
