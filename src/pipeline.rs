@@ -329,8 +329,9 @@ impl Records for Counting<'_> {
     }
 
     fn end(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<()> {
-        // The live view's terminal is restored; the table and JSON are for the others.
-        if self.view.take().is_some() || self.cli.stats.tui {
+        // The live view showed the counts (its terminal is restored when it drops); the table and JSON are for the
+        // others.
+        if self.cli.stats.tui {
             return Ok(());
         }
         let snapshot = Self::snapshot(&mut self.enricher, flows.context("no flow table")?)?;
