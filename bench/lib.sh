@@ -4,7 +4,7 @@
 # Refuses to go on unless root, and sets $ptstat to the binary to measure ($PTSTAT, else the release build).
 bench_init() {
     if [ "$(id -u)" -ne 0 ]; then
-        echo "$0: run as root (it makes interfaces and loads eBPF programs)" >&2
+        echo "$0: run as root (it captures, loads eBPF programs and may make interfaces)" >&2
         exit 1
     fi
     ptstat=${PTSTAT:-target/release/ptstat}

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# CPU per captured packet and memory of the capturer, measured in one run against tcpdump (issue 13, targets 2 and
+# 5). Run as root, after `cargo build --release` (or with PTSTAT=path/to/ptstat).
+#
+# The capturer runs as a child of the helper below, on lo. Once it says "listening on", iperf3 sends a fixed
+# flood of PACKETS 64-byte UDP datagrams as fast as it can (-b 0) to a server on 127.0.0.1 that this script
+# started; when the capturer has gone idle (it has drained what the kernel holds), it gets SIGINT, as from Ctrl-C,
+# and its resource usage comes from wait4(2): user + system time of all its threads, and its maximum RSS. CPU per
+# packet is that time over the packets it says it captured ("N packets captured", which tcpdump prints too). The
+# time spent in the kernel's BPF programs and socket filters is the sender's, not the capturer's: see
+# bench/throughput.sh and bench/filter_cost.sh for that.
+#
+# Modes (tcpdump and ptstat in turn, with the same arguments, at their default settings otherwise: ptstat with
+# process context on):
+#   write: -i lo -s 96 -w FILE (a pcap for tcpdump, a PcapNG with process comments for ptstat)
+#   print: -i lo -n, its lines into a pipe (a `cat >/dev/null` the helper starts)
+# Printed for each: CPU µs per captured packet over the whole run and after "listening on" (without the start,
+# where ptstat loads its programs and reads /proc), the ratio ptstat / tcpdump, packets captured and dropped by
+# kernel, the receiver's loss (datagrams the iperf3 server got of those sent), and the maximum RSS.
+# Other traffic on lo during the run is captured too: run it on a quiet machine.
+#
+# Usage: bench/cpu.sh [PACKETS, default 1000000] [MODES, default write,print]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+packets=${1:-1000000}
+modes=${2:-write,print}
+bench_init
+
+# Not iperf3's default port, which other work on this machine may use.
+port=5299
+server_pid=
+cleanup() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    [ -z "${work:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+work=$(mktemp -d)
+
+# In the background, not daemonized (-D), so that $! is its pid to stop it by.
+iperf3 -s -B 127.0.0.1 -p "$port" >"$work/iperf3-server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+    [ -z "$(ss -Hltn "sport = :$port")" ] || break
+    kill -0 "$server_pid" 2>/dev/null || { echo "$0: iperf3 -s exited:" >&2; cat "$work/iperf3-server.log" >&2; exit 1; }
+    sleep 0.1
+done
+
+python3 - "$ptstat" "$work" "$port" "$packets" "$modes" <<'PY'
+import json, os, re, signal, subprocess, sys, time
+
+ptstat, work, port, packets, modes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+START_TIMEOUT = 60   # ptstat loads and attaches its programs before it listens: seconds
+STOP_TIMEOUT = 60    # to exit once interrupted, after writing what it holds
+FLOOD_TIMEOUT = 120 + packets / 20000  # iperf3 sends well over 20k datagrams a second here
+TICK = os.sysconf("SC_CLK_TCK")
+
+class Failed(Exception):
+    pass
+
+def cpu_seconds(pid):
+    """User + system time of all of PID's threads so far, from /proc (in clock ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+def stderr_of(path):
+    with open(path, errors="replace") as f:
+        return "".join("    " + line for line in f)
+
+def flood():
+    """Sends the flood; returns iperf3's "sum": the datagrams sent and those the server lost of them."""
+    try:
+        client = subprocess.run(
+            ["iperf3", "-c", "127.0.0.1", "-p", port, "-u", "-l", "64", "-b", "0", "-n", str(64 * packets), "-J"],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=FLOOD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise Failed(f"the iperf3 flood did not end within {FLOOD_TIMEOUT:.0f} s")
+    if client.returncode != 0:
+        raise Failed(f"iperf3 -c failed (status {client.returncode}):\n{client.stdout}{client.stderr}")
+    return json.loads(client.stdout)["end"]["sum"]
+
+def run(name, argv, printing):
+    """Runs one capturer through the flood; returns its figures."""
+    err_path = f"{work}/{name}.err"
+    err = open(err_path, "w")
+    cat = None
+    if printing:
+        # Its lines go into a pipe, as to a pager or grep; cat's own time is not the capturer's.
+        read_end, write_end = os.pipe()
+        cat = subprocess.Popen(["cat"], stdin=read_end, stdout=subprocess.DEVNULL)
+        os.close(read_end)
+        stdout = write_end
+    else:
+        stdout = subprocess.DEVNULL
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err)
+    if printing:
+        os.close(stdout)
+    err.close()
+    reaped = False
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while "listening on" not in open(err_path, errors="replace").read():
+            if proc.poll() is not None:
+                reaped = True
+                raise Failed(f"{name} exited (status {proc.returncode}) before it was listening: "
+                             f"{' '.join(argv)}\n{stderr_of(err_path)}")
+            if time.monotonic() > deadline:
+                raise Failed(f"{name} did not say it was listening within {START_TIMEOUT} s: {' '.join(argv)}\n"
+                             f"{stderr_of(err_path)}")
+            time.sleep(0.05)
+        cpu_at_start = cpu_seconds(proc.pid)
+
+        sent = flood()
+
+        # The capturer may still be writing what the kernel holds: wait until it has gone idle (no more CPU over
+        # half a second), at most STOP_TIMEOUT.
+        deadline = time.monotonic() + STOP_TIMEOUT
+        before = cpu_seconds(proc.pid)
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = cpu_seconds(proc.pid)
+            if now - before < 0.01:
+                break
+            before = now
+
+        proc.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                raise Failed(f"{name} did not exit within {STOP_TIMEOUT} s of SIGINT\n{stderr_of(err_path)}")
+            time.sleep(0.05)
+        reaped = True
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise Failed(f"{name} exited with status {proc.returncode}\n{stderr_of(err_path)}")
+    finally:
+        if not reaped:
+            proc.kill()
+            proc.wait()
+        if cat:
+            cat.wait(timeout=STOP_TIMEOUT)
+
+    text = open(err_path, errors="replace").read()
+    def count(what):
+        m = re.search(rf"^(\d+) packets? {what}", text, re.M)
+        if not m:
+            raise Failed(f"{name} printed no \"packets {what}\" line:\n{stderr_of(err_path)}")
+        return int(m.group(1))
+    captured = count("captured")
+    if captured == 0:
+        raise Failed(f"{name} captured nothing:\n{stderr_of(err_path)}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return {
+        "cpu": cpu,
+        "us": 1e6 * cpu / captured,
+        "us_flood": 1e6 * max(cpu - cpu_at_start, 0) / captured,
+        "captured": captured,
+        "dropped": count("dropped by kernel"),
+        "sent": sent["packets"],
+        "lost": sent["lost_packets"],
+        "rss": usage.ru_maxrss / 1024,  # KiB on Linux
+    }
+
+def received(sent, lost):
+    return f"{sent - lost:11}/{sent:<9}{100 * lost / sent if sent else 0:6.1f}%"
+
+def row(name, r):
+    return (f"{name:10}{r['us']:9.3f}{r['us_flood']:10.3f}{r['cpu']:8.2f}{r['captured']:11}{r['dropped']:10}"
+            f"{received(r['sent'], r['lost'])}{r['rss']:9.1f}")
+
+arguments = {
+    "write": (["-i", "lo", "-s", "96", "-w", "FILE"], False),
+    "print": (["-i", "lo", "-n"], True),
+}
+try:
+    print(f"lo, a flood of {packets} 64-byte UDP datagrams (iperf3 -b 0); CPU: user + system of the capturer, "
+          f"µs per captured packet, over its whole run and without its start (until it was listening)")
+    # The receiver's loss with nothing attached, to compare the capturers' with (a flood on lo loses some anyway).
+    alone = flood()
+    print(f"nothing attached: the receiver got {received(alone['packets'], alone['lost_packets']).strip()}")
+    rss_ok = True
+    for mode in modes.split(","):
+        if mode not in arguments:
+            raise Failed(f"no mode {mode!r}: write or print")
+        args, printing = arguments[mode]
+        td = run("tcpdump", ["tcpdump"] + [f"{work}/tcpdump.pcap" if a == "FILE" else a for a in args], printing)
+        pt = run("ptstat", [ptstat] + [f"{work}/ptstat.pcapng" if a == "FILE" else a for a in args], printing)
+        if mode == "print":
+            rss_ok = rss_ok and pt["rss"] < 64
+        shown = " ".join(args) + (" | cat >/dev/null" if printing else "")
+        print()
+        print(f"{mode}: {shown}")
+        print(f"{'':10}{'µs/pkt':>9}{'w/o start':>10}{'cpu s':>8}{'captured':>11}{'dropped':>10}"
+              f"{'receiver got/sent':>21}{'loss':>7}{'RSS MiB':>9}")
+        print(row("tcpdump", td))
+        print(row("ptstat", pt))
+        ratio, ratio_flood = pt["us"] / td["us"], pt["us_flood"] / td["us_flood"] if td["us_flood"] else float("nan")
+        print(f"ptstat / tcpdump: CPU per packet {ratio:.2f} (target <= 1: {'ok' if ratio <= 1 else 'MISSED'}), "
+              f"without the start {ratio_flood:.2f}; RSS {pt['rss'] / td['rss']:.2f}")
+    print()
+    print("targets: CPU per captured packet <= tcpdump's in the same run (write and print); "
+          f"ptstat's RSS < 64 MiB under a flood at default settings (print): {'ok' if rss_ok else 'MISSED'}")
+except Failed as e:
+    print(f"bench/cpu.sh: {e}", file=sys.stderr)
+    sys.exit(1)
+PY
