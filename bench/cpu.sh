@@ -4,7 +4,7 @@
 #
 # The capturer runs as a child of the helper below, on lo. Once it says "listening on", iperf3 sends a fixed
 # flood of PACKETS 64-byte UDP datagrams as fast as it can (-b 0) to a server on 127.0.0.1 that this script
-# started; when the capturer has gone idle (it has drained what the kernel holds), it gets SIGINT, as from Ctrl-C,
+# started; when the capturer has gone idle (it has taken all the kernel holds), it gets SIGINT, as from Ctrl-C,
 # and its resource usage comes from wait4(2): user + system time of all its threads, and its maximum RSS. CPU per
 # packet is that time over the packets it says it captured ("N packets captured", which tcpdump prints too). The
 # time spent in the kernel's BPF programs and socket filters is the sender's, not the capturer's: see
@@ -117,15 +117,15 @@ def run(name, argv, printing):
 
         sent = flood()
 
-        # The capturer may still be writing what the kernel holds: wait until it has gone idle (no more CPU over
-        # half a second), at most STOP_TIMEOUT.
+        # The capturer may still be writing what the kernel holds: wait until it has gone idle (no more CPU for
+        # 1.5 s, longer than tcpdump's 1 s buffer timeout, after which the kernel hands it its last partial block),
+        # at most STOP_TIMEOUT.
         deadline = time.monotonic() + STOP_TIMEOUT
-        before = cpu_seconds(proc.pid)
-        while time.monotonic() < deadline:
+        before, quiet = cpu_seconds(proc.pid), 0
+        while quiet < 3 and time.monotonic() < deadline:
             time.sleep(0.5)
             now = cpu_seconds(proc.pid)
-            if now - before < 0.01:
-                break
+            quiet = quiet + 1 if now - before < 0.01 else 0
             before = now
 
         proc.send_signal(signal.SIGINT)
