@@ -9,8 +9,10 @@
 #   sent by the host: the host sends into the namespace (the host interface's TC egress sees the data). Nothing
 #     attached, `tcpdump -w`, `ptstat -w` (same snaplen, same disk, process context on as by default) and
 #     `ptstat --stats` (TC, in-kernel counting), then nothing attached again.
-#   received by the host (iperf3 -R): the namespace sends to the host. Nothing attached, `tcpdump -w` and
-#     `ptstat --stats --backend xdp` (XDP sees received packets only), then nothing attached again.
+#   received by the host (iperf3 -R): the namespace sends to the host. Nothing attached, `tcpdump -w`, an empty
+#     XDP program (XDP_PASS, attached as ptstat attaches, native on veth: the floor of any XDP program, as veth
+#     then takes its packets through its own NAPI path; it halves TCP here) and `ptstat --stats --backend xdp`
+#     (XDP sees received packets only), then nothing attached again.
 #
 # Each is printed as a ratio of the unattached figure of its direction (the mean of before and after), beside
 # its target from issue 13 ("ok" or "MISSED"), with the capturer's drop count. The unattached figure itself moves
@@ -97,6 +99,13 @@ measure_with() {
     drops=$(drops_of "$name")
 }
 
+# The empty XDP program: returns XDP_PASS at once.
+cat >"$work/empty_xdp.bpf.c" <<'C'
+__attribute__((section("xdp"), used)) int empty(void *ctx) { return 2; }
+char LICENSE[] __attribute__((section("license"), used)) = "GPL";
+C
+clang -O2 -target bpf -c "$work/empty_xdp.bpf.c" -o "$work/empty_xdp.bpf.o"
+
 # Each row: "LABEL TCP UDP DROPS TCP-TARGET UDP-TARGET" into $rows (a target of - is none).
 rows=()
 row() { rows+=("$*"); }
@@ -118,6 +127,11 @@ measure -R
 row "R-nothing-attached-before" "$tcp" "$udp" - - -
 measure_with tcpdump-R -R -- tcpdump -i "$host_if" -s "$snaplen" -w "$work/tcpdump-R.pcap"
 row "R-tcpdump-w" "$tcp" "$udp" "$drops" - -
+# `xdp` lets the kernel choose, native where the driver has it, as ptstat's --xdp-mode auto does.
+ip link set dev "$host_if" xdp obj "$work/empty_xdp.bpf.o" sec xdp
+measure -R
+ip link set dev "$host_if" xdp off
+row "R-empty-xdp" "$tcp" "$udp" - - -
 measure_with xdp -R -- "$ptstat" --stats --backend xdp -i "$host_if"
 row "R-ptstat-stats-xdp" "$tcp" "$udp" - 0.98 0.98
 measure -R
@@ -151,7 +165,7 @@ for prefix, title in (("", "sent by the host (TC egress)"), ("R-", "received by 
     print(f"{'nothing attached':30}{base_tcp/1e9:11.2f}{1:7.2f}  {'':20}{base_udp/1e3:11.1f}{1:7.2f}  {'':20}{'-':>8}")
     tcpdump = rows[prefix + "tcpdump-w"]
     for label, name in (("tcpdump-w", "tcpdump -w"), ("ptstat-w", "ptstat -w"), ("ptstat-stats", "ptstat --stats"),
-                        ("ptstat-stats-xdp", "ptstat --stats --backend xdp")):
+                        ("empty-xdp", "empty XDP program"), ("ptstat-stats-xdp", "ptstat --stats --backend xdp")):
         if prefix + label not in rows:
             continue
         tcp, udp, drops, tcp_target, udp_target = rows[prefix + label]
@@ -170,6 +184,10 @@ for prefix, title in (("", "sent by the host (TC egress)"), ("R-", "received by 
         if prefix + label in rows:
             tcp, udp = rows[prefix + label][:2]
             print(f"{name} / tcpdump -w: TCP {tcp/tcpdump[0]:.2f}, UDP {udp/tcpdump[1]:.2f}")
+    if prefix + "empty-xdp" in rows:
+        tcp, udp = rows[prefix + "ptstat-stats-xdp"][:2]
+        empty_tcp, empty_udp = rows[prefix + "empty-xdp"][:2]
+        print(f"ptstat --stats --backend xdp / empty XDP program: TCP {tcp/empty_tcp:.2f}, UDP {udp/empty_udp:.2f}")
 print()
 print("targets: ptstat -w TCP >= 0.97, UDP >= 0.95 and >= tcpdump's (td), 0 drops where tcpdump has none; "
       "--stats (TC) >= 0.97; --stats --backend xdp >= 0.98 on received traffic")
