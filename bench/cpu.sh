@@ -63,7 +63,7 @@ class Failed(Exception):
     pass
 
 def cpu_seconds(pid):
-    """User + system time of all of PID's threads so far, from /proc (in clock ticks)."""
+    """User + system time of all of PID's threads so far, from /proc (to a clock tick, 10 ms)."""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
@@ -146,7 +146,11 @@ def run(name, argv, printing):
             proc.kill()
             proc.wait()
         if cat:
-            cat.wait(timeout=STOP_TIMEOUT)
+            try:
+                cat.wait(timeout=STOP_TIMEOUT)  # EOF once the capturer has exited
+            except subprocess.TimeoutExpired:
+                cat.kill()
+                cat.wait()
 
     text = open(err_path, errors="replace").read()
     def count(what):
