@@ -74,22 +74,6 @@ DEFINE_USER_FILTER(user_filter_xdp, struct xdp_md, "0x5800746174737470")
 #define PACKET_HOST 0
 #define PACKET_OUTGOING 4
 
-/* Staging area for one event: bpf_ringbuf_reserve() wants a size known at load time, so the packet is copied here
- * first and then output with its real length, which keeps small packets small in the ring. Too large for a per-CPU
- * array (32 KiB values at most), so a plain array with one slot per CPU (max_entries set by the loader). TC programs
- * run with migration disabled and egress with bottom halves off, so no two programs use one slot at once. */
-struct staged_event {
-	struct packet_event header;
-	__u8 data[PTSTAT_MAX_SNAPLEN];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct staged_event);
-} staging SEC(".maps");
-
 /* Per interface, and one entry (key {0, UNCOUNTED_IFINDEX}, put in by the loader before any program runs) for
  * the interfaces that find the map full: the loader sizes it for the interfaces plus that entry. Under `-i any` and
  * `--netns any` interfaces come and go for as long as ptstat runs, and a full map must never stop their capture.
@@ -102,16 +86,6 @@ struct {
 	__type(key, struct interface_key);
 	__type(value, struct capture_counters);
 } counters SEC(".maps");
-
-/* The packet's process, if the user's selection wants it; false otherwise. */
-static __always_inline bool wanted_owner(void *ctx, enum hook hook, __u64 netns, enum packet_direction direction,
-					 __u16 link_protocol, __u32 l3, struct process_context *owner)
-{
-	struct packet_tuple tuple;
-	bool has_tuple = packet_tuple(ctx, hook, link_protocol, l3, &tuple);
-	find_owner(ctx, hook, netns, direction, &tuple, has_tuple, owner);
-	return process_wanted(owner);
-}
 
 /* Copies `len` bytes (1 to PTSTAT_MAX_SNAPLEN) from the start of the packet. XDP capture needs bpf_xdp_load_bytes:
  * userspace refuses it on kernels without (src/source/live/features.rs). */
@@ -126,47 +100,102 @@ static __always_inline long copy_packet(void *ctx, enum hook hook, void *to, __u
  * are stamped with CLOCK_BOOTTIME, and userspace adds the offset to wall-clock time it measured at start. */
 volatile const __u8 clock_is_tai = 1;
 
-/* Copies the first `snaplen` bytes of the packet, with where and when it was seen and its process (already in
- * staged->header.process), into the ring buffer. */
-static __always_inline void output(void *ctx, enum hook hook, struct staged_event *staged, struct capture_counters *count,
-				   __u64 netns, __u32 ifindex, __u32 len, enum packet_direction direction)
+/* The counters of the first DIRECT_COUNTERS interfaces (by ifindex) of ptstat's own network namespace, where
+ * nearly every capture is: every packet is counted, and an array lookup costs a fraction of a hash lookup. Other
+ * interfaces count in `counters`. */
+#define DIRECT_COUNTERS 1024
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DIRECT_COUNTERS);
+	__type(key, __u32);
+	__type(value, struct capture_counters);
+} counters_by_ifindex SEC(".maps");
+
+/* How the ring buffer wakes ptstat, set by the loader. 0: after each record that finds ptstat waiting (what the
+ * ring buffer does by default), for output that must appear as packets arrive (-U, -w -, lines to a terminal).
+ * Otherwise only once this many bytes wait, and ptstat drains on a timer besides. A wakeup per packet costs the
+ * sending CPU an interrupt and ptstat a pass through its event loop per record, more than the copy under a flood
+ * of small packets (tcpdump's buffer fills whole blocks before it wakes for the same reason). */
+volatile const __u32 wakeup_bytes = 0;
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	if (!wakeup_bytes)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
+}
+
+/* Puts one record into the ring buffer: `header`, then the first `captured` bytes of the packet, in a record with
+ * `room` bytes for them. bpf_ringbuf_reserve takes only sizes known at load time, hence `room`, a constant once
+ * inlined; the packet is copied straight into the ring, with no staging copy. False when the ring is full. */
+static __always_inline bool emit(void *ctx, enum hook hook, struct packet_event *header, __u64 captured, __u32 room)
+{
+	struct packet_event *record = bpf_ringbuf_reserve(&events, sizeof(*record) + room, 0);
+	if (!record)
+		return false;
+	*record = *header;
+	if (captured > 0) {
+		/* The verifier cannot always carry the caller's bound to the call (6.1 forgets it), and the helper's size
+		 * may not be 0: (c - 1) % room + 1 keeps every c of 1..room as it is and shows any verifier that it lies
+		 * in 1..room (a power of two). The barrier keeps clang from folding it away. */
+		asm volatile("" : "+r"(captured));
+		captured = ((captured - 1) & (room - 1)) + 1;
+		if (copy_packet(ctx, hook, record + 1, captured) < 0)
+			record->captured_len = 0;
+	}
+	bpf_ringbuf_submit(record, wakeup_flags());
+	return true;
+}
+
+/* emit() in a record with room for `captured` bytes, the smallest of powers of two from 128 to 256 KiB: one branch
+ * per size, as each must be a constant. */
+static __always_inline bool record_packet(void *ctx, enum hook hook, struct packet_event *header, __u64 captured)
+{
+#define WITH_ROOM(room)                                                                                                \
+	if (captured <= (room))                                                                                        \
+		return emit(ctx, hook, header, captured, (room));
+	WITH_ROOM(128) WITH_ROOM(256) WITH_ROOM(512) WITH_ROOM(1024) WITH_ROOM(2048) WITH_ROOM(4096) WITH_ROOM(8192)
+	WITH_ROOM(16384) WITH_ROOM(32768) WITH_ROOM(65536) WITH_ROOM(131072)
+#undef WITH_ROOM
+	return emit(ctx, hook, header, captured, PTSTAT_MAX_SNAPLEN);
+}
+
+/* Records the first `snaplen` bytes of a packet the filter and the selection kept, with where and when it was
+ * seen and its process. Small packets take small records, whatever `snaplen` is. */
+static __always_inline void output(void *ctx, enum hook hook, struct process_context *owner,
+				   struct capture_counters *count, __u64 netns, __u32 ifindex, __u32 len,
+				   enum packet_direction direction)
 {
 	count->matched++;
 	/* 64-bit, so that clang bounds-checks the very register it passes on (with 32 bits it checks a copy). */
 	__u64 captured = len < snaplen ? len : snaplen;
-	if (captured > 0) {
-		/* The verifier cannot derive a bound from the global, and the helper's size may not be 0; older verifiers
-		 * (6.1) also forget `captured > 0` by the call. (c - 1) % MAX + 1 keeps every c of 1..MAX as it is and
-		 * shows every verifier that it lies in 1..MAX. The barrier keeps clang from folding it away. */
-		asm volatile("" : "+r"(captured));
-		captured = ((captured - 1) & (PTSTAT_MAX_SNAPLEN - 1)) + 1;
-		if (copy_packet(ctx, hook, staged->data, captured) < 0)
-			captured = 0;
-	}
-
-	staged->header.timestamp_ns = clock_is_tai ? bpf_ktime_get_tai_ns() : bpf_ktime_get_boot_ns();
-	staged->header.ifindex = ifindex;
-	staged->header.original_len = len;
-	staged->header.captured_len = captured;
-	staged->header.direction = direction;
-	staged->header.netns = netns;
-
-	if (bpf_ringbuf_output(&events, staged, sizeof(staged->header) + captured, 0) < 0)
+	struct packet_event header = {
+		.timestamp_ns = clock_is_tai ? bpf_ktime_get_tai_ns() : bpf_ktime_get_boot_ns(),
+		.ifindex = ifindex,
+		.original_len = len,
+		.captured_len = captured,
+		.direction = direction,
+		.netns = netns,
+		.process = *owner,
+	};
+	if (!record_packet(ctx, hook, &header, captured))
 		count->dropped++;
-}
-
-static __always_inline struct staged_event *staging_slot(void)
-{
-	__u32 cpu = bpf_get_smp_processor_id();
-	return bpf_map_lookup_elem(&staging, &cpu);
 }
 
 /* The counters of interface `ifindex` of namespace `netns`, which now saw one more packet: its own, or those of
  * the interfaces that found the map full. */
 static __always_inline struct capture_counters *count_seen(__u64 netns, __u32 ifindex)
 {
+	struct capture_counters *count;
+	if (netns == interfaces_netns && ifindex < DIRECT_COUNTERS) {
+		count = bpf_map_lookup_elem(&counters_by_ifindex, &ifindex);
+		if (count)
+			count->seen++;
+		return count;
+	}
 	struct interface_key interface = {.netns = netns, .ifindex = ifindex};
-	struct capture_counters *count = bpf_map_lookup_elem(&counters, &interface);
+	count = bpf_map_lookup_elem(&counters, &interface);
 	if (!count) {
 		struct capture_counters none = {};
 		bpf_map_update_elem(&counters, &interface, &none, BPF_NOEXIST);
@@ -186,17 +215,18 @@ static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, e
 					__u32 l3)
 {
 	/* The filter runs first, where the verifier has one state to check it in (after find_owner's branches it would
-	 * check it once per path); its verdict counts after find_owner, which must see every packet to remember flows
-	 * for their later packets, and after the process selection. */
+	 * check it once per path), and its verdict comes before any owner lookup: a packet it rejects costs a count,
+	 * and on egress what it teaches about its flow (teaches_flows). */
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
 	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
 	__u64 netns = packet_netns(skb, hook);
 	struct capture_counters *count = count_seen(netns, skb->ifindex);
-	struct staged_event *staged = staging_slot();
-	if (!count || !staged)
+	if (!count || !(accepted || teaches_flows(hook, direction)))
 		return;
-	if (wanted_owner(skb, hook, netns, direction, skb->protocol, l3, &staged->header.process) && accepted)
-		output(skb, hook, staged, count, netns, skb->ifindex, skb->len, direction);
+	struct process_context owner;
+	packet_owner(skb, hook, netns, direction, skb->protocol, l3, &owner);
+	if (accepted && process_wanted(&owner))
+		output(skb, hook, &owner, count, netns, skb->ifindex, skb->len, direction);
 }
 
 /* Devices with an Ethernet header (and loopback). */
@@ -247,19 +277,20 @@ int capture_cgroup_egress(struct __sk_buff *skb)
 	return CGROUP_SKB_PASS;
 }
 
-/* XDP: received frames before the kernel allocates anything for them. The filter runs first, as in capture_skb. */
+/* XDP: received frames before the kernel allocates anything for them. The filter decides first, as in
+ * capture_skb; received packets teach no flow. */
 SEC("xdp")
 int capture_xdp(struct xdp_md *xdp)
 {
 	bool accepted = user_filter_xdp(xdp, PACKET_HOST);
 	__u64 netns = packet_netns(xdp, HOOK_XDP);
 	struct capture_counters *count = count_seen(netns, xdp->ingress_ifindex);
-	struct staged_event *staged = staging_slot();
-	if (!count || !staged)
+	if (!count || !accepted)
 		return XDP_PASS;
-	if (wanted_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN, &staged->header.process) && accepted)
-		output(xdp, HOOK_XDP, staged, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp),
-		       PACKET_INGRESS);
+	struct process_context owner;
+	packet_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN, &owner);
+	if (process_wanted(&owner))
+		output(xdp, HOOK_XDP, &owner, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp), PACKET_INGRESS);
 	return XDP_PASS;
 }
 

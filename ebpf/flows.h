@@ -34,14 +34,14 @@ volatile const __u8 namespaces_known = 1;
 /* The cookie and the nsfs inode of ptstat's network namespace. */
 volatile const __u64 interfaces_netns = 0;
 volatile const __u32 interfaces_netns_inode = 0;
-/* bpf_xdp_load_bytes (Linux 5.18). Without it XDP programs read the packet's headers directly. */
+/* bpf_xdp_load_bytes (Linux 5.18). Without it XDP programs read only headers in the packet's first buffer. */
 volatile const __u8 has_xdp_load_bytes = 1;
 
-/* Reads `len` bytes (a constant once inlined) at `offset` of an XDP packet without bpf_xdp_load_bytes. */
-static __always_inline long xdp_read_directly(struct xdp_md *xdp, __u32 offset, void *to, __u32 len)
+/* Reads `len` bytes (a constant once inlined) at `offset` of the packet's linear part, data to end; -1 if they
+ * lie beyond it. A direct read costs a few instructions where a helper call costs a call and its checks, and
+ * every packet's tuple takes up to four reads. */
+static __always_inline long read_directly(void *data, void *end, __u32 offset, void *to, __u32 len)
 {
-	void *data = (void *)(long)xdp->data;
-	void *end = (void *)(long)xdp->data_end;
 	/* Headers lie within the first 4 KiB; the bound lets the verifier check the pointer arithmetic. */
 	if (offset > 4096)
 		return -1;
@@ -52,14 +52,20 @@ static __always_inline long xdp_read_directly(struct xdp_md *xdp, __u32 offset, 
 	return 0;
 }
 
-/* Reads a header of constant length `len`. */
+/* Reads a header of constant length `len`: directly where it lies in the linear part (nearly always), else by
+ * helper (skb paged data; XDP fragments, which these programs never see). */
 static __always_inline long load_bytes(void *ctx, enum hook hook, __u32 offset, void *to, __u32 len)
 {
-	if (hook != HOOK_XDP)
-		return bpf_skb_load_bytes(ctx, offset, to, len);
-	if (has_xdp_load_bytes)
-		return bpf_xdp_load_bytes(ctx, offset, to, len);
-	return xdp_read_directly(ctx, offset, to, len);
+	if (hook == HOOK_XDP) {
+		struct xdp_md *xdp = ctx;
+		if (!read_directly((void *)(long)xdp->data, (void *)(long)xdp->data_end, offset, to, len))
+			return 0;
+		return has_xdp_load_bytes ? bpf_xdp_load_bytes(ctx, offset, to, len) : -1;
+	}
+	struct __sk_buff *skb = ctx;
+	if (!read_directly((void *)(long)skb->data, (void *)(long)skb->data_end, offset, to, len))
+		return 0;
+	return bpf_skb_load_bytes(ctx, offset, to, len);
 }
 
 /* The packet's length, headers included. XDP programs that do not declare multi-buffer support (xdp.frags) only
@@ -235,6 +241,25 @@ static __always_inline void find_owner(void *ctx, enum hook hook, __u64 netns, e
 		*owner = *found;
 	else
 		__builtin_memset(owner, 0, sizeof(*owner));
+}
+
+/* The packet's process (see find_owner), or zeros. */
+static __always_inline void packet_owner(void *ctx, enum hook hook, __u64 netns, enum packet_direction direction,
+					 __u16 link_protocol, __u32 l3, struct process_context *owner)
+{
+	struct packet_tuple tuple;
+	bool has_tuple = packet_tuple(ctx, hook, link_protocol, l3, &tuple);
+	find_owner(ctx, hook, netns, direction, &tuple, has_tuple, owner);
+}
+
+/* Whether a packet the filter rejects must still go through find_owner: TC egress packets name their socket, and
+ * find_owner remembers their flow for the packets that answer them (the answer to a client's SYN, to the first
+ * datagram of an unconnected socket), which the filter may keep. Nothing else teaches what later packets cannot
+ * find for themselves: cgroup-skb packets all name their socket, and a connection to a listener finds the
+ * listener by its bound address. */
+static __always_inline bool teaches_flows(enum hook hook, enum packet_direction direction)
+{
+	return hook == HOOK_TC && direction == PACKET_EGRESS;
 }
 
 #endif

@@ -62,7 +62,7 @@ static __always_inline void current_process(struct process_context *process)
 	process->pid = pid_tgid >> 32;
 	process->tid = (__u32)pid_tgid;
 	process->uid = (__u32)bpf_get_current_uid_gid();
-	process->reserved = 0;
+	process->flow_known = 0;
 	process->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(process->comm, sizeof(process->comm));
 }

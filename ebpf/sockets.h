@@ -12,19 +12,24 @@
 /* Verdict of cgroup socket hooks: allow. ptstat only watches. */
 #define ALLOW 1
 
-static __always_inline void remember_socket(__u64 cookie, struct process_context *process)
+/* Makes the calling process the owner of socket `cookie`, unless it is already: most calls find it so, and a
+ * lookup costs less than an update (and than reading the process's name and cgroup). */
+static __always_inline void remember_socket(__u64 cookie)
 {
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	if (!pid)
+		return;
 	struct process_context *known = bpf_map_lookup_elem(&socket_owners, &cookie);
-	if (!known || known->pid != process->pid)
-		bpf_map_update_elem(&socket_owners, &cookie, process, BPF_ANY);
+	if (known && known->pid == pid)
+		return;
+	struct process_context process;
+	current_process(&process);
+	bpf_map_update_elem(&socket_owners, &cookie, &process, BPF_ANY);
 }
 
 static __always_inline int remember_current_socket(void *ctx)
 {
-	struct process_context process;
-	current_process(&process);
-	if (process.pid)
-		remember_socket(bpf_get_socket_cookie(ctx), &process);
+	remember_socket(bpf_get_socket_cookie(ctx));
 	return ALLOW;
 }
 
@@ -80,7 +85,7 @@ static __always_inline int remember_bound(struct bpf_sock *sk, bool ipv6)
 	current_process(&process);
 	if (!process.pid)
 		return ALLOW;
-	remember_socket(bpf_get_socket_cookie(sk), &process);
+	remember_socket(bpf_get_socket_cookie(sk));
 	struct bound_key key = {
 		.netns = bpf_get_netns_cookie(sk),
 		.port = sk->src_port,   /* host order in struct bpf_sock */
@@ -110,16 +115,28 @@ int owner_post_bind6(struct bpf_sock *sk)
 	return remember_bound(sk, true);
 }
 
+/* connect() gives the socket a new flow (a UDP socket may connect again and again): the send and receive hooks
+ * must learn it anew. */
+static __always_inline int remember_connecting_socket(struct bpf_sock_addr *ctx)
+{
+	__u64 cookie = bpf_get_socket_cookie(ctx);
+	struct process_context *known = bpf_map_lookup_elem(&socket_owners, &cookie);
+	if (known)
+		known->flow_known = 0;
+	remember_socket(cookie);
+	return ALLOW;
+}
+
 SEC("cgroup/connect4")
 int owner_connect4(struct bpf_sock_addr *ctx)
 {
-	return remember_current_socket(ctx);
+	return remember_connecting_socket(ctx);
 }
 
 SEC("cgroup/connect6")
 int owner_connect6(struct bpf_sock_addr *ctx)
 {
-	return remember_current_socket(ctx);
+	return remember_connecting_socket(ctx);
 }
 
 SEC("cgroup/sendmsg4")
@@ -165,40 +182,49 @@ static __always_inline __u64 kernel_socket_netns(struct sock *sk)
 /* Every send and receive of any socket, in the calling process: covers what the cgroup hooks cannot see, above
  * all accepted TCP connections (created by the kernel, not by socket()), and records the flow so ingress packets
  * find it. `cookie` is the socket's cookie, 0 when the hook cannot tell (then only the flow is recorded, which the
- * TC programs find too). */
+ * TC programs find too). These hooks run in the sending and receiving processes for every call, so the common
+ * case, a socket whose owner and flow are known already, costs one lookup. */
 static __always_inline void remember_kernel_socket(struct sock *sk, __u64 cookie)
 {
-	struct process_context process;
-	current_process(&process);
-	if (!process.pid || !sk)
+	if (!sk)
 		return;
-	/* These hooks see every send and receive: Unix, netlink, ... sockets too. */
+	/* Unix, netlink, ... sockets too come here. */
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (!inet_family(family))
 		return;
-	if (cookie)
-		remember_socket(cookie, &process);
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	if (!pid)
+		return;
+	struct process_context *known = cookie ? bpf_map_lookup_elem(&socket_owners, &cookie) : NULL;
+	if (known && known->pid == pid && known->flow_known)
+		return;
 
+	struct process_context process;
+	current_process(&process);
 	__u16 protocol = BPF_CORE_READ(sk, sk_protocol);
 	__u16 remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	__u16 local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	/* Unconnected or not yet bound sockets have no flow. */
-	if (!remote_port || !local_port || (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP))
-		return;
-	struct flow_key key = {
-		.netns = kernel_socket_netns(sk),
-		.local_port = local_port,
-		.remote_port = remote_port,
-		.protocol = protocol,
-	};
-	if (family == AF_INET) {
-		ipv4_mapped(key.local_addr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
-		ipv4_mapped(key.remote_addr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
-	} else {
-		BPF_CORE_READ_INTO(&key.local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32);
-		BPF_CORE_READ_INTO(&key.remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32);
+	if (remote_port && local_port && (protocol == IPPROTO_TCP || protocol == IPPROTO_UDP)) {
+		struct flow_key key = {
+			.netns = kernel_socket_netns(sk),
+			.local_port = local_port,
+			.remote_port = remote_port,
+			.protocol = protocol,
+		};
+		if (family == AF_INET) {
+			ipv4_mapped(key.local_addr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+			ipv4_mapped(key.remote_addr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+		} else {
+			BPF_CORE_READ_INTO(&key.local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32);
+			BPF_CORE_READ_INTO(&key.remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32);
+		}
+		remember_flow(&key, &process);
+		process.flow_known = 1;
 	}
-	remember_flow(&key, &process);
+	/* A new owner, or the same one that now knows the flow. */
+	if (cookie && (!known || known->pid != pid || process.flow_known))
+		bpf_map_update_elem(&socket_owners, &cookie, &process, BPF_ANY);
 }
 
 /* The send and receive tracepoints (Linux 6.3). */

@@ -53,11 +53,13 @@ struct {
 	__type(value, __u64);
 } flows_added SEC(".maps");
 
-/* `accepted`: the filter expression's verdict. The owner is looked up for every packet all the same, as capture
- * does: the lookup remembers flows from their first packet (a SYN the filter rejects names the replies it keeps). */
+/* `accepted`: the filter expression's verdict. A packet it rejects is looked at only for what it teaches about its
+ * flow, as in capture (teaches_flows: a SYN the filter rejects names the replies it keeps). */
 static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_direction direction,
 					 __u16 link_protocol, __u32 l3, __u64 len, bool accepted)
 {
+	if (!accepted && !teaches_flows(hook, direction))
+		return;
 	struct packet_tuple tuple;
 	if (!packet_tuple(ctx, hook, link_protocol, l3, &tuple))
 		return;

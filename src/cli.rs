@@ -4,7 +4,7 @@
 pub mod check;
 pub mod help;
 
-use std::{path::PathBuf, time::Duration};
+use std::{io::IsTerminal, path::PathBuf, time::Duration};
 
 use clap::{ArgAction, Args, Parser};
 
@@ -499,5 +499,16 @@ impl Cli {
             None | Some(0) => MAX_SNAPLEN,
             Some(snaplen) => snaplen,
         }
+    }
+
+    /// Whether each packet must reach its output as it comes rather than in batches: `-U`, `-w -` and `-l` ask
+    /// for it, and so do lines (or the connection log) on a terminal, where someone watches (tcpdump sets its
+    /// immediate mode alike).
+    pub fn wants_each_packet_at_once(&self) -> bool {
+        let writes_lines = self.files.write.is_none() || self.output.print || self.connections.connections;
+        self.files.packet_buffered
+            || self.files.streaming_to_stdout()
+            || self.output.line_buffered
+            || (writes_lines && std::io::stdout().is_terminal())
     }
 }

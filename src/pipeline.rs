@@ -186,6 +186,7 @@ fn capture_live(
         ring_buffer_bytes: cli.capture.buffer_kib.saturating_mul(1024),
         counted_interfaces: cli.capture.counters_entries,
         max_packets: cli.capture.count,
+        wake_per_packet: cli.wants_each_packet_at_once(),
     };
     let options = live_options(cli, filter, collect);
     let backend = options.attach.backend;

@@ -261,11 +261,18 @@ fn streaming_to_tshark_shows_packets_while_capturing() {
 
 /// A veth pair between two namespaces, each end (namespace, interface, address/prefix) up with its address.
 fn veth_between(ends: [(&str, &str, &str); 2]) {
+    veth_with_index(ends, None);
+}
+
+/// `veth_between`, the near end with ifindex `near_index` when given.
+fn veth_with_index(ends: [(&str, &str, &str); 2], near_index: Option<u32>) {
     let [(near_namespace, near, _), (far_namespace, far, _)] = ends;
-    run(
-        "ip",
-        &["link", "add", near, "netns", near_namespace, "type", "veth", "peer", "name", far, "netns", far_namespace],
-    );
+    let near_index = near_index.map(|index| index.to_string());
+    let index = near_index.as_deref().map(|index| ["index", index]);
+    let mut command = vec!["link", "add", near];
+    command.extend(index.iter().flatten());
+    command.extend(["netns", near_namespace, "type", "veth", "peer", "name", far, "netns", far_namespace]);
+    run("ip", &command);
     for (namespace, interface, address) in ends {
         run("ip", &["-n", namespace, "addr", "add", address, "dev", interface]);
         run("ip", &["-n", namespace, "link", "set", interface, "up"]);
@@ -528,11 +535,13 @@ fn any_captures_new_interfaces_after_more_came_and_went_than_the_counters_hold()
     let watched = Namespace::new("kmanyw");
     let peer = Namespace::new("kmanyp");
     let ptstat = Running::start_in_namespace(&watched.0, &["-i", "any", "-n", "--context=", "--counters-entries", "4"]);
-    // Ten interfaces, each with a packet, then gone; then the eleventh, which must be captured like the first.
+    // Ten interfaces, each with a packet, then gone; then the eleventh, which must be captured like the first. Their
+    // ifindexes are high: the kernel counts the low ones of its own namespace in an array that never fills.
     for i in 0..=10 {
         let (here, there) = (format!("ptkm{i}a"), format!("ptkm{i}b"));
         let (near, far) = (format!("10.77.171.{}", 4 * i + 1), format!("10.77.171.{}", 4 * i + 2));
-        veth_between([(&watched.0, &here, &format!("{near}/30")), (&peer.0, &there, &format!("{far}/30"))]);
+        let (near_cidr, far_cidr) = (format!("{near}/30"), format!("{far}/30"));
+        veth_with_index([(&watched.0, &here, &near_cidr), (&peer.0, &there, &far_cidr)], Some(5000 + i));
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while !attached_in(&watched.0, &here) {
             assert!(std::time::Instant::now() < deadline, "ptstat never attached to {here}");

@@ -35,7 +35,8 @@ struct ProcessContextValue {
     pid: u32,
     tid: u32,
     uid: u32,
-    reserved: u32,
+    /// Left 0: the send and receive hooks learn the socket's flow anew.
+    flow_known: u32,
     cgroup_id: u64,
     comm: [u8; 16],
 }
@@ -218,7 +219,7 @@ fn process_context(pid: u32) -> Option<ProcessContextValue> {
         .and_then(|cgroups| cgroups.lines().find_map(|line| line.strip_prefix("0::").map(str::to_string)))
         .and_then(|path| fs::metadata(cgroup2_root()?.join(path.trim_start_matches('/'))).ok())
         .map_or(0, |metadata| metadata.ino());
-    Some(ProcessContextValue { pid, tid: pid, uid, reserved: 0, cgroup_id, comm })
+    Some(ProcessContextValue { pid, tid: pid, uid, flow_known: 0, cgroup_id, comm })
 }
 
 /// Lists the sockets of one family and protocol, in every state.

@@ -25,7 +25,7 @@ pub mod verifier;
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::{Context, bail, ensure};
-use aya::maps::{MapData, PerCpuHashMap, RingBuf};
+use aya::maps::{MapData, PerCpuArray, PerCpuHashMap, RingBuf};
 use pcap_file::DataLink;
 use tokio::{
     io::{Interest, unix::AsyncFd},
@@ -142,8 +142,15 @@ impl AttachOptions {
 pub enum Collect {
     /// A copy of the first `snaplen` bytes of each packet, through a ring buffer of `ring_buffer_bytes`; the
     /// capture ends after `max_packets` (`-c`). The kernel counts what `counted_interfaces` interfaces see apart
-    /// (the packets of more are counted together).
-    Packets { snaplen: u32, ring_buffer_bytes: u32, counted_interfaces: u32, max_packets: Option<u64> },
+    /// (the packets of more are counted together). `wake_per_packet`: deliver each packet as it comes (-U, -w -,
+    /// lines to a terminal); otherwise packets are delivered in batches, at most `BATCH_DELAY` late.
+    Packets {
+        snaplen: u32,
+        ring_buffer_bytes: u32,
+        counted_interfaces: u32,
+        max_packets: Option<u64>,
+        wake_per_packet: bool,
+    },
     /// Packets and bytes per flow, counted in the kernel in a table of `max_flows` flows: no event per packet.
     Counts { max_flows: u32 },
 }
@@ -272,7 +279,11 @@ pub struct StopSignals {
 
 /// What the programs fill, by mode.
 enum Collector {
-    Packets { ring: RingBuf<MapData>, counters: PerCpuHashMap<MapData, InterfaceKey, CaptureCounters> },
+    Packets {
+        ring: RingBuf<MapData>,
+        counters: PerCpuHashMap<MapData, InterfaceKey, CaptureCounters>,
+        counters_by_ifindex: PerCpuArray<MapData, CaptureCounters>,
+    },
     Counts(FlowTable),
 }
 
@@ -306,12 +317,13 @@ impl LiveSource {
         }
         let attach = &options.attach;
         let (purpose, programs, snaplen) = match options.collect {
-            Collect::Packets { snaplen, ring_buffer_bytes, counted_interfaces, .. } => {
+            Collect::Packets { snaplen, ring_buffer_bytes, counted_interfaces, wake_per_packet, .. } => {
                 ensure!(
                     attach.backend != Backend::Xdp || features::Features::get().xdp_load_bytes,
                     "capture on XDP needs the helper bpf_xdp_load_bytes (Linux 5.18); --stats counts on XDP without it"
                 );
-                (Purpose::Capture { snaplen, ring_buffer_bytes, counted_interfaces }, CAPTURE_PROGRAMS, snaplen)
+                let purpose = Purpose::Capture { snaplen, ring_buffer_bytes, counted_interfaces, wake_per_packet };
+                (purpose, CAPTURE_PROGRAMS, snaplen)
             }
             Collect::Counts { max_flows } => (Purpose::Stats { max_flows }, STATS_PROGRAMS, 0),
         };
@@ -340,6 +352,7 @@ impl LiveSource {
             Collect::Packets { .. } => Collector::Packets {
                 ring: RingBuf::try_from(take_map(&mut ebpf, programs::EVENTS_MAP)?)?,
                 counters: PerCpuHashMap::try_from(take_map(&mut ebpf, programs::COUNTERS_MAP)?)?,
+                counters_by_ifindex: PerCpuArray::try_from(take_map(&mut ebpf, programs::COUNTERS_BY_IFINDEX_MAP)?)?,
             },
             Collect::Counts { .. } => Collector::Counts(FlowTable::take_from(&mut ebpf)?),
         };
@@ -393,19 +406,22 @@ impl LiveSource {
             None => None,
         };
         let started = Timestamp::now();
-        let limit = match self.options.collect {
-            Collect::Packets { max_packets, .. } => max_packets,
-            Collect::Counts { .. } => None,
+        let (limit, batched) = match self.options.collect {
+            Collect::Packets { max_packets, wake_per_packet, .. } => (max_packets, !wake_per_packet),
+            Collect::Counts { .. } => (None, false),
         };
         let mut delivery = Delivery { clock: self.clock, captured: 0, captured_per_interface: Vec::new(), limit };
         let (packets, mut collector) = match self.collector {
-            Collector::Packets { ring, counters } => (Some(watch(ring)?), Ok(counters)),
+            Collector::Packets { ring, counters, counters_by_ifindex } => {
+                (Some(watch(ring)?), Ok((counters, counters_by_ifindex)))
+            }
             Collector::Counts(flows) => (None, Err(flows)),
         };
         let wakeups = Wakeups { packets, processes: watch(self.process_ring)?, command, stop: self.stop };
         let timers = Timers {
             deadline: self.options.duration.map(|duration| tokio::time::Instant::now() + duration),
             tick: self.options.tick,
+            drain: batched.then_some(session::BATCH_DELAY),
         };
         let flows = collector.as_mut().err();
         let outcome = self.session.run(wakeups, &mut delivery, records, &mut self.qdiscs, timers, flows).await;
@@ -413,18 +429,15 @@ impl LiveSource {
         self.session.ebpf = None;
         drop(self.qdiscs);
         outcome?;
-        let counters = match &mut collector {
+        let (by_key, by_ifindex) = match &mut collector {
             Err(flows) => {
                 records.end(Some(flows))?;
                 return Ok(CaptureSummary::default());
             }
             Ok(counters) => counters,
         };
-        let mut by_interface = std::collections::HashMap::new();
-        for entry in counters.iter() {
-            let (interface, per_cpu) = entry.context("reading the capture counters")?;
-            by_interface.insert(interface, CaptureCounters::sum(&per_cpu));
-        }
+        let own_netns = bootstrap::netns_cookie().context("reading the network namespace cookie")?;
+        let by_interface = programs::interface_counters(by_key, by_ifindex, own_netns)?;
         let uncounted = by_interface.get(&programs::UNCOUNTED_INTERFACES).map_or(0, |counters| counters.seen);
         if let (true, Collect::Packets { counted_interfaces, .. }) = (uncounted > 0, self.options.collect) {
             eprintln!(

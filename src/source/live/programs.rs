@@ -9,7 +9,7 @@ use std::{
 use anyhow::Context;
 use aya::{
     Ebpf, EbpfLoader, Pod,
-    maps::{Array, HashMap, Map, MapData, PerCpuHashMap, PerCpuValues},
+    maps::{Array, HashMap, Map, MapData, PerCpuArray, PerCpuHashMap, PerCpuValues},
     programs::{
         BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, FEntry, KProbe, SchedClassifier, Xdp,
     },
@@ -28,7 +28,7 @@ use super::{
 
 pub(super) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
 
-/// `PTSTAT_MAX_SNAPLEN` of `ebpf/event.h`: the staging buffer's size, so the most `-s` can keep.
+/// `PTSTAT_MAX_SNAPLEN` of `ebpf/event.h`: the largest record's room for packet bytes, so the most `-s` can keep.
 pub const MAX_SNAPLEN: u32 = 262_144;
 
 /// The programs of one purpose (capture or counting), one per hook. TC has two per direction: for devices with an
@@ -70,8 +70,10 @@ pub const STATS_PROGRAMS: HookPrograms = HookPrograms {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
     /// Copy the first `snaplen` bytes of each packet into a ring buffer of `ring_buffer_bytes`, and count what
-    /// `counted_interfaces` interfaces see apart (the packets of more are counted together).
-    Capture { snaplen: u32, ring_buffer_bytes: u32, counted_interfaces: u32 },
+    /// `counted_interfaces` interfaces see apart (the packets of more are counted together). `wake_per_packet`:
+    /// wake the reader for every record it waits for; otherwise only once the ring is `1 / WAKEUP_FRACTION` full
+    /// (the reader drains on a timer besides).
+    Capture { snaplen: u32, ring_buffer_bytes: u32, counted_interfaces: u32, wake_per_packet: bool },
     /// Count per flow in a table of `max_flows` flows.
     Stats { max_flows: u32 },
 }
@@ -101,6 +103,10 @@ pub const PROTOCOL_TOTALS_MAP: &str = "protocol_totals";
 pub const FLOWS_ADDED_MAP: &str = "flows_added";
 pub const PROCESS_EVENTS_MAP: &str = "process_events";
 pub const COUNTERS_MAP: &str = "counters";
+/// The counters of the interfaces of ptstat's own network namespace with an ifindex below `DIRECT_COUNTERS`,
+/// by ifindex (ebpf/capture.bpf.c); the others are in `COUNTERS_MAP`.
+pub const COUNTERS_BY_IFINDEX_MAP: &str = "counters_by_ifindex";
+const DIRECT_COUNTERS: u32 = 1024;
 /// The entry of `COUNTERS_MAP` that counts the interfaces that found it full (`UNCOUNTED_IFINDEX` of
 /// ebpf/event.h).
 pub const UNCOUNTED_INTERFACES: InterfaceKey = InterfaceKey::new(0, u32::MAX);
@@ -132,6 +138,27 @@ impl CaptureCounters {
     pub fn sum(per_cpu: &PerCpuValues<CaptureCounters>) -> Self {
         per_cpu.iter().fold(CaptureCounters::default(), |total, cpu| total.plus(*cpu))
     }
+}
+
+/// The kernel's counters of each interface it saw packets on, from both maps: `by_key` and `by_ifindex`, whose
+/// interfaces are those of the namespace whose cookie is `own_netns`.
+pub fn interface_counters(
+    by_key: &PerCpuHashMap<MapData, InterfaceKey, CaptureCounters>,
+    by_ifindex: &PerCpuArray<MapData, CaptureCounters>,
+    own_netns: u64,
+) -> anyhow::Result<std::collections::HashMap<InterfaceKey, CaptureCounters>> {
+    let mut counters = std::collections::HashMap::new();
+    for entry in by_key.iter() {
+        let (interface, per_cpu) = entry.context("reading the capture counters")?;
+        counters.insert(interface, CaptureCounters::sum(&per_cpu));
+    }
+    for ifindex in 0..DIRECT_COUNTERS {
+        let counted = CaptureCounters::sum(&by_ifindex.get(&ifindex, 0).context("reading the capture counters")?);
+        if counted != CaptureCounters::default() {
+            counters.insert(InterfaceKey::new(own_netns, ifindex), counted);
+        }
+    }
+    Ok(counters)
 }
 
 /// The `BY_*` bits of ebpf/processes.h.
@@ -207,14 +234,15 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
     // The packets' network namespaces (ebpf/flows.h), then the filter.
     let object = splice(&kernel_context::patch(CAPTURE_OBJECT)?, filter)?;
     let cpus = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))? as u32;
-    // Counting copies no packet: the capture's ring buffer, staging slots and interface counters shrink to their
-    // least.
-    let (snaplen, ring_buffer_bytes, staging_slots, counted_interfaces, max_flows) = match purpose {
-        Purpose::Capture { snaplen, ring_buffer_bytes, counted_interfaces } => {
-            (snaplen, ring_buffer_bytes, cpus, counted_interfaces, 1)
+    // Counting copies no packet: the capture's ring buffer and interface counters shrink to their least.
+    let (snaplen, ring_buffer_bytes, counted_interfaces, wake_per_packet, max_flows) = match purpose {
+        Purpose::Capture { snaplen, ring_buffer_bytes, counted_interfaces, wake_per_packet } => {
+            (snaplen, ring_buffer_bytes, counted_interfaces, wake_per_packet, 1)
         }
-        Purpose::Stats { max_flows } => (0, 0, 1, 0, max_flows),
+        Purpose::Stats { max_flows } => (0, 0, 0, true, max_flows),
     };
+    let ring_buffer_bytes = ring_buffer_size(ring_buffer_bytes);
+    let wakeup_bytes = if wake_per_packet { 0 } else { ring_buffer_bytes / WAKEUP_FRACTION };
     let features = Features::get();
     let netns = netns_cookie().context("reading the network namespace cookie")?;
     let netns_inode = fs::metadata("/proc/self/ns/net").context("/proc/self/ns/net")?.ino() as u32;
@@ -230,12 +258,12 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         .override_global("interfaces_netns_inode", &netns_inode, true)
         .override_global("has_xdp_load_bytes", &u8::from(features.xdp_load_bytes), true)
         .override_global("clock_is_tai", &u8::from(features.tai_clock), true)
+        .override_global("wakeup_bytes", &wakeup_bytes, true)
         .override_global("process_criteria", &criteria, true)
         .override_global("wanted_name", &name, true)
         .override_global("wanted_uid", &uid, true)
         .override_global("follow_forks", &follow_forks, true)
-        .map_max_entries(EVENTS_MAP, ring_buffer_size(ring_buffer_bytes))
-        .map_max_entries("staging", staging_slots)
+        .map_max_entries(EVENTS_MAP, ring_buffer_bytes)
         .map_max_entries(FLOW_STATS_MAP, max_flows)
         .map_max_entries(COUNTERS_MAP, counted_interfaces.saturating_add(1))
         .load(object.as_bytes())
@@ -398,6 +426,10 @@ const NETNS_PROBE: &str = "netns_probe";
 const PROBED_NETNS_MAP: &str = "probed_netns";
 
 /// A ring buffer's size must be a power-of-two multiple of the page size.
+/// Without per-packet wakeups the kernel wakes the reader once the ring is this fraction full: early enough that a
+/// reader woken late still drains it before it fills, late enough that a flood costs few wakeups.
+const WAKEUP_FRACTION: u32 = 16;
+
 fn ring_buffer_size(requested_bytes: u32) -> u32 {
     // SAFETY: sysconf has no memory-safety preconditions.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u32;

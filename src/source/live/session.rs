@@ -359,6 +359,10 @@ impl Delivery {
 /// for, and watching each namespace's links would keep every namespace alive as long as ptstat runs.
 pub const RESCAN_INTERVAL: Duration = Duration::from_secs(1);
 
+/// Without a wakeup per packet, packets wait at most this long in the ring (besides the wakeup once it is partly
+/// full): short enough for lines and files to keep up with what a user watches, long enough to cost nothing.
+pub const BATCH_DELAY: Duration = Duration::from_millis(100);
+
 /// A drain of at least this many packets means a flood: pause `BUSY_PAUSE` before the next.
 pub const BUSY_BATCH: usize = 64;
 pub const BUSY_PAUSE: Duration = Duration::from_millis(1);
@@ -369,6 +373,8 @@ pub struct Timers {
     pub deadline: Option<tokio::time::Instant>,
     /// `Records::tick`'s interval.
     pub tick: Option<Duration>,
+    /// How often to drain the packets' ring when the kernel does not wake ptstat for each packet.
+    pub drain: Option<Duration>,
 }
 
 impl Session {
@@ -406,6 +412,7 @@ impl Session {
         };
         let mut rescan = interval(Some(RESCAN_INTERVAL));
         let mut tick = interval(timers.tick);
+        let mut drain = interval(timers.drain);
         let timed_out = async || match timers.deadline {
             Some(deadline) => tokio::time::sleep_until(deadline).await,
             None => std::future::pending().await,
@@ -449,6 +456,12 @@ impl Session {
                     attached?;
                 }
                 _ = tick_of(&mut rescan), if rescanning => self.attach_everywhere(records, qdiscs)?,
+                _ = tick_of(&mut drain) => {
+                    if let Some(ring) = &mut ring {
+                        Delivery::apply_process_events(process_ring.get_mut(), records);
+                        self.deliver_all(ring.get_mut(), delivery, records)?;
+                    }
+                }
                 _ = tick_of(&mut tick) => {
                     Delivery::apply_process_events(process_ring.get_mut(), records);
                     if !records.tick(flows.as_deref_mut())? {
