@@ -289,15 +289,21 @@ impl Session {
         records: &mut dyn Records,
     ) -> anyhow::Result<usize> {
         let mut delivered = 0;
+        // Packets come in runs from one interface: the last one's id saves a hash lookup per packet.
+        let mut last: Option<(InterfaceKey, InterfaceId)> = None;
         while !delivery.is_complete() {
             let Some(record) = ring.next() else { break };
             let Some(event) = PacketEvent::parse(&record) else { continue };
             let key = InterfaceKey::new(event.netns, event.ifindex);
-            let id = match (self.attached.get(&key), self.options.backend) {
-                (Some(&id), _) => id,
-                (None, Backend::CgroupSkb) => self.interface_seen(key, records)?,
-                (None, _) => continue,
+            let id = match last {
+                Some((last_key, id)) if last_key == key => id,
+                _ => match (self.attached.get(&key), self.options.backend) {
+                    (Some(&id), _) => id,
+                    (None, Backend::CgroupSkb) => self.interface_seen(key, records)?,
+                    (None, _) => continue,
+                },
             };
+            last = Some((key, id));
             let packet = LivePacket {
                 interface: id,
                 timestamp: delivery.clock.to_wall_clock(event.timestamp_ns),
