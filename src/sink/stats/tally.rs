@@ -1,7 +1,9 @@
 //! The statistics a capture keeps too: packets and bytes per flow and process, counted from the packets the
 //! capture delivered, and the busiest flows printed on stderr at the end (after tcpdump's counters).
 
-use std::{collections::HashMap, io::Write, time::Duration};
+use std::{io::Write, time::Duration};
+
+use foldhash::HashMap;
 
 use super::{
     FlowKey, FlowStats, ProtocolTotal, Snapshot,
