@@ -181,11 +181,12 @@ impl UpdateReceiver {
     /// The updates sent since the last call, without waiting; none, without touching the channel, if the flag
     /// says nothing came.
     fn take_news(&self) -> Vec<ContainerUpdate> {
-        // Lowered before the channel is read: an update sent meanwhile raises it again for the next call.
-        match self.news.swap(false, Ordering::Acquire) {
-            true => self.channel.try_iter().collect(),
-            false => Vec::new(),
+        // A plain load first: the swap that lowers the flag is a locked instruction, worth paying only for news.
+        // Lowered before the channel is read, the flag is raised again by an update sent meanwhile.
+        if !self.news.load(Ordering::Relaxed) || !self.news.swap(false, Ordering::Acquire) {
+            return Vec::new();
         }
+        self.channel.try_iter().collect()
     }
 }
 
