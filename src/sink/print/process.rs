@@ -7,7 +7,10 @@ use crate::packet::{LabelsJson, ProcessContext};
 
 /// `curl.4242 `, in the interface columns.
 pub(super) fn print_name(line: &mut Line, process: &ProcessContext) {
-    line.put(format_args!("{}.{} ", process.name, process.pid));
+    line.push(&process.name);
+    line.push_char('.');
+    line.put_decimal(process.pid);
+    line.push_char(' ');
 }
 
 /// `, ParentProc [bash.1000], Container [web], Pod [shop.prod]` at the end of the line, the parts known.
