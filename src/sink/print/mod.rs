@@ -217,7 +217,7 @@ impl Line {
 
     /// `value` in decimal, as `{}` writes it.
     fn put_decimal(&mut self, value: impl itoa::Integer) {
-        self.push(itoa::Buffer::new().format(value));
+        self.put_zero_padded(value, 0);
     }
 
     /// `value` in decimal with zeros before it up to `width` digits, as `{:0width$}` writes it.
@@ -225,7 +225,8 @@ impl Line {
         let mut buffer = itoa::Buffer::new();
         let digits = buffer.format(value);
         (digits.len()..width).for_each(|_| self.push_char('0'));
-        self.push(digits);
+        // Digit by digit: numbers in a line are a few digits long, and copying them as a slice calls memmove.
+        digits.bytes().for_each(|digit| self.push_char(char::from(digit)));
     }
 
     /// `text` with spaces after it up to `width` characters, as `{:<width$}` writes it.
