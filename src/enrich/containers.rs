@@ -22,7 +22,11 @@ use std::{
     collections::HashMap,
     fmt, fs,
     os::unix::fs::MetadataExt,
-    sync::{Arc, mpsc},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+        mpsc,
+    },
     time::{Duration, Instant},
 };
 
@@ -145,6 +149,47 @@ impl ContainerUpdate {
     }
 }
 
+/// Where the watchers send their updates: a channel, with a flag raised after each update it carries. The index
+/// is asked for news before every packet, and reading the flag costs less than a receive on the channel.
+#[derive(Clone)]
+pub(crate) struct UpdateSender {
+    channel: mpsc::Sender<ContainerUpdate>,
+    news: Arc<AtomicBool>,
+}
+
+pub(crate) struct UpdateReceiver {
+    channel: mpsc::Receiver<ContainerUpdate>,
+    news: Arc<AtomicBool>,
+}
+
+pub(crate) fn update_channel() -> (UpdateSender, UpdateReceiver) {
+    let (sender, receiver) = mpsc::channel();
+    let news = Arc::new(AtomicBool::new(false));
+    (UpdateSender { channel: sender, news: news.clone() }, UpdateReceiver { channel: receiver, news })
+}
+
+impl UpdateSender {
+    pub fn send(&self, update: ContainerUpdate) -> Result<(), watch::IndexGone> {
+        self.channel.send(update).map_err(|_| watch::IndexGone)?;
+        // After the update is in the channel: whoever sees the flag finds the update.
+        self.news.store(true, Ordering::Release);
+        Ok(())
+    }
+}
+
+impl UpdateReceiver {
+    /// The updates sent since the last call, without waiting; none, without touching the channel, if the flag
+    /// says nothing came.
+    fn take_news(&self) -> Vec<ContainerUpdate> {
+        // A plain load first: the swap that lowers the flag is a locked instruction, worth paying only for news.
+        // Lowered before the channel is read, the flag is raised again by an update sent meanwhile.
+        if !self.news.load(Ordering::Relaxed) || !self.news.swap(false, Ordering::Acquire) {
+            return Vec::new();
+        }
+        self.channel.try_iter().collect()
+    }
+}
+
 /// Kubernetes' labels on the containers it runs (kubelet through CRI, or dockershim).
 mod kubernetes_labels {
     pub const POD_NAME: &str = "io.kubernetes.pod.name";
@@ -167,7 +212,7 @@ const FIRST_LISTING_WAIT: Duration = Duration::from_secs(3);
 #[derive(Default)]
 pub(crate) struct ContainerIndex {
     /// `None` when not watching (`--context` without container and pod).
-    updates: Option<mpsc::Receiver<ContainerUpdate>>,
+    updates: Option<UpdateReceiver>,
     /// Id → the runtimes' descriptions of it, Docker's first.
     by_id: HashMap<String, Vec<Arc<RuntimeContainer>>>,
     by_cgroup_id: HashMap<u64, Arc<RuntimeContainer>>,
@@ -181,10 +226,10 @@ impl ContainerIndex {
     /// Starts watching the runtimes at `sockets`, and waits (a little) for what they have now; with `selection`,
     /// its containers' cgroups are selected in the kernel by then.
     pub fn watch(sockets: &RuntimeSockets, selection: Option<KernelSelection>) -> Self {
-        let (sender, receiver) = mpsc::channel();
+        let (sender, receiver) = update_channel();
         let started = match selection {
             Some(selection) => {
-                let (to_selection, updates) = mpsc::channel();
+                let (to_selection, updates) = update_channel();
                 selection::start(selection, updates, sender).and_then(|()| watch::start(sockets, to_selection))
             }
             None => watch::start(sockets, sender),
@@ -204,7 +249,9 @@ impl ContainerIndex {
         let mut settled = Vec::new();
         let mut received = Vec::new();
         while settled.len() < watch::RUNTIMES.len() {
-            let Ok(update) = updates.recv_timeout(deadline.saturating_duration_since(Instant::now())) else { break };
+            let Ok(update) = updates.channel.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+                break;
+            };
             if let Some(kind) = update.first_answer()
                 && !settled.contains(&kind)
             {
@@ -219,7 +266,7 @@ impl ContainerIndex {
     /// Takes in what the runtimes reported since the last call, without waiting; true if anything changed.
     pub fn apply_updates(&mut self) -> bool {
         let Some(updates) = &self.updates else { return false };
-        let received: Vec<_> = updates.try_iter().collect();
+        let received = updates.take_news();
         if received.is_empty() {
             return false;
         }
@@ -398,7 +445,7 @@ mod tests {
     }
 
     fn index_of(updates: Vec<ContainerUpdate>) -> ContainerIndex {
-        let (sender, receiver) = mpsc::channel();
+        let (sender, receiver) = update_channel();
         updates.into_iter().for_each(|update| sender.send(update).unwrap());
         let mut index = ContainerIndex { updates: Some(receiver), ..Default::default() };
         assert!(index.apply_updates());
@@ -489,6 +536,20 @@ mod tests {
         let pod = pod.expect("a pod");
         assert_eq!((pod.name.as_str(), pod.namespace.as_str(), pod.uid.as_str()), ("shop", "prod", "5f1c-77"));
         assert_eq!(pod.labels, labels(&[("app", "shop")]));
+    }
+
+    #[test]
+    fn each_update_is_taken_in_by_the_next_check() {
+        let (sender, receiver) = update_channel();
+        let mut index = ContainerIndex { updates: Some(receiver), ..Default::default() };
+        assert!(!index.apply_updates(), "nothing sent yet");
+        sender.send(ContainerUpdate::Changed(in_containerd("default", "probe"))).unwrap();
+        assert!(index.apply_updates());
+        assert_eq!(found_name(&index, "/default/probe", 9).as_deref(), Some("probe"));
+        assert!(!index.apply_updates());
+        sender.send(ContainerUpdate::Removed(Runtime::Containerd { namespace: "default" }, "probe".into())).unwrap();
+        assert!(index.apply_updates());
+        assert_eq!(found_name(&index, "/default/probe", 9), None);
     }
 
     #[test]

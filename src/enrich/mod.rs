@@ -7,7 +7,9 @@ pub mod containers;
 pub mod pods;
 pub mod processes;
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
+
+use foldhash::HashMap;
 
 use crate::{
     packet::{ParentProcess, ProcessContext, ThreadContext},
@@ -65,7 +67,40 @@ pub struct Enricher {
     processes: ProcessTable,
     cgroups: CgroupPaths,
     containers: ContainerIndex,
-    contexts: HashMap<(u32, u32), Arc<ProcessContext>>,
+    contexts: ContextCache,
+}
+
+/// The contexts made so far, by (pid, tid). Packets come in runs of one socket's, so the last one asked for is
+/// kept apart too: a run costs one comparison a packet instead of a lookup.
+#[derive(Default)]
+struct ContextCache {
+    by_thread: HashMap<(u32, u32), Arc<ProcessContext>>,
+    last: Option<((u32, u32), Arc<ProcessContext>)>,
+}
+
+impl ContextCache {
+    fn get(&mut self, thread: (u32, u32)) -> Option<&Arc<ProcessContext>> {
+        if self.last.as_ref().is_none_or(|(last, _)| *last != thread) {
+            let found = self.by_thread.get(&thread)?;
+            self.last = Some((thread, found.clone()));
+        }
+        self.last.as_ref().map(|(_, context)| context)
+    }
+
+    fn insert(&mut self, thread: (u32, u32), context: Arc<ProcessContext>) {
+        self.by_thread.insert(thread, context.clone());
+        self.last = Some((thread, context));
+    }
+
+    fn clear(&mut self) {
+        self.by_thread.clear();
+        self.last = None;
+    }
+
+    fn forget_process(&mut self, pid: u32) {
+        self.by_thread.retain(|(thread_pid, _), _| *thread_pid != pid);
+        self.last = self.last.take().filter(|((last_pid, _), _)| *last_pid != pid);
+    }
 }
 
 impl Enricher {
@@ -81,7 +116,7 @@ impl Enricher {
             processes: ProcessTable::from_proc(),
             cgroups: CgroupPaths::new(),
             containers,
-            contexts: HashMap::new(),
+            contexts: ContextCache::default(),
         }
     }
 
@@ -95,7 +130,7 @@ impl Enricher {
             // Runtimes report seldom; rebuilding every context then costs less than telling which are affected.
             self.contexts.clear();
         }
-        if let Some(context) = self.contexts.get(&(kernel.pid, kernel.tid)) {
+        if let Some(context) = self.contexts.get((kernel.pid, kernel.tid)) {
             return Some(context.clone());
         }
         let thread_name = kernel.thread_name();
@@ -142,7 +177,29 @@ impl Enricher {
 
     /// A process started, exec'd or exited: later packets see its new name and command line.
     pub fn process_changed(&mut self, event: &ProcessEvent) {
-        self.contexts.retain(|(pid, _), _| *pid != event.pid);
+        self.contexts.forget_process(event.pid);
         self.processes.apply(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context_of(pid: u32) -> Arc<ProcessContext> {
+        Arc::new(ProcessContext { pid, ..Default::default() })
+    }
+
+    #[test]
+    fn a_process_that_changed_is_forgotten_also_as_the_last_one_asked_for() {
+        let mut cache = ContextCache::default();
+        cache.insert((5, 6), context_of(5));
+        cache.insert((7, 7), context_of(7));
+        assert_eq!(cache.get((5, 6)).map(|context| context.pid), Some(5), "from the map, then the last one");
+        cache.forget_process(5);
+        assert!(cache.get((5, 6)).is_none());
+        assert_eq!(cache.get((7, 7)).map(|context| context.pid), Some(7));
+        cache.clear();
+        assert!(cache.get((7, 7)).is_none());
     }
 }

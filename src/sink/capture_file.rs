@@ -48,6 +48,10 @@ impl Format {
     }
 }
 
+/// How much of a capture file is collected before each write(2): a packet block is a few hundred bytes, and
+/// fewer, larger writes cost the kernel less per byte than BufWriter's default 8 KiB.
+const FILE_BUFFER_BYTES: usize = 256 * 1024;
+
 pub struct CaptureFile {
     /// The name given to -w: a path, `-` for stdout, an strftime pattern with -G.
     name: String,
@@ -110,7 +114,7 @@ impl CaptureFile {
         } else {
             let path = self.next_path();
             let file = File::create(&path).with_context(|| path.clone())?;
-            (path, Box::new(BufWriter::new(file)))
+            (path, Box::new(BufWriter::with_capacity(FILE_BUFFER_BYTES, file)))
         };
         let output = Box::new(CountingWriter { inner: output, written: written.clone() });
         let mut writer: Box<dyn Sink> = match self.format {

@@ -9,10 +9,8 @@ use pcap_file::{
     pcapng::{
         self,
         blocks::{
-            enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
             interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution},
             interface_statistics::{InterfaceStatisticsBlock, InterfaceStatisticsOption},
-            opt_common::CommonOption,
             section_header::{SectionHeaderBlock, SectionHeaderOption},
         },
     },
@@ -27,8 +25,9 @@ use crate::packet::{Interface, InterfaceId, InterfaceStatistics, Packet};
 /// output (so it cannot fail), and an unbuffered output such as stdout gets one write per block instead of one
 /// per field.
 pub struct PcapNgWriter<W: Write> {
-    /// pcap-file's writer, over the bytes not yet handed to `output`. It keeps the section's interfaces, so
-    /// packets on an interface that was never described are refused instead of written.
+    /// pcap-file's writer, over the bytes not yet handed to `output` (packet blocks are appended to them by hand).
+    /// It keeps the section's interfaces, so packets on an interface that was never described are refused
+    /// instead of written.
     blocks: pcapng::PcapNgWriter<Vec<u8>>,
     output: W,
     /// Flush `output` after every packet (and interface), for `-w -` and `-U`: readers see each packet at once.
@@ -67,6 +66,90 @@ fn section_header() -> SectionHeaderBlock<'static> {
         options.push(SectionHeaderOption::Hardware(Cow::Owned(system.machine)));
     }
     SectionHeaderBlock { endianness: Endianness::native(), options, ..SectionHeaderBlock::default() }
+}
+
+/// PcapNG's block type of an Enhanced Packet Block, and the option codes ptstat writes in one.
+const ENHANCED_PACKET_BLOCK: u32 = 6;
+const OPT_ENDOFOPT: u16 = 0;
+const OPT_COMMENT: u16 = 1;
+const EPB_FLAGS: u16 = 2;
+/// Block type, block length, interface id, timestamp (two words), captured length, original length.
+const EPB_HEADER_LEN: usize = 28;
+/// The block length again, after the options.
+const EPB_TRAILER_LEN: usize = 4;
+/// An option's code and length, before its value.
+const OPTION_HEADER_LEN: usize = 4;
+/// The longest value an option's 16-bit length can announce.
+const MAX_OPTION_LEN: usize = u16::MAX as usize;
+
+/// Appends `packet`'s Enhanced Packet Block to `block`, in this host's byte order, byte for byte as pcap-file
+/// writes it in a section of `section_header` and an interface of `InterfaceTsResolution::NANO`: the timestamp in
+/// nanoseconds, the data padded to 32 bits, then epb_flags (the direction) and opt_comment (the process) if known,
+/// closed by opt_endofopt. Done by hand because this runs for every packet, and pcap-file's writer built and
+/// dropped a Vec of options and divided 128-bit numbers for each.
+///
+/// A process comment longer than an option can hold (a command line of tens of kilobytes) is cut short at a
+/// character boundary, rather than failing the capture.
+fn append_enhanced_packet_block(block: &mut Vec<u8>, packet: &Packet) -> anyhow::Result<()> {
+    let interface_id = u32::try_from(packet.interface).context("PcapNG: interface id beyond 32 bits")?;
+    let captured_len = u32::try_from(packet.data.len()).context("PcapNG: packet longer than 4 GiB")?;
+    let flags = packet.direction.map(|direction| direction.epb_flags().to_ne_bytes());
+    let comment = packet.process.map(|process| truncated_to_option(process.comment()));
+    let options: [Option<(u16, &[u8])>; 2] =
+        [flags.as_ref().map(|flags| (EPB_FLAGS, &flags[..])), comment.map(|comment| (OPT_COMMENT, comment.as_bytes()))];
+    let options_len = match options.iter().flatten().map(|(_, value)| OPTION_HEADER_LEN + padded_len(value.len())).sum()
+    {
+        0 => 0,
+        listed => listed + OPTION_HEADER_LEN, // and opt_endofopt
+    };
+    let block_len = EPB_HEADER_LEN + padded_len(packet.data.len()) + options_len + EPB_TRAILER_LEN;
+    let block_len_word = u32::try_from(block_len).context("PcapNG: packet block longer than 4 GiB")?;
+    // The timestamp is a 64-bit count of if_tsresol units, nanoseconds here: the count itself, high word first.
+    let nanoseconds = packet.timestamp.0;
+
+    block.reserve(block_len);
+    for word in [
+        ENHANCED_PACKET_BLOCK,
+        block_len_word,
+        interface_id,
+        (nanoseconds >> 32) as u32,
+        nanoseconds as u32,
+        captured_len,
+        packet.wire_len_covering_data(),
+    ] {
+        block.extend_from_slice(&word.to_ne_bytes());
+    }
+    extend_padded(block, packet.data);
+    for (code, value) in options.iter().flatten() {
+        append_option(block, *code, value);
+    }
+    if options_len > 0 {
+        append_option(block, OPT_ENDOFOPT, &[]);
+    }
+    block.extend_from_slice(&block_len_word.to_ne_bytes());
+    Ok(())
+}
+
+/// An option's code, length and value, padded to 32 bits. `value` is at most `MAX_OPTION_LEN` bytes long.
+fn append_option(block: &mut Vec<u8>, code: u16, value: &[u8]) {
+    block.extend_from_slice(&code.to_ne_bytes());
+    block.extend_from_slice(&(value.len() as u16).to_ne_bytes());
+    extend_padded(block, value);
+}
+
+/// `bytes`, then zeros up to the next multiple of 4 bytes.
+fn extend_padded(block: &mut Vec<u8>, bytes: &[u8]) {
+    block.extend_from_slice(bytes);
+    block.extend_from_slice(&[0; 3][..padded_len(bytes.len()) - bytes.len()]);
+}
+
+fn padded_len(len: usize) -> usize {
+    len.next_multiple_of(4)
+}
+
+/// The longest start of `text` that fits an option's value without splitting a character.
+fn truncated_to_option(text: &str) -> &str {
+    &text[..text.floor_char_boundary(MAX_OPTION_LEN)]
 }
 
 /// What uname(2) says about this host: `Linux`, `6.18.44`, `x86_64`.
@@ -121,23 +204,14 @@ impl<W: Write> Sink for PcapNgWriter<W> {
     }
 
     fn write_packet(&mut self, packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
-        let block = EnhancedPacketBlock {
-            interface_id: u32::try_from(packet.interface).context("PcapNG: interface id beyond 32 bits")?,
-            timestamp: Duration::from_nanos(packet.timestamp.0),
-            original_len: packet.wire_len_covering_data(),
-            data: Cow::Borrowed(packet.data),
-            // pcap-file keeps options in a Vec tied to the packet's lifetime, so this small Vec cannot be
-            // reused across packets without copying every packet's data into an owned buffer instead.
-            options: packet
-                .direction
-                .map(|direction| EnhancedPacketOption::Flags(direction.epb_flags()))
-                .into_iter()
-                .chain(packet.process.map(|process| {
-                    EnhancedPacketOption::Common(CommonOption::Comment(Cow::Borrowed(process.comment())))
-                }))
-                .collect(),
-        };
-        self.blocks.write_pcapng_block(block).context("PcapNG: packet")?;
+        // What pcap-file checks before it writes a packet block: EPBs name interfaces that were described.
+        let interface_count = self.blocks.interfaces().len();
+        anyhow::ensure!(
+            packet.interface < interface_count,
+            "PcapNG: packet on interface {}, but {interface_count} described",
+            packet.interface
+        );
+        append_enhanced_packet_block(self.blocks.get_mut(), packet)?;
         self.write_pending(self.flush_each_packet)
     }
 
@@ -165,5 +239,142 @@ impl<W: Write> Sink for PcapNgWriter<W> {
 
     fn finish(&mut self) -> anyhow::Result<()> {
         self.write_pending(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pcap_file::{
+        DataLink,
+        pcapng::{
+            PcapNgReader,
+            blocks::{
+                Block,
+                enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
+                opt_common::CommonOption,
+            },
+        },
+    };
+
+    use super::*;
+    use crate::packet::{Direction, ProcessContext, Timestamp};
+
+    fn interface(name: &str) -> Interface {
+        Interface { name: name.into(), index: 1, link_type: DataLink::ETHERNET, snaplen: 96, description: None }
+    }
+
+    /// The block pcap-file writes for `packet`.
+    fn pcap_file_block<'a>(packet: &Packet<'a>) -> EnhancedPacketBlock<'a> {
+        let flags = packet.direction.map(|direction| EnhancedPacketOption::Flags(direction.epb_flags()));
+        let comment = packet
+            .process
+            .map(|process| EnhancedPacketOption::Common(CommonOption::Comment(Cow::Borrowed(process.comment()))));
+        EnhancedPacketBlock {
+            interface_id: packet.interface as u32,
+            timestamp: Duration::from_nanos(packet.timestamp.0),
+            original_len: packet.wire_len_covering_data(),
+            data: Cow::Borrowed(packet.data),
+            options: flags.into_iter().chain(comment).collect(),
+        }
+    }
+
+    #[test]
+    fn packet_blocks_are_those_pcap_file_writes() {
+        let process = ProcessContext {
+            pid: 4242,
+            name: "iperf3".into(),
+            cmd: "/usr/bin/iperf3".into(),
+            args: "iperf3 -c 127.0.0.1 -u".into(),
+            ..Default::default()
+        };
+        let odd_comment = ProcessContext { pid: 7, name: "é".into(), ..Default::default() };
+        let bytes: Vec<u8> = (0..=255).collect();
+        let packets: Vec<Packet> = [0, 1, 2, 3, 4, 5, 63, 96, 255]
+            .into_iter()
+            .enumerate()
+            .map(|(n, len)| Packet {
+                timestamp: Timestamp(1_733_460_000_123_456_789 + (n as u64) * 4_294_967_311),
+                interface: n % 2,
+                direction: [None, Some(Direction::In), Some(Direction::Out)][n % 3],
+                original_len: if n == 4 { 1500 } else { len as u32 },
+                data: &bytes[..len],
+                process: [None, Some(&process), Some(&odd_comment)][(n / 3) % 3],
+            })
+            .chain([Packet {
+                timestamp: Timestamp(u64::MAX),
+                interface: 0,
+                direction: None,
+                original_len: 0,
+                data: &bytes[..3],
+                process: None,
+            }])
+            .collect();
+
+        let mut ours = PcapNgWriter::new(Vec::new(), false);
+        ours.add_interface(0, &interface("lo")).unwrap();
+        ours.add_interface(1, &interface("eth0")).unwrap();
+        let headers_len = ours.output.len();
+        let mut theirs = pcapng::PcapNgWriter::with_section_header(Vec::new(), section_header()).unwrap();
+        for _ in 0..2 {
+            let options = vec![InterfaceDescriptionOption::IfTsResol(InterfaceTsResolution::NANO)];
+            let described = InterfaceDescriptionBlock { linktype: DataLink::ETHERNET, snaplen: 96, options };
+            theirs.write_pcapng_block(described).unwrap();
+        }
+        let their_headers_len = theirs.get_ref().len();
+        for packet in &packets {
+            ours.write_packet(packet, &interface("lo")).unwrap();
+            theirs.write_pcapng_block(pcap_file_block(packet)).unwrap();
+        }
+        ours.finish().unwrap();
+        assert_eq!(ours.output[headers_len..], theirs.get_ref()[their_headers_len..]);
+    }
+
+    #[test]
+    fn a_comment_too_long_for_an_option_is_cut_at_a_character() {
+        let args = "é".repeat(40_000);
+        let process =
+            ProcessContext { pid: 1, name: "java".into(), cmd: "/bin/java".into(), args, ..Default::default() };
+        let packet = Packet {
+            timestamp: Timestamp(1),
+            interface: 0,
+            direction: Some(Direction::Out),
+            original_len: 3,
+            data: &[1, 2, 3],
+            process: Some(&process),
+        };
+        let mut writer = PcapNgWriter::new(Vec::new(), false);
+        writer.add_interface(0, &interface("lo")).unwrap();
+        writer.write_packet(&packet, &interface("lo")).unwrap();
+        writer.finish().unwrap();
+
+        let mut reader = PcapNgReader::new(&writer.output[..]).unwrap();
+        let mut comments = Vec::new();
+        while let Some(block) = reader.next_block() {
+            if let (Block::EnhancedPacket(block), _) = block.unwrap() {
+                for option in block.options {
+                    if let EnhancedPacketOption::Common(CommonOption::Comment(comment)) = option {
+                        comments.push(comment.into_owned());
+                    }
+                }
+            }
+        }
+        let [comment] = &comments[..] else { panic!("one comment: {comments:?}") };
+        assert!((MAX_OPTION_LEN - 1..=MAX_OPTION_LEN).contains(&comment.len()), "{} bytes", comment.len());
+        assert!(process.comment().starts_with(comment.as_str()));
+    }
+
+    #[test]
+    fn refuses_packets_of_undescribed_interfaces() {
+        let packet = Packet {
+            timestamp: Timestamp(1),
+            interface: 1,
+            direction: None,
+            original_len: 0,
+            data: &[],
+            process: None,
+        };
+        let mut writer = PcapNgWriter::new(Vec::new(), false);
+        writer.add_interface(0, &interface("lo")).unwrap();
+        assert!(writer.write_packet(&packet, &interface("eth0")).is_err());
     }
 }

@@ -24,8 +24,8 @@ use std::{
 use aya::maps::{HashMap as BpfHashMap, MapData, MapError};
 
 use super::{
-    ContainerIndex, ContainerUpdate, FIRST_LISTING_WAIT, RootProcess, RuntimeContainer, cgroup_path, kubernetes_labels,
-    process_cgroup, watch,
+    ContainerIndex, FIRST_LISTING_WAIT, RootProcess, RuntimeContainer, UpdateReceiver, UpdateSender, cgroup_path,
+    kubernetes_labels, process_cgroup, watch,
 };
 use crate::source::live::{
     cgroup2::cgroup2_root,
@@ -99,11 +99,7 @@ impl ContainerSelection {
 
 /// Starts the thread that selects the wanted containers' cgroups from the watcher's `updates`, and passes these
 /// on to the index at `index`. It stops once the index is gone, and the watcher with it.
-pub(super) fn start(
-    selection: KernelSelection,
-    updates: mpsc::Receiver<ContainerUpdate>,
-    index: mpsc::Sender<ContainerUpdate>,
-) -> std::io::Result<()> {
+pub(super) fn start(selection: KernelSelection, updates: UpdateReceiver, index: UpdateSender) -> std::io::Result<()> {
     let KernelSelection { wanted, cgroups, directory_names } = selection;
     let maps = ProgramMaps { cgroups, directory_names };
     let selector = Selector::new(wanted, Box::new(maps), container_cgroups);
@@ -177,7 +173,9 @@ impl Selector {
         Selector { wanted, maps, resolve, index: ContainerIndex::default(), selected: HashMap::new() }
     }
 
-    fn run(mut self, updates: mpsc::Receiver<ContainerUpdate>, index: mpsc::Sender<ContainerUpdate>) {
+    fn run(mut self, updates: UpdateReceiver, index: UpdateSender) {
+        // This thread waits on the channel itself: the flag beside it is for the packet path's polling.
+        let updates = updates.channel;
         // Until each runtime has answered once (or the index stops waiting for them), unmatched flags are not
         // known; then they are told once.
         let deadline = Instant::now() + FIRST_LISTING_WAIT;
@@ -297,7 +295,7 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
-    use crate::enrich::containers::{Runtime, RuntimeKind};
+    use crate::enrich::containers::{ContainerUpdate, Runtime, RuntimeKind};
 
     fn container(
         runtime: Runtime,

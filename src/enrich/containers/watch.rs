@@ -2,11 +2,13 @@
 //! away, then reconnecting. A daemon that is missing or goes away costs one warning line per outage, and one
 //! line when it answers again; a default socket that is not there costs none, as most machines lack a runtime.
 
-use std::{error::Error, fmt, path::Path, sync::mpsc, thread, time::Duration};
+use std::{error::Error, fmt, path::Path, thread, time::Duration};
 
 use containerd_client::tonic;
 
-use super::{ContainerUpdate, Runtime, RuntimeContainer, RuntimeKind, RuntimeSockets, containerd, docker};
+use super::{
+    ContainerUpdate, Runtime, RuntimeContainer, RuntimeKind, RuntimeSockets, UpdateSender, containerd, docker,
+};
 
 /// The runtimes watched; capture waits at start until each has listed its containers or failed to answer.
 pub const RUNTIMES: [RuntimeKind; 2] = [RuntimeKind::Docker, RuntimeKind::Containerd];
@@ -16,7 +18,7 @@ const RECONNECT_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Starts the thread that watches the runtimes at `sockets` and sends what it learns to `updates`. It runs until
 /// ptstat exits, or stops on its own once the index is gone.
-pub fn start(sockets: &RuntimeSockets, updates: mpsc::Sender<ContainerUpdate>) -> std::io::Result<()> {
+pub fn start(sockets: &RuntimeSockets, updates: UpdateSender) -> std::io::Result<()> {
     // The packet loop's runtime is busy with packets; the daemons get a runtime, on a thread, of their own.
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let sockets = sockets.clone();
@@ -88,7 +90,7 @@ pub struct Reporter {
     pub address: String,
     /// The user named the socket, rather than ptstat trying the default one.
     given: bool,
-    updates: mpsc::Sender<ContainerUpdate>,
+    updates: UpdateSender,
     /// The current connection has listed the containers, so it counts as established.
     listed: bool,
     /// A warning told that the daemon does not answer, and nothing told yet that it does again.
@@ -109,7 +111,7 @@ impl Error for IndexGone {}
 
 impl Reporter {
     /// `given`: the socket the user named, if any.
-    fn new(kind: RuntimeKind, given: Option<&str>, updates: mpsc::Sender<ContainerUpdate>) -> Self {
+    fn new(kind: RuntimeKind, given: Option<&str>, updates: UpdateSender) -> Self {
         let address = given.unwrap_or(kind.default_socket());
         let address = address.strip_prefix("unix://").unwrap_or(address).to_string();
         Reporter { kind, address, given: given.is_some(), updates, listed: false, outage_reported: false }
@@ -134,7 +136,7 @@ impl Reporter {
     }
 
     fn send(&self, update: ContainerUpdate) -> Result<(), IndexGone> {
-        self.updates.send(update).map_err(|_| IndexGone)
+        self.updates.send(update)
     }
 }
 

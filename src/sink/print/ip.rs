@@ -46,11 +46,17 @@ pub(super) struct IpEnvelope {
 impl IpEnvelope {
     /// `10.0.0.1.40000 > 10.0.0.2.50000: `, or just the ports when the addresses were printed already.
     pub fn print_endpoints(&self, line: &mut Line, source_port: u16, destination_port: u16) {
-        if self.names_transport {
-            line.put(format_args!("{}.{source_port} > {}.{destination_port}: ", self.source, self.destination));
-        } else {
-            line.put(format_args!("{source_port} > {destination_port}: "));
-        }
+        let endpoint = |line: &mut Line, address: &IpAddress, port: u16| {
+            if self.names_transport {
+                line.put_address(address);
+                line.push_char('.');
+            }
+            line.put_decimal(port);
+        };
+        endpoint(line, &self.source, source_port);
+        line.push(" > ");
+        endpoint(line, &self.destination, destination_port);
+        line.push(": ");
     }
 
     /// `10.0.0.1 > 10.0.0.2:` (no space after the colon).

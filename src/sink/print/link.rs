@@ -2,11 +2,9 @@
 //! the header before the payload; without, nothing of their own for IP and ARP, and a summary plus a hex dump for
 //! payloads ptstat has no printer for.
 
-use std::{
-    collections::{HashMap, hash_map::Entry},
-    ffi::CStr,
-};
+use std::{collections::hash_map::Entry, ffi::CStr};
 
+use foldhash::HashMap;
 use pcap_file::DataLink;
 
 use super::{

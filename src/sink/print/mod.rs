@@ -215,6 +215,40 @@ impl Line {
         }
     }
 
+    /// `value` in decimal, as `{}` writes it.
+    fn put_decimal(&mut self, value: impl itoa::Integer) {
+        self.put_zero_padded(value, 0);
+    }
+
+    /// `value` in decimal with zeros before it up to `width` digits, as `{:0width$}` writes it.
+    fn put_zero_padded(&mut self, value: impl itoa::Integer, width: usize) {
+        let mut buffer = itoa::Buffer::new();
+        let digits = buffer.format(value);
+        (digits.len()..width).for_each(|_| self.push_char('0'));
+        // Digit by digit: numbers in a line are a few digits long, and copying them as a slice calls memmove.
+        digits.bytes().for_each(|digit| self.push_char(char::from(digit)));
+    }
+
+    /// `text` with spaces after it up to `width` characters, as `{:<width$}` writes it.
+    fn put_left_aligned(&mut self, text: &str, width: usize) {
+        self.push(text);
+        (text.chars().count()..width).for_each(|_| self.push_char(' '));
+    }
+
+    /// `address` as its `Display` writes it; IPv4 addresses, the common case, without the formatting machinery.
+    fn put_address(&mut self, address: &address::IpAddress) {
+        match address {
+            address::IpAddress::V4([first, rest @ ..]) => {
+                self.put_decimal(*first);
+                for byte in rest {
+                    self.push_char('.');
+                    self.put_decimal(*byte);
+                }
+            }
+            address::IpAddress::V6(_) => self.put(format_args!("{address}")),
+        }
+    }
+
     fn put(&mut self, args: fmt::Arguments<'_>) {
         // `fmt::Write for String` only fails if a `Display` implementation does; none of ours do.
         let _ = fmt::Write::write_fmt(&mut self.text, args);
@@ -250,11 +284,13 @@ const DIRECTION_WIDTH: usize = 3;
 /// `eth0  Out ` — the columns tcpdump prints for a Linux cooked v2 capture — with the packet's process between
 /// them when it has one: `eth0 curl.4242 Out `.
 fn print_interface(line: &mut Line, name: &str, owner: Option<&ProcessContext>, direction: &str) {
-    line.put(format_args!("{name:<INTERFACE_NAME_WIDTH$} "));
+    line.put_left_aligned(name, INTERFACE_NAME_WIDTH);
+    line.push_char(' ');
     if let Some(owner) = owner {
         process::print_name(line, owner);
     }
-    line.put(format_args!("{direction:<DIRECTION_WIDTH$} "));
+    line.put_left_aligned(direction, DIRECTION_WIDTH);
+    line.push_char(' ');
 }
 
 /// tcpdump prints `?` for a packet type it does not know; a packet of unknown direction is the closest case.

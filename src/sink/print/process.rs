@@ -7,16 +7,28 @@ use crate::packet::{LabelsJson, ProcessContext};
 
 /// `curl.4242 `, in the interface columns.
 pub(super) fn print_name(line: &mut Line, process: &ProcessContext) {
-    line.put(format_args!("{}.{} ", process.name, process.pid));
+    put_name_and_pid(line, &process.name, process.pid);
+    line.push_char(' ');
+}
+
+/// `curl.4242`: written piece by piece, as this is part of every line of a process's packets.
+fn put_name_and_pid(line: &mut Line, name: &str, pid: u32) {
+    line.push(name);
+    line.push_char('.');
+    line.put_decimal(pid);
 }
 
 /// `, ParentProc [bash.1000], Container [web], Pod [shop.prod]` at the end of the line, the parts known.
 pub(super) fn print_owners(line: &mut Line, process: &ProcessContext) {
     if let Some(parent) = &process.parent {
-        line.put(format_args!(", ParentProc [{}.{}]", parent.name, parent.pid));
+        line.push(", ParentProc [");
+        put_name_and_pid(line, &parent.name, parent.pid);
+        line.push_char(']');
     }
     if let Some(container) = &process.container {
-        line.put(format_args!(", Container [{}]", container.name));
+        line.push(", Container [");
+        line.push(&container.name);
+        line.push_char(']');
     }
     if let Some(pod) = &process.pod {
         line.put(format_args!(", Pod [{}.{}]", pod.name, pod.namespace));

@@ -1,7 +1,7 @@
 //! TCP (tcpdump's print-tcp.c): flags, sequence numbers relative to the start of the conversation, window,
 //! options and payload length.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{
     Line, PrintState,

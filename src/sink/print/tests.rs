@@ -325,3 +325,26 @@ fn test_capture_packets() -> Vec<(DataLink, Vec<u8>)> {
     }
     packets
 }
+
+#[test]
+fn line_helpers_write_what_format_writes() {
+    use address::IpAddress;
+
+    let written = |write: &dyn Fn(&mut Line)| {
+        let mut line = Line::default();
+        write(&mut line);
+        line.text
+    };
+    let v6 = IpAddress::V6([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    for address in [IpAddress::V4([0, 0, 0, 0]), IpAddress::V4([255, 255, 255, 255]), IpAddress::V4([10, 0, 12, 1]), v6]
+    {
+        assert_eq!(written(&|line| line.put_address(&address)), address.to_string());
+    }
+    for (value, width) in [(0u32, 6), (123, 6), (999_999, 6), (1_234_567, 6), (5, 9)] {
+        assert_eq!(written(&|line| line.put_zero_padded(value, width)), format!("{value:0width$}"));
+    }
+    for (text, width) in [("lo", 5), ("enp0s31f6", 5), ("é", 3), ("", 3)] {
+        assert_eq!(written(&|line| line.put_left_aligned(text, width)), format!("{text:<width$}"));
+    }
+    assert_eq!(written(&|line| line.put_decimal(u64::MAX)), u64::MAX.to_string());
+}

@@ -46,11 +46,14 @@ pub(super) struct TimestampPrinter {
     nanos: bool,
     /// The packet that relative timestamps count from: the first, or the previous one.
     reference: Option<Timestamp>,
+    /// The local date and time of the last second printed, as written (`None`: not convertible). Packets come many
+    /// a second, and converting to local time asks the clock and the time zone each time.
+    local_second: Option<(u64, Option<String>)>,
 }
 
 impl TimestampPrinter {
     pub fn new(format: TimestampFormat, nanos: bool) -> Self {
-        TimestampPrinter { format, nanos, reference: None }
+        TimestampPrinter { format, nanos, reference: None, local_second: None }
     }
 
     /// Writes the timestamp of a packet and the space after it (nothing for `-t`).
@@ -65,7 +68,7 @@ impl TimestampPrinter {
                 if !is_convertible(timestamp.secs()) {
                     line.push(CONVERSION_ERROR);
                 } else {
-                    line.put(format_args!("{}", timestamp.secs()));
+                    line.put_decimal(timestamp.secs());
                     self.print_fraction(line, timestamp);
                 }
             }
@@ -74,17 +77,18 @@ impl TimestampPrinter {
         line.push(" ");
     }
 
-    fn print_local(&self, line: &mut Line, timestamp: Timestamp, with_date: bool) {
-        let time = i64::try_from(timestamp.secs()).ok().and_then(|secs| Local.timestamp_opt(secs, 0).earliest());
-        let Some(time) = time.filter(|_| is_convertible(timestamp.secs())) else {
-            line.push(CONVERSION_ERROR);
-            return;
-        };
-        if with_date {
-            line.put(format_args!("{:04}-{:02}-{:02} ", time.year(), time.month(), time.day()));
+    fn print_local(&mut self, line: &mut Line, timestamp: Timestamp, with_date: bool) {
+        let secs = timestamp.secs();
+        if self.local_second.as_ref().is_none_or(|(last, _)| *last != secs) {
+            self.local_second = Some((secs, local_time(secs, with_date)));
         }
-        line.put(format_args!("{:02}:{:02}:{:02}", time.hour(), time.minute(), time.second()));
-        self.print_fraction(line, timestamp);
+        match self.local_second.as_ref().and_then(|(_, text)| text.as_deref()) {
+            Some(text) => {
+                line.push(text);
+                self.print_fraction(line, timestamp);
+            }
+            None => line.push(CONVERSION_ERROR),
+        }
     }
 
     /// ` 00:00:01.000250`, or with `-` for a packet older than the one it is compared with.
@@ -110,12 +114,24 @@ impl TimestampPrinter {
     }
 
     fn print_fraction(&self, line: &mut Line, timestamp: Timestamp) {
+        line.push_char('.');
         if self.nanos {
-            line.put(format_args!(".{:09}", timestamp.subsec_nanos()));
+            line.put_zero_padded(timestamp.subsec_nanos(), 9);
         } else {
-            line.put(format_args!(".{:06}", timestamp.subsec_nanos() / NANOS_PER_MICRO as u32));
+            line.put_zero_padded(timestamp.subsec_nanos() / NANOS_PER_MICRO as u32, 6);
         }
     }
+}
+
+/// `06:42:59`, or with the date `2023-11-14 06:42:59`, in local time; `None` if tcpdump could not convert it.
+fn local_time(secs: u64, with_date: bool) -> Option<String> {
+    let time = i64::try_from(secs).ok().and_then(|secs| Local.timestamp_opt(secs, 0).earliest());
+    let time = time.filter(|_| is_convertible(secs))?;
+    let date = match with_date {
+        true => format!("{:04}-{:02}-{:02} ", time.year(), time.month(), time.day()),
+        false => String::new(),
+    };
+    Some(format!("{date}{:02}:{:02}:{:02}", time.hour(), time.minute(), time.second()))
 }
 
 /// What tcpdump prints for seconds it holds in a 32-bit `time_t`-like value and finds negative.

@@ -50,7 +50,8 @@ pub(super) fn print(line: &mut Line, state: &PrintState, bytes: &[u8], length: u
     } else if claimed > available && !envelope.fragmented {
         line.put(format_args!("UDP, bad length {claimed} > {available}"));
     } else {
-        line.put(format_args!("UDP, length {claimed}"));
+        line.push("UDP, length ");
+        line.put_decimal(claimed);
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! The statistics a capture keeps too: packets and bytes per flow and process, counted from the packets the
 //! capture delivered, and the busiest flows printed on stderr at the end (after tcpdump's counters).
 
-use std::{collections::HashMap, io::Write, time::Duration};
+use std::{io::Write, time::Duration};
+
+use foldhash::HashMap;
 
 use super::{
     FlowKey, FlowStats, ProtocolTotal, Snapshot,
@@ -22,7 +24,13 @@ const MAX_FLOWS: usize = 65536;
 
 #[derive(Default)]
 pub struct FlowTally {
-    flows: HashMap<FlowKey, FlowStats>,
+    /// Every flow so far, in the order of its first packet.
+    flows: Vec<FlowStats>,
+    /// Where each flow is in `flows`.
+    positions: HashMap<FlowKey, usize>,
+    /// Where the last packet's flow is: packets come in runs of one flow's (a transfer, a flood), and comparing
+    /// keys costs less than hashing one.
+    last_flow: Option<usize>,
     first: Option<Timestamp>,
     last: Timestamp,
     untallied_packets: u64,
@@ -32,7 +40,7 @@ impl FlowTally {
     /// The `TOP_FLOWS` flows with the most bytes and the totals of all, with bitrates over the time between the
     /// first and last packet.
     fn top_flows(&self) -> Snapshot {
-        let mut flows: Vec<FlowStats> = self.flows.values().cloned().collect();
+        let mut flows = self.flows.clone();
         flows.sort_by(table_order);
         let mut totals: Vec<ProtocolTotal> = Vec::new();
         for flow in &flows {
@@ -74,20 +82,31 @@ impl Sink for FlowTally {
             pid: process.map_or(0, |process| process.pid),
             cgroup_id: process.map_or(0, |process| process.cgroup_id),
         };
-        if self.flows.len() >= MAX_FLOWS && !self.flows.contains_key(&key) {
-            self.untallied_packets += 1;
-            return Ok(());
+        let same_as_last = self.last_flow.filter(|&at| self.flows.get(at).is_some_and(|flow| flow.key == key));
+        let position = match same_as_last.or_else(|| self.positions.get(&key).copied()) {
+            Some(position) => position,
+            None if self.flows.len() >= MAX_FLOWS => {
+                self.untallied_packets += 1;
+                return Ok(());
+            }
+            None => {
+                self.positions.insert(key.clone(), self.flows.len());
+                self.flows.push(FlowStats {
+                    key,
+                    packets: 0,
+                    bytes: 0,
+                    comm: process.map(|process| process.name.clone()).unwrap_or_default(),
+                    cgroup: process.map(|process| process.cgroup.clone()).unwrap_or_default(),
+                    container: process.and_then(|process| process.container.as_ref()).map(|c| c.name.clone()),
+                });
+                self.flows.len() - 1
+            }
+        };
+        self.last_flow = Some(position);
+        if let Some(flow) = self.flows.get_mut(position) {
+            flow.packets += 1;
+            flow.bytes += u64::from(packet.original_len);
         }
-        let flow = self.flows.entry(key).or_insert_with_key(|key| FlowStats {
-            key: key.clone(),
-            packets: 0,
-            bytes: 0,
-            comm: process.map(|process| process.name.clone()).unwrap_or_default(),
-            cgroup: process.map(|process| process.cgroup.clone()).unwrap_or_default(),
-            container: process.and_then(|process| process.container.as_ref()).map(|c| c.name.clone()),
-        });
-        flow.packets += 1;
-        flow.bytes += u64::from(packet.original_len);
         Ok(())
     }
 
@@ -108,5 +127,60 @@ impl Sink for FlowTally {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pcap_file::DataLink;
+
+    use super::*;
+
+    /// A raw IPv4 UDP datagram from 10.0.0.1 to 10.0.0.2, 28 bytes long and as many more as `extra`.
+    fn datagram(source_port: u16, destination_port: u16, extra: u8) -> Vec<u8> {
+        let len = 28 + extra;
+        let mut bytes = vec![0x45, 0, 0, len, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        bytes.extend_from_slice(&source_port.to_be_bytes());
+        bytes.extend_from_slice(&destination_port.to_be_bytes());
+        bytes.extend_from_slice(&[0, len - 20, 0, 0]);
+        bytes.resize(usize::from(len), 0);
+        bytes
+    }
+
+    /// The tally of datagrams between these ports, each longer than the shortest by its source port modulo 8.
+    fn tally(ports: impl IntoIterator<Item = (u16, u16)>) -> FlowTally {
+        let interface =
+            Interface { name: "tun0".into(), index: 1, link_type: DataLink::RAW, snaplen: 0, description: None };
+        let mut tally = FlowTally::default();
+        for (n, (source_port, destination_port)) in ports.into_iter().enumerate() {
+            let bytes = datagram(source_port, destination_port, (source_port % 8) as u8);
+            let packet = Packet {
+                timestamp: Timestamp(n as u64),
+                interface: 0,
+                direction: None,
+                original_len: bytes.len() as u32,
+                data: &bytes,
+                process: None,
+            };
+            tally.write_packet(&packet, &interface).unwrap();
+        }
+        tally
+    }
+
+    #[test]
+    fn counts_each_flow_in_runs_and_interleaved() {
+        let top = tally([1, 1, 2, 1, 3, 3, 1].map(|port| (port, 53))).top_flows();
+        let counted: Vec<_> = top.flows.iter().map(|flow| (flow.key.source_port, flow.packets, flow.bytes)).collect();
+        assert_eq!(counted, [(1, 4, 4 * 29), (3, 2, 2 * 31), (2, 1, 30)]);
+        assert_eq!(top.totals.iter().map(|total| (total.packets, total.bytes)).collect::<Vec<_>>(), [(7, 208)]);
+        assert_eq!(top.elapsed, Duration::from_nanos(6));
+    }
+
+    #[test]
+    fn flows_beyond_the_limit_are_untallied() {
+        assert_eq!(MAX_FLOWS, 1 << 16, "one flow from each source port fills the table");
+        let tally = tally((0..=u16::MAX).map(|port| (port, 0)).chain([(0, 1), (0, 1), (0, 0)]));
+        assert_eq!((tally.flows.len(), tally.untallied_packets), (MAX_FLOWS, 2));
+        assert_eq!(tally.flows[0].packets, 2, "a known flow is still counted once the table is full");
     }
 }
