@@ -341,6 +341,16 @@ impl Running {
     }
 }
 
+/// A test that fails before it stops its ptstat must not leave it running, attached and capturing, after the test.
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// A TCP listener inside `namespace` on `port` that reads one connection to its end (netcat).
 pub fn tcp_sink_in(namespace: &VethNamespace, port: u16) -> Child {
     namespace
