@@ -103,10 +103,9 @@ pub const PROTOCOL_TOTALS_MAP: &str = "protocol_totals";
 pub const FLOWS_ADDED_MAP: &str = "flows_added";
 pub const PROCESS_EVENTS_MAP: &str = "process_events";
 pub const COUNTERS_MAP: &str = "counters";
-/// The counters of the interfaces of ptstat's own network namespace with an ifindex below `DIRECT_COUNTERS`,
-/// by ifindex (ebpf/capture.bpf.c); the others are in `COUNTERS_MAP`.
+/// The counters of the interfaces of ptstat's own network namespace with a low ifindex, by ifindex
+/// (`DIRECT_COUNTERS` of ebpf/capture.bpf.c); the others are in `COUNTERS_MAP`.
 pub const COUNTERS_BY_IFINDEX_MAP: &str = "counters_by_ifindex";
-const DIRECT_COUNTERS: u32 = 1024;
 /// The entry of `COUNTERS_MAP` that counts the interfaces that found it full (`UNCOUNTED_IFINDEX` of
 /// ebpf/event.h).
 pub const UNCOUNTED_INTERFACES: InterfaceKey = InterfaceKey::new(0, u32::MAX);
@@ -152,8 +151,8 @@ pub fn interface_counters(
         let (interface, per_cpu) = entry.context("reading the capture counters")?;
         counters.insert(interface, CaptureCounters::sum(&per_cpu));
     }
-    for ifindex in 0..DIRECT_COUNTERS {
-        let counted = CaptureCounters::sum(&by_ifindex.get(&ifindex, 0).context("reading the capture counters")?);
+    for (ifindex, per_cpu) in (0..).zip(by_ifindex.iter()) {
+        let counted = CaptureCounters::sum(&per_cpu.context("reading the capture counters")?);
         if counted != CaptureCounters::default() {
             counters.insert(InterfaceKey::new(own_netns, ifindex), counted);
         }
