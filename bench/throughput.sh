@@ -7,12 +7,14 @@
 # not a fixed one, so what a capturer costs shows as lost throughput. Figures are what the receiver got.
 #
 #   sent by the host: the host sends into the namespace (the host interface's TC egress sees the data). Nothing
-#     attached, `tcpdump -w`, `ptstat -w` (same snaplen, same disk, process context on as by default) and
-#     `ptstat --stats` (TC, in-kernel counting), then nothing attached again.
+#     attached, `tcpdump -w`, empty TC programs on both directions (clsact, returning at once: the floor of any
+#     TC program, what the kernel's hook costs by itself), `ptstat -w` (same snaplen, same disk, process context
+#     on as by default) and `ptstat --stats` (TC, in-kernel counting), then nothing attached again.
 #   received by the host (iperf3 -R): the namespace sends to the host. Nothing attached, `tcpdump -w`, an empty
 #     XDP program (XDP_PASS, attached as ptstat attaches, native on veth: the floor of any XDP program, as veth
-#     then takes its packets through its own NAPI path; it halves TCP here) and `ptstat --stats --backend xdp`
-#     (XDP sees received packets only), then nothing attached again.
+#     then takes its packets through its own NAPI path; it halves TCP here), the same in generic mode (whose
+#     floor is the copy generic XDP makes of every cloned or non-linear packet) and `ptstat --stats --backend
+#     xdp` (XDP sees received packets only) in each mode, then nothing attached again.
 #
 # Each is printed as a ratio of the unattached figure of its direction (the mean of before and after), beside
 # its target from issue 13 ("ok" or "MISSED"), with the capturer's drop count. The unattached figure itself moves
@@ -105,6 +107,11 @@ __attribute__((section("xdp"), used)) int empty(void *ctx) { return 2; }
 char LICENSE[] __attribute__((section("license"), used)) = "GPL";
 C
 clang -O2 -target bpf -c "$work/empty_xdp.bpf.c" -o "$work/empty_xdp.bpf.o"
+cat >"$work/empty_tc.bpf.c" <<'C'
+__attribute__((section("classifier"), used)) int empty(void *skb) { return -1; }
+char LICENSE[] __attribute__((section("license"), used)) = "GPL";
+C
+clang -O2 -target bpf -c "$work/empty_tc.bpf.c" -o "$work/empty_tc.bpf.o"
 
 # Each row: "LABEL TCP UDP DROPS TCP-TARGET UDP-TARGET" into $rows (a target of - is none).
 rows=()
@@ -115,6 +122,12 @@ measure
 row "nothing-attached-before" "$tcp" "$udp" - - -
 measure_with tcpdump -- tcpdump -i "$host_if" -s "$snaplen" -w "$work/tcpdump.pcap"
 row "tcpdump-w" "$tcp" "$udp" "$drops" - -
+tc qdisc add dev "$host_if" clsact
+tc filter add dev "$host_if" ingress bpf direct-action obj "$work/empty_tc.bpf.o" sec classifier
+tc filter add dev "$host_if" egress bpf direct-action obj "$work/empty_tc.bpf.o" sec classifier
+measure
+tc qdisc del dev "$host_if" clsact
+row "empty-tc" "$tcp" "$udp" - - -
 measure_with ptstat -- "$ptstat" -i "$host_if" -s "$snaplen" -w "$work/ptstat.pcapng"
 row "ptstat-w" "$tcp" "$udp" "$drops" 0.97 0.95
 measure_with stats -- "$ptstat" --stats -i "$host_if"
@@ -134,6 +147,10 @@ ip link set dev "$host_if" xdp off
 row "R-empty-xdp" "$tcp" "$udp" - - -
 measure_with xdp -R -- "$ptstat" --stats --backend xdp -i "$host_if"
 row "R-ptstat-stats-xdp" "$tcp" "$udp" - 0.98 0.98
+ip link set dev "$host_if" xdpgeneric obj "$work/empty_xdp.bpf.o" sec xdp
+measure -R
+ip link set dev "$host_if" xdpgeneric off
+row "R-empty-xdp-generic" "$tcp" "$udp" - - -
 # Generic XDP runs in the kernel's receive path, after the skb is made: on veth it leaves the peer's fast path as
 # it is, where native XDP (above) changes it for every program, even an empty one.
 measure_with xdp-generic -R -- "$ptstat" --stats --backend xdp --xdp-mode generic -i "$host_if"
@@ -168,8 +185,10 @@ for prefix, title in (("", "sent by the host (TC egress)"), ("R-", "received by 
     print(header)
     print(f"{'nothing attached':30}{base_tcp/1e9:11.2f}{1:7.2f}  {'':20}{base_udp/1e3:11.1f}{1:7.2f}  {'':20}{'-':>8}")
     tcpdump = rows[prefix + "tcpdump-w"]
-    for label, name in (("tcpdump-w", "tcpdump -w"), ("ptstat-w", "ptstat -w"), ("ptstat-stats", "ptstat --stats"),
-                        ("empty-xdp", "empty XDP program"), ("ptstat-stats-xdp", "ptstat --stats --backend xdp"),
+    for label, name in (("tcpdump-w", "tcpdump -w"), ("empty-tc", "empty TC programs"), ("ptstat-w", "ptstat -w"),
+                        ("ptstat-stats", "ptstat --stats"), ("empty-xdp", "empty XDP program"),
+                        ("ptstat-stats-xdp", "ptstat --stats --backend xdp"),
+                        ("empty-xdp-generic", "empty XDP program, generic"),
                         ("ptstat-stats-xdp-generic", "  --xdp-mode generic")):
         if prefix + label not in rows:
             continue
@@ -190,10 +209,16 @@ for prefix, title in (("", "sent by the host (TC egress)"), ("R-", "received by 
         if prefix + label in rows:
             tcp, udp = rows[prefix + label][:2]
             print(f"{name} / tcpdump -w: TCP {tcp/tcpdump[0]:.2f}, UDP {udp/tcpdump[1]:.2f}")
-    if prefix + "empty-xdp" in rows:
-        tcp, udp = rows[prefix + "ptstat-stats-xdp"][:2]
-        empty_tcp, empty_udp = rows[prefix + "empty-xdp"][:2]
-        print(f"ptstat --stats --backend xdp / empty XDP program: TCP {tcp/empty_tcp:.2f}, UDP {udp/empty_udp:.2f}")
+    # What ptstat adds to the hook's own cost: each row over the empty program on the same hook.
+    for label, floor, name in (("ptstat-w", "empty-tc", "ptstat -w / empty TC programs"),
+                               ("ptstat-stats", "empty-tc", "ptstat --stats / empty TC programs"),
+                               ("ptstat-stats-xdp", "empty-xdp", "ptstat --stats --backend xdp / empty XDP program"),
+                               ("ptstat-stats-xdp-generic", "empty-xdp-generic",
+                                "  --xdp-mode generic / empty generic XDP program")):
+        if prefix + label in rows and prefix + floor in rows:
+            tcp, udp = rows[prefix + label][:2]
+            floor_tcp, floor_udp = rows[prefix + floor][:2]
+            print(f"{name}: TCP {tcp/floor_tcp:.2f}, UDP {udp/floor_udp:.2f}")
 print()
 print("targets: ptstat -w TCP >= 0.97, UDP >= 0.95 and >= tcpdump's (td), 0 drops where tcpdump has none; "
       "--stats (TC) >= 0.97; --stats --backend xdp >= 0.98 on received traffic")

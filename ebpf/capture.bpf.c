@@ -18,13 +18,13 @@ struct {
 	__uint(max_entries, 8 << 20); /* resized by the loader (-B) */
 } events SEC(".maps");
 
-/* Is the packet's process one the user asked for (see processes.h for the criteria)? Decided before anything is
- * copied, so other processes' traffic costs a lookup, not a ring buffer slot. */
-static __always_inline bool process_wanted(struct process_context *owner)
+/* Whether the selection keeps packets of `owner` (NULL: no process known; see processes.h for the criteria). Decided
+ * before anything is copied, so other processes' traffic costs a lookup, not a ring buffer slot. */
+static __always_inline bool process_wanted(const struct process_context *owner)
 {
 	if (!process_criteria)
 		return true;
-	if (!owner->pid)
+	if (!owner || !owner->pid)
 		return false;
 	if ((process_criteria & BY_UID) && owner->uid != wanted_uid)
 		return false;
@@ -113,18 +113,26 @@ struct {
 
 /* How the ring buffer wakes ptstat, set by the loader. 0: after each record that finds ptstat waiting (what the
  * ring buffer does by default), for output that must appear as packets arrive (-U, -w -, lines to a terminal).
- * Otherwise only once this many bytes wait, and ptstat drains on a timer besides. A wakeup per packet costs the
- * sending CPU an interrupt and ptstat a pass through its event loop per record, more than the copy under a flood
- * of small packets (tcpdump's buffer fills whole blocks before it wakes for the same reason). */
-volatile const __u32 wakeup_bytes = 0;
+ * Otherwise each time the bytes waiting reach another multiple of 1 << wakeup_shift, and ptstat drains on a timer
+ * besides. A wakeup per packet costs the sending CPU an interrupt and ptstat a pass through its event loop per
+ * record, more than the copy under a flood of small packets (tcpdump's buffer fills whole blocks before it wakes
+ * for the same reason); so would a wakeup for every record that finds the ring past one threshold, while ptstat is
+ * already draining it. A multiple, not one threshold: should two CPUs' records both step over a multiple, so that
+ * neither sees itself crossing it, the next multiple wakes ptstat. */
+volatile const __u32 wakeup_shift = 0;
 
-static __always_inline __u64 wakeup_flags(void)
+/* `reserved`: the bytes this record took in the ring, its header included. */
+static __always_inline __u64 wakeup_flags(__u64 reserved)
 {
-	if (!wakeup_bytes)
+	if (!wakeup_shift)
 		return 0;
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									     : BPF_RB_NO_WAKEUP;
+	__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	bool crossed = waiting >> wakeup_shift != (waiting - reserved) >> wakeup_shift;
+	return crossed ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
+
+/* The ring buffer's own header before each record (BPF_RINGBUF_HDR_SZ). */
+#define RINGBUF_HEADER_BYTES 8
 
 /* Puts one record into the ring buffer: `header`, then the first `captured` bytes of the packet, in a record with
  * `room` bytes for them. bpf_ringbuf_reserve takes only sizes known at load time, hence `room`, a constant once
@@ -144,7 +152,7 @@ static __always_inline bool emit(void *ctx, enum hook hook, struct packet_event 
 		if (copy_packet(ctx, hook, record + 1, captured) < 0)
 			record->captured_len = 0;
 	}
-	bpf_ringbuf_submit(record, wakeup_flags());
+	bpf_ringbuf_submit(record, wakeup_flags(RINGBUF_HEADER_BYTES + sizeof(*record) + room));
 	return true;
 }
 
@@ -163,7 +171,7 @@ static __always_inline bool record_packet(void *ctx, enum hook hook, struct pack
 
 /* Records the first `snaplen` bytes of a packet the filter and the selection kept, with where and when it was
  * seen and its process. Small packets take small records, whatever `snaplen` is. */
-static __always_inline void output(void *ctx, enum hook hook, struct process_context *owner,
+static __always_inline void output(void *ctx, enum hook hook, const struct process_context *owner,
 				   struct capture_counters *count, __u64 netns, __u32 ifindex, __u32 len,
 				   enum packet_direction direction)
 {
@@ -177,8 +185,9 @@ static __always_inline void output(void *ctx, enum hook hook, struct process_con
 		.captured_len = captured,
 		.direction = direction,
 		.netns = netns,
-		.process = *owner,
 	};
+	if (owner)
+		header.process = *owner;
 	if (!record_packet(ctx, hook, &header, captured))
 		count->dropped++;
 }
@@ -223,10 +232,9 @@ static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, e
 	struct capture_counters *count = count_seen(netns, skb->ifindex);
 	if (!count || !(accepted || teaches_flows(hook, direction)))
 		return;
-	struct process_context owner;
-	packet_owner(skb, hook, netns, direction, skb->protocol, l3, &owner);
-	if (accepted && process_wanted(&owner))
-		output(skb, hook, &owner, count, netns, skb->ifindex, skb->len, direction);
+	struct process_context *owner = packet_owner(skb, hook, netns, direction, skb->protocol, l3);
+	if (accepted && process_wanted(owner))
+		output(skb, hook, owner, count, netns, skb->ifindex, skb->len, direction);
 }
 
 /* Devices with an Ethernet header (and loopback). */
@@ -287,10 +295,9 @@ int capture_xdp(struct xdp_md *xdp)
 	struct capture_counters *count = count_seen(netns, xdp->ingress_ifindex);
 	if (!count || !accepted)
 		return XDP_PASS;
-	struct process_context owner;
-	packet_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN, &owner);
-	if (process_wanted(&owner))
-		output(xdp, HOOK_XDP, &owner, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp), PACKET_INGRESS);
+	struct process_context *owner = packet_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN);
+	if (process_wanted(owner))
+		output(xdp, HOOK_XDP, owner, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp), PACKET_INGRESS);
 	return XDP_PASS;
 }
 

@@ -213,10 +213,27 @@ static __always_inline bool packet_flow(struct packet_tuple *tuple, __u64 netns,
 	return true;
 }
 
-/* Fills `owner` with the packet's process (see owners.h for the order of lookups), or zeros. `has_tuple` is
- * packet_tuple's answer for this packet, `netns` packet_netns'. */
-static __always_inline void find_owner(void *ctx, enum hook hook, __u64 netns, enum packet_direction direction,
-				       struct packet_tuple *tuple, bool has_tuple, struct process_context *owner)
+/* Whether `key`, the flow of a packet that names its socket (TC egress, cgroup-skb), is that socket's own. A tunnel
+ * (VXLAN, Geneve, ...) sends its outer packets with the socket of the packet inside: the packet belongs to that
+ * socket's process, but the outer flow does not, and taught to flow_owners it would name whatever else the tunnel
+ * carries (the kernel's own packets, other processes' answers) after the last process that sent through it. ICMP
+ * echo flows are left as they are: a raw socket's port is its protocol, not the echo identifier. */
+static __always_inline bool is_sockets_own_flow(void *ctx, struct flow_key *key)
+{
+	if (key->protocol != IPPROTO_TCP && key->protocol != IPPROTO_UDP)
+		return true;
+	struct bpf_sock *sk = ((struct __sk_buff *)ctx)->sk;
+	if (!sk)
+		return false;
+	sk = bpf_sk_fullsock(sk);
+	return sk && sk->protocol == key->protocol && sk->src_port == key->local_port;
+}
+
+/* The packet's process (see owners.h for the order of lookups), or NULL. `has_tuple` is packet_tuple's answer for
+ * this packet, `netns` packet_netns'. The answer points into an owner map: it is read at once, not kept. */
+static __always_inline struct process_context *find_owner(void *ctx, enum hook hook, __u64 netns,
+							  enum packet_direction direction, struct packet_tuple *tuple,
+							  bool has_tuple)
 {
 	struct flow_key key = {};
 	bool has_flow = has_tuple && packet_flow(tuple, netns, direction, &key);
@@ -225,31 +242,32 @@ static __always_inline void find_owner(void *ctx, enum hook hook, __u64 netns, e
 		__u64 cookie = bpf_get_socket_cookie(ctx);
 		if (cookie)
 			found = bpf_map_lookup_elem(&socket_owners, &cookie);
-		if (found && has_flow)
-			remember_flow(&key, found);
+		if (found && has_flow && !flow_remembered(&key, found) && is_sockets_own_flow(ctx, &key))
+			store_flow(&key, found);
 	}
-	if (!found && has_flow)
+	/* Otherwise by the flow, else by the address it reaches (a listener, a bound UDP socket); neither when no entry
+	 * has its local port. */
+	if (!found && has_flow && port_may_be_owned(key.protocol, key.local_port)) {
 		found = bpf_map_lookup_elem(&flow_owners, &key);
-	if (!found && has_flow) {
-		found = bound_owner(key.netns, key.protocol, key.local_addr, key.local_port);
-		/* A connection to a listener: its later packets carry the accepted socket, unknown until the server
-		 * first reads or writes it, so the flow keeps the listener's process meanwhile. */
-		if (found && key.protocol == IPPROTO_TCP)
-			remember_flow(&key, found);
+		if (!found) {
+			found = bound_owner(key.netns, key.protocol, key.local_addr, key.local_port);
+			/* A connection to a listener: its later packets carry the accepted socket, unknown until the
+			 * server first reads or writes it, so the flow keeps the listener's process meanwhile. */
+			if (found && key.protocol == IPPROTO_TCP)
+				remember_flow(&key, found);
+		}
 	}
-	if (found)
-		*owner = *found;
-	else
-		__builtin_memset(owner, 0, sizeof(*owner));
+	return found;
 }
 
-/* The packet's process (see find_owner), or zeros. */
-static __always_inline void packet_owner(void *ctx, enum hook hook, __u64 netns, enum packet_direction direction,
-					 __u16 link_protocol, __u32 l3, struct process_context *owner)
+/* The packet's process (see find_owner), or NULL. */
+static __always_inline struct process_context *packet_owner(void *ctx, enum hook hook, __u64 netns,
+							    enum packet_direction direction, __u16 link_protocol,
+							    __u32 l3)
 {
 	struct packet_tuple tuple;
 	bool has_tuple = packet_tuple(ctx, hook, link_protocol, l3, &tuple);
-	find_owner(ctx, hook, netns, direction, &tuple, has_tuple, owner);
+	return find_owner(ctx, hook, netns, direction, &tuple, has_tuple);
 }
 
 /* Whether a packet the filter rejects must still go through find_owner: TC egress packets name their socket, and

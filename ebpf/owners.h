@@ -56,6 +56,42 @@ struct {
 	__type(value, struct process_context);
 } bound_owners SEC(".maps");
 
+/* Local ports that an entry of flow_owners or bound_owners may have: a byte per protocol and port, set before such an
+ * entry is written (store_flow, remember_bound in sockets.h, userspace's preload in
+ * src/source/live/bootstrap.rs) and never cleared. A packet whose local port has none has no owner to find, and is
+ * spared the three hash lookups of the search (a flood to a closed port, forwarded traffic, a scan); a set byte only
+ * means "look". Bytes rather than bits: setting a byte needs no atomic operation, and Linux 5.10 has no atomic or. */
+#define OWNED_PORT_SLOTS 3 /* TCP, UDP, ICMP echo identifiers (both ICMP versions) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OWNED_PORT_SLOTS << 16);
+	__type(key, __u32);
+	__type(value, __u8);
+} owned_local_ports SEC(".maps");
+
+/* The key of owned_local_ports for `port` of `protocol`. */
+static __always_inline __u32 owned_port_key(__u8 protocol, __u16 port)
+{
+	__u32 slot = protocol == IPPROTO_TCP ? 0 : protocol == IPPROTO_UDP ? 1 : 2;
+	return slot << 16 | port;
+}
+
+static __always_inline bool port_may_be_owned(__u8 protocol, __u16 port)
+{
+	__u32 key = owned_port_key(protocol, port);
+	__u8 *owned = bpf_map_lookup_elem(&owned_local_ports, &key);
+	return owned && *owned;
+}
+
+static __always_inline void mark_port_owned(__u8 protocol, __u16 port)
+{
+	__u32 key = owned_port_key(protocol, port);
+	__u8 *owned = bpf_map_lookup_elem(&owned_local_ports, &key);
+	/* Written only when it changes: the byte's cache line stays shared among the CPUs that read it. */
+	if (owned && !*owned)
+		*owned = 1;
+}
+
 static __always_inline void current_process(struct process_context *process)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -75,13 +111,25 @@ static __always_inline void ipv4_mapped(__u32 addr[4], __be32 ipv4)
 	addr[3] = ipv4;
 }
 
-/* Stores `process` for `key` unless the same process is there already: most packets of a flow change nothing,
- * and a lookup is cheaper than an update. */
-static __always_inline void remember_flow(struct flow_key *key, struct process_context *process)
+/* Whether flow_owners has `process` for `key` already: most packets of a flow change nothing, and a lookup is
+ * cheaper than an update. */
+static __always_inline bool flow_remembered(struct flow_key *key, struct process_context *process)
 {
 	struct process_context *known = bpf_map_lookup_elem(&flow_owners, key);
-	if (!known || known->pid != process->pid)
-		bpf_map_update_elem(&flow_owners, key, process, BPF_ANY);
+	return known && known->pid == process->pid;
+}
+
+static __always_inline void store_flow(struct flow_key *key, struct process_context *process)
+{
+	mark_port_owned(key->protocol, key->local_port);
+	bpf_map_update_elem(&flow_owners, key, process, BPF_ANY);
+}
+
+/* Stores `process` for `key` unless it is there already. */
+static __always_inline void remember_flow(struct flow_key *key, struct process_context *process)
+{
+	if (!flow_remembered(key, process))
+		store_flow(key, process);
 }
 
 static __always_inline struct process_context *bound_owner(__u64 netns, __u8 protocol, __u32 addr[4], __u16 port)

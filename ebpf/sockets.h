@@ -99,6 +99,7 @@ static __always_inline int remember_bound(struct bpf_sock *sk, bool ipv6)
 	} else if (sk->src_ip4) {
 		ipv4_mapped(key.addr, sk->src_ip4);
 	}
+	mark_port_owned(key.protocol, key.port);
 	bpf_map_update_elem(&bound_owners, &key, &process, BPF_ANY);
 	return ALLOW;
 }

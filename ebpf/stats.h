@@ -64,15 +64,14 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	if (!packet_tuple(ctx, hook, link_protocol, l3, &tuple))
 		return;
 	__u64 netns = packet_netns(ctx, hook);
-	struct process_context owner;
-	find_owner(ctx, hook, netns, direction, &tuple, true, &owner);
-	if (!accepted || !process_wanted(&owner))
+	struct process_context *owner = find_owner(ctx, hook, netns, direction, &tuple, true);
+	if (!accepted || !process_wanted(owner))
 		return;
 
 	struct flow_stats_key key = {
 		.netns = netns,
-		.cgroup_id = owner.cgroup_id,
-		.pid = owner.pid,
+		.cgroup_id = owner ? owner->cgroup_id : 0,
+		.pid = owner ? owner->pid : 0,
 		.source_port = tuple.source_port,
 		.destination_port = tuple.destination_port,
 		.protocol = tuple.protocol,
@@ -85,7 +84,8 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 		stats->bytes += len;
 	} else {
 		struct flow_counts first = {.packets = 1, .bytes = len};
-		__builtin_memcpy(first.comm, owner.comm, sizeof(first.comm));
+		if (owner)
+			__builtin_memcpy(first.comm, owner->comm, sizeof(first.comm));
 		__u32 zero = 0;
 		__u64 *added = bpf_map_lookup_elem(&flows_added, &zero);
 		if (bpf_map_update_elem(&flow_stats, &key, &first, BPF_NOEXIST) == 0) {

@@ -173,25 +173,28 @@ fn a_connection_opened_before_ptstat_started_names_its_processes() {
     }
     let net = VethNamespace::new("pold", 24);
     net.warm_up();
-    // Server here, client in the namespace: connected and idle before ptstat starts; then both talk.
+    // Server here, client in the namespace: connected and idle before ptstat starts; then the client speaks first,
+    // so the first packet the host sees comes in, before the server's process has sent or received anything ptstat
+    // could watch: only the owners ptstat read at its start can name it.
     let server_code = format!(
-        "import socket, sys\nl = socket.socket()\nl.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\nl.bind(('{}', 6005))\nl.listen()\nc, _ = l.accept()\n\
-         sys.stdin.readline()\nc.sendall(b'late hello')\nc.recv(100)\nc.close()\n",
+        "import socket\nl = socket.socket()\nl.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\nl.bind(('{}', 6005))\nl.listen()\nc, _ = l.accept()\n\
+         c.recv(100)\nc.sendall(b'late reply')\nc.recv(100)\nc.close()\n",
         net.host_ip
     );
     let mut server = spawn(Command::new("python3").args(["-c", &server_code]));
     wait_for_socket(None, "-Hltn", 6005);
     let client_code = format!(
-        "import socket\ns = socket.create_connection(('{}', 6005))\ns.recv(100)\ns.sendall(b'late reply')\ns.close()\n",
+        "import socket, sys\ns = socket.create_connection(('{}', 6005))\nsys.stdin.readline()\ns.sendall(b'late hello')\n\
+         s.recv(100)\ns.close()\n",
         net.host_ip
     );
-    let mut client = net.command(&["python3", "-c", &client_code]).spawn().unwrap();
+    let mut client = net.command(&["python3", "-c", &client_code]).stdin(Stdio::piped()).spawn().unwrap();
     wait_for_socket(None, "-Htn", 6005);
 
     let dir = tempfile::tempdir().unwrap();
     let file = capture_file(&dir);
     let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
-    let mut stdin = server.stdin.take().unwrap();
+    let mut stdin = client.stdin.take().unwrap();
     std::io::Write::write_all(&mut stdin, b"go\n").unwrap();
     drop(stdin);
     server.wait().unwrap();

@@ -23,7 +23,7 @@ use super::{netlink, netns::Netns, programs};
 
 use aya::{
     Ebpf, Pod,
-    maps::{HashMap as BpfHashMap, MapData},
+    maps::{Array, HashMap as BpfHashMap, MapData},
 };
 
 use crate::source::live::cgroup2::cgroup2_root;
@@ -153,7 +153,19 @@ fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValu
         };
         flow_owners.insert(key, process, 0)?;
     }
+    let mut owned_local_ports: Array<&mut MapData, u8> =
+        Array::try_from(ebpf.map_mut("owned_local_ports").ok_or_else(|| anyhow::anyhow!("no owned_local_ports map"))?)?;
+    for (socket, _) in known {
+        owned_local_ports.set(owned_port_key(socket.protocol, socket.local_port), 1, 0)?;
+    }
     Ok(())
+}
+
+/// The key of ebpf/owners.h's `owned_local_ports` for a TCP or UDP port: the packet programs look up a packet's
+/// owner by flow or bound address only where its local port has a set byte.
+fn owned_port_key(protocol: u8, port: u16) -> u32 {
+    let slot = if protocol == IPPROTO_TCP { 0 } else { 1 };
+    slot << 16 | u32::from(port)
 }
 
 /// The cookie of the caller's network namespace, as the eBPF programs see it (bpf_get_netns_cookie). Kernels before

@@ -71,8 +71,8 @@ pub const STATS_PROGRAMS: HookPrograms = HookPrograms {
 pub enum Purpose {
     /// Copy the first `snaplen` bytes of each packet into a ring buffer of `ring_buffer_bytes`, and count what
     /// `counted_interfaces` interfaces see apart (the packets of more are counted together). `wake_per_packet`:
-    /// wake the reader for every record it waits for; otherwise only once the ring is `1 / WAKEUP_FRACTION` full
-    /// (the reader drains on a timer besides).
+    /// wake the reader for every record it waits for; otherwise each time another `1 / WAKEUP_FRACTION` of the ring
+    /// fills (the reader drains on a timer besides).
     Capture { snaplen: u32, ring_buffer_bytes: u32, counted_interfaces: u32, wake_per_packet: bool },
     /// Count per flow in a table of `max_flows` flows.
     Stats { max_flows: u32 },
@@ -241,7 +241,8 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         Purpose::Stats { max_flows } => (0, 0, 0, true, max_flows),
     };
     let ring_buffer_bytes = ring_buffer_size(ring_buffer_bytes);
-    let wakeup_bytes = if wake_per_packet { 0 } else { ring_buffer_bytes / WAKEUP_FRACTION };
+    // Powers of two both: the kernel wakes ptstat each time the bytes waiting reach another multiple of this.
+    let wakeup_shift = if wake_per_packet { 0 } else { (ring_buffer_bytes / WAKEUP_FRACTION).trailing_zeros() };
     let features = Features::get();
     let netns = netns_cookie().context("reading the network namespace cookie")?;
     let netns_inode = fs::metadata("/proc/self/ns/net").context("/proc/self/ns/net")?.ino() as u32;
@@ -257,7 +258,7 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         .override_global("interfaces_netns_inode", &netns_inode, true)
         .override_global("has_xdp_load_bytes", &u8::from(features.xdp_load_bytes), true)
         .override_global("clock_is_tai", &u8::from(features.tai_clock), true)
-        .override_global("wakeup_bytes", &wakeup_bytes, true)
+        .override_global("wakeup_shift", &wakeup_shift, true)
         .override_global("process_criteria", &criteria, true)
         .override_global("wanted_name", &name, true)
         .override_global("wanted_uid", &uid, true)
@@ -425,8 +426,8 @@ const NETNS_PROBE: &str = "netns_probe";
 const PROBED_NETNS_MAP: &str = "probed_netns";
 
 /// A ring buffer's size must be a power-of-two multiple of the page size.
-/// Without per-packet wakeups the kernel wakes the reader once the ring is this fraction full: early enough that a
-/// reader woken late still drains it before it fills, late enough that a flood costs few wakeups.
+/// Without per-packet wakeups the kernel wakes the reader each time another this fraction of the ring fills: early
+/// enough that a reader woken late still drains it before it fills, late enough that a flood costs few wakeups.
 const WAKEUP_FRACTION: u32 = 16;
 
 fn ring_buffer_size(requested_bytes: u32) -> u32 {
