@@ -13,7 +13,7 @@ use crate::{
     sink::{
         capture_file::Rotation,
         connections::{CONNECTION_LOG_SNAPLEN, DEFAULT_INTERNAL_NETWORKS, IpNetwork},
-        print::{Decoding, DumpStyle, PacketDump, PrintOptions, TimestampFormat},
+        print::{Decoding, DumpStyle, PacketDump, PacketType, PrintOptions, TimestampFormat},
     },
     source::live::{AttachOptions, MAX_SNAPLEN, ProcessSelection},
 };
@@ -196,6 +196,13 @@ pub struct OutputFlags {
     /// Print absolute TCP sequence numbers, not relative to the start of the connection.
     #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
     pub absolute_tcp_sequence: bool,
+
+    /// Print every TCP and UDP payload as this protocol, whatever its ports.
+    ///
+    /// As tcpdump's -T: a payload the protocol does not travel in (RESP over UDP, TFTP over TCP) is not printed,
+    /// nor, for UDP, its ports.
+    #[arg(short = 'T', value_enum, value_name = "TYPE", ignore_case = true)]
+    pub packet_type: Option<PacketType>,
 
     /// Print more: more of each protocol's header and checksums (-vv, -vvv: still more).
     ///
@@ -411,6 +418,7 @@ impl OutputFlags {
                 quick: self.quick,
                 link_header: self.link_header,
                 absolute_tcp_sequence: self.absolute_tcp_sequence,
+                packet_type: self.packet_type,
             },
             dump: self.packet_dump(),
             one_line: self.one_line,

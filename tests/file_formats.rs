@@ -208,12 +208,12 @@ fn test_packets() -> Vec<TestPacket> {
     use Transport::{Tcp, Udp};
     #[rustfmt::skip]
     let table = [
-        ((ETHERNET_IF, Some(Out)), Tcp, "10.1.0.1:40000", "10.1.0.2:80", 10),
+        ((ETHERNET_IF, Some(Out)), Tcp, "10.1.0.1:40000", "10.1.0.2:8000", 10),
         ((ETHERNET_IF, Some(In)), Udp, "10.1.0.2:41000", "10.1.0.1:40001", 20),
         ((RAW_IP_IF, Some(In)), Udp, "10.2.0.2:5000", "10.2.0.1:6000", 30),
         ((ETHERNET_IF, Some(Out)), Tcp, "[fd00::1]:40002", "[fd00::2]:443", 0),
         ((RAW_IP_IF, Some(Out)), Udp, "[fd01::1]:51000", "[fd01::2]:52000", 5),
-        ((RAW_IP_IF, None), Tcp, "10.2.0.1:40003", "10.2.0.2:22", 100),
+        ((RAW_IP_IF, None), Tcp, "10.2.0.1:40003", "10.2.0.2:2222", 100),
     ];
     let mut packets: Vec<TestPacket> = (0..)
         .zip(table)

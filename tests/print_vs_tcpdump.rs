@@ -31,6 +31,11 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-q", "-vv", "-x"],
     &["-n", "-S", "-vv"],
     &["-n", "-#", "-e", "-vvv", "-XX"],
+    // Every TCP and UDP payload taken for one protocol, whatever the ports.
+    &["-n", "-q", "-T", "domain"],
+    &["-n", "-vv", "-T", "resp"],
+    &["-n", "-v", "-x", "-T", "tftp"],
+    &["-n", "-vv", "-T", "snmp"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.

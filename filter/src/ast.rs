@@ -62,7 +62,8 @@ pub enum Direction {
     SrcAndDst,
 }
 
-/// What kind of thing the id names: `host`, `net`, `port`, `portrange` or `proto`.
+/// What kind of thing the id names: `host`, `net`, `port`, `portrange`, `proto` or
+/// `protochain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AddressKind {
     /// No type word: a host for addresses and names, as in libpcap.
@@ -73,6 +74,8 @@ pub enum AddressKind {
     Port,
     Portrange,
     Proto,
+    /// The protocol anywhere in the chain of IPv4/IPv6 headers, past extension headers and AH.
+    Protochain,
 }
 
 /// The qualifiers in front of an id. An id after `and`/`or` with no qualifiers of its own
@@ -127,6 +130,10 @@ pub enum Primitive {
     Outbound,
     Vlan(Option<u32>),
     Mpls(Option<u32>),
+    /// `pppoed`: a PPPoE discovery packet.
+    PppoeDiscovery,
+    /// `pppoes [session]`: a PPPoE session packet; everything after it looks inside the PPP frame.
+    PppoeSession(Option<u32>),
 }
 
 /// The thing a qualified primitive names.

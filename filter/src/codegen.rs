@@ -1,8 +1,9 @@
 //! Gives each primitive its meaning: which header fields it reads and how it compares them,
 //! as libpcap 1.10 does for Ethernet and raw-IP links.
 //!
-//! Primitives are visited left to right. `vlan` and `mpls` move the offsets of everything after
-//! them in the expression, so the generator carries the current offsets as state. Each
+//! Primitives are visited left to right. `vlan`, `mpls` and `pppoes` move the offsets of
+//! everything after them in the expression, so the generator carries the current offsets as
+//! state (and, after `pppoes`, the PPP framing that replaces Ethernet's). Each
 //! primitive becomes a [`Cond`] whose tests run in the order libpcap's unoptimized program runs
 //! them; that order decides which packets a truncated capture drops.
 
@@ -20,6 +21,10 @@ const ETHERTYPE_ARP: u32 = 0x0806;
 const ETHERTYPE_RARP: u32 = 0x8035;
 const ETHERTYPE_IPV6: u32 = 0x86dd;
 const ETHERTYPE_MPLS: u32 = 0x8847;
+const ETHERTYPE_PPPOE_DISCOVERY: u32 = 0x8863;
+const ETHERTYPE_PPPOE_SESSION: u32 = 0x8864;
+/// The PPP protocol number of MPLS unicast, which `mpls` looks for in a PPP frame.
+const PPP_MPLS_UNICAST: u32 = 0x0281;
 /// Tag protocol identifiers `vlan` accepts: 802.1Q, 802.1ad and the old QinQ value.
 const VLAN_TPIDS: [u32; 3] = [0x8100, 0x88a8, 0x9100];
 /// Type fields up to this value are 802.3 lengths, followed by an LLC header.
@@ -30,7 +35,11 @@ const IPPROTO_IGMP: u32 = 2;
 const IPPROTO_IGRP: u32 = 9;
 const IPPROTO_TCP: u32 = 6;
 const IPPROTO_UDP: u32 = 17;
+const IPPROTO_HOP_BY_HOP: u32 = 0;
+const IPPROTO_ROUTING: u32 = 43;
 const IPPROTO_FRAGMENT: u32 = 44;
+const IPPROTO_NONE: u32 = 59;
+const IPPROTO_DESTINATION_OPTIONS: u32 = 60;
 const IPPROTO_ESP: u32 = 50;
 const IPPROTO_AH: u32 = 51;
 const IPPROTO_ICMPV6: u32 = 58;
@@ -41,10 +50,34 @@ const IPPROTO_SCTP: u32 = 132;
 const IPV6_HEADER_LEN: u32 = 40;
 const MAX_VLAN_ID: u32 = 4095;
 const MAX_MPLS_LABEL: u32 = 0xf_ffff;
+const MAX_PPPOE_SESSION: u32 = 0xffff;
+
+/// How the packet is framed where the next primitive looks: as the capture's link type says,
+/// or as PPP once `pppoes` has stepped into a PPPoE session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    Ethernet,
+    RawIp,
+    Ppp,
+}
+
+impl Framing {
+    /// The name libpcap gives the link type in messages.
+    fn display_name(self) -> &'static str {
+        match self {
+            Framing::Ethernet => LinkType::Ethernet.display_name(),
+            Framing::RawIp => LinkType::RawIp.display_name(),
+            Framing::Ppp => "PPP",
+        }
+    }
+}
 
 pub struct Generator {
-    link: LinkType,
+    framing: Framing,
     source: CaptureSource,
+    /// Where the link-layer header starts, the base of `ether[...]`: the PPP header after
+    /// `pppoes`.
+    link_header_offset: u32,
     /// Where the Ethernet type field is; each `vlan` moves it past the tag.
     ether_type_offset: u32,
     /// Where the network-layer header starts; each `vlan` and `mpls` moves it by 4.
@@ -52,15 +85,49 @@ pub struct Generator {
     /// How many `mpls` primitives came before: past the first, protocols are recognised by
     /// the bottom-of-stack bit and the IP version instead of the Ethernet type.
     mpls_depth: u32,
+    /// Whether a primitive libpcap cannot optimize (`protochain`, whose program loops) came up:
+    /// libpcap then leaves the whole program unoptimized, so the refusals only its optimizer
+    /// makes do not happen.
+    unoptimized: bool,
+    /// The first refusal libpcap's optimizer would make, reported once the whole expression
+    /// has been generated (the optimizer runs after code generation) unless `unoptimized`.
+    optimizer_error: Option<Spanned>,
 }
 
 impl Generator {
     pub fn new(link: LinkType, source: CaptureSource) -> Self {
-        let (ether_type_offset, network_offset) = match link {
-            LinkType::Ethernet => (12, 14),
-            LinkType::RawIp => (0, 0),
+        let (framing, ether_type_offset, network_offset) = match link {
+            LinkType::Ethernet => (Framing::Ethernet, 12, 14),
+            LinkType::RawIp => (Framing::RawIp, 0, 0),
         };
-        Generator { link, source, ether_type_offset, network_offset, mpls_depth: 0 }
+        Generator {
+            framing,
+            source,
+            link_header_offset: 0,
+            ether_type_offset,
+            network_offset,
+            mpls_depth: 0,
+            unoptimized: false,
+            optimizer_error: None,
+        }
+    }
+
+    /// The condition for the whole expression, or the refusals libpcap makes after code
+    /// generation: those of its optimizer, and "expression rejects all packets" for a
+    /// condition known without looking at the packet to be false (an error that spans `whole`,
+    /// the whole expression).
+    pub fn program(mut self, expr: &Expr, whole: Range<usize>) -> Result<Cond> {
+        let cond = self.expr(expr)?;
+        if self.unoptimized {
+            return Ok(cond);
+        }
+        if let Some(error) = self.optimizer_error {
+            return Err(error);
+        }
+        if cond == Cond::Constant(false) {
+            return Err(Spanned::new("expression rejects all packets", whole));
+        }
+        Ok(cond)
     }
 
     pub fn expr(&mut self, expr: &Expr) -> Result<Cond> {
@@ -97,6 +164,8 @@ impl Generator {
             Primitive::Outbound => self.direction(span),
             Primitive::Vlan(tag) => self.vlan(*tag, span),
             Primitive::Mpls(label) => self.mpls(*label, span),
+            Primitive::PppoeDiscovery => self.link_protocol(ETHERTYPE_PPPOE_DISCOVERY, span),
+            Primitive::PppoeSession(session) => self.pppoe_session(*session, span),
         }
     }
 
@@ -109,13 +178,13 @@ impl Generator {
     /// the link type check), in whatever way the link and the preceding `mpls` show it.
     fn link_protocol(&self, ether_type: u32, span: &Range<usize>) -> Result<Cond> {
         let ip_version = |version: u32| masked_eq(B, self.network(0), 0xf0, version << 4);
-        match self.link {
-            LinkType::RawIp => Ok(match ether_type {
+        match self.framing {
+            Framing::RawIp => Ok(match ether_type {
                 ETHERTYPE_IP => ip_version(4),
                 ETHERTYPE_IPV6 => ip_version(6),
                 _ => Cond::Constant(false),
             }),
-            LinkType::Ethernet if self.mpls_depth > 0 => {
+            _ if self.mpls_depth > 0 => {
                 // The last label must be the bottom of the stack, then the IP version decides.
                 let bottom_of_stack = masked_eq(B, self.network_offset.saturating_sub(2), 1, 1);
                 match ether_type {
@@ -124,7 +193,8 @@ impl Generator {
                     _ => Err(Spanned::new("unsupported protocol over mpls", span.clone())),
                 }
             }
-            LinkType::Ethernet => Ok(self.ether_type(ether_type)),
+            Framing::Ethernet => Ok(self.ether_type(ether_type)),
+            Framing::Ppp => Ok(field_eq(H, self.ether_type_offset, ppp_protocol(ether_type))),
         }
     }
 
@@ -195,10 +265,11 @@ impl Generator {
         }
     }
 
-    fn qualified(&self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
+    fn qualified(&mut self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
         match qualifiers.kind {
             AddressKind::Port | AddressKind::Portrange => self.port(qualifiers, id, span),
             AddressKind::Proto => self.proto(qualifiers, id, span),
+            AddressKind::Protochain => self.protochain(qualifiers, id, span),
             AddressKind::Default | AddressKind::Host | AddressKind::Net => self.address(qualifiers, id, span),
         }
     }
@@ -330,9 +401,9 @@ impl Generator {
     }
 
     fn require_ethernet(&self, span: &Range<usize>) -> Result<()> {
-        match self.link {
-            LinkType::Ethernet => Ok(()),
-            LinkType::RawIp => Err(Spanned::new(
+        match self.framing {
+            Framing::Ethernet => Ok(()),
+            Framing::RawIp | Framing::Ppp => Err(Spanned::new(
                 "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM \
                  LANE/Fibre Channel",
                 span.clone(),
@@ -417,17 +488,7 @@ impl Generator {
 
     /// `[ip|ip6|ether] proto N` and the names they accept.
     fn proto(&self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
-        let is_link = qualifiers.protocol == Some(Protocol::Link);
-        let number = match id {
-            Id::Number(number) => *number,
-            Id::Name(name) if is_link => names::ether_type(name)
-                .ok_or_else(|| Spanned::new(format!("unknown ether proto '{name}'"), span.clone()))?,
-            Id::Name(name) => names::ip_protocol(name)
-                .ok_or_else(|| Spanned::new(format!("unknown ip proto '{name}'"), span.clone()))?,
-            _ => {
-                return Err(Spanned::new("a protocol must be a number or a name", span.clone()));
-            }
-        };
+        let number = protocol_number(qualifiers, id, span)?;
         match qualifiers.protocol {
             None => Ok(self.ipv4_protocol(number, span)?.or(self.ipv6_protocol(number, span)?)),
             Some(Protocol::Ip) => self.ipv4_protocol(number, span),
@@ -439,11 +500,92 @@ impl Generator {
         }
     }
 
+    /// `[ip|ip6] protochain N`: the protocol N in the IPv4 or IPv6 header, or after any chain
+    /// of IPv6 extension headers and AH headers.
+    fn protochain(&mut self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
+        let number = protocol_number(qualifiers, id, span)?;
+        let ipv4 = |generator: &Self| -> Result<Cond> {
+            let walk = generator.header_chain_walk(number, false);
+            Ok(generator.link_protocol(ETHERTYPE_IP, span)?.and(Cond::test(walk, JMP | JEQ | K, number)))
+        };
+        let ipv6 = |generator: &Self| -> Result<Cond> {
+            let walk = generator.header_chain_walk(number, true);
+            Ok(generator.link_protocol(ETHERTYPE_IPV6, span)?.and(Cond::test(walk, JMP | JEQ | K, number)))
+        };
+        let cond = match qualifiers.protocol {
+            None => ipv4(self)?.or(ipv6(self)?),
+            Some(Protocol::Ip) => ipv4(self)?,
+            Some(Protocol::Ip6) => ipv6(self)?,
+            Some(_) => return Err(Spanned::new("bad protocol applied for 'protochain'", span.clone())),
+        };
+        self.unoptimized = true;
+        Ok(cond)
+    }
+
+    /// Statements that walk the header chain as libpcap's `protochain` does, leaving in A the
+    /// first next-header value that is `wanted`, "no next header" (59), or none of the headers
+    /// the walk steps over; the packet is dropped where the walk reads past its end.
+    ///
+    /// X holds the offset of the current header from the network layer, A its protocol. IPv6
+    /// hop-by-hop, routing, fragment and destination-options headers are stepped over by their
+    /// length field, `(len + 1) * 8` bytes. AH (in IPv4 too) takes libpcap's arithmetic as it
+    /// is: X becomes `(len + 2) * 4`, the AH header's own length, not added to its offset.
+    /// That can send the walk back to where it was, so the loop is bounded only by
+    /// [`crate::LOOP_LIMIT`] (libpcap would loop forever on such a packet).
+    fn header_chain_walk(&self, wanted: u32, ipv6: bool) -> Vec<Instruction> {
+        let header = self.network_offset;
+        let mut walk = Walk::default();
+        if ipv6 {
+            walk.push(load(B, self.network(6)));
+            walk.push(Instruction::statement(LDX | W | IMM, IPV6_HEADER_LEN));
+        } else {
+            walk.push(load(B, self.network(9)));
+            walk.push(Instruction::statement(LDX | B | MSH, header));
+        }
+        let again = walk.here();
+        walk.jump_if(wanted, WalkLabel::End, WalkLabel::Next);
+        walk.jump_if(IPPROTO_NONE, WalkLabel::End, WalkLabel::Next);
+        if ipv6 {
+            let extensions = [IPPROTO_HOP_BY_HOP, IPPROTO_DESTINATION_OPTIONS, IPPROTO_ROUTING, IPPROTO_FRAGMENT];
+            for (index, extension) in extensions.into_iter().enumerate() {
+                let otherwise = if index == extensions.len() - 1 { WalkLabel::AhCheck } else { WalkLabel::Next };
+                walk.jump_if(extension, WalkLabel::Extension, otherwise);
+            }
+            // An extension header: its next header, then its length in 8-byte units past the first 8.
+            walk.bind(WalkLabel::Extension);
+            walk.push(Instruction::statement(LD | B | IND, header));
+            walk.push(Instruction::statement(ST, 0));
+            walk.push(Instruction::statement(LD | B | IND, header.saturating_add(1)));
+            walk.push(Instruction::statement(ALU | ADD | K, 1));
+            walk.push(Instruction::statement(ALU | MUL | K, 8));
+            walk.push(Instruction::statement(ALU | ADD | X, 0));
+            walk.push(Instruction::statement(MISC | TAX, 0));
+            walk.push(Instruction::statement(LD | W | MEM, 0));
+            walk.jump_back(again);
+        }
+        walk.bind(WalkLabel::AhCheck);
+        walk.jump_if(IPPROTO_AH, WalkLabel::Next, WalkLabel::End);
+        // AH: its next header, then its length in 4-byte units minus 2.
+        walk.push(Instruction::statement(MISC | TXA, 0));
+        walk.push(Instruction::statement(LD | B | IND, header));
+        walk.push(Instruction::statement(ST, 0));
+        walk.push(Instruction::statement(MISC | TXA, 0));
+        walk.push(Instruction::statement(ALU | ADD | K, 1));
+        walk.push(Instruction::statement(MISC | TAX, 0));
+        walk.push(Instruction::statement(LD | B | IND, header));
+        walk.push(Instruction::statement(ALU | ADD | K, 2));
+        walk.push(Instruction::statement(ALU | MUL | K, 4));
+        walk.push(Instruction::statement(MISC | TAX, 0));
+        walk.push(Instruction::statement(LD | W | MEM, 0));
+        walk.jump_back(again);
+        walk.finish()
+    }
+
     fn broadcast(&self, protocol: Option<Protocol>, span: &Range<usize>) -> Result<Cond> {
         match protocol {
-            None | Some(Protocol::Link) => match self.link {
-                LinkType::Ethernet => Ok(field_eq(W, 2, u32::MAX).and(field_eq(H, 0, 0xffff))),
-                LinkType::RawIp => Err(Spanned::new("not a broadcast link", span.clone())),
+            None | Some(Protocol::Link) => match self.framing {
+                Framing::Ethernet => Ok(field_eq(W, 2, u32::MAX).and(field_eq(H, 0, 0xffff))),
+                Framing::RawIp | Framing::Ppp => Err(Spanned::new("not a broadcast link", span.clone())),
             },
             Some(Protocol::Ip) => {
                 // Without the capture interface's netmask (as when reading files), only the
@@ -461,9 +603,9 @@ impl Generator {
 
     fn multicast(&self, protocol: Option<Protocol>, span: &Range<usize>) -> Result<Cond> {
         match protocol {
-            None | Some(Protocol::Link) => match self.link {
-                LinkType::Ethernet => Ok(field_test(B, 0, JSET, 1)),
-                LinkType::RawIp => Err(Spanned::new(
+            None | Some(Protocol::Link) => match self.framing {
+                Framing::Ethernet => Ok(field_test(B, 0, JSET, 1)),
+                Framing::RawIp | Framing::Ppp => Err(Spanned::new(
                     "link-layer multicast filters supported only on ethernet/FDDI/token \
                      ring/ARCNET/802.11/ATM LANE/Fibre Channel",
                     span.clone(),
@@ -486,23 +628,29 @@ impl Generator {
     /// `outbound`: the packet type the live capture provides says the host sent it.
     fn direction(&self, span: &Range<usize>) -> Result<Cond> {
         match self.source {
-            CaptureSource::Live => Ok(Cond::test(vec![load(H, DIRECTION_LOAD_OFFSET)], JMP | JEQ | K, PACKET_OUTGOING)),
+            // libpcap adds the link header's offset to the special offset too, so after `pppoes`
+            // the load reads another special offset, which drops the packet here.
+            CaptureSource::Live => Ok(Cond::test(
+                vec![load(H, DIRECTION_LOAD_OFFSET.wrapping_add(self.link_header_offset))],
+                JMP | JEQ | K,
+                PACKET_OUTGOING,
+            )),
             CaptureSource::File => Err(Spanned::new(
-                format!("inbound/outbound not supported on {} when reading savefiles", self.link.display_name()),
+                format!("inbound/outbound not supported on {} when reading savefiles", self.framing.display_name()),
                 span.clone(),
             )),
         }
     }
 
     fn vlan(&mut self, tag: Option<u32>, span: &Range<usize>) -> Result<Cond> {
-        match self.link {
-            LinkType::RawIp => {
-                return Err(Spanned::new("no VLAN support for Raw IP", span.clone()));
+        match self.framing {
+            Framing::RawIp | Framing::Ppp => {
+                return Err(Spanned::new(format!("no VLAN support for {}", self.framing.display_name()), span.clone()));
             }
-            LinkType::Ethernet if self.mpls_depth > 0 => {
+            Framing::Ethernet if self.mpls_depth > 0 => {
                 return Err(Spanned::new("no VLAN match after MPLS", span.clone()));
             }
-            LinkType::Ethernet => {}
+            Framing::Ethernet => {}
         }
         let type_field = self.ether_type_offset;
         let mut cond = Cond::any(VLAN_TPIDS.map(|tpid| field_eq(H, type_field, tpid)));
@@ -519,11 +667,12 @@ impl Generator {
     }
 
     fn mpls(&mut self, label: Option<u32>, span: &Range<usize>) -> Result<Cond> {
-        if self.link == LinkType::RawIp {
-            return Err(Spanned::new("no MPLS support for Raw IP", span.clone()));
-        }
         let mut cond = if self.mpls_depth == 0 {
-            field_eq(H, self.ether_type_offset, ETHERTYPE_MPLS)
+            match self.framing {
+                Framing::RawIp => return Err(Spanned::new("no MPLS support for Raw IP", span.clone())),
+                Framing::Ethernet => field_eq(H, self.ether_type_offset, ETHERTYPE_MPLS),
+                Framing::Ppp => field_eq(H, self.ether_type_offset, PPP_MPLS_UNICAST),
+            }
         } else {
             // Another label follows only if the previous one was not the bottom of the stack.
             masked_eq(B, self.network_offset.saturating_sub(2), 1, 0)
@@ -542,11 +691,40 @@ impl Generator {
         Ok(cond)
     }
 
+    /// `pppoes [session]`: a PPPoE session packet, with that session id if one is given. The
+    /// primitives after it look at the PPP frame after the 6-byte PPPoE header: its 2-byte
+    /// protocol field takes the place of the Ethernet type, and the network layer follows it.
+    fn pppoe_session(&mut self, session: Option<u32>, span: &Range<usize>) -> Result<Cond> {
+        let mut cond = self.link_protocol(ETHERTYPE_PPPOE_SESSION, span)?;
+        if let Some(session) = session {
+            if session > MAX_PPPOE_SESSION {
+                return Err(Spanned::new(
+                    format!("PPPoE session number {session} greater than maximum {MAX_PPPOE_SESSION}"),
+                    span.clone(),
+                ));
+            }
+            // The version, type and code bytes come along in the word and are masked off.
+            cond = cond.and(masked_eq(W, self.network_offset, MAX_PPPOE_SESSION, session));
+        }
+        let ppp_header = self.network(6);
+        self.framing = Framing::Ppp;
+        self.link_header_offset = ppp_header;
+        self.ether_type_offset = ppp_header;
+        self.network_offset = ppp_header.saturating_add(2);
+        Ok(cond)
+    }
+
     /// `left relation right`: the protocol checks of both sides' packet accesses, then the
     /// comparison.
-    fn relation(&self, left: &Arith, relation: Relation, right: &Arith) -> Result<Cond> {
-        check_constant_operands(left)?;
-        check_constant_operands(right)?;
+    fn relation(&mut self, left: &Arith, relation: Relation, right: &Arith) -> Result<Cond> {
+        for side in [left, right] {
+            check_constant_operands(side)?;
+            if let Err(error) = check_folded_operands(side)
+                && self.optimizer_error.is_none()
+            {
+                self.optimizer_error = Some(error);
+            }
+        }
         let checks = self.access_checks(left)?.and(self.access_checks(right)?);
         if let (Some(left), Some(right)) = (constant_value(left), constant_value(right)) {
             let holds = match relation {
@@ -663,7 +841,7 @@ impl Generator {
                     _ => W,
                 };
                 let base = match protocol {
-                    Protocol::Link => 0,
+                    Protocol::Link => self.link_header_offset,
                     Protocol::Ip | Protocol::Ip6 | Protocol::Arp | Protocol::Rarp => self.network_offset,
                     Protocol::Icmp6 => self.network(IPV6_HEADER_LEN),
                     Protocol::Ah | Protocol::Esp => return Err(unsupported_index(span)),
@@ -700,6 +878,108 @@ impl Generator {
             }
         }
         Ok(())
+    }
+}
+
+/// The PPP protocol number libpcap looks for where an Ethernet type is asked for in a PPP
+/// frame; other values are compared as they are.
+fn ppp_protocol(ether_type: u32) -> u32 {
+    match ether_type {
+        ETHERTYPE_IP => 0x0021,
+        ETHERTYPE_IPV6 => 0x0057,
+        // DECnet, AppleTalk, XNS.
+        0x6003 => 0x0027,
+        0x809b => 0x0029,
+        0x0600 => 0x0025,
+        // The OSI, spanning tree and IPX SAPs.
+        0xfe => 0x0023,
+        0x42 => 0x0031,
+        0xe0 => 0x002b,
+        other => other,
+    }
+}
+
+/// The protocol number a `proto` or `protochain` id names: a number, an IP protocol name, or
+/// for `ether proto` an Ethernet type name.
+fn protocol_number(qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<u32> {
+    let is_link = qualifiers.protocol == Some(Protocol::Link);
+    match id {
+        Id::Number(number) => Ok(*number),
+        Id::Name(name) if is_link => {
+            names::ether_type(name).ok_or_else(|| Spanned::new(format!("unknown ether proto '{name}'"), span.clone()))
+        }
+        Id::Name(name) => {
+            names::ip_protocol(name).ok_or_else(|| Spanned::new(format!("unknown ip proto '{name}'"), span.clone()))
+        }
+        _ => Err(Spanned::new("a protocol must be a number or a name", span.clone())),
+    }
+}
+
+/// The places a header chain walk jumps to: the next instruction, and the labels bound once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WalkLabel {
+    Next,
+    /// Stepping over an IPv6 extension header.
+    Extension,
+    /// Checking for AH.
+    AhCheck,
+    /// The end of the walk, where the caller's test follows.
+    End,
+}
+
+/// Statements of a header chain walk with forward jumps to labels, and jumps back to an
+/// instruction already written: the only code this crate writes with backward jumps.
+#[derive(Default)]
+struct Walk {
+    statements: Vec<Instruction>,
+    /// Conditional jumps whose targets are labels: (index, on true, on false).
+    pending: Vec<(usize, WalkLabel, WalkLabel)>,
+    bound: Vec<(WalkLabel, usize)>,
+}
+
+impl Walk {
+    fn push(&mut self, instruction: Instruction) {
+        self.statements.push(instruction);
+    }
+
+    fn here(&self) -> usize {
+        self.statements.len()
+    }
+
+    fn bind(&mut self, label: WalkLabel) {
+        self.bound.push((label, self.here()));
+    }
+
+    /// `jeq #value`, on to `on_true` or `on_false`.
+    fn jump_if(&mut self, value: u32, on_true: WalkLabel, on_false: WalkLabel) {
+        self.pending.push((self.here(), on_true, on_false));
+        self.push(Instruction::jump(JMP | JEQ | K, value, 0, 0));
+    }
+
+    /// `ja` back to the instruction at `target`; `k` wraps around to a negative offset.
+    fn jump_back(&mut self, target: usize) {
+        let offset = target as u32;
+        self.push(Instruction::statement(JMP | JA, offset.wrapping_sub(self.here() as u32 + 1)));
+    }
+
+    /// The statements with every label resolved; the end is just past the last statement.
+    fn finish(mut self) -> Vec<Instruction> {
+        let end = self.here();
+        let place = |label: WalkLabel, from: usize| -> u8 {
+            let target = match label {
+                WalkLabel::Next => from + 1,
+                WalkLabel::End => end,
+                _ => self.bound.iter().find(|(bound, _)| *bound == label).map_or(end, |&(_, at)| at),
+            };
+            // A walk is a few dozen instructions long.
+            u8::try_from(target - from - 1).unwrap_or(u8::MAX)
+        };
+        for &(at, on_true, on_false) in &self.pending {
+            let (jt, jf) = (place(on_true, at), place(on_false, at));
+            self.statements[at].jt = jt;
+            self.statements[at].jf = jf;
+        }
+        self.statements
     }
 }
 
@@ -839,22 +1119,30 @@ fn port_range_by_name(name: &str, span: &Range<usize>) -> Result<(u32, u32, Opti
 /// libpcap refuses a division, modulus or shift whose right operand's code starts by loading
 /// the constant 0 (or more than 31 for shifts). It looks only at that first instruction, so
 /// `ip[1] / ip[0]` (whose code starts by loading the index 0) is refused; this check
-/// reproduces exactly that. tcpdump's optimizer then refuses the same operations on operands
-/// that fold to such constants (`ip[0] << (0 + 40)`), which is checked too.
+/// reproduces exactly that.
 fn check_constant_operands(arith: &Arith) -> Result<()> {
+    check_operands(arith, &first_immediate)
+}
+
+/// tcpdump's optimizer refuses the same operations on operands that fold to such constants
+/// (`ip[0] << (0 + 40)`), once it has folded them.
+fn check_folded_operands(arith: &Arith) -> Result<()> {
+    check_operands(arith, &constant_value)
+}
+
+/// Refuses the first division or modulus by zero, or shift by more than 31, in `arith`, where
+/// `value` tells what the right operand is.
+fn check_operands(arith: &Arith, value: &dyn Fn(&Arith) -> Option<u32>) -> Result<()> {
     match arith {
         Arith::Constant(_) | Arith::Length => Ok(()),
-        Arith::Negate(inner) => check_constant_operands(inner),
-        Arith::Load { index, .. } => check_constant_operands(index),
+        Arith::Negate(inner) => check_operands(inner, value),
+        Arith::Load { index, .. } => check_operands(index, value),
         Arith::Binary(op, left, right, span) => {
-            check_constant_operands(left)?;
-            check_constant_operands(right)?;
-            // The parser-time check, then the one tcpdump's optimizer makes once it has
-            // folded the constants.
-            let first = first_immediate(right);
-            let folded = constant_value(right);
-            let is_zero = first == Some(0) || folded == Some(0);
-            let is_wide = first.is_some_and(|k| k > 31) || folded.is_some_and(|k| k > 31);
+            check_operands(left, value)?;
+            check_operands(right, value)?;
+            let operand = value(right);
+            let is_zero = operand == Some(0);
+            let is_wide = operand.is_some_and(|k| k > 31);
             let problem = match op {
                 BinaryOp::Div if is_zero => Some("division by zero"),
                 BinaryOp::Mod if is_zero => Some("modulus by zero"),

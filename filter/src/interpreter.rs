@@ -2,12 +2,16 @@
 //!
 //! Anything that makes the program invalid or the packet unreadable ends the run with 0 (the
 //! packet is dropped): a load past the captured bytes, division by zero, a scratch slot out of
-//! range, an unknown opcode, a jump past the end or running off the end.
+//! range, an unknown opcode, a jump outside the program or running off the end, and jumping
+//! back to the same instruction more than [`LOOP_LIMIT`] times.
+//!
+//! `ja` takes its offset as signed, as libpcap's interpreter does for `protochain`'s loop.
 
-use crate::program::{DIRECTION_LOAD_OFFSET, Instruction, MEMORY_WORDS, PacketDirection, opcode};
+use crate::program::{DIRECTION_LOAD_OFFSET, Instruction, LOOP_LIMIT, MEMORY_WORDS, PacketDirection, opcode};
 
 pub fn run(program: &[Instruction], packet: &[u8], wire_len: u32, direction: Option<PacketDirection>) -> u32 {
-    let mut machine = Machine { packet, wire_len, direction, a: 0, x: 0, memory: [0; MEMORY_WORDS as usize] };
+    let mut machine =
+        Machine { packet, wire_len, direction, a: 0, x: 0, memory: [0; MEMORY_WORDS as usize], jumps_back: Vec::new() };
     machine.run(program).unwrap_or(0)
 }
 
@@ -18,6 +22,8 @@ struct Machine<'a> {
     a: u32,
     x: u32,
     memory: [u32; MEMORY_WORDS as usize],
+    /// Per instruction jumped back to: how many times.
+    jumps_back: Vec<(usize, u32)>,
 }
 
 impl Machine<'_> {
@@ -52,7 +58,14 @@ impl Machine<'_> {
                 opcode::ALU => self.a = self.alu(code, k)?,
                 opcode::JMP => {
                     let skip = if opcode::op(code) == opcode::JA {
-                        usize::try_from(k).ok()?
+                        let offset = k.cast_signed();
+                        if offset < 0 {
+                            let target = pc.checked_add_signed(isize::try_from(offset).ok()?)?;
+                            self.count_jump_back(target)?;
+                            pc = target;
+                            continue;
+                        }
+                        usize::try_from(offset).ok()?
                     } else {
                         let operand = if opcode::src(code) == opcode::X { self.x } else { k };
                         let taken = match opcode::op(code) {
@@ -74,6 +87,19 @@ impl Machine<'_> {
                 _ => return None,
             }
         }
+    }
+
+    /// Counts a jump back to `target`; `None` once it goes past the limit.
+    fn count_jump_back(&mut self, target: usize) -> Option<()> {
+        let count = match self.jumps_back.iter_mut().find(|(at, _)| *at == target) {
+            Some((_, count)) => count,
+            None => {
+                self.jumps_back.push((target, 0));
+                &mut self.jumps_back.last_mut()?.1
+            }
+        };
+        *count += 1;
+        (*count <= LOOP_LIMIT).then_some(())
     }
 
     fn load(&self, code: u16, k: u32) -> Option<u32> {

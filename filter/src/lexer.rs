@@ -43,6 +43,7 @@ pub enum Keyword {
     Port,
     Portrange,
     Proto,
+    Protochain,
     Less,
     Greater,
     Len,
@@ -55,6 +56,8 @@ pub enum Keyword {
     Outbound,
     Vlan,
     Mpls,
+    Pppoed,
+    Pppoes,
     Protocol(Protocol),
     /// A word libpcap reserves for a feature this crate does not implement.
     Unsupported(&'static str),
@@ -96,6 +99,7 @@ const KEYWORDS: &[(&str, Keyword)] = &[
     ("port", Keyword::Port),
     ("portrange", Keyword::Portrange),
     ("proto", Keyword::Proto),
+    ("protochain", Keyword::Protochain),
     ("less", Keyword::Less),
     ("greater", Keyword::Greater),
     ("len", Keyword::Len),
@@ -108,6 +112,8 @@ const KEYWORDS: &[(&str, Keyword)] = &[
     ("outbound", Keyword::Outbound),
     ("vlan", Keyword::Vlan),
     ("mpls", Keyword::Mpls),
+    ("pppoed", Keyword::Pppoed),
+    ("pppoes", Keyword::Pppoes),
     ("link", Keyword::Protocol(Protocol::Link)),
     ("ether", Keyword::Protocol(Protocol::Link)),
     ("ppp", Keyword::Protocol(Protocol::Link)),
@@ -134,11 +140,10 @@ const KEYWORDS: &[(&str, Keyword)] = &[
 ];
 
 /// libpcap keywords for link types, protocols and capture sources this crate does not handle
-/// (802.11, ATM, SS7, pf logs, OSI, AppleTalk, DECnet, PPPoE, Geneve, ...). They are still
+/// (802.11, ATM, SS7, pf logs, OSI, AppleTalk, DECnet, Geneve, ...). They are still
 /// reserved words, so they never become host names; using one is reported as unsupported.
 const UNSUPPORTED_KEYWORDS: &[&str] = &[
     "gateway",
-    "protochain",
     "byte",
     "radio",
     "atalk",
@@ -165,8 +170,6 @@ const UNSUPPORTED_KEYWORDS: &[&str] = &[
     "ipx",
     "netbeui",
     "ifindex",
-    "pppoed",
-    "pppoes",
     "geneve",
     "lane",
     "llc",

@@ -42,8 +42,8 @@ mod program;
 pub use dump::DumpStyle;
 pub use error::FilterError;
 pub use program::{
-    ACCEPT_SNAPLEN, DIRECTION_LOAD_OFFSET, Instruction, MEMORY_WORDS, PACKET_HOST, PACKET_OUTGOING, PacketDirection,
-    Program, SKF_AD_OFF, SKF_AD_PKTTYPE, opcode,
+    ACCEPT_SNAPLEN, DIRECTION_LOAD_OFFSET, Instruction, LOOP_LIMIT, MEMORY_WORDS, PACKET_HOST, PACKET_OUTGOING,
+    PacketDirection, Program, SKF_AD_OFF, SKF_AD_PKTTYPE, opcode,
 };
 
 /// The link layer the packets start with.
@@ -102,10 +102,7 @@ pub fn compile_for(expression: &str, link: LinkType, source: CaptureSource) -> R
     let tokens = lexer::tokenize(expression).map_err(located)?;
     let cond = match parser::parse(&tokens, expression.len()).map_err(located)? {
         None => cond::Cond::Constant(true),
-        Some(expr) => codegen::Generator::new(link, source).expr(&expr).map_err(located)?,
+        Some(expr) => codegen::Generator::new(link, source).program(&expr, 0..expression.len()).map_err(located)?,
     };
-    if cond == cond::Cond::Constant(false) {
-        return Err(FilterError::new("expression rejects all packets", expression, 0..expression.len()));
-    }
     Ok(Program { instructions: cond::emit_program(&cond) })
 }

@@ -294,15 +294,20 @@ impl Parser<'_> {
                 self.position += 1;
                 Ok((primitive(self, Primitive::Outbound), None))
             }
-            TokenKind::Keyword(Keyword::Vlan) => {
+            TokenKind::Keyword(Keyword::Pppoed) => {
                 self.position += 1;
-                let tag = self.attempt(Self::plain_number);
-                Ok((primitive(self, Primitive::Vlan(tag)), None))
+                Ok((primitive(self, Primitive::PppoeDiscovery), None))
             }
-            TokenKind::Keyword(Keyword::Mpls) => {
+            // The primitives with an optional number.
+            TokenKind::Keyword(keyword @ (Keyword::Vlan | Keyword::Mpls | Keyword::Pppoes)) => {
                 self.position += 1;
-                let label = self.attempt(Self::plain_number);
-                Ok((primitive(self, Primitive::Mpls(label)), None))
+                let number = self.attempt(Self::plain_number);
+                let numbered = match keyword {
+                    Keyword::Vlan => Primitive::Vlan(number),
+                    Keyword::Mpls => Primitive::Mpls(number),
+                    _ => Primitive::PppoeSession(number),
+                };
+                Ok((primitive(self, numbered), None))
             }
             TokenKind::Number(_) | TokenKind::Keyword(Keyword::Len) | TokenKind::Punct(Punct::Minus) => {
                 let relation = self.relation()?;
@@ -318,6 +323,8 @@ impl Parser<'_> {
         let mut qualifiers = Qualifiers { protocol, ..Qualifiers::default() };
         if self.eat_keyword(Keyword::Proto) {
             qualifiers.kind = AddressKind::Proto;
+        } else if self.eat_keyword(Keyword::Protochain) {
+            qualifiers.kind = AddressKind::Protochain;
         } else {
             if let Some(direction) = self.direction() {
                 qualifiers.direction = direction;
@@ -421,7 +428,9 @@ impl Parser<'_> {
                     Id::Ipv6(address)
                 }
             }
-            TokenKind::Keyword(Keyword::Protocol(protocol)) if qualifiers.kind == AddressKind::Proto => {
+            TokenKind::Keyword(Keyword::Protocol(protocol))
+                if matches!(qualifiers.kind, AddressKind::Proto | AddressKind::Protochain) =>
+            {
                 return Err(Spanned::new(
                     format!(
                         "syntax error: a protocol name that is also a keyword must be escaped with a \
@@ -447,7 +456,7 @@ impl Parser<'_> {
         }
     }
 
-    /// A number, possibly in parentheses, as `vlan` and `mpls` take.
+    /// A number, possibly in parentheses, as `vlan`, `mpls` and `pppoes` take.
     fn plain_number(&mut self) -> Result<u32> {
         match self.advance() {
             Some(TokenKind::Number(number)) => Ok(number),
@@ -552,6 +561,7 @@ fn starts_head(keyword: Keyword) -> bool {
             | Keyword::Port
             | Keyword::Portrange
             | Keyword::Proto
+            | Keyword::Protochain
     )
 }
 

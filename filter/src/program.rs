@@ -95,6 +95,15 @@ pub const PACKET_OUTGOING: u32 = 4;
 /// The packet type reported for received packets by [`Program::matches_with_direction`]
 /// (`PACKET_HOST`; any value other than [`PACKET_OUTGOING`] counts as inbound).
 pub const PACKET_HOST: u32 = 0;
+/// How many times one run of a program may jump back to the same instruction; one jump more
+/// drops the packet. Classic BPF jumps only forward, except in libpcap's `protochain`, which
+/// loops over the header chain with a `ja` whose offset, read as signed, is negative (libpcap's
+/// interpreter runs it that way, without a limit, and loops forever on some AH chains). Each
+/// pass steps over one IPv6 extension header or AH, so only packets with more than 16 of them
+/// chained are dropped where libpcap would walk on. The bound lets the kernel's verifier accept
+/// an eBPF translation of the loop: it walks every pass, and its work grows with the square of
+/// the bound (some 25,000 instructions for one loop of 16 passes).
+pub const LOOP_LIMIT: u32 = 16;
 /// Number of scratch memory slots (`BPF_MEMWORDS`).
 pub const MEMORY_WORDS: u32 = 16;
 /// What a compiled program returns for a packet it accepts: libpcap's default snapshot length.
@@ -159,7 +168,8 @@ impl Program {
     }
 
     /// Runs the program and returns its result: 0 to drop the packet, otherwise how many bytes
-    /// of it to keep. Never panics, whatever the instructions.
+    /// of it to keep. Never panics and always ends, whatever the instructions: jumps back
+    /// count against [`LOOP_LIMIT`].
     pub fn run(&self, packet: &[u8], wire_len: u32, direction: Option<PacketDirection>) -> u32 {
         interpreter::run(&self.instructions, packet, wire_len, direction)
     }

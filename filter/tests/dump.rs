@@ -104,6 +104,24 @@ fn c_array_and_decimal_listings() {
 }
 
 #[test]
+fn jumps_back_print_their_target_as_tcpdump_does() {
+    // `protochain`'s loop: `ja` with a negative offset, printed with the instruction it goes back to.
+    let program = Program {
+        instructions: vec![
+            statement(LD | B | ABS, 20),
+            Instruction::jump(JMP | JEQ | K, 6, 1, 0),
+            statement(JMP | JA, 2u32.wrapping_neg()),
+            statement(RET | K, 0),
+        ],
+    };
+    assert_eq!(
+        program.dump(DumpStyle::Readable),
+        "(000) ldb      [20]\n(001) jeq      #0x6             jt 3\tjf 2\n(002) ja       1\n(003) ret      #0\n"
+    );
+    assert!(program.dump(DumpStyle::CArray).contains("{ 0x5, 0, 0, 0xfffffffe }"));
+}
+
+#[test]
 fn simple_programs_print_exactly_as_tcpdump_prints_them() {
     if !tcpdump::available() {
         return;
@@ -111,7 +129,11 @@ fn simple_programs_print_exactly_as_tcpdump_prints_them() {
     let directory = std::env::temp_dir().join(format!("ptstat-filter-dump-{}", std::process::id()));
     std::fs::create_dir_all(&directory).expect("temporary directory");
     let cases = [
-        (LinkType::Ethernet, 1, &["ip", "arp", "rarp", "ip6", "ether proto 0x88cc", "greater 64"][..]),
+        (
+            LinkType::Ethernet,
+            1,
+            &["ip", "arp", "rarp", "ip6", "ether proto 0x88cc", "greater 64", "pppoed", "pppoes", "pppoes 5 and ip"][..],
+        ),
         (LinkType::RawIp, 101, &["ip", "ip6", "ip[9] = 6"][..]),
     ];
     for (link, linktype, expressions) in cases {

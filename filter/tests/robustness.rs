@@ -4,8 +4,10 @@
 mod support;
 
 use ptstat_filter::{
-    CaptureSource, DumpStyle, Instruction, LinkType, PacketDirection, Program, compile, compile_for, opcode::*,
+    CaptureSource, DumpStyle, Instruction, LOOP_LIMIT, LinkType, PacketDirection, Program, compile, compile_for,
+    opcode::*,
 };
+use support::packets::{ethernet, ipv6, ipv6_extension, tcp};
 use support::rng::Rng;
 
 /// Tokens of the filter language and near misses, for random token soups.
@@ -30,6 +32,9 @@ const VOCABULARY: &[&str] = &[
     "outbound",
     "vlan",
     "mpls",
+    "protochain",
+    "pppoed",
+    "pppoes",
     "ether",
     "link",
     "ip",
@@ -206,6 +211,21 @@ fn deep_nesting_is_refused_without_exhausting_the_stack() {
 }
 
 #[test]
+fn protochain_steps_over_at_most_the_loop_limit_of_headers() {
+    let program = compile("ip6 protochain 6", LinkType::Ethernet).expect("protochain compiles");
+    // The walk jumps back once per hop-by-hop header it steps over.
+    let chain = |headers: u32| {
+        let segment = tcp(80, 1024, 0x02, b"");
+        let inner = (0..headers).fold(segment, |inner, index| ipv6_extension(if index == 0 { 6 } else { 0 }, &inner));
+        ethernet([2; 6], [4; 6], 0x86dd, &ipv6([0xfe; 16], [0xfd; 16], 0, &inner))
+    };
+    for (headers, kept) in [(1, true), (LOOP_LIMIT, true), (LOOP_LIMIT + 1, false)] {
+        let frame = chain(headers);
+        assert_eq!(program.matches(&frame, frame.len() as u32), kept, "{headers} headers");
+    }
+}
+
+#[test]
 fn long_chains_compile_with_long_jumps() {
     let ports: Vec<String> = (1..=2000).map(|port| format!("port {port}")).collect();
     let program = compile(&ports.join(" or "), LinkType::Ethernet).expect("long chain compiles");
@@ -299,8 +319,12 @@ fn errors_name_the_problem_and_where() {
         ("port ntp and tcp port ntp", "port 'ntp' is udp", 23),
         ("ip[0] = 08", "number 08 contains non-octal digit", 9),
         ("vlan 5000", "VLAN tag 5000 greater than maximum 4095", 1),
-        ("ip and pppoes", "'pppoes' is not supported", 8),
+        ("ip and geneve", "'geneve' is not supported", 8),
+        ("pppoes 65536", "PPPoE session number 65536 greater than maximum 65535", 1),
+        ("tcp protochain 6", "bad protocol applied for 'protochain'", 1),
         ("ip $ tcp", "unexpected character '$'", 4),
+        // Code generation's errors come before those of libpcap's optimizer.
+        ("ip[0] << (0 + 40) = 1 and host foo", "unknown host 'foo'", 32),
     ];
     for (text, message, column) in cases {
         let error = compile(text, LinkType::Ethernet).expect_err(text);
@@ -309,6 +333,10 @@ fn errors_name_the_problem_and_where() {
         assert!(shown.contains(&format!("column {column}")), "{text:?}: {shown}");
     }
     assert!(compile("arp", LinkType::RawIp).unwrap_err().message().contains("rejects all packets"));
+    // libpcap leaves programs with `protochain` unoptimized, so its optimizer refuses nothing there.
+    for text in ["1 = 2 and protochain 6", "protochain 6 and ip[0] << (0 + 40) = 1"] {
+        assert!(compile(text, LinkType::Ethernet).is_ok(), "{text}");
+    }
 }
 
 #[test]

@@ -40,6 +40,11 @@ const IGMP: u8 = 2;
 const SCTP: u8 = 132;
 const ICMPV6: u8 = 58;
 const FRAGMENT: u8 = 44;
+const HOP_BY_HOP: u8 = 0;
+const ROUTING: u8 = 43;
+const DESTINATION_OPTIONS: u8 = 60;
+const AH: u8 = 51;
+const NO_NEXT_HEADER: u8 = 59;
 
 const TCP_FLAGS: [u8; 12] = [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x12, 0x11, 0x00, 0xff];
 const ICMP_TYPES: [(u8, u8); 16] = [
@@ -213,6 +218,87 @@ fn link_layer_frames() -> Vec<Vec<u8>> {
     frames
 }
 
+/// IPv4 and IPv6 packets whose protocol lies behind a chain of headers, for `protochain`:
+/// every IPv6 extension header `protochain` steps over, AH in both versions, chains ending in
+/// "no next header" or in a fragment that is not the first.
+fn header_chain_packets() -> Vec<Vec<u8>> {
+    let a = v6("2001:db8::1");
+    let b = v6("2001:db8:0:1::2");
+    let tcp_segment = tcp(80, 40000, 0x02, b"");
+    let datagram = udp(53, 5353, b"chain");
+    let fragment = |next, payload: &[u8]| ipv6_fragment(next, 0, true, payload);
+    let mut packets = vec![
+        ipv6(
+            a,
+            b,
+            HOP_BY_HOP,
+            &ipv6_extension(
+                ROUTING,
+                &ipv6_long_extension(FRAGMENT, 2, &fragment(DESTINATION_OPTIONS, &ipv6_extension(TCP, &tcp_segment))),
+            ),
+        ),
+        ipv6(a, b, ROUTING, &ipv6_long_extension(UDP, 1, &datagram)),
+        ipv6(b, a, DESTINATION_OPTIONS, &ipv6_long_extension(ICMPV6, 3, &icmp(128, 0))),
+        ipv6(a, b, HOP_BY_HOP, &ipv6_extension(DESTINATION_OPTIONS, &ipv6_extension(UDP, &datagram))),
+        ipv6(a, b, HOP_BY_HOP, &ipv6_extension(NO_NEXT_HEADER, &tcp_segment)),
+        ipv6(a, b, FRAGMENT, &ipv6_fragment(UDP, 40, false, &datagram)),
+        ipv6(a, b, FRAGMENT, &fragment(ROUTING, &ipv6_extension(SCTP, &sctp(80, 443)))),
+        // AH: libpcap takes its length (24 bytes here) as the offset of the next header.
+        ipv6(a, b, DESTINATION_OPTIONS, &ipv6_extension(AH, &authentication_header(UDP, 4, 0x100, &datagram))),
+        ipv6(a, b, AH, &authentication_header(TCP, 8, 0x2c_0000, &tcp_segment)),
+        Ipv4::new(IP_A, IP_B, AH).build(&authentication_header(TCP, 4, 0x0600_0000, &tcp_segment)),
+        Ipv4::new(IP_B, IP_A, AH).build(&authentication_header(UDP, 1, 17, &datagram)),
+        Ipv4::new(IP_A, IP_C, AH).options(&[1, 1, 1, 0]).build(&authentication_header(TCP, 3, 0, &tcp_segment)),
+        Ipv4::new(IP_C, IP_B, NO_NEXT_HEADER).build(&[0; 8]),
+        Ipv4::new(IP_A, IP_B, TCP).build(&tcp_segment),
+        ipv6(a, b, TCP, &tcp_segment),
+    ];
+    // A long chain: 12 hop-by-hop headers, then UDP (the walk takes at most 16 steps).
+    let long_chain = (0..12)
+        .fold(datagram.clone(), |inner, index| ipv6_extension(if index == 0 { UDP } else { HOP_BY_HOP }, &inner));
+    packets.push(ipv6(b, a, HOP_BY_HOP, &long_chain));
+    packets
+}
+
+/// PPPoE discovery and session frames, sessions carrying IPv4, IPv6, MPLS, LCP, and other PPP
+/// protocols, one behind a VLAN tag and one with a second PPPoE header inside.
+fn pppoe_frames() -> Vec<Vec<u8>> {
+    let ip_tcp = Ipv4::new(IP_A, IP_B, TCP).build(&tcp(80, 1234, 0x02, b""));
+    let ip_udp = Ipv4::new(IP_C, IP_A, UDP).build(&udp(53, 33000, b"x"));
+    let ip6_udp = ipv6(v6("2001:db8::1"), v6("ff02::1"), UDP, &udp(547, 546, b""));
+    let ip6_tcp = ipv6(v6("2001:db8::2"), v6("2001:db8::1"), TCP, &tcp(443, 50000, 0x12, b""));
+    let session = |id: u16, protocol: u16, payload: &[u8]| pppoe(0, id, &ppp(protocol, payload));
+    let discovery_tags = [0x01, 0x01, 0, 0, 0x01, 0x03, 0, 4, 1, 2, 3, 4];
+    let frames = vec![
+        ethernet(BROADCAST_MAC, MAC_A, 0x8863, &pppoe(0x09, 0, &discovery_tags)),
+        ethernet(MAC_A, MAC_B, 0x8863, &pppoe(0x07, 0, &discovery_tags)),
+        ethernet(MAC_B, MAC_A, 0x8863, &pppoe(0x65, 5, &discovery_tags)),
+        ethernet(MAC_B, MAC_A, 0x8864, &session(1, 0x0021, &ip_tcp)),
+        ethernet(MAC_A, MAC_B, 0x8864, &session(5, 0x0021, &ip_udp)),
+        ethernet(MAC_B, MAC_A, 0x8864, &session(5, 0x0057, &ip6_udp)),
+        ethernet(MAC_A, MAC_B, 0x8864, &session(0xffff, 0x0057, &ip6_tcp)),
+        ethernet(MAC_B, MAC_A, 0x8864, &session(2, 0xc021, &[1, 1, 0, 4])),
+        ethernet(MAC_B, MAC_A, 0x8864, &session(3, 0x0281, &mpls(&[(16, true)], &ip_tcp))),
+        ethernet(MAC_B, MAC_A, 0x8864, &session(3, 0x0027, &[0; 8])),
+        ethernet(MAC_B, MAC_A, 0x8864, &session(3, 0x0023, &[0x81, 0, 0, 0, 0, 0, 0, 0])),
+        ethernet(MAC_B, MAC_A, 0x8864, &session(7, 0x8864, &session(2, 0x0021, &ip_udp))),
+        ethernet(MAC_B, MAC_A, 0x8864, &session(0x0100, 0x0800, &ip_tcp)),
+        tagged_ethernet(MAC_B, MAC_A, &[(0x8100, 10)], 0x8864, &session(3, 0x0021, &ip_tcp)),
+        tagged_ethernet(MAC_B, MAC_A, &[(0x8100, 20)], 0x8863, &pppoe(0x09, 0, &discovery_tags)),
+    ];
+    frames.into_iter().map(padded).collect()
+}
+
+/// Ethernet frames of [`header_chain_packets`] and [`pppoe_frames`].
+pub fn header_chain_and_pppoe_frames() -> Vec<Vec<u8>> {
+    let mut frames: Vec<Vec<u8>> = header_chain_packets()
+        .iter()
+        .map(|ip| if ip[0] >> 4 == 4 { ethernet_ipv4(MAC_B, ip) } else { ethernet_ipv6(MAC_IPV6_MULTICAST, ip) })
+        .collect();
+    frames.extend(pppoe_frames());
+    frames
+}
+
 /// Packets cut at every length up to `limit`, so every load of every primitive falls past
 /// the captured bytes for some of them.
 fn every_truncation(frames: &[Vec<u8>], limit: usize) -> Vec<Packet> {
@@ -250,6 +336,9 @@ pub fn all() -> Vec<Capture> {
     raw.push(Vec::new());
     let raw_truncation_sources = pick_every(raw.clone(), 3);
 
+    let tunnel_frames = header_chain_and_pppoe_frames();
+    let raw_chains = header_chain_packets();
+
     vec![
         Capture { name: "ethernet-ipv4", link: LinkType::Ethernet, packets: whole(ethernet_ipv4_frames) },
         Capture { name: "ethernet-ipv6", link: LinkType::Ethernet, packets: whole(ethernet_ipv6_frames) },
@@ -264,6 +353,16 @@ pub fn all() -> Vec<Capture> {
             name: "raw-ip-truncated",
             link: LinkType::RawIp,
             packets: every_truncation(&raw_truncation_sources, 70),
+        },
+        Capture {
+            name: "ethernet-chains-pppoe-truncated",
+            link: LinkType::Ethernet,
+            packets: every_truncation(&tunnel_frames, usize::MAX),
+        },
+        Capture {
+            name: "raw-ip-chains-truncated",
+            link: LinkType::RawIp,
+            packets: every_truncation(&raw_chains, usize::MAX),
         },
     ]
 }

@@ -571,6 +571,94 @@ pub const HAND_WRITTEN: &[&str] = &[
     "ip $",
     "ip @ tcp",
     "tcp port 80 ; udp",
+    // Protocol chains (IPv6 extension headers and AH), which libpcap walks in a loop.
+    "protochain 6",
+    "protochain 17",
+    "protochain 58",
+    "protochain 51",
+    "protochain 59",
+    "protochain 256",
+    "ip protochain 6",
+    "ip protochain 17",
+    "ip protochain 51",
+    "ip6 protochain 6",
+    "ip6 protochain 17",
+    "ip6 protochain 0",
+    "ip6 protochain 43",
+    "ip6 protochain 44",
+    "ip6 protochain 60",
+    "ip6 protochain 132",
+    "ip6 protochain \\ipv6-icmp",
+    "protochain \\tcp",
+    "protochain \\udp or \\tcp",
+    "protochain 6 or 17",
+    "protochain (6 or 58)",
+    "protochain 6 and not 17",
+    "protochain tcp",
+    "protochain \\nosuch",
+    "tcp protochain 6",
+    "ether protochain 6",
+    "src protochain 6",
+    "protochain 1.2.3.4",
+    "protochain 6 and tcp port 80",
+    "not ip6 protochain 17 and ip6",
+    "ip6 protochain 6 and ip6 protochain 17",
+    "ip6 protochain 17 or ip6 protochain 58 or ip protochain 6",
+    "vlan and ip6 protochain 17",
+    "mpls and protochain 6",
+    "protochain 6 and 1 = 2",
+    "1 = 2 and protochain 6",
+    "protochain 6 and ip[0] << (0 + 40) = 1",
+    "protochain 6 and ip[0] << 40 = 1",
+    "arp and protochain 6",
+    // PPPoE discovery and sessions, and what lies inside a session.
+    "pppoed",
+    "pppoes",
+    "pppoes 1",
+    "pppoes 5",
+    "pppoes 65535",
+    "pppoes 65536",
+    "pppoes (3)",
+    "pppoed 3",
+    "pppoes and ip",
+    "pppoes and ip6",
+    "pppoes 5 and udp port 53",
+    "pppoes and tcp",
+    "pppoes and tcp port 443",
+    "pppoes and host 192.168.1.10",
+    "pppoes and arp",
+    "pppoes and ether proto 0x800",
+    "pppoes and ether proto 0x21",
+    "pppoes and ether proto 0xc021",
+    "pppoes and ether proto 0x6003",
+    "pppoes and ether proto 0xfe",
+    "pppoes and ether proto \\ip6",
+    "pppoes and mpls",
+    "pppoes and mpls 16 and ip",
+    "pppoes and pppoes 2",
+    "pppoes and pppoes and ip",
+    "pppoes and pppoed",
+    "pppoes and vlan",
+    "vlan and pppoes",
+    "vlan 10 and pppoes 3 and ip",
+    "vlan and pppoed",
+    "pppoes and ether host 00:11:22:33:44:55",
+    "pppoes and ether broadcast",
+    "pppoes and ether multicast",
+    "pppoes and ether[0] = 0",
+    "pppoes and ether[0:2] = 0x21",
+    "pppoes and ip[9] = 6",
+    "pppoes and tcp[13] = 2",
+    "pppoes and icmp6",
+    "pppoes and ip6 multicast",
+    "pppoes and ip broadcast",
+    "not pppoes and ip",
+    "pppoes or ip",
+    "mpls and pppoes",
+    "pppoes and inbound",
+    "pppoes and less 60",
+    "pppoes and ip6 protochain 17",
+    "pppoes 5 and protochain 17",
 ];
 
 /// Addresses, ports and tags found in a capture's well-formed packets.
@@ -584,6 +672,7 @@ struct Facts {
     labels: BTreeSet<u32>,
     ether_types: BTreeSet<u16>,
     ip_protocols: BTreeSet<u8>,
+    pppoe_sessions: BTreeSet<u16>,
 }
 
 fn be16(data: &[u8], offset: usize) -> Option<u16> {
@@ -633,6 +722,15 @@ impl Facts {
                 }
                 0x0800 | 0x86dd => {
                     self.ip(&data[offset + 2..]);
+                    return;
+                }
+                0x8864 => {
+                    if let Some(session) = be16(data, offset + 4) {
+                        self.pppoe_sessions.insert(session);
+                    }
+                    if let Some(0x0021 | 0x0057) = be16(data, offset + 8) {
+                        self.ip(data.get(offset + 10..).unwrap_or_default());
+                    }
                     return;
                 }
                 _ => return,
@@ -734,6 +832,13 @@ pub fn generated(capture: &Capture) -> Vec<String> {
         out.push(format!("ip proto {protocol}"));
         out.push(format!("ip6 proto {protocol}"));
         out.push(format!("proto {protocol}"));
+        out.push(format!("protochain {protocol}"));
+        out.push(format!("ip6 protochain {protocol} and not ip6 proto {protocol}"));
+    }
+    for session in facts.pppoe_sessions.iter().take(6) {
+        out.push(format!("pppoes {session}"));
+        out.push(format!("pppoes {session} and ip6"));
+        out.push(format!("not pppoes {session} and (ip or pppoes)"));
     }
     out
 }

@@ -103,7 +103,43 @@ pub fn ipv6(source: [u8; 16], destination: [u8; 16], next_header: u8, payload: &
 
 /// A hop-by-hop, routing or destination options header of 8 bytes.
 pub fn ipv6_extension(next_header: u8, payload: &[u8]) -> Vec<u8> {
-    let mut out = vec![next_header, 0, 1, 4, 0, 0, 0, 0];
+    ipv6_long_extension(next_header, 0, payload)
+}
+
+/// A hop-by-hop, routing or destination options header of `8 + 8 * extra_units` bytes, the
+/// options padded with PadN.
+pub fn ipv6_long_extension(next_header: u8, extra_units: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![next_header, extra_units, 1, 4 + 8 * extra_units];
+    out.resize(8 + 8 * usize::from(extra_units), 0);
+    out.extend_from_slice(payload);
+    out
+}
+
+/// An authentication header of `(length + 2) * 4` bytes (its length field, in 4-byte units
+/// minus 2), with security parameters index `spi`.
+pub fn authentication_header(next_header: u8, length: u8, spi: u32, payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![next_header, length, 0, 0];
+    out.extend_from_slice(&spi.to_be_bytes());
+    out.extend_from_slice(&7u32.to_be_bytes());
+    out.resize((usize::from(length) + 2) * 4, 0xa5);
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A PPPoE header (version 1, type 1) with `code` and `session`, then `payload`: tags for
+/// discovery, a PPP protocol number and its data for a session.
+pub fn pppoe(code: u8, session: u16, payload: &[u8]) -> Vec<u8> {
+    let length = u16::try_from(payload.len()).expect("short payload");
+    let mut out = vec![0x11, code];
+    out.extend_from_slice(&session.to_be_bytes());
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A PPP frame as PPPoE carries it: the protocol number, then `payload`.
+pub fn ppp(protocol: u16, payload: &[u8]) -> Vec<u8> {
+    let mut out = protocol.to_be_bytes().to_vec();
     out.extend_from_slice(payload);
     out
 }

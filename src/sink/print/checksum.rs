@@ -49,8 +49,13 @@ pub(super) fn expected(field: u16, computed: u16) -> u16 {
 /// The checksum of a TCP segment, UDP datagram or ICMPv6 message `bytes` long, preceded by the IP pseudo-header
 /// of `envelope` and `protocol`.
 pub(super) fn with_pseudo_header(envelope: &IpEnvelope, protocol: u8, bytes: &[u8]) -> u16 {
+    with_pseudo_header_covering(envelope, protocol, bytes.len(), bytes)
+}
+
+/// The checksum of the `covered` first bytes of a packet `len` bytes long (DCCP may cover only part of its
+/// packets), preceded by the IP pseudo-header of `envelope` and `protocol`.
+pub(super) fn with_pseudo_header_covering(envelope: &IpEnvelope, protocol: u8, len: usize, covered: &[u8]) -> u16 {
     let mut checksum = Checksum::default();
-    let len = bytes.len();
     match (envelope.source, envelope.checksum_destination) {
         (IpAddress::V4(source), IpAddress::V4(destination)) => {
             checksum.add(&source).add(&destination).add(&[0, protocol]).add(&(len as u16).to_be_bytes());
@@ -60,7 +65,7 @@ pub(super) fn with_pseudo_header(envelope: &IpEnvelope, protocol: u8, bytes: &[u
             checksum.add(&(len as u32).to_be_bytes()).add(&[0, 0, 0, protocol]);
         }
     }
-    checksum.add(bytes).finish()
+    checksum.add(covered).finish()
 }
 
 #[cfg(test)]

@@ -8,13 +8,6 @@ use super::{
     captured::{Captured, Printed, Truncated},
 };
 
-const PORT: u16 = 53;
-
-/// Whether a TCP or UDP payload between these ports is DNS.
-pub(super) fn is_dns_port(source_port: u16, destination_port: u16) -> bool {
-    source_port == PORT || destination_port == PORT
-}
-
 const HEADER_LEN: usize = 12;
 /// Type, class, TTL and data length: what follows a record's owner name.
 const RECORD_FIXED_LEN: usize = 10;
@@ -25,8 +18,9 @@ const TRUNCATED: u16 = 0x0200;
 const RECURSION_DESIRED: u16 = 0x0100;
 const RECURSION_AVAILABLE: u16 = 0x0080;
 const CHECKING_DISABLED: u16 = 0x0010;
-/// Bits tcpdump does not expect in a query: AA, TC, RA, Z, CD and the response code.
-const UNEXPECTED_QUERY_BITS: u16 = 0x06df;
+/// Bits tcpdump does not expect in a query: AA, TC, RA, Z and the response code. With any of them set, it prints
+/// all the flags.
+const UNEXPECTED_QUERY_BITS: u16 = 0x06cf;
 const OPCODE_INVERSE_QUERY: u16 = 1;
 
 const TYPE_A: u16 = 1;
@@ -43,6 +37,8 @@ const TYPE_DNAME: u16 = 39;
 const TYPE_OPT: u16 = 41;
 const TYPE_UNSPECA: u16 = 104;
 const CLASS_IN: u16 = 1;
+/// mDNS's flag in a class: unicast response wanted (question), cache flush (record).
+const MDNS_CLASS_FLAG: u16 = 0x8000;
 
 /// A DNS message over TCP starts with its length.
 const TCP_LENGTH_PREFIX: u32 = 2;
@@ -65,7 +61,21 @@ pub(super) fn print_tcp(line: &mut Line, verbosity: u8, bytes: &[u8], length: u3
 
 /// Prints a DNS message: `bytes` were captured of a message `length` bytes long.
 pub(super) fn print(line: &mut Line, verbosity: u8, bytes: &[u8], length: u32) -> Printed {
-    let message = Message { bytes: Captured::new(bytes, "domain"), verbosity };
+    print_either(line, verbosity, bytes, length, false)
+}
+
+/// Prints a multicast DNS message (UDP port 5353), whose classes' top bit asks for a unicast response in a
+/// question and says to flush caches in a record.
+pub(super) fn print_mdns(line: &mut Line, verbosity: u8, bytes: &[u8], length: u32) -> Printed {
+    print_either(line, verbosity, bytes, length, true)
+}
+
+fn print_either(line: &mut Line, verbosity: u8, bytes: &[u8], length: u32, multicast: bool) -> Printed {
+    if length < HEADER_LEN as u32 {
+        line.put(format_args!("domain [length {length} < {HEADER_LEN}] (invalid)"));
+        return Ok(());
+    }
+    let message = Message { bytes: Captured::new(bytes, "domain"), verbosity, multicast };
     // tcpdump's DNS printer checks every read itself: a cut never makes it give up on the packet as a whole.
     print_message(line, &message, length).map_err(|_| message.bytes.truncated())
 }
@@ -102,7 +112,7 @@ fn print_message(line: &mut Line, message: &Message, length: u32) -> Printed {
             line.push("%");
         }
         if flags & UNEXPECTED_QUERY_BITS != 0 {
-            line.put(format_args!(" [b2&3=0x{:x}]", flags & UNEXPECTED_QUERY_BITS));
+            line.put(format_args!(" [b2&3=0x{flags:x}]"));
         }
         if opcode == OPCODE_INVERSE_QUERY {
             if counts.questions != 0 {
@@ -143,14 +153,24 @@ struct Counts {
 struct Message<'a> {
     bytes: Captured<'a>,
     verbosity: u8,
+    /// Multicast DNS: a class's top bit is a flag.
+    multicast: bool,
 }
 
 impl Message<'_> {
+    /// A question's or record's class, without mDNS's flag.
+    fn class_without_flag(&self, class: u16) -> u16 {
+        if self.multicast { class & !MDNS_CLASS_FLAG } else { class }
+    }
+
     /// The questions (with -vv), the counts and the answers; with -vv the authority and additional records.
     fn print_response_sections(&self, line: &mut Line, counts: &Counts) -> Printed {
         let mut offset = HEADER_LEN;
         if self.verbosity > 1 {
-            line.push(" q:");
+            // The label comes with the first question, so none without questions.
+            if counts.questions > 0 {
+                line.push(" q:");
+            }
             offset = self.print_questions(line, offset, counts.questions)?;
         } else {
             for _ in 0..counts.questions {
@@ -180,16 +200,20 @@ impl Message<'_> {
     /// ` A? example.com. AAAA? example.com.`; returns where the section ends.
     fn print_questions(&self, line: &mut Line, mut offset: usize, count: u16) -> Result<usize, Truncated> {
         for index in 0..count {
+            // Questions left when the capture ends make the marker too.
             if index > 0 && offset >= self.bytes.len() {
-                break;
+                return Err(self.bytes.truncated());
             }
             // The type and class come after the name, and are printed before it.
             let fixed = self.skip_name(offset)?;
             self.bytes.check(fixed, 4)?;
             line.put(format_args!(" {}", TypeName(self.bytes.be16(fixed)?)));
             let class = self.bytes.be16(fixed + 2)?;
-            if class != CLASS_IN {
-                line.put(format_args!(" {}", ClassName(class)));
+            if self.class_without_flag(class) != CLASS_IN {
+                line.put(format_args!(" {}", ClassName(self.class_without_flag(class))));
+            }
+            if self.multicast {
+                line.push(if class & MDNS_CLASS_FLAG != 0 { " (QU)" } else { " (QM)" });
             }
             line.push("? ");
             self.print_name(line, offset)?;
@@ -203,6 +227,10 @@ impl Message<'_> {
     fn print_records(&self, line: &mut Line, mut offset: usize, count: u16, label: &str) -> Result<usize, Truncated> {
         if count == 0 {
             return Ok(offset);
+        }
+        // tcpdump starts the authority and additional sections (not the answers) only where bytes remain.
+        if !label.is_empty() && offset >= self.bytes.len() {
+            return Err(self.bytes.truncated());
         }
         line.push(label);
         for index in 0..count {
@@ -224,15 +252,21 @@ impl Message<'_> {
             line.push(" ");
             self.print_name(line, offset)?
         } else {
-            self.skip_name(offset)?
+            // A name that cannot be skipped, cut or of a kind tcpdump does not know, ends the section quietly.
+            let Ok(fixed) = self.skip_name(offset) else { return Ok(None) };
+            fixed
         };
         if !self.bytes.has(fixed, RECORD_FIXED_LEN) {
             return Ok(None);
         }
         let record_type = self.bytes.be16(fixed)?;
-        let class = self.bytes.be16(fixed + 2)?;
+        let flagged_class = self.bytes.be16(fixed + 2)?;
+        let class = self.class_without_flag(flagged_class);
         if class != CLASS_IN && record_type != TYPE_OPT {
             line.put(format_args!(" {}", ClassName(class)));
+        }
+        if self.multicast && flagged_class & MDNS_CLASS_FLAG != 0 {
+            line.push(" (Cache flush)");
         }
         if record_type != TYPE_OPT && self.verbosity > 2 {
             line.put(format_args!(" [{}]", Duration(self.bytes.be32(fixed + 4)?)));
@@ -454,6 +488,10 @@ impl Message<'_> {
                 position = target;
                 length = self.label_length(line, position)?;
                 continue;
+            }
+            // A label of which not a byte was captured ends the name quietly: what follows it is then cut.
+            if position + 1 >= self.bytes.len() {
+                return Ok(self.bytes.len());
             }
             print_text_captured(line, self.bytes, position + 1, usize::from(length))?;
             line.push(".");
@@ -706,7 +744,7 @@ impl std::fmt::Display for ClassName {
 }
 
 /// A TTL as tcpdump writes durations: `1h1m1s`, `0s`.
-struct Duration(u32);
+pub(super) struct Duration(pub u32);
 
 impl std::fmt::Display for Duration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -61,8 +61,13 @@ pub(super) fn hex(line: &mut Line, bytes: &[u8]) {
 
 /// Hex only, 16 bytes a line, each line starting with `indent`.
 pub(super) fn hex_indented(line: &mut Line, indent: &str, bytes: &[u8]) {
+    hex_at_offset(line, indent, bytes, 0);
+}
+
+/// Hex only, 16 bytes a line, each line starting with `indent` and an offset counted from `first_offset`.
+pub(super) fn hex_at_offset(line: &mut Line, indent: &str, bytes: &[u8], first_offset: usize) {
     for (index, chunk) in bytes.chunks(BYTES_PER_LINE).enumerate() {
-        line.put(format_args!("{indent}0x{:04x}: ", index * BYTES_PER_LINE));
+        line.put(format_args!("{indent}0x{:04x}: ", first_offset + index * BYTES_PER_LINE));
         hex_groups(line, chunk);
     }
 }

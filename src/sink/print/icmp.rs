@@ -63,7 +63,17 @@ pub(super) fn print(
         // The datagram the error is about, as far as quoted.
         line.push("\n\t");
         let quoted_len = icmp.be16(QUOTED_IP + 2)?;
-        ip::print(line, state, icmp.rest(QUOTED_IP), quoted_len.into(), envelope.depth + 1)?;
+        // tcpdump ends the capture where the quoted header's total length says the datagram ends, so a length
+        // below a header's cuts the header short, and one of 0 leaves ICMP nothing to read.
+        let quoted = icmp.next_layer(QUOTED_IP, "icmp").limit(quoted_len.into());
+        if quoted.len() == 0 {
+            return Err(quoted.abandoned());
+        }
+        match ip::print(line, state, quoted.bytes(), quoted_len.into(), envelope.depth + 1) {
+            // A printer that stopped where the quote ends stops only the quoted datagram's part of the line.
+            Err(truncated) if !truncated.abandons_packet => truncated.print(line),
+            result => result?,
+        }
     }
     if matches!(message_type, UNREACHABLE | TIME_EXCEEDED | PARAMETER_PROBLEM) && length > EXTENSION_START as u32 {
         print_extensions(line, icmp, length as usize)?;

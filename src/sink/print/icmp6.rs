@@ -4,7 +4,7 @@ use super::{
     Line, PrintState,
     address::LinkAddress,
     captured::{Captured, Printed, Truncated},
-    checksum, hexdump,
+    checksum, hexdump, igmp,
     ip::{IpEnvelope, PROTOCOL_ICMPV6, PROTOCOL_TCP, PROTOCOL_UDP},
 };
 
@@ -461,12 +461,7 @@ fn print_mldv2_records(line: &mut Line, icmp6: Captured, length: u32, verbosity:
         }
         line.put(format_args!(" [gaddr {}", icmp6.ipv6(offset + 4)?));
         match icmp6.u8(offset)? {
-            1 => line.push(" is_in"),
-            2 => line.push(" is_ex"),
-            3 => line.push(" to_in"),
-            4 => line.push(" to_ex"),
-            5 => line.push(" allow"),
-            6 => line.push(" block"),
+            record_type if let Some(name) = igmp::record_type_name(record_type) => line.put(format_args!(" {name}")),
             other => line.put(format_args!("  [v2-report-#{other}]")),
         }
         let sources = icmp6.be16(offset + 2)?;

@@ -3,9 +3,10 @@
 use super::{
     Line, PrintState,
     address::IpAddress,
+    ah,
     captured::{Captured, Printed},
     checksum::{self, Checksum},
-    icmp, icmp6, ip6, tcp, udp,
+    dccp, esp, gre, icmp, icmp6, igmp, igrp, ip6, ipcomp, mobile, sctp, tcp, udp, vrrp,
 };
 
 const MIN_HEADER_LEN: usize = 20;
@@ -15,13 +16,17 @@ const MORE_FRAGMENTS: u16 = 0x2000;
 const FRAGMENT_OFFSET: u16 = 0x1fff;
 
 pub(super) const PROTOCOL_ICMP: u8 = 1;
+const PROTOCOL_IGMP: u8 = 2;
 pub(super) const PROTOCOL_IPV4: u8 = 4;
 pub(super) const PROTOCOL_TCP: u8 = 6;
 pub(super) const PROTOCOL_UDP: u8 = 17;
+pub(super) const PROTOCOL_DCCP: u8 = 33;
 pub(super) const PROTOCOL_IPV6: u8 = 41;
+const PROTOCOL_GRE: u8 = 47;
 pub(super) const PROTOCOL_ICMPV6: u8 = 58;
 const PROTOCOL_NO_NEXT_HEADER: u8 = 59;
 const PROTOCOL_ND: u8 = 77;
+const PROTOCOL_SCTP: u8 = 132;
 
 /// IP inside IP inside IP...: each level costs a stack frame, and a crafted packet could nest thousands.
 pub(super) const MAX_ENCAPSULATION_DEPTH: usize = 8;
@@ -41,13 +46,25 @@ pub(super) struct IpEnvelope {
     pub fragmented: bool,
     /// How many IP headers enclose this one.
     pub depth: usize,
+    /// IPv4's TTL or IPv6's hop limit, which some protocols require to be 255.
+    pub hop_limit: u8,
 }
 
 impl IpEnvelope {
     /// `10.0.0.1.40000 > 10.0.0.2.50000: `, or just the ports when the addresses were printed already.
     pub fn print_endpoints(&self, line: &mut Line, source_port: u16, destination_port: u16) {
+        self.print_endpoints_with(line, source_port, destination_port, self.names_transport);
+    }
+
+    /// `10.0.0.1.40000 > 10.0.0.2.50000: ` even where IPv6 extension headers printed the addresses already, as
+    /// SCTP and DCCP print them.
+    pub fn print_addressed_endpoints(&self, line: &mut Line, source_port: u16, destination_port: u16) {
+        self.print_endpoints_with(line, source_port, destination_port, true);
+    }
+
+    fn print_endpoints_with(&self, line: &mut Line, source_port: u16, destination_port: u16, with_addresses: bool) {
         let endpoint = |line: &mut Line, address: &IpAddress, port: u16| {
-            if self.names_transport {
+            if with_addresses {
                 line.put_address(address);
                 line.push_char('.');
             }
@@ -115,6 +132,7 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
         names_transport: true,
         fragmented: fragment & MORE_FRAGMENTS != 0,
         depth,
+        hop_limit: ip.u8(8)?,
     };
     if fragment & FRAGMENT_OFFSET != 0 {
         // A later fragment: its payload does not start with a header.
@@ -336,18 +354,18 @@ impl std::fmt::Display for ProtocolName {
         f.write_str(match self.0 {
             0 => "Options",
             PROTOCOL_ICMP => "ICMP",
-            2 => "IGMP",
+            PROTOCOL_IGMP => "IGMP",
             PROTOCOL_IPV4 => "IPIP",
             PROTOCOL_TCP => "TCP",
             8 => "EGP",
             9 => "IGRP",
             PROTOCOL_UDP => "UDP",
-            33 => "DCCP",
+            PROTOCOL_DCCP => "DCCP",
             PROTOCOL_IPV6 => "IPv6",
             43 => "Routing",
             44 => "Fragment",
             46 => "RSVP",
-            47 => "GRE",
+            PROTOCOL_GRE => "GRE",
             50 => "ESP",
             51 => "AH",
             55 => "Mobile IP",
@@ -357,9 +375,9 @@ impl std::fmt::Display for ProtocolName {
             89 => "OSPF",
             103 => "PIM",
             108 => "Compressed IP",
-            112 => "VRRP",
+            vrrp::PROTOCOL => "VRRP",
             113 => "PGM",
-            132 => "SCTP",
+            PROTOCOL_SCTP => "SCTP",
             135 => "Mobility",
             143 => "Ethernet",
             _ => "unknown",
@@ -367,9 +385,9 @@ impl std::fmt::Display for ProtocolName {
     }
 }
 
-/// TCP and UDP print the addresses themselves, joined to the ports.
+/// TCP, UDP, SCTP and DCCP print the addresses themselves, joined to the ports.
 pub(super) fn prints_own_addresses(protocol: u8) -> bool {
-    matches!(protocol, PROTOCOL_TCP | PROTOCOL_UDP)
+    matches!(protocol, PROTOCOL_TCP | PROTOCOL_UDP | PROTOCOL_SCTP | PROTOCOL_DCCP)
 }
 
 /// Prints the payload of an IP header (or of its last extension header) whose protocol field says `protocol`;
@@ -387,12 +405,26 @@ pub(super) fn demux(
     match protocol {
         PROTOCOL_TCP => return tcp::print(line, state, payload, length, envelope),
         PROTOCOL_UDP => return udp::print(line, state, payload, length, envelope),
+        PROTOCOL_SCTP => return sctp::print(line, state, payload, length, envelope),
+        PROTOCOL_DCCP => return dccp::print(line, state, payload, length, envelope),
         PROTOCOL_ICMP if is_ipv4 => return icmp::print(line, state, payload, length, envelope),
         PROTOCOL_ICMP => line.push("[ICMP requires IPv4] (invalid)"),
+        PROTOCOL_IGMP if is_ipv4 => {
+            let decoding = state.decoding;
+            return igmp::print(line, decoding.verbosity, decoding.quick, payload, length);
+        }
+        PROTOCOL_IGMP => line.push("[IGMP requires IPv4] (invalid)"),
+        vrrp::PROTOCOL => return vrrp::print(line, state.decoding.verbosity, payload, length, envelope),
+        igrp::PROTOCOL => return igrp::print(line, state.decoding.verbosity, payload, length),
+        mobile::PROTOCOL => return mobile::print(line, state.decoding.verbosity, payload, length),
+        ipcomp::PROTOCOL => return ipcomp::print(line, payload),
         PROTOCOL_ICMPV6 if !is_ipv4 => return icmp6::print(line, state, payload, length, envelope),
         PROTOCOL_ICMPV6 => line.push("[ICMPv6 requires IPv6] (invalid)"),
         PROTOCOL_IPV4 if may_nest => return print(line, state, payload, length, envelope.depth + 1),
         PROTOCOL_IPV6 if may_nest => return ip6::print(line, state, payload, length, envelope.depth + 1),
+        PROTOCOL_GRE if may_nest => return gre::print(line, state, payload, length, envelope.depth + 1),
+        ah::PROTOCOL => return ah::print(line, state, payload, length, envelope),
+        esp::PROTOCOL => return esp::print(line, payload, length),
         PROTOCOL_NO_NEXT_HEADER => line.push("no next header"),
         PROTOCOL_ND => line.put(format_args!(" nd {length}")),
         other => line.put(format_args!(" ip-proto-{other} {length}")),

@@ -61,6 +61,7 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, bytes: &[u8], lengt
         names_transport: ip::prints_own_addresses(next_header),
         fragmented: false,
         depth,
+        hop_limit: ip6.u8(7)?,
     };
     let mut jumbo_len = None;
     let mut found_extension_header = false;

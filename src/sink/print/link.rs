@@ -12,7 +12,7 @@ use super::{
     address::LinkAddress,
     arp,
     captured::{Captured, Printed, Truncated},
-    hexdump, ip, ip6, print_interface,
+    hexdump, ip, ip6, lldp, mpls, pppoe, print_interface, slow, stp,
 };
 use crate::{
     decode::{
@@ -22,10 +22,14 @@ use crate::{
     packet::Packet,
 };
 
-const ETHERTYPE_IPV4: u16 = 0x0800;
-const ETHERTYPE_ARP: u16 = 0x0806;
-const ETHERTYPE_REVERSE_ARP: u16 = 0x8035;
-const ETHERTYPE_IPV6: u16 = 0x86dd;
+pub(super) const ETHERTYPE_IPV4: u16 = 0x0800;
+pub(super) const ETHERTYPE_ARP: u16 = 0x0806;
+pub(super) const ETHERTYPE_REVERSE_ARP: u16 = 0x8035;
+pub(super) const ETHERTYPE_IPV6: u16 = 0x86dd;
+pub(super) const ETHERTYPE_MPLS: u16 = 0x8847;
+pub(super) const ETHERTYPE_MPLS_MULTICAST: u16 = 0x8848;
+/// Transparent Ethernet bridging: an Ethernet frame inside a tunnel.
+pub(super) const ETHERTYPE_TEB: u16 = 0x6558;
 
 /// Prints `packet`, captured on a link of type `link_type`. Returns how many of its bytes tcpdump counts as the
 /// link-layer header, which `-x`, `-X` and `-A` leave out.
@@ -33,15 +37,9 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, link_type: DataLink
     let decoded = match decode::decode(link_type, packet.data, packet.original_len) {
         Ok(decoded) => decoded,
         Err(DecodeError::Truncated(layer)) => {
-            if link_type == DataLink::ETHERNET && state.decoding.link_header {
-                // Fails where the header was cut, having printed what came before.
-                let _ = print_ethernet_header(line, packet.data, packet.original_len, state.decoding.quick);
-            }
-            // tcpdump's Ethernet printer counts what it could not parse as header; the others give up on the
-            // packet before counting any.
-            let abandons_packet = !matches!(layer, LinkLayer::Ethernet | LinkLayer::Vlan);
-            Truncated { protocol: layer_name(layer), abandons_packet }.print(line);
-            return if abandons_packet { 0 } else { packet.data.len() };
+            let truncated = print_truncated_header(line, state, link_type, packet.data, packet.original_len, layer);
+            truncated.print(line);
+            return if truncated.abandons_packet { 0 } else { packet.data.len() };
         }
         Err(DecodeError::UnsupportedLinkType(_)) => {
             line.push("UNSUPPORTED");
@@ -54,7 +52,7 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, link_type: DataLink
         print_interface(line, name, packet.process, packet_type_name(packet_type.into()));
     }
     if state.decoding.link_header {
-        print_link_header(line, &decoded, packet, state.decoding.quick);
+        print_link_header(line, &decoded, packet.data, packet.original_len, state.decoding.quick);
     } else if let LinkHeader::LinuxSll { .. } | LinkHeader::LinuxSll2 { .. } = decoded.link {
         // Cooked captures name the protocol inside each VLAN tag even without -e.
         if !state.decoding.quick {
@@ -63,24 +61,82 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, link_type: DataLink
             }
         }
     }
-    match print_payload(line, state, &decoded, packet.original_len) {
-        Ok(()) => decoded.header_len,
+    let header_len = decoded.header_len + llc_header_len(&decoded);
+    match print_payload(line, state, &decoded, packet.original_len, 0) {
+        Ok(()) => header_len,
         Err(truncated) => {
             truncated.print(line);
-            if truncated.abandons_packet { 0 } else { decoded.header_len }
+            if truncated.abandons_packet { 0 } else { header_len }
         }
     }
 }
 
-/// Prints what the link-layer header carries.
-fn print_payload(line: &mut Line, state: &mut PrintState, decoded: &Decoded, frame_len: u32) -> Printed {
+/// The length of an 802.3 frame's LLC header where ptstat decodes what follows it (BPDUs), which tcpdump counts
+/// as part of the link-layer header; zero for other frames.
+fn llc_header_len(decoded: &Decoded) -> usize {
+    let is_802_3 = matches!(decoded.protocol, Protocol::EtherType(length) if length <= MAX_ETHERNET_LENGTH);
+    if is_802_3 && matches!(decoded.link, LinkHeader::Ethernet { .. }) && stp::is_bpdu(decoded.payload) {
+        stp::LLC_HEADER_LEN
+    } else {
+        0
+    }
+}
+
+/// Prints an Ethernet frame a tunnel carries: `frame` was captured, `frame_len` is its length as the tunnel's
+/// header gives it, `depth` counts the IP headers around it.
+pub(super) fn print_ethernet(
+    line: &mut Line,
+    state: &mut PrintState,
+    frame: &[u8],
+    frame_len: u32,
+    depth: usize,
+) -> Printed {
+    let decoded = match decode::decode(DataLink::ETHERNET, frame, frame_len) {
+        Ok(decoded) => decoded,
+        Err(DecodeError::Truncated(layer)) => {
+            return Err(print_truncated_header(line, state, DataLink::ETHERNET, frame, frame_len, layer));
+        }
+        // Only the link types `decode` does not know are unsupported.
+        Err(DecodeError::UnsupportedLinkType(_)) => return Ok(()),
+    };
+    if state.decoding.link_header {
+        print_link_header(line, &decoded, frame, frame_len, state.decoding.quick);
+    }
+    print_payload(line, state, &decoded, frame_len, depth)
+}
+
+/// What is printed of a link-layer header cut short (with -e, an Ethernet header's fields up to the cut), and
+/// the cut.
+fn print_truncated_header(
+    line: &mut Line,
+    state: &PrintState,
+    link_type: DataLink,
+    frame: &[u8],
+    frame_len: u32,
+    layer: LinkLayer,
+) -> Truncated {
+    if link_type == DataLink::ETHERNET && state.decoding.link_header {
+        // Fails where the header was cut, having printed what came before.
+        let _ = print_ethernet_header(line, frame, frame_len, state.decoding.quick);
+    }
+    // tcpdump's Ethernet printer counts what it could not parse as header; the others give up on the packet
+    // before counting any.
+    Truncated { protocol: layer_name(layer), abandons_packet: !matches!(layer, LinkLayer::Ethernet | LinkLayer::Vlan) }
+}
+
+/// Prints what the link-layer header carries; `depth` counts the IP headers around it.
+fn print_payload(line: &mut Line, state: &mut PrintState, decoded: &Decoded, frame_len: u32, depth: usize) -> Printed {
     let payload = decoded.payload;
     let wire_len = decoded.payload_wire_len;
     match decoded.protocol {
-        Protocol::EtherType(ETHERTYPE_IPV4) => ip::print(line, state, payload, wire_len, 0),
-        Protocol::EtherType(ETHERTYPE_IPV6) => ip6::print(line, state, payload, wire_len, 0),
-        Protocol::EtherType(ETHERTYPE_ARP | ETHERTYPE_REVERSE_ARP) => arp::print(line, state, payload, wire_len),
         Protocol::EtherType(ether_type) => {
+            if let Some(printed) = print_ether_type_payload(line, state, ether_type, payload, wire_len, depth) {
+                return printed;
+            }
+            if llc_header_len(decoded) > 0 {
+                let decoding = state.decoding;
+                return stp::print_llc(line, decoding.verbosity, decoding.link_header, payload, wire_len);
+            }
             if !state.decoding.link_header {
                 print_unknown_payload_summary(line, decoded, ether_type, frame_len, state.decoding.quick);
             }
@@ -88,8 +144,8 @@ fn print_payload(line: &mut Line, state: &mut PrintState, decoded: &Decoded, fra
             Ok(())
         }
         Protocol::AddressFamily(family) => match decode::address_family_ip_version(family) {
-            Some(4) => ip::print(line, state, payload, wire_len, 0),
-            Some(6) => ip6::print(line, state, payload, wire_len, 0),
+            Some(4) => ip::print(line, state, payload, wire_len, depth),
+            Some(6) => ip6::print(line, state, payload, wire_len, depth),
             _ => {
                 if !state.decoding.link_header {
                     print_address_family(line, family, frame_len, state.decoding.quick);
@@ -100,6 +156,31 @@ fn print_payload(line: &mut Line, state: &mut PrintState, decoded: &Decoded, fra
         },
         Protocol::Ip => print_raw_ip(line, state, payload, wire_len),
     }
+}
+
+/// Prints a payload of `ether_type` (tcpdump's `ethertype_print`): `payload` was captured, `length` is its
+/// length on the wire. `None` if ptstat has no printer for the type.
+pub(super) fn print_ether_type_payload(
+    line: &mut Line,
+    state: &mut PrintState,
+    ether_type: u16,
+    payload: &[u8],
+    length: u32,
+    depth: usize,
+) -> Option<Printed> {
+    Some(match ether_type {
+        ETHERTYPE_IPV4 => ip::print(line, state, payload, length, depth),
+        ETHERTYPE_IPV6 => ip6::print(line, state, payload, length, depth),
+        ETHERTYPE_ARP | ETHERTYPE_REVERSE_ARP => arp::print(line, state, payload, length),
+        ETHERTYPE_MPLS | ETHERTYPE_MPLS_MULTICAST => mpls::print(line, state, payload, length, depth),
+        lldp::ETHERTYPE => lldp::print(line, state.decoding.verbosity, payload, length),
+        slow::ETHERTYPE => slow::print(line, state.decoding.verbosity, payload, length),
+        pppoe::ETHERTYPE_DISCOVERY | pppoe::ETHERTYPE_SESSION => pppoe::print(line, state, payload, length, depth),
+        pppoe::ETHERTYPE_DISCOVERY_OLD | pppoe::ETHERTYPE_SESSION_OLD => {
+            pppoe::print(line, state, payload, length, depth)
+        }
+        _ => return None,
+    })
 }
 
 /// A payload ptstat has no printer for, in hex (unless -q or a dump of every packet makes that redundant).
@@ -123,25 +204,25 @@ fn print_raw_ip(line: &mut Line, state: &mut PrintState, packet: &[u8], wire_len
 }
 
 /// The link-layer header as `-e` prints it, ending in `: ` or `, ` before the payload.
-fn print_link_header(line: &mut Line, decoded: &Decoded, packet: &Packet, quick: bool) {
+fn print_link_header(line: &mut Line, decoded: &Decoded, frame: &[u8], frame_len: u32, quick: bool) {
     match decoded.link {
         LinkHeader::Ethernet { .. } => {
             // `decode` found the whole header, so this cannot fail.
-            let _ = print_ethernet_header(line, packet.data, packet.original_len, quick);
+            let _ = print_ethernet_header(line, frame, frame_len, quick);
         }
         LinkHeader::LinuxSll { packet_type, address, .. } => {
             line.put(format_args!("{:>3} ", packet_type_name(packet_type)));
-            print_cooked_summary(line, address, cooked_protocol(decoded), packet.original_len, quick);
+            print_cooked_summary(line, address, cooked_protocol(decoded), frame_len, quick);
             print_cooked_vlan_tags(line, decoded, quick);
         }
         LinkHeader::LinuxSll2 { interface_index, address, .. } => {
             line.put(format_args!("ifindex {interface_index} "));
-            print_cooked_summary(line, address, cooked_protocol(decoded), packet.original_len, quick);
+            print_cooked_summary(line, address, cooked_protocol(decoded), frame_len, quick);
             print_cooked_vlan_tags(line, decoded, quick);
         }
         LinkHeader::Null => {
             if let Protocol::AddressFamily(family) = decoded.protocol {
-                print_address_family(line, family, packet.original_len, quick);
+                print_address_family(line, family, frame_len, quick);
             }
         }
         LinkHeader::RawIp => line.push("ip: "),
@@ -295,15 +376,17 @@ pub(super) fn ethertype_name(ether_type: u16) -> Option<&'static str> {
         0x88a8 => "802.1Q-QinQ",
         0x9100 => "802.1Q-9100",
         0x9200 => "802.1Q-9200",
-        0x8847 => "MPLS unicast",
-        0x8848 => "MPLS multicast",
+        ETHERTYPE_MPLS => "MPLS unicast",
+        ETHERTYPE_MPLS_MULTICAST => "MPLS multicast",
+        ETHERTYPE_TEB => "TEB",
+        0x880b => "PPP",
         0x8863 => "PPPoE D",
         0x8864 => "PPPoE S",
         0x888e => "EAPOL",
-        0x88cc => "LLDP",
+        lldp::ETHERTYPE => "LLDP",
         0x88e5 => "802.1AE MACsec",
         0x88f7 => "PTP",
-        0x8809 => "Slow Protocols",
+        slow::ETHERTYPE => "Slow Protocols",
         0x8137 => "IPX",
         0x809b => "Appletalk",
         0x9000 => "Loopback",

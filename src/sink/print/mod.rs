@@ -8,21 +8,61 @@
 //! slices, which exist only for complete headers; [`crate::decode`] finds where the link-layer header ends.
 
 mod address;
+mod ah;
+mod application;
 mod arp;
+mod bfd;
+mod bootp;
 mod captured;
 mod checksum;
+mod dccp;
+mod dhcp6;
 mod dns;
+mod dvmrp;
+mod esp;
+mod geneve;
+mod gre;
 mod hexdump;
 mod icmp;
 mod icmp6;
+mod igmp;
+mod igrp;
 mod ip;
 mod ip6;
+mod ipcomp;
+mod l2tp;
 mod link;
 pub mod listening;
+mod lldp;
+mod m3ua;
+mod mobile;
+mod mpls;
+mod mptcp;
+mod ntp;
+mod oui;
+mod pim;
+mod ppp;
+mod ppp_auth;
+mod ppp_control;
+mod pppoe;
 mod process;
+mod resp;
+mod rip;
+mod ripng;
+mod sctp;
+mod slow;
+mod snmp;
+mod ssh;
+mod stp;
+mod syslog;
 mod tcp;
+mod telnet;
+mod text;
+mod tftp;
 mod time;
 mod udp;
+mod vrrp;
+mod vxlan;
 
 use std::{
     fmt,
@@ -36,6 +76,7 @@ use crate::{
     packet::{Direction, Interface, InterfaceId, Packet, ProcessContext},
     sink::Sink,
 };
+pub use application::PacketType;
 pub use hexdump::{DumpStyle, PacketDump};
 pub use time::TimestampFormat;
 
@@ -71,6 +112,8 @@ pub struct Decoding {
     pub link_header: bool,
     /// TCP sequence numbers as they are rather than relative to a conversation's first (`-S`).
     pub absolute_tcp_sequence: bool,
+    /// The protocol every TCP and UDP payload is taken for, whatever its ports (`-T`).
+    pub packet_type: Option<PacketType>,
 }
 
 /// The sink that prints a line per packet.
@@ -106,6 +149,8 @@ impl Printer {
                 // -q asks for less, and -x/-X dump every packet anyway (tcpdump's "suppress default print").
                 dumps_unknown_payloads: !options.decoding.quick
                     && !options.dump.is_some_and(|dump| dump.style != DumpStyle::Ascii),
+                shows_command_bytes: options.decoding.verbosity > 2
+                    && options.dump.is_some_and(|dump| dump.style == DumpStyle::HexAndAscii),
                 tcp: tcp::Conversations::default(),
                 interface_names: link::InterfaceNames::default(),
             },
@@ -166,6 +211,8 @@ struct PrintState {
     decoding: Decoding,
     /// Whether payloads without a printer are dumped in hex after the line.
     dumps_unknown_payloads: bool,
+    /// With -X and -vvv, tcpdump's Telnet printer shows each command's bytes in hex before it.
+    shows_command_bytes: bool,
     tcp: tcp::Conversations,
     interface_names: link::InterfaceNames,
 }
@@ -203,15 +250,37 @@ impl Line {
         }
     }
 
+    /// `value` as C's `%#x` writes it: `0x1f`, but `0` for zero.
+    fn put_prefixed_hex(&mut self, value: u32) {
+        if value == 0 {
+            self.push_char('0');
+        } else {
+            self.put(format_args!("{value:#x}"));
+        }
+    }
+
+    /// Takes what was written after `len` off the line.
+    fn split_off(&mut self, len: usize) -> String {
+        self.text.split_off(len)
+    }
+
     /// The names of the bits of `flags` that are set, `a, b`, or `none`.
     fn put_flag_names(&mut self, flags: u16, names: &[(u16, &str)]) {
-        let mut separator = "";
+        self.put_flag_names_joined(flags, names, ", ", "none");
+    }
+
+    /// The names of the bits of `flags` that are set with `separator` between them, or `no_flags` if none of
+    /// them is (tcpdump's `bittok2str` and `bittok2str_nosep`).
+    fn put_flag_names_joined(&mut self, flags: u16, names: &[(u16, &str)], separator: &str, no_flags: &str) {
+        let start = self.len();
         for (_, name) in names.iter().filter(|(flag, _)| flags & flag != 0) {
-            self.put(format_args!("{separator}{name}"));
-            separator = ", ";
+            if self.len() > start {
+                self.push(separator);
+            }
+            self.push(name);
         }
-        if separator.is_empty() {
-            self.push("none");
+        if self.len() == start {
+            self.push(no_flags);
         }
     }
 

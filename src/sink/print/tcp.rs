@@ -6,9 +6,11 @@ use foldhash::HashMap;
 use super::{
     Line, PrintState,
     address::IpAddress,
+    application::Application,
     captured::{Captured, Printed, Truncated},
-    checksum, dns,
+    checksum,
     ip::{IpEnvelope, PROTOCOL_TCP},
+    mptcp,
 };
 
 const MIN_HEADER_LEN: usize = 20;
@@ -30,7 +32,7 @@ pub(super) fn print(
     length: u32,
     envelope: &IpEnvelope,
 ) -> Printed {
-    let tcp = Captured::new(bytes, "tcp");
+    let mut tcp = Captured::new(bytes, "tcp");
     if !tcp.has(0, 4) {
         envelope.print_addresses(line);
         return Err(tcp.truncated());
@@ -110,9 +112,10 @@ pub(super) fn print(
     if header_len > MIN_HEADER_LEN {
         let options = tcp.limit(header_len).next_layer(MIN_HEADER_LEN, "tcp");
         let context =
-            OptionContext { sack_origin: numbering.sack_origin, segment: tcp, length: payload_len, header_len };
-        if print_options(line, options, header_len - MIN_HEADER_LEN, &context)? == OptionsEnd::Stopped {
-            return Ok(());
+            OptionContext { sack_origin: numbering.sack_origin, segment: tcp, length: payload_len, header_len, flags };
+        match print_options(line, options, header_len - MIN_HEADER_LEN, &context)? {
+            OptionsEnd::Closed { cut_marker } => tcp = tcp.next_layer(0, cut_marker),
+            OptionsEnd::Stopped => return Ok(()),
         }
     }
     line.put(format_args!(", length {payload_len}"));
@@ -122,9 +125,11 @@ pub(super) fn print(
     }
     let payload = tcp.limit(length as usize).rest(header_len);
     if flags & RST != 0 && decoding.verbosity > 0 && payload_len > 0 {
-        print_reset_reason(line, payload);
-    } else if payload_len > 0 && dns::is_dns_port(source_port, destination_port) {
-        dns::print_tcp(line, decoding.verbosity, payload, payload_len)?;
+        print_reset_reason(line, payload, payload_len as usize);
+    } else if payload_len > 0
+        && let Some(application) = Application::for_tcp(decoding.packet_type, source_port, destination_port)
+    {
+        application.print(line, state, payload, payload_len, envelope.depth)?;
     }
     Ok(())
 }
@@ -137,10 +142,11 @@ fn print_too_long(line: &mut Line, header_len: usize, length: u32) {
 /// tcpdump prints at most this many bytes of a reset's data.
 const MAX_RESET_REASON_LEN: usize = 30;
 
-/// ` [RST connection refused]`: the data of a reset, which RFC 1122 suggests may tell why, as text (-v).
-fn print_reset_reason(line: &mut Line, data: &[u8]) {
-    line.push(" [RST");
-    if data.len() > MAX_RESET_REASON_LEN {
+/// ` [RST connection refused]`: the data of a reset, which RFC 1122 suggests may tell why, as text (-v). `data`
+/// holds what was captured of its `len` bytes; `!` marks data not captured whole, `+` data longer than printed.
+fn print_reset_reason(line: &mut Line, data: &[u8], len: usize) {
+    line.push(if data.len() < len { " [!RST" } else { " [RST" });
+    if len > MAX_RESET_REASON_LEN {
         line.push("+");
     }
     line.push(" ");
@@ -156,12 +162,13 @@ struct OptionContext<'a> {
     /// Payload length.
     length: u32,
     header_len: usize,
+    /// The segment's flags: MPTCP's options take their form from them.
+    flags: u8,
 }
 
-#[derive(PartialEq, Eq)]
 enum OptionsEnd {
-    /// `]` closed the list; the line goes on.
-    Closed,
+    /// `]` closed the list; the line goes on, a cut in the rest of the segment marked with `cut_marker`.
+    Closed { cut_marker: &'static str },
     /// tcpdump gave up on a malformed or cut-off option, and on the rest of the line.
     Stopped,
 }
@@ -216,7 +223,7 @@ fn option_name(kind: u8) -> Option<&'static str> {
 }
 
 /// Why an option's data could not be printed.
-enum OptionFailure {
+pub(super) enum OptionFailure {
     /// The option claims more bytes than the header has left: tcpdump's `[bad opt]`.
     Bad,
     /// Its bytes were not captured.
@@ -227,7 +234,7 @@ enum OptionFailure {
 /// fixed header (as far as captured).
 fn print_options(
     line: &mut Line,
-    options: Captured,
+    mut options: Captured,
     mut remaining: usize,
     context: &OptionContext,
 ) -> Result<OptionsEnd, Truncated> {
@@ -269,6 +276,10 @@ fn print_options(
         };
         offset += data_len;
         remaining = remaining.saturating_sub(data_len);
+        if kind == OPTION_MPTCP {
+            // tcpdump's MPTCP printer leaves its name as the one a later cut in the segment is marked with.
+            options = options.next_layer(0, "mptcp");
+        }
         let printed_len = data_len + if has_length_byte { 2 } else { 1 };
         if printed_len != option_len {
             line.put(format_args!("[len {option_len}]"));
@@ -279,7 +290,7 @@ fn print_options(
         }
     }
     line.push("]");
-    Ok(OptionsEnd::Closed)
+    Ok(OptionsEnd::Closed { cut_marker: options.truncated().protocol })
 }
 
 /// `[bad opt]`, closing the list only if an option came before (as tcpdump does).
@@ -289,6 +300,12 @@ fn stop_bad(line: &mut Line, first: bool) -> OptionsEnd {
         line.push("]");
     }
     OptionsEnd::Stopped
+}
+
+impl From<Truncated> for OptionFailure {
+    fn from(_: Truncated) -> Self {
+        OptionFailure::Truncated
+    }
 }
 
 /// The data of one option: from `start` in `bytes`, with `remaining` bytes of header left.
@@ -438,7 +455,13 @@ fn print_option_data(
             }
             declared
         }
-        // Unknown kinds, and MPTCP, whose own printer ptstat does not have: the data in hex.
+        OPTION_MPTCP => {
+            data.check(declared)?;
+            let option = data.bytes.slice(data.start.saturating_sub(2), option_len)?;
+            mptcp::print_option(line, Captured::new(option, "mptcp"), context.flags)?;
+            declared
+        }
+        // Unknown kinds: the data in hex.
         _ => {
             if declared > 0 {
                 line.push(" 0x");

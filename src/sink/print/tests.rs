@@ -280,6 +280,15 @@ fn any_bytes_print_without_panicking() {
             dump: Some(PacketDump { style: DumpStyle::Hex, link_header: false }),
             ..PrintOptions::default()
         },
+        // -T: every payload taken for DNS, or for RESP (which UDP does not carry).
+        PrintOptions {
+            decoding: Decoding { verbosity: 2, packet_type: Some(PacketType::Domain), ..Decoding::default() },
+            ..PrintOptions::default()
+        },
+        PrintOptions {
+            decoding: Decoding { verbosity: 3, packet_type: Some(PacketType::Resp), ..Decoding::default() },
+            ..PrintOptions::default()
+        },
     ]
     .into_iter()
     .map(|options| Printer::new(Box::new(output.clone()), options))
@@ -347,4 +356,8 @@ fn line_helpers_write_what_format_writes() {
         assert_eq!(written(&|line| line.put_left_aligned(text, width)), format!("{text:<width$}"));
     }
     assert_eq!(written(&|line| line.put_decimal(u64::MAX)), u64::MAX.to_string());
+    let names = [(0x80, "O"), (0x40, "C"), (0x01, "R6")];
+    assert_eq!(written(&|line| line.put_flag_names_joined(0xc1, &names, "", "none")), "OCR6");
+    assert_eq!(written(&|line| line.put_flag_names_joined(0x02, &names, "", "invalid")), "invalid");
+    assert_eq!(written(&|line| line.put_flag_names(0x41, &names)), "C, R6");
 }

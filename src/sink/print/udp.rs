@@ -1,12 +1,13 @@
 //! UDP (tcpdump's print-udp.c). tcpdump hands the payload of well-known ports (DNS, DHCP, NTP, ...) to their
-//! own printers; ptstat has DNS's, and prints other datagrams as plain UDP.
+//! own printers; ptstat has some of them (application.rs picks one), and prints other datagrams as plain UDP.
 
 use super::{
     Line, PrintState,
     address::IpAddress,
+    application::Application,
     captured::{Captured, Printed},
-    checksum, dns,
-    ip::{IpEnvelope, PROTOCOL_UDP},
+    checksum,
+    ip::{IpEnvelope, MAX_ENCAPSULATION_DEPTH, PROTOCOL_UDP},
 };
 
 const HEADER_LEN: u16 = 8;
@@ -14,7 +15,13 @@ const HEADER_LEN: u16 = 8;
 const MAX_NON_JUMBO_LEN: u32 = 65_535;
 
 /// Prints a UDP datagram: `bytes` were captured, `length` is its length as the IP header gives it.
-pub(super) fn print(line: &mut Line, state: &PrintState, bytes: &[u8], length: u32, envelope: &IpEnvelope) -> Printed {
+pub(super) fn print(
+    line: &mut Line,
+    state: &mut PrintState,
+    bytes: &[u8],
+    length: u32,
+    envelope: &IpEnvelope,
+) -> Printed {
     let udp = Captured::new(bytes, "udp");
     if !udp.has(0, 4) {
         if envelope.names_transport {
@@ -25,6 +32,7 @@ pub(super) fn print(line: &mut Line, state: &PrintState, bytes: &[u8], length: u
     }
     let source_port = udp.be16(0)?;
     let destination_port = udp.be16(2)?;
+    let endpoints_start = line.len();
     envelope.print_endpoints(line, source_port, destination_port);
     if length < u32::from(HEADER_LEN) {
         line.put(format_args!("truncated-udp {length}"));
@@ -42,11 +50,24 @@ pub(super) fn print(line: &mut Line, state: &PrintState, bytes: &[u8], length: u
     udp.check(0, usize::from(HEADER_LEN))?;
     let claimed = udp_len - u32::from(HEADER_LEN);
     let available = (length - u32::from(HEADER_LEN)).min(claimed);
+    // As in tcpdump, a printer may read past the datagram's length field (to the IP packet's end): only
+    // `available` tells it where the message ends.
+    let message = udp.rest(usize::from(HEADER_LEN));
+    let packet_type = state.decoding.packet_type;
+    // Past the nesting limit, a tunnel's datagram prints as plain UDP.
+    let application = Application::for_udp(packet_type, source_port, destination_port)
+        .filter(|application| !application.is_tunnel() || envelope.depth < MAX_ENCAPSULATION_DEPTH);
+    if packet_type.is_some() {
+        // tcpdump's -T: no checksum, -q or not; for a type UDP does not carry, not even the ports.
+        match application {
+            Some(application) => application.print(line, state, message, available, envelope.depth)?,
+            None => line.truncate(endpoints_start),
+        }
+        return Ok(());
+    }
     print_checksum(line, state, udp, available as usize + usize::from(HEADER_LEN), envelope)?;
-    if dns::is_dns_port(source_port, destination_port) && !state.decoding.quick {
-        // The message is what the IP header leaves of the datagram, should its length field claim more.
-        let message = udp.limit(usize::from(HEADER_LEN) + available as usize).rest(usize::from(HEADER_LEN));
-        dns::print(line, state.decoding.verbosity, message, available)?;
+    if let Some(application) = application.filter(|_| !state.decoding.quick) {
+        application.print(line, state, message, available, envelope.depth)?;
     } else if claimed > available && !envelope.fragmented {
         line.put(format_args!("UDP, bad length {claimed} > {available}"));
     } else {

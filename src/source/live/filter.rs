@@ -13,11 +13,17 @@
 //! (`PACKET_OUTGOING` on egress, `PACKET_HOST` on ingress, XDP's only direction), which is what `inbound` and
 //! `outbound` load; control leaves it at its end with the verdict in r0 (0 rejects), where the C function returns.
 //! The translation fills the end of the region, and padding the front (see [`region_contents`]).
+//!
+//! Classic programs jump only forward, but for `protochain`'s loop over the header chain, which jumps back (the
+//! interpreter bounds each loop at `LOOP_LIMIT` passes). The translation keeps that bound in a counter the verifier
+//! can follow (kernels since 5.3 accept loops they can see end): one stack word, set when a loop is entered and
+//! counted down by each jump back. One word is enough for loops one after the other, each entered at its first
+//! instruction, which is all the compiler writes; other jumps back are refused ([`Untranslatable::TangledLoops`]).
 
 use std::{fmt, ops::Range};
 
 use ptstat_filter::{
-    CaptureSource, DIRECTION_LOAD_OFFSET, FilterError, Instruction, LinkType, MEMORY_WORDS, Program, opcode,
+    CaptureSource, DIRECTION_LOAD_OFFSET, FilterError, Instruction, LOOP_LIMIT, LinkType, MEMORY_WORDS, Program, opcode,
 };
 
 /// The user's expression compiled for each kind of capture program.
@@ -82,20 +88,29 @@ impl CompiledFilter {
     }
 }
 
-/// A filter whose translation does not fit its region.
+/// Why a classic program cannot go into the kernel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FilterTooLong {
-    pub instructions: usize,
-    pub room: usize,
+pub enum Untranslatable {
+    /// The translation does not fit its region.
+    TooLong { instructions: usize, room: usize },
+    /// Jumps back that do not form loops one after the other, each entered at its first instruction only.
+    TangledLoops,
 }
 
-impl fmt::Display for FilterTooLong {
+impl fmt::Display for Untranslatable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "filter too long for the kernel: {} instructions, room for {}", self.instructions, self.room)
+        match self {
+            Untranslatable::TooLong { instructions, room } => {
+                write!(f, "filter too long for the kernel: {instructions} instructions, room for {room}")
+            }
+            Untranslatable::TangledLoops => {
+                write!(f, "filter with loops the kernel cannot bound: loops overlap, or are entered past their start")
+            }
+        }
     }
 }
 
-impl std::error::Error for FilterTooLong {}
+impl std::error::Error for Untranslatable {}
 
 /// An ELF object kept in 8-byte words: the object parser wants its input aligned (as `include_bytes_aligned!`
 /// gives it), and each eBPF instruction is one word.
@@ -170,9 +185,10 @@ fn load_imm64_words(marker: u64) -> [u64; 2] {
 }
 
 /// The eBPF for a classic program run in `context`, to end a region of `room` instruction slots.
-pub fn translate(program: &Program, context: Context, room: usize) -> Result<Vec<Insn>, FilterTooLong> {
-    let assembler = Translator::new(&program.instructions, context).run();
-    let too_long = FilterTooLong { instructions: assembler.code.len(), room };
+pub fn translate(program: &Program, context: Context, room: usize) -> Result<Vec<Insn>, Untranslatable> {
+    let loop_ends = loop_ends(&program.instructions)?;
+    let assembler = Translator::new(&program.instructions, &loop_ends, context).run();
+    let too_long = Untranslatable::TooLong { instructions: assembler.code.len(), room };
     if assembler.code.len() > room {
         return Err(too_long);
     }
@@ -238,11 +254,14 @@ const DATA_END: Reg = 9;
 const FP: Reg = 10;
 
 /// Stack of the region's function: the buffer `bpf_skb_load_bytes` fills, the `__sk_buff` pointer, the packet type,
-/// then the scratch words, M[i] at fp-88+4i.
+/// the scratch words, M[i] at fp-88+4i, then the count of the passes a loop has left. The counter is a whole word,
+/// spilled from a register: the verifier of 5.10 follows only such spills, and must know the count to see the loop
+/// end. It keeps the frame at 96 bytes, which the verifier rounds 88 up to anyway.
 const LOAD_BUFFER: i16 = -8;
 const SKB_SLOT: i16 = -16;
 const PACKET_TYPE_SLOT: i16 = -24;
 const SCRATCH: i16 = -88;
+const LOOP_COUNTER: i16 = -96;
 
 /// The offset of `len` in `struct __sk_buff`.
 const SKB_LEN: i16 = 0;
@@ -332,12 +351,14 @@ enum Operand {
     Register(Reg),
 }
 
-/// A place in the code, bound once the code before it has been emitted. All jumps go forward.
+/// A place in the code, bound once the code before it has been emitted. Jumps go forward, but those that close a
+/// loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Label(usize);
 
 /// Collects instructions and resolves jumps. Code that no path reaches is left out, since the verifier refuses it:
-/// after an unconditional jump, nothing is emitted until a label that some jump targets is bound.
+/// after an unconditional jump, nothing is emitted until a label that some jump already emitted targets is bound (a
+/// loop's start is reached by what comes before it, not only by the jumps back that follow).
 struct Assembler {
     code: Vec<Insn>,
     /// Per label: where it was bound, and whether a jump targets it.
@@ -403,6 +424,12 @@ struct Translator<'a> {
     asm: Assembler,
     /// Where each classic instruction's code starts.
     starts: Vec<Label>,
+    /// For the first instruction of each loop: where its jumps back go, past the setting of the counter.
+    loop_entries: Vec<Option<Label>>,
+    /// Per instruction, whether it lies in a loop.
+    in_loop: Vec<bool>,
+    /// The instruction being translated.
+    pc: usize,
     /// Sets r0 = 0 and goes on to the end.
     reject: Label,
     /// The end of the region: the verdict is in r0.
@@ -410,17 +437,31 @@ struct Translator<'a> {
 }
 
 impl<'a> Translator<'a> {
-    fn new(program: &'a [Instruction], context: Context) -> Self {
+    fn new(program: &'a [Instruction], loop_ends: &[Option<usize>], context: Context) -> Self {
         let mut asm = Assembler::new();
         let starts = program.iter().map(|_| asm.label()).collect();
+        let loop_entries = loop_ends.iter().map(|end| end.map(|_| asm.label())).collect();
+        let mut in_loop = vec![false; program.len()];
+        for (head, end) in loop_ends.iter().enumerate() {
+            if let Some(end) = end {
+                in_loop[head..=*end].fill(true);
+            }
+        }
         let (reject, end) = (asm.label(), asm.label());
-        Translator { program, context, asm, starts, reject, end }
+        Translator { program, context, asm, starts, loop_entries, in_loop, pc: 0, reject, end }
     }
 
     fn run(mut self) -> Assembler {
         self.prologue();
         for (pc, &instruction) in self.program.iter().enumerate() {
+            self.pc = pc;
             self.asm.bind(self.starts[pc]);
+            if let Some(entry) = self.loop_entries[pc] {
+                // Entering the loop: its passes are counted from here.
+                self.asm.emit(Insn::alu64_imm(ebpf::MOV, R0, LOOP_LIMIT.cast_signed()));
+                self.asm.emit(Insn::store(ebpf::DW, LOOP_COUNTER, R0));
+                self.asm.bind(entry);
+            }
             self.instruction(pc, instruction);
         }
         // Running off the end of the program rejects, like loads past the packet and division by zero.
@@ -540,12 +581,35 @@ impl<'a> Translator<'a> {
             _ => return self.reject_now(),
         };
         let size = size as u8;
+        if let Offset::Constant(k) = offset
+            && k > MAX_HELPER_OFFSET
+        {
+            return self.reject_now();
+        }
+        if self.context == Context::SocketBuffer && self.in_loop[self.pc] {
+            // One way to read in a loop: the verifier walks each way on every pass, and a second one doubles the
+            // paths of every pass.
+            if let Offset::AfterX(k) = offset {
+                self.asm.emit(Insn::alu32_imm(ebpf::MOV, R2, k));
+                self.asm.emit(Insn::alu64_reg(ebpf::ADD, R2, X));
+            }
+            self.load_with_helper(dst, size, width, offset);
+        } else {
+            self.load_directly_or_with_helper(dst, size, width, offset);
+        }
+        if width > 1 {
+            self.asm.emit(Insn::new(ebpf::ALU | ebpf::END | ebpf::TO_BE, dst, 0, 0, (width * 8).cast_signed()));
+        }
+    }
+
+    /// The load of [`Self::load_packet`] from the bytes between data and data_end, or else for an skb with
+    /// `bpf_skb_load_bytes`, without the byte order's conversion.
+    fn load_directly_or_with_helper(&mut self, dst: Reg, size: u8, width: u32, offset: Offset) {
         let beyond = match self.context {
             Context::SocketBuffer => self.asm.label(),
             Context::Xdp => self.reject,
         };
         match offset {
-            Offset::Constant(k) if k > MAX_HELPER_OFFSET => return self.reject_now(),
             Offset::Constant(k) => match i16::try_from(k + width) {
                 Ok(end) => {
                     self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, DATA));
@@ -572,9 +636,6 @@ impl<'a> Translator<'a> {
             self.asm.bind(beyond);
             self.load_with_helper(dst, size, width, offset);
             self.asm.bind(converted);
-        }
-        if width > 1 {
-            self.asm.emit(Insn::new(ebpf::ALU | ebpf::END | ebpf::TO_BE, dst, 0, 0, (width * 8).cast_signed()));
         }
     }
 
@@ -651,6 +712,9 @@ impl<'a> Translator<'a> {
     fn jump(&mut self, pc: usize, Instruction { code, jt, jf, k }: Instruction) {
         let op = opcode::op(code);
         if op == opcode::JA {
+            if let Some(head) = backward_target(pc, k) {
+                return self.jump_back(head);
+            }
             let target = self.target(pc, k);
             return self.asm.jump(JA_NEXT, target);
         }
@@ -673,6 +737,16 @@ impl<'a> Translator<'a> {
                 self.asm.jump(JA_NEXT, not_taken);
             }
         }
+    }
+
+    /// A jump back to the loop that starts at `head`, while the loop has passes left; rejecting once it has none.
+    fn jump_back(&mut self, head: usize) {
+        let Some(entry) = self.loop_entries[head] else { return self.reject_now() };
+        self.asm.emit(Insn::load(ebpf::DW, R0, FP, LOOP_COUNTER));
+        self.asm.jump(Insn::jump64(ebpf::JEQ, R0, Operand::Immediate(0)), self.reject);
+        self.asm.emit(Insn::alu64_imm(ebpf::SUB, R0, 1));
+        self.asm.emit(Insn::store(ebpf::DW, LOOP_COUNTER, R0));
+        self.asm.jump(JA_NEXT, entry);
     }
 
     /// The code of the instruction `skip` instructions after the one at `pc`; past the end, rejecting.
@@ -704,6 +778,54 @@ impl<'a> Translator<'a> {
     fn reject_now(&mut self) {
         self.asm.jump(JA_NEXT, self.reject);
     }
+}
+
+/// Where the `ja` at `pc` goes, if it goes back (its offset, read as signed, is negative) to an instruction of the
+/// program; a jump back before the start rejects, as a jump past the end does.
+fn backward_target(pc: usize, k: u32) -> Option<usize> {
+    let offset = isize::try_from(k.cast_signed()).ok()?;
+    if offset >= 0 {
+        return None;
+    }
+    (pc + 1).checked_add_signed(offset)
+}
+
+/// Per instruction that jumps go back to (that starts a loop), the last jump back to it, if the translation can count every loop's passes
+/// with one counter, as the interpreter counts the jumps back to each instruction over the whole run: a loop runs
+/// from its first instruction to the last jump back to it, loops must not overlap, and no jump from outside a loop
+/// may land in it past its first instruction. Then a loop is entered at most once per run (nothing after it jumps
+/// back into it), so the counter set on entering it counts the same as the interpreter.
+fn loop_ends(program: &[Instruction]) -> Result<Vec<Option<usize>>, Untranslatable> {
+    let mut loop_ends: Vec<Option<usize>> = vec![None; program.len()];
+    for (pc, instruction) in program.iter().enumerate() {
+        let is_ja = opcode::class(instruction.code) == opcode::JMP && opcode::op(instruction.code) == opcode::JA;
+        if let Some(head) = backward_target(pc, instruction.k).filter(|_| is_ja) {
+            loop_ends[head] = Some(pc);
+        }
+    }
+    // In the order of their first instructions.
+    let loops: Vec<(usize, usize)> =
+        loop_ends.iter().enumerate().filter_map(|(head, end)| end.map(|end| (head, end))).collect();
+    if loops.windows(2).any(|pair| pair[1].0 <= pair[0].1) {
+        return Err(Untranslatable::TangledLoops);
+    }
+    for (pc, instruction) in program.iter().enumerate() {
+        if opcode::class(instruction.code) != opcode::JMP {
+            continue;
+        }
+        let skips = match opcode::op(instruction.code) {
+            opcode::JA => vec![instruction.k],
+            _ => vec![instruction.jt.into(), instruction.jf.into()],
+        };
+        for skip in skips {
+            let Some(target) = usize::try_from(skip).ok().and_then(|skip| (pc + 1).checked_add(skip)) else { continue };
+            let lands_inside = |&(head, end): &(usize, usize)| (head + 1..=end).contains(&target) && pc < head;
+            if loops.iter().any(lands_inside) {
+                return Err(Untranslatable::TangledLoops);
+            }
+        }
+    }
+    Ok(loop_ends)
 }
 
 /// Where scratch word `k` lives on the stack, if there is such a word.
@@ -769,14 +891,54 @@ mod tests {
         let filter = CompiledFilter::compile(&ports.join(" or "), false).unwrap();
         for context in [Context::SocketBuffer, Context::Xdp] {
             let error = translate(&filter.ethernet, context, REGION_SLOTS).unwrap_err();
-            assert!(error.instructions > REGION_SLOTS);
+            let Untranslatable::TooLong { instructions, room: REGION_SLOTS } = error else { panic!("{error:?}") };
+            assert!(instructions > REGION_SLOTS);
             assert_eq!(
                 error.to_string(),
-                format!("filter too long for the kernel: {} instructions, room for {REGION_SLOTS}", error.instructions)
+                format!("filter too long for the kernel: {instructions} instructions, room for {REGION_SLOTS}")
             );
         }
         let Err(error) = splice(CAPTURE_OBJECT, &filter) else { panic!("a filter too long was spliced") };
         assert!(error.to_string().starts_with("filter too long for the kernel: "), "{error}");
+    }
+
+    /// `ja` back by `back` instructions, as `k` holds it.
+    fn ja_back(back: u32) -> Instruction {
+        Instruction::statement(opcode::JMP | opcode::JA, back.wrapping_neg())
+    }
+
+    #[test]
+    fn protochain_loops_count_their_passes_in_one_stack_word() {
+        let program = CompiledFilter::compile("protochain 6", false).unwrap().ethernet;
+        for context in [Context::SocketBuffer, Context::Xdp] {
+            let code = translate(&program, context, REGION_SLOTS).unwrap();
+            // Two loops (IPv4's and IPv6's), each entered once; three jumps back (AH in both, IPv6 extensions).
+            let counter_set = code
+                .windows(2)
+                .filter(|pair| {
+                    pair[0] == Insn::alu64_imm(ebpf::MOV, R0, LOOP_LIMIT.cast_signed())
+                        && pair[1] == Insn::store(ebpf::DW, LOOP_COUNTER, R0)
+                })
+                .count();
+            assert_eq!(counter_set, 2);
+            let backward: Vec<&Insn> = code.iter().filter(|insn| insn.code == JA_NEXT.code && insn.off < 0).collect();
+            assert_eq!(backward.len(), 3, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn jumps_back_that_one_counter_cannot_bound_are_refused() {
+        let load = Instruction::statement(opcode::LD | opcode::B | opcode::ABS, 0);
+        let jump_into_second = Instruction::jump(opcode::JMP | opcode::JEQ | opcode::K, 0, 2, 0);
+        let overlapping = [load, load, ja_back(2), ja_back(4)];
+        let entered_inside = [jump_into_second, load, load, ja_back(2)];
+        for instructions in [overlapping.as_slice(), &entered_inside] {
+            let program = Program { instructions: instructions.to_vec() };
+            assert_eq!(translate(&program, Context::Xdp, REGION_SLOTS), Err(Untranslatable::TangledLoops));
+        }
+        // One after the other, and a jump back before the start (which rejects), are fine.
+        let in_order = [load, ja_back(2), load, ja_back(2), ja_back(100)];
+        assert!(translate(&Program { instructions: in_order.to_vec() }, Context::Xdp, REGION_SLOTS).is_ok());
     }
 
     #[test]

@@ -3,8 +3,19 @@
 //!
 //! `cargo run --example make_testdata` (from the repository root).
 //!
+//! Each group of protocols past the basics has a module of its own here (its captures and its building blocks);
+//! the shared building blocks below are visible to them as `super::…`.
+//!
 //! Ports are chosen where tcpdump prints plain TCP/UDP (no DNS, HTTP, ... printers), and no packet is cut just
 //! after an Ethernet header that announces IPv4: there tcpdump reads the IP version beyond the captured bytes.
+
+mod dhcp;
+mod encapsulations;
+mod hosts;
+mod services;
+mod transport;
+mod tunnels;
+mod udp_services;
 
 use std::{fs::File, io::BufWriter, path::Path, time::Duration};
 
@@ -70,8 +81,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("ipv4_link.pcap", ip_version_capture(DataLink::IPV4)),
         ("ipv6_link.pcap", ip_version_capture(DataLink::IPV6)),
         ("unsupported_link.pcap", unsupported_link_capture()),
+        ("gre.pcap", tunnels::gre_capture()),
+        ("ipip.pcap", tunnels::ipip_capture()),
+        ("vxlan.pcap", tunnels::vxlan_capture()),
+        ("geneve.pcap", tunnels::geneve_capture()),
+        ("mpls.pcap", tunnels::mpls_capture()),
     ];
-    for (name, capture) in captures {
+    let groups = services::captures()
+        .into_iter()
+        .chain(dhcp::captures())
+        .chain(transport::captures())
+        .chain(udp_services::captures())
+        .chain(encapsulations::captures());
+    for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);
         capture.write(&path)?;
         println!("{}: {} packets", path.display(), capture.packets.len());
@@ -588,6 +610,18 @@ fn add_ipv4_verbose_variants(capture: &mut Capture) {
     capture.add(eth4(&ipv4_with(IP_B, IP_A, ICMP, &icmp(3, 3, [0; 4], &quoted_udp), |_| {})));
     let quoted_ping = ipv4(ICMP, &icmp(8, 0, echo(2, 2), &[]));
     capture.add(eth4(&ipv4_with(IP_C, IP_A, ICMP, &icmp(11, 0, [0; 4], &quoted_ping), |_| {})));
+    // Errors quoting IP headers whose total length is below a header's, or whose header length is, or quoting
+    // less than a header.
+    for (total_len, version_and_header_len, quoted_len) in
+        [(0u16, 0x45u8, 28), (10, 0x45, 28), (19, 0x45, 28), (20, 0x45, 28), (10, 0x43, 28), (10, 0x45, 12)]
+    {
+        let mut quoted = quoted_udp[..28].to_vec();
+        quoted[0] = version_and_header_len;
+        quoted[2..4].copy_from_slice(&total_len.to_be_bytes());
+        quoted.truncate(quoted_len);
+        capture.add(eth4(&ipv4_with(IP_B, IP_A, ICMP, &icmp(3, 3, [0; 4], &quoted), |_| {})));
+        capture.add(eth4(&ipv4_with(IP_B, IP_A, ICMP, &icmp(11, 0, [0; 4], &quoted), |_| {})));
+    }
     // Errors with RFC 4884 extensions after 128 bytes of the datagram: an MPLS label stack, objects tcpdump only
     // dumps, an extension version it does not know, and one found by its checksum alone (no length given).
     // A long error without extensions comes first.
@@ -656,6 +690,13 @@ fn ipv6_capture() -> Capture {
         capture.add(message(IP6_B, IP6_A, 1, 4, [0; 4], quoted));
     }
     capture.add(message(IP6_B, IP6_A, 1, 7, [0; 4], &quoted_udp[..48]));
+    // Quoted IPv6 headers whose payload length is 0 or short of the quoted datagram, or cut inside the header.
+    for (payload_len, quoted_len) in [(0u16, 48), (3, 48), (0, 40), (0, 20), (8, 44)] {
+        let mut quoted = quoted_udp[..quoted_len].to_vec();
+        quoted[4..6].copy_from_slice(&payload_len.to_be_bytes());
+        capture.add(message(IP6_B, IP6_A, 1, 4, [0; 4], &quoted));
+        capture.add(message(IP6_B, IP6_A, 3, 0, [0; 4], &quoted));
+    }
     capture.add(message(IP6_B, IP6_A, 2, 0, [0, 0, 0x05, 0x00], &quoted_udp));
     for code in 0..=2 {
         capture.add(message(IP6_B, IP6_A, 3, code, [0; 4], &quoted_udp));
@@ -1134,6 +1175,14 @@ fn dns_capture() -> Capture {
         exchange(server, &dns_message(50, RECURSIVE_ANSWER | code, [std::slice::from_ref(&x), &[], &[], &[opt]]));
     }
     exchange(client, &dns_message(60, 0x06df, [&[], std::slice::from_ref(&answer), &[soa], &[]]));
+    // Checking disabled, which tcpdump expects in a query; other bits, which it prints all flags for; questions
+    // missing; a message shorter than its header.
+    exchange(client, &dns_message(61, RECURSION_DESIRED | 0x0010, [std::slice::from_ref(&x), &[], &[], &[]]));
+    exchange(client, &dns_message(62, 0x7a31, [std::slice::from_ref(&x), &[], &[], &[]]));
+    let mut missing_questions = dns_message(63, RECURSION_DESIRED, [std::slice::from_ref(&x), &[], &[], &[]]);
+    missing_questions[5] = 3;
+    exchange(client, &missing_questions);
+    exchange(client, &[0x12, 0x34, 1, 0]);
     // A response cut at every length, so that each field is the last one captured once.
     let two_answers = [answer.clone(), dns_record(&to_question, 1, CLASS_IN, 300, &[10, 0, 0, 99])];
     let response = dns_message(0x1239, RECURSIVE_ANSWER, [std::slice::from_ref(&question), &two_answers, &[], &[]]);

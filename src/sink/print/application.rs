@@ -1,0 +1,167 @@
+//! Which printer the payload of a TCP segment or UDP datagram gets: the one `-T` names, or one by its ports,
+//! tried in tcpdump's order so that a packet between two known ports gets the same one.
+
+use super::{
+    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, snmp, ssh,
+    syslog, telnet, text, tftp, vxlan,
+};
+
+const FTP_PORT: u16 = 21;
+const SSH_PORT: u16 = 22;
+const TELNET_PORT: u16 = 23;
+const SMTP_PORT: u16 = 25;
+const WHOIS_PORT: u16 = 43;
+const DNS_PORT: u16 = 53;
+const HTTP_PORTS: [u16; 2] = [80, 8080];
+const RTSP_PORTS: [u16; 2] = [554, 8554];
+const REDIS_PORT: u16 = 6379;
+const TFTP_PORT: u16 = 69;
+const BOOTP_PORTS: [u16; 2] = [67, 68];
+const NTP_PORT: u16 = 123;
+const DHCP6_PORTS: [u16; 2] = [546, 547];
+const SYSLOG_PORT: u16 = 514;
+const SIP_PORT: u16 = 5060;
+const MDNS_PORT: u16 = 5353;
+/// SNMP's agent and trap ports.
+const SNMP_PORTS: [u16; 2] = [161, 162];
+
+/// What `-T` names: the protocol every TCP and UDP payload is taken for, whatever its ports (of tcpdump's types,
+/// those ptstat has a printer for).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PacketType {
+    /// DNS
+    Domain,
+    /// Redis's RESP (TCP)
+    Resp,
+    /// TFTP (UDP)
+    Tftp,
+    /// SNMP (UDP)
+    Snmp,
+}
+
+/// A protocol above TCP or UDP that ptstat has a printer for.
+#[derive(Clone, Copy)]
+pub(super) enum Application {
+    Dns,
+    /// Multicast DNS.
+    Mdns,
+    /// DNS over TCP, where each message starts with its length.
+    DnsOverTcp,
+    /// A text protocol over TCP, which tcpdump separates from the TCP header with `: `.
+    Text(&'static text::TextProtocol),
+    Telnet,
+    Ssh,
+    Resp,
+    /// SIP over UDP.
+    Sip,
+    Bootp,
+    Rip,
+    Ntp,
+    Ripng,
+    Dhcp6,
+    /// BFD, whose destination port says which kind of packet it is.
+    Bfd(u16),
+    Tftp,
+    Syslog,
+    Snmp,
+    /// Tunnels over UDP, which carry a packet of their own.
+    Vxlan,
+    Geneve,
+    MplsOverUdp,
+    /// L2TP, whose data messages carry PPP frames.
+    L2tp,
+}
+
+impl Application {
+    /// The printer tcpdump gives a TCP payload: `-T`'s (none for a type TCP does not carry), or by its ports.
+    pub(super) fn for_tcp(packet_type: Option<PacketType>, source_port: u16, destination_port: u16) -> Option<Self> {
+        let either = |ports: &[u16]| ports.contains(&source_port) || ports.contains(&destination_port);
+        Some(match packet_type {
+            Some(PacketType::Domain) => Application::DnsOverTcp,
+            Some(PacketType::Resp) => Application::Resp,
+            Some(PacketType::Tftp | PacketType::Snmp) => return None,
+            None if either(&[TELNET_PORT]) => Application::Telnet,
+            None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
+            None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
+            None if either(&[REDIS_PORT]) => Application::Resp,
+            None if either(&[SSH_PORT]) => Application::Ssh,
+            None if either(&[FTP_PORT]) => Application::Text(&text::FTP),
+            None if either(&HTTP_PORTS) => Application::Text(&text::HTTP),
+            None if either(&RTSP_PORTS) => Application::Text(&text::RTSP),
+            None if either(&[DNS_PORT]) => Application::DnsOverTcp,
+            None => return None,
+        })
+    }
+
+    /// The printer tcpdump gives a UDP payload: `-T`'s (none for a type UDP does not carry), or by its ports.
+    pub(super) fn for_udp(packet_type: Option<PacketType>, source_port: u16, destination_port: u16) -> Option<Self> {
+        let either = |port: u16| source_port == port || destination_port == port;
+        Some(match packet_type {
+            Some(PacketType::Domain) => Application::Dns,
+            Some(PacketType::Tftp) => Application::Tftp,
+            Some(PacketType::Snmp) => Application::Snmp,
+            Some(PacketType::Resp) => return None,
+            None if either(DNS_PORT) => Application::Dns,
+            None if either(MDNS_PORT) => Application::Mdns,
+            None if either(TFTP_PORT) => Application::Tftp,
+            None if BOOTP_PORTS.into_iter().any(either) => Application::Bootp,
+            None if either(rip::PORT) => Application::Rip,
+            None if SNMP_PORTS.into_iter().any(either) => Application::Snmp,
+            None if either(NTP_PORT) => Application::Ntp,
+            None if either(l2tp::PORT) => Application::L2tp,
+            None if either(ripng::PORT) => Application::Ripng,
+            None if DHCP6_PORTS.into_iter().any(either) => Application::Dhcp6,
+            None if [bfd::CONTROL_PORT, bfd::ECHO_PORT, bfd::MULTIHOP_PORT].contains(&destination_port) => {
+                Application::Bfd(destination_port)
+            }
+            None if either(SIP_PORT) => Application::Sip,
+            None if either(SYSLOG_PORT) => Application::Syslog,
+            None if either(vxlan::PORT) => Application::Vxlan,
+            None if either(geneve::PORT) => Application::Geneve,
+            None if either(mpls::UDP_PORT) => Application::MplsOverUdp,
+            None => return None,
+        })
+    }
+
+    pub(super) fn is_tunnel(self) -> bool {
+        matches!(self, Application::Vxlan | Application::Geneve | Application::MplsOverUdp | Application::L2tp)
+    }
+
+    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside `depth` IP headers.
+    pub(super) fn print(
+        self,
+        line: &mut Line,
+        state: &mut PrintState,
+        bytes: &[u8],
+        length: u32,
+        depth: usize,
+    ) -> Printed {
+        let verbosity = state.decoding.verbosity;
+        match self {
+            Application::Dns => dns::print(line, verbosity, bytes, length),
+            Application::Mdns => dns::print_mdns(line, verbosity, bytes, length),
+            Application::DnsOverTcp => dns::print_tcp(line, verbosity, bytes, length),
+            Application::Text(protocol) => {
+                line.push(": ");
+                protocol.print(line, verbosity, bytes, length)
+            }
+            Application::Telnet => telnet::print(line, state.shows_command_bytes, bytes, length),
+            Application::Ssh => ssh::print(line, bytes, length),
+            Application::Resp => resp::print(line, bytes, length),
+            Application::Sip => text::SIP.print(line, verbosity, bytes, length),
+            Application::Bootp => bootp::print(line, verbosity, bytes, length),
+            Application::Ntp => ntp::print(line, verbosity, bytes, length),
+            Application::Dhcp6 => dhcp6::print(line, verbosity, bytes, length),
+            Application::Rip => rip::print(line, verbosity, bytes, length),
+            Application::Ripng => ripng::print(line, verbosity, bytes, length),
+            Application::Bfd(port) => bfd::print(line, verbosity, bytes, length, port),
+            Application::Tftp => tftp::print(line, bytes, length),
+            Application::Syslog => syslog::print(line, verbosity, bytes, length),
+            Application::Snmp => snmp::print(line, verbosity, bytes, length),
+            Application::Vxlan => vxlan::print(line, state, bytes, length, depth + 1),
+            Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),
+            Application::MplsOverUdp => mpls::print(line, state, bytes, length, depth + 1),
+            Application::L2tp => l2tp::print(line, state, bytes, length, depth + 1),
+        }
+    }
+}
