@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, snmp, ssh,
-    syslog, telnet, text, tftp, vxlan,
+    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, rtp, snmp,
+    ssh, syslog, telnet, text, tftp, vxlan,
 };
 
 const FTP_PORT: u16 = 21;
@@ -37,6 +37,12 @@ pub enum PacketType {
     Tftp,
     /// SNMP (UDP)
     Snmp,
+    /// RTP (UDP)
+    Rtp,
+    /// RTCP (UDP)
+    Rtcp,
+    /// vat, the visual audio tool (UDP)
+    Vat,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -70,6 +76,9 @@ pub(super) enum Application {
     MplsOverUdp,
     /// L2TP, whose data messages carry PPP frames.
     L2tp,
+    Rtp,
+    Rtcp,
+    Vat,
 }
 
 impl Application {
@@ -79,7 +88,9 @@ impl Application {
         Some(match packet_type {
             Some(PacketType::Domain) => Application::DnsOverTcp,
             Some(PacketType::Resp) => Application::Resp,
-            Some(PacketType::Tftp | PacketType::Snmp) => return None,
+            Some(PacketType::Tftp | PacketType::Snmp | PacketType::Rtp | PacketType::Rtcp | PacketType::Vat) => {
+                return None;
+            }
             None if either(&[TELNET_PORT]) => Application::Telnet,
             None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
             None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
@@ -100,6 +111,9 @@ impl Application {
             Some(PacketType::Domain) => Application::Dns,
             Some(PacketType::Tftp) => Application::Tftp,
             Some(PacketType::Snmp) => Application::Snmp,
+            Some(PacketType::Rtp) => Application::Rtp,
+            Some(PacketType::Rtcp) => Application::Rtcp,
+            Some(PacketType::Vat) => Application::Vat,
             Some(PacketType::Resp) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
@@ -162,6 +176,9 @@ impl Application {
             Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),
             Application::MplsOverUdp => mpls::print(line, state, bytes, length, depth + 1),
             Application::L2tp => l2tp::print(line, state, bytes, length, depth + 1),
+            Application::Rtp => rtp::print_rtp(line, verbosity, bytes, length),
+            Application::Rtcp => rtp::print_rtcp(line, verbosity, bytes),
+            Application::Vat => rtp::print_vat(line, bytes, length),
         }
     }
 }

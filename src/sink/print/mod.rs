@@ -49,6 +49,7 @@ mod process;
 mod resp;
 mod rip;
 mod ripng;
+mod rtp;
 mod sctp;
 mod slow;
 mod snmp;

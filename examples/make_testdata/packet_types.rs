@@ -1,0 +1,91 @@
+//! Captures of the protocols tcpdump prints only when `-T` names them (or, for some, by a port or IP protocol of
+//! their own): RTP, RTCP and vat, ... Their datagrams go between ports no printer claims, so without `-T` they
+//! print as plain UDP; each comes with copies cut at every length from its payload's start on.
+
+use pcap_file::DataLink;
+
+use super::{
+    Capture, HOSTS4, HOSTS6, Hosts,
+    services::{add_with_cuts, datagram},
+};
+
+/// What the captures hold: file name and packets.
+pub fn captures() -> [(&'static str, Capture); 1] {
+    [("rtp.pcap", rtp_capture())]
+}
+
+/// Ports of a media session, which no printer claims.
+const MEDIA_PORT: u16 = 16384;
+const CONTROL_PORT: u16 = 16385;
+const PEER_MEDIA_PORT: u16 = 16386;
+
+/// Adds the datagram carrying `payload`, and its copies cut at every length of the payload.
+fn add_message(capture: &mut Capture, hosts: Hosts, ports: (u16, u16), payload: &[u8]) {
+    add_with_cuts(capture, datagram(hosts, ports.0, ports.1, payload), payload.len());
+}
+
+fn words(values: &[u32]) -> Vec<u8> {
+    values.iter().flat_map(|value| value.to_be_bytes()).collect()
+}
+
+/// An RTP version 2 header: flags byte (padding, extension, CSRC count), marker and payload type, sequence,
+/// timestamp, synchronization source.
+fn rtp_header(flags: u8, marker: bool, payload_type: u8, sequence: u16, timestamp: u32, source: u32) -> Vec<u8> {
+    let mut header = vec![0x80 | flags, u8::from(marker) << 7 | payload_type];
+    header.extend_from_slice(&sequence.to_be_bytes());
+    header.extend(words(&[timestamp, source]));
+    header
+}
+
+fn rtp_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let media = (MEDIA_PORT, PEER_MEDIA_PORT);
+    let samples: Vec<u8> = (0..20u8).map(|byte| byte.wrapping_mul(29) ^ 0x55).collect();
+    // PCMU audio; then a marked dynamic payload type with a header extension (one-byte form).
+    let audio = [rtp_header(0, false, 0, 0x1234, 160_000, 0x1234_5678), samples.clone()].concat();
+    add_message(&mut capture, HOSTS4, media, &audio);
+    let extension = words(&[0xbede_0001, 0x1012_3400]);
+    let video = [rtp_header(0x10, true, 96, 7, 90_000, 0xcafe_f00d), extension, samples.clone()].concat();
+    add_message(&mut capture, HOSTS6, media, &video);
+    // An extension longer than the message.
+    let too_long = [rtp_header(0x10, false, 8, 8, 1, 2), words(&[0xbede_0009, 0])].concat();
+    add_message(&mut capture, HOSTS4, media, &too_long);
+    // H.261 video, whose payload header tcpdump shows.
+    let h261 = [rtp_header(0, false, 31, 9, 3, 4), words(&[0x0300_1234]), samples.clone()].concat();
+    add_message(&mut capture, HOSTS4, media, &h261);
+    // Version 1 with two options, the last one flagged; then one whose option claims more words than there are.
+    let version1 = [words(&[0x40a0_0042, 77, 0x0001_0000, 0x8002_0000, 5]), samples.clone()].concat();
+    add_message(&mut capture, HOSTS4, media, &version1);
+    add_message(&mut capture, HOSTS4, media, &words(&[0x4080_0043, 78, 0x0009_0000]));
+    add_message(&mut capture, HOSTS4, media, &words(&[0x4080_0044, 79, 0x0000_0000]));
+    // Too short for RTP's fixed header.
+    capture.add(datagram(HOSTS4, MEDIA_PORT, PEER_MEDIA_PORT, &[0x80, 0, 0, 1, 0, 0, 0, 2, 0, 0]));
+    capture.add(datagram(HOSTS4, MEDIA_PORT, PEER_MEDIA_PORT, &[0x80, 0, 0, 1, 0]));
+
+    let control = (CONTROL_PORT, CONTROL_PORT + 2);
+    // A sender report with a report block, then a source description: one compound packet.
+    let report_block = words(&[0x1234_5678, 0x0100_0003, 0x0001_0203, 17, 0x8765_4321, 0x0002_8000]);
+    let sender_info = words(&[0xe93c_1f80, 0x8000_0000, 160_000, 10, 1600]);
+    let sender_report = [&[0x81, 200, 0, 12][..], &words(&[0xcafe_f00d]), &sender_info, &report_block].concat();
+    let description = [&[0x81, 202, 0, 3][..], &words(&[0xcafe_f00d]), &[1, 4, b'h', b'o', b's', b't', 0, 0]].concat();
+    add_message(&mut capture, HOSTS4, control, &[sender_report, description].concat());
+    // A receiver report of two blocks; a goodbye; an application-defined packet; a sender report whose length
+    // does not fit its count.
+    let second_block = words(&[0xcafe_f00d, 0x0000_0000, 0x0000_ffff, 0, 0, 0]);
+    let receiver_report = [&[0x82, 201, 0, 13][..], &words(&[0x1234_5678]), &report_block, &second_block].concat();
+    add_message(&mut capture, HOSTS6, control, &receiver_report);
+    let goodbye = [&[0x81, 203, 0, 1][..], &words(&[0x1234_5678])].concat();
+    let application = [&[0x80, 204, 0, 2][..], &words(&[0x1234_5678]), b"ping"].concat();
+    add_message(&mut capture, HOSTS4, control, &[goodbye, application].concat());
+    let odd_sender = [&[0x80, 200, 0, 9][..], &words(&[7]), &sender_info, &[0; 12]].concat();
+    add_message(&mut capture, HOSTS4, control, &odd_sender);
+
+    let audio_tool = (MEDIA_PORT + 10, MEDIA_PORT + 12);
+    // vat: format 1, sample rate 12, a flagged conference; then vt (video), and messages too short for either.
+    add_message(&mut capture, HOSTS4, audio_tool, &[words(&[0x0c81_1234, 1]), samples.clone()].concat());
+    add_message(&mut capture, HOSTS4, audio_tool, &[words(&[0x0000_0042, 2]), samples].concat());
+    add_message(&mut capture, HOSTS4, audio_tool, &[0x81, 0x23, 0, 0]);
+    capture.add(datagram(HOSTS4, audio_tool.0, audio_tool.1, &[0x00, 0x01, 0, 0]));
+    capture.add(datagram(HOSTS4, audio_tool.0, audio_tool.1, &[0x00]));
+    capture
+}
