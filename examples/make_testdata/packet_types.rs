@@ -10,8 +10,8 @@ use super::{
 };
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 1] {
-    [("rtp.pcap", rtp_capture())]
+pub fn captures() -> [(&'static str, Capture); 2] {
+    [("rtp.pcap", rtp_capture()), ("cnfp.pcap", cnfp_capture())]
 }
 
 /// Ports of a media session, which no printer claims.
@@ -87,5 +87,90 @@ fn rtp_capture() -> Capture {
     add_message(&mut capture, HOSTS4, audio_tool, &[0x81, 0x23, 0, 0]);
     capture.add(datagram(HOSTS4, audio_tool.0, audio_tool.1, &[0x00, 0x01, 0, 0]));
     capture.add(datagram(HOSTS4, audio_tool.0, audio_tool.1, &[0x00]));
+    capture
+}
+
+/// A NetFlow exporter's port and its collector's, which no printer claims.
+const EXPORTER_PORT: u16 = 40055;
+const COLLECTOR_PORT: u16 = 2055;
+
+/// A NetFlow export header: version, record count, uptime (ms), seconds and nanoseconds, then what the version
+/// adds (sequence, engine, sampling).
+fn netflow_header(version: u16, count: u16, uptime: u32, extra: &[u32]) -> Vec<u8> {
+    [&version.to_be_bytes()[..], &count.to_be_bytes(), &words(&[uptime, 1_700_000_000, 123]), &words(extra)].concat()
+}
+
+/// A flow: addresses (source, destination, next hop), ports, protocol, TCP flags, packets and octets.
+struct Flow {
+    addresses: [[u8; 4]; 3],
+    ports: (u16, u16),
+    protocol: u8,
+    tcp_flags: u8,
+    packets: u32,
+    octets: u32,
+}
+
+impl Flow {
+    /// The fields every version starts its record with: addresses, interfaces, counts, times, ports.
+    fn common(&self) -> Vec<u8> {
+        let mut record = self.addresses.concat();
+        record.extend_from_slice(&[0, 2, 0, 3]);
+        record.extend(words(&[self.packets, self.octets, 3_595_250, 3_600_125]));
+        record.extend_from_slice(&self.ports.0.to_be_bytes());
+        record.extend_from_slice(&self.ports.1.to_be_bytes());
+        record
+    }
+
+    fn version1(&self) -> Vec<u8> {
+        [self.common(), vec![0, 0, self.protocol, 0x10, self.tcp_flags, 0, 0, 0], words(&[0])].concat()
+    }
+
+    /// A version 5 record (version 6's has the encapsulation sizes in the place of the padding).
+    fn version5(&self, encapsulation: [u8; 2]) -> Vec<u8> {
+        let autonomous_systems = [&64_512u16.to_be_bytes()[..], &65_001u16.to_be_bytes()].concat();
+        [
+            self.common(),
+            vec![0, self.tcp_flags, self.protocol, 0xb8],
+            autonomous_systems,
+            vec![24, 16],
+            encapsulation.to_vec(),
+        ]
+        .concat()
+    }
+}
+
+fn cnfp_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let web = Flow {
+        addresses: [[192, 0, 2, 10], [198, 51, 100, 20], [10, 0, 0, 254]],
+        ports: (51_000, 443),
+        protocol: 6,
+        tcp_flags: 0x1b,
+        packets: 12,
+        octets: 4_810,
+    };
+    let dns = Flow {
+        addresses: [[192, 0, 2, 11], [198, 51, 100, 53], [10, 0, 0, 254]],
+        ports: (53_001, 53),
+        protocol: 17,
+        tcp_flags: 0,
+        packets: 1,
+        octets: 71,
+    };
+    let reset = Flow { tcp_flags: 0xc0, ..Flow { protocol: 6, ..dns } };
+    let exporter = HOSTS4;
+    let ports = (EXPORTER_PORT, COLLECTOR_PORT);
+    let version1 = [netflow_header(1, 2, 3_600_500, &[]), web.version1(), reset.version1()].concat();
+    add_message(&mut capture, exporter, ports, &version1);
+    let version5 =
+        [netflow_header(5, 2, 3_600_500, &[42, 0x0001_0000]), web.version5([0, 0]), dns.version5([0, 0])].concat();
+    add_message(&mut capture, exporter, ports, &version5);
+    let version6 = [netflow_header(6, 1, 3_600_500, &[43, 0]), web.version5([20, 24])].concat();
+    add_message(&mut capture, exporter, ports, &version6);
+    // No records, and an uptime short enough that tcpdump's reading of the count gives none either.
+    add_message(&mut capture, HOSTS6, ports, &netflow_header(5, 0, 9_999, &[44, 0]));
+    // Versions without a printer: 9 and IPFIX's 10.
+    capture.add(datagram(exporter, ports.0, ports.1, &netflow_header(9, 1, 3_600_500, &[45, 0])));
+    capture.add(datagram(exporter, ports.0, ports.1, &netflow_header(10, 1, 3_600_500, &[])));
     capture
 }

@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, rtp, snmp,
-    ssh, syslog, telnet, text, tftp, vxlan,
+    Line, PrintState, bfd, bootp, captured::Printed, cnfp, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, rtp,
+    snmp, ssh, syslog, telnet, text, tftp, vxlan,
 };
 
 const FTP_PORT: u16 = 21;
@@ -43,6 +43,8 @@ pub enum PacketType {
     Rtcp,
     /// vat, the visual audio tool (UDP)
     Vat,
+    /// Cisco NetFlow (UDP)
+    Cnfp,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -79,6 +81,7 @@ pub(super) enum Application {
     Rtp,
     Rtcp,
     Vat,
+    Cnfp,
 }
 
 impl Application {
@@ -88,7 +91,14 @@ impl Application {
         Some(match packet_type {
             Some(PacketType::Domain) => Application::DnsOverTcp,
             Some(PacketType::Resp) => Application::Resp,
-            Some(PacketType::Tftp | PacketType::Snmp | PacketType::Rtp | PacketType::Rtcp | PacketType::Vat) => {
+            Some(
+                PacketType::Tftp
+                | PacketType::Snmp
+                | PacketType::Rtp
+                | PacketType::Rtcp
+                | PacketType::Vat
+                | PacketType::Cnfp,
+            ) => {
                 return None;
             }
             None if either(&[TELNET_PORT]) => Application::Telnet,
@@ -114,6 +124,7 @@ impl Application {
             Some(PacketType::Rtp) => Application::Rtp,
             Some(PacketType::Rtcp) => Application::Rtcp,
             Some(PacketType::Vat) => Application::Vat,
+            Some(PacketType::Cnfp) => Application::Cnfp,
             Some(PacketType::Resp) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
@@ -179,6 +190,7 @@ impl Application {
             Application::Rtp => rtp::print_rtp(line, verbosity, bytes, length),
             Application::Rtcp => rtp::print_rtcp(line, verbosity, bytes),
             Application::Vat => rtp::print_vat(line, bytes, length),
+            Application::Cnfp => cnfp::print(line, bytes),
         }
     }
 }

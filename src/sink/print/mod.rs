@@ -15,6 +15,7 @@ mod bfd;
 mod bootp;
 mod captured;
 mod checksum;
+mod cnfp;
 mod dccp;
 mod dhcp6;
 mod dns;

@@ -118,12 +118,7 @@ fn print_rtcp_packet(line: &mut Line, verbosity: u8, rtcp: Captured) -> Result<u
             print_source(line);
             rtcp.check(RTCP_HEADER_LEN, SENDER_INFO_LEN)?;
             let seconds = f64::from(rtcp.be32(8)?) + f64::from(rtcp.be32(12)?) / 4_294_967_296.0;
-            line.put(format_args!(
-                " @{seconds:.2} {} {}p {}b",
-                rtcp.be32(16)?,
-                rtcp.be32(20)?,
-                rtcp.be32(24)?
-            ));
+            line.put(format_args!(" @{seconds:.2} {} {}p {}b", rtcp.be32(16)?, rtcp.be32(20)?, rtcp.be32(24)?));
             report_offset += SENDER_INFO_LEN;
         }
         RECEIVER_REPORT => {
