@@ -5,13 +5,13 @@
 use pcap_file::DataLink;
 
 use super::{
-    Capture, HOSTS4, HOSTS6, Hosts,
+    ACK, Capture, HOSTS4, HOSTS6, Hosts, PSH, Segment, eth, ethertype_of,
     services::{add_with_cuts, datagram},
 };
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 2] {
-    [("rtp.pcap", rtp_capture()), ("cnfp.pcap", cnfp_capture())]
+pub fn captures() -> [(&'static str, Capture); 3] {
+    [("rtp.pcap", rtp_capture()), ("cnfp.pcap", cnfp_capture()), ("zmtp1.pcap", zmtp1_capture())]
 }
 
 /// Ports of a media session, which no printer claims.
@@ -172,5 +172,40 @@ fn cnfp_capture() -> Capture {
     // Versions without a printer: 9 and IPFIX's 10.
     capture.add(datagram(exporter, ports.0, ports.1, &netflow_header(9, 1, 3_600_500, &[45, 0])));
     capture.add(datagram(exporter, ports.0, ports.1, &netflow_header(10, 1, 3_600_500, &[])));
+    capture
+}
+
+/// A ZeroMQ peer's port and its server's, which no printer claims.
+const ZMQ_CLIENT_PORT: u16 = 40555;
+const ZMQ_SERVER_PORT: u16 = 5555;
+
+/// A ZMTP/1.0 frame: its length (flags and body) in a byte, or past 254 in 64 bits after 0xff; flags; body.
+fn zmtp_frame(more: bool, body: &[u8]) -> Vec<u8> {
+    let len = body.len() + 1;
+    let length = if len < 0xff { vec![len as u8] } else { [&[0xff][..], &(len as u64).to_be_bytes()].concat() };
+    [length, vec![u8::from(more)], body.to_vec()].concat()
+}
+
+/// Adds the TCP segment carrying `payload`, and its copies cut at every length of the payload.
+fn add_segment(capture: &mut Capture, hosts: Hosts, ports: (u16, u16), seq: u32, payload: &[u8]) {
+    let mut segment = Segment::new(ports.0, ports.1, seq, 1, ACK | PSH);
+    segment.payload = payload.to_vec();
+    let frame = eth(ethertype_of(hosts), &segment.packet(hosts));
+    add_with_cuts(capture, frame, payload.len());
+}
+
+fn zmtp1_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let ports = (ZMQ_CLIENT_PORT, ZMQ_SERVER_PORT);
+    // The greeting (an anonymous identity), then a two-frame message: an envelope and its body.
+    add_segment(&mut capture, HOSTS4, ports, 1000, &zmtp_frame(false, b""));
+    let message = [zmtp_frame(true, b"topic"), zmtp_frame(false, b"hello, subscribers")].concat();
+    add_segment(&mut capture, HOSTS4, ports, 1002, &message);
+    // A frame too long for a byte's length, longer than -v shows.
+    let long_body: Vec<u8> = (0..300u16).map(|index| b' ' + (index % 95) as u8).collect();
+    add_segment(&mut capture, HOSTS6, (ports.1, ports.0), 77, &zmtp_frame(false, &long_body));
+    // A zero length (invalid, skipped), reserved flags, and a frame that claims more than the segment holds.
+    let odd = [vec![0], vec![3, 0xfe, 1, 2], vec![40, 0, 9, 9]].concat();
+    add_segment(&mut capture, HOSTS4, ports, 2000, &odd);
     capture
 }

@@ -3,7 +3,7 @@
 
 use super::{
     Line, PrintState, bfd, bootp, captured::Printed, cnfp, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, rtp,
-    snmp, ssh, syslog, telnet, text, tftp, vxlan,
+    snmp, ssh, syslog, telnet, text, tftp, vxlan, zmtp1,
 };
 
 const FTP_PORT: u16 = 21;
@@ -45,6 +45,8 @@ pub enum PacketType {
     Vat,
     /// Cisco NetFlow (UDP)
     Cnfp,
+    /// ZeroMQ's ZMTP/1.0 (TCP)
+    Zmtp1,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -82,6 +84,7 @@ pub(super) enum Application {
     Rtcp,
     Vat,
     Cnfp,
+    Zmtp1,
 }
 
 impl Application {
@@ -91,6 +94,7 @@ impl Application {
         Some(match packet_type {
             Some(PacketType::Domain) => Application::DnsOverTcp,
             Some(PacketType::Resp) => Application::Resp,
+            Some(PacketType::Zmtp1) => Application::Zmtp1,
             Some(
                 PacketType::Tftp
                 | PacketType::Snmp
@@ -125,7 +129,7 @@ impl Application {
             Some(PacketType::Rtcp) => Application::Rtcp,
             Some(PacketType::Vat) => Application::Vat,
             Some(PacketType::Cnfp) => Application::Cnfp,
-            Some(PacketType::Resp) => return None,
+            Some(PacketType::Resp | PacketType::Zmtp1) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
             None if either(TFTP_PORT) => Application::Tftp,
@@ -191,6 +195,7 @@ impl Application {
             Application::Rtcp => rtp::print_rtcp(line, verbosity, bytes),
             Application::Vat => rtp::print_vat(line, bytes, length),
             Application::Cnfp => cnfp::print(line, bytes),
+            Application::Zmtp1 => zmtp1::print(line, verbosity, bytes, length),
         }
     }
 }

@@ -65,6 +65,7 @@ mod time;
 mod udp;
 mod vrrp;
 mod vxlan;
+mod zmtp1;
 
 use std::{
     fmt,
