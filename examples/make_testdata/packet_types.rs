@@ -5,13 +5,18 @@
 use pcap_file::DataLink;
 
 use super::{
-    ACK, Capture, HOSTS4, HOSTS6, Hosts, PSH, Segment, eth, ethertype_of,
+    ACK, Capture, HOSTS4, HOSTS6, Hosts, IP_A, IP_B, IP6_A, IP6_B, PSH, Segment, eth, ethertype_of,
     services::{add_with_cuts, datagram},
 };
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 3] {
-    [("rtp.pcap", rtp_capture()), ("cnfp.pcap", cnfp_capture()), ("zmtp1.pcap", zmtp1_capture())]
+pub fn captures() -> [(&'static str, Capture); 4] {
+    [
+        ("rtp.pcap", rtp_capture()),
+        ("cnfp.pcap", cnfp_capture()),
+        ("zmtp1.pcap", zmtp1_capture()),
+        ("aodv.pcap", aodv_capture()),
+    ]
 }
 
 /// Ports of a media session, which no printer claims.
@@ -207,5 +212,46 @@ fn zmtp1_capture() -> Capture {
     // A zero length (invalid, skipped), reserved flags, and a frame that claims more than the segment holds.
     let odd = [vec![0], vec![3, 0xfe, 1, 2], vec![40, 0, 9, 9]].concat();
     add_segment(&mut capture, HOSTS4, ports, 2000, &odd);
+    capture
+}
+
+/// Ports for AODV off its own (654), which tcpdump would print it on.
+const AODV_PORTS: (u16, u16) = (40654, 40655);
+
+/// An AODV route request or reply: type, flags, a third byte (reserved or prefix size), hop count, then the rest.
+fn aodv_message(message_type: u8, flags: u8, third: u8, hops: u8, rest: &[&[u8]]) -> Vec<u8> {
+    [&[message_type, flags, third, hops][..], &rest.concat()].concat()
+}
+
+fn aodv_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let hello = [1, 4, 0, 0, 0x03, 0xe8];
+    let (seven, nine) = (7u32.to_be_bytes(), 9u32.to_be_bytes());
+    let destination4 = [10, 0, 0, 9];
+    // Over IPv4: a request with a hello extension, a reply with another extension, an error, an acknowledgement.
+    let request =
+        aodv_message(1, 0x06, 0, 1, &[&0x0000_0102u32.to_be_bytes(), &destination4, &nine, &IP_A, &seven, &hello]);
+    add_message(&mut capture, HOSTS4, AODV_PORTS, &request);
+    let reply = aodv_message(2, 0x40, 0x18, 2, &[&destination4, &nine, &IP_B, &3000u32.to_be_bytes(), &[5, 2, 0, 0]]);
+    add_message(&mut capture, HOSTS4, AODV_PORTS, &reply);
+    let error = [&[3, 0x80, 0, 2][..], &destination4, &nine, &IP_B, &seven].concat();
+    add_message(&mut capture, HOSTS4, AODV_PORTS, &error);
+    add_message(&mut capture, HOSTS4, AODV_PORTS, &[4, 0]);
+    // A hello whose length is too short, and a type AODV does not have.
+    let bad_hello = aodv_message(1, 0, 0, 0, &[&[0; 4], &destination4, &nine, &IP_A, &seven, &[1, 2, 0, 0, 0, 1]]);
+    capture.add(datagram(HOSTS4, AODV_PORTS.0, AODV_PORTS.1, &bad_hello));
+    capture.add(datagram(HOSTS4, AODV_PORTS.0, AODV_PORTS.1, &[7, 0, 0, 0]));
+    // Over IPv6: the same messages with IPv6 addresses, then the IPv6 draft's, numbers before addresses.
+    let request6 = aodv_message(1, 0, 0, 3, &[&[0, 0, 0, 5], &IP6_B, &nine, &IP6_A, &seven, &hello]);
+    add_message(&mut capture, HOSTS6, AODV_PORTS, &request6);
+    let reply6 = aodv_message(2, 0, 0, 1, &[&IP6_B, &nine, &IP6_A, &1000u32.to_be_bytes()]);
+    add_message(&mut capture, HOSTS6, AODV_PORTS, &reply6);
+    add_message(&mut capture, HOSTS6, AODV_PORTS, &[&[3, 0, 0, 1][..], &IP6_B, &nine].concat());
+    let draft_request = aodv_message(16, 0, 0, 3, &[&[0, 0, 0, 6], &nine, &seven, &IP6_B, &IP6_A]);
+    add_message(&mut capture, HOSTS6, AODV_PORTS, &draft_request);
+    let draft_reply = aodv_message(17, 0, 0, 1, &[&nine, &IP6_B, &IP6_A, &1000u32.to_be_bytes(), &hello]);
+    add_message(&mut capture, HOSTS6, AODV_PORTS, &draft_reply);
+    add_message(&mut capture, HOSTS4, AODV_PORTS, &[&[18, 0x80, 0, 1][..], &IP6_B, &nine].concat());
+    add_message(&mut capture, HOSTS6, AODV_PORTS, &[19, 0]);
     capture
 }

@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, cnfp, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, rtp,
-    snmp, ssh, syslog, telnet, text, tftp, vxlan, zmtp1,
+    Line, PrintState, address::IpAddress, aodv, bfd, bootp, captured::Printed, cnfp, dhcp6, dns, geneve,
+    ip::IpEnvelope, l2tp, mpls, ntp, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet, text, tftp, vxlan, zmtp1,
 };
 
 const FTP_PORT: u16 = 21;
@@ -47,6 +47,8 @@ pub enum PacketType {
     Cnfp,
     /// ZeroMQ's ZMTP/1.0 (TCP)
     Zmtp1,
+    /// AODV, ad hoc on-demand distance vector routing (UDP)
+    Aodv,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -85,6 +87,7 @@ pub(super) enum Application {
     Vat,
     Cnfp,
     Zmtp1,
+    Aodv,
 }
 
 impl Application {
@@ -95,16 +98,8 @@ impl Application {
             Some(PacketType::Domain) => Application::DnsOverTcp,
             Some(PacketType::Resp) => Application::Resp,
             Some(PacketType::Zmtp1) => Application::Zmtp1,
-            Some(
-                PacketType::Tftp
-                | PacketType::Snmp
-                | PacketType::Rtp
-                | PacketType::Rtcp
-                | PacketType::Vat
-                | PacketType::Cnfp,
-            ) => {
-                return None;
-            }
+            // The other types are UDP's alone.
+            Some(_) => return None,
             None if either(&[TELNET_PORT]) => Application::Telnet,
             None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
             None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
@@ -129,6 +124,7 @@ impl Application {
             Some(PacketType::Rtcp) => Application::Rtcp,
             Some(PacketType::Vat) => Application::Vat,
             Some(PacketType::Cnfp) => Application::Cnfp,
+            Some(PacketType::Aodv) => Application::Aodv,
             Some(PacketType::Resp | PacketType::Zmtp1) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
@@ -156,15 +152,16 @@ impl Application {
         matches!(self, Application::Vxlan | Application::Geneve | Application::MplsOverUdp | Application::L2tp)
     }
 
-    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside `depth` IP headers.
+    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside the IP header `envelope` tells of.
     pub(super) fn print(
         self,
         line: &mut Line,
         state: &mut PrintState,
         bytes: &[u8],
         length: u32,
-        depth: usize,
+        envelope: &IpEnvelope,
     ) -> Printed {
+        let depth = envelope.depth;
         let verbosity = state.decoding.verbosity;
         match self {
             Application::Dns => dns::print(line, verbosity, bytes, length),
@@ -196,6 +193,7 @@ impl Application {
             Application::Vat => rtp::print_vat(line, bytes, length),
             Application::Cnfp => cnfp::print(line, bytes),
             Application::Zmtp1 => zmtp1::print(line, verbosity, bytes, length),
+            Application::Aodv => aodv::print(line, bytes, length, matches!(envelope.source, IpAddress::V6(_))),
         }
     }
 }

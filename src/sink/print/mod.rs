@@ -9,6 +9,7 @@
 
 mod address;
 mod ah;
+mod aodv;
 mod application;
 mod arp;
 mod bfd;
