@@ -10,12 +10,13 @@ use super::{
 };
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 4] {
+pub fn captures() -> [(&'static str, Capture); 5] {
     [
         ("rtp.pcap", rtp_capture()),
         ("cnfp.pcap", cnfp_capture()),
         ("zmtp1.pcap", zmtp1_capture()),
         ("aodv.pcap", aodv_capture()),
+        ("wb.pcap", wb_capture()),
     ]
 }
 
@@ -253,5 +254,59 @@ fn aodv_capture() -> Capture {
     add_message(&mut capture, HOSTS6, AODV_PORTS, &draft_reply);
     add_message(&mut capture, HOSTS4, AODV_PORTS, &[&[18, 0x80, 0, 1][..], &IP6_B, &nine].concat());
     add_message(&mut capture, HOSTS6, AODV_PORTS, &[19, 0]);
+    capture
+}
+
+/// Ports for the whiteboard off its own (4567), which tcpdump would print it on.
+const WB_PORTS: (u16, u16) = (40567, 40568);
+
+/// A whiteboard message: its header (source, timestamp, version, type, flags), then the body.
+fn wb_message(message_type: u8, flags: u8, body: &[&[u8]]) -> Vec<u8> {
+    [&words(&[0x0a00_0001, 1_700_000_000])[..], &[0, 2, message_type, flags], &body.concat()].concat()
+}
+
+/// A drawing operation: timestamp (for skips and holes, the last sequence number they stand for), body length,
+/// flags, type, and the body padded to 4 bytes.
+fn drawing_operation(timestamp: u32, operation_type: u8, body: &[u8]) -> Vec<u8> {
+    let mut operation =
+        [&timestamp.to_be_bytes()[..], &(body.len() as u16).to_be_bytes(), &[0, operation_type], body].concat();
+    operation.resize(operation.len().next_multiple_of(4), 0);
+    operation
+}
+
+fn wb_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let page = [&IP_A[..], &7u32.to_be_bytes()].concat();
+    let sites = [&IP_B[..], &4u32.to_be_bytes(), &[192, 168, 100, 254], &9u32.to_be_bytes()].concat();
+    // An announcement with two sites and the site's name; flagged as interactive.
+    let page_state = [&1u32.to_be_bytes()[..], &page, &[0, 2, 0, 0]].concat();
+    let announcement = wb_message(1, 1, &[&2u32.to_be_bytes(), &page, &page_state, &sites, b"lbl-wb\0"]);
+    add_message(&mut capture, HOSTS4, WB_PORTS, &announcement);
+    // Drawing operations 1 to 6: a rectangle, a line, a skip over 3 and 4, a string, and one of no known type.
+    let operations = [
+        drawing_operation(1, 2, &[0, 10, 0, 10, 0, 50, 0, 40]),
+        drawing_operation(2, 3, &[0, 1, 0, 2, 0, 3]),
+        drawing_operation(4, 14, &[]),
+        drawing_operation(5, 9, b"hi"),
+        drawing_operation(6, 42, &[]),
+    ]
+    .concat();
+    let range = words(&[1, 6]);
+    add_message(&mut capture, HOSTS4, WB_PORTS, &wb_message(0, 0, &[&page, &range, &operations]));
+    // A repair reply with a hole that reaches past the range, a repair request, a kill.
+    let hole = [drawing_operation(3, 2, &[]), drawing_operation(9, 15, &[])].concat();
+    add_message(&mut capture, HOSTS4, WB_PORTS, &wb_message(3, 0, &[&IP_B, &page, &words(&[3, 5]), &hole]));
+    add_message(&mut capture, HOSTS4, WB_PORTS, &wb_message(2, 0, &[&IP_B, &page, &words(&[3, 5])]));
+    add_message(&mut capture, HOSTS4, WB_PORTS, &wb_message(4, 0, &[]));
+    // A page vector request and a reply of two pages (a site count tcpdump reads from its first byte).
+    add_message(&mut capture, HOSTS4, WB_PORTS, &wb_message(5, 0, &[&page, &words(&[2, 9])]));
+    let state =
+        |slot: u32, sites: &[u8]| [&slot.to_be_bytes()[..], &page, &[(sites.len() / 8) as u8, 0, 0, 0], sites].concat();
+    let reply = wb_message(7, 0, &[&2u32.to_be_bytes(), &state(1, &sites[..8]), &state(2, &[])]);
+    add_message(&mut capture, HOSTS4, WB_PORTS, &reply);
+    // A type wb does not have, an announcement too short, and a message shorter than the header.
+    capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &wb_message(6, 0, &[&page])));
+    capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &wb_message(1, 0, &[&page])));
+    capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &[0; 8]));
     capture
 }

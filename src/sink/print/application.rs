@@ -3,7 +3,7 @@
 
 use super::{
     Line, PrintState, address::IpAddress, aodv, bfd, bootp, captured::Printed, cnfp, dhcp6, dns, geneve,
-    ip::IpEnvelope, l2tp, mpls, ntp, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet, text, tftp, vxlan, zmtp1,
+    ip::IpEnvelope, l2tp, mpls, ntp, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet, text, tftp, vxlan, wb, zmtp1,
 };
 
 const FTP_PORT: u16 = 21;
@@ -49,6 +49,8 @@ pub enum PacketType {
     Zmtp1,
     /// AODV, ad hoc on-demand distance vector routing (UDP)
     Aodv,
+    /// wb, the LBL whiteboard (UDP)
+    Wb,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -88,6 +90,7 @@ pub(super) enum Application {
     Cnfp,
     Zmtp1,
     Aodv,
+    Wb,
 }
 
 impl Application {
@@ -125,6 +128,7 @@ impl Application {
             Some(PacketType::Vat) => Application::Vat,
             Some(PacketType::Cnfp) => Application::Cnfp,
             Some(PacketType::Aodv) => Application::Aodv,
+            Some(PacketType::Wb) => Application::Wb,
             Some(PacketType::Resp | PacketType::Zmtp1) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
@@ -193,6 +197,7 @@ impl Application {
             Application::Vat => rtp::print_vat(line, bytes, length),
             Application::Cnfp => cnfp::print(line, bytes),
             Application::Zmtp1 => zmtp1::print(line, verbosity, bytes, length),
+            Application::Wb => wb::print(line, verbosity, bytes, length),
             Application::Aodv => aodv::print(line, bytes, length, matches!(envelope.source, IpAddress::V6(_))),
         }
     }

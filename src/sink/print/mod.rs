@@ -66,6 +66,7 @@ mod time;
 mod udp;
 mod vrrp;
 mod vxlan;
+mod wb;
 mod zmtp1;
 
 use std::{
