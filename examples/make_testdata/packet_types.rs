@@ -10,13 +10,14 @@ use super::{
 };
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 5] {
+pub fn captures() -> [(&'static str, Capture); 6] {
     [
         ("rtp.pcap", rtp_capture()),
         ("cnfp.pcap", cnfp_capture()),
         ("zmtp1.pcap", zmtp1_capture()),
         ("aodv.pcap", aodv_capture()),
         ("wb.pcap", wb_capture()),
+        ("pgm.pcap", pgm_capture()),
     ]
 }
 
@@ -308,5 +309,114 @@ fn wb_capture() -> Capture {
     capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &wb_message(6, 0, &[&page])));
     capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &wb_message(1, 0, &[&page])));
     capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &[0; 8]));
+    capture
+}
+
+/// PGM's IP protocol number.
+const PGM: u8 = 113;
+/// PGM's ports (its own, inside its header), and the UDP ports of PGM over UDP, which no printer claims.
+const PGM_PORTS: (u16, u16) = (7500, 7501);
+const PGM_UDP_PORTS: (u16, u16) = (40113, 40114);
+
+/// A PGM packet: header (ports, type, options flags, checksum, global source id, data length), then the type's
+/// fields, the options and the data.
+fn pgm_packet(packet_type: u8, options_flags: u8, fields: &[u8], options: &[u8], data: &[u8]) -> Vec<u8> {
+    let header = [
+        &PGM_PORTS.0.to_be_bytes()[..],
+        &PGM_PORTS.1.to_be_bytes(),
+        &[packet_type, options_flags, 0, 0],
+        &[0x02, 0x42, 0xac, 0x11, 0x00, 0x02],
+        &(data.len() as u16).to_be_bytes(),
+    ]
+    .concat();
+    [&header[..], fields, options, data].concat()
+}
+
+/// A PGM option: type (with the end bit on the last one), length, then its body.
+fn pgm_option(option_type: u8, body: &[u8]) -> Vec<u8> {
+    [&[option_type, 2 + body.len() as u8][..], body].concat()
+}
+
+/// The options of a packet: the total length first, then `options`, the last one marked as such.
+fn pgm_options(options: &[Vec<u8>]) -> Vec<u8> {
+    let mut options = options.to_vec();
+    if let Some(last) = options.last_mut() {
+        last[0] |= 0x80;
+    }
+    let body = options.concat();
+    [pgm_option(0, &(4 + body.len() as u16).to_be_bytes()), body].concat()
+}
+
+/// Adds a PGM packet straight in IP and its cuts.
+fn add_pgm(capture: &mut Capture, hosts: Hosts, packet: &[u8]) {
+    add_with_cuts(capture, eth(ethertype_of(hosts), &hosts.packet(PGM, packet)), packet.len());
+}
+
+fn pgm_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let ipv4_nla = [&[0, 1, 0, 0][..], &IP_A].concat();
+    // A source path message with parity and a FIN, a poll, a poll response.
+    let spm_fields = [&words(&[100, 90, 110])[..], &ipv4_nla].concat();
+    let spm_options = pgm_options(&[pgm_option(0x08, &[0, 0, 0, 0, 0, 16]), pgm_option(0x0e, &[0, 0])]);
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(0, 1, &spm_fields, &spm_options, &[]));
+    let poll_fields = [&words(&[7])[..], &[0, 3, 0, 0], &ipv4_nla, &words(&[500, 0xdead_beef, 0xffff_0000])].concat();
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(1, 0, &poll_fields, &[], &[]));
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(2, 0, &[0, 0, 0, 7, 0, 3, 0, 0], &[], &[]));
+    // Original data (a ZeroMQ message: where it starts, then its frames) with a fragment option; repair data that
+    // starts with the end of an earlier message.
+    let zeromq = [&[0, 0][..], &[6, 1], b"topic", &[6, 0], b"hello"].concat();
+    let fragment = pgm_options(&[pgm_option(0x01, &[0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 14])]);
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(4, 1, &words(&[5, 1]), &fragment, &zeromq));
+    let repair = [&[0, 3][..], b"end", &[4, 0], b"new"].concat();
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(5, 0, &words(&[4, 1]), &[], &repair));
+    // NAKs: tcpdump takes the group's first two bytes for its family, so only a group starting 0.1 prints.
+    let nak_fields = |group: [u8; 4]| [&words(&[4])[..], &ipv4_nla, &[0, 1, 0, 0], &group].concat();
+    let nak_list = pgm_options(&[pgm_option(0x02, &[0, 0, 0, 0, 0, 5, 0, 0, 0, 6])]);
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(8, 1, &nak_fields([0, 1, 2, 3]), &nak_list, &[]));
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(9, 0, &nak_fields([0, 1, 2, 3]), &[], &[]));
+    capture
+        .add(eth(ethertype_of(HOSTS4), &HOSTS4.packet(PGM, &pgm_packet(10, 0, &nak_fields([239, 1, 1, 1]), &[], &[]))));
+    // An ACK with congestion feedback; a request for an SPM and a type PGM does not have, whose options tcpdump
+    // looks for at the header's start.
+    let feedback = pgm_options(&[pgm_option(0x13, &[&[0, 0][..], &words(&[77]), &[0, 1, 0, 0], &IP_B].concat())]);
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(11, 1, &words(&[9, 0xff]), &feedback, &[]));
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(12, 0, &[], &[], &[]));
+    capture.add(eth(ethertype_of(HOSTS4), &HOSTS4.packet(PGM, &pgm_packet(13, 1, &[], &[], &[]))));
+    // Every other option, in one packet, then malformed ones.
+    let many = pgm_options(&[
+        pgm_option(0x03, &[0, 0, 0, 0, 0, 2]),
+        pgm_option(0x04, &[0, 0, 0, 0, 0, 50, 0, 0, 0, 3]),
+        pgm_option(0x05, &[0, 0, 0, 0, 1, 0, 0, 0, 0, 10]),
+        pgm_option(0x07, &[&[0, 0, 0, 1, 0, 0][..], &IP_B].concat()),
+        pgm_option(0x09, &[0, 0, 0, 0, 0, 4]),
+        pgm_option(0x0a, &[0, 0, 0, 0, 0, 8]),
+        pgm_option(0x0b, &[0, 0]),
+        pgm_option(0x0c, &[0, 0, 10, 0, 0, 1]),
+        pgm_option(0x0d, &[0, 0]),
+        pgm_option(0x0f, &[0, 0]),
+        pgm_option(0x10, &[0, 0, 0, 0]),
+        pgm_option(0x11, &[0, 0]),
+        pgm_option(0x12, &[&[0, 0][..], &words(&[3]), &[0, 2, 0, 0], &IP6_B].concat()),
+        pgm_option(0x00, &[0, 0]),
+        pgm_option(0x21, &[1, 2, 3, 4]),
+    ]);
+    add_pgm(&mut capture, HOSTS4, &pgm_packet(4, 1, &words(&[6, 1]), &many, b"x"));
+    for options in [
+        vec![1, 4, 0, 8],
+        vec![0, 5, 0, 8],
+        vec![0, 4, 0, 2],
+        [pgm_option(0, &[0, 12]), vec![0x0d, 3, 0, 0, 0, 0, 0, 0]].concat(),
+        [pgm_option(0, &[0, 8]), pgm_option(0x8d, &[0, 0, 0, 0])].concat(),
+        [pgm_option(0, &[0, 10]), pgm_option(0x8d, &[0, 0])].concat(),
+        [pgm_option(0, &[0, 6]), vec![0, 0]].concat(),
+    ] {
+        capture.add(eth(ethertype_of(HOSTS4), &HOSTS4.packet(PGM, &pgm_packet(4, 1, &words(&[7, 1]), &options, &[]))));
+    }
+    // Over IPv6, straight and in UDP; and in UDP over IPv4.
+    let ipv6_nla = [&[0, 2, 0, 0][..], &IP6_A].concat();
+    let spm6 = pgm_packet(0, 0, &[&words(&[100, 90, 110])[..], &ipv6_nla].concat(), &[], &[]);
+    add_pgm(&mut capture, HOSTS6, &spm6);
+    add_message(&mut capture, HOSTS6, PGM_UDP_PORTS, &spm6);
+    add_message(&mut capture, HOSTS4, PGM_UDP_PORTS, &pgm_packet(4, 0, &words(&[8, 1]), &[], &zeromq));
     capture
 }

@@ -3,7 +3,8 @@
 
 use super::{
     Line, PrintState, address::IpAddress, aodv, bfd, bootp, captured::Printed, cnfp, dhcp6, dns, geneve,
-    ip::IpEnvelope, l2tp, mpls, ntp, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet, text, tftp, vxlan, wb, zmtp1,
+    ip::IpEnvelope, l2tp, mpls, ntp, pgm, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet, text, tftp, vxlan, wb,
+    zmtp1,
 };
 
 const FTP_PORT: u16 = 21;
@@ -51,6 +52,11 @@ pub enum PacketType {
     Aodv,
     /// wb, the LBL whiteboard (UDP)
     Wb,
+    /// PGM, pragmatic general multicast (UDP; IP protocol 113 prints as PGM anyway)
+    Pgm,
+    /// PGM whose data packets carry ZeroMQ messages (UDP or IP)
+    #[value(name = "pgm_zmtp1")]
+    PgmZmtp1,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -91,6 +97,7 @@ pub(super) enum Application {
     Zmtp1,
     Aodv,
     Wb,
+    Pgm,
 }
 
 impl Application {
@@ -129,6 +136,7 @@ impl Application {
             Some(PacketType::Cnfp) => Application::Cnfp,
             Some(PacketType::Aodv) => Application::Aodv,
             Some(PacketType::Wb) => Application::Wb,
+            Some(PacketType::Pgm | PacketType::PgmZmtp1) => Application::Pgm,
             Some(PacketType::Resp | PacketType::Zmtp1) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
@@ -197,6 +205,7 @@ impl Application {
             Application::Vat => rtp::print_vat(line, bytes, length),
             Application::Cnfp => cnfp::print(line, bytes),
             Application::Zmtp1 => zmtp1::print(line, verbosity, bytes, length),
+            Application::Pgm => pgm::print(line, state, bytes, length, envelope, false),
             Application::Wb => wb::print(line, verbosity, bytes, length),
             Application::Aodv => aodv::print(line, bytes, length, matches!(envelope.source, IpAddress::V6(_))),
         }

@@ -6,7 +6,7 @@ use super::{
     ah,
     captured::{Captured, Printed},
     checksum::{self, Checksum},
-    dccp, esp, gre, icmp, icmp6, igmp, igrp, ip6, ipcomp, mobile, sctp, tcp, udp, vrrp,
+    dccp, esp, gre, icmp, icmp6, igmp, igrp, ip6, ipcomp, mobile, pgm, sctp, tcp, udp, vrrp,
 };
 
 const MIN_HEADER_LEN: usize = 20;
@@ -415,6 +415,7 @@ pub(super) fn demux(
         }
         PROTOCOL_IGMP => line.push("[IGMP requires IPv4] (invalid)"),
         vrrp::PROTOCOL => return vrrp::print(line, state.decoding.verbosity, payload, length, envelope),
+        pgm::PROTOCOL => return pgm::print(line, state, payload, length, envelope, true),
         igrp::PROTOCOL => return igrp::print(line, state.decoding.verbosity, payload, length),
         mobile::PROTOCOL => return mobile::print(line, state.decoding.verbosity, payload, length),
         ipcomp::PROTOCOL => return ipcomp::print(line, payload),

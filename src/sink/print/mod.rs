@@ -42,6 +42,7 @@ mod mpls;
 mod mptcp;
 mod ntp;
 mod oui;
+mod pgm;
 mod pim;
 mod ppp;
 mod ppp_auth;
