@@ -5,12 +5,13 @@
 use pcap_file::DataLink;
 
 use super::{
-    ACK, Capture, HOSTS4, HOSTS6, Hosts, IP_A, IP_B, IP6_A, IP6_B, PSH, Segment, eth, ethertype_of,
+    ACK, Capture, HOSTS4, HOSTS6, Hosts, IP_A, IP_B, IP6_A, IP6_B, PSH, Segment, eth, ethertype_of, internet_checksum,
+    ipv4_with,
     services::{add_with_cuts, datagram},
 };
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 6] {
+pub fn captures() -> [(&'static str, Capture); 7] {
     [
         ("rtp.pcap", rtp_capture()),
         ("cnfp.pcap", cnfp_capture()),
@@ -18,6 +19,7 @@ pub fn captures() -> [(&'static str, Capture); 6] {
         ("aodv.pcap", aodv_capture()),
         ("wb.pcap", wb_capture()),
         ("pgm.pcap", pgm_capture()),
+        ("carp.pcap", carp_capture()),
     ]
 }
 
@@ -418,5 +420,35 @@ fn pgm_capture() -> Capture {
     add_pgm(&mut capture, HOSTS6, &spm6);
     add_message(&mut capture, HOSTS6, PGM_UDP_PORTS, &spm6);
     add_message(&mut capture, HOSTS4, PGM_UDP_PORTS, &pgm_packet(4, 0, &words(&[8, 1]), &[], &zeromq));
+    capture
+}
+
+/// CARP's (and VRRP's) IP protocol number.
+const CARP: u8 = 112;
+
+/// A CARP message: version and type, virtual host id, skew, authentication length, demotion, base interval,
+/// checksum (computed unless given), counter, and the HMAC.
+fn carp_message(version_type: u8, host_id: u8, skew: u8, base: u8, counter: u64, checksum: Option<u16>) -> Vec<u8> {
+    let mut message =
+        [&[version_type, host_id, skew, 7, 0, base, 0, 0][..], &counter.to_be_bytes(), &[0xa5; 20]].concat();
+    let checksum = checksum.unwrap_or_else(|| internet_checksum(&[&message]));
+    message[6..8].copy_from_slice(&checksum.to_be_bytes());
+    message
+}
+
+fn carp_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let group = [224, 0, 0, 18];
+    let advertisement = |ttl: u8, message: &[u8]| {
+        eth(0x0800, &ipv4_with(IP_A, group, CARP, message, |header| header.time_to_live = ttl))
+    };
+    let message = carp_message(0x21, 1, 0, 1, 0x0000_0001_0000_002a, None);
+    add_with_cuts(&mut capture, advertisement(255, &message), message.len());
+    // A bad checksum, a TTL other than 255, a version and a type CARP does not have, and over IPv6.
+    capture.add(advertisement(255, &carp_message(0x21, 2, 100, 3, 7, Some(0x1234))));
+    capture.add(advertisement(64, &carp_message(0x21, 3, 0, 1, 8, None)));
+    capture.add(advertisement(255, &carp_message(0x11, 4, 0, 1, 9, None)));
+    capture.add(advertisement(255, &carp_message(0x22, 5, 0, 1, 10, None)));
+    capture.add(eth(ethertype_of(HOSTS6), &HOSTS6.packet(CARP, &carp_message(0x21, 6, 0, 1, 11, None))));
     capture
 }

@@ -57,6 +57,8 @@ pub enum PacketType {
     /// PGM whose data packets carry ZeroMQ messages (UDP or IP)
     #[value(name = "pgm_zmtp1")]
     PgmZmtp1,
+    /// CARP, which IP protocol 112 then prints as instead of VRRP
+    Carp,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -137,6 +139,7 @@ impl Application {
             Some(PacketType::Aodv) => Application::Aodv,
             Some(PacketType::Wb) => Application::Wb,
             Some(PacketType::Pgm | PacketType::PgmZmtp1) => Application::Pgm,
+            Some(PacketType::Carp) => return None,
             Some(PacketType::Resp | PacketType::Zmtp1) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,

@@ -1,10 +1,11 @@
 //! IPv4 (tcpdump's print-ip.c) and the hand-over to the protocol an IP header names (print-ip-demux.c).
 
 use super::{
-    Line, PrintState,
+    Line, PacketType, PrintState,
     address::IpAddress,
     ah,
     captured::{Captured, Printed},
+    carp,
     checksum::{self, Checksum},
     dccp, esp, gre, icmp, icmp6, igmp, igrp, ip6, ipcomp, mobile, pgm, sctp, tcp, udp, vrrp,
 };
@@ -414,6 +415,9 @@ pub(super) fn demux(
             return igmp::print(line, decoding.verbosity, decoding.quick, payload, length);
         }
         PROTOCOL_IGMP => line.push("[IGMP requires IPv4] (invalid)"),
+        vrrp::PROTOCOL if state.decoding.packet_type == Some(PacketType::Carp) => {
+            return carp::print(line, state.decoding.verbosity, payload, length, envelope);
+        }
         vrrp::PROTOCOL => return vrrp::print(line, state.decoding.verbosity, payload, length, envelope),
         pgm::PROTOCOL => return pgm::print(line, state, payload, length, envelope, true),
         igrp::PROTOCOL => return igrp::print(line, state.decoding.verbosity, payload, length),

@@ -15,6 +15,7 @@ mod arp;
 mod bfd;
 mod bootp;
 mod captured;
+mod carp;
 mod checksum;
 mod cnfp;
 mod dccp;
