@@ -36,6 +36,17 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-vv", "-T", "resp"],
     &["-n", "-v", "-x", "-T", "tftp"],
     &["-n", "-vv", "-T", "snmp"],
+    &["-n", "-v", "-T", "rtp"],
+    &["-n", "-vv", "-T", "rtcp"],
+    &["-n", "-T", "vat"],
+    &["-n", "-q", "-T", "cnfp"],
+    &["-n", "-v", "-T", "zmtp1"],
+    &["-n", "-e", "-T", "aodv"],
+    &["-n", "-v", "-T", "wb"],
+    &["-n", "-v", "-T", "pgm"],
+    &["-n", "-vv", "-T", "pgm_zmtp1"],
+    &["-n", "-v", "-T", "carp"],
+    &["-n", "-T", "lmp"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.

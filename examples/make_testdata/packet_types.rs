@@ -11,7 +11,7 @@ use super::{
 };
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 7] {
+pub fn captures() -> [(&'static str, Capture); 8] {
     [
         ("rtp.pcap", rtp_capture()),
         ("cnfp.pcap", cnfp_capture()),
@@ -20,6 +20,7 @@ pub fn captures() -> [(&'static str, Capture); 7] {
         ("wb.pcap", wb_capture()),
         ("pgm.pcap", pgm_capture()),
         ("carp.pcap", carp_capture()),
+        ("lmp.pcap", lmp_capture()),
     ]
 }
 
@@ -450,5 +451,40 @@ fn carp_capture() -> Capture {
     capture.add(advertisement(255, &carp_message(0x11, 4, 0, 1, 9, None)));
     capture.add(advertisement(255, &carp_message(0x22, 5, 0, 1, 10, None)));
     capture.add(eth(ethertype_of(HOSTS6), &HOSTS6.packet(CARP, &carp_message(0x21, 6, 0, 1, 11, None))));
+    capture
+}
+
+/// Ports for LMP off its own (701), which tcpdump would print it on.
+const LMP_PORTS: (u16, u16) = (40701, 40702);
+
+/// An LMP message: version, flags, type, length, then its objects (class type with the negotiable bit, class,
+/// length, body).
+fn lmp_message(version: u8, flags: u8, message_type: u8, objects: &[(u8, u8, &[u8])]) -> Vec<u8> {
+    let objects: Vec<u8> = objects
+        .iter()
+        .flat_map(|(class_type, class, body)| {
+            [&[*class_type, *class][..], &(4 + body.len() as u16).to_be_bytes(), body].concat()
+        })
+        .collect();
+    let length = (8 + objects.len()) as u16;
+    [&[version << 4, 0, flags, message_type][..], &length.to_be_bytes(), &[0, 0], &objects].concat()
+}
+
+fn lmp_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    // Config (message id, local control channel and node, hello intervals), a hello, a channel status request.
+    let config = lmp_message(
+        1,
+        0,
+        1,
+        &[(1, 5, &[0, 0, 0, 1]), (1, 1, &[0, 0, 0, 3]), (1, 2, &IP_A), (0x81, 6, &[0, 150, 1, 194])],
+    );
+    add_message(&mut capture, HOSTS4, LMP_PORTS, &config);
+    let hello = lmp_message(1, 0x01, 4, &[(1, 7, &words(&[5, 4]))]);
+    add_message(&mut capture, HOSTS6, LMP_PORTS, &hello);
+    add_message(&mut capture, HOSTS4, LMP_PORTS, &lmp_message(1, 0, 19, &[(2, 5, &[0, 0, 0, 2])]));
+    // A message type LMP does not have, and a version it does not have.
+    capture.add(datagram(HOSTS4, LMP_PORTS.0, LMP_PORTS.1, &lmp_message(1, 0, 99, &[])));
+    capture.add(datagram(HOSTS4, LMP_PORTS.0, LMP_PORTS.1, &lmp_message(2, 0, 4, &[])));
     capture
 }

@@ -3,7 +3,7 @@
 
 use super::{
     Line, PrintState, address::IpAddress, aodv, bfd, bootp, captured::Printed, cnfp, dhcp6, dns, geneve,
-    ip::IpEnvelope, l2tp, mpls, ntp, pgm, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet, text, tftp, vxlan, wb,
+    ip::IpEnvelope, l2tp, lmp, mpls, ntp, pgm, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet, text, tftp, vxlan, wb,
     zmtp1,
 };
 
@@ -59,6 +59,8 @@ pub enum PacketType {
     PgmZmtp1,
     /// CARP, which IP protocol 112 then prints as instead of VRRP
     Carp,
+    /// LMP, the link management protocol (UDP)
+    Lmp,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -100,6 +102,7 @@ pub(super) enum Application {
     Aodv,
     Wb,
     Pgm,
+    Lmp,
 }
 
 impl Application {
@@ -139,6 +142,7 @@ impl Application {
             Some(PacketType::Aodv) => Application::Aodv,
             Some(PacketType::Wb) => Application::Wb,
             Some(PacketType::Pgm | PacketType::PgmZmtp1) => Application::Pgm,
+            Some(PacketType::Lmp) => Application::Lmp,
             Some(PacketType::Carp) => return None,
             Some(PacketType::Resp | PacketType::Zmtp1) => return None,
             None if either(DNS_PORT) => Application::Dns,
@@ -209,6 +213,7 @@ impl Application {
             Application::Cnfp => cnfp::print(line, bytes),
             Application::Zmtp1 => zmtp1::print(line, verbosity, bytes, length),
             Application::Pgm => pgm::print(line, state, bytes, length, envelope, false),
+            Application::Lmp => lmp::print(line, bytes, length),
             Application::Wb => wb::print(line, verbosity, bytes, length),
             Application::Aodv => aodv::print(line, bytes, length, matches!(envelope.source, IpAddress::V6(_))),
         }

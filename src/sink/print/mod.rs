@@ -37,6 +37,7 @@ mod l2tp;
 mod link;
 pub mod listening;
 mod lldp;
+mod lmp;
 mod m3ua;
 mod mobile;
 mod mpls;
