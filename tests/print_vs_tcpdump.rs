@@ -46,7 +46,7 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-v", "-T", "pgm"],
     &["-n", "-vv", "-T", "pgm_zmtp1"],
     &["-n", "-v", "-T", "carp"],
-    &["-n", "-T", "lmp"],
+    &["-n", "-vv", "-T", "lmp"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.

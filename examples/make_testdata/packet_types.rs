@@ -483,6 +483,64 @@ fn lmp_capture() -> Capture {
     let hello = lmp_message(1, 0x01, 4, &[(1, 7, &words(&[5, 4]))]);
     add_message(&mut capture, HOSTS6, LMP_PORTS, &hello);
     add_message(&mut capture, HOSTS4, LMP_PORTS, &lmp_message(1, 0, 19, &[(2, 5, &[0, 0, 0, 2])]));
+    // Link and interface ids of every kind, TE and data links with subobjects, verification, channel status,
+    // errors, service configuration, and objects of classes and types tcpdump does not decode.
+    let bandwidth = 1_250_000f32.to_bits();
+    let switching = [&[1, 12, 150, 8][..], &bandwidth.to_be_bytes(), &(2.5e9f32).to_bits().to_be_bytes()].concat();
+    let data_link = [&[0x03, 0, 0, 0][..], &IP_A, &IP_B, &switching, &[2, 8, 0, 0, 0, 0, 0x05, 0xdc]].concat();
+    let summary = lmp_message(
+        1,
+        0x02,
+        14,
+        &[
+            (0x81, 3, &IP_A),
+            (3, 3, &IP6_A),
+            (5, 4, &[0, 0, 0, 9]),
+            (1, 11, &[&[0x01, 0, 0, 0][..], &IP_A, &IP_B].concat()),
+            (3, 11, &[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2]),
+            (1, 12, &data_link),
+            (3, 12, &[&[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2][..], &[9, 4, 0, 0]].concat()),
+        ],
+    );
+    add_message(&mut capture, HOSTS4, LMP_PORTS, &summary);
+    let verify =
+        [&[0, 1, 0, 100][..], &words(&[4]), &[8, 0, 0x1f, 0x40], &bandwidth.to_be_bytes(), &words(&[1550])].concat();
+    let begin = lmp_message(1, 0, 5, &[(1, 8, &verify), (1, 9, &[0, 50, 0, 1]), (1, 10, &[0, 0, 0, 77])]);
+    add_message(&mut capture, HOSTS4, LMP_PORTS, &begin);
+    let status = [&IP_A[..], &words(&[0xc000_0001]), &IP_B, &words(&[0x0000_0003])].concat();
+    let channel = lmp_message(
+        1,
+        0,
+        17,
+        &[
+            (1, 13, &status),
+            (2, 13, &[&IP6_B[..], &words(&[2])].concat()),
+            (3, 14, &words(&[5, 6])),
+            (1, 20, &words(&[0x05])),
+        ],
+    );
+    add_message(&mut capture, HOSTS4, LMP_PORTS, &channel);
+    let service = lmp_message(
+        1,
+        0,
+        50,
+        &[
+            (1, 51, &[0x03, 1, 0, 0]),
+            (2, 51, &[&[5, 8, 0x07, 0x01, 0, 1, 0, 4, 0, 1, 0, 16][..], &IP_A].concat()),
+            (3, 51, &[0, 0, 0, 3, 0, 0, 0, 1]),
+            (4, 51, &[0, 0, 0, 6]),
+            (2, 20, &words(&[0x24])),
+        ],
+    );
+    add_message(&mut capture, HOSTS4, LMP_PORTS, &service);
+    let odd = lmp_message(1, 0, 4, &[(9, 7, &words(&[1, 2])), (1, 99, &words(&[3])), (1, 7, &words(&[4]))]);
+    add_message(&mut capture, HOSTS4, LMP_PORTS, &odd);
+    capture.add(datagram(
+        HOSTS4,
+        LMP_PORTS.0,
+        LMP_PORTS.1,
+        &[&lmp_message(1, 0, 4, &[])[..6], &[0, 0, 1, 7, 0, 2]].concat(),
+    ));
     // A message type LMP does not have, and a version it does not have.
     capture.add(datagram(HOSTS4, LMP_PORTS.0, LMP_PORTS.1, &lmp_message(1, 0, 99, &[])));
     capture.add(datagram(HOSTS4, LMP_PORTS.0, LMP_PORTS.1, &lmp_message(2, 0, 4, &[])));

@@ -213,7 +213,7 @@ impl Application {
             Application::Cnfp => cnfp::print(line, bytes),
             Application::Zmtp1 => zmtp1::print(line, verbosity, bytes, length),
             Application::Pgm => pgm::print(line, state, bytes, length, envelope, false),
-            Application::Lmp => lmp::print(line, bytes, length),
+            Application::Lmp => lmp::print(line, verbosity, bytes, length),
             Application::Wb => wb::print(line, verbosity, bytes, length),
             Application::Aodv => aodv::print(line, bytes, length, matches!(envelope.source, IpAddress::V6(_))),
         }
