@@ -24,6 +24,8 @@ pub fn captures() -> [(&'static str, Capture); 8] {
     ]
 }
 
+/// vat's own port, on which tcpdump prints it without -T (as a destination).
+const VAT_PORT: u16 = 3456;
 /// Ports of a media session, which no printer claims.
 const MEDIA_PORT: u16 = 16384;
 const CONTROL_PORT: u16 = 16385;
@@ -97,6 +99,9 @@ fn rtp_capture() -> Capture {
     add_message(&mut capture, HOSTS4, audio_tool, &[0x81, 0x23, 0, 0]);
     capture.add(datagram(HOSTS4, audio_tool.0, audio_tool.1, &[0x00, 0x01, 0, 0]));
     capture.add(datagram(HOSTS4, audio_tool.0, audio_tool.1, &[0x00]));
+    // To vat's own port, and from it (where tcpdump does not recognize it).
+    add_message(&mut capture, HOSTS4, (audio_tool.0, VAT_PORT), &[words(&[0x0c81_1234, 1]), vec![0; 8]].concat());
+    capture.add(datagram(HOSTS4, VAT_PORT, audio_tool.1, &[0x81, 0x23, 0, 0]));
     capture
 }
 
@@ -220,8 +225,9 @@ fn zmtp1_capture() -> Capture {
     capture
 }
 
-/// Ports for AODV off its own (654), which tcpdump would print it on.
+/// Ports for AODV off its own, which tcpdump prints it on.
 const AODV_PORTS: (u16, u16) = (40654, 40655);
+const AODV_PORT: u16 = 654;
 
 /// An AODV route request or reply: type, flags, a third byte (reserved or prefix size), hop count, then the rest.
 fn aodv_message(message_type: u8, flags: u8, third: u8, hops: u8, rest: &[&[u8]]) -> Vec<u8> {
@@ -258,11 +264,14 @@ fn aodv_capture() -> Capture {
     add_message(&mut capture, HOSTS6, AODV_PORTS, &draft_reply);
     add_message(&mut capture, HOSTS4, AODV_PORTS, &[&[18, 0x80, 0, 1][..], &IP6_B, &nine].concat());
     add_message(&mut capture, HOSTS6, AODV_PORTS, &[19, 0]);
+    // On AODV's own port, where tcpdump prints it without -T.
+    add_message(&mut capture, HOSTS4, (AODV_PORT, AODV_PORT), &request);
     capture
 }
 
-/// Ports for the whiteboard off its own (4567), which tcpdump would print it on.
+/// Ports for the whiteboard off its own, which tcpdump prints it on (as a destination).
 const WB_PORTS: (u16, u16) = (40567, 40568);
+const WB_PORT: u16 = 4567;
 
 /// A whiteboard message: its header (source, timestamp, version, type, flags), then the body.
 fn wb_message(message_type: u8, flags: u8, body: &[&[u8]]) -> Vec<u8> {
@@ -312,6 +321,9 @@ fn wb_capture() -> Capture {
     capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &wb_message(6, 0, &[&page])));
     capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &wb_message(1, 0, &[&page])));
     capture.add(datagram(HOSTS4, WB_PORTS.0, WB_PORTS.1, &[0; 8]));
+    // To the whiteboard's own port, and from it (where tcpdump does not recognize it).
+    add_message(&mut capture, HOSTS4, (WB_PORTS.0, WB_PORT), &announcement);
+    capture.add(datagram(HOSTS4, WB_PORT, WB_PORTS.1, &announcement));
     capture
 }
 
@@ -454,8 +466,9 @@ fn carp_capture() -> Capture {
     capture
 }
 
-/// Ports for LMP off its own (701), which tcpdump would print it on.
+/// Ports for LMP off its own, which tcpdump prints it on.
 const LMP_PORTS: (u16, u16) = (40701, 40702);
+const LMP_PORT: u16 = 701;
 
 /// An LMP message: version, flags, type, length, then its objects (class type with the negotiable bit, class,
 /// length, body).
@@ -533,6 +546,8 @@ fn lmp_capture() -> Capture {
         ],
     );
     add_message(&mut capture, HOSTS4, LMP_PORTS, &service);
+    // On LMP's own port, where tcpdump prints it without -T.
+    add_message(&mut capture, HOSTS4, (LMP_PORT, LMP_PORT), &summary);
     let odd = lmp_message(1, 0, 4, &[(9, 7, &words(&[1, 2])), (1, 99, &words(&[3])), (1, 7, &words(&[4]))]);
     add_message(&mut capture, HOSTS4, LMP_PORTS, &odd);
     capture.add(datagram(

@@ -23,6 +23,11 @@ const DHCP6_PORTS: [u16; 2] = [546, 547];
 const SYSLOG_PORT: u16 = 514;
 const SIP_PORT: u16 = 5060;
 const MDNS_PORT: u16 = 5353;
+const AODV_PORT: u16 = 654;
+const LMP_PORT: u16 = 701;
+/// vat's and wb's ports, which tcpdump recognizes as destinations only.
+const VAT_PORT: u16 = 3456;
+const WB_PORT: u16 = 4567;
 /// SNMP's agent and trap ports.
 const SNMP_PORTS: [u16; 2] = [161, 162];
 
@@ -150,14 +155,18 @@ impl Application {
             None if either(TFTP_PORT) => Application::Tftp,
             None if BOOTP_PORTS.into_iter().any(either) => Application::Bootp,
             None if either(rip::PORT) => Application::Rip,
+            None if either(AODV_PORT) => Application::Aodv,
             None if SNMP_PORTS.into_iter().any(either) => Application::Snmp,
             None if either(NTP_PORT) => Application::Ntp,
             None if either(l2tp::PORT) => Application::L2tp,
+            None if destination_port == VAT_PORT => Application::Vat,
             None if either(ripng::PORT) => Application::Ripng,
             None if DHCP6_PORTS.into_iter().any(either) => Application::Dhcp6,
+            None if destination_port == WB_PORT => Application::Wb,
             None if [bfd::CONTROL_PORT, bfd::ECHO_PORT, bfd::MULTIHOP_PORT].contains(&destination_port) => {
                 Application::Bfd(destination_port)
             }
+            None if either(LMP_PORT) => Application::Lmp,
             None if either(SIP_PORT) => Application::Sip,
             None if either(SYSLOG_PORT) => Application::Syslog,
             None if either(vxlan::PORT) => Application::Vxlan,
