@@ -62,7 +62,7 @@ pub enum PacketType {
     /// PGM whose data packets carry ZeroMQ messages (UDP or IP)
     #[value(name = "pgm_zmtp1")]
     PgmZmtp1,
-    /// CARP, which IP protocol 112 then prints as instead of VRRP
+    /// CARP: IP protocol 112 prints as CARP rather than VRRP (and no TCP or UDP payload is printed)
     Carp,
     /// LMP, the link management protocol (UDP)
     Lmp,

@@ -100,7 +100,9 @@ pub(super) fn print(line: &mut Line, verbosity: u8, bytes: &[u8], length: u32) -
         left = length;
     }
     let mut offset = HEADER_LEN;
-    left -= HEADER_LEN as u32;
+    // A message shorter than its header (whose length field is cut to the datagram's) leaves tcpdump a length
+    // that wraps around: it reads objects until the capture ends.
+    left = left.wrapping_sub(HEADER_LEN as u32);
     while left > 0 {
         let object_len = lmp.be16(offset + 2)?;
         let class_type = lmp.u8(offset)? & 0x7f;

@@ -291,6 +291,11 @@ fn any_bytes_print_without_panicking() {
         },
     ]
     .into_iter()
+    // Every -T type, at -vv.
+    .chain(clap::ValueEnum::value_variants().iter().map(|&packet_type: &PacketType| PrintOptions {
+        decoding: Decoding { verbosity: 2, packet_type: Some(packet_type), ..Decoding::default() },
+        ..PrintOptions::default()
+    }))
     .map(|options| Printer::new(Box::new(output.clone()), options))
     .collect();
     for (link_type, seed) in &seeds {
