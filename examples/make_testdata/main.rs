@@ -85,6 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("ipip.pcap", tunnels::ipip_capture()),
         ("vxlan.pcap", tunnels::vxlan_capture()),
         ("geneve.pcap", tunnels::geneve_capture()),
+        ("vxlan_gpe.pcap", tunnels::vxlan_gpe_capture()),
         ("mpls.pcap", tunnels::mpls_capture()),
     ];
     let groups = services::captures()

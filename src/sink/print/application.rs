@@ -3,7 +3,7 @@
 
 use super::{
     Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, snmp, ssh,
-    syslog, telnet, text, tftp, vxlan,
+    syslog, telnet, text, tftp, vxlan, vxlan_gpe,
 };
 
 const FTP_PORT: u16 = 21;
@@ -67,6 +67,7 @@ pub(super) enum Application {
     /// Tunnels over UDP, which carry a packet of their own.
     Vxlan,
     Geneve,
+    VxlanGpe,
     MplsOverUdp,
     /// L2TP, whose data messages carry PPP frames.
     L2tp,
@@ -118,13 +119,21 @@ impl Application {
             None if either(SYSLOG_PORT) => Application::Syslog,
             None if either(vxlan::PORT) => Application::Vxlan,
             None if either(geneve::PORT) => Application::Geneve,
+            None if either(vxlan_gpe::PORT) => Application::VxlanGpe,
             None if either(mpls::UDP_PORT) => Application::MplsOverUdp,
             None => return None,
         })
     }
 
     pub(super) fn is_tunnel(self) -> bool {
-        matches!(self, Application::Vxlan | Application::Geneve | Application::MplsOverUdp | Application::L2tp)
+        matches!(
+            self,
+            Application::Vxlan
+                | Application::Geneve
+                | Application::VxlanGpe
+                | Application::MplsOverUdp
+                | Application::L2tp
+        )
     }
 
     /// Prints a payload `length` bytes long, of which `bytes` were captured, inside `depth` IP headers.
@@ -160,6 +169,7 @@ impl Application {
             Application::Snmp => snmp::print(line, verbosity, bytes, length),
             Application::Vxlan => vxlan::print(line, state, bytes, length, depth + 1),
             Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),
+            Application::VxlanGpe => vxlan_gpe::print(line, state, bytes, length, depth + 1),
             Application::MplsOverUdp => mpls::print(line, state, bytes, length, depth + 1),
             Application::L2tp => l2tp::print(line, state, bytes, length, depth + 1),
         }

@@ -38,6 +38,7 @@ mod m3ua;
 mod mobile;
 mod mpls;
 mod mptcp;
+mod nsh;
 mod ntp;
 mod oui;
 mod pim;
@@ -63,6 +64,7 @@ mod time;
 mod udp;
 mod vrrp;
 mod vxlan;
+mod vxlan_gpe;
 
 use std::{
     fmt,
