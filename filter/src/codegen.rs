@@ -131,6 +131,11 @@ pub struct Generator {
     /// Scratch slots below this one hold offsets computed by `geneve`; arithmetic uses the
     /// ones from here up.
     first_free_slot: u32,
+    /// The registers (scratch slots) libpcap keeps allocated for the rest of the expression:
+    /// three per `geneve`, for its offsets, and one per `protochain` without `ip` or `ip6`,
+    /// which its code never frees. libpcap refuses an expression that needs more than 16 at
+    /// once, "too many registers needed to evaluate expression".
+    libpcap_registers_kept: u32,
     /// How many `mpls` primitives came before: past the first, protocols are recognised by
     /// the bottom-of-stack bit and the IP version instead of the Ethernet type.
     mpls_depth: u32,
@@ -157,6 +162,7 @@ impl Generator {
             network_offset: Offset::fixed(network_offset),
             geneve_frame: None,
             first_free_slot: 0,
+            libpcap_registers_kept: 0,
             mpls_depth: 0,
             unoptimized: false,
             optimizer_error: None,
@@ -599,6 +605,11 @@ impl Generator {
         let Offset { slot: None, constant: network_offset } = self.network_offset else {
             return Err(Spanned::new("'protochain' not supported with variable length headers", span.clone()));
         };
+        // libpcap holds a register for the walk, and one more for each version's walk when
+        // the primitive has both: the first one is never freed.
+        let unqualified = qualifiers.protocol.is_none();
+        self.reserve_libpcap_registers(1 + u32::from(unqualified), span)?;
+        self.libpcap_registers_kept += u32::from(unqualified);
         let ipv4 = |generator: &Self| -> Result<Cond> {
             let walk = Self::header_chain_walk(network_offset, number, false);
             Ok(generator.link_protocol(ETHERTYPE_IP, span)?.and(Cond::test(walk, JMP | JEQ | K, number)))
@@ -870,10 +881,9 @@ impl Generator {
             .and(geneve_fields(&|size, offset| load(size, udp_header(offset)))?)
             .and(always(ipv6_header_length));
 
+        self.reserve_libpcap_registers(3, span)?;
+        self.libpcap_registers_kept += 3;
         let slots = self.first_free_slot..self.first_free_slot + 3;
-        if slots.end > MEMORY_WORDS {
-            return Err(Spanned::new("too many registers needed to evaluate expression", span.clone()));
-        }
         let (type_slot, link_header_slot, payload_slot) = (slots.start, slots.start + 1, slots.start + 2);
         // From A, the IP header's length: the Geneve header's offset into X, its protocol
         // type's offset and the end of its options into slots, and its protocol type compared
@@ -919,14 +929,19 @@ impl Generator {
         Ok(ipv4.or(ipv6).and(offsets))
     }
 
+    /// Refuses the primitive at `span` as libpcap does when it needs `registers` at once on
+    /// top of those kept.
+    fn reserve_libpcap_registers(&self, registers: u32, span: &Range<usize>) -> Result<()> {
+        if self.libpcap_registers_kept + registers > MEMORY_WORDS {
+            return Err(Spanned::new("too many registers needed to evaluate expression", span.clone()));
+        }
+        Ok(())
+    }
+
     /// `left relation right`: the protocol checks of both sides' packet accesses, then the
     /// comparison.
     fn relation(&mut self, left: &Arith, relation: Relation, right: &Arith, span: &Range<usize>) -> Result<Cond> {
-        // libpcap's registers are its scratch slots; `geneve` keeps some for good.
-        let registers = libpcap_registers(left).max(1 + libpcap_registers(right));
-        if self.first_free_slot + registers > MEMORY_WORDS {
-            return Err(Spanned::new("too many registers needed to evaluate expression", span.clone()));
-        }
+        self.reserve_libpcap_registers(libpcap_registers(left).max(1 + libpcap_registers(right)), span)?;
         for side in [left, right] {
             check_constant_operands(side)?;
             if let Err(error) = check_folded_operands(side)
