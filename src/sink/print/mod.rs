@@ -39,6 +39,8 @@ mod mobile;
 mod mpls;
 mod mptcp;
 mod ntp;
+mod ospf;
+mod ospf6;
 mod oui;
 mod pim;
 mod ppp;
