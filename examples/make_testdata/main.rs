@@ -13,6 +13,7 @@ mod dhcp;
 mod encapsulations;
 mod hosts;
 mod ospf;
+mod pim;
 mod services;
 mod transport;
 mod tunnels;
@@ -94,7 +95,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(transport::captures())
         .chain(udp_services::captures())
         .chain(encapsulations::captures())
-        .chain(ospf::captures());
+        .chain(ospf::captures())
+        .chain(pim::captures());
     for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);
         capture.write(&path)?;
