@@ -152,6 +152,43 @@ fn headers(lsas: &[Vec<u8>]) -> Vec<u8> {
     lsas.iter().flat_map(|lsa| lsa[..20].to_vec()).collect()
 }
 
+/// A TLV (or sub-TLV) of type `tlv_type` holding `value`, padded to 32 bits.
+fn tlv(tlv_type: u16, value: &[u8]) -> Vec<u8> {
+    let mut tlv = [&tlv_type.to_be_bytes()[..], &(value.len() as u16).to_be_bytes(), value].concat();
+    tlv.resize(tlv.len().next_multiple_of(4), 0);
+    tlv
+}
+
+/// Bandwidths as traffic engineering TLVs hold them: IEEE floats of bytes per second.
+fn bandwidths(bytes_per_second: &[f32]) -> Vec<u8> {
+    bytes_per_second.iter().flat_map(|bandwidth| bandwidth.to_bits().to_be_bytes()).collect()
+}
+
+/// The body of a traffic engineering LSA: a router address and a link with every sub-TLV.
+fn traffic_engineering() -> Vec<u8> {
+    let classes = [125e6, 1.25e8, 62_500_000.0, 1.0, 0.0, 12_345.678, f32::INFINITY, 3.0e7];
+    let link = [
+        tlv(1, &[1]),
+        tlv(2, &[2, 2, 2, 2]),
+        tlv(3, &[10, 0, 0, 1]),
+        tlv(4, &[10, 0, 0, 2]),
+        tlv(5, &[0, 0, 0, 10]),
+        tlv(6, &bandwidths(&[125e6])),
+        tlv(7, &bandwidths(&[1e8])),
+        tlv(8, &bandwidths(&classes)),
+        tlv(9, &[0, 0, 0, 0x21]),
+        tlv(11, &[0, 0, 0, 5, 0, 0, 0, 6]),
+        tlv(14, &[0x18, 0, 0, 0]),
+        tlv(15, &[&[150, 8, 0, 0][..], &bandwidths(&classes)].concat()),
+        tlv(17, &[&[0, 0, 0, 0][..], &bandwidths(&[1e9, 5e8])].concat()),
+        tlv(99, &[7, 7]),
+        // Last: tcpdump reads whatever follows it from too far on.
+        tlv(16, &[0, 0, 0, 1, 0, 0, 1, 0]),
+    ]
+    .concat();
+    [tlv(1, &[10, 0, 0, 1]), tlv(3, &[1, 2, 3]), tlv(2, &link)].concat()
+}
+
 fn ospf2_capture() -> Capture {
     let mut capture = Capture::new(DataLink::ETHERNET);
     let lsas = lsas2();
@@ -197,6 +234,7 @@ fn ospf2_capture() -> Capture {
         ospf2(LS_UPDATE, BACKBONE, Auth::Md5(2, 7), &update(&lsas[4..])),
         ospf2(LS_UPDATE, BACKBONE, Auth::None, &update(&[lsa(1, 0, 8, OTHER_ID, &[1, 2, 3]), opaque])),
         ospf2(LS_UPDATE, BACKBONE, Auth::None, &update(&[router_information, odd_grace])),
+        ospf2(LS_UPDATE, AREA, Auth::None, &update(&[lsa(10, 0x42, 10, [1, 0, 0, 1], &traffic_engineering())])),
         ospf2(LS_ACK, BACKBONE, Auth::None, &headers(&lsas[..2])),
     ];
     for message in &messages {
@@ -212,7 +250,9 @@ fn ospf2_capture() -> Capture {
         lsa(1, 0, 1, ROUTER_ID, &[&[0, 0, 0, 2][..], &router_link(OTHER_ID, ROUTER_ID, 7, 1, &[]), &[0; 12]].concat());
     let mut version3 = messages[0].clone();
     version3[0] = 3;
+    let odd_te = lsa(11, 0x42, 10, [1, 0, 0, 2], &tlv(2, &[tlv(1, &[1, 2]), tlv(6, &[0; 8])].concat()));
     let oddities = [
+        ospf2(LS_UPDATE, BACKBONE, Auth::None, &update(&[odd_te, lsas[1].clone()])),
         ospf2(9, BACKBONE, Auth::None, &[0; 8]),
         version3,
         ospf2(HELLO, BACKBONE, Auth::Unknown(7), &hello2(0x02, [0; 4], [0; 4], &[])),
@@ -303,8 +343,20 @@ fn lsas3() -> Vec<Vec<u8>> {
             .concat(),
     );
     let nssa = lsa3(0x2007, [0, 0, 0, 4], &[&[0, 0, 0, 1][..], &prefix(32, 0, 0, PREFIX_A)].concat());
+    let traffic_engineering = lsa3(0x000a, [0, 0, 0, 6], &traffic_engineering());
     let grace = lsa3(0x000b, [0, 0, 0, 5], &[&[0, 1, 0, 4, 0, 0, 0, 120][..], &[0, 2, 0, 1, 2, 0, 0, 0]].concat());
-    vec![router, network, inter_area_prefix, inter_area_router, external, link, intra_area_prefix, nssa, grace]
+    vec![
+        router,
+        network,
+        inter_area_prefix,
+        inter_area_router,
+        external,
+        link,
+        intra_area_prefix,
+        nssa,
+        grace,
+        traffic_engineering,
+    ]
 }
 
 fn ospf3_capture() -> Capture {
@@ -339,7 +391,8 @@ fn ospf3_capture() -> Capture {
         ),
         ospf3(LS_UPDATE, BACKBONE, 0, &[&3u32.to_be_bytes()[..], &lsas[..3].concat()].concat(), &[]),
         ospf3(LS_UPDATE, AREA, 0, &[&3u32.to_be_bytes()[..], &lsas[3..6].concat()].concat(), &[]),
-        ospf3(LS_UPDATE, AREA, 0, &[&3u32.to_be_bytes()[..], &lsas[6..].concat()].concat(), &auth_trailer),
+        ospf3(LS_UPDATE, AREA, 0, &[&3u32.to_be_bytes()[..], &lsas[6..9].concat()].concat(), &auth_trailer),
+        ospf3(LS_UPDATE, BACKBONE, 0, &[&1u32.to_be_bytes()[..], &lsas[9]].concat(), &[]),
         ospf3(LS_ACK, BACKBONE, 0, &headers[..60], &[]),
     ];
     for message in &messages {

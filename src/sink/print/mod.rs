@@ -41,6 +41,7 @@ mod mptcp;
 mod ntp;
 mod ospf;
 mod ospf6;
+mod ospf_te;
 mod oui;
 mod pim;
 mod ppp;

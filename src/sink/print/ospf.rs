@@ -6,7 +6,7 @@
 use super::{
     Line,
     captured::{Captured, Printed, Truncated},
-    hexdump,
+    hexdump, ospf_te,
 };
 
 pub(super) const PROTOCOL: u8 = 89;
@@ -455,8 +455,7 @@ fn print_lsa(line: &mut Line, verbosity: u8, ospf: Captured, offset: usize) -> R
             let completed = match ospf.u8(offset + LSA_ID)? {
                 OPAQUE_GRACE => print_grace(line, verbosity, ospf, body, body_len)?,
                 OPAQUE_ROUTER_INFORMATION => print_router_information(line, verbosity, ospf, body, body_len)?,
-                // Traffic engineering LSAs are not decoded here: their bytes in hex, as tcpdump prints opaque
-                // types it does not know.
+                OPAQUE_TRAFFIC_ENGINEERING => ospf_te::print(line, verbosity, ospf, body, body_len)?,
                 _ => {
                     if verbosity <= 1 {
                         print_unknown_data(line, ospf, body, body_len, "\n\t    ");
@@ -476,6 +475,7 @@ fn print_lsa(line: &mut Line, verbosity: u8, ospf: Captured, offset: usize) -> R
     Ok(lsa_end)
 }
 
+const OPAQUE_TRAFFIC_ENGINEERING: u8 = 1;
 const OPAQUE_GRACE: u8 = 3;
 const OPAQUE_ROUTER_INFORMATION: u8 = 4;
 const TLV_HEADER_LEN: usize = 4;

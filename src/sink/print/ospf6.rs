@@ -11,6 +11,7 @@ use super::{
     address::IpAddress,
     captured::{Captured, Printed, Truncated},
     ospf::{self, DATABASE_DESCRIPTION, HELLO, LS_ACK, LS_REQUEST, LS_UPDATE, LSA_HEADER_LEN},
+    ospf_te,
 };
 
 const HEADER_LEN: usize = 16;
@@ -62,7 +63,8 @@ const LSA_EXTERNAL: u16 = SCOPE_AS | 5;
 /// tcpdump takes a link LSA only with the link-local scope, which is zero.
 const LSA_LINK: u16 = 8;
 const LSA_INTRA_AREA_PREFIX: u16 = SCOPE_AREA | 9;
-/// Grace LSAs too only with the link-local scope.
+/// Intra-area traffic engineering and grace LSAs too only with the link-local scope.
+const LSA_TRAFFIC_ENGINEERING: u16 = 10;
 const LSA_GRACE: u16 = 11;
 
 const LINK_POINT_TO_POINT: u8 = 1;
@@ -318,8 +320,9 @@ fn print_lsa(line: &mut Line, verbosity: u8, ospf: Captured, offset: usize, end:
             line.put(format_args!("\n\t      Prefixes {prefixes}:"));
             print_prefixes(line, ospf, body + 12, prefixes.into(), &mut left)?;
         }
-        LSA_GRACE => {
-            if !ospf::print_grace(line, verbosity, ospf, body, left)? {
+        lsa_type @ (LSA_GRACE | LSA_TRAFFIC_ENGINEERING) => {
+            let print_tlvs = if lsa_type == LSA_GRACE { ospf::print_grace } else { ospf_te::print };
+            if !print_tlvs(line, verbosity, ospf, body, left)? {
                 return Err(ospf.truncated());
             }
         }
