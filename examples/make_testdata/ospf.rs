@@ -222,7 +222,8 @@ fn ospf2_capture() -> Capture {
             Auth::None,
             &database_description(0x00, &[headers(&lsas[..3]), headers(std::slice::from_ref(&opaque))].concat()),
         ),
-        [ospf2(DATABASE_DESCRIPTION, BACKBONE, Auth::None, &database_description(0x52, &[])), lls].concat(),
+        [ospf2(DATABASE_DESCRIPTION, BACKBONE, Auth::None, &database_description(0x52, &[])), lls.clone()].concat(),
+        [ospf2(HELLO, BACKBONE, Auth::Md5(3, 9), &hello2(0x12, [0; 4], [0; 4], &[])), lls].concat(),
         ospf2(
             LS_REQUEST,
             BACKBONE,
