@@ -12,6 +12,8 @@
 mod dhcp;
 mod encapsulations;
 mod hosts;
+mod ospf;
+mod pim;
 mod services;
 mod transport;
 mod tunnels;
@@ -93,7 +95,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(dhcp::captures())
         .chain(transport::captures())
         .chain(udp_services::captures())
-        .chain(encapsulations::captures());
+        .chain(encapsulations::captures())
+        .chain(ospf::captures())
+        .chain(pim::captures());
     for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);
         capture.write(&path)?;

@@ -6,7 +6,7 @@ use super::{
     ah,
     captured::{Captured, Printed},
     checksum::{self, Checksum},
-    dccp, esp, gre, icmp, icmp6, igmp, igrp, ip6, ipcomp, mobile, sctp, tcp, udp, vrrp,
+    dccp, esp, gre, icmp, icmp6, igmp, igrp, ip6, ipcomp, mobile, ospf, ospf6, pim, sctp, tcp, udp, vrrp,
 };
 
 const MIN_HEADER_LEN: usize = 20;
@@ -372,8 +372,8 @@ impl std::fmt::Display for ProtocolName {
             PROTOCOL_ICMPV6 => "ICMPv6",
             62 => "Mobile IP (old)",
             88 => "EIGRP",
-            89 => "OSPF",
-            103 => "PIM",
+            ospf::PROTOCOL => "OSPF",
+            pim::PROTOCOL => "PIM",
             108 => "Compressed IP",
             vrrp::PROTOCOL => "VRRP",
             113 => "PGM",
@@ -415,6 +415,9 @@ pub(super) fn demux(
         }
         PROTOCOL_IGMP => line.push("[IGMP requires IPv4] (invalid)"),
         vrrp::PROTOCOL => return vrrp::print(line, state.decoding.verbosity, payload, length, envelope),
+        ospf::PROTOCOL if is_ipv4 => return ospf::print(line, state.decoding.verbosity, payload, length),
+        ospf::PROTOCOL => return ospf6::print(line, state.decoding.verbosity, payload, length),
+        pim::PROTOCOL => return pim::print(line, state, payload, length, envelope),
         igrp::PROTOCOL => return igrp::print(line, state.decoding.verbosity, payload, length),
         mobile::PROTOCOL => return mobile::print(line, state.decoding.verbosity, payload, length),
         ipcomp::PROTOCOL => return ipcomp::print(line, payload),
