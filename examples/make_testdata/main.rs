@@ -12,6 +12,7 @@
 mod dhcp;
 mod encapsulations;
 mod hosts;
+mod nfs;
 mod services;
 mod transport;
 mod tunnels;
@@ -92,7 +93,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(dhcp::captures())
         .chain(transport::captures())
         .chain(udp_services::captures())
-        .chain(encapsulations::captures());
+        .chain(encapsulations::captures())
+        .chain(nfs::captures());
     for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);
         capture.write(&path)?;
