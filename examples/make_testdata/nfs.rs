@@ -285,6 +285,7 @@ fn udp_capture() -> Capture {
         Some(&[words(&[0]), opaque(b"tag"), words(&[0])].concat()),
     );
     add_rpc_failures(&mut capture, xid + 2);
+    add_odd_handles_and_names(&mut capture, xid + 10);
     add_other_rpc(&mut capture);
     capture
 }
@@ -305,6 +306,51 @@ fn add_exchange(
         let response = reply(xid, 0, results);
         add_with_cuts(capture, datagram(hosts.reversed(), NFS_PORT, CLIENT_PORT, &response), response.len());
     }
+}
+
+/// GETATTR calls with handles of every layout tcpdump guesses, and of odd lengths; LOOKUP calls with names
+/// that need escaping or cannot be padded.
+fn add_odd_handles_and_names(capture: &mut Capture, xid: u32) {
+    let handle = |start: &[u8], len: usize| {
+        let mut handle = vec![0x11; len];
+        handle[..start.len()].copy_from_slice(start);
+        handle
+    };
+    let handles = [
+        // DEC OSF/1 (two ways), IRIX 4, SunOS 4, Ultrix, SunOS 5 (three ways), HP-UX 9, unknown.
+        handle(&[0, 0, 1, 2, 3, 0, 9, 9, 12, 0, 0, 0, 1, 2, 3, 4], 32),
+        handle(&[4, 0x50, 1, 2, 3, 4, 5, 6, 12, 0, 0, 0, 1, 2, 3, 4], 32),
+        handle(&[0, 0, 1, 2, 0, 8, 0, 0, 0, 0, 1, 5], 32),
+        handle(&[0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0, 1, 6], 32),
+        [handle(&[3, 1, 0, 0, 0x10, 0x20, 1, 1], 21), vec![0, 7, 0, 9, 9, 9, 9, 9, 9, 9, 9]].concat(),
+        handle(&[0x80, 4, 0, 0, 0, 0, 1, 1, 0, 10], 32),
+        handle(&[0x80, 4, 3, 2, 1, 1, 1, 2, 0, 10, 0, 0, 0, 0, 0x10, 0], 32),
+        handle(&[0x80, 4, 3, 2, 1, 1, 1, 3, 0, 10], 32),
+        handle(&[9, 4, 3, 2, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x20, 0], 32),
+        handle(&[9, 4, 0, 0, 0, 0, 1, 1, 0, 9], 32),
+        // A VMS device name filling the handle's first 14 bytes, so the name goes on past them.
+        handle(b"\x01ABCDEFGHIJKLM", 32),
+        // Handles shorter than 16 bytes, of no whole words, and longer than tcpdump prints.
+        handle(&[], 0),
+        handle(&[1, 2, 3], 3),
+        handle(&[1, 2, 3, 4, 5, 6, 7], 7),
+        handle(&[7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7], 14),
+        handle(&[5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5], 64),
+    ];
+    for (index, handle) in handles.iter().enumerate() {
+        let request = call(xid + index as u32, NFS_PROGRAM, 3, 1, &handle3(handle));
+        capture.add(datagram(HOSTS4, CLIENT_PORT, NFS_PORT, &request));
+    }
+    let names: [&[u8]; 3] = [b"caf\xc3\xa9\x01\x7f~ x", b"", b"\x80\xff"];
+    for (index, name) in names.iter().enumerate() {
+        let request = call(xid + 20 + index as u32, NFS_PROGRAM, 3, 3, &[handle3(&BSD_HANDLE), opaque(name)].concat());
+        add_with_cuts(capture, datagram(HOSTS4, CLIENT_PORT, NFS_PORT, &request), request.len());
+    }
+    // A name too long to pad, and a handle longer than the capture.
+    let unpaddable = call(xid + 30, NFS_PROGRAM, 3, 3, &[handle3(&BSD_HANDLE), words(&[u32::MAX, 0])].concat());
+    capture.add(datagram(HOSTS4, CLIENT_PORT, NFS_PORT, &unpaddable));
+    let overlong = call(xid + 31, NFS_PROGRAM, 3, 1, &words(&[4000, 1, 2]));
+    capture.add(datagram(HOSTS4, CLIENT_PORT, NFS_PORT, &overlong));
 }
 
 /// Replies that refuse a call, and ones to calls never seen.
