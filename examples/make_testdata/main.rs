@@ -12,6 +12,7 @@
 mod dhcp;
 mod encapsulations;
 mod hosts;
+mod nfs;
 mod ospf;
 mod pim;
 mod services;
@@ -97,7 +98,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(udp_services::captures())
         .chain(encapsulations::captures())
         .chain(ospf::captures())
-        .chain(pim::captures());
+        .chain(pim::captures())
+        .chain(nfs::captures());
     for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);
         capture.write(&path)?;

@@ -37,6 +37,8 @@ pub enum PacketType {
     Tftp,
     /// SNMP (UDP)
     Snmp,
+    /// ONC RPC calls and replies (UDP)
+    Rpc,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -81,6 +83,7 @@ impl Application {
             Some(PacketType::Domain) => Application::DnsOverTcp,
             Some(PacketType::Resp) => Application::Resp,
             Some(PacketType::Tftp | PacketType::Snmp) => return None,
+            Some(PacketType::Rpc) => return None,
             None if either(&[TELNET_PORT]) => Application::Telnet,
             None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
             None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
@@ -102,6 +105,8 @@ impl Application {
             Some(PacketType::Tftp) => Application::Tftp,
             Some(PacketType::Snmp) => Application::Snmp,
             Some(PacketType::Resp) => return None,
+            // udp.rs prints RPC itself: its lines name the transaction rather than the ports.
+            Some(PacketType::Rpc) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
             None if either(TFTP_PORT) => Application::Tftp,

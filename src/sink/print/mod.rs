@@ -38,6 +38,7 @@ mod m3ua;
 mod mobile;
 mod mpls;
 mod mptcp;
+mod nfs;
 mod nsh;
 mod ntp;
 mod ospf;
@@ -58,6 +59,7 @@ mod slow;
 mod snmp;
 mod ssh;
 mod stp;
+mod sunrpc;
 mod syslog;
 mod tcp;
 mod telnet;
@@ -158,6 +160,7 @@ impl Printer {
                     && options.dump.is_some_and(|dump| dump.style == DumpStyle::HexAndAscii),
                 tcp: tcp::Conversations::default(),
                 interface_names: link::InterfaceNames::default(),
+                nfs: nfs::Transactions::default(),
             },
         }
     }
@@ -220,6 +223,8 @@ struct PrintState {
     shows_command_bytes: bool,
     tcp: tcp::Conversations,
     interface_names: link::InterfaceNames,
+    /// The NFS calls whose replies can be decoded.
+    nfs: nfs::Transactions,
 }
 
 /// The text of one line being built. Writing into a `String` cannot fail, so neither can these methods.

@@ -280,13 +280,17 @@ fn any_bytes_print_without_panicking() {
             dump: Some(PacketDump { style: DumpStyle::Hex, link_header: false }),
             ..PrintOptions::default()
         },
-        // -T: every payload taken for DNS, or for RESP (which UDP does not carry).
+        // -T: every payload taken for DNS, for RESP (which UDP does not carry), or for RPC.
         PrintOptions {
             decoding: Decoding { verbosity: 2, packet_type: Some(PacketType::Domain), ..Decoding::default() },
             ..PrintOptions::default()
         },
         PrintOptions {
             decoding: Decoding { verbosity: 3, packet_type: Some(PacketType::Resp), ..Decoding::default() },
+            ..PrintOptions::default()
+        },
+        PrintOptions {
+            decoding: Decoding { verbosity: 3, packet_type: Some(PacketType::Rpc), ..Decoding::default() },
             ..PrintOptions::default()
         },
     ]
