@@ -36,6 +36,7 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-vv", "-T", "resp"],
     &["-n", "-v", "-x", "-T", "tftp"],
     &["-n", "-vv", "-T", "snmp"],
+    &["-n", "-v", "-T", "radius"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.

@@ -16,6 +16,7 @@ mod services;
 mod transport;
 mod tunnels;
 mod udp_services;
+mod udp_services2;
 
 use std::{fs::File, io::BufWriter, path::Path, time::Duration};
 
@@ -92,6 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(dhcp::captures())
         .chain(transport::captures())
         .chain(udp_services::captures())
+        .chain(udp_services2::captures())
         .chain(encapsulations::captures());
     for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);

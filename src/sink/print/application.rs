@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, snmp, ssh,
-    syslog, telnet, text, tftp, vxlan,
+    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, radius, resp, rip, ripng,
+    snmp, ssh, syslog, telnet, text, tftp, vxlan,
 };
 
 const FTP_PORT: u16 = 21;
@@ -37,6 +37,8 @@ pub enum PacketType {
     Tftp,
     /// SNMP (UDP)
     Snmp,
+    /// RADIUS (UDP)
+    Radius,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -64,6 +66,7 @@ pub(super) enum Application {
     Tftp,
     Syslog,
     Snmp,
+    Radius,
     /// Tunnels over UDP, which carry a packet of their own.
     Vxlan,
     Geneve,
@@ -79,7 +82,7 @@ impl Application {
         Some(match packet_type {
             Some(PacketType::Domain) => Application::DnsOverTcp,
             Some(PacketType::Resp) => Application::Resp,
-            Some(PacketType::Tftp | PacketType::Snmp) => return None,
+            Some(PacketType::Tftp | PacketType::Snmp | PacketType::Radius) => return None,
             None if either(&[TELNET_PORT]) => Application::Telnet,
             None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
             None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
@@ -100,6 +103,7 @@ impl Application {
             Some(PacketType::Domain) => Application::Dns,
             Some(PacketType::Tftp) => Application::Tftp,
             Some(PacketType::Snmp) => Application::Snmp,
+            Some(PacketType::Radius) => Application::Radius,
             Some(PacketType::Resp) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
@@ -111,6 +115,7 @@ impl Application {
             None if either(l2tp::PORT) => Application::L2tp,
             None if either(ripng::PORT) => Application::Ripng,
             None if DHCP6_PORTS.into_iter().any(either) => Application::Dhcp6,
+            None if radius::PORTS.into_iter().any(either) => Application::Radius,
             None if [bfd::CONTROL_PORT, bfd::ECHO_PORT, bfd::MULTIHOP_PORT].contains(&destination_port) => {
                 Application::Bfd(destination_port)
             }
@@ -158,6 +163,7 @@ impl Application {
             Application::Tftp => tftp::print(line, bytes, length),
             Application::Syslog => syslog::print(line, verbosity, bytes, length),
             Application::Snmp => snmp::print(line, verbosity, bytes, length),
+            Application::Radius => radius::print(line, verbosity, bytes, length),
             Application::Vxlan => vxlan::print(line, state, bytes, length, depth + 1),
             Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),
             Application::MplsOverUdp => mpls::print(line, state, bytes, length, depth + 1),

@@ -1,0 +1,345 @@
+//! Captures of more host services over UDP that tcpdump prints by port: RADIUS's messages and attributes,
+//! with datagrams between RADIUS's ports and other printers', and copies cut at every length of the payload.
+
+use pcap_file::DataLink;
+
+use super::{Capture, HOSTS4, HOSTS6, add_every_cut, services::datagram};
+
+/// What the captures hold: file name and packets.
+pub fn captures() -> [(&'static str, Capture); 1] {
+    [("radius.pcap", radius_capture())]
+}
+
+/// Adds `frame` and its copies cut at every length inside its `payload_len`-byte payload.
+fn add_with_payload_cuts(capture: &mut Capture, frame: Vec<u8>, payload_len: usize) {
+    let headers: Vec<usize> = (1..frame.len() - payload_len).collect();
+    add_every_cut(capture, &frame, &headers);
+    capture.add(frame);
+}
+
+const RADIUS_AUTH_PORT: u16 = 1812;
+const RADIUS_ACCT_PORT: u16 = 1813;
+const RADIUS_OLD_AUTH_PORT: u16 = 1645;
+const RADIUS_OLD_ACCT_PORT: u16 = 1646;
+const RADIUS_CISCO_COA_PORT: u16 = 1700;
+const RADIUS_COA_PORT: u16 = 3799;
+const NAS_PORT: u16 = 50123;
+
+/// A RADIUS attribute: type, length, value.
+fn attribute(attribute_type: u8, value: &[u8]) -> Vec<u8> {
+    [&[attribute_type, value.len() as u8 + 2][..], value].concat()
+}
+
+fn number(attribute_type: u8, value: u32) -> Vec<u8> {
+    attribute(attribute_type, &value.to_be_bytes())
+}
+
+/// A RADIUS message: code, identifier, length, authenticator, attributes.
+fn radius(code: u8, id: u8, attributes: &[Vec<u8>]) -> Vec<u8> {
+    let attributes = attributes.concat();
+    let len = (20 + attributes.len()) as u16;
+    let authenticator: Vec<u8> = (0..16u8).map(|index| (0x11 * (index % 15 + 1)).wrapping_add(id)).collect();
+    [&[code, id][..], &len.to_be_bytes(), &authenticator, &attributes].concat()
+}
+
+/// An EAP packet: code, identifier, length, then the type and its data for requests and responses.
+fn eap(code: u8, id: u8, body: &[u8]) -> Vec<u8> {
+    [&[code, id][..], &((4 + body.len()) as u16).to_be_bytes(), body].concat()
+}
+
+fn eap_message(eap: Vec<u8>) -> Vec<u8> {
+    attribute(79, &eap)
+}
+
+/// A Vendor-Specific attribute: the vendor's number and its own type-length-value attributes.
+fn vendor(vendor_id: u32, attributes: &[Vec<u8>]) -> Vec<u8> {
+    attribute(26, &[&vendor_id.to_be_bytes()[..], &attributes.concat()].concat())
+}
+
+fn radius_messages() -> Vec<Vec<u8>> {
+    let message_authenticator =
+        attribute(80, &[0x5a, 0x41, 0x7f, 0x20, 0xc3, 0x09, 0x4e, 0x31, 0, 1, 2, 3, 4, 5, 6, 7]);
+    let access_request = radius(
+        1,
+        0x2a,
+        &[
+            attribute(1, b"alice@example.com"),
+            attribute(2, &[0x8f; 16]),
+            attribute(4, &[10, 0, 0, 1]),
+            number(5, 7),
+            number(6, 2),
+            number(7, 1),
+            attribute(30, b"02-42-AC-11-00-03:eduroam"),
+            attribute(31, b"02-42-AC-11-00-02"),
+            number(61, 15),
+            attribute(32, b"ap-3rd-floor"),
+            attribute(12, &1400u32.to_be_bytes()),
+            attribute(77, b"CONNECT 1000Mbps 802.11ax"),
+            eap_message(eap(2, 1, b"\x01alice@example.com")),
+            message_authenticator.clone(),
+        ],
+    );
+    let challenge = radius(
+        11,
+        0x2a,
+        &[
+            eap_message(eap(1, 2, &[13, 0x20])),
+            attribute(24, b"state\x00\x01\x02"),
+            number(27, 30),
+            message_authenticator.clone(),
+        ],
+    );
+    let accept = radius(
+        2,
+        0x2b,
+        &[
+            attribute(8, &[192, 168, 10, 20]),
+            attribute(9, &[255, 255, 255, 0]),
+            number(12, 1500),
+            number(10, 3),
+            number(13, 1),
+            number(28, 600),
+            number(27, 86_400),
+            number(27, 3725),
+            attribute(25, b"class-1\xff"),
+            attribute(18, b"Welcome, alice"),
+            vendor(311, &[attribute(16, &[0x80, 1, 2, 3]), attribute(17, &[0x80, 4, 5, b'a'])]),
+            vendor(9, &[attribute(1, b"shell:priv-lvl=15")]),
+            attribute(64, &[0, 0, 0, 13]),
+            attribute(65, &[0, 0, 0, 6]),
+            attribute(81, b"\x00100"),
+            attribute(81, b"vlan100"),
+            attribute(11, b"acl-staff"),
+            number(29, 1),
+            eap_message(eap(3, 9, &[])),
+            message_authenticator.clone(),
+        ],
+    );
+    let reject = radius(
+        3,
+        0x2c,
+        &[attribute(18, b"Authentication failed"), eap_message(eap(4, 9, &[])), message_authenticator.clone()],
+    );
+    let accounting_start = radius(
+        4,
+        0x40,
+        &[
+            number(40, 1),
+            attribute(44, b"5F3A9C01-00000001"),
+            number(45, 1),
+            number(41, 0),
+            number(55, 1_700_000_000),
+            attribute(1, b"alice"),
+            attribute(4, &[10, 0, 0, 1]),
+            number(5, 7),
+            attribute(95, &[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+            attribute(97, &[0, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0]),
+            attribute(123, &[0, 56, 0x20, 0x01, 0x0d, 0xb8, 0, 0xff, 0, 0]),
+            attribute(98, &[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53]),
+        ],
+    );
+    let accounting_stop = radius(
+        4,
+        0x41,
+        &[
+            number(40, 2),
+            attribute(44, b"5F3A9C01-00000001"),
+            number(42, 123_456_789),
+            number(43, 987_654),
+            number(47, 1234),
+            number(48, 567),
+            number(52, 2),
+            number(53, 0),
+            number(46, 45),
+            number(49, 1),
+            number(85, 300),
+            number(51, 1),
+            attribute(50, b"multi-1"),
+        ],
+    );
+    let odd_values = radius(
+        4,
+        0x42,
+        &[
+            number(40, 99),
+            number(49, 0),
+            number(6, 20),
+            number(61, 40),
+            number(23, 0xffff_fffe),
+            number(23, 12),
+            number(37, 0),
+            number(37, 5),
+            number(38, 0),
+            number(38, 6),
+            attribute(83, &[2, 0, 0, 9]),
+            attribute(83, &[0, 0, 1, 0]),
+            attribute(56, &[0x31, 0, 0, 100]),
+            attribute(56, &[0x33, 0, 0, 100]),
+            attribute(58, b"\x32guests"),
+            attribute(8, &[255, 255, 255, 255]),
+            attribute(8, &[255, 255, 255, 254]),
+            attribute(14, &[255, 255, 255, 255]),
+            attribute(64, &[3, 0, 0, 3]),
+            attribute(64, &[0, 0, 0, 20]),
+            attribute(69, b"\x05\x12\x34secret"),
+            attribute(69, b"\x25\x12\x34x"),
+            attribute(66, b"\x01192.0.2.1"),
+            attribute(67, b"192.0.2.2"),
+            attribute(90, b"\x00client"),
+            attribute(72, &[0, 0, 0, 4]),
+            number(76, 1),
+            number(15, 8),
+            number(15, 9),
+        ],
+    );
+    let special = radius(
+        43,
+        0x50,
+        &[
+            attribute(70, &[1, 2, 3, 4, 5, 6, 7, 8, 0xa9, 0xba, 0xcb, 0xdc, 0xed, 0xfe, 0x0f, 0x10]),
+            attribute(70, &[1, 2, 3]),
+            attribute(71, &[1, 6, 0x5f, 0, 0, 1, 0x60, 0, 0, 2, 0x61, 0, 0, 3]),
+            attribute(71, &[0, 6, 0x5f, 0, 0, 1, 0x60, 0, 0, 2, 0x61, 0, 0, 3]),
+            attribute(71, &[0, 6]),
+            attribute(84, &[0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4]),
+            attribute(84, &[0xde, 0xad]),
+            number(101, 503),
+            number(101, 999),
+            attribute(101, &[1, 2]),
+            attribute(124, &[0, 0, 0x0a, 0, 0, 0, 0, 3]),
+            attribute(124, &[0, 0, 0, 0, 0, 0, 0, 0]),
+            attribute(124, &[1]),
+            attribute(125, &[64, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+            attribute(125, &[200, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+            attribute(125, &[64]),
+            attribute(126, b"1example.net"),
+            attribute(126, b"7x\x01"),
+            attribute(126, b"1"),
+            attribute(
+                127,
+                &[&[0, 1, 0, 1][..], &0xe8f3_4f80u32.to_be_bytes(), &0x8000_0000u32.to_be_bytes(), &[0; 8], b"GPS"]
+                    .concat(),
+            ),
+            attribute(127, &[[0, 2, 5, 9].as_slice(), &[0; 16], b"x"].concat()),
+            attribute(127, &[0; 10]),
+            attribute(128, b"\x00\x01US CA San Francisco Market St 1"),
+            attribute(128, b"\x00\x01"),
+            attribute(129, &[[0x80, 0x01].as_slice(), &0xe8f3_4f80u32.to_be_bytes(), &[0; 4], b"no sharing"].concat()),
+            attribute(129, &[[0, 0].as_slice(), &[0; 8]].concat()),
+            attribute(129, &[0; 4]),
+            attribute(97, &[0, 129, 0x20, 0x01]),
+            attribute(97, &[0, 64, 0x20, 0x01]),
+            attribute(97, &[0]),
+            attribute(95, &[1, 2, 3, 4]),
+            attribute(4, &[1, 2, 3]),
+            attribute(5, &[1, 2, 3, 4, 5]),
+            number(55, 5),
+            attribute(55, &[1]),
+        ],
+    );
+    let eap_variants = radius(
+        11,
+        0x60,
+        &[
+            eap_message(eap(1, 3, &[2, b'H', b'i', 0, b'x'])),
+            eap_message(eap(1, 3, &[2])),
+            eap_message(eap(2, 3, &[3, 13, 21, 25, 200])),
+            eap_message(eap(2, 3, &[3])),
+            eap_message(eap(1, 4, &[21, 0x81])),
+            eap_message(eap(1, 4, &[21, 0xc0, 0, 0, 0x10, 0])),
+            eap_message(eap(1, 4, &[13])),
+            eap_message(eap(1, 5, &[43, 0x21])),
+            eap_message(eap(1, 5, &[43, 0x81, 0, 1])),
+            eap_message(eap(1, 5, &[43])),
+            eap_message(eap(1, 6, &[18, 10, 0, 0])),
+            eap_message(eap(1, 6, &[23, 1, 0, 0])),
+            eap_message(eap(1, 6, &[23, 99])),
+            eap_message(eap(1, 6, &[23])),
+            eap_message(eap(2, 7, &[1])),
+            eap_message(eap(2, 7, &[4, 16, 1, 2, 3])),
+            eap_message(eap(2, 7, &[254, 0, 0, 0])),
+            eap_message(eap(9, 7, &[])),
+            eap_message(eap(2, 7, &[])),
+            eap_message(vec![1, 8, 0, 2]),
+            eap_message(vec![1, 8, 0, 40, 1]),
+        ],
+    );
+    let bogus = |attributes: &[Vec<u8>]| radius(40, 0x70, attributes);
+    vec![
+        access_request,
+        challenge,
+        accept,
+        reject,
+        accounting_start,
+        accounting_stop,
+        radius(5, 0x41, &[]),
+        odd_values,
+        special,
+        eap_variants,
+        radius(40, 0x70, &[attribute(1, b"bob"), attribute(8, &[192, 168, 10, 21])]),
+        radius(41, 0x70, &[]),
+        radius(42, 0x71, &[number(101, 503)]),
+        radius(44, 0x72, &[]),
+        radius(45, 0x73, &[number(101, 404)]),
+        radius(12, 0x74, &[message_authenticator]),
+        radius(13, 0x75, &[]),
+        radius(99, 0x76, &[attribute(200, b"x"), attribute(0, b"zero"), attribute(130, b"y"), attribute(17, b"u")]),
+        radius(255, 0x77, &[]),
+        bogus(&[attribute(1, b"bob"), vec![18, 1, 0]]),
+        bogus(&[attribute(1, b"bob"), vec![18, 40, 0]]),
+        bogus(&[attribute(1, b"bob"), vec![18]]),
+        bogus(&[vendor(9, &[vec![1, 1]])]),
+        bogus(&[vendor(9, &[vec![1, 9, 0]])]),
+        bogus(&[vendor(2636, &[attribute(1, b"a"), vec![2]])]),
+        bogus(&[attribute(26, &[0, 0, 0])]),
+        bogus(&[vendor(99_999, &[])]),
+        bogus(&[attribute(1, &[]), attribute(3, &[1; 17])]),
+    ]
+}
+
+fn radius_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let messages = radius_messages();
+    let ports = [
+        RADIUS_AUTH_PORT,
+        RADIUS_AUTH_PORT,
+        RADIUS_AUTH_PORT,
+        RADIUS_AUTH_PORT,
+        RADIUS_ACCT_PORT,
+        RADIUS_OLD_ACCT_PORT,
+        RADIUS_ACCT_PORT,
+        RADIUS_ACCT_PORT,
+        RADIUS_CISCO_COA_PORT,
+        RADIUS_OLD_AUTH_PORT,
+    ];
+    for (index, message) in messages.iter().enumerate() {
+        let hosts = if index % 5 == 4 { HOSTS6 } else { HOSTS4 };
+        let port = ports.get(index).copied().unwrap_or(RADIUS_COA_PORT);
+        let (source, destination) = if index % 2 == 0 { (NAS_PORT, port) } else { (port, NAS_PORT) };
+        capture.add(datagram(hosts, source, destination, message));
+    }
+    // The header's length beyond the datagram, and below a header's.
+    let mut long = messages[6].clone();
+    long[2..4].copy_from_slice(&200u16.to_be_bytes());
+    capture.add(datagram(HOSTS4, NAS_PORT, RADIUS_ACCT_PORT, &long));
+    let mut short = messages[1].clone();
+    short[2..4].copy_from_slice(&19u16.to_be_bytes());
+    capture.add(datagram(HOSTS4, NAS_PORT, RADIUS_AUTH_PORT, &short));
+    // A header's length that ends inside an attribute.
+    let mut inside = messages[0].clone();
+    inside[2..4].copy_from_slice(&27u16.to_be_bytes());
+    capture.add(datagram(HOSTS4, NAS_PORT, RADIUS_AUTH_PORT, &inside));
+    inside[2..4].copy_from_slice(&21u16.to_be_bytes());
+    capture.add(datagram(HOSTS4, NAS_PORT, RADIUS_AUTH_PORT, &inside));
+    capture.add(datagram(HOSTS4, NAS_PORT, RADIUS_AUTH_PORT, &messages[0][..12]));
+    // Between RADIUS's ports and other printers': which one tcpdump picks.
+    for other in [53, 67, 69, 123, 161, 520, 547, 1701, 3784, 514, 5060] {
+        capture.add(datagram(HOSTS4, RADIUS_AUTH_PORT, other, &messages[6]));
+        capture.add(datagram(HOSTS4, other, RADIUS_COA_PORT, &messages[6]));
+    }
+    for index in [0, 2, 4, 8, 9, 19, 22] {
+        let message = &messages[index];
+        add_with_payload_cuts(&mut capture, datagram(HOSTS4, NAS_PORT, RADIUS_AUTH_PORT, message), message.len());
+    }
+    capture
+}
