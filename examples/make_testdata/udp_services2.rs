@@ -1,13 +1,15 @@
 //! Captures of more host services over UDP that tcpdump prints by port: RADIUS's messages and attributes,
-//! with datagrams between RADIUS's ports and other printers', and copies cut at every length of the payload.
+//! NetBIOS's name service queries, responses and registrations and its datagram service's headers (which
+//! tcpdump, built without SMB support as by default, prints as plain UDP); with datagrams between their ports and
+//! other printers', and copies cut at every length of the payload.
 
 use pcap_file::DataLink;
 
 use super::{Capture, HOSTS4, HOSTS6, add_every_cut, services::datagram};
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 1] {
-    [("radius.pcap", radius_capture())]
+pub fn captures() -> [(&'static str, Capture); 2] {
+    [("radius.pcap", radius_capture()), ("nbns.pcap", netbios_capture())]
 }
 
 /// Adds `frame` and its copies cut at every length inside its `payload_len`-byte payload.
@@ -340,6 +342,191 @@ fn radius_capture() -> Capture {
     for index in [0, 2, 4, 8, 9, 19, 22] {
         let message = &messages[index];
         add_with_payload_cuts(&mut capture, datagram(HOSTS4, NAS_PORT, RADIUS_AUTH_PORT, message), message.len());
+    }
+    capture
+}
+
+const NETBIOS_NS_PORT: u16 = 137;
+const NETBIOS_DGRAM_PORT: u16 = 138;
+
+/// A NetBIOS name in the name service's encoding: 16 bytes (15 padded with spaces and the type), each as two
+/// letters from A, then scope labels and the root.
+fn netbios_name(name: &[u8], name_type: u8, scope: &[&str]) -> Vec<u8> {
+    let mut raw = name.to_vec();
+    raw.resize(15, b' ');
+    raw.push(name_type);
+    encoded_name(&raw, scope)
+}
+
+fn encoded_name(raw: &[u8], scope: &[&str]) -> Vec<u8> {
+    let mut encoded = vec![(raw.len() * 2) as u8];
+    for byte in raw {
+        encoded.extend([b'A' + (byte >> 4), b'A' + (byte & 0x0f)]);
+    }
+    for label in scope {
+        encoded.push(label.len() as u8);
+        encoded.extend_from_slice(label.as_bytes());
+    }
+    encoded.push(0);
+    encoded
+}
+
+/// A name service packet: id, flags, the four counts, then the records as given.
+fn name_service(id: u16, flags: u16, counts: [u16; 4], records: &[Vec<u8>]) -> Vec<u8> {
+    let mut packet = [id.to_be_bytes(), flags.to_be_bytes()].concat();
+    counts.iter().for_each(|count| packet.extend(count.to_be_bytes()));
+    [packet, records.concat()].concat()
+}
+
+fn question(name: Vec<u8>, question_type: u16) -> Vec<u8> {
+    [name, question_type.to_be_bytes().to_vec(), vec![0, 1]].concat()
+}
+
+fn resource(name: Vec<u8>, resource_type: u16, ttl: u32, data: &[u8]) -> Vec<u8> {
+    [name, resource_type.to_be_bytes().to_vec(), vec![0, 1], ttl.to_be_bytes().to_vec()]
+        .concat()
+        .into_iter()
+        .chain((data.len() as u16).to_be_bytes())
+        .chain(data.iter().copied())
+        .collect()
+}
+
+const NB: u16 = 0x20;
+const NBSTAT: u16 = 0x21;
+/// A pointer to the name right after the header.
+const FIRST_NAME: [u8; 2] = [0xc0, 0x0c];
+
+fn name_service_messages() -> Vec<Vec<u8>> {
+    let fred = netbios_name(b"FRED", 0x20, &[]);
+    let workgroup = netbios_name(b"WORKGROUP", 0x1d, &[]);
+    let address = |flags: u16, ip: [u8; 4]| [flags.to_be_bytes().to_vec(), ip.to_vec()].concat();
+    let status_names = [
+        (b"FRED".as_slice(), 0x00, 0x04u8),
+        (b"FRED", 0x20, 0x04),
+        (b"WORKGROUP", 0x00, 0x84),
+        (b"WORKGROUP", 0x1e, 0x9e),
+        (b"__MSBROWSE__", 0x01, 0xe2),
+    ];
+    let mut status = vec![status_names.len() as u8];
+    for (name, name_type, flags) in status_names {
+        let mut raw = name.to_vec();
+        raw.resize(15, b' ');
+        status.extend(raw);
+        status.extend([name_type, flags, 0]);
+    }
+    status.extend([0x02, 0x42, 0xac, 0x11, 0x00, 0x02]);
+    status.extend([0; 40]);
+    let star = encoded_name(b"*\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", &[]);
+    vec![
+        name_service(0x8a1c, 0x0110, [1, 0, 0, 0], &[question(fred.clone(), NB)]),
+        name_service(0x8a1c, 0x8500, [0, 1, 0, 0], &[resource(fred.clone(), NB, 300_000, &address(0, [10, 0, 0, 2]))]),
+        name_service(0x8a1d, 0x8503, [0, 1, 0, 0], &[resource(fred.clone(), 0x0a, 0, &[])]),
+        name_service(
+            0x8a1e,
+            0x2910,
+            [1, 0, 0, 1],
+            &[
+                question(workgroup.clone(), NB),
+                resource(FIRST_NAME.to_vec(), NB, 300_000, &address(0x8000, [10, 0, 0, 1])),
+            ],
+        ),
+        name_service(
+            0x8a1f,
+            0x3010,
+            [1, 0, 0, 1],
+            &[question(fred.clone(), NB), resource(FIRST_NAME.to_vec(), NB, 0, &address(0x6000, [10, 0, 0, 1]))],
+        ),
+        name_service(0x8a20, 0xbc00, [0, 1, 0, 0], &[resource(fred.clone(), NB, 2, &[0x29, 0x10])]),
+        name_service(
+            0x8a21,
+            0x4010,
+            [1, 0, 0, 1],
+            &[question(fred.clone(), NB), resource(FIRST_NAME.to_vec(), NB, 300_000, &address(0, [10, 0, 0, 1]))],
+        ),
+        name_service(
+            0x8a22,
+            0x4800,
+            [1, 0, 0, 1],
+            &[question(fred.clone(), NB), resource(FIRST_NAME.to_vec(), NB, 300_000, &address(0, [10, 0, 0, 1]))],
+        ),
+        name_service(
+            0x8a23,
+            0x7900,
+            [1, 0, 0, 1],
+            &[question(fred.clone(), NB), resource(FIRST_NAME.to_vec(), NB, 300_000, &address(0, [10, 0, 0, 1]))],
+        ),
+        name_service(0x8a24, 0x0000, [1, 0, 0, 0], &[question(star.clone(), NBSTAT)]),
+        name_service(0x8a24, 0x8400, [0, 1, 0, 0], &[resource(star, NBSTAT, 0, &status)]),
+        name_service(
+            0x8a25,
+            0x1800,
+            [1, 0, 0, 0],
+            &[question(netbios_name(b"SCOPED", 0x00, &["corp", "example"]), NB)],
+        ),
+        name_service(0x8a26, 0x0110, [101, 0, 0, 0], &[]),
+        name_service(0x8a26, 0x0110, [0, 60, 41, 0], &[]),
+        name_service(0x8a27, 0x0110, [2, 0, 0, 0], &[question(fred.clone(), NB)]),
+        name_service(0x8a28, 0x0110, [1, 0, 0, 0], &[question(vec![4, b'a', b'b', b'c', b'd', 0], NB)]),
+        name_service(0x8a28, 0x0110, [1, 0, 0, 0], &[question(vec![0], NB)]),
+        name_service(0x8a28, 0x0110, [1, 0, 0, 0], &[question([vec![64], vec![b'A'; 64], vec![0]].concat(), NB)]),
+        name_service(0x8a28, 0x0110, [1, 0, 0, 0], &[question(vec![0xc0, 0x00], NB)]),
+        name_service(0x8a28, 0x0110, [1, 0, 0, 0], &[question(vec![0xc1, 0x00], NB)]),
+        name_service(0x8a28, 0x0110, [1, 0, 0, 0], &[question(encoded_name(b"BAD\x90", &[]), NB)]),
+        name_service(0x8a29, 0x0110, [1, 0, 0, 0], &[question(fred.clone(), NB), vec![1, 2, 3, 4, 5]]),
+        name_service(0x8a2a, 0x8500, [0, 2, 0, 0], &[resource(fred.clone(), NB, 300_000, &address(0, [10, 0, 0, 2]))]),
+        name_service(0x8a2b, 0x8500, [0, 1, 0, 0], &[resource(fred, NB, 300_000, &(0..40).collect::<Vec<u8>>())]),
+        name_service(0x8a2c, 0x8500, [0, 1, 0, 0], &[resource(workgroup, NB, 300_000, &[1, 2, 3, 4, 5, 6, 7, 8])]),
+    ]
+}
+
+/// A datagram service packet: type, flags, id, source address and port, then what the type has.
+fn netbios_datagram(message_type: u8, id: u16, rest: &[u8]) -> Vec<u8> {
+    let header = [&[message_type, 0x02][..], &id.to_be_bytes(), &[10, 0, 0, 1], &NETBIOS_DGRAM_PORT.to_be_bytes()];
+    [&header.concat(), rest].concat()
+}
+
+fn datagram_messages() -> Vec<Vec<u8>> {
+    let names = [netbios_name(b"FRED", 0x00, &[]), netbios_name(b"WORKGROUP", 0x1d, &[])].concat();
+    let data = b"not an SMB message".to_vec();
+    let with_len = |payload: &[u8]| {
+        let len = (names.len() + payload.len()) as u16;
+        [&len.to_be_bytes()[..], &[0, 0], &names, payload].concat()
+    };
+    vec![
+        netbios_datagram(0x11, 0x8001, &with_len(&data)),
+        netbios_datagram(0x10, 0x8002, &with_len(&[])),
+        netbios_datagram(0x12, 0x8003, &with_len(b"\xffSM")),
+        netbios_datagram(0x13, 0x8004, &[0x82]),
+        netbios_datagram(0x14, 0x8005, &[&[0, 0x22, 0, 0][..], &names[..34]].concat()),
+    ]
+}
+
+fn netbios_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let name_service = name_service_messages();
+    for (index, message) in name_service.iter().enumerate() {
+        let hosts = if index % 5 == 4 { HOSTS6 } else { HOSTS4 };
+        let client = if index % 3 == 0 { NETBIOS_NS_PORT } else { 49_137 };
+        capture.add(datagram(hosts, client, NETBIOS_NS_PORT, message));
+    }
+    let datagrams = datagram_messages();
+    for message in &datagrams {
+        capture.add(datagram(HOSTS4, NETBIOS_DGRAM_PORT, NETBIOS_DGRAM_PORT, message));
+    }
+    capture.add(datagram(HOSTS4, 49_137, NETBIOS_NS_PORT, &[]));
+    capture.add(datagram(HOSTS4, 49_138, NETBIOS_DGRAM_PORT, &[]));
+    // Between NetBIOS's ports and other printers': which one tcpdump picks.
+    for other in [53, 69, 123, 161, 520, 1701, 1812, 547, 514] {
+        capture.add(datagram(HOSTS4, NETBIOS_NS_PORT, other, &name_service[0]));
+        capture.add(datagram(HOSTS4, other, NETBIOS_DGRAM_PORT, &name_service[1]));
+    }
+    capture.add(datagram(HOSTS4, NETBIOS_NS_PORT, NETBIOS_DGRAM_PORT, &datagrams[0]));
+    for index in [1, 3, 10, 11, 23] {
+        let message = &name_service[index];
+        add_with_payload_cuts(&mut capture, datagram(HOSTS4, 49_137, NETBIOS_NS_PORT, message), message.len());
+    }
+    for message in &datagrams[..2] {
+        add_with_payload_cuts(&mut capture, datagram(HOSTS4, 49_138, NETBIOS_DGRAM_PORT, message), message.len());
     }
     capture
 }
