@@ -1,15 +1,15 @@
 //! Captures of more host services over UDP that tcpdump prints by port: RADIUS's messages and attributes,
 //! NetBIOS's name service queries, responses and registrations and its datagram service's headers (which
 //! tcpdump, built without SMB support as by default, prints as plain UDP); with datagrams between their ports and
-//! other printers', and copies cut at every length of the payload.
+//! other printers'; PTP's version 2 messages of every type; all with copies cut at every length of the payload.
 
 use pcap_file::DataLink;
 
 use super::{Capture, HOSTS4, HOSTS6, add_every_cut, services::datagram};
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 2] {
-    [("radius.pcap", radius_capture()), ("nbns.pcap", netbios_capture())]
+pub fn captures() -> [(&'static str, Capture); 3] {
+    [("radius.pcap", radius_capture()), ("nbns.pcap", netbios_capture()), ("ptp.pcap", ptp_capture())]
 }
 
 /// Adds `frame` and its copies cut at every length inside its `payload_len`-byte payload.
@@ -527,6 +527,130 @@ fn netbios_capture() -> Capture {
     }
     for message in &datagrams[..2] {
         add_with_payload_cuts(&mut capture, datagram(HOSTS4, 49_138, NETBIOS_DGRAM_PORT, message), message.len());
+    }
+    capture
+}
+
+const PTP_EVENT_PORT: u16 = 319;
+const PTP_GENERAL_PORT: u16 = 320;
+const CLOCK_A: u64 = 0x0242_acff_fe11_0002;
+const CLOCK_B: u64 = 0x0242_acff_fe11_0003;
+
+/// What a PTP header says besides the message type: its first byte's upper half, version, flags, control field
+/// and log interval.
+#[derive(Clone, Copy)]
+struct PtpHeader {
+    transport: u8,
+    version: u8,
+    flags: u16,
+    control: u8,
+    log_interval: u8,
+}
+
+const PTP: PtpHeader = PtpHeader { transport: 0, version: 2, flags: 0, control: 5, log_interval: 0x7f };
+
+/// A PTP message: the 34-byte header (domain 0, a correction, clock A's port 1) and the body.
+fn ptp(message_type: u8, header: PtpHeader, sequence: u16, body: &[u8]) -> Vec<u8> {
+    let len = (34 + body.len()) as u16;
+    [
+        &[header.transport | message_type, header.version][..],
+        &len.to_be_bytes(),
+        &[0, 0],
+        &header.flags.to_be_bytes(),
+        &(0x0001_2345_6789u64 << 16 | 0x8000).to_be_bytes(),
+        &[0; 4],
+        &CLOCK_A.to_be_bytes(),
+        &1u16.to_be_bytes(),
+        &sequence.to_be_bytes(),
+        &[header.control, header.log_interval],
+        body,
+    ]
+    .concat()
+}
+
+/// A PTP timestamp: 48 bits of seconds, 32 of nanoseconds.
+fn ptp_timestamp(seconds: u64, nanoseconds: u32) -> Vec<u8> {
+    [&seconds.to_be_bytes()[2..], &nanoseconds.to_be_bytes()[..]].concat()
+}
+
+fn port_identity(clock: u64, port: u16) -> Vec<u8> {
+    [clock.to_be_bytes().to_vec(), port.to_be_bytes().to_vec()].concat()
+}
+
+/// PTP messages and the port each goes to.
+fn ptp_messages() -> Vec<(u16, Vec<u8>)> {
+    let now = ptp_timestamp(1_700_000_000, 123_456_789);
+    let zero = ptp_timestamp(0, 0);
+    let announce = [
+        ptp_timestamp(0, 0),
+        37u16.to_be_bytes().to_vec(),
+        vec![0, 128, 6, 0x21],
+        0x4e5du16.to_be_bytes().to_vec(),
+        vec![128],
+        CLOCK_B.to_be_bytes().to_vec(),
+        1u16.to_be_bytes().to_vec(),
+        vec![0x20],
+    ]
+    .concat();
+    let two_step = PtpHeader { flags: 0x0200, control: 0, log_interval: 0xfd, ..PTP };
+    vec![
+        (PTP_EVENT_PORT, ptp(0x0, two_step, 1000, &zero)),
+        (PTP_GENERAL_PORT, ptp(0x8, PtpHeader { control: 2, ..two_step }, 1000, &now)),
+        (PTP_EVENT_PORT, ptp(0x1, PtpHeader { control: 1, ..PTP }, 7, &zero)),
+        (
+            PTP_GENERAL_PORT,
+            ptp(0x9, PtpHeader { control: 3, ..PTP }, 7, &[now.clone(), port_identity(CLOCK_B, 1)].concat()),
+        ),
+        (PTP_GENERAL_PORT, ptp(0xb, PtpHeader { flags: 0x003c, log_interval: 1, ..PTP }, 55, &announce)),
+        (PTP_EVENT_PORT, ptp(0x2, PTP, 9, &[zero.clone(), vec![0; 10]].concat())),
+        (PTP_EVENT_PORT, ptp(0x3, two_step, 9, &[now.clone(), port_identity(CLOCK_B, 2)].concat())),
+        (PTP_GENERAL_PORT, ptp(0xa, PTP, 9, &[now.clone(), port_identity(CLOCK_B, 2)].concat())),
+        (
+            PTP_GENERAL_PORT,
+            ptp(
+                0xc,
+                PtpHeader { flags: 0x0400, ..PTP },
+                3,
+                &[port_identity(u64::MAX, 0xffff), vec![0, 2, 0, 2, 0, 0]].concat(),
+            ),
+        ),
+        (
+            PTP_GENERAL_PORT,
+            ptp(
+                0xd,
+                PtpHeader { control: 4, ..PTP },
+                4,
+                &[port_identity(CLOCK_B, 1), vec![3, 2, 1, 0, 0, 1, 0, 2, 0x20, 0x00]].concat(),
+            ),
+        ),
+        (PTP_EVENT_PORT, ptp(0x0, PtpHeader { transport: 0x10, flags: 0x18c0, ..two_step }, 1, &now)),
+        (PTP_EVENT_PORT, ptp(0x0, PtpHeader { transport: 0x80, flags: 0x7fff, control: 9, ..two_step }, 2, &now)),
+        (PTP_GENERAL_PORT, ptp(0x5, PtpHeader { flags: 0x0840, ..PTP }, 3, &[1, 2, 3])),
+        (PTP_GENERAL_PORT, ptp(0xf, PTP, 4, &[])),
+        (PTP_EVENT_PORT, ptp(0x0, PtpHeader { version: 0x12, ..two_step }, 5, &now)),
+        (PTP_EVENT_PORT, ptp(0x0, PtpHeader { version: 1, ..two_step }, 6, &now)),
+        (PTP_EVENT_PORT, ptp(0x0, PtpHeader { version: 3, ..two_step }, 7, &now)),
+        (PTP_EVENT_PORT, ptp(0x0, two_step, 8, &[])[..33].to_vec()),
+        (PTP_EVENT_PORT, ptp(0x0, two_step, 9, &[])),
+        (PTP_GENERAL_PORT, ptp(0xb, PTP, 10, &announce[..20])),
+    ]
+}
+
+fn ptp_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let messages = ptp_messages();
+    for (index, (port, message)) in messages.iter().enumerate() {
+        let hosts = if index % 5 == 4 { HOSTS6 } else { HOSTS4 };
+        capture.add(datagram(hosts, *port, *port, message));
+    }
+    // Between PTP's ports and other printers': which one tcpdump picks.
+    for other in [53, 123, 161, 520, 1812, 514, 6635, 50_000] {
+        capture.add(datagram(HOSTS4, PTP_EVENT_PORT, other, &messages[0].1));
+        capture.add(datagram(HOSTS4, other, PTP_GENERAL_PORT, &messages[1].1));
+    }
+    for index in [0, 3, 4, 6, 8, 9] {
+        let (port, message) = &messages[index];
+        add_with_payload_cuts(&mut capture, datagram(HOSTS4, *port, *port, message), message.len());
     }
     capture
 }

@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, radius, resp, rip, ripng,
-    snmp, ssh, syslog, telnet, text, tftp, vxlan,
+    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, ptp, radius, resp, rip,
+    ripng, snmp, ssh, syslog, telnet, text, tftp, vxlan,
 };
 
 const FTP_PORT: u16 = 21;
@@ -67,6 +67,8 @@ pub(super) enum Application {
     Syslog,
     Snmp,
     Radius,
+    /// PTP's event and general messages.
+    Ptp,
     /// Tunnels over UDP, which carry a packet of their own.
     Vxlan,
     Geneve,
@@ -124,6 +126,9 @@ impl Application {
             None if either(vxlan::PORT) => Application::Vxlan,
             None if either(geneve::PORT) => Application::Geneve,
             None if either(mpls::UDP_PORT) => Application::MplsOverUdp,
+            // tcpdump first takes a datagram between AppleTalk's ports (319 and 320 among them) whose third byte
+            // is 2 for DDP in UDP, which ptstat does not print.
+            None if either(ptp::EVENT_PORT) || either(ptp::GENERAL_PORT) => Application::Ptp,
             None => return None,
         })
     }
@@ -164,6 +169,7 @@ impl Application {
             Application::Syslog => syslog::print(line, verbosity, bytes, length),
             Application::Snmp => snmp::print(line, verbosity, bytes, length),
             Application::Radius => radius::print(line, verbosity, bytes, length),
+            Application::Ptp => ptp::print(line, bytes, length),
             Application::Vxlan => vxlan::print(line, state, bytes, length, depth + 1),
             Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),
             Application::MplsOverUdp => mpls::print(line, state, bytes, length, depth + 1),

@@ -47,6 +47,7 @@ mod ppp_auth;
 mod ppp_control;
 mod pppoe;
 mod process;
+mod ptp;
 mod radius;
 mod resp;
 mod rip;
