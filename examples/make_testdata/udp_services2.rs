@@ -1,15 +1,21 @@
 //! Captures of more host services over UDP that tcpdump prints by port: RADIUS's messages and attributes,
 //! NetBIOS's name service queries, responses and registrations and its datagram service's headers (which
 //! tcpdump, built without SMB support as by default, prints as plain UDP); with datagrams between their ports and
-//! other printers'; PTP's version 2 messages of every type; all with copies cut at every length of the payload.
+//! other printers'; PTP's version 2 messages of every type; IKEv1 and IKEv2 exchanges, on port 500 and behind
+//! NAT traversal's marker on 4500; all with copies cut at every length of the payload.
 
 use pcap_file::DataLink;
 
 use super::{Capture, HOSTS4, HOSTS6, add_every_cut, services::datagram};
 
 /// What the captures hold: file name and packets.
-pub fn captures() -> [(&'static str, Capture); 3] {
-    [("radius.pcap", radius_capture()), ("nbns.pcap", netbios_capture()), ("ptp.pcap", ptp_capture())]
+pub fn captures() -> [(&'static str, Capture); 4] {
+    [
+        ("radius.pcap", radius_capture()),
+        ("nbns.pcap", netbios_capture()),
+        ("ptp.pcap", ptp_capture()),
+        ("isakmp.pcap", isakmp_capture()),
+    ]
 }
 
 /// Adds `frame` and its copies cut at every length inside its `payload_len`-byte payload.
@@ -652,5 +658,553 @@ fn ptp_capture() -> Capture {
         let (port, message) = &messages[index];
         add_with_payload_cuts(&mut capture, datagram(HOSTS4, *port, *port, message), message.len());
     }
+    capture
+}
+
+const ISAKMP_PORT: u16 = 500;
+const NAT_TRAVERSAL_PORT: u16 = 4500;
+const INITIATOR_COOKIE: [u8; 8] = [0x1a, 0x2b, 0x3c, 0x4d, 0x5e, 0x6f, 0x70, 0x81];
+const RESPONDER_COOKIE: [u8; 8] = [0x91, 0xa2, 0xb3, 0xc4, 0xd5, 0xe6, 0xf7, 0x08];
+
+/// An ISAKMP message: the cookies, first payload type, version, exchange type, flags, message id, length, then
+/// the payloads.
+fn isakmp(
+    responder: [u8; 8],
+    next: u8,
+    version: u8,
+    exchange: u8,
+    flags: u8,
+    message_id: u32,
+    payloads: &[u8],
+) -> Vec<u8> {
+    let len = (28 + payloads.len()) as u32;
+    [
+        &INITIATOR_COOKIE[..],
+        &responder,
+        &[next, version, exchange, flags],
+        &message_id.to_be_bytes(),
+        &len.to_be_bytes(),
+        payloads,
+    ]
+    .concat()
+}
+
+/// A payload: next payload type, critical flag, length, body.
+fn ike_payload(next: u8, critical: bool, body: &[u8]) -> Vec<u8> {
+    let len = (4 + body.len()) as u16;
+    [&[next, if critical { 0x80 } else { 0 }][..], &len.to_be_bytes(), body].concat()
+}
+
+/// A transform attribute: short (type and value) or long (type, length, value).
+fn short_attribute(attribute_type: u16, value: u16) -> Vec<u8> {
+    [(attribute_type | 0x8000).to_be_bytes(), value.to_be_bytes()].concat()
+}
+
+fn long_attribute(attribute_type: u16, value: &[u8]) -> Vec<u8> {
+    [&attribute_type.to_be_bytes()[..], &(value.len() as u16).to_be_bytes(), value].concat()
+}
+
+fn v1_transform(last: bool, number: u8, id: u8, attributes: &[Vec<u8>]) -> Vec<u8> {
+    ike_payload(if last { 0 } else { 3 }, false, &[&[number, id, 0, 0][..], &attributes.concat()].concat())
+}
+
+fn v1_proposal(last: bool, number: u8, protocol: u8, spi: &[u8], transforms: &[Vec<u8>]) -> Vec<u8> {
+    let header = [number, protocol, spi.len() as u8, transforms.len() as u8];
+    ike_payload(if last { 0 } else { 2 }, false, &[&header[..], spi, &transforms.concat()].concat())
+}
+
+fn v1_sa(next: u8, situation: u32, proposals: &[Vec<u8>]) -> Vec<u8> {
+    ike_payload(next, false, &[&1u32.to_be_bytes()[..], &situation.to_be_bytes(), &proposals.concat()].concat())
+}
+
+fn v2_transform(last: bool, transform_type: u8, id: u16, attributes: &[Vec<u8>]) -> Vec<u8> {
+    let header = [&[transform_type, 0][..], &id.to_be_bytes()].concat();
+    ike_payload(if last { 0 } else { 3 }, false, &[header, attributes.concat()].concat())
+}
+
+fn v2_proposal(last: bool, number: u8, protocol: u8, spi: &[u8], transforms: &[Vec<u8>]) -> Vec<u8> {
+    let header = [number, protocol, spi.len() as u8, transforms.len() as u8];
+    ike_payload(if last { 0 } else { 2 }, false, &[&header[..], spi, &transforms.concat()].concat())
+}
+
+fn v2_notify(next: u8, protocol: u8, spi: &[u8], notify_type: u16, data: &[u8]) -> Vec<u8> {
+    let header = [&[protocol, spi.len() as u8][..], &notify_type.to_be_bytes()].concat();
+    ike_payload(next, false, &[&header[..], spi, data].concat())
+}
+
+fn counting(len: usize, start: u8) -> Vec<u8> {
+    (0..len).map(|index| start.wrapping_add(index as u8)).collect()
+}
+
+fn ikev1_messages() -> Vec<Vec<u8>> {
+    let none = [0; 8];
+    let ike_transforms = [
+        v1_transform(
+            false,
+            1,
+            1,
+            &[
+                short_attribute(1, 7),
+                short_attribute(14, 256),
+                short_attribute(2, 4),
+                short_attribute(3, 1),
+                short_attribute(4, 14),
+                short_attribute(11, 1),
+                long_attribute(12, &28_800u32.to_be_bytes()),
+            ],
+        ),
+        v1_transform(
+            true,
+            2,
+            1,
+            &[
+                short_attribute(1, 5),
+                short_attribute(2, 2),
+                short_attribute(3, 3),
+                short_attribute(4, 2),
+                short_attribute(20, 9),
+                long_attribute(30, &[1, 2]),
+            ],
+        ),
+    ];
+    let main_sa = v1_sa(13, 1, &[v1_proposal(true, 1, 1, &[], &ike_transforms)]);
+    let vendor = |next: u8, id: &[u8]| ike_payload(next, false, id);
+    let nat_d = |next: u8, seed: u8| ike_payload(next, false, &counting(20, seed));
+    let esp_transforms = [v1_transform(
+        true,
+        1,
+        12,
+        &[
+            short_attribute(1, 1),
+            long_attribute(2, &3600u32.to_be_bytes()),
+            short_attribute(4, 1),
+            short_attribute(5, 2),
+            short_attribute(6, 128),
+            short_attribute(3, 14),
+        ],
+    )];
+    let id = |next: u8, id_type: u8, protocol: u8, port: u16, data: &[u8]| {
+        ike_payload(next, false, &[&[id_type, protocol][..], &port.to_be_bytes(), data].concat())
+    };
+    let notify = |next: u8, doi: u32, protocol: u8, spi: &[u8], notify_type: u16, data: &[u8]| {
+        let header = [&doi.to_be_bytes()[..], &[protocol, spi.len() as u8], &notify_type.to_be_bytes()].concat();
+        ike_payload(next, false, &[&header[..], spi, data].concat())
+    };
+    let cookies = [INITIATOR_COOKIE, RESPONDER_COOKIE].concat();
+    vec![
+        isakmp(
+            none,
+            1,
+            0x10,
+            2,
+            0,
+            0,
+            &[
+                main_sa,
+                vendor(13, b"\x4a\x13\x1c\x81\x07\x03\x58\x45\x5c\x57\x28\xf2\x0e\x95\x45\x2f"),
+                vendor(0, b"strongSwan"),
+            ]
+            .concat(),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            1,
+            0x10,
+            2,
+            0,
+            0,
+            &[v1_sa(0, 1, &[v1_proposal(true, 1, 1, &[], &ike_transforms[..1])])].concat(),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            4,
+            0x10,
+            2,
+            0,
+            0,
+            &[
+                ike_payload(10, false, &counting(128, 1)),
+                ike_payload(20, false, &counting(32, 0x40)),
+                nat_d(20, 7),
+                nat_d(0, 9),
+            ]
+            .concat(),
+        ),
+        isakmp(RESPONDER_COOKIE, 5, 0x10, 2, 1, 0, &counting(60, 0x33)),
+        isakmp(RESPONDER_COOKIE, 8, 0x10, 32, 3, 0x1234_5678, &counting(52, 0x21)),
+        isakmp(
+            RESPONDER_COOKIE,
+            8,
+            0x10,
+            5,
+            0,
+            0x0bad_cafe,
+            &[
+                ike_payload(11, false, &counting(20, 3)),
+                notify(11, 1, 1, &cookies, 24578, &[]),
+                notify(
+                    11,
+                    1,
+                    3,
+                    &[1, 2, 3, 4],
+                    24576,
+                    &[short_attribute(11, 1), long_attribute(12, &3600u32.to_be_bytes())].concat(),
+                ),
+                notify(11, 1, 3, &[1, 2, 3, 4], 24577, &1u32.to_be_bytes()),
+                notify(11, 1, 3, &[], 14, &counting(40, 0x60)),
+                notify(11, 1, 0, &[], 8193, &[]),
+                notify(11, 1, 0, &[], 16384, &[]),
+                notify(11, 1, 0, &[], 40000, &[]),
+                notify(11, 2, 7, &[5, 6], 16384, &[]),
+                notify(11, 2, 7, &[], 9000, &[]),
+                notify(12, 2, 7, &[], 30000, &[]),
+                ike_payload(
+                    12,
+                    false,
+                    &[
+                        &1u32.to_be_bytes()[..],
+                        &[3, 4],
+                        &2u16.to_be_bytes(),
+                        &[0xc0, 0x01, 0x02, 0x03, 0xc0, 0x04, 0x05, 0x06],
+                    ]
+                    .concat(),
+                ),
+                ike_payload(0, false, &[&7u32.to_be_bytes()[..], &[1, 0], &0u16.to_be_bytes()].concat()),
+            ]
+            .concat(),
+        ),
+        isakmp(
+            none,
+            1,
+            0x10,
+            4,
+            0,
+            0,
+            &[
+                v1_sa(4, 1, &[v1_proposal(true, 1, 1, &[], &ike_transforms[1..])]),
+                ike_payload(10, false, &counting(64, 0x11)),
+                ike_payload(5, false, &counting(8, 0x90)),
+                id(5, 2, 17, 500, b"vpn.example.com"),
+                id(5, 1, 17, 500, &[192, 0, 2, 1]),
+                id(5, 1, 0, 0, &[192, 0, 2]),
+                id(5, 4, 6, 0, &[10, 1, 0, 0, 255, 255, 0, 0]),
+                id(5, 5, 0, 0, &counting(16, 0x20)),
+                id(5, 6, 0, 0, &counting(32, 0x20)),
+                id(5, 7, 0, 0, &[10, 0, 0, 1, 10, 0, 0, 9]),
+                id(5, 8, 0, 0, &counting(32, 0x20)),
+                id(5, 11, 0, 0, b"key-7"),
+                id(5, 9, 0, 0, &counting(12, 0x30)),
+                id(6, 3, 0, 0, &[]),
+                ike_payload(7, false, &[&[4][..], &counting(20, 0x70)].concat()),
+                ike_payload(9, false, &[4]),
+                ike_payload(21, false, &counting(24, 0x55)),
+                ike_payload(0, false, &counting(6, 0x99)),
+            ]
+            .concat(),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            8,
+            0x10,
+            32,
+            0,
+            0x0000_0042,
+            &[
+                ike_payload(1, false, &counting(20, 0x44)),
+                v1_sa(
+                    10,
+                    1,
+                    &[
+                        v1_proposal(false, 1, 3, &[0xc1, 0x22, 0x33, 0x44], &esp_transforms),
+                        v1_proposal(true, 2, 2, &[1, 2, 3, 4], &[v1_transform(true, 1, 3, &[short_attribute(5, 2)])]),
+                    ],
+                ),
+                ike_payload(5, false, &counting(16, 0x05)),
+                id(5, 4, 0, 0, &[10, 1, 0, 0, 255, 255, 0, 0]),
+                id(0, 4, 0, 0, &[10, 2, 0, 0, 255, 255, 0, 0]),
+            ]
+            .concat(),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            1,
+            0x10,
+            32,
+            0,
+            7,
+            &[
+                ike_payload(1, false, &[&9u32.to_be_bytes()[..], &1u32.to_be_bytes()].concat()),
+                v1_sa(0, 2, &[v1_proposal(true, 1, 4, &[0, 7], &[v1_transform(true, 1, 2, &[])])]),
+            ]
+            .concat(),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            1,
+            0x10,
+            2,
+            0,
+            0,
+            &v1_sa(
+                0,
+                1,
+                &[v1_proposal(
+                    true,
+                    1,
+                    9,
+                    &[],
+                    &[v1_transform(true, 1, 77, &[short_attribute(1, 1), long_attribute(2, &[9])])],
+                )],
+            ),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            13,
+            0x10,
+            6,
+            4,
+            0,
+            &[ike_payload(50, false, &[1, 2]), ike_payload(46, false, &[3]), ike_payload(0, false, &[])].concat(),
+        ),
+        isakmp(RESPONDER_COOKIE, 13, 0x10, 2, 0, 0, &[ike_payload(13, false, &[1, 2]), vec![0, 0, 0, 40, 1]].concat()),
+        isakmp(none, 13, 0x10, 2, 0, 0, &ike_payload(0, false, &[1, 2, 3, 4])),
+        isakmp(none, 0, 0x10, 0, 0, 0, &[]),
+        isakmp(none, 0, 0x31, 2, 0, 0, &[]),
+        isakmp(
+            RESPONDER_COOKIE,
+            1,
+            0x10,
+            2,
+            0,
+            0,
+            &v1_sa(
+                0,
+                1,
+                &[v1_proposal(
+                    true,
+                    1,
+                    1,
+                    &[],
+                    &[v1_transform(true, 1, 1, &[short_attribute(1, 7), vec![0, 5, 0, 9, 1]])],
+                )],
+            ),
+        ),
+    ]
+}
+
+fn ikev2_messages() -> Vec<Vec<u8>> {
+    let none = [0; 8];
+    let ike_proposal = v2_proposal(
+        false,
+        1,
+        1,
+        &[],
+        &[
+            v2_transform(false, 1, 12, &[short_attribute(14, 256)]),
+            v2_transform(false, 1, 20, &[short_attribute(14, 128), long_attribute(15, &[1])]),
+            v2_transform(false, 2, 2, &[]),
+            v2_transform(false, 2, 7, &[]),
+            v2_transform(false, 3, 2, &[]),
+            v2_transform(false, 3, 12, &[]),
+            v2_transform(false, 4, 14, &[]),
+            v2_transform(false, 4, 31, &[]),
+            v2_transform(false, 5, 0, &[]),
+            v2_transform(true, 9, 1, &[]),
+        ],
+    );
+    let esp_proposal = v2_proposal(
+        true,
+        2,
+        3,
+        &[0xc5, 0x00, 0x11, 0x22],
+        &[
+            v2_transform(false, 1, 12, &[short_attribute(14, 128)]),
+            v2_transform(false, 3, 12, &[]),
+            v2_transform(true, 5, 1, &[]),
+        ],
+    );
+    let sa = |next: u8| ike_payload(next, false, &[ike_proposal.clone(), esp_proposal.clone()].concat());
+    let nonce = |next: u8| ike_payload(next, false, &counting(32, 0xa0));
+    let ke = |next: u8| ike_payload(next, false, &[&14u16.to_be_bytes()[..], &[0, 0], &counting(64, 0x10)].concat());
+    vec![
+        isakmp(
+            none,
+            33,
+            0x20,
+            34,
+            0x08,
+            0,
+            &[
+                sa(34),
+                ke(40),
+                nonce(41),
+                v2_notify(41, 0, &[], 16388, &counting(20, 0x31)),
+                v2_notify(41, 0, &[], 16389, &counting(20, 0x51)),
+                v2_notify(41, 0, &[], 16431, &[0, 2, 0, 3]),
+                v2_notify(43, 0, &[], 16390, &counting(16, 1)),
+                ike_payload(0, false, b"\x88\x2f\xe5\x6dstrongSwan"),
+            ]
+            .concat(),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            33,
+            0x20,
+            34,
+            0x20,
+            0,
+            &[
+                sa(34),
+                ke(40),
+                nonce(38),
+                ike_payload(41, false, &[&[4][..], &counting(20, 0x77)].concat()),
+                v2_notify(41, 0, &[], 16390, &counting(40, 1)),
+                v2_notify(0, 1, &counting(8, 1), 4, &[1, 2]),
+            ]
+            .concat(),
+        ),
+        isakmp(RESPONDER_COOKIE, 46, 0x20, 35, 0x08, 1, &ike_payload(35, false, &counting(80, 0x12))),
+        isakmp(
+            RESPONDER_COOKIE,
+            35,
+            0x20,
+            35,
+            0x08,
+            1,
+            &[
+                ike_payload(36, false, &[&[2, 0, 0, 0][..], b"client.example.com"].concat()),
+                ike_payload(39, false, &[1, 0, 0, 0, 192, 0, 2, 1]),
+                ike_payload(33, false, &[&[2, 0, 0, 0][..], &counting(16, 0xd0)].concat()),
+                ike_payload(44, false, &[esp_proposal.clone()].concat()),
+                ike_payload(45, false, &counting(16, 0x01)),
+                ike_payload(47, false, &counting(16, 0x02)),
+                ike_payload(48, true, &counting(8, 0x03)),
+                ike_payload(42, false, &[1, 0, 0, 0]),
+                ike_payload(37, false, &[4, 1, 2, 3]),
+                ike_payload(41, false, &[3, 4, 0, 3, 1, 2, 3, 4]),
+                ike_payload(35, false, &[3, 0, 0, 0, b'a', b'@', 0x01]),
+                ike_payload(35, false, &[5, 0, 0, 0]),
+                ike_payload(35, false, &[9, 0, 0, 0, 1, 2]),
+                ike_payload(35, false, &[10, 0, 0, 0, 1]),
+                ike_payload(35, false, &[11, 0, 0, 0, 7]),
+                ike_payload(39, false, &[7, 0, 0]),
+                ike_payload(35, false, &[2, 0]),
+                ike_payload(34, false, &[0, 2]),
+                ike_payload(20, false, &[1]),
+                ike_payload(1, false, &[&1u32.to_be_bytes()[..], &1u32.to_be_bytes()].concat()),
+                ike_payload(0, false, &[0, 0, 0, 0, 1]),
+            ]
+            .concat(),
+        ),
+        isakmp(RESPONDER_COOKIE, 46, 0x20, 37, 0x20, 2, &ike_payload(0, true, &counting(48, 0x90))),
+        isakmp(RESPONDER_COOKIE, 46, 0x20, 36, 0x18, 3, &ike_payload(33, false, &counting(3, 0x90))),
+        isakmp(RESPONDER_COOKIE, 41, 0x20, 37, 0x01, 4, &counting(20, 0)),
+        isakmp(
+            RESPONDER_COOKIE,
+            41,
+            0x20,
+            37,
+            0,
+            5,
+            &[
+                v2_notify(41, 3, &[1, 2, 3, 4], 11, &[]),
+                v2_notify(41, 3, &[1, 2, 3, 4], 1, &[]),
+                v2_notify(41, 0, &[], 5000, &[]),
+                v2_notify(41, 0, &[], 9000, &[]),
+                v2_notify(41, 0, &[], 20000, &[]),
+                v2_notify(41, 0, &[], 50000, &[]),
+                v2_notify(41, 3, &[1, 2, 3, 4], 16393, &[]),
+                v2_notify(41, 0, &[], 16384, &[]),
+                v2_notify(0, 0, &[], 14, &[]),
+            ]
+            .concat(),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            33,
+            0x20,
+            34,
+            0,
+            0,
+            &ike_payload(
+                0,
+                false,
+                &v2_proposal(true, 1, 1, &[1, 2, 3, 4, 5, 6, 7, 8, 9], &[v2_transform(true, 1, 12, &[])]),
+            ),
+        ),
+        isakmp(RESPONDER_COOKIE, 33, 0x20, 34, 0, 0, &ike_payload(0, false, &[0, 0, 0, 3, 1])),
+        isakmp(RESPONDER_COOKIE, 33, 0x20, 34, 0, 0, &ike_payload(0, false, &[0, 0, 0, 40, 1, 1, 0, 1])),
+        isakmp(
+            RESPONDER_COOKIE,
+            33,
+            0x20,
+            34,
+            0,
+            0,
+            &ike_payload(0, false, &[&[3, 0, 0, 12, 1, 1, 0, 1][..], &[0, 0, 0, 4]].concat()),
+        ),
+        isakmp(
+            RESPONDER_COOKIE,
+            33,
+            0x20,
+            34,
+            0,
+            0,
+            &ike_payload(0, false, &[&[0, 0, 0, 12, 1, 1, 0, 1][..], &[0, 0, 0, 40]].concat()),
+        ),
+    ]
+}
+
+fn isakmp_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let reversed = HOSTS4.reversed();
+    let v1 = ikev1_messages();
+    for (index, message) in v1.iter().enumerate() {
+        // The exchange goes back and forth; the initiator's cookie tells tcpdump which side sends.
+        let hosts = if index % 2 == 0 { HOSTS4 } else { reversed };
+        capture.add(datagram(hosts, ISAKMP_PORT, ISAKMP_PORT, message));
+    }
+    let v2 = ikev2_messages();
+    for (index, message) in v2.iter().enumerate() {
+        let hosts = if index % 5 == 4 {
+            HOSTS6
+        } else if index % 2 == 0 {
+            HOSTS4
+        } else {
+            reversed
+        };
+        capture.add(datagram(hosts, ISAKMP_PORT, ISAKMP_PORT, message));
+    }
+    // NAT traversal: a keep-alive, IKE after the non-ESP marker, ESP, and datagrams too short for either.
+    let with_marker = |message: &[u8]| [&[0, 0, 0, 0][..], message].concat();
+    let esp = [&0x0102_0304u32.to_be_bytes()[..], &7u32.to_be_bytes(), &counting(40, 0)].concat();
+    for payload in
+        [vec![0xff], with_marker(&v2[2]), with_marker(&v1[3]), esp.clone(), vec![0xfe], vec![0, 0], vec![0, 0, 0, 0]]
+    {
+        capture.add(datagram(HOSTS4, NAT_TRAVERSAL_PORT, NAT_TRAVERSAL_PORT, &payload));
+    }
+    for port in [7500, 8500] {
+        capture.add(datagram(HOSTS4, 40_000, port, &v2[0]));
+    }
+    // A message whose header says it is longer than the datagram.
+    let mut long = v1[0].clone();
+    long[24..28].copy_from_slice(&1000u32.to_be_bytes());
+    capture.add(datagram(HOSTS4, ISAKMP_PORT, ISAKMP_PORT, &long));
+    capture.add(datagram(HOSTS4, ISAKMP_PORT, ISAKMP_PORT, &v1[0][..27]));
+    // Between ISAKMP's ports and other printers': which one tcpdump picks.
+    for other in [53, 67, 69, 123, 161, 520, 1701, 1812, 137, 319, 4789, 4500] {
+        capture.add(datagram(HOSTS4, ISAKMP_PORT, other, &v2[0]));
+        capture.add(datagram(HOSTS4, other, NAT_TRAVERSAL_PORT, &with_marker(&v2[0])));
+    }
+    for message in [&v1[0], &v1[5], &v1[6], &v2[0], &v2[3], &v2[7]] {
+        add_with_payload_cuts(&mut capture, datagram(HOSTS4, ISAKMP_PORT, ISAKMP_PORT, message), message.len());
+    }
+    let marked = with_marker(&v2[2]);
+    add_with_payload_cuts(
+        &mut capture,
+        datagram(HOSTS4, NAT_TRAVERSAL_PORT, NAT_TRAVERSAL_PORT, &marked),
+        marked.len(),
+    );
+    add_with_payload_cuts(&mut capture, datagram(HOSTS4, NAT_TRAVERSAL_PORT, NAT_TRAVERSAL_PORT, &esp), esp.len());
     capture
 }

@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, ptp, radius, resp, rip,
-    ripng, snmp, ssh, syslog, telnet, text, tftp, vxlan,
+    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, ip::IpEnvelope, isakmp, l2tp, mpls, ntp, ptp,
+    radius, resp, rip, ripng, snmp, ssh, syslog, telnet, text, tftp, vxlan,
 };
 
 const FTP_PORT: u16 = 21;
@@ -67,6 +67,9 @@ pub(super) enum Application {
     Syslog,
     Snmp,
     Radius,
+    /// ISAKMP and IKE, and on the NAT traversal port also ESP.
+    Isakmp,
+    IsakmpNatTraversal,
     /// PTP's event and general messages.
     Ptp,
     /// Tunnels over UDP, which carry a packet of their own.
@@ -112,6 +115,9 @@ impl Application {
             None if either(TFTP_PORT) => Application::Tftp,
             None if BOOTP_PORTS.into_iter().any(either) => Application::Bootp,
             None if either(rip::PORT) => Application::Rip,
+            None if either(isakmp::PORT) => Application::Isakmp,
+            None if either(isakmp::NAT_TRAVERSAL_PORT) => Application::IsakmpNatTraversal,
+            None if isakmp::NONSTANDARD_PORTS.into_iter().any(either) => Application::Isakmp,
             None if SNMP_PORTS.into_iter().any(either) => Application::Snmp,
             None if either(NTP_PORT) => Application::Ntp,
             None if either(l2tp::PORT) => Application::L2tp,
@@ -137,16 +143,18 @@ impl Application {
         matches!(self, Application::Vxlan | Application::Geneve | Application::MplsOverUdp | Application::L2tp)
     }
 
-    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside `depth` IP headers.
+    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside `envelope`'s IP header.
     pub(super) fn print(
         self,
         line: &mut Line,
         state: &mut PrintState,
         bytes: &[u8],
         length: u32,
-        depth: usize,
+        envelope: &IpEnvelope,
     ) -> Printed {
         let verbosity = state.decoding.verbosity;
+        let depth = envelope.depth;
+        let endpoints = isakmp::Endpoints { source: envelope.source, destination: envelope.destination };
         match self {
             Application::Dns => dns::print(line, verbosity, bytes, length),
             Application::Mdns => dns::print_mdns(line, verbosity, bytes, length),
@@ -170,6 +178,10 @@ impl Application {
             Application::Snmp => snmp::print(line, verbosity, bytes, length),
             Application::Radius => radius::print(line, verbosity, bytes, length),
             Application::Ptp => ptp::print(line, bytes, length),
+            Application::Isakmp => isakmp::print(line, verbosity, &mut state.isakmp, endpoints, bytes, length),
+            Application::IsakmpNatTraversal => {
+                isakmp::print_nat_traversal(line, verbosity, &mut state.isakmp, endpoints, bytes, length)
+            }
             Application::Vxlan => vxlan::print(line, state, bytes, length, depth + 1),
             Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),
             Application::MplsOverUdp => mpls::print(line, state, bytes, length, depth + 1),

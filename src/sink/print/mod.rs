@@ -31,6 +31,7 @@ mod igrp;
 mod ip;
 mod ip6;
 mod ipcomp;
+mod isakmp;
 mod l2tp;
 mod link;
 pub mod listening;
@@ -156,6 +157,7 @@ impl Printer {
                     && options.dump.is_some_and(|dump| dump.style == DumpStyle::HexAndAscii),
                 tcp: tcp::Conversations::default(),
                 interface_names: link::InterfaceNames::default(),
+                isakmp: isakmp::Initiators::default(),
             },
         }
     }
@@ -218,6 +220,8 @@ struct PrintState {
     shows_command_bytes: bool,
     tcp: tcp::Conversations,
     interface_names: link::InterfaceNames,
+    /// IKEv1 initiators seen, to tell which side later packets come from.
+    isakmp: isakmp::Initiators,
 }
 
 /// The text of one line being built. Writing into a `String` cannot fail, so neither can these methods.
