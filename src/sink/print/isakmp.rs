@@ -196,7 +196,8 @@ pub(super) fn print(
         // Nothing to decode without the keys.
         line.put(format_args!(" [encrypted {}]", PayloadName(next)));
     } else {
-        message.print_chain(line, next, HEADER_LEN, phase, 0, 0)?;
+        let top = Payload { offset: 0, len: HEADER_LEN, payload_type: next, protocol: 0, depth: 0 };
+        message.print_chain(line, next, HEADER_LEN, top)?;
     }
     let declared = isakmp.be32(24)?;
     if declared != length {
@@ -428,58 +429,37 @@ impl Message<'_> {
         true
     }
 
-    /// A chain of payloads from `offset`, the first of type `next`, each on a line of its own at `depth` + 1.
-    fn print_chain(
-        &self,
-        line: &mut Line,
-        mut next: u8,
-        mut offset: usize,
-        phase: u8,
-        doi: u32,
-        protocol: u8,
-    ) -> Chained {
-        self.print_chain_at(line, &mut next, &mut offset, phase, doi, protocol, 0)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn print_chain_at(
-        &self,
-        line: &mut Line,
-        next: &mut u8,
-        offset: &mut usize,
-        phase: u8,
-        doi: u32,
-        protocol: u8,
-        depth: usize,
-    ) -> Chained {
+    /// A chain of payloads from `offset`, the first of type `first`, each on a line of its own one level deeper
+    /// than `context` (whose protocol they are printed in).
+    fn print_chain(&self, line: &mut Line, first: u8, mut offset: usize, context: Payload) -> Chained {
         let isakmp = self.isakmp;
-        while *next != 0 {
-            let payload_type = *next;
-            if !isakmp.has(*offset, GENERIC_LEN) {
+        let mut next = first;
+        while next != 0 {
+            let payload_type = next;
+            if !isakmp.has(offset, GENERIC_LEN) {
                 line.put(format_args!(" [|{}]", PayloadName(payload_type)));
                 return Ok(None);
             }
-            let item_len = usize::from(isakmp.be16(*offset + 2)?);
-            if !isakmp.has(*offset, item_len) {
+            let item_len = usize::from(isakmp.be16(offset + 2)?);
+            if !isakmp.has(offset, item_len) {
                 line.put(format_args!(" [|{}]", PayloadName(payload_type)));
                 return Ok(None);
             }
             line.push("\n");
-            (0..=depth).for_each(|_| line.push("    "));
+            (0..=context.depth).for_each(|_| line.push("    "));
             line.push("(");
             let after = if item_len <= GENERIC_LEN {
                 None
             } else {
-                let payload =
-                    Payload { offset: *offset, len: item_len, payload_type, phase, doi, protocol, depth: depth + 1 };
+                let payload = Payload { offset, len: item_len, payload_type, depth: context.depth + 1, ..context };
                 self.print_payload(line, payload)?
             };
             line.push(")");
             let Some(after) = after else { return Ok(None) };
-            *next = isakmp.u8(*offset)?;
-            *offset = after;
+            next = isakmp.u8(offset)?;
+            offset = after;
         }
-        Ok(Some(*offset))
+        Ok(Some(offset))
     }
 
     fn print_payload(&self, line: &mut Line, payload: Payload) -> Chained {
@@ -541,8 +521,7 @@ impl Message<'_> {
         if !isakmp.has(proposals, GENERIC_LEN) {
             return self.cut(line, PAYLOAD_SA);
         }
-        let (mut next, mut at) = (PAYLOAD_PROPOSAL, proposals);
-        self.print_chain_at(line, &mut next, &mut at, payload.phase, doi, payload.protocol, payload.depth)
+        self.print_chain(line, PAYLOAD_PROPOSAL, proposals, payload)
     }
 
     fn print_v1_proposal(&self, line: &mut Line, payload: Payload) -> Chained {
@@ -569,8 +548,7 @@ impl Message<'_> {
         if !isakmp.has(transforms, GENERIC_LEN) {
             return self.cut(line, PAYLOAD_PROPOSAL);
         }
-        let (mut next, mut at) = (PAYLOAD_TRANSFORM, transforms);
-        self.print_chain_at(line, &mut next, &mut at, payload.phase, payload.doi, protocol, payload.depth)
+        self.print_chain(line, PAYLOAD_TRANSFORM, transforms, Payload { protocol, ..payload })
     }
 
     fn print_v1_transform(&self, line: &mut Line, payload: Payload) -> Chained {
@@ -1255,8 +1233,7 @@ struct Payload {
     offset: usize,
     len: usize,
     payload_type: u8,
-    phase: u8,
-    doi: u32,
+    /// The protocol of the proposal a transform is in, which names its attributes.
     protocol: u8,
     /// How deeply it is nested, for the indentation of what it holds.
     depth: usize,
