@@ -37,6 +37,7 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-v", "-x", "-T", "tftp"],
     &["-n", "-vv", "-T", "snmp"],
     &["-n", "-vv", "-T", "rpc"],
+    &["-n", "-v", "-T", "radius"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.

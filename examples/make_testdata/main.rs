@@ -19,6 +19,7 @@ mod services;
 mod transport;
 mod tunnels;
 mod udp_services;
+mod udp_services2;
 
 use std::{fs::File, io::BufWriter, path::Path, time::Duration};
 
@@ -96,6 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(dhcp::captures())
         .chain(transport::captures())
         .chain(udp_services::captures())
+        .chain(udp_services2::captures())
         .chain(encapsulations::captures())
         .chain(ospf::captures())
         .chain(pim::captures())

@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, snmp, ssh,
-    syslog, telnet, text, tftp, vxlan, vxlan_gpe,
+    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, ip::IpEnvelope, isakmp, l2tp, mpls, ntp, ptp,
+    radius, resp, rip, ripng, snmp, ssh, syslog, telnet, text, tftp, vxlan, vxlan_gpe,
 };
 
 const FTP_PORT: u16 = 21;
@@ -39,6 +39,8 @@ pub enum PacketType {
     Snmp,
     /// ONC RPC calls and replies (UDP)
     Rpc,
+    /// RADIUS (UDP)
+    Radius,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -66,6 +68,12 @@ pub(super) enum Application {
     Tftp,
     Syslog,
     Snmp,
+    Radius,
+    /// ISAKMP and IKE, and on the NAT traversal port also ESP.
+    Isakmp,
+    IsakmpNatTraversal,
+    /// PTP's event and general messages.
+    Ptp,
     /// Tunnels over UDP, which carry a packet of their own.
     Vxlan,
     Geneve,
@@ -82,8 +90,7 @@ impl Application {
         Some(match packet_type {
             Some(PacketType::Domain) => Application::DnsOverTcp,
             Some(PacketType::Resp) => Application::Resp,
-            Some(PacketType::Tftp | PacketType::Snmp) => return None,
-            Some(PacketType::Rpc) => return None,
+            Some(PacketType::Tftp | PacketType::Snmp | PacketType::Radius | PacketType::Rpc) => return None,
             None if either(&[TELNET_PORT]) => Application::Telnet,
             None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
             None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
@@ -104,6 +111,7 @@ impl Application {
             Some(PacketType::Domain) => Application::Dns,
             Some(PacketType::Tftp) => Application::Tftp,
             Some(PacketType::Snmp) => Application::Snmp,
+            Some(PacketType::Radius) => Application::Radius,
             Some(PacketType::Resp) => return None,
             // udp.rs prints RPC itself: its lines name the transaction rather than the ports.
             Some(PacketType::Rpc) => return None,
@@ -112,11 +120,15 @@ impl Application {
             None if either(TFTP_PORT) => Application::Tftp,
             None if BOOTP_PORTS.into_iter().any(either) => Application::Bootp,
             None if either(rip::PORT) => Application::Rip,
+            None if either(isakmp::PORT) => Application::Isakmp,
+            None if either(isakmp::NAT_TRAVERSAL_PORT) => Application::IsakmpNatTraversal,
+            None if isakmp::NONSTANDARD_PORTS.into_iter().any(either) => Application::Isakmp,
             None if SNMP_PORTS.into_iter().any(either) => Application::Snmp,
             None if either(NTP_PORT) => Application::Ntp,
             None if either(l2tp::PORT) => Application::L2tp,
             None if either(ripng::PORT) => Application::Ripng,
             None if DHCP6_PORTS.into_iter().any(either) => Application::Dhcp6,
+            None if radius::PORTS.into_iter().any(either) => Application::Radius,
             None if [bfd::CONTROL_PORT, bfd::ECHO_PORT, bfd::MULTIHOP_PORT].contains(&destination_port) => {
                 Application::Bfd(destination_port)
             }
@@ -126,6 +138,9 @@ impl Application {
             None if either(geneve::PORT) => Application::Geneve,
             None if either(vxlan_gpe::PORT) => Application::VxlanGpe,
             None if either(mpls::UDP_PORT) => Application::MplsOverUdp,
+            // tcpdump first takes a datagram between AppleTalk's ports (319 and 320 among them) whose third byte
+            // is 2 for DDP in UDP, which ptstat does not print.
+            None if either(ptp::EVENT_PORT) || either(ptp::GENERAL_PORT) => Application::Ptp,
             None => return None,
         })
     }
@@ -141,16 +156,18 @@ impl Application {
         )
     }
 
-    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside `depth` IP headers.
+    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside `envelope`'s IP header.
     pub(super) fn print(
         self,
         line: &mut Line,
         state: &mut PrintState,
         bytes: &[u8],
         length: u32,
-        depth: usize,
+        envelope: &IpEnvelope,
     ) -> Printed {
         let verbosity = state.decoding.verbosity;
+        let depth = envelope.depth;
+        let endpoints = isakmp::Endpoints { source: envelope.source, destination: envelope.destination };
         match self {
             Application::Dns => dns::print(line, verbosity, bytes, length),
             Application::Mdns => dns::print_mdns(line, verbosity, bytes, length),
@@ -172,6 +189,12 @@ impl Application {
             Application::Tftp => tftp::print(line, bytes, length),
             Application::Syslog => syslog::print(line, verbosity, bytes, length),
             Application::Snmp => snmp::print(line, verbosity, bytes, length),
+            Application::Radius => radius::print(line, verbosity, bytes, length),
+            Application::Ptp => ptp::print(line, bytes, length),
+            Application::Isakmp => isakmp::print(line, verbosity, &mut state.isakmp, endpoints, bytes, length),
+            Application::IsakmpNatTraversal => {
+                isakmp::print_nat_traversal(line, verbosity, &mut state.isakmp, endpoints, bytes, length)
+            }
             Application::Vxlan => vxlan::print(line, state, bytes, length, depth + 1),
             Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),
             Application::VxlanGpe => vxlan_gpe::print(line, state, bytes, length, depth + 1),

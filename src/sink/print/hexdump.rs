@@ -41,8 +41,13 @@ const HEX_COLUMN_WIDTH: usize = 40;
 /// Hex and ASCII, 16 bytes a line (tcpdump's default print for unknown link-layer payloads):
 /// `\n\t0x0000:  0001 0203 ...  ..ab`.
 pub(super) fn hex_and_ascii(line: &mut Line, bytes: &[u8]) {
+    hex_and_ascii_indented(line, "\n\t", bytes);
+}
+
+/// Hex and ASCII, 16 bytes a line, each line starting with `indent`.
+pub(super) fn hex_and_ascii_indented(line: &mut Line, indent: &str, bytes: &[u8]) {
     for (index, chunk) in bytes.chunks(BYTES_PER_LINE).enumerate() {
-        line.put(format_args!("\n\t0x{:04x}: ", index * BYTES_PER_LINE));
+        line.put(format_args!("{indent}0x{:04x}: ", index * BYTES_PER_LINE));
         let hex_start = line.len();
         hex_groups(line, chunk);
         let padding = HEX_COLUMN_WIDTH.saturating_sub(line.len() - hex_start);

@@ -256,7 +256,7 @@ fn print_route(line: &mut Line, option: &[u8]) {
     // The pointer counts from 1; the addresses start at the fourth byte.
     let pointer = usize::from(option[2]);
     let next = pointer.wrapping_sub(1);
-    if next < 3 || !(next + 1).is_multiple_of(4) || next > len + 1 {
+    if next < 3 || !pointer.is_multiple_of(4) || next > len + 1 {
         line.put(format_args!(" [bad ptr {pointer}]"));
     }
     for (index, address) in option[3..].chunks_exact(4).enumerate() {

@@ -19,6 +19,7 @@ mod dccp;
 mod dhcp6;
 mod dns;
 mod dvmrp;
+mod eap;
 mod esp;
 mod geneve;
 mod gre;
@@ -30,6 +31,7 @@ mod igrp;
 mod ip;
 mod ip6;
 mod ipcomp;
+mod isakmp;
 mod l2tp;
 mod link;
 pub mod listening;
@@ -51,6 +53,8 @@ mod ppp_auth;
 mod ppp_control;
 mod pppoe;
 mod process;
+mod ptp;
+mod radius;
 mod resp;
 mod rip;
 mod ripng;
@@ -161,6 +165,7 @@ impl Printer {
                 tcp: tcp::Conversations::default(),
                 interface_names: link::InterfaceNames::default(),
                 nfs: nfs::Transactions::default(),
+                isakmp: isakmp::Initiators::default(),
             },
         }
     }
@@ -225,6 +230,8 @@ struct PrintState {
     interface_names: link::InterfaceNames,
     /// The NFS calls whose replies can be decoded.
     nfs: nfs::Transactions,
+    /// IKEv1 initiators seen, to tell which side later packets come from.
+    isakmp: isakmp::Initiators,
 }
 
 /// The text of one line being built. Writing into a `String` cannot fail, so neither can these methods.

@@ -129,7 +129,7 @@ pub(super) fn print(
     } else if payload_len > 0
         && let Some(application) = Application::for_tcp(decoding.packet_type, source_port, destination_port)
     {
-        application.print(line, state, payload, payload_len, envelope.depth)?;
+        application.print(line, state, payload, payload_len, envelope)?;
     } else if payload_len > 0
         && decoding.packet_type.is_none()
         && (source_port == nfs::PORT || destination_port == nfs::PORT)

@@ -73,14 +73,14 @@ pub(super) fn print(
     if packet_type.is_some() {
         // tcpdump's -T: no checksum, -q or not; for a type UDP does not carry, not even the ports.
         match application {
-            Some(application) => application.print(line, state, message, available, envelope.depth)?,
+            Some(application) => application.print(line, state, message, available, envelope)?,
             None => line.truncate(endpoints_start),
         }
         return Ok(());
     }
     print_checksum(line, state, udp, available as usize + usize::from(HEADER_LEN), envelope)?;
     if let Some(application) = application.filter(|_| !state.decoding.quick) {
-        application.print(line, state, message, available, envelope.depth)?;
+        application.print(line, state, message, available, envelope)?;
     } else if claimed > available && !envelope.fragmented {
         line.put(format_args!("UDP, bad length {claimed} > {available}"));
     } else {
