@@ -36,6 +36,8 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-vv", "-T", "resp"],
     &["-n", "-v", "-x", "-T", "tftp"],
     &["-n", "-vv", "-T", "snmp"],
+    // BGP's AS numbers in asdot notation.
+    &["-n", "-v", "-b"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.

@@ -9,6 +9,7 @@
 //! Ports are chosen where tcpdump prints plain TCP/UDP (no DNS, HTTP, ... printers), and no packet is cut just
 //! after an Ethernet header that announces IPv4: there tcpdump reads the IP version beyond the captured bytes.
 
+mod bgp;
 mod dhcp;
 mod encapsulations;
 mod hosts;
@@ -92,7 +93,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(dhcp::captures())
         .chain(transport::captures())
         .chain(udp_services::captures())
-        .chain(encapsulations::captures());
+        .chain(encapsulations::captures())
+        .chain(bgp::captures());
     for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);
         capture.write(&path)?;

@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, snmp, ssh,
-    syslog, telnet, text, tftp, vxlan,
+    Line, PrintState, bfd, bgp, bootp, captured::Printed, dhcp6, dns, geneve, l2tp, mpls, ntp, resp, rip, ripng, snmp,
+    ssh, syslog, telnet, text, tftp, vxlan,
 };
 
 const FTP_PORT: u16 = 21;
@@ -50,6 +50,7 @@ pub(super) enum Application {
     /// A text protocol over TCP, which tcpdump separates from the TCP header with `: `.
     Text(&'static text::TextProtocol),
     Telnet,
+    Bgp,
     Ssh,
     Resp,
     /// SIP over UDP.
@@ -83,6 +84,7 @@ impl Application {
             None if either(&[TELNET_PORT]) => Application::Telnet,
             None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
             None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
+            None if either(&[bgp::PORT]) => Application::Bgp,
             None if either(&[REDIS_PORT]) => Application::Resp,
             None if either(&[SSH_PORT]) => Application::Ssh,
             None if either(&[FTP_PORT]) => Application::Text(&text::FTP),
@@ -146,6 +148,7 @@ impl Application {
                 protocol.print(line, verbosity, bytes, length)
             }
             Application::Telnet => telnet::print(line, state.shows_command_bytes, bytes, length),
+            Application::Bgp => bgp::print(line, state.decoding, bytes),
             Application::Ssh => ssh::print(line, bytes, length),
             Application::Resp => resp::print(line, bytes, length),
             Application::Sip => text::SIP.print(line, verbosity, bytes, length),
