@@ -62,6 +62,14 @@ fn bgp_capture() -> Capture {
         add_path_update(),
         more_attributes_update(),
         extended_communities_update(),
+        vpn_update(AFI_IPV4, &[10, 0, 0, 1], &[10, 1, 0], &[10, 2, 0, 0]),
+        vpn_update(
+            AFI_IPV6,
+            &[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+            &[0x20, 0x01, 0x0d, 0xb8, 0, 0x10],
+            &[0x20, 0x01, 0x0d, 0xb8, 0xff],
+        ),
+        labeled_update(),
         pmsi_tunnels_update(),
         default_route_update(),
         update(&[], &[], &[]),
@@ -396,6 +404,69 @@ fn extended_communities_update() -> Vec<u8> {
     ]
     .concat();
     update(&[], &attributes, &prefix(24, &[10, 99, 0]))
+}
+
+/// A VPN prefix: length in bits with the label's and route distinguisher's, label, route distinguisher, address.
+fn vpn_prefix(bits: u8, label: u32, route_distinguisher: &[u8; 8], address: &[u8]) -> Vec<u8> {
+    let label = (label << 4 | 1).to_be_bytes();
+    [&[bits + 88][..], &label[1..], route_distinguisher, &address[..usize::from(bits).div_ceil(8)]].concat()
+}
+
+/// An L3VPN UPDATE: routes of three kinds of route distinguisher with their next hop's, and withdrawn ones.
+fn vpn_update(afi: u16, next_hop: &[u8], address: &[u8], withdrawn_address: &[u8]) -> Vec<u8> {
+    const AS_NUMBER: [u8; 8] = [0, 0, 0xfd, 0xe9, 0, 0, 0, 100];
+    const ADDRESS: [u8; 8] = [0, 1, 10, 0, 0, 1, 0, 7];
+    const FOUR_OCTET: [u8; 8] = [0, 2, 0xfa, 0x56, 0xea, 0x01, 0, 9];
+    const UNKNOWN: [u8; 8] = [0, 3, 1, 2, 3, 4, 5, 6];
+    let bits = (address.len() * 8) as u8;
+    let nlri = [
+        vpn_prefix(bits, 16, &AS_NUMBER, address),
+        vpn_prefix(bits - 1, 17, &ADDRESS, address),
+        vpn_prefix(bits, 18, &FOUR_OCTET, address),
+        vpn_prefix(bits, 19, &UNKNOWN, address),
+    ]
+    .concat();
+    let mut bogus_bottom = vpn_prefix((withdrawn_address.len() * 8) as u8, 20, &AS_NUMBER, withdrawn_address);
+    // A label without the bottom-of-stack bit, which tcpdump calls bogus.
+    bogus_bottom[3] &= 0xfe;
+    let attributes = [
+        mp_reach(afi, 128, &[&[0; 8][..], next_hop].concat(), &nlri),
+        origin(0),
+        attribute(WELL_KNOWN, 2, &[]),
+        attribute(OPTIONAL | TRANSITIVE, 16, &[0, 2, 0xfd, 0xe9, 0, 0, 0, 100]),
+        mp_unreach(afi, 128, &[bogus_bottom, vec![87]].concat()),
+        mp_reach(afi, 129, &[1, 2, 3], &[]),
+    ]
+    .concat();
+    update(&[], &attributes, &[])
+}
+
+/// RFC 3107's labeled routes, IPv4 and IPv6.
+fn labeled_update() -> Vec<u8> {
+    let labeled = |bits: u8, label: u32, address: &[u8]| {
+        [&[bits + 24][..], &(label << 4 | 1).to_be_bytes()[1..], &address[..usize::from(bits).div_ceil(8)]].concat()
+    };
+    let ipv6_next_hop = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    let attributes = [
+        mp_reach(
+            AFI_IPV4,
+            4,
+            &[10, 0, 0, 1],
+            &[labeled(32, 3, &[10, 0, 0, 1]), labeled(24, 299_776, &[10, 5, 5])].concat(),
+        ),
+        mp_reach(
+            AFI_IPV6,
+            4,
+            &ipv6_next_hop,
+            &[labeled(64, 2, &[0x20, 0x01, 0x0d, 0xb8, 0, 9, 0, 0]), vec![20]].concat(),
+        ),
+        mp_unreach(AFI_IPV4, 4, &[labeled(16, 0x80000, &[172, 20]), vec![64, 0, 0, 1, 10]].concat()),
+        mp_unreach(AFI_IPV6, 4, &[labeled(128, 5, &[0xfe; 16])[..10].to_vec()].concat()),
+        origin(0),
+        attribute(WELL_KNOWN, 2, &segment(2, &[65001], true)),
+    ]
+    .concat();
+    update(&[], &attributes, &[])
 }
 
 /// PMSI tunnel attributes of every tunnel type.

@@ -101,6 +101,10 @@ const SAFI_UNICAST: u8 = 1;
 const SAFI_MULTICAST: u8 = 2;
 const SAFI_UNICAST_MULTICAST: u8 = 3;
 const SAFI_LABELED_UNICAST: u8 = 4;
+const SAFI_VPN_UNICAST: u8 = 128;
+const SAFI_VPN_MULTICAST: u8 = 129;
+const SAFI_VPN_UNICAST_MULTICAST: u8 = 130;
+const ROUTE_DISTINGUISHER_LEN: usize = 8;
 /// SAFIs above this are vendor-specific.
 const SAFI_LAST_STANDARD: u8 = 128;
 
@@ -564,7 +568,7 @@ impl Message<'_> {
                     if len == 3 {
                         line.push("\n\t      End-of-Rib Marker (empty NLRI)");
                     }
-                    print_nlri(line, attribute, 3, len, nlri)?;
+                    self.print_nlri(line, attribute, 3, len, nlri)?;
                 }
             }
             ATTRIBUTE_EXTENDED_COMMUNITIES if !len.is_multiple_of(8) => line.push("invalid len"),
@@ -804,8 +808,13 @@ impl Message<'_> {
             _ => None,
         };
         let nlri = match (family, safi) {
-            (Some(family), SAFI_UNICAST | SAFI_MULTICAST | SAFI_UNICAST_MULTICAST) => Nlri { family, labeled: false },
-            (Some(family), SAFI_LABELED_UNICAST) => Nlri { family, labeled: true },
+            (Some(family), SAFI_UNICAST | SAFI_MULTICAST | SAFI_UNICAST_MULTICAST) => {
+                Nlri { family, kind: PrefixKind::Plain }
+            }
+            (Some(family), SAFI_LABELED_UNICAST) => Nlri { family, kind: PrefixKind::Labeled },
+            (Some(family), SAFI_VPN_UNICAST | SAFI_VPN_MULTICAST | SAFI_VPN_UNICAST_MULTICAST) => {
+                Nlri { family, kind: PrefixKind::Vpn }
+            }
             _ => {
                 attribute.check(0, len)?;
                 line.put(format_args!("\n\t    no AFI {afi} / SAFI {safi} decoder"));
@@ -841,13 +850,19 @@ impl Message<'_> {
                     line.push(", ");
                 }
                 first = false;
-                if end - at < family.address_len() {
+                // VPNs' next hops start with a route distinguisher.
+                let distinguisher_len = if nlri.kind == PrefixKind::Vpn { ROUTE_DISTINGUISHER_LEN } else { 0 };
+                if end - at < distinguisher_len + family.address_len() {
                     line.push("invalid len");
                     at = end;
-                } else {
-                    line.put(format_args!("{}", family.address(attribute, at)?));
-                    at += family.address_len();
+                    continue;
                 }
+                if distinguisher_len > 0 {
+                    line.put(format_args!("RD: {}, ", self.route_distinguisher(attribute, at)?));
+                    at += distinguisher_len;
+                }
+                line.put(format_args!("{}", family.address(attribute, at)?));
+                at += family.address_len();
             }
         }
         line.put(format_args!(", nh-length: {next_hops_len}"));
@@ -875,7 +890,70 @@ impl Message<'_> {
                 at += snpa_len;
             }
         }
-        print_nlri(line, attribute, at, len, nlri)
+        self.print_nlri(line, attribute, at, len, nlri)
+    }
+
+    /// The prefixes that end an MP_REACH_NLRI or MP_UNREACH_NLRI, from `start` to the attribute's `len`.
+    fn print_nlri(&self, line: &mut Line, attribute: Captured, start: usize, len: usize, nlri: Nlri) -> Printed {
+        // An MP_UNREACH_NLRI shorter than its AFI and SAFI has no room left, which tcpdump computes unsigned.
+        let room = len.checked_sub(start).unwrap_or(usize::MAX);
+        // tcpdump looks for path IDs only before plain prefixes.
+        let path_ids = nlri.kind == PrefixKind::Plain && has_path_ids(attribute, start, room, nlri.family);
+        let mut at = start;
+        while at < len {
+            let mut path_id = None;
+            let mut prefix_at = at;
+            if path_ids {
+                path_id = Some(attribute.be32(at)?);
+                prefix_at += 4;
+            }
+            // tcpdump bounds each prefix by the attribute's whole length, not by what is left of it.
+            let decoded = match nlri.kind {
+                PrefixKind::Plain => decode_prefix(attribute, prefix_at, len, nlri.family)?,
+                PrefixKind::Labeled => decode_labeled_prefix(attribute, prefix_at, len, nlri.family)?,
+                PrefixKind::Vpn => self.decode_vpn_prefix(attribute, prefix_at, nlri.family)?,
+            };
+            let advance = match decoded {
+                Decoded::IllegalLength => {
+                    line.push("\n\t    (illegal prefix length)");
+                    None
+                }
+                // Too few bytes for a labeled prefix just end the prefixes.
+                Decoded::Short if nlri.kind == PrefixKind::Labeled => break,
+                Decoded::Short => return Err(attribute.truncated()),
+                Decoded::Prefix(prefix) => {
+                    line.put(format_args!("\n\t      {prefix}"));
+                    Some(prefix.len)
+                }
+            };
+            print_path_id(line, path_id);
+            // With a path ID, tcpdump steps over an illegal prefix length as if it were a 3-byte prefix.
+            match (advance, path_ids) {
+                (Some(prefix_len), false) => at += prefix_len,
+                (Some(prefix_len), true) => at += prefix_len + 4,
+                (None, true) => at += 3,
+                (None, false) => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// A VPN prefix at `at`: its length in bits counting the label's 24 and the route distinguisher's 64, the
+    /// label, the route distinguisher and the address (tcpdump's `decode_labeled_vpn_prefix4` and `...6`, which
+    /// check no room).
+    fn decode_vpn_prefix(&self, data: Captured, at: usize, family: Family) -> Result<Decoded, Truncated> {
+        let Some(bits) = data.u8(at)?.checked_sub(88).filter(|&bits| bits <= family.max_bits()) else {
+            return Ok(Decoded::IllegalLength);
+        };
+        let address = prefix_address(data, at + 12, bits, family)?;
+        let route_distinguisher = Some(self.route_distinguisher(data, at + 4)?);
+        let label = Some(label(data, at + 1)?);
+        let len = 12 + usize::from(bits).div_ceil(8);
+        Ok(Decoded::Prefix(Prefix { address, bits, len, label, route_distinguisher }))
+    }
+
+    fn route_distinguisher(&self, data: Captured, at: usize) -> Result<RouteDistinguisher, Truncated> {
+        Ok(RouteDistinguisher { bytes: data.array(at)?, asdot: self.decoding.asdot })
     }
 
     fn print_notification(&self, line: &mut Line) -> Printed {
@@ -1020,49 +1098,10 @@ fn end_part(line: &mut Line, printed: Printed) -> Printed {
     }
 }
 
-/// The prefixes that end an MP_REACH_NLRI or MP_UNREACH_NLRI, from `start` to the attribute's `len`.
-fn print_nlri(line: &mut Line, attribute: Captured, start: usize, len: usize, nlri: Nlri) -> Printed {
-    // An MP_UNREACH_NLRI shorter than its AFI and SAFI has no room left, which tcpdump computes unsigned.
-    let room = len.checked_sub(start).unwrap_or(usize::MAX);
-    // tcpdump looks for path IDs only before unlabeled prefixes.
-    let path_ids = !nlri.labeled && has_path_ids(attribute, start, room, nlri.family);
-    let mut at = start;
-    while at < len {
-        let mut path_id = None;
-        let mut prefix_at = at;
-        if path_ids {
-            path_id = Some(attribute.be32(at)?);
-            prefix_at += 4;
-        }
-        // tcpdump bounds each prefix by the attribute's whole length, not by what is left of it.
-        let decoded = if nlri.labeled {
-            decode_labeled_prefix(attribute, prefix_at, len, nlri.family)?
-        } else {
-            decode_prefix(attribute, prefix_at, len, nlri.family)?
-        };
-        let advance = match decoded {
-            Decoded::IllegalLength => {
-                line.push("\n\t    (illegal prefix length)");
-                None
-            }
-            // Too few bytes for a labeled prefix just end the prefixes.
-            Decoded::Short if nlri.labeled => break,
-            Decoded::Short => return Err(attribute.truncated()),
-            Decoded::Prefix(prefix) => {
-                line.put(format_args!("\n\t      {prefix}"));
-                Some(prefix.len)
-            }
-        };
-        print_path_id(line, path_id);
-        // With a path ID, tcpdump steps over an illegal prefix length as if it were a 3-byte prefix.
-        match (advance, path_ids) {
-            (Some(prefix_len), false) => at += prefix_len,
-            (Some(prefix_len), true) => at += prefix_len + 4,
-            (None, true) => at += 3,
-            (None, false) => break,
-        }
-    }
-    Ok(())
+/// An MPLS label and whether it has the bottom-of-stack bit, from its 3 bytes at `at`.
+fn label(data: Captured, at: usize) -> Result<(u32, bool), Truncated> {
+    let field = be24(data, at)?;
+    Ok((field >> 4, field & 1 != 0))
 }
 
 fn be24(data: Captured, at: usize) -> Result<u32, Truncated> {
@@ -1150,10 +1189,15 @@ struct Prefix {
     len: usize,
     /// RFC 3107's MPLS label before the prefix, and whether it has the bottom-of-stack bit.
     label: Option<(u32, bool)>,
+    /// RFC 4364's, before a VPN's prefix.
+    route_distinguisher: Option<RouteDistinguisher>,
 }
 
 impl fmt::Display for Prefix {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(route_distinguisher) = &self.route_distinguisher {
+            write!(f, "RD: {route_distinguisher}, ")?;
+        }
         write!(f, "{}/{}", self.address, self.bits)?;
         match self.label {
             Some((label, true)) => write!(f, ", label:{label} (bottom)"),
@@ -1178,7 +1222,7 @@ fn decode_prefix(data: Captured, at: usize, room: usize, family: Family) -> Resu
         return Ok(Decoded::Short);
     }
     let address = prefix_address(data, at + 1, bits, family)?;
-    Ok(Decoded::Prefix(Prefix { address, bits, len: 1 + address_len, label: None }))
+    Ok(Decoded::Prefix(Prefix { address, bits, len: 1 + address_len, label: None, route_distinguisher: None }))
 }
 
 /// A labeled prefix at `at`: its length in bits counting the label's 24, the label, and the address (tcpdump's
@@ -1196,9 +1240,8 @@ fn decode_labeled_prefix(data: Captured, at: usize, room: usize, family: Family)
         return Ok(Decoded::Short);
     }
     let address = prefix_address(data, at + 4, bits, family)?;
-    let label_field = be24(data, at + 1)?;
-    let label = Some((label_field >> 4, label_field & 1 != 0));
-    Ok(Decoded::Prefix(Prefix { address, bits, len: 4 + address_len, label }))
+    let label = Some(label(data, at + 1)?);
+    Ok(Decoded::Prefix(Prefix { address, bits, len: 4 + address_len, label, route_distinguisher: None }))
 }
 
 /// The address of a prefix `bits` long at `at`: as many bytes as it needs, zeros after them and after its bits.
@@ -1219,8 +1262,38 @@ fn prefix_address(data: Captured, at: usize, bits: u8, family: Family) -> Result
 #[derive(Clone, Copy)]
 struct Nlri {
     family: Family,
-    /// RFC 3107's labeled prefixes.
-    labeled: bool,
+    kind: PrefixKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PrefixKind {
+    Plain,
+    /// RFC 3107's, with an MPLS label.
+    Labeled,
+    /// RFC 4364's, with an MPLS label and a route distinguisher.
+    Vpn,
+}
+
+/// RFC 4364's route distinguisher: a type and a value of an AS or address and a number.
+struct RouteDistinguisher {
+    bytes: [u8; ROUTE_DISTINGUISHER_LEN],
+    asdot: bool,
+}
+
+impl fmt::Display for RouteDistinguisher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [type_high, type_low, a, b, c, d, e, g] = self.bytes;
+        let last_two = u16::from_be_bytes([e, g]);
+        match u16::from_be_bytes([type_high, type_low]) {
+            0 => write!(f, "{}:{} (= {c}.{d}.{e}.{g})", u16::from_be_bytes([a, b]), u32::from_be_bytes([c, d, e, g])),
+            1 => write!(f, "{a}.{b}.{c}.{d}:{last_two}"),
+            2 => {
+                let number = AsNumber { value: u32::from_be_bytes([a, b, c, d]), asdot: self.asdot };
+                write!(f, "{number}:{last_two} ({a}.{b}.{c}.{d}:{last_two})")
+            }
+            _ => f.write_str("unknown RD format"),
+        }
+    }
 }
 
 /// The address family of prefixes.
@@ -1362,15 +1435,15 @@ fn safi_name(safi: u8) -> Option<&'static str> {
         SAFI_UNICAST => "Unicast",
         SAFI_MULTICAST => "Multicast",
         SAFI_UNICAST_MULTICAST => "Unicast+Multicast",
-        4 => "labeled Unicast",
+        SAFI_LABELED_UNICAST => "labeled Unicast",
         5 => "Multicast VPN",
         64 => "Tunnel",
         65 => "VPLS",
         66 => "MDT",
         70 => "EVPN",
-        128 => "labeled VPN Unicast",
-        129 => "labeled VPN Multicast",
-        130 => "labeled VPN Unicast+Multicast",
+        SAFI_VPN_UNICAST => "labeled VPN Unicast",
+        SAFI_VPN_MULTICAST => "labeled VPN Multicast",
+        SAFI_VPN_UNICAST_MULTICAST => "labeled VPN Unicast+Multicast",
         132 => "Route Target Routing Information",
         _ => return None,
     })
