@@ -70,6 +70,8 @@ fn bgp_capture() -> Capture {
             &[0x20, 0x01, 0x0d, 0xb8, 0xff],
         ),
         labeled_update(),
+        route_target_update(),
+        mdt_update(),
         pmsi_tunnels_update(),
         default_route_update(),
         update(&[], &[], &[]),
@@ -469,6 +471,49 @@ fn labeled_update() -> Vec<u8> {
     update(&[], &attributes, &[])
 }
 
+/// RFC 4684's route target membership, of every route target format and prefix length.
+fn route_target_update() -> Vec<u8> {
+    let membership = |bits: u8, origin: u32, target: &[u8]| {
+        [&[bits][..], &origin.to_be_bytes(), &target[..usize::from(bits - 32).div_ceil(8)]].concat()
+    };
+    let nlri = [
+        vec![0],
+        membership(96, 65001, &[0, 2, 0xfd, 0xe9, 0, 0, 0, 100]),
+        membership(96, FOUR_OCTET_AS, &[1, 2, 10, 0, 0, 1, 0, 5]),
+        membership(96, FOUR_OCTET_AS, &[2, 2, 0xfa, 0x56, 0xea, 0x01, 0, 7]),
+        membership(32, 65001, &[]),
+        membership(44, 65001, &[0, 0xff]),
+        membership(83, 65001, &[0, 2, 0xfd, 0xe9, 0, 0, 0xff]),
+        membership(96, 65001, &[6, 0, 1, 2, 3, 4, 5, 6]),
+        vec![20],
+    ]
+    .concat();
+    let attributes = [
+        mp_reach(AFI_IPV4, 132, &[10, 0, 0, 1], &nlri),
+        mp_unreach(AFI_IPV4, 132, &[100, 0, 0, 0xfd, 0xe9]),
+        origin(0),
+        attribute(WELL_KNOWN, 2, &[]),
+    ]
+    .concat();
+    update(&[], &attributes, &[])
+}
+
+/// RFC 6037's MDT routes.
+fn mdt_update() -> Vec<u8> {
+    let mdt = |route_distinguisher: &[u8], address: [u8; 4], group: [u8; 4]| {
+        [&[128][..], route_distinguisher, &address, &group].concat()
+    };
+    let nlri = [mdt(&[0, 0, 0xfd, 0xe9, 0, 0, 0, 100], [10, 0, 0, 1], [239, 1, 1, 1]), vec![120, 0]].concat();
+    let attributes = [
+        mp_reach(AFI_IPV4, 66, &[10, 0, 0, 1], &nlri),
+        mp_unreach(AFI_IPV4, 66, &mdt(&[0, 1, 10, 0, 0, 1, 0, 7], [10, 0, 0, 2], [239, 2, 2, 2])),
+        origin(0),
+        attribute(WELL_KNOWN, 2, &[]),
+    ]
+    .concat();
+    update(&[], &attributes, &[])
+}
+
 /// PMSI tunnel attributes of every tunnel type.
 fn pmsi_tunnels_update() -> Vec<u8> {
     let pmsi = |flags: u8, tunnel_type: u8, identifier: &[u8]| {
@@ -585,6 +630,9 @@ fn malformed_messages() -> Vec<Vec<u8>> {
         update(&[], &attribute(OPTIONAL, 15, &[0, 2, 1, 200]), &[]),
         // A PMSI tunnel whose identifier goes past the end of the segment.
         update(&[], &attribute(OPTIONAL | TRANSITIVE, 22, &[0, 3, 0, 0, 0, 10, 0]), &[]),
+        // Route target membership and MDT routes past the end of the segment.
+        update(&[], &attribute(OPTIONAL, 14, &[0, 1, 132, 4, 10, 0, 0, 1, 0, 96, 0, 0]), &[]),
+        update(&[], &attribute(OPTIONAL, 14, &[0, 1, 66, 4, 10, 0, 0, 1, 0, 128, 0, 0, 0]), &[]),
         // AIGP TLVs whose lengths are wrong; an ATTR_SET cut short.
         update(&[], &attribute(OPTIONAL, 26, &[1, 0, 2]), &[]),
         update(&[], &attribute(OPTIONAL, 26, &[1, 0, 9, 0, 0, 0, 0, 0, 0]), &[]),

@@ -104,7 +104,11 @@ const SAFI_LABELED_UNICAST: u8 = 4;
 const SAFI_VPN_UNICAST: u8 = 128;
 const SAFI_VPN_MULTICAST: u8 = 129;
 const SAFI_VPN_UNICAST_MULTICAST: u8 = 130;
+const SAFI_MDT: u8 = 66;
+const SAFI_ROUTE_TARGET: u8 = 132;
 const ROUTE_DISTINGUISHER_LEN: usize = 8;
+/// An MDT route's route distinguisher, address and group.
+const MDT_LEN: usize = 16;
 /// SAFIs above this are vendor-specific.
 const SAFI_LAST_STANDARD: u8 = 128;
 
@@ -815,6 +819,8 @@ impl Message<'_> {
             (Some(family), SAFI_VPN_UNICAST | SAFI_VPN_MULTICAST | SAFI_VPN_UNICAST_MULTICAST) => {
                 Nlri { family, kind: PrefixKind::Vpn }
             }
+            (Some(Family::V4), SAFI_ROUTE_TARGET) => Nlri { family: Family::V4, kind: PrefixKind::RouteTarget },
+            (Some(Family::V4), SAFI_MDT) => Nlri { family: Family::V4, kind: PrefixKind::Mdt },
             _ => {
                 attribute.check(0, len)?;
                 line.put(format_args!("\n\t    no AFI {afi} / SAFI {safi} decoder"));
@@ -901,41 +907,135 @@ impl Message<'_> {
         let path_ids = nlri.kind == PrefixKind::Plain && has_path_ids(attribute, start, room, nlri.family);
         let mut at = start;
         while at < len {
-            let mut path_id = None;
-            let mut prefix_at = at;
-            if path_ids {
-                path_id = Some(attribute.be32(at)?);
-                prefix_at += 4;
-            }
-            // tcpdump bounds each prefix by the attribute's whole length, not by what is left of it.
-            let decoded = match nlri.kind {
-                PrefixKind::Plain => decode_prefix(attribute, prefix_at, len, nlri.family)?,
-                PrefixKind::Labeled => decode_labeled_prefix(attribute, prefix_at, len, nlri.family)?,
-                PrefixKind::Vpn => self.decode_vpn_prefix(attribute, prefix_at, nlri.family)?,
+            let advance = match nlri.kind {
+                PrefixKind::RouteTarget => self.print_route_target_membership(line, attribute, at)?,
+                PrefixKind::Mdt => self.print_mdt(line, attribute, at)?,
+                _ => self.print_prefix(line, attribute, at, len, nlri, path_ids)?,
             };
-            let advance = match decoded {
-                Decoded::IllegalLength => {
-                    line.push("\n\t    (illegal prefix length)");
-                    None
-                }
-                // Too few bytes for a labeled prefix just end the prefixes.
-                Decoded::Short if nlri.kind == PrefixKind::Labeled => break,
-                Decoded::Short => return Err(attribute.truncated()),
-                Decoded::Prefix(prefix) => {
-                    line.put(format_args!("\n\t      {prefix}"));
-                    Some(prefix.len)
-                }
-            };
-            print_path_id(line, path_id);
-            // With a path ID, tcpdump steps over an illegal prefix length as if it were a 3-byte prefix.
-            match (advance, path_ids) {
-                (Some(prefix_len), false) => at += prefix_len,
-                (Some(prefix_len), true) => at += prefix_len + 4,
-                (None, true) => at += 3,
-                (None, false) => break,
-            }
+            let Some(advance) = advance else { break };
+            at += advance;
         }
         Ok(())
+    }
+
+    /// A prefix of `nlri`'s kind at `at`, after its path ID if `path_ids`; returns its length, or `None` if the
+    /// prefixes end there.
+    fn print_prefix(
+        &self,
+        line: &mut Line,
+        attribute: Captured,
+        at: usize,
+        len: usize,
+        nlri: Nlri,
+        path_ids: bool,
+    ) -> Result<Option<usize>, Truncated> {
+        let mut path_id = None;
+        let mut prefix_at = at;
+        if path_ids {
+            path_id = Some(attribute.be32(at)?);
+            prefix_at += 4;
+        }
+        // tcpdump bounds each prefix by the attribute's whole length, not by what is left of it.
+        let decoded = match nlri.kind {
+            PrefixKind::Labeled => decode_labeled_prefix(attribute, prefix_at, len, nlri.family)?,
+            PrefixKind::Vpn => self.decode_vpn_prefix(attribute, prefix_at, nlri.family)?,
+            _ => decode_prefix(attribute, prefix_at, len, nlri.family)?,
+        };
+        let prefix_len = match decoded {
+            Decoded::IllegalLength => {
+                line.push("\n\t    (illegal prefix length)");
+                None
+            }
+            // Too few bytes for a labeled prefix just end the prefixes.
+            Decoded::Short if nlri.kind == PrefixKind::Labeled => return Ok(None),
+            Decoded::Short => return Err(attribute.truncated()),
+            Decoded::Prefix(prefix) => {
+                line.put(format_args!("\n\t      {prefix}"));
+                Some(prefix.len)
+            }
+        };
+        print_path_id(line, path_id);
+        // With a path ID, tcpdump steps over an illegal prefix length as if it were a 3-byte prefix.
+        Ok(match (prefix_len, path_ids) {
+            (Some(prefix_len), false) => Some(prefix_len),
+            (Some(prefix_len), true) => Some(prefix_len + 4),
+            (None, true) => Some(3),
+            (None, false) => None,
+        })
+    }
+
+    /// RFC 4684's route target membership at `at`: origin AS and a prefix of a route target extended community;
+    /// returns its length, or `None` if the prefixes end there.
+    fn print_route_target_membership(
+        &self,
+        line: &mut Line,
+        attribute: Captured,
+        at: usize,
+    ) -> Result<Option<usize>, Truncated> {
+        let bits = attribute.u8(at)?;
+        if bits == 0 {
+            line.push("\n\t      default route target");
+            return Ok(Some(1));
+        }
+        if bits < 32 {
+            line.push("\n\t      (illegal prefix length)");
+            return Ok(None);
+        }
+        let origin = self.as_number(attribute.be32(at + 1)?);
+        let bits = bits - 32;
+        if bits > 64 {
+            line.push("\n\t      (illegal prefix length)");
+            return Ok(None);
+        }
+        let target_len = usize::from(bits).div_ceil(8);
+        let mut target = [0; 8];
+        target[..target_len].copy_from_slice(attribute.slice(at + 5, target_len)?);
+        if !bits.is_multiple_of(8) {
+            target[target_len - 1] &= 0xff << (8 - bits % 8);
+        }
+        line.put(format_args!("\n\t      origin AS: {origin}, "));
+        if bits == 0 {
+            line.push("route-target: 0:0/0");
+            return Ok(Some(5));
+        }
+        let hex = GroupedHex(&target[..target_len]);
+        if bits < 16 {
+            line.put(format_args!("route-target: partial-type: ({hex}/{bits})"));
+            return Ok(Some(5 + target_len));
+        }
+        let [type_high, type_low, a, b, c, d, e, g] = target;
+        let last_two = u16::from_be_bytes([e, g]);
+        match u16::from_be_bytes([type_high, type_low]) {
+            0x0002 => line.put(format_args!(
+                "route-target: {}:{}/{bits} ({hex})",
+                u16::from_be_bytes([a, b]),
+                u32::from_be_bytes([c, d, e, g])
+            )),
+            0x0102 => line.put(format_args!("route-target: {a}.{b}.{c}.{d}:{last_two}/{bits} ({hex})")),
+            0x0202 => line.put(format_args!(
+                "route-target: {}:{last_two}/{bits} ({hex})",
+                self.as_number(u32::from_be_bytes([a, b, c, d]))
+            )),
+            other => line.put(format_args!("route target: unknown-type({other:04x}) ({hex}/{bits})")),
+        }
+        Ok(Some(5 + target_len))
+    }
+
+    /// An RFC 6037 MDT SAFI route at `at`: route distinguisher, VPN address and multicast group; returns its
+    /// length, or `None` if the prefixes end there.
+    fn print_mdt(&self, line: &mut Line, attribute: Captured, at: usize) -> Result<Option<usize>, Truncated> {
+        if usize::from(attribute.u8(at)?) != MDT_LEN * 8 {
+            line.push("\n\t    (illegal prefix length)");
+            return Ok(None);
+        }
+        attribute.check(at + 1, ROUTE_DISTINGUISHER_LEN)?;
+        line.put(format_args!(
+            "\n\t      RD: {}, VPN IP Address: {}, MC Group Address: {}",
+            self.route_distinguisher(attribute, at + 1)?,
+            attribute.ipv4(at + 9)?,
+            attribute.ipv4(at + 13)?
+        ));
+        Ok(Some(MDT_LEN + 1))
     }
 
     /// A VPN prefix at `at`: its length in bits counting the label's 24 and the route distinguisher's 64, the
@@ -1272,6 +1372,10 @@ enum PrefixKind {
     Labeled,
     /// RFC 4364's, with an MPLS label and a route distinguisher.
     Vpn,
+    /// RFC 4684's route target membership (IPv4 only).
+    RouteTarget,
+    /// RFC 6037's multicast distribution trees (IPv4 only).
+    Mdt,
 }
 
 /// RFC 4364's route distinguisher: a type and a value of an AS or address and a number.
@@ -1320,6 +1424,21 @@ impl Family {
             Family::V4 => data.ipv4(at),
             Family::V6 => data.ipv6(at),
         }
+    }
+}
+
+/// Bytes in hex, in groups of two: `0002 fde9 00`.
+struct GroupedHex<'a>(&'a [u8]);
+
+impl fmt::Display for GroupedHex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, byte) in self.0.iter().enumerate() {
+            if index > 0 && index % 2 == 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
     }
 }
 
@@ -1439,12 +1558,12 @@ fn safi_name(safi: u8) -> Option<&'static str> {
         5 => "Multicast VPN",
         64 => "Tunnel",
         65 => "VPLS",
-        66 => "MDT",
+        SAFI_MDT => "MDT",
         70 => "EVPN",
         SAFI_VPN_UNICAST => "labeled VPN Unicast",
         SAFI_VPN_MULTICAST => "labeled VPN Multicast",
         SAFI_VPN_UNICAST_MULTICAST => "labeled VPN Unicast+Multicast",
-        132 => "Route Target Routing Information",
+        SAFI_ROUTE_TARGET => "Route Target Routing Information",
         _ => return None,
     })
 }
