@@ -72,6 +72,7 @@ fn bgp_capture() -> Capture {
         labeled_update(),
         route_target_update(),
         mdt_update(),
+        multicast_vpn_update(),
         pmsi_tunnels_update(),
         default_route_update(),
         update(&[], &[], &[]),
@@ -514,6 +515,39 @@ fn mdt_update() -> Vec<u8> {
     update(&[], &attributes, &[])
 }
 
+/// RFC 6514's multicast VPN routes of every type, with IPv4 and IPv6 sources and groups.
+fn multicast_vpn_update() -> Vec<u8> {
+    const RD: [u8; 8] = [0, 0, 0xfd, 0xe9, 0, 0, 0, 100];
+    const FOUR_OCTET_RD: [u8; 8] = [0, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+    let route = |route_type: u8, fields: &[u8]| [&[route_type, fields.len() as u8][..], fields].concat();
+    let ipv6_group = [0xff, 0x3e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    let ipv6_source = [0x20, 0x01, 0x0d, 0xb8, 0xaa, 0xaa, 0xbb, 0xbb, 0xcc, 0xcc, 0xdd, 0xdd, 0xee, 0xee, 0xff, 0xff];
+    let source_and_group = [&[32][..], &[10, 1, 1, 1], &[32], &[232, 1, 1, 1]].concat();
+    let ipv6_source_and_group = [&[128][..], &ipv6_source, &[128], &ipv6_group].concat();
+    let nlri = [
+        route(1, &[&RD[..], &[10, 0, 0, 1]].concat()),
+        route(1, &[&RD[..], &ipv6_source].concat()),
+        route(1, &[&RD[..], &[10, 0, 0]].concat()),
+        route(2, &[&RD[..], &FOUR_OCTET_AS.to_be_bytes()].concat()),
+        route(3, &[&RD[..], &source_and_group, &[10, 0, 0, 1]].concat()),
+        route(4, &[1, 2, 3]),
+        route(5, &[&RD[..], &source_and_group].concat()),
+        route(6, &[&RD[..], &65001u32.to_be_bytes(), &[0], &[32, 239, 1, 1, 1]].concat()),
+        route(7, &[&FOUR_OCTET_RD[..], &u32::MAX.to_be_bytes(), &ipv6_source_and_group].concat()),
+        route(7, &[&RD[..], &65001u32.to_be_bytes(), &[24, 10, 1, 1, 40, 1, 2, 3, 4, 5]].concat()),
+        route(9, &[0; 4]),
+    ]
+    .concat();
+    let attributes = [
+        mp_reach(AFI_IPV4, 5, &[10, 0, 0, 1], &nlri),
+        mp_unreach(AFI_IPV6, 5, &route(1, &[&RD[..], &ipv6_source].concat())),
+        origin(0),
+        attribute(WELL_KNOWN, 2, &[]),
+    ]
+    .concat();
+    update(&[], &attributes, &[])
+}
+
 /// PMSI tunnel attributes of every tunnel type.
 fn pmsi_tunnels_update() -> Vec<u8> {
     let pmsi = |flags: u8, tunnel_type: u8, identifier: &[u8]| {
@@ -633,6 +667,14 @@ fn malformed_messages() -> Vec<Vec<u8>> {
         // Route target membership and MDT routes past the end of the segment.
         update(&[], &attribute(OPTIONAL, 14, &[0, 1, 132, 4, 10, 0, 0, 1, 0, 96, 0, 0]), &[]),
         update(&[], &attribute(OPTIONAL, 14, &[0, 1, 66, 4, 10, 0, 0, 1, 0, 128, 0, 0, 0]), &[]),
+        // Multicast VPN routes whose fields go past the end of the segment.
+        update(&[], &attribute(OPTIONAL, 14, &[0, 1, 5, 4, 10, 0, 0, 1, 0, 3, 12, 0, 0, 0, 0, 0, 0, 0, 0, 32, 1]), &[]),
+        update(&[], &attribute(OPTIONAL, 14, &[0, 1, 5, 4, 10, 0, 0, 1, 0, 2, 12, 0, 0, 0, 0, 0, 0, 0]), &[]),
+        update(
+            &[],
+            &attribute(OPTIONAL, 14, &[0, 1, 5, 4, 10, 0, 0, 1, 0, 6, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+            &[],
+        ),
         // AIGP TLVs whose lengths are wrong; an ATTR_SET cut short.
         update(&[], &attribute(OPTIONAL, 26, &[1, 0, 2]), &[]),
         update(&[], &attribute(OPTIONAL, 26, &[1, 0, 9, 0, 0, 0, 0, 0, 0]), &[]),

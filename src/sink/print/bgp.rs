@@ -71,6 +71,13 @@ const AS_CONFED_SET: u8 = 4;
 
 const AIGP_TLV: u8 = 1;
 
+const MVPN_INTRA_AS_I_PMSI: u8 = 1;
+const MVPN_INTER_AS_I_PMSI: u8 = 2;
+const MVPN_S_PMSI: u8 = 3;
+const MVPN_SOURCE_ACTIVE: u8 = 5;
+const MVPN_SHARED_TREE_JOIN: u8 = 6;
+const MVPN_SOURCE_TREE_JOIN: u8 = 7;
+
 const PMSI_RSVP_TE_P2MP: u8 = 1;
 const PMSI_LDP_P2MP: u8 = 2;
 const PMSI_PIM_SSM: u8 = 3;
@@ -104,9 +111,12 @@ const SAFI_LABELED_UNICAST: u8 = 4;
 const SAFI_VPN_UNICAST: u8 = 128;
 const SAFI_VPN_MULTICAST: u8 = 129;
 const SAFI_VPN_UNICAST_MULTICAST: u8 = 130;
+const SAFI_MULTICAST_VPN: u8 = 5;
 const SAFI_MDT: u8 = 66;
 const SAFI_ROUTE_TARGET: u8 = 132;
 const ROUTE_DISTINGUISHER_LEN: usize = 8;
+/// The longest text of a route tcpdump prints: its buffer's size (MAXHOSTNAMELEN + 100) less the NUL.
+const PREFIX_TEXT_MAX: usize = 163;
 /// An MDT route's route distinguisher, address and group.
 const MDT_LEN: usize = 16;
 /// SAFIs above this are vendor-specific.
@@ -821,6 +831,7 @@ impl Message<'_> {
             }
             (Some(Family::V4), SAFI_ROUTE_TARGET) => Nlri { family: Family::V4, kind: PrefixKind::RouteTarget },
             (Some(Family::V4), SAFI_MDT) => Nlri { family: Family::V4, kind: PrefixKind::Mdt },
+            (Some(Family::V4), SAFI_MULTICAST_VPN) => Nlri { family: Family::V4, kind: PrefixKind::MulticastVpn },
             _ => {
                 attribute.check(0, len)?;
                 line.put(format_args!("\n\t    no AFI {afi} / SAFI {safi} decoder"));
@@ -910,6 +921,7 @@ impl Message<'_> {
             let advance = match nlri.kind {
                 PrefixKind::RouteTarget => self.print_route_target_membership(line, attribute, at)?,
                 PrefixKind::Mdt => self.print_mdt(line, attribute, at)?,
+                PrefixKind::MulticastVpn => self.print_multicast_vpn(line, attribute, at)?,
                 _ => self.print_prefix(line, attribute, at, len, nlri, path_ids)?,
             };
             let Some(advance) = advance else { break };
@@ -1019,6 +1031,65 @@ impl Message<'_> {
             other => line.put(format_args!("route target: unknown-type({other:04x}) ({hex}/{bits})")),
         }
         Ok(Some(5 + target_len))
+    }
+
+    /// An RFC 6514 multicast VPN route at `at`: its type, length and what tcpdump shows of its fields; returns
+    /// its length.
+    fn print_multicast_vpn(&self, line: &mut Line, attribute: Captured, at: usize) -> Result<Option<usize>, Truncated> {
+        use fmt::Write;
+        let route_type = attribute.u8(at)?;
+        let route_len = attribute.u8(at + 1)?;
+        let fields = at + 2;
+        // tcpdump writes the route into a buffer first, which keeps only its first characters.
+        let mut text = String::new();
+        let _ = write!(
+            text,
+            "Route-Type: {} ({route_type}), length: {route_len}",
+            multicast_vpn_route_name(route_type).unwrap_or("Unknown")
+        );
+        match route_type {
+            MVPN_INTRA_AS_I_PMSI => {
+                attribute.check(fields, ROUTE_DISTINGUISHER_LEN)?;
+                // The originator's length in bits, as tcpdump computes it from the route's.
+                let originator_bits = (i32::from(route_len) - ROUTE_DISTINGUISHER_LEN as i32).wrapping_shl(3) as u32;
+                let _ = write!(
+                    text,
+                    ", RD: {}, Originator {}",
+                    self.route_distinguisher(attribute, fields)?,
+                    vpn_address(attribute, fields + ROUTE_DISTINGUISHER_LEN, originator_bits)?
+                );
+            }
+            MVPN_INTER_AS_I_PMSI | MVPN_SHARED_TREE_JOIN | MVPN_SOURCE_TREE_JOIN => {
+                attribute.check(fields, ROUTE_DISTINGUISHER_LEN + 4)?;
+                let _ = write!(
+                    text,
+                    ", RD: {}, Source-AS {}",
+                    self.route_distinguisher(attribute, fields)?,
+                    self.as_number(attribute.be32(fields + ROUTE_DISTINGUISHER_LEN)?)
+                );
+                if route_type != MVPN_INTER_AS_I_PMSI {
+                    source_and_group(&mut text, attribute, fields + ROUTE_DISTINGUISHER_LEN + 4)?;
+                }
+            }
+            MVPN_S_PMSI | MVPN_SOURCE_ACTIVE => {
+                attribute.check(fields, ROUTE_DISTINGUISHER_LEN)?;
+                let _ = write!(text, ", RD: {}", self.route_distinguisher(attribute, fields)?);
+                let after = fields + ROUTE_DISTINGUISHER_LEN;
+                let source_and_group_len = source_and_group(&mut text, attribute, after)?;
+                if route_type == MVPN_S_PMSI {
+                    // tcpdump reads the originator where the source starts, as long as what the route's length
+                    // leaves for it (computed unsigned).
+                    let originator_len = u32::from(route_len).wrapping_sub(source_and_group_len);
+                    attribute.check(after, originator_len as usize)?;
+                    let originator = vpn_address(attribute, after, originator_len.wrapping_shl(3))?;
+                    let _ = write!(text, ", Originator {originator}");
+                }
+            }
+            _ => {}
+        }
+        line.push("\n\t      ");
+        line.push(text.get(..PREFIX_TEXT_MAX).unwrap_or(&text));
+        Ok(Some(usize::from(route_len) + 2))
     }
 
     /// An RFC 6037 MDT SAFI route at `at`: route distinguisher, VPN address and multicast group; returns its
@@ -1195,6 +1266,52 @@ fn end_part(line: &mut Line, printed: Printed) -> Printed {
             Ok(())
         }
         other => other,
+    }
+}
+
+/// A multicast VPN route's source and group at `at`, each an address length in bits and the address, as
+/// `, Source 10.0.0.1, Group 232.1.1.1`; returns how many bytes tcpdump counts them, which stops short where
+/// the capture does.
+fn source_and_group(text: &mut String, data: Captured, at: usize) -> Result<u32, Truncated> {
+    use fmt::Write;
+    let mut counted = 0;
+    let mut field = at;
+    for name in ["Source", "Group"] {
+        let bits = data.u8(field)?;
+        field += 1;
+        let address_len = usize::from(bits >> 3);
+        if !data.has(field, address_len) {
+            break;
+        }
+        counted += address_len as u32 + 1;
+        if bits != 0 {
+            let _ = write!(text, ", {name} {}", vpn_address(data, field, bits.into())?);
+            field += address_len;
+        }
+    }
+    Ok(counted)
+}
+
+/// An address `bits` long at `at`, if that is an IPv4 or IPv6 address's length.
+fn vpn_address(data: Captured, at: usize, bits: u32) -> Result<VpnAddress, Truncated> {
+    Ok(match bits {
+        32 => VpnAddress::Address(data.ipv4(at)?),
+        128 => VpnAddress::Address(data.ipv6(at)?),
+        _ => VpnAddress::Bogus(bits),
+    })
+}
+
+enum VpnAddress {
+    Address(IpAddress),
+    Bogus(u32),
+}
+
+impl fmt::Display for VpnAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VpnAddress::Address(address) => write!(f, "{address}"),
+            VpnAddress::Bogus(bits) => write!(f, "bogus address length {bits}"),
+        }
     }
 }
 
@@ -1376,6 +1493,8 @@ enum PrefixKind {
     RouteTarget,
     /// RFC 6037's multicast distribution trees (IPv4 only).
     Mdt,
+    /// RFC 6514's multicast VPN routes (IPv4 only).
+    MulticastVpn,
 }
 
 /// RFC 4364's route distinguisher: a type and a value of an AS or address and a number.
@@ -1555,7 +1674,7 @@ fn safi_name(safi: u8) -> Option<&'static str> {
         SAFI_MULTICAST => "Multicast",
         SAFI_UNICAST_MULTICAST => "Unicast+Multicast",
         SAFI_LABELED_UNICAST => "labeled Unicast",
-        5 => "Multicast VPN",
+        SAFI_MULTICAST_VPN => "Multicast VPN",
         64 => "Tunnel",
         65 => "VPLS",
         SAFI_MDT => "MDT",
@@ -1655,6 +1774,19 @@ fn pmsi_tunnel_name(tunnel_type: u8) -> Option<&'static str> {
         PMSI_PIM_BIDIR => "PIM-Bidir Tree",
         PMSI_INGRESS_REPLICATION => "Ingress Replication",
         PMSI_LDP_MP2MP => "LDP MP2MP LSP",
+        _ => return None,
+    })
+}
+
+fn multicast_vpn_route_name(route_type: u8) -> Option<&'static str> {
+    Some(match route_type {
+        MVPN_INTRA_AS_I_PMSI => "Intra-AS I-PMSI",
+        MVPN_INTER_AS_I_PMSI => "Inter-AS I-PMSI",
+        MVPN_S_PMSI => "S-PMSI",
+        4 => "Intra-AS Segment-Leaf",
+        MVPN_SOURCE_ACTIVE => "Source-Active",
+        MVPN_SHARED_TREE_JOIN => "Shared Tree Join",
+        MVPN_SOURCE_TREE_JOIN => "Source Tree Join",
         _ => return None,
     })
 }
