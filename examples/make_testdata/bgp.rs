@@ -73,6 +73,7 @@ fn bgp_capture() -> Capture {
         route_target_update(),
         mdt_update(),
         multicast_vpn_update(),
+        l2vpn_update(),
         pmsi_tunnels_update(),
         default_route_update(),
         update(&[], &[], &[]),
@@ -548,6 +549,30 @@ fn multicast_vpn_update() -> Vec<u8> {
     update(&[], &attributes, &[])
 }
 
+/// RFC 4761's VPLS routes with a circuit status vector, an auto-discovery one, and an L2VPN one.
+fn l2vpn_update() -> Vec<u8> {
+    const RD: [u8; 8] = [0, 0, 0xfd, 0xe9, 0, 0, 0, 100];
+    let route = |fields: &[u8]| [&(fields.len() as u16).to_be_bytes()[..], fields].concat();
+    let label_block = [&RD[..], &[0, 3], &[0, 1], &[0x03, 0xe8, 0x01]].concat();
+    let status_vector = [1, 0, 12, 0xa5, 0xf0];
+    let vpls = [
+        route(&[&label_block[..], &status_vector].concat()),
+        route(&[&label_block[..], &[7, 0, 16, 1, 2]].concat()),
+        route(&[&RD[..], &[10, 0, 0, 9]].concat()),
+    ]
+    .concat();
+    let attributes = [
+        mp_reach(25, 65, &[10, 0, 0, 1], &vpls),
+        mp_unreach(196, 128, &route(&[&label_block[..], &[1, 0, 40, 0xff]].concat())),
+        mp_unreach(25, 65, &route(&[&label_block[..], &[9, 0]].concat())),
+        origin(0),
+        attribute(WELL_KNOWN, 2, &[]),
+        attribute(OPTIONAL | TRANSITIVE, 16, &[0x80, 0x0a, 19, 0, 0x05, 0xdc, 0, 0]),
+    ]
+    .concat();
+    update(&[], &attributes, &[])
+}
+
 /// PMSI tunnel attributes of every tunnel type.
 fn pmsi_tunnels_update() -> Vec<u8> {
     let pmsi = |flags: u8, tunnel_type: u8, identifier: &[u8]| {
@@ -675,6 +700,9 @@ fn malformed_messages() -> Vec<Vec<u8>> {
             &attribute(OPTIONAL, 14, &[0, 1, 5, 4, 10, 0, 0, 1, 0, 6, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
             &[],
         ),
+        // VPLS routes of a length tcpdump does not know, and whose status vector goes past the segment's end.
+        update(&[], &attribute(OPTIONAL, 15, &[0, 25, 65, 0, 14]), &[]),
+        update(&[], &attribute(OPTIONAL, 15, &[&[0, 25, 65, 0, 30][..], &[0; 15], &[1, 0, 64, 1]].concat()), &[]),
         // AIGP TLVs whose lengths are wrong; an ATTR_SET cut short.
         update(&[], &attribute(OPTIONAL, 26, &[1, 0, 2]), &[]),
         update(&[], &attribute(OPTIONAL, 26, &[1, 0, 9, 0, 0, 0, 0, 0, 0]), &[]),

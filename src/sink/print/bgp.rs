@@ -104,6 +104,8 @@ const MAX_PREFIXES_LEN: usize = 7;
 
 const AFI_IPV4: u16 = 1;
 const AFI_IPV6: u16 = 2;
+const AFI_VPLS: u16 = 25;
+const AFI_L2VPN: u16 = 196;
 const SAFI_UNICAST: u8 = 1;
 const SAFI_MULTICAST: u8 = 2;
 const SAFI_UNICAST_MULTICAST: u8 = 3;
@@ -112,11 +114,15 @@ const SAFI_VPN_UNICAST: u8 = 128;
 const SAFI_VPN_MULTICAST: u8 = 129;
 const SAFI_VPN_UNICAST_MULTICAST: u8 = 130;
 const SAFI_MULTICAST_VPN: u8 = 5;
+const SAFI_VPLS: u8 = 65;
 const SAFI_MDT: u8 = 66;
 const SAFI_ROUTE_TARGET: u8 = 132;
 const ROUTE_DISTINGUISHER_LEN: usize = 8;
-/// The longest text of a route tcpdump prints: its buffer's size (MAXHOSTNAMELEN + 100) less the NUL.
-const PREFIX_TEXT_MAX: usize = 163;
+/// An L2VPN auto-discovery route: route distinguisher and a PE's address.
+const L2VPN_AUTO_DISCOVERY_LEN: usize = 12;
+/// An older-format L2VPN route's fields before its TLVs: route distinguisher, CE ID, label block offset and base.
+const L2VPN_FIXED_LEN: usize = 15;
+const L2VPN_CIRCUIT_STATUS_VECTOR: u8 = 1;
 /// An MDT route's route distinguisher, address and group.
 const MDT_LEN: usize = 16;
 /// SAFIs above this are vendor-specific.
@@ -832,6 +838,15 @@ impl Message<'_> {
             (Some(Family::V4), SAFI_ROUTE_TARGET) => Nlri { family: Family::V4, kind: PrefixKind::RouteTarget },
             (Some(Family::V4), SAFI_MDT) => Nlri { family: Family::V4, kind: PrefixKind::Mdt },
             (Some(Family::V4), SAFI_MULTICAST_VPN) => Nlri { family: Family::V4, kind: PrefixKind::MulticastVpn },
+            // Their next hops are IPv4 addresses.
+            (None, _)
+                if matches!(
+                    (afi, safi),
+                    (AFI_VPLS, SAFI_VPLS) | (AFI_L2VPN, SAFI_VPN_UNICAST..=SAFI_VPN_UNICAST_MULTICAST)
+                ) =>
+            {
+                Nlri { family: Family::V4, kind: PrefixKind::L2vpn }
+            }
             _ => {
                 attribute.check(0, len)?;
                 line.put(format_args!("\n\t    no AFI {afi} / SAFI {safi} decoder"));
@@ -922,6 +937,7 @@ impl Message<'_> {
                 PrefixKind::RouteTarget => self.print_route_target_membership(line, attribute, at)?,
                 PrefixKind::Mdt => self.print_mdt(line, attribute, at)?,
                 PrefixKind::MulticastVpn => self.print_multicast_vpn(line, attribute, at)?,
+                PrefixKind::L2vpn => self.print_l2vpn(line, attribute, at)?,
                 _ => self.print_prefix(line, attribute, at, len, nlri, path_ids)?,
             };
             let Some(advance) = advance else { break };
@@ -1040,8 +1056,7 @@ impl Message<'_> {
         let route_type = attribute.u8(at)?;
         let route_len = attribute.u8(at + 1)?;
         let fields = at + 2;
-        // tcpdump writes the route into a buffer first, which keeps only its first characters.
-        let mut text = String::new();
+        let mut text = RouteText::default();
         let _ = write!(
             text,
             "Route-Type: {} ({route_type}), length: {route_len}",
@@ -1087,9 +1102,41 @@ impl Message<'_> {
             }
             _ => {}
         }
-        line.push("\n\t      ");
-        line.push(text.get(..PREFIX_TEXT_MAX).unwrap_or(&text));
+        line.put(format_args!("\n\t      {}", text.text));
         Ok(Some(usize::from(route_len) + 2))
+    }
+
+    /// An RFC 4761 L2VPN or VPLS route at `at`: its length in two bytes, then an auto-discovery route (12 bytes)
+    /// or an older-format one with TLVs (more than 17); returns its length.
+    fn print_l2vpn(&self, line: &mut Line, attribute: Captured, at: usize) -> Result<Option<usize>, Truncated> {
+        use fmt::Write;
+        let route_len = usize::from(attribute.be16(at)?);
+        let fields = at + 2;
+        let mut text = RouteText::default();
+        if route_len == L2VPN_AUTO_DISCOVERY_LEN {
+            attribute.check(fields, L2VPN_AUTO_DISCOVERY_LEN)?;
+            let _ = write!(
+                text,
+                "RD: {}, BGPNH: {}",
+                self.route_distinguisher(attribute, fields)?,
+                attribute.ipv4(fields + ROUTE_DISTINGUISHER_LEN)?
+            );
+        } else if route_len > L2VPN_FIXED_LEN + 2 {
+            attribute.check(fields, L2VPN_FIXED_LEN)?;
+            let _ = write!(
+                text,
+                "RD: {}, CE-ID: {}, Label-Block Offset: {}, Label Base {}",
+                self.route_distinguisher(attribute, fields)?,
+                attribute.be16(fields + 8)?,
+                attribute.be16(fields + 10)?,
+                be24(attribute, fields + 12)? >> 4
+            );
+            l2vpn_tlvs(&mut text, attribute, fields + L2VPN_FIXED_LEN, route_len - L2VPN_FIXED_LEN)?;
+        } else {
+            return Err(attribute.truncated());
+        }
+        line.put(format_args!("\n\t      {}", text.text));
+        Ok(Some(route_len + 2))
     }
 
     /// An RFC 6037 MDT SAFI route at `at`: route distinguisher, VPN address and multicast group; returns its
@@ -1269,10 +1316,86 @@ fn end_part(line: &mut Line, printed: Printed) -> Printed {
     }
 }
 
+/// The TLVs of an older-format L2VPN route, `len` bytes at `at` by its length: as tcpdump reads them, counting
+/// only their values against the length, and not stepping over the values of those it does not know.
+fn l2vpn_tlvs(text: &mut RouteText, data: Captured, at: usize, len: usize) -> Printed {
+    use fmt::Write;
+    let mut field = at;
+    let mut remaining = len;
+    while remaining != 0 {
+        if remaining < 3 {
+            let _ = text.write_str("\n\t\tran past the end");
+            return Ok(());
+        }
+        let tlv_type = data.u8(field)?;
+        let bits = data.be16(field + 1)?;
+        field += 3;
+        let mut value_len = usize::from(bits).div_ceil(8);
+        if tlv_type == L2VPN_CIRCUIT_STATUS_VECTOR {
+            let _ = write!(text, "\n\t\tcircuit status vector ({tlv_type}) length: {bits}: 0x");
+            while value_len != 0 {
+                if remaining < 1 {
+                    let _ = text.write_str(" (ran past the end)");
+                    return Ok(());
+                }
+                data.check(field, 1)?;
+                // Once its buffer is full, tcpdump stops reading the vector's bytes too.
+                if !text.is_full() {
+                    let _ = write!(text, "{:02x}", data.u8(field)?);
+                    field += 1;
+                }
+                value_len -= 1;
+                remaining -= 1;
+            }
+        } else {
+            let _ = write!(text, "\n\t\tunknown TLV #{tlv_type}, length: {bits}");
+            if remaining < value_len {
+                let _ = text.write_str(" (ran past the end)");
+                return Ok(());
+            }
+            remaining -= value_len;
+        }
+    }
+    Ok(())
+}
+
+/// tcpdump's buffer for a route's text, MAXHOSTNAMELEN + 100 bytes with the NUL: what does not fit is lost.
+struct RouteText {
+    text: String,
+    /// Bytes left, the NUL's included.
+    room: usize,
+}
+
+impl Default for RouteText {
+    fn default() -> Self {
+        RouteText { text: String::new(), room: 164 }
+    }
+}
+
+impl RouteText {
+    fn is_full(&self) -> bool {
+        self.room == 0
+    }
+}
+
+impl fmt::Write for RouteText {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        if text.len() < self.room {
+            self.text.push_str(text);
+            self.room -= text.len();
+        } else if self.room > 0 {
+            // What tcpdump writes is ASCII: any byte is a character boundary.
+            self.text.push_str(text.get(..self.room - 1).unwrap_or_default());
+            self.room = 0;
+        }
+        Ok(())
+    }
+}
+
 /// A multicast VPN route's source and group at `at`, each an address length in bits and the address, as
 /// `, Source 10.0.0.1, Group 232.1.1.1`; returns how many bytes tcpdump counts them, which stops short where
 /// the capture does.
-fn source_and_group(text: &mut String, data: Captured, at: usize) -> Result<u32, Truncated> {
+fn source_and_group(text: &mut RouteText, data: Captured, at: usize) -> Result<u32, Truncated> {
     use fmt::Write;
     let mut counted = 0;
     let mut field = at;
@@ -1495,6 +1618,8 @@ enum PrefixKind {
     Mdt,
     /// RFC 6514's multicast VPN routes (IPv4 only).
     MulticastVpn,
+    /// RFC 4761's L2VPN and VPLS routes.
+    L2vpn,
 }
 
 /// RFC 4364's route distinguisher: a type and a value of an AS or address and a number.
@@ -1676,7 +1801,7 @@ fn safi_name(safi: u8) -> Option<&'static str> {
         SAFI_LABELED_UNICAST => "labeled Unicast",
         SAFI_MULTICAST_VPN => "Multicast VPN",
         64 => "Tunnel",
-        65 => "VPLS",
+        SAFI_VPLS => "VPLS",
         SAFI_MDT => "MDT",
         70 => "EVPN",
         SAFI_VPN_UNICAST => "labeled VPN Unicast",
