@@ -23,6 +23,7 @@ const WELL_KNOWN: u8 = TRANSITIVE;
 
 const AFI_IPV4: u16 = 1;
 const AFI_IPV6: u16 = 2;
+const AFI_NSAP: u16 = 3;
 const SAFI_UNICAST: u8 = 1;
 const SAFI_MULTICAST: u8 = 2;
 
@@ -74,6 +75,7 @@ fn bgp_capture() -> Capture {
         mdt_update(),
         multicast_vpn_update(),
         l2vpn_update(),
+        nsap_update(),
         pmsi_tunnels_update(),
         default_route_update(),
         update(&[], &[], &[]),
@@ -568,6 +570,30 @@ fn l2vpn_update() -> Vec<u8> {
         origin(0),
         attribute(WELL_KNOWN, 2, &[]),
         attribute(OPTIONAL | TRANSITIVE, 16, &[0x80, 0x0a, 19, 0, 0x05, 0xdc, 0, 0]),
+    ]
+    .concat();
+    update(&[], &attributes, &[])
+}
+
+/// NSAP routes, plain and of VPNs, whose next hops are NSAP addresses, some holding IP addresses.
+fn nsap_update() -> Vec<u8> {
+    const RD: [u8; 8] = [0, 1, 10, 0, 0, 1, 0, 7];
+    let area = [0x49, 0, 1, 0x19, 0x21, 0x68, 0, 0x10, 0x01];
+    // tcpdump reads an NSAP prefix's address three bytes after its length, and counts only the length's byte
+    // and the address's: the three bytes show as prefixes of their own.
+    let nsap_prefix =
+        |bits: u8, address: &[u8]| [&[bits, 0, 0, 0][..], &address[..usize::from(bits).div_ceil(8)]].concat();
+    let ipv4_nsap = [&[0x47, 0, 6, 1][..], &[10, 0, 0, 1], &[0; 3]].concat();
+    let ipv6_nsap = [&[0x35, 0, 0][..], &[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], &[0]].concat();
+    let attributes = [
+        mp_reach(AFI_NSAP, 1, &area, &[nsap_prefix(72, &area), nsap_prefix(0, &[])].concat()),
+        mp_reach(AFI_NSAP, 128, &[&RD[..], &ipv4_nsap].concat(), &vpn_prefix(24, 30, &RD, &area)),
+        mp_reach(AFI_NSAP, 128, &[&RD[..], &ipv6_nsap].concat(), &[]),
+        mp_reach(AFI_NSAP, 128, &[&RD[..], &area].concat(), &[]),
+        mp_reach(AFI_NSAP, 129, &[0, 1, 2], &[]),
+        mp_unreach(AFI_NSAP, 1, &[160, 0, 0, 0]),
+        origin(0),
+        attribute(WELL_KNOWN, 2, &[]),
     ]
     .concat();
     update(&[], &attributes, &[])

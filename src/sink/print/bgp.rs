@@ -104,6 +104,7 @@ const MAX_PREFIXES_LEN: usize = 7;
 
 const AFI_IPV4: u16 = 1;
 const AFI_IPV6: u16 = 2;
+const AFI_NSAP: u16 = 3;
 const AFI_VPLS: u16 = 25;
 const AFI_L2VPN: u16 = 196;
 const SAFI_UNICAST: u8 = 1;
@@ -118,6 +119,10 @@ const SAFI_VPLS: u8 = 65;
 const SAFI_MDT: u8 = 66;
 const SAFI_ROUTE_TARGET: u8 = 132;
 const ROUTE_DISTINGUISHER_LEN: usize = 8;
+/// The longest NSAP address tcpdump writes, and the longest prefix of one it decodes.
+const NSAP_MAX_LEN: usize = 20;
+const NSAP_PREFIX_MAX_BITS: u8 = 152;
+const NSAP_PREFIX_MAX_LEN: usize = 19;
 /// An L2VPN auto-discovery route: route distinguisher and a PE's address.
 const L2VPN_AUTO_DISCOVERY_LEN: usize = 12;
 /// An older-format L2VPN route's fields before its TLVs: route distinguisher, CE ID, label block offset and base.
@@ -827,26 +832,19 @@ impl Message<'_> {
             AFI_IPV6 => Some(Family::V6),
             _ => None,
         };
+        const UNICAST_OR_MULTICAST: std::ops::RangeInclusive<u8> = SAFI_UNICAST..=SAFI_UNICAST_MULTICAST;
+        const VPN: std::ops::RangeInclusive<u8> = SAFI_VPN_UNICAST..=SAFI_VPN_UNICAST_MULTICAST;
         let nlri = match (family, safi) {
-            (Some(family), SAFI_UNICAST | SAFI_MULTICAST | SAFI_UNICAST_MULTICAST) => {
-                Nlri { family, kind: PrefixKind::Plain }
-            }
-            (Some(family), SAFI_LABELED_UNICAST) => Nlri { family, kind: PrefixKind::Labeled },
-            (Some(family), SAFI_VPN_UNICAST | SAFI_VPN_MULTICAST | SAFI_VPN_UNICAST_MULTICAST) => {
-                Nlri { family, kind: PrefixKind::Vpn }
-            }
-            (Some(Family::V4), SAFI_ROUTE_TARGET) => Nlri { family: Family::V4, kind: PrefixKind::RouteTarget },
-            (Some(Family::V4), SAFI_MDT) => Nlri { family: Family::V4, kind: PrefixKind::Mdt },
-            (Some(Family::V4), SAFI_MULTICAST_VPN) => Nlri { family: Family::V4, kind: PrefixKind::MulticastVpn },
-            // Their next hops are IPv4 addresses.
-            (None, _)
-                if matches!(
-                    (afi, safi),
-                    (AFI_VPLS, SAFI_VPLS) | (AFI_L2VPN, SAFI_VPN_UNICAST..=SAFI_VPN_UNICAST_MULTICAST)
-                ) =>
-            {
-                Nlri { family: Family::V4, kind: PrefixKind::L2vpn }
-            }
+            (Some(family), safi) if UNICAST_OR_MULTICAST.contains(&safi) => Nlri::Plain(family),
+            (Some(family), SAFI_LABELED_UNICAST) => Nlri::Labeled(family),
+            (Some(family), safi) if VPN.contains(&safi) => Nlri::Vpn(family),
+            (Some(Family::V4), SAFI_ROUTE_TARGET) => Nlri::RouteTarget,
+            (Some(Family::V4), SAFI_MDT) => Nlri::Mdt,
+            (Some(Family::V4), SAFI_MULTICAST_VPN) => Nlri::MulticastVpn,
+            (None, SAFI_VPLS) if afi == AFI_VPLS => Nlri::L2vpn,
+            (None, safi) if afi == AFI_L2VPN && VPN.contains(&safi) => Nlri::L2vpn,
+            (None, safi) if afi == AFI_NSAP && UNICAST_OR_MULTICAST.contains(&safi) => Nlri::Nsap,
+            (None, safi) if afi == AFI_NSAP && VPN.contains(&safi) => Nlri::NsapVpn,
             _ => {
                 attribute.check(0, len)?;
                 line.put(format_args!("\n\t    no AFI {afi} / SAFI {safi} decoder"));
@@ -861,7 +859,6 @@ impl Message<'_> {
 
     /// An MP_REACH_NLRI after its AFI and SAFI: next hops, SNPAs and prefixes.
     fn print_mp_reach(&self, line: &mut Line, attribute: Captured, len: usize, nlri: Nlri) -> Printed {
-        let family = nlri.family;
         let cut = Err(attribute.truncated());
         let mut at = 3;
         attribute.check(at, 1)?;
@@ -882,19 +879,7 @@ impl Message<'_> {
                     line.push(", ");
                 }
                 first = false;
-                // VPNs' next hops start with a route distinguisher.
-                let distinguisher_len = if nlri.kind == PrefixKind::Vpn { ROUTE_DISTINGUISHER_LEN } else { 0 };
-                if end - at < distinguisher_len + family.address_len() {
-                    line.push("invalid len");
-                    at = end;
-                    continue;
-                }
-                if distinguisher_len > 0 {
-                    line.put(format_args!("RD: {}, ", self.route_distinguisher(attribute, at)?));
-                    at += distinguisher_len;
-                }
-                line.put(format_args!("{}", family.address(attribute, at)?));
-                at += family.address_len();
+                at = self.print_next_hop(line, attribute, at, end, nlri)?;
             }
         }
         line.put(format_args!(", nh-length: {next_hops_len}"));
@@ -925,19 +910,74 @@ impl Message<'_> {
         self.print_nlri(line, attribute, at, len, nlri)
     }
 
+    /// A next hop at `at`, of those up to `end`; returns where the next one starts.
+    fn print_next_hop(
+        &self,
+        line: &mut Line,
+        attribute: Captured,
+        at: usize,
+        end: usize,
+        nlri: Nlri,
+    ) -> Result<usize, Truncated> {
+        let (family, distinguished) = match nlri {
+            Nlri::Plain(family) | Nlri::Labeled(family) => (family, false),
+            // VPNs' next hops start with a route distinguisher.
+            Nlri::Vpn(family) => (family, true),
+            Nlri::RouteTarget | Nlri::Mdt | Nlri::MulticastVpn | Nlri::L2vpn => (Family::V4, false),
+            // An NSAP address takes all the next hops' bytes.
+            Nlri::Nsap => {
+                line.put(format_args!("{}", NsapAddress(attribute.slice(at, end - at)?)));
+                return Ok(end);
+            }
+            Nlri::NsapVpn => {
+                if end - at < ROUTE_DISTINGUISHER_LEN + 1 {
+                    line.push("invalid len");
+                    return Ok(end);
+                }
+                attribute.check(at, end - at)?;
+                let address = at + ROUTE_DISTINGUISHER_LEN;
+                line.put(format_args!(
+                    "RD: {}, {}",
+                    self.route_distinguisher(attribute, at)?,
+                    NsapAddress(attribute.slice(address, end - address)?)
+                ));
+                // NSAP addresses that hold an IP address: RFC 986's IPv4, RFC 1888's IPv6.
+                if attribute.be32(address)? == 0x4700_0601 {
+                    line.put(format_args!(" = {}", attribute.ipv4(address + 4)?));
+                } else if be24(attribute, address)? == 0x35_0000 {
+                    line.put(format_args!(" = {}", attribute.ipv6(address + 3)?));
+                }
+                return Ok(end);
+            }
+        };
+        let distinguisher_len = if distinguished { ROUTE_DISTINGUISHER_LEN } else { 0 };
+        if end - at < distinguisher_len + family.address_len() {
+            line.push("invalid len");
+            return Ok(end);
+        }
+        if distinguished {
+            line.put(format_args!("RD: {}, ", self.route_distinguisher(attribute, at)?));
+        }
+        line.put(format_args!("{}", family.address(attribute, at + distinguisher_len)?));
+        Ok(at + distinguisher_len + family.address_len())
+    }
+
     /// The prefixes that end an MP_REACH_NLRI or MP_UNREACH_NLRI, from `start` to the attribute's `len`.
     fn print_nlri(&self, line: &mut Line, attribute: Captured, start: usize, len: usize, nlri: Nlri) -> Printed {
         // An MP_UNREACH_NLRI shorter than its AFI and SAFI has no room left, which tcpdump computes unsigned.
         let room = len.checked_sub(start).unwrap_or(usize::MAX);
         // tcpdump looks for path IDs only before plain prefixes.
-        let path_ids = nlri.kind == PrefixKind::Plain && has_path_ids(attribute, start, room, nlri.family);
+        let path_ids = match nlri {
+            Nlri::Plain(family) => has_path_ids(attribute, start, room, family),
+            _ => false,
+        };
         let mut at = start;
         while at < len {
-            let advance = match nlri.kind {
-                PrefixKind::RouteTarget => self.print_route_target_membership(line, attribute, at)?,
-                PrefixKind::Mdt => self.print_mdt(line, attribute, at)?,
-                PrefixKind::MulticastVpn => self.print_multicast_vpn(line, attribute, at)?,
-                PrefixKind::L2vpn => self.print_l2vpn(line, attribute, at)?,
+            let advance = match nlri {
+                Nlri::RouteTarget => self.print_route_target_membership(line, attribute, at)?,
+                Nlri::Mdt => self.print_mdt(line, attribute, at)?,
+                Nlri::MulticastVpn => self.print_multicast_vpn(line, attribute, at)?,
+                Nlri::L2vpn => self.print_l2vpn(line, attribute, at)?,
                 _ => self.print_prefix(line, attribute, at, len, nlri, path_ids)?,
             };
             let Some(advance) = advance else { break };
@@ -964,10 +1004,13 @@ impl Message<'_> {
             prefix_at += 4;
         }
         // tcpdump bounds each prefix by the attribute's whole length, not by what is left of it.
-        let decoded = match nlri.kind {
-            PrefixKind::Labeled => decode_labeled_prefix(attribute, prefix_at, len, nlri.family)?,
-            PrefixKind::Vpn => self.decode_vpn_prefix(attribute, prefix_at, nlri.family)?,
-            _ => decode_prefix(attribute, prefix_at, len, nlri.family)?,
+        let decoded = match nlri {
+            Nlri::Labeled(family) => decode_labeled_prefix(attribute, prefix_at, len, family)?,
+            Nlri::Vpn(family) => self.decode_vpn_prefix(attribute, prefix_at, Some(family))?,
+            Nlri::Nsap => decode_nsap_prefix(attribute, prefix_at)?,
+            Nlri::NsapVpn => self.decode_vpn_prefix(attribute, prefix_at, None)?,
+            Nlri::Plain(family) => decode_prefix(attribute, prefix_at, len, family)?,
+            Nlri::RouteTarget | Nlri::Mdt | Nlri::MulticastVpn | Nlri::L2vpn => return Ok(None),
         };
         let prefix_len = match decoded {
             Decoded::IllegalLength => {
@@ -975,7 +1018,7 @@ impl Message<'_> {
                 None
             }
             // Too few bytes for a labeled prefix just end the prefixes.
-            Decoded::Short if nlri.kind == PrefixKind::Labeled => return Ok(None),
+            Decoded::Short if matches!(nlri, Nlri::Labeled(_)) => return Ok(None),
             Decoded::Short => return Err(attribute.truncated()),
             Decoded::Prefix(prefix) => {
                 line.put(format_args!("\n\t      {prefix}"));
@@ -1159,8 +1202,10 @@ impl Message<'_> {
     /// A VPN prefix at `at`: its length in bits counting the label's 24 and the route distinguisher's 64, the
     /// label, the route distinguisher and the address (tcpdump's `decode_labeled_vpn_prefix4` and `...6`, which
     /// check no room).
-    fn decode_vpn_prefix(&self, data: Captured, at: usize, family: Family) -> Result<Decoded, Truncated> {
-        let Some(bits) = data.u8(at)?.checked_sub(88).filter(|&bits| bits <= family.max_bits()) else {
+    /// A VPN prefix of `family`, or of NSAP addresses.
+    fn decode_vpn_prefix(&self, data: Captured, at: usize, family: Option<Family>) -> Result<Decoded, Truncated> {
+        let max_bits = family.map_or(NSAP_PREFIX_MAX_BITS, Family::max_bits);
+        let Some(bits) = data.u8(at)?.checked_sub(88).filter(|&bits| bits <= max_bits) else {
             return Ok(Decoded::IllegalLength);
         };
         let address = prefix_address(data, at + 12, bits, family)?;
@@ -1524,7 +1569,7 @@ enum Decoded {
 
 /// `10.1.0.0/16`, and how many bytes it took.
 struct Prefix {
-    address: IpAddress,
+    address: PrefixAddress,
     bits: u8,
     len: usize,
     /// RFC 3107's MPLS label before the prefix, and whether it has the bottom-of-stack bit.
@@ -1547,6 +1592,33 @@ impl fmt::Display for Prefix {
     }
 }
 
+enum PrefixAddress {
+    Ip(IpAddress),
+    /// The prefix's bytes of an NSAP address, and how many there are.
+    Nsap([u8; NSAP_PREFIX_MAX_LEN], usize),
+}
+
+impl fmt::Display for PrefixAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrefixAddress::Ip(address) => write!(f, "{address}"),
+            PrefixAddress::Nsap(bytes, len) => write!(f, "{}", NsapAddress(&bytes[..*len])),
+        }
+    }
+}
+
+/// An NSAP prefix at `at`: its length in bits, three bytes tcpdump skips, and as many bytes of address as it
+/// needs, of which tcpdump counts only the length's and the address's (its `decode_clnp_prefix`).
+fn decode_nsap_prefix(data: Captured, at: usize) -> Result<Decoded, Truncated> {
+    let bits = data.u8(at)?;
+    if bits > NSAP_PREFIX_MAX_BITS {
+        return Ok(Decoded::IllegalLength);
+    }
+    let address = prefix_address(data, at + 4, bits, None)?;
+    let len = 1 + usize::from(bits).div_ceil(8);
+    Ok(Decoded::Prefix(Prefix { address, bits, len, label: None, route_distinguisher: None }))
+}
+
 /// A prefix at `at`, whose length in bits is followed by as many bytes of address as it needs, out of `room`
 /// bytes (tcpdump's `decode_prefix4` and `decode_prefix6`).
 fn decode_prefix(data: Captured, at: usize, room: usize, family: Family) -> Result<Decoded, Truncated> {
@@ -1561,7 +1633,7 @@ fn decode_prefix(data: Captured, at: usize, room: usize, family: Family) -> Resu
     if room - 1 < address_len {
         return Ok(Decoded::Short);
     }
-    let address = prefix_address(data, at + 1, bits, family)?;
+    let address = prefix_address(data, at + 1, bits, Some(family))?;
     Ok(Decoded::Prefix(Prefix { address, bits, len: 1 + address_len, label: None, route_distinguisher: None }))
 }
 
@@ -1579,39 +1651,39 @@ fn decode_labeled_prefix(data: Captured, at: usize, room: usize, family: Family)
     if family == Family::V4 && room - 4 < address_len {
         return Ok(Decoded::Short);
     }
-    let address = prefix_address(data, at + 4, bits, family)?;
+    let address = prefix_address(data, at + 4, bits, Some(family))?;
     let label = Some(label(data, at + 1)?);
     Ok(Decoded::Prefix(Prefix { address, bits, len: 4 + address_len, label, route_distinguisher: None }))
 }
 
-/// The address of a prefix `bits` long at `at`: as many bytes as it needs, zeros after them and after its bits.
-fn prefix_address(data: Captured, at: usize, bits: u8, family: Family) -> Result<IpAddress, Truncated> {
+/// The address of a prefix `bits` long at `at`, of `family` or else an NSAP address: as many bytes as it needs,
+/// zeros after them and after its bits.
+fn prefix_address(data: Captured, at: usize, bits: u8, family: Option<Family>) -> Result<PrefixAddress, Truncated> {
     let address_len = usize::from(bits).div_ceil(8);
-    let mut address = [0; 16];
+    let mut address = [0; NSAP_PREFIX_MAX_LEN];
     address[..address_len].copy_from_slice(data.slice(at, address_len)?);
     if !bits.is_multiple_of(8) {
         address[address_len - 1] &= 0xff << (8 - bits % 8);
     }
     Ok(match family {
-        Family::V4 => IpAddress::V4([address[0], address[1], address[2], address[3]]),
-        Family::V6 => IpAddress::V6(address),
+        Some(Family::V4) => PrefixAddress::Ip(IpAddress::V4([address[0], address[1], address[2], address[3]])),
+        Some(Family::V6) => {
+            let mut bytes = [0; 16];
+            bytes.copy_from_slice(&address[..16]);
+            PrefixAddress::Ip(IpAddress::V6(bytes))
+        }
+        None => PrefixAddress::Nsap(address, address_len),
     })
 }
 
-/// The prefixes of an MP_REACH_NLRI or MP_UNREACH_NLRI that ptstat decodes.
+/// The prefixes of an MP_REACH_NLRI or MP_UNREACH_NLRI that ptstat decodes, by AFI and SAFI.
 #[derive(Clone, Copy)]
-struct Nlri {
-    family: Family,
-    kind: PrefixKind,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PrefixKind {
-    Plain,
+enum Nlri {
+    Plain(Family),
     /// RFC 3107's, with an MPLS label.
-    Labeled,
+    Labeled(Family),
     /// RFC 4364's, with an MPLS label and a route distinguisher.
-    Vpn,
+    Vpn(Family),
     /// RFC 4684's route target membership (IPv4 only).
     RouteTarget,
     /// RFC 6037's multicast distribution trees (IPv4 only).
@@ -1620,6 +1692,27 @@ enum PrefixKind {
     MulticastVpn,
     /// RFC 4761's L2VPN and VPLS routes.
     L2vpn,
+    /// ISO's NSAP prefixes, plain and of VPNs.
+    Nsap,
+    NsapVpn,
+}
+
+/// An NSAP address as tcpdump writes it: `49.0001.0203.04`.
+struct NsapAddress<'a>(&'a [u8]);
+
+impl fmt::Display for NsapAddress<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() || self.0.len() > NSAP_MAX_LEN {
+            return f.write_str("isonsap_string: illegal length");
+        }
+        for (index, byte) in self.0.iter().enumerate() {
+            write!(f, "{byte:02x}")?;
+            if index % 2 == 0 && index + 1 < self.0.len() {
+                f.write_str(".")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// RFC 4364's route distinguisher: a type and a value of an AS or address and a number.
