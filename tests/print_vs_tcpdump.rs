@@ -38,6 +38,8 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-vv", "-T", "snmp"],
     &["-n", "-vv", "-T", "rpc"],
     &["-n", "-v", "-T", "radius"],
+    // BGP's AS numbers in asdot notation.
+    &["-n", "-v", "-b"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.

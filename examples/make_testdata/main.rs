@@ -9,6 +9,7 @@
 //! Ports are chosen where tcpdump prints plain TCP/UDP (no DNS, HTTP, ... printers), and no packet is cut just
 //! after an Ethernet header that announces IPv4: there tcpdump reads the IP version beyond the captured bytes.
 
+mod bgp;
 mod dhcp;
 mod encapsulations;
 mod hosts;
@@ -101,7 +102,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(encapsulations::captures())
         .chain(ospf::captures())
         .chain(pim::captures())
-        .chain(nfs::captures());
+        .chain(nfs::captures())
+        .chain(bgp::captures());
     for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);
         capture.write(&path)?;

@@ -2,8 +2,8 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, bfd, bootp, captured::Printed, dhcp6, dns, geneve, ip::IpEnvelope, isakmp, l2tp, mpls, ntp, ptp,
-    radius, resp, rip, ripng, snmp, ssh, syslog, telnet, text, tftp, vxlan, vxlan_gpe,
+    Line, PrintState, bfd, bgp, bootp, captured::Printed, dhcp6, dns, geneve, ip::IpEnvelope, isakmp, l2tp, mpls, ntp,
+    ptp, radius, resp, rip, ripng, snmp, ssh, syslog, telnet, text, tftp, vxlan, vxlan_gpe,
 };
 
 const FTP_PORT: u16 = 21;
@@ -54,6 +54,7 @@ pub(super) enum Application {
     /// A text protocol over TCP, which tcpdump separates from the TCP header with `: `.
     Text(&'static text::TextProtocol),
     Telnet,
+    Bgp,
     Ssh,
     Resp,
     /// SIP over UDP.
@@ -94,6 +95,7 @@ impl Application {
             None if either(&[TELNET_PORT]) => Application::Telnet,
             None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
             None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
+            None if either(&[bgp::PORT]) => Application::Bgp,
             None if either(&[REDIS_PORT]) => Application::Resp,
             None if either(&[SSH_PORT]) => Application::Ssh,
             None if either(&[FTP_PORT]) => Application::Text(&text::FTP),
@@ -177,6 +179,7 @@ impl Application {
                 protocol.print(line, verbosity, bytes, length)
             }
             Application::Telnet => telnet::print(line, state.shows_command_bytes, bytes, length),
+            Application::Bgp => bgp::print(line, state.decoding, bytes),
             Application::Ssh => ssh::print(line, bytes, length),
             Application::Resp => resp::print(line, bytes, length),
             Application::Sip => text::SIP.print(line, verbosity, bytes, length),

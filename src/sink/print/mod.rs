@@ -12,6 +12,7 @@ mod ah;
 mod application;
 mod arp;
 mod bfd;
+mod bgp;
 mod bootp;
 mod captured;
 mod checksum;
@@ -125,6 +126,8 @@ pub struct Decoding {
     pub absolute_tcp_sequence: bool,
     /// The protocol every TCP and UDP payload is taken for, whatever its ports (`-T`).
     pub packet_type: Option<PacketType>,
+    /// BGP's AS numbers above 65535 in asdot notation, `65536` as `1.0` (`-b`).
+    pub asdot: bool,
 }
 
 /// The sink that prints a line per packet.
