@@ -95,6 +95,11 @@ pub(super) fn gre_capture() -> Capture {
     // MPLS, a protocol tcpdump has no GRE printer for, and GRE between IPv6 endpoints.
     capture.add(gre4(0, ETHERTYPE_MPLS, &[&mpls_label(100, 0, true, 63)[..], &ping4()].concat()));
     capture.add(gre4(GRE_KEY, 0x88be, &[0x10, 0, 0, 1]));
+    // ERSPAN types II and III (mirrored frames), which tcpdump 4.99 names only by their protocol numbers.
+    let mirrored = inner_ethernet(ETHERTYPE_IPV4, &ping4());
+    capture.add(gre4(GRE_SEQUENCE, 0x88be, &[&[0x10, 0x0a, 0x00, 0x07, 0, 0, 0, 0][..], &mirrored].concat()));
+    let type_three = [0x20, 0x0a, 0x00, 0x00, 0x00, 0x01, 0xe2, 0x40, 0, 0, 0, 0];
+    capture.add(gre4(GRE_SEQUENCE, 0x22eb, &[&type_three[..], &mirrored].concat()));
     let over_ipv6 = gre(GRE_KEY | GRE_SEQUENCE, ETHERTYPE_IPV4, 7, 1, &[], &ping4());
     capture.add(eth6(&OUTER_HOSTS6.packet(GRE, &over_ipv6)));
     // Source routes (RFC 1701): an IP one with its second entry active, an AS one, one of another family.
