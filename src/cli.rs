@@ -204,6 +204,10 @@ pub struct OutputFlags {
     #[arg(short = 'T', value_enum, value_name = "TYPE", ignore_case = true)]
     pub packet_type: Option<PacketType>,
 
+    /// Print BGP's AS numbers above 65535 in asdot notation: 65536 as 1.0.
+    #[arg(short = 'b')]
+    pub asdot: bool,
+
     /// Print more: more of each protocol's header and checksums (-vv, -vvv: still more).
     ///
     /// Also the process, thread, user, parent, container and pod lines below each packet.
@@ -419,6 +423,7 @@ impl OutputFlags {
                 link_header: self.link_header,
                 absolute_tcp_sequence: self.absolute_tcp_sequence,
                 packet_type: self.packet_type,
+                asdot: self.asdot,
             },
             dump: self.packet_dump(),
             one_line: self.one_line,

@@ -18,7 +18,7 @@ use std::{
     net::{TcpStream, UdpSocket},
     os::fd::{AsRawFd, FromRawFd, OwnedFd},
     path::Path,
-    process::Command,
+    process::{Command, Stdio},
     thread,
     time::Duration,
 };
@@ -505,11 +505,22 @@ impl Case {
     }
 }
 
-/// Starts one ptstat per argument list, all at once: loading the programs takes each a while.
+/// How many ptstats starting at once are given one `STARTUP_TIMEOUT` to start listening.
+const STARTED_IN_ONE_TIMEOUT: u32 = 8;
+
+/// Starts one ptstat per argument list, all at once: loading the programs takes each a while. They share the CPUs,
+/// so each may take as long to start as a few started one after the other.
 fn start_all(argument_lists: Vec<Vec<String>>) -> Vec<Running> {
+    let timeout = STARTUP_TIMEOUT * (argument_lists.len() as u32).div_ceil(STARTED_IN_ONE_TIMEOUT).max(1);
     let starting: Vec<_> = argument_lists
         .into_iter()
-        .map(|args| thread::spawn(move || Running::start(&args.iter().map(String::as_str).collect::<Vec<_>>())))
+        .map(|args| {
+            thread::spawn(move || {
+                let mut command = Command::new(PTSTAT);
+                command.args(args);
+                Running::start_command_within(command, Stdio::piped(), timeout)
+            })
+        })
         .collect();
     starting.into_iter().map(|thread| thread.join().expect("ptstat started")).collect()
 }

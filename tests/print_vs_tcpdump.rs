@@ -3,6 +3,7 @@
 //! (`cargo run --example make_testdata` writes the captures.)
 
 use std::{
+    collections::BTreeMap,
     fs,
     path::{Path, PathBuf},
     process::Command,
@@ -47,6 +48,10 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-n", "-vv", "-T", "pgm_zmtp1"],
     &["-n", "-v", "-T", "carp"],
     &["-n", "-vv", "-T", "lmp"],
+    &["-n", "-vv", "-T", "rpc"],
+    &["-n", "-v", "-T", "radius"],
+    // BGP's AS numbers in asdot notation.
+    &["-n", "-v", "-b"],
 ];
 
 /// Timestamp styles and precisions, compared on one capture.
@@ -87,13 +92,20 @@ fn ptstat_prints_what_tcpdump_prints() {
         .chain(TIMESTAMP_FLAG_SETS.iter().map(|flags| (*flags, std::slice::from_ref(&tcp))));
     let mut report = String::new();
     let mut total = Tally::default();
+    let mut per_capture: BTreeMap<String, Tally> = BTreeMap::new();
     for (flags, captures) in runs {
         let mut tally = Tally::default();
         for capture in captures {
-            tally.add(compare(capture, flags, &mut report));
+            let compared = compare(capture, flags, &mut report);
+            let name = capture.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            per_capture.entry(name).or_default().add(compared);
+            tally.add(compared);
         }
         eprintln!("{:<50} {:>6} lines compared, {:>6} identical", flags.join(" "), tally.compared, tally.identical);
         total.add(tally);
+    }
+    for (name, tally) in &per_capture {
+        eprintln!("{name:<50} {:>6} lines compared, {:>6} identical", tally.compared, tally.identical);
     }
     eprintln!("{:<50} {:>6} lines compared, {:>6} identical", "all", total.compared, total.identical);
     assert!(report.is_empty(), "ptstat's lines differ from tcpdump's:\n{report}");

@@ -1005,8 +1005,48 @@ fn stp_bpdu(version: u8, bpdu_type: u8, flags: u8) -> Vec<u8> {
     bpdu
 }
 
+/// An MSTI's configuration: flags, MSTI number, regional root path cost, bridge and port priorities, hops.
+type Msti = (u8, u16, u32, u8, u8, u8);
+
+/// An MSTP BPDU (version 3) or the MSTP part of an SPB one (version 4): the RSTP fields, the configuration
+/// identifier with `name`, the CIST's own fields and `mstis`; `v3_len` as given, or as long as what follows.
+fn mstp_bpdu(version: u8, flags: u8, name: &[u8], mstis: &[Msti], v3_len: Option<u16>) -> Vec<u8> {
+    let mut bpdu = stp_bpdu(version, 2, flags);
+    let mut padded_name = name.to_vec();
+    padded_name.resize(32, 0);
+    let digest: Vec<u8> = (0x10..0x20).collect();
+    let cist_bridge = [0x70, 0x00, 0x02, 0x42, 0xac, 0x11, 0x00, 0x09];
+    let mut rest =
+        [&[0u8][..], &padded_name, &7u16.to_be_bytes(), &digest, &200_000u32.to_be_bytes(), &cist_bridge, &[20]]
+            .concat();
+    for &(msti_flags, number, cost, bridge_priority, port_priority, hops) in mstis {
+        let root = [&(0x8000 | number).to_be_bytes()[..], &[0x02, 0x42, 0xac, 0x11, 0x00, 0x0a]].concat();
+        rest.extend_from_slice(&[msti_flags]);
+        rest.extend_from_slice(&root);
+        rest.extend_from_slice(&cost.to_be_bytes());
+        rest.extend_from_slice(&[bridge_priority, port_priority, hops]);
+    }
+    bpdu.extend_from_slice(&v3_len.unwrap_or(rest.len() as u16).to_be_bytes());
+    bpdu.extend_from_slice(&rest);
+    bpdu
+}
+
+/// SPB's part after MSTP's: its version 4 length (`v4_len`), auxiliary configuration, agreement and digest.
+fn spb_part(v4_len: u16) -> Vec<u8> {
+    let mut name = b"aux-region".to_vec();
+    name.resize(32, 0);
+    let digest: Vec<u8> = (0x40..0x50).collect();
+    let agreement_digest: Vec<u8> = (0x60..0x74).collect();
+    [&v4_len.to_be_bytes()[..], &[1], &name, &3u16.to_be_bytes(), &digest, &[0xdc, 0, 0x12, 0x34], &9u16.to_be_bytes()]
+        .concat()
+        .into_iter()
+        .chain([0; 8])
+        .chain(agreement_digest)
+        .collect()
+}
+
 /// STP and RSTP (802.3 frames with LLC to the bridge group address): configuration and topology change BPDUs,
-/// flags, and a BPDU cut at every length.
+/// flags; MSTP with and without MSTIs, SPB; lengths tcpdump calls invalid; BPDUs cut at every length.
 fn stp_capture() -> Capture {
     let mut capture = Capture::new(DataLink::ETHERNET);
     let config = stp_bpdu(0, 0, 0);
@@ -1029,11 +1069,24 @@ fn stp_capture() -> Capture {
         stp_bpdu(0, 0, 0)[..30].to_vec(),
         stp_bpdu(2, 2, 0)[..35].to_vec(),
         vec![0, 0, 0],
+        // MSTP: a configuration BPDU of version 3, a name of all 32 bytes and one with bytes to escape; the version 1
+        // length not 0, a version 3 length beyond the BPDU, a BPDU shorter than MSTP's fixed fields.
+        stp_bpdu(3, 0, 0x01),
+        mstp_bpdu(3, 0x3c, &[b'r'; 32], &[], None),
+        mstp_bpdu(3, 0x78, b"caf\xc3\xa9\ttab", &[(0x7c, 1, 10, 0x80, 0x90, 19)], None),
+        [&stp_bpdu(3, 2, 0)[..35], &[1], &mstp_bpdu(3, 0, b"r", &[], None)[36..]].concat(),
+        mstp_bpdu(3, 0, b"r", &[], Some(200)),
+        mstp_bpdu(3, 0, b"r", &[], None)[..100].to_vec(),
+        // SPB: whole, and with a version 4 length below SPB's fixed fields.
+        [mstp_bpdu(4, 0x3c, b"spb", &[(0x3c, 5, 1, 0x10, 0x20, 3)], None), spb_part(85)].concat(),
+        [mstp_bpdu(4, 0x3c, b"spb", &[], None), spb_part(80)].concat(),
     ];
     for bpdu in bpdus {
         capture.add(padded(llc_frame(LLC_STP, &bpdu)));
     }
-    for bpdu in [config, rstp] {
+    let mstp = mstp_bpdu(3, 0x3c, b"region-1", &[(0x3c, 1, 20_000, 0x80, 0x80, 19), (0x00, 2, 0, 0xf0, 0x10, 1)], None);
+    let spb = [mstp_bpdu(4, 0x3c, b"spb", &[], None), spb_part(85)].concat();
+    for bpdu in [config, rstp, mstp, spb] {
         // From the BPDU on: ptstat does not print LLC headers cut short as tcpdump does.
         let frame = padded(llc_frame(LLC_STP, &bpdu));
         add_cuts_from(&mut capture, &frame, 17);

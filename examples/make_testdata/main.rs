@@ -9,14 +9,19 @@
 //! Ports are chosen where tcpdump prints plain TCP/UDP (no DNS, HTTP, ... printers), and no packet is cut just
 //! after an Ethernet header that announces IPv4: there tcpdump reads the IP version beyond the captured bytes.
 
+mod bgp;
 mod dhcp;
 mod encapsulations;
 mod hosts;
+mod nfs;
+mod ospf;
 mod packet_types;
+mod pim;
 mod services;
 mod transport;
 mod tunnels;
 mod udp_services;
+mod udp_services2;
 
 use std::{fs::File, io::BufWriter, path::Path, time::Duration};
 
@@ -86,6 +91,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("ipip.pcap", tunnels::ipip_capture()),
         ("vxlan.pcap", tunnels::vxlan_capture()),
         ("geneve.pcap", tunnels::geneve_capture()),
+        ("vxlan_gpe.pcap", tunnels::vxlan_gpe_capture()),
         ("mpls.pcap", tunnels::mpls_capture()),
     ];
     let groups = services::captures()
@@ -93,7 +99,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .chain(dhcp::captures())
         .chain(transport::captures())
         .chain(udp_services::captures())
+        .chain(udp_services2::captures())
         .chain(encapsulations::captures())
+        .chain(ospf::captures())
+        .chain(pim::captures())
+        .chain(nfs::captures())
+        .chain(bgp::captures())
         .chain(packet_types::captures());
     for (name, capture) in captures.into_iter().chain(groups).chain(hosts::captures()) {
         let path = Path::new(TESTDATA).join(name);

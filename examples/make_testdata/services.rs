@@ -18,7 +18,7 @@ pub fn captures() -> [(&'static str, Capture); 4] {
 
 /// A TCP connection from A's `client_port` to B's `server_port`, whose segments carry one message each with
 /// sequence numbers that follow on, as a real one's do.
-struct Connection {
+pub(super) struct Connection {
     hosts: Hosts,
     client_port: u16,
     server_port: u16,
@@ -28,7 +28,7 @@ struct Connection {
 
 impl Connection {
     /// A connection whose handshake is added to `capture`.
-    fn open(capture: &mut Capture, hosts: Hosts, client_port: u16, server_port: u16) -> Connection {
+    pub(super) fn open(capture: &mut Capture, hosts: Hosts, client_port: u16, server_port: u16) -> Connection {
         let mut connection = Connection {
             hosts,
             client_port,
@@ -47,7 +47,7 @@ impl Connection {
     }
 
     /// The frame of the client's next segment, carrying `payload`.
-    fn client(&mut self, payload: &[u8]) -> Vec<u8> {
+    pub(super) fn client(&mut self, payload: &[u8]) -> Vec<u8> {
         let mut segment = Segment::new(self.client_port, self.server_port, self.client_seq, self.server_seq, ACK | PSH);
         segment.payload = payload.to_vec();
         self.client_seq += payload.len() as u32;
@@ -55,7 +55,7 @@ impl Connection {
     }
 
     /// The frame of the server's next segment, carrying `payload`.
-    fn server(&mut self, payload: &[u8]) -> Vec<u8> {
+    pub(super) fn server(&mut self, payload: &[u8]) -> Vec<u8> {
         let mut segment = Segment::new(self.server_port, self.client_port, self.server_seq, self.client_seq, ACK | PSH);
         segment.payload = payload.to_vec();
         self.server_seq += payload.len() as u32;

@@ -1,6 +1,6 @@
-//! Encapsulations: GRE, IP in IP, VXLAN, Geneve and MPLS, each carrying packets tcpdump prints in full, and
-//! each cut at every length so that every field of the tunnel headers and of the first inner headers is once the
-//! last one captured.
+//! Encapsulations: GRE, IP in IP, VXLAN, VXLAN-GPE with NSH, Geneve and MPLS, each carrying packets tcpdump prints
+//! in full, and each cut at every length so that every field of the tunnel headers and of the first inner headers
+//! is once the last one captured.
 
 use super::*;
 
@@ -95,6 +95,11 @@ pub(super) fn gre_capture() -> Capture {
     // MPLS, a protocol tcpdump has no GRE printer for, and GRE between IPv6 endpoints.
     capture.add(gre4(0, ETHERTYPE_MPLS, &[&mpls_label(100, 0, true, 63)[..], &ping4()].concat()));
     capture.add(gre4(GRE_KEY, 0x88be, &[0x10, 0, 0, 1]));
+    // ERSPAN types II and III (mirrored frames), which tcpdump 4.99 names only by their protocol numbers.
+    let mirrored = inner_ethernet(ETHERTYPE_IPV4, &ping4());
+    capture.add(gre4(GRE_SEQUENCE, 0x88be, &[&[0x10, 0x0a, 0x00, 0x07, 0, 0, 0, 0][..], &mirrored].concat()));
+    let type_three = [0x20, 0x0a, 0x00, 0x00, 0x00, 0x01, 0xe2, 0x40, 0, 0, 0, 0];
+    capture.add(gre4(GRE_SEQUENCE, 0x22eb, &[&type_three[..], &mirrored].concat()));
     let over_ipv6 = gre(GRE_KEY | GRE_SEQUENCE, ETHERTYPE_IPV4, 7, 1, &[], &ping4());
     capture.add(eth6(&OUTER_HOSTS6.packet(GRE, &over_ipv6)));
     // Source routes (RFC 1701): an IP one with its second entry active, an AS one, one of another family.
@@ -331,5 +336,84 @@ pub(super) fn mpls_capture() -> Capture {
     capture.add(eth4(&OUTER_HOSTS4.packet(UDP, &udp_datagram(OUTER_HOSTS4, VXLAN_PORT, MPLS_PORT, &bridged))));
     let frame = eth(ETHERTYPE_MPLS, &stack(&[mpls_label(16, 0, false, 64), mpls_label(17, 0, true, 63)], &ping4()));
     add_every_cut(&mut capture, &frame, &[]);
+    capture
+}
+
+const VXLAN_GPE_PORT: u16 = 4790;
+// VXLAN-GPE's flags: VNI valid, next protocol present, OAM.
+const GPE_VNI: u8 = 0x08;
+const GPE_NEXT: u8 = 0x04;
+const GPE_OAM: u8 = 0x01;
+// The next-protocol values of VXLAN-GPE and NSH.
+const NEXT_IPV4: u8 = 1;
+const NEXT_IPV6: u8 = 2;
+const NEXT_ETHERNET: u8 = 3;
+const NEXT_NSH: u8 = 4;
+const NEXT_MPLS: u8 = 5;
+const ETHERTYPE_NSH: u16 = 0x894f;
+
+/// A VXLAN-GPE header with `flags`, `next_protocol` and `vni`, then `payload`.
+fn vxlan_gpe(flags: u8, next_protocol: u8, vni: u32, payload: &[u8]) -> Vec<u8> {
+    let [_, vni_high, vni_middle, vni_low] = vni.to_be_bytes();
+    [&[flags, 0, 0, next_protocol, vni_high, vni_middle, vni_low, 0][..], payload].concat()
+}
+
+/// An NSH header: `first_byte` (version and the O and C flags), the headers' `length` in words as announced,
+/// the metadata type, the next protocol, service path 0x00abcd and index 0xff, then `context` and `payload`.
+fn nsh(first_byte: u8, length: u8, metadata_type: u8, next_protocol: u8, context: &[u8], payload: &[u8]) -> Vec<u8> {
+    [&[first_byte, length, metadata_type, next_protocol, 0x00, 0xab, 0xcd, 0xff][..], context, payload].concat()
+}
+
+/// An NSH header whose announced length fits its context.
+fn nsh_fitting(metadata_type: u8, next_protocol: u8, context: &[u8], payload: &[u8]) -> Vec<u8> {
+    nsh(0x00, 2 + (context.len() / 4) as u8, metadata_type, next_protocol, context, payload)
+}
+
+/// VXLAN-GPE carrying IPv4, IPv6, Ethernet and NSH (with both metadata types, with IP and Ethernet inside); flags,
+/// next protocols and NSH lengths tcpdump calls invalid; each cut at every length.
+pub(super) fn vxlan_gpe_capture() -> Capture {
+    let mut capture = Capture::new(DataLink::ETHERNET);
+    let fixed_context: Vec<u8> = (1..=16).collect();
+    // Two TLVs: class 0x0102 type 3 with one word of value, class 4 type 5 with none.
+    let tlvs = [&[0x01, 0x02, 3, 1][..], &[0xde, 0xad, 0xbe, 0xef], &[0, 4, 5, 0]].concat();
+    let ipv6_packet = udp(HOSTS6, 5);
+    let payloads = [
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_IPV4, 100, &ping4()),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_IPV6, 101, &ipv6_packet),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_ETHERNET, 102, &inner_ethernet(ETHERTYPE_IPV4, &ping4())),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_NSH, 103, &nsh_fitting(1, NEXT_IPV4, &fixed_context, &ping4())),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_NSH, 104, &nsh_fitting(2, NEXT_IPV6, &tlvs, &ipv6_packet)),
+        vxlan_gpe(
+            GPE_VNI | GPE_NEXT,
+            NEXT_NSH,
+            105,
+            &nsh(0x70, 2, 1, NEXT_ETHERNET, &[], &inner_ethernet(ETHERTYPE_IPV4, &ping4())),
+        ),
+        // NSH: an unknown metadata type, a TLV longer than the header, a length below the fixed headers', a length
+        // beyond the packet, an unknown next protocol.
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_NSH, 106, &nsh_fitting(0x0f, NEXT_IPV4, &fixed_context[..4], &ping4())),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_NSH, 107, &nsh_fitting(2, NEXT_IPV4, &[0, 1, 2, 9, 0, 0, 0, 0], &ping4())),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_NSH, 108, &nsh(0xc0, 1, 1, NEXT_IPV4, &[], &ping4())),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_NSH, 109, &nsh(0x00, 60, 1, NEXT_IPV4, &[], &ping4())),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_NSH, 110, &nsh_fitting(1, NEXT_MPLS, &[], &ping4())),
+        // VXLAN-GPE: MPLS, which tcpdump 4.99 does not follow here; no flags; OAM; a header alone.
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_MPLS, 111, &ping4()),
+        vxlan_gpe(0, NEXT_IPV4, 112, &ping4()),
+        vxlan_gpe(GPE_VNI | GPE_NEXT | GPE_OAM | 0x30, NEXT_IPV4, 0xff_ffff, &ping4()),
+        vxlan_gpe(GPE_VNI | GPE_NEXT, NEXT_IPV4, 113, &[]),
+        vec![GPE_VNI, 0, 0],
+    ];
+    for payload in &payloads {
+        capture.add(tunnel_datagram(OUTER_HOSTS4, VXLAN_GPE_PORT, payload));
+    }
+    capture.add(tunnel_datagram(OUTER_HOSTS6, VXLAN_GPE_PORT, &payloads[2]));
+    // NSH straight after an Ethernet header, and in GRE.
+    let service_path = nsh_fitting(1, NEXT_IPV4, &fixed_context, &ping4());
+    capture.add(eth(ETHERTYPE_NSH, &service_path));
+    capture.add(gre4(0, ETHERTYPE_NSH, &service_path));
+    add_every_cut(&mut capture, &eth(ETHERTYPE_NSH, &service_path), &[]);
+    for payload in &payloads[3..5] {
+        add_every_cut(&mut capture, &tunnel_datagram(OUTER_HOSTS4, VXLAN_GPE_PORT, payload), &IPV4_IN_ETHERNET);
+    }
     capture
 }

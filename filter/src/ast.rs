@@ -134,6 +134,9 @@ pub enum Primitive {
     PppoeDiscovery,
     /// `pppoes [session]`: a PPPoE session packet; everything after it looks inside the PPP frame.
     PppoeSession(Option<u32>),
+    /// `geneve [vni]`: a Geneve packet (UDP port 6081); everything after it looks inside the
+    /// encapsulated frame.
+    Geneve(Option<u32>),
 }
 
 /// The thing a qualified primitive names.

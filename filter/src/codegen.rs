@@ -1,9 +1,11 @@
 //! Gives each primitive its meaning: which header fields it reads and how it compares them,
 //! as libpcap 1.10 does for Ethernet and raw-IP links.
 //!
-//! Primitives are visited left to right. `vlan`, `mpls` and `pppoes` move the offsets of
-//! everything after them in the expression, so the generator carries the current offsets as
-//! state (and, after `pppoes`, the PPP framing that replaces Ethernet's). Each
+//! Primitives are visited left to right. `vlan`, `mpls`, `pppoes` and `geneve` move the offsets
+//! of everything after them in the expression, so the generator carries the current offsets as
+//! state (and, after `pppoes`, the PPP framing that replaces Ethernet's). Past `geneve` the
+//! offsets are only known at run time: the program computes them into scratch slots and loads
+//! relative to those. Each
 //! primitive becomes a [`Cond`] whose tests run in the order libpcap's unoptimized program runs
 //! them; that order decides which packets a truncated capture drops.
 
@@ -23,6 +25,8 @@ const ETHERTYPE_IPV6: u32 = 0x86dd;
 const ETHERTYPE_MPLS: u32 = 0x8847;
 const ETHERTYPE_PPPOE_DISCOVERY: u32 = 0x8863;
 const ETHERTYPE_PPPOE_SESSION: u32 = 0x8864;
+/// Transparent Ethernet bridging: the Geneve protocol type of an encapsulated Ethernet frame.
+const ETHERTYPE_TRANSPARENT_ETHERNET_BRIDGING: u32 = 0x6558;
 /// The PPP protocol number of MPLS unicast, which `mpls` looks for in a PPP frame.
 const PPP_MPLS_UNICAST: u32 = 0x0281;
 /// Tag protocol identifiers `vlan` accepts: 802.1Q, 802.1ad and the old QinQ value.
@@ -51,6 +55,8 @@ const IPV6_HEADER_LEN: u32 = 40;
 const MAX_VLAN_ID: u32 = 4095;
 const MAX_MPLS_LABEL: u32 = 0xf_ffff;
 const MAX_PPPOE_SESSION: u32 = 0xffff;
+const GENEVE_PORT: u32 = 6081;
+const MAX_GENEVE_VNI: u32 = 0xff_ffff;
 
 /// How the packet is framed where the next primitive looks: as the capture's link type says,
 /// or as PPP once `pppoes` has stepped into a PPPoE session.
@@ -72,16 +78,64 @@ impl Framing {
     }
 }
 
+/// Where a header or field starts: a constant number of bytes into the packet, or that many
+/// bytes past a position the program computed at run time and keeps in a scratch slot (past a
+/// Geneve header, whose length only the packet tells).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Offset {
+    slot: Option<u32>,
+    constant: u32,
+}
+
+impl Offset {
+    const fn fixed(constant: u32) -> Offset {
+        Offset { slot: None, constant }
+    }
+
+    const fn in_slot(slot: u32) -> Offset {
+        Offset { slot: Some(slot), constant: 0 }
+    }
+
+    /// `delta` bytes further on; past the end of the address space a load simply fails.
+    fn add(self, delta: u32) -> Offset {
+        Offset { constant: self.constant.saturating_add(delta), ..self }
+    }
+
+    /// `delta` bytes back, wrapping around as libpcap's unsigned offsets do (a load there fails).
+    fn back(self, delta: u32) -> Offset {
+        Offset { constant: self.constant.wrapping_sub(delta), ..self }
+    }
+}
+
+/// The scratch slots holding the offsets a `geneve` computed: of its encapsulated frame's link
+/// header and of that frame's payload. They are equal when no Ethernet header follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct GeneveFrame {
+    link_header_slot: u32,
+    payload_slot: u32,
+}
+
 pub struct Generator {
     framing: Framing,
     source: CaptureSource,
     /// Where the link-layer header starts, the base of `ether[...]`: the PPP header after
-    /// `pppoes`.
-    link_header_offset: u32,
+    /// `pppoes`, the encapsulated frame after `geneve`.
+    link_header_offset: Offset,
     /// Where the Ethernet type field is; each `vlan` moves it past the tag.
-    ether_type_offset: u32,
+    ether_type_offset: Offset,
     /// Where the network-layer header starts; each `vlan` and `mpls` moves it by 4.
-    network_offset: u32,
+    network_offset: Offset,
+    /// Set by `geneve` until `pppoes` replaces the link layer: Ethernet addresses are only
+    /// looked for when the encapsulated frame has an Ethernet header.
+    geneve_frame: Option<GeneveFrame>,
+    /// Scratch slots below this one hold offsets computed by `geneve`; arithmetic uses the
+    /// ones from here up.
+    first_free_slot: u32,
+    /// The registers (scratch slots) libpcap keeps allocated for the rest of the expression:
+    /// three per `geneve`, for its offsets, and one per `protochain` without `ip` or `ip6`,
+    /// which its code never frees. libpcap refuses an expression that needs more than 16 at
+    /// once, "too many registers needed to evaluate expression".
+    libpcap_registers_kept: u32,
     /// How many `mpls` primitives came before: past the first, protocols are recognised by
     /// the bottom-of-stack bit and the IP version instead of the Ethernet type.
     mpls_depth: u32,
@@ -103,9 +157,12 @@ impl Generator {
         Generator {
             framing,
             source,
-            link_header_offset: 0,
-            ether_type_offset,
-            network_offset,
+            link_header_offset: Offset::fixed(0),
+            ether_type_offset: Offset::fixed(ether_type_offset),
+            network_offset: Offset::fixed(network_offset),
+            geneve_frame: None,
+            first_free_slot: 0,
+            libpcap_registers_kept: 0,
             mpls_depth: 0,
             unoptimized: false,
             optimizer_error: None,
@@ -159,19 +216,20 @@ impl Generator {
             Primitive::Multicast(protocol) => self.multicast(*protocol, span),
             Primitive::Less(length) => Ok(length_test(JGT, *length).negate()),
             Primitive::Greater(length) => Ok(length_test(JGE, *length)),
-            Primitive::Relation(left, relation, right) => self.relation(left, *relation, right),
+            Primitive::Relation(left, relation, right) => self.relation(left, *relation, right, span),
             Primitive::Inbound => Ok(self.direction(span)?.negate()),
             Primitive::Outbound => self.direction(span),
             Primitive::Vlan(tag) => self.vlan(*tag, span),
             Primitive::Mpls(label) => self.mpls(*label, span),
             Primitive::PppoeDiscovery => self.link_protocol(ETHERTYPE_PPPOE_DISCOVERY, span),
             Primitive::PppoeSession(session) => self.pppoe_session(*session, span),
+            Primitive::Geneve(vni) => self.geneve(*vni, span),
         }
     }
 
     /// Offset `delta` bytes into the network-layer header.
-    fn network(&self, delta: u32) -> u32 {
-        self.network_offset.saturating_add(delta)
+    fn network(&self, delta: u32) -> Offset {
+        self.network_offset.add(delta)
     }
 
     /// The packet carries the protocol with Ethernet type `ether_type` (the test libpcap calls
@@ -186,7 +244,7 @@ impl Generator {
             }),
             _ if self.mpls_depth > 0 => {
                 // The last label must be the bottom of the stack, then the IP version decides.
-                let bottom_of_stack = masked_eq(B, self.network_offset.saturating_sub(2), 1, 1);
+                let bottom_of_stack = masked_eq(B, self.network_offset.back(2), 1, 1);
                 match ether_type {
                     ETHERTYPE_IP => Ok(bottom_of_stack.and(ip_version(4))),
                     ETHERTYPE_IPV6 => Ok(bottom_of_stack.and(ip_version(6))),
@@ -204,9 +262,8 @@ impl Generator {
         let type_field = self.ether_type_offset;
         let llc = self.network_offset;
         let is_length = field_test(H, type_field, JGT, ETHERMTU).negate();
-        let snap = |oui_and_type: u32, control: u32| {
-            field_eq(W, llc.saturating_add(4), oui_and_type).and(field_eq(W, llc, control))
-        };
+        let snap =
+            |oui_and_type: u32, control: u32| field_eq(W, llc.add(4), oui_and_type).and(field_eq(W, llc, control));
         match value {
             // AppleTalk: its own type, or SNAP with Apple's OUI.
             0x809b => field_eq(H, type_field, value).or(is_length.and(snap(0x0007_809b, 0xaaaa_0308))),
@@ -396,8 +453,28 @@ impl Generator {
         self.require_ethernet(span)?;
         let high = u32::from(u16::from_be_bytes([mac[0], mac[1]]));
         let low = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
-        let field = |offset: u32| field_eq(W, offset + 2, low).and(field_eq(H, offset, high));
-        Ok(combine_directions(direction, field(6), field(0)))
+        let field = |offset: u32| {
+            let address = self.link_header_offset.add(offset);
+            field_eq(W, address.add(2), low).and(field_eq(H, address, high))
+        };
+        Ok(self.ethernet_header_present().and(combine_directions(direction, field(6), field(0))))
+    }
+
+    /// After `geneve`, Ethernet addresses exist only when the encapsulated frame has an
+    /// Ethernet header, that is when its link header does not start where its payload does.
+    fn ethernet_header_present(&self) -> Cond {
+        match self.geneve_frame {
+            None => Cond::Constant(true),
+            Some(frame) => Cond::test(
+                vec![
+                    Instruction::statement(LD | W | MEM, frame.link_header_slot),
+                    Instruction::statement(LDX | W | MEM, frame.payload_slot),
+                ],
+                JMP | JEQ | X,
+                0,
+            )
+            .negate(),
+        }
     }
 
     fn require_ethernet(&self, span: &Range<usize>) -> Result<()> {
@@ -459,7 +536,7 @@ impl Generator {
                 Cond::test(port_value, JMP | JEQ | K, low)
             }
         };
-        let ipv6_port = |offset: u32| vec![load(H, self.network(IPV6_HEADER_LEN + offset))];
+        let ipv6_port = |offset: u32| load(H, self.network(IPV6_HEADER_LEN + offset));
         let ipv6 = self.link_protocol(ETHERTYPE_IPV6, span)?.and(Cond::any(protocols.iter().map(|&protocol| {
             field_eq(B, self.network(6), protocol).and(combine_directions(
                 qualifiers.direction,
@@ -480,10 +557,27 @@ impl Generator {
     /// Statements loading a field at `offset` in the transport header of an IPv4 packet, whose
     /// position depends on the IP header length.
     fn transport_load(&self, size: u16, offset: u32) -> Vec<Instruction> {
-        vec![
-            Instruction::statement(LDX | B | MSH, self.network(0)),
-            Instruction::statement(LD | size | IND, self.network(offset)),
-        ]
+        let mut statements = self.transport_index();
+        statements.push(Instruction::statement(LD | size | IND, self.network_offset.constant.saturating_add(offset)));
+        statements
+    }
+
+    /// Statements leaving in X where the IPv4 transport header starts, less the constant part
+    /// of the network header's offset: the IP header length, plus the part computed at run
+    /// time if there is one.
+    fn transport_index(&self) -> Vec<Instruction> {
+        let network = self.network_offset;
+        match network.slot {
+            None => vec![Instruction::statement(LDX | B | MSH, network.constant)],
+            Some(slot) => vec![
+                Instruction::statement(LDX | W | MEM, slot),
+                Instruction::statement(LD | B | IND, network.constant),
+                Instruction::statement(ALU | AND | K, 0xf),
+                Instruction::statement(ALU | LSH | K, 2),
+                Instruction::statement(ALU | ADD | X, 0),
+                Instruction::statement(MISC | TAX, 0),
+            ],
+        }
     }
 
     /// `[ip|ip6|ether] proto N` and the names they accept.
@@ -504,19 +598,30 @@ impl Generator {
     /// of IPv6 extension headers and AH headers.
     fn protochain(&mut self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
         let number = protocol_number(qualifiers, id, span)?;
+        if !matches!(qualifiers.protocol, None | Some(Protocol::Ip | Protocol::Ip6)) {
+            return Err(Spanned::new("bad protocol applied for 'protochain'", span.clone()));
+        }
+        // The walk steps through the headers from a constant network-layer offset.
+        let Offset { slot: None, constant: network_offset } = self.network_offset else {
+            return Err(Spanned::new("'protochain' not supported with variable length headers", span.clone()));
+        };
+        // libpcap holds a register for the walk, and one more for each version's walk when
+        // the primitive has both: the first one is never freed.
+        let unqualified = qualifiers.protocol.is_none();
+        self.reserve_libpcap_registers(1 + u32::from(unqualified), span)?;
+        self.libpcap_registers_kept += u32::from(unqualified);
         let ipv4 = |generator: &Self| -> Result<Cond> {
-            let walk = generator.header_chain_walk(number, false);
+            let walk = Self::header_chain_walk(network_offset, number, false);
             Ok(generator.link_protocol(ETHERTYPE_IP, span)?.and(Cond::test(walk, JMP | JEQ | K, number)))
         };
         let ipv6 = |generator: &Self| -> Result<Cond> {
-            let walk = generator.header_chain_walk(number, true);
+            let walk = Self::header_chain_walk(network_offset, number, true);
             Ok(generator.link_protocol(ETHERTYPE_IPV6, span)?.and(Cond::test(walk, JMP | JEQ | K, number)))
         };
         let cond = match qualifiers.protocol {
-            None => ipv4(self)?.or(ipv6(self)?),
             Some(Protocol::Ip) => ipv4(self)?,
             Some(Protocol::Ip6) => ipv6(self)?,
-            Some(_) => return Err(Spanned::new("bad protocol applied for 'protochain'", span.clone())),
+            _ => ipv4(self)?.or(ipv6(self)?),
         };
         self.unoptimized = true;
         Ok(cond)
@@ -532,14 +637,13 @@ impl Generator {
     /// is: X becomes `(len + 2) * 4`, the AH header's own length, not added to its offset.
     /// That can send the walk back to where it was, so the loop is bounded only by
     /// [`crate::LOOP_LIMIT`] (libpcap would loop forever on such a packet).
-    fn header_chain_walk(&self, wanted: u32, ipv6: bool) -> Vec<Instruction> {
-        let header = self.network_offset;
+    fn header_chain_walk(header: u32, wanted: u32, ipv6: bool) -> Vec<Instruction> {
         let mut walk = Walk::default();
         if ipv6 {
-            walk.push(load(B, self.network(6)));
+            walk.push(Instruction::statement(LD | B | ABS, header.saturating_add(6)));
             walk.push(Instruction::statement(LDX | W | IMM, IPV6_HEADER_LEN));
         } else {
-            walk.push(load(B, self.network(9)));
+            walk.push(Instruction::statement(LD | B | ABS, header.saturating_add(9)));
             walk.push(Instruction::statement(LDX | B | MSH, header));
         }
         let again = walk.here();
@@ -584,7 +688,13 @@ impl Generator {
     fn broadcast(&self, protocol: Option<Protocol>, span: &Range<usize>) -> Result<Cond> {
         match protocol {
             None | Some(Protocol::Link) => match self.framing {
-                Framing::Ethernet => Ok(field_eq(W, 2, u32::MAX).and(field_eq(H, 0, 0xffff))),
+                Framing::Ethernet => Ok(self.ethernet_header_present().and(
+                    field_eq(W, self.link_header_offset.add(2), u32::MAX).and(field_eq(
+                        H,
+                        self.link_header_offset,
+                        0xffff,
+                    )),
+                )),
                 Framing::RawIp | Framing::Ppp => Err(Spanned::new("not a broadcast link", span.clone())),
             },
             Some(Protocol::Ip) => {
@@ -604,7 +714,9 @@ impl Generator {
     fn multicast(&self, protocol: Option<Protocol>, span: &Range<usize>) -> Result<Cond> {
         match protocol {
             None | Some(Protocol::Link) => match self.framing {
-                Framing::Ethernet => Ok(field_test(B, 0, JSET, 1)),
+                Framing::Ethernet => {
+                    Ok(self.ethernet_header_present().and(field_test(B, self.link_header_offset, JSET, 1)))
+                }
                 Framing::RawIp | Framing::Ppp => Err(Spanned::new(
                     "link-layer multicast filters supported only on ethernet/FDDI/token \
                      ring/ARCNET/802.11/ATM LANE/Fibre Channel",
@@ -630,11 +742,11 @@ impl Generator {
         match self.source {
             // libpcap adds the link header's offset to the special offset too, so after `pppoes`
             // the load reads another special offset, which drops the packet here.
-            CaptureSource::Live => Ok(Cond::test(
-                vec![load(H, DIRECTION_LOAD_OFFSET.wrapping_add(self.link_header_offset))],
-                JMP | JEQ | K,
-                PACKET_OUTGOING,
-            )),
+            CaptureSource::Live => {
+                let link = self.link_header_offset;
+                let offset = Offset { constant: DIRECTION_LOAD_OFFSET.wrapping_add(link.constant), ..link };
+                Ok(field_eq(H, offset, PACKET_OUTGOING))
+            }
             CaptureSource::File => Err(Spanned::new(
                 format!("inbound/outbound not supported on {} when reading savefiles", self.framing.display_name()),
                 span.clone(),
@@ -658,11 +770,12 @@ impl Generator {
             if tag > MAX_VLAN_ID {
                 return Err(Spanned::new(format!("VLAN tag {tag} greater than maximum {MAX_VLAN_ID}"), span.clone()));
             }
-            cond = cond.and(masked_eq(H, type_field.saturating_add(2), 0x0fff, tag));
+            // The tag control field is where the payload starts for the primitives before this one.
+            cond = cond.and(masked_eq(H, self.network_offset, 0x0fff, tag));
         }
         // Everything after this primitive sees the packet as if the tag were not there.
-        self.ether_type_offset = self.ether_type_offset.saturating_add(4);
-        self.network_offset = self.network_offset.saturating_add(4);
+        self.ether_type_offset = self.ether_type_offset.add(4);
+        self.network_offset = self.network_offset.add(4);
         Ok(cond)
     }
 
@@ -675,7 +788,7 @@ impl Generator {
             }
         } else {
             // Another label follows only if the previous one was not the bottom of the stack.
-            masked_eq(B, self.network_offset.saturating_sub(2), 1, 0)
+            masked_eq(B, self.network_offset.back(2), 1, 0)
         };
         if let Some(label) = label {
             if label > MAX_MPLS_LABEL {
@@ -686,7 +799,7 @@ impl Generator {
             }
             cond = cond.and(masked_eq(W, self.network_offset, 0xffff_f000, label << 12));
         }
-        self.network_offset = self.network_offset.saturating_add(4);
+        self.network_offset = self.network_offset.add(4);
         self.mpls_depth += 1;
         Ok(cond)
     }
@@ -708,15 +821,127 @@ impl Generator {
         }
         let ppp_header = self.network(6);
         self.framing = Framing::Ppp;
+        self.geneve_frame = None;
         self.link_header_offset = ppp_header;
         self.ether_type_offset = ppp_header;
-        self.network_offset = ppp_header.saturating_add(2);
+        self.network_offset = ppp_header.add(2);
         Ok(cond)
+    }
+
+    /// `geneve [vni]`: a version 0 Geneve header (with that VNI if one is given) in a UDP
+    /// datagram to port 6081, over IPv4 (first fragments) or IPv6. The primitives after it look
+    /// at the encapsulated frame, whose offsets the program computes into three scratch slots:
+    /// its link header and payload, which start after the Geneve header and its options, and
+    /// the field holding its Ethernet type. With protocol type 0x6558 the frame is Ethernet and
+    /// its own header gives the type and moves the payload 14 bytes on; otherwise the Geneve
+    /// protocol type stands for the Ethernet type and the payload starts right away.
+    ///
+    /// The IPv4 and IPv6 tests each end by leaving in A the IP header's length plus the part of
+    /// its offset computed at run time, and the computation of the offsets, shared by both,
+    /// starts from that value, as in libpcap: jumps keep A and X.
+    fn geneve(&mut self, vni: Option<u32>, span: &Range<usize>) -> Result<Cond> {
+        let to_geneve_port = |port_field: Vec<Instruction>| Cond::test(port_field, JMP | JEQ | K, GENEVE_PORT);
+        // Fields of the Geneve header, which follows the 8-byte UDP header.
+        let geneve_fields = |field: &dyn Fn(u16, u32) -> Vec<Instruction>| -> Result<Cond> {
+            let version_zero = masked_value_eq(field(B, 8), 0xc0, 0);
+            match vni {
+                None => Ok(version_zero),
+                Some(vni) if vni > MAX_GENEVE_VNI => {
+                    Err(Spanned::new(format!("Geneve VNI {vni} greater than maximum {MAX_GENEVE_VNI}"), span.clone()))
+                }
+                Some(vni) => Ok(version_zero.and(masked_value_eq(field(W, 12), 0xffff_ff00, vni << 8))),
+            }
+        };
+        // Statements run for their effect, ended by a jump taken whatever A holds (`jge #0`).
+        let always = |statements: Vec<Instruction>| Cond::test(statements, JMP | JGE | K, 0);
+
+        let mut ipv4_header_length = self.transport_index();
+        ipv4_header_length.push(Instruction::statement(MISC | TXA, 0));
+        let ipv4 = self
+            .ipv4_protocol(IPPROTO_UDP, span)?
+            .and(self.first_fragment())
+            .and(to_geneve_port(self.transport_load(H, 2)))
+            .and(geneve_fields(&|size, offset| self.transport_load(size, offset))?)
+            .and(always(ipv4_header_length));
+
+        let mut ipv6_header_length = Vec::new();
+        if let Some(slot) = self.network_offset.slot {
+            ipv6_header_length.push(Instruction::statement(LDX | W | MEM, slot));
+            ipv6_header_length.push(Instruction::statement(LD | W | IMM, IPV6_HEADER_LEN));
+            ipv6_header_length.push(Instruction::statement(ALU | ADD | X, 0));
+        } else {
+            ipv6_header_length.push(Instruction::statement(LD | W | IMM, IPV6_HEADER_LEN));
+        }
+        ipv6_header_length.push(Instruction::statement(MISC | TAX, 0));
+        let udp_header = |offset: u32| self.network(IPV6_HEADER_LEN + offset);
+        let ipv6 = self
+            .link_protocol(ETHERTYPE_IPV6, span)?
+            .and(field_eq(B, self.network(6), IPPROTO_UDP))
+            .and(to_geneve_port(load(H, udp_header(2))))
+            .and(geneve_fields(&|size, offset| load(size, udp_header(offset)))?)
+            .and(always(ipv6_header_length));
+
+        self.reserve_libpcap_registers(3, span)?;
+        self.libpcap_registers_kept += 3;
+        let slots = self.first_free_slot..self.first_free_slot + 3;
+        let (type_slot, link_header_slot, payload_slot) = (slots.start, slots.start + 1, slots.start + 2);
+        // From A, the IP header's length: the Geneve header's offset into X, its protocol
+        // type's offset and the end of its options into slots, and its protocol type compared
+        // with Ethernet's, X holding the end of the options.
+        let header_and_type = Cond::test(
+            vec![
+                Instruction::statement(ALU | ADD | K, self.network_offset.constant.wrapping_add(8)),
+                Instruction::statement(MISC | TAX, 0),
+                Instruction::statement(ALU | ADD | K, 2),
+                Instruction::statement(ST, type_slot),
+                Instruction::statement(LD | B | IND, 0),
+                Instruction::statement(ALU | AND | K, 0x3f),
+                Instruction::statement(ALU | MUL | K, 4),
+                Instruction::statement(ALU | ADD | K, 8),
+                Instruction::statement(ALU | ADD | X, 0),
+                Instruction::statement(ST, link_header_slot),
+                Instruction::statement(LD | H | IND, 2),
+                Instruction::statement(LDX | W | MEM, link_header_slot),
+            ],
+            JMP | JEQ | K,
+            ETHERTYPE_TRANSPARENT_ETHERNET_BRIDGING,
+        );
+        // An Ethernet frame: its type field, and its payload 14 bytes in.
+        let inner_ethernet = always(vec![
+            Instruction::statement(MISC | TXA, 0),
+            Instruction::statement(ALU | ADD | K, 12),
+            Instruction::statement(ST, type_slot),
+            Instruction::statement(ALU | ADD | K, 2),
+            Instruction::statement(MISC | TAX, 0),
+            Instruction::statement(STX, payload_slot),
+        ]);
+        let other_protocol = always(vec![Instruction::statement(STX, payload_slot)]);
+        let offsets = header_and_type.and(inner_ethernet).or(other_protocol);
+
+        self.first_free_slot = slots.end;
+        self.framing = Framing::Ethernet;
+        self.geneve_frame = Some(GeneveFrame { link_header_slot, payload_slot });
+        self.link_header_offset = Offset::in_slot(link_header_slot);
+        self.ether_type_offset = Offset::in_slot(type_slot);
+        self.network_offset = Offset::in_slot(payload_slot);
+        // libpcap does not optimize a program with `geneve`.
+        self.unoptimized = true;
+        Ok(ipv4.or(ipv6).and(offsets))
+    }
+
+    /// Refuses the primitive at `span` as libpcap does when it needs `registers` at once on
+    /// top of those kept.
+    fn reserve_libpcap_registers(&self, registers: u32, span: &Range<usize>) -> Result<()> {
+        if self.libpcap_registers_kept + registers > MEMORY_WORDS {
+            return Err(Spanned::new("too many registers needed to evaluate expression", span.clone()));
+        }
+        Ok(())
     }
 
     /// `left relation right`: the protocol checks of both sides' packet accesses, then the
     /// comparison.
-    fn relation(&mut self, left: &Arith, relation: Relation, right: &Arith) -> Result<Cond> {
+    fn relation(&mut self, left: &Arith, relation: Relation, right: &Arith, span: &Range<usize>) -> Result<Cond> {
+        self.reserve_libpcap_registers(libpcap_registers(left).max(1 + libpcap_registers(right)), span)?;
         for side in [left, right] {
             check_constant_operands(side)?;
             if let Err(error) = check_folded_operands(side)
@@ -738,16 +963,17 @@ impl Generator {
             return Ok(checks.and(Cond::Constant(holds)));
         }
         let mut statements = Vec::new();
+        let slot = self.first_free_slot;
         let (source, k) = match right {
             Arith::Constant(value) => {
-                self.compute(left, 0, &mut statements)?;
+                self.compute(left, slot, &mut statements)?;
                 (K, *value)
             }
             _ => {
-                self.compute(right, 0, &mut statements)?;
-                statements.push(Instruction::statement(ST, 0));
-                self.compute(left, 1, &mut statements)?;
-                statements.push(Instruction::statement(LDX | W | MEM, 0));
+                self.compute(right, slot, &mut statements)?;
+                statements.push(Instruction::statement(ST, slot));
+                self.compute(left, slot + 1, &mut statements)?;
+                statements.push(Instruction::statement(LDX | W | MEM, slot));
                 (X, 0)
             }
         };
@@ -820,13 +1046,7 @@ impl Generator {
                     self.compute(left, slot, out)?;
                     out.push(Instruction::statement(ALU | operation | K, *value));
                 } else {
-                    if slot >= MEMORY_WORDS {
-                        return Err(Spanned::new(
-                            "expression too complex: it needs more than 16 scratch memory \
-                             slots",
-                            span.clone(),
-                        ));
-                    }
+                    check_slot(slot, span)?;
                     self.compute(right, slot, out)?;
                     out.push(Instruction::statement(ST, slot));
                     self.compute(left, slot + 1, out)?;
@@ -845,14 +1065,20 @@ impl Generator {
                     Protocol::Ip | Protocol::Ip6 | Protocol::Arp | Protocol::Rarp => self.network_offset,
                     Protocol::Icmp6 => self.network(IPV6_HEADER_LEN),
                     Protocol::Ah | Protocol::Esp => return Err(unsupported_index(span)),
-                    _ => return self.compute_transport_load(index, size, slot, out),
+                    _ => return self.compute_transport_load(index, size, slot, span, out),
                 };
-                match constant_index(index, base) {
-                    Some(offset) => out.push(load(size, offset)),
-                    None => {
+                match (base.slot, constant_index(index, base.constant)) {
+                    (None, Some(offset)) => out.extend(load(size, Offset::fixed(offset))),
+                    (base_slot, _) => {
                         self.compute(index, slot, out)?;
+                        if let Some(base_slot) = base_slot {
+                            // The index plus the offset computed at run time, wrapping as
+                            // libpcap adds them.
+                            out.push(Instruction::statement(LDX | W | MEM, base_slot));
+                            out.push(Instruction::statement(ALU | ADD | X, 0));
+                        }
                         out.push(Instruction::statement(MISC | TAX, 0));
-                        out.push(Instruction::statement(LD | size | IND, base));
+                        out.push(Instruction::statement(LD | size | IND, base.constant));
                     }
                 }
             }
@@ -862,19 +1088,38 @@ impl Generator {
 
     /// A load relative to the IPv4 transport header, which starts after the IP header's
     /// variable length.
-    fn compute_transport_load(&self, index: &Arith, size: u16, slot: u32, out: &mut Vec<Instruction>) -> Result<()> {
-        let header_length = Instruction::statement(LDX | B | MSH, self.network(0));
-        match constant_index(index, self.network_offset) {
-            Some(offset) => {
-                out.push(header_length);
+    fn compute_transport_load(
+        &self,
+        index: &Arith,
+        size: u16,
+        slot: u32,
+        span: &Range<usize>,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        let network = self.network_offset;
+        let indexed_load = [
+            Instruction::statement(ALU | ADD | X, 0),
+            Instruction::statement(MISC | TAX, 0),
+            Instruction::statement(LD | size | IND, network.constant),
+        ];
+        match (network.slot, constant_index(index, network.constant)) {
+            (None, Some(offset)) => {
+                out.extend(self.transport_index());
                 out.push(Instruction::statement(LD | size | IND, offset));
             }
-            None => {
+            (None, None) => {
                 self.compute(index, slot, out)?;
-                out.push(header_length);
-                out.push(Instruction::statement(ALU | ADD | X, 0));
-                out.push(Instruction::statement(MISC | TAX, 0));
-                out.push(Instruction::statement(LD | size | IND, self.network_offset));
+                out.extend(self.transport_index());
+                out.extend(indexed_load);
+            }
+            // Finding the transport header takes A, so the index waits in a slot.
+            (Some(_), _) => {
+                check_slot(slot, span)?;
+                self.compute(index, slot, out)?;
+                out.push(Instruction::statement(ST, slot));
+                out.extend(self.transport_index());
+                out.push(Instruction::statement(LD | W | MEM, slot));
+                out.extend(indexed_load);
             }
         }
         Ok(())
@@ -983,6 +1228,26 @@ impl Walk {
     }
 }
 
+/// How many registers libpcap holds at once to evaluate `arith`: one for every value,
+/// constants included, kept until the operation using it, and one more for a load while its
+/// index is held.
+fn libpcap_registers(arith: &Arith) -> u32 {
+    match arith {
+        Arith::Constant(_) | Arith::Length => 1,
+        Arith::Negate(inner) => libpcap_registers(inner),
+        Arith::Load { index, .. } => libpcap_registers(index).max(2),
+        Arith::Binary(_, left, right, _) => libpcap_registers(left).max(1 + libpcap_registers(right)),
+    }
+}
+
+/// Refuses an expression whose arithmetic needs scratch slot `slot`, past the last one.
+fn check_slot(slot: u32, span: &Range<usize>) -> Result<()> {
+    if slot >= MEMORY_WORDS {
+        return Err(Spanned::new("expression too complex: it needs more than 16 scratch memory slots", span.clone()));
+    }
+    Ok(())
+}
+
 fn unsupported_index(span: &Range<usize>) -> Spanned {
     Spanned::new("unsupported index operation", span.clone())
 }
@@ -1011,22 +1276,33 @@ fn alu_operation(op: BinaryOp) -> u16 {
     }
 }
 
-fn load(size: u16, offset: u32) -> Instruction {
-    Instruction::statement(LD | size | ABS, offset)
+/// Statements loading the field at `offset` into A: an absolute load, or one relative to the
+/// slot's value, moved to X.
+fn load(size: u16, offset: Offset) -> Vec<Instruction> {
+    match offset.slot {
+        None => vec![Instruction::statement(LD | size | ABS, offset.constant)],
+        Some(slot) => {
+            vec![Instruction::statement(LDX | W | MEM, slot), Instruction::statement(LD | size | IND, offset.constant)]
+        }
+    }
 }
 
-fn field_test(size: u16, offset: u32, jump: u16, k: u32) -> Cond {
-    Cond::test(vec![load(size, offset)], JMP | jump | K, k)
+fn field_test(size: u16, offset: Offset, jump: u16, k: u32) -> Cond {
+    Cond::test(load(size, offset), JMP | jump | K, k)
 }
 
-fn field_eq(size: u16, offset: u32, value: u32) -> Cond {
+fn field_eq(size: u16, offset: Offset, value: u32) -> Cond {
     field_test(size, offset, JEQ, value)
 }
 
 /// `field & mask == value`; the `and` is left out for a full mask, never for an empty one,
 /// so the field is always loaded.
-fn masked_eq(size: u16, offset: u32, mask: u32, value: u32) -> Cond {
-    let mut statements = vec![load(size, offset)];
+fn masked_eq(size: u16, offset: Offset, mask: u32, value: u32) -> Cond {
+    masked_value_eq(load(size, offset), mask, value)
+}
+
+/// `statements`' value `& mask == value`, the `and` left out for a full mask.
+fn masked_value_eq(mut statements: Vec<Instruction>, mask: u32, value: u32) -> Cond {
     if mask != u32::MAX {
         statements.push(Instruction::statement(ALU | AND | K, mask));
     }

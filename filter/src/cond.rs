@@ -8,7 +8,8 @@
 use crate::program::{ACCEPT_SNAPLEN, Instruction, opcode};
 
 /// One comparison: statements that leave a value in the accumulator, then a conditional jump
-/// comparing it with a constant or with the index register.
+/// comparing it with a constant or with the index register. Jumps keep A and X, so statements
+/// may start from what the test before them left (`geneve`'s do).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Test {
     pub statements: Vec<Instruction>,

@@ -58,6 +58,7 @@ pub enum Keyword {
     Mpls,
     Pppoed,
     Pppoes,
+    Geneve,
     Protocol(Protocol),
     /// A word libpcap reserves for a feature this crate does not implement.
     Unsupported(&'static str),
@@ -114,6 +115,7 @@ const KEYWORDS: &[(&str, Keyword)] = &[
     ("mpls", Keyword::Mpls),
     ("pppoed", Keyword::Pppoed),
     ("pppoes", Keyword::Pppoes),
+    ("geneve", Keyword::Geneve),
     ("link", Keyword::Protocol(Protocol::Link)),
     ("ether", Keyword::Protocol(Protocol::Link)),
     ("ppp", Keyword::Protocol(Protocol::Link)),
@@ -140,7 +142,7 @@ const KEYWORDS: &[(&str, Keyword)] = &[
 ];
 
 /// libpcap keywords for link types, protocols and capture sources this crate does not handle
-/// (802.11, ATM, SS7, pf logs, OSI, AppleTalk, DECnet, Geneve, ...). They are still
+/// (802.11, ATM, SS7, pf logs, OSI, AppleTalk, DECnet, ...). They are still
 /// reserved words, so they never become host names; using one is reported as unsupported.
 const UNSUPPORTED_KEYWORDS: &[&str] = &[
     "gateway",
@@ -170,7 +172,6 @@ const UNSUPPORTED_KEYWORDS: &[&str] = &[
     "ipx",
     "netbeui",
     "ifindex",
-    "geneve",
     "lane",
     "llc",
     "metac",

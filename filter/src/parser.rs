@@ -299,13 +299,14 @@ impl Parser<'_> {
                 Ok((primitive(self, Primitive::PppoeDiscovery), None))
             }
             // The primitives with an optional number.
-            TokenKind::Keyword(keyword @ (Keyword::Vlan | Keyword::Mpls | Keyword::Pppoes)) => {
+            TokenKind::Keyword(keyword @ (Keyword::Vlan | Keyword::Mpls | Keyword::Pppoes | Keyword::Geneve)) => {
                 self.position += 1;
                 let number = self.attempt(Self::plain_number);
                 let numbered = match keyword {
                     Keyword::Vlan => Primitive::Vlan(number),
                     Keyword::Mpls => Primitive::Mpls(number),
-                    _ => Primitive::PppoeSession(number),
+                    Keyword::Pppoes => Primitive::PppoeSession(number),
+                    _ => Primitive::Geneve(number),
                 };
                 Ok((primitive(self, numbered), None))
             }
@@ -456,7 +457,7 @@ impl Parser<'_> {
         }
     }
 
-    /// A number, possibly in parentheses, as `vlan`, `mpls` and `pppoes` take.
+    /// A number, possibly in parentheses, as `vlan`, `mpls`, `pppoes` and `geneve` take.
     fn plain_number(&mut self) -> Result<u32> {
         match self.advance() {
             Some(TokenKind::Number(number)) => Ok(number),

@@ -16,7 +16,7 @@ use support::{pcap, tcpdump};
 const RANDOM_COMBINATIONS_PER_CAPTURE: usize = 150;
 
 /// Primitives whose pairs are also counted apart in the summary.
-const COUNTED_APART: [&str; 3] = ["protochain", "pppoed", "pppoes"];
+const COUNTED_APART: [&str; 4] = ["protochain", "pppoed", "pppoes", "geneve"];
 
 #[derive(Default)]
 struct Outcome {

@@ -319,7 +319,7 @@ fn errors_name_the_problem_and_where() {
         ("port ntp and tcp port ntp", "port 'ntp' is udp", 23),
         ("ip[0] = 08", "number 08 contains non-octal digit", 9),
         ("vlan 5000", "VLAN tag 5000 greater than maximum 4095", 1),
-        ("ip and geneve", "'geneve' is not supported", 8),
+        ("ip and llc", "'llc' is not supported", 8),
         ("pppoes 65536", "PPPoE session number 65536 greater than maximum 65535", 1),
         ("tcp protochain 6", "bad protocol applied for 'protochain'", 1),
         ("ip $ tcp", "unexpected character '$'", 4),

@@ -197,6 +197,9 @@ impl Drop for VethNamespace {
     }
 }
 
+/// How long one ptstat may take to start listening (it loads and attaches its programs, and reads /proc).
+pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// A running `ptstat`, started with stdout captured and its readiness line ("listening on") awaited.
 pub struct Running {
     pub child: Child,
@@ -260,7 +263,13 @@ impl Running {
     }
 
     /// ptstat run by `command` (a wrapper that execs it, so the pid is ptstat's).
-    pub fn start_command(mut command: Command, stdout: Stdio) -> Running {
+    pub fn start_command(command: Command, stdout: Stdio) -> Running {
+        Running::start_command_within(command, stdout, STARTUP_TIMEOUT)
+    }
+
+    /// As `start_command`, allowing ptstat `timeout` (before any slowdown factor) to start listening: more than
+    /// `STARTUP_TIMEOUT` where many start at once and share the CPUs.
+    pub fn start_command_within(mut command: Command, stdout: Stdio, timeout: Duration) -> Running {
         let mut child = command.stdout(stdout).stderr(Stdio::piped()).spawn().expect("start ptstat");
         let stderr = child.stderr.take().expect("piped stderr");
         let (sender, stderr_lines) = mpsc::channel();
@@ -274,7 +283,7 @@ impl Running {
         let mut running = Running { child, stderr_lines, stderr_seen: Vec::new() };
         // PTSTAT_TEST_SLOWDOWN: a factor for machines that emulate the CPU (scripts/kernels sets it under qemu).
         let slowdown = std::env::var("PTSTAT_TEST_SLOWDOWN").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
-        running.wait_for_stderr("listening on", Duration::from_secs(20) * slowdown);
+        running.wait_for_stderr("listening on", timeout * slowdown);
         running
     }
 

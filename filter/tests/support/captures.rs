@@ -289,6 +289,85 @@ fn pppoe_frames() -> Vec<Vec<u8>> {
     frames.into_iter().map(padded).collect()
 }
 
+/// IPv4 and IPv6 packets carrying Geneve: without and with options, VNIs 10 and 20, inner
+/// Ethernet frames (IPv4, IPv6, VLAN-tagged, ARP) and other protocol types (bare IPv4, IPv6,
+/// MPLS), Geneve inside Geneve; and UDP port 6081 shapes that are not Geneve: version 1, the
+/// port as source only, TCP, a later fragment.
+fn geneve_packets() -> Vec<Vec<u8>> {
+    const INNER_A: [u8; 4] = [10, 1, 1, 1];
+    const INNER_B: [u8; 4] = [10, 1, 1, 2];
+    let a = v6("2001:db8::1");
+    let b = v6("2001:db8:0:1::2");
+    let inner_tcp = Ipv4::new(INNER_A, INNER_B, TCP).build(&tcp(40000, 80, 0x02, b""));
+    let inner_udp = Ipv4::new(INNER_B, INNER_A, UDP).build(&udp(80, 53, b"in"));
+    let inner_icmp = Ipv4::new(INNER_A, INNER_B, ICMP).build(&icmp(8, 0));
+    let inner_ip6_udp = ipv6(v6("2001:db8::a"), v6("2001:db8::b"), UDP, &udp(5353, 80, b""));
+    let inner_ip6_tcp = ipv6(v6("2001:db8::b"), v6("2001:db8::a"), TCP, &tcp(443, 40001, 0x12, b""));
+    let inner_arp = arp(1, (MAC_A, INNER_A), ([0; 6], INNER_B));
+    let options = [0x01, 0x02, 0x80, 0x01, 0xde, 0xad, 0xbe, 0xef];
+    let long_options = [0x55; 20];
+    let over_ipv4 = |destination_port: u16, geneve_payload: &[u8]| {
+        Ipv4::new(IP_A, IP_B, UDP).build(&udp(50000, destination_port, geneve_payload))
+    };
+    let over_ipv6 = |geneve_payload: &[u8]| ipv6(a, b, UDP, &udp(50001, 6081, geneve_payload));
+    let teb = 0x6558;
+    let inner_frames = [
+        ethernet(MAC_B, MAC_A, 0x0800, &inner_tcp),
+        ethernet(BROADCAST_MAC, MAC_B, 0x0806, &inner_arp),
+        ethernet(MAC_IPV6_MULTICAST, MAC_A, 0x86dd, &inner_ip6_udp),
+        tagged_ethernet(MAC_A, MAC_B, &[(0x8100, 10)], 0x0800, &inner_udp),
+    ];
+    let mut packets = Vec::new();
+    for (index, frame) in inner_frames.iter().enumerate() {
+        let vni = if index % 2 == 0 { 10 } else { 20 };
+        packets.push(over_ipv4(6081, &geneve(0, teb, vni, &[], frame)));
+        packets.push(over_ipv6(&geneve(0, teb, vni, &options, frame)));
+    }
+    packets.extend([
+        over_ipv4(6081, &geneve(0, teb, 10, &long_options, &inner_frames[0])),
+        over_ipv4(6081, &geneve(0, 0x0800, 10, &[], &inner_icmp)),
+        over_ipv4(6081, &geneve(0, 0x86dd, 20, &options, &inner_ip6_tcp)),
+        over_ipv6(&geneve(0, 0x0800, 10, &[], &inner_udp)),
+        over_ipv6(&geneve(0, 0x8847, 10, &[], &mpls(&[(16, true)], &inner_tcp))),
+        over_ipv4(6081, &geneve(0, 0x0806, 0xff_ffff, &[], &inner_arp)),
+        // Geneve in Geneve.
+        over_ipv4(6081, &geneve(0, 0x0800, 10, &[], &over_ipv4(6081, &geneve(0, teb, 20, &[], &inner_frames[0])))),
+        Ipv4::new(IP_C, IP_A, UDP).options(&[1, 1, 1, 0]).build(&udp(
+            1,
+            6081,
+            &geneve(0, teb, 10, &options, &inner_frames[2]),
+        )),
+        // Not Geneve.
+        over_ipv4(6081, &geneve(1, teb, 10, &[], &inner_frames[0])),
+        Ipv4::new(IP_A, IP_B, UDP).build(&udp(6081, 4789, &geneve(0, teb, 10, &[], &inner_frames[0]))),
+        Ipv4::new(IP_A, IP_B, TCP).build(&tcp(40000, 6081, 0x18, &geneve(0, teb, 10, &[], &inner_frames[0]))),
+        Ipv4::new(IP_A, IP_B, UDP).fragment(0x0004).build(&udp(
+            50000,
+            6081,
+            &geneve(0, teb, 10, &[], &inner_frames[0]),
+        )),
+        ipv6(
+            a,
+            b,
+            FRAGMENT,
+            &ipv6_fragment(UDP, 0, true, &udp(50001, 6081, &geneve(0, teb, 10, &[], &inner_frames[0]))),
+        ),
+        inner_tcp.clone(),
+    ]);
+    packets
+}
+
+/// Ethernet frames of [`geneve_packets`], one of them behind a VLAN tag.
+fn geneve_frames() -> Vec<Vec<u8>> {
+    let mut frames: Vec<Vec<u8>> = geneve_packets()
+        .iter()
+        .map(|ip| if ip[0] >> 4 == 4 { ethernet_ipv4(MAC_B, ip) } else { ethernet_ipv6(MAC_A, ip) })
+        .collect();
+    let tagged = geneve_packets().into_iter().next().expect("a Geneve packet");
+    frames.push(padded(tagged_ethernet(MAC_B, MAC_A, &[(0x8100, 30)], 0x0800, &tagged)));
+    frames
+}
+
 /// Ethernet frames of [`header_chain_packets`] and [`pppoe_frames`].
 pub fn header_chain_and_pppoe_frames() -> Vec<Vec<u8>> {
     let mut frames: Vec<Vec<u8>> = header_chain_packets()
@@ -339,6 +418,9 @@ pub fn all() -> Vec<Capture> {
     let tunnel_frames = header_chain_and_pppoe_frames();
     let raw_chains = header_chain_packets();
 
+    let geneve_frames = geneve_frames();
+    let raw_geneve = geneve_packets();
+
     vec![
         Capture { name: "ethernet-ipv4", link: LinkType::Ethernet, packets: whole(ethernet_ipv4_frames) },
         Capture { name: "ethernet-ipv6", link: LinkType::Ethernet, packets: whole(ethernet_ipv6_frames) },
@@ -363,6 +445,16 @@ pub fn all() -> Vec<Capture> {
             name: "raw-ip-chains-truncated",
             link: LinkType::RawIp,
             packets: every_truncation(&raw_chains, usize::MAX),
+        },
+        Capture {
+            name: "ethernet-geneve-truncated",
+            link: LinkType::Ethernet,
+            packets: every_truncation(&geneve_frames, usize::MAX),
+        },
+        Capture {
+            name: "raw-ip-geneve-truncated",
+            link: LinkType::RawIp,
+            packets: every_truncation(&raw_geneve, usize::MAX),
         },
     ]
 }

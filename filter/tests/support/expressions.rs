@@ -659,6 +659,95 @@ pub const HAND_WRITTEN: &[&str] = &[
     "pppoes and less 60",
     "pppoes and ip6 protochain 17",
     "pppoes 5 and protochain 17",
+    // Geneve, and what lies inside it. Primitives after `geneve` read offsets that only a
+    // Geneve packet sets (libpcap's scratch memory is otherwise uninitialized), so nothing
+    // here reaches them for other packets: no `geneve or ...`, no `not geneve and ...`.
+    "geneve",
+    "geneve 10",
+    "geneve 20",
+    "geneve 0",
+    "geneve 16777215",
+    "geneve 16777216",
+    "geneve (10)",
+    "not geneve",
+    "udp and geneve",
+    "ip6 and geneve",
+    "geneve and ip",
+    "geneve and ip6",
+    "geneve and arp",
+    "geneve and tcp",
+    "geneve and udp",
+    "geneve and icmp",
+    "geneve and tcp port 80",
+    "geneve and port 80",
+    "geneve and udp port 53",
+    "udp and geneve and port 80",
+    "geneve 10 and host 10.1.1.1",
+    "geneve 20 and dst host 10.1.1.1",
+    "geneve and net 10.1.1.0/24",
+    "geneve and host 2001:db8::a",
+    "geneve and ip6 net 2001:db8::/64",
+    "geneve and vlan",
+    "geneve and vlan 10",
+    "geneve and vlan and udp port 53",
+    "vlan and geneve",
+    "vlan 30 and geneve and tcp",
+    "geneve and mpls",
+    "geneve and mpls 16 and ip",
+    "geneve and ether host 00:11:22:33:44:55",
+    "geneve and ether src 02:00:5e:10:20:30",
+    "geneve and ether broadcast",
+    "geneve and ether multicast",
+    "geneve and broadcast",
+    "geneve and ip broadcast",
+    "geneve and ip6 multicast",
+    "geneve and ether proto 0x800",
+    "geneve and ether proto 0x6558",
+    "geneve and ether proto 0x806",
+    "geneve and ether proto 0x8847",
+    "geneve and ether proto 100",
+    "geneve and ether[0] = 2",
+    "geneve and ether[12:2] = 0x800",
+    "geneve and ip[9] = 6",
+    "geneve and ip[0] & 0xf = 5",
+    "geneve and ip[ip[0] & 0xf] = 0",
+    "geneve and ether[ip[9]] = 0",
+    "geneve and tcp[13] = 2",
+    "geneve and tcp[tcpflags] & tcp-syn != 0",
+    "geneve and udp[0:2] = 80",
+    "geneve and udp[ip[0] & 3] = 0",
+    "geneve and icmp[icmptype] = icmp-echo",
+    "geneve and icmp6[0] = 1",
+    "geneve and ip6[6] = 6",
+    "geneve and ip[1] / ip[0] = 0",
+    "geneve and len > 100",
+    "geneve and geneve",
+    "geneve 10 and geneve 20 and tcp",
+    "geneve and geneve and ether host 00:11:22:33:44:55",
+    "geneve and protochain 6",
+    "geneve and pppoes",
+    "geneve and pppoed",
+    "pppoes and geneve",
+    "mpls and geneve",
+    "mpls and geneve and ip",
+    "pppoes and geneve and tcp",
+    "geneve and pppoes and ip",
+    "geneve and vlan and ether host 00:11:22:33:44:55",
+    "geneve and 1 = 2",
+    "geneve and inbound",
+    "geneve and geneve and geneve and geneve and geneve",
+    "geneve and geneve and geneve and geneve and geneve and geneve",
+    "geneve and geneve and geneve and geneve and geneve and ip[ip[0] + ip[1]] = 0",
+    "geneve and geneve and geneve and geneve and ip[0] + (ip[1] + ip[2]) = 0",
+    "geneve and geneve and geneve and geneve and ip[0] + (ip[1] + (ip[2] + ip[3])) = 0",
+    "geneve and geneve and geneve and geneve and geneve and 1 = 1",
+    "protochain 6 and geneve and geneve and geneve and geneve and geneve",
+    "protochain 6 and protochain 17 and geneve and geneve and geneve and geneve and geneve",
+    "ip protochain 6 and ip6 protochain 17 and geneve and geneve and geneve and geneve and geneve",
+    "protochain 6 and geneve and geneve and geneve and geneve and ip[0] + (ip[1] + ip[2]) = 0",
+    "not (geneve and tcp)",
+    "tcp or (geneve and udp)",
+    "not udp or (geneve and icmp)",
 ];
 
 /// Addresses, ports and tags found in a capture's well-formed packets.
@@ -843,18 +932,22 @@ pub fn generated(capture: &Capture) -> Vec<String> {
     out
 }
 
-/// Random combinations of `atoms` with `and`, `or`, `not` and parentheses.
+/// Random combinations of `atoms` with `and`, `or`, `not` and parentheses. Atoms with `geneve`
+/// come only last: the primitives after it in the text read offsets only a Geneve packet sets,
+/// which libpcap leaves uninitialized for other packets.
 pub fn random_combinations(atoms: &[String], count: usize, rng: &mut Rng) -> Vec<String> {
-    (0..count).map(|_| combination(atoms, rng, 0)).collect()
+    let without_geneve: Vec<String> = atoms.iter().filter(|atom| !atom.contains("geneve")).cloned().collect();
+    (0..count).map(|_| combination(atoms, &without_geneve, rng, 0)).collect()
 }
 
-fn combination(atoms: &[String], rng: &mut Rng, depth: usize) -> String {
+/// A combination of `last_atoms` for its last leaf, `other_atoms` for the others.
+fn combination(last_atoms: &[String], other_atoms: &[String], rng: &mut Rng, depth: usize) -> String {
     let leaf = depth >= 3 || rng.chance(35);
     let mut text = if leaf {
-        rng.pick(atoms).clone()
+        rng.pick(last_atoms).clone()
     } else {
-        let left = combination(atoms, rng, depth + 1);
-        let right = combination(atoms, rng, depth + 1);
+        let left = combination(other_atoms, other_atoms, rng, depth + 1);
+        let right = combination(last_atoms, other_atoms, rng, depth + 1);
         let operator = *rng.pick(&["and", "or", "&&", "||"]);
         format!("({left}) {operator} ({right})")
     };

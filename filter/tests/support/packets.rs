@@ -137,6 +137,18 @@ pub fn pppoe(code: u8, session: u16, payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A Geneve header of version `version` with protocol type `protocol`, `vni` and `options` (a
+/// multiple of 4 bytes), then `payload`.
+pub fn geneve(version: u8, protocol: u16, vni: u32, options: &[u8], payload: &[u8]) -> Vec<u8> {
+    let option_words = u8::try_from(options.len() / 4).expect("at most 63 option words");
+    let mut out = vec![version << 6 | option_words, 0];
+    out.extend_from_slice(&protocol.to_be_bytes());
+    out.extend_from_slice(&(vni << 8).to_be_bytes());
+    out.extend_from_slice(options);
+    out.extend_from_slice(payload);
+    out
+}
+
 /// A PPP frame as PPPoE carries it: the protocol number, then `payload`.
 pub fn ppp(protocol: u16, payload: &[u8]) -> Vec<u8> {
     let mut out = protocol.to_be_bytes().to_vec();

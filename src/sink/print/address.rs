@@ -91,6 +91,33 @@ impl fmt::Display for LinkAddress<'_> {
     }
 }
 
+/// IANA's address family numbers as tcpdump names them (LLDP's management addresses, BGP's AFIs).
+pub(super) fn family_name(family: u16) -> Option<&'static str> {
+    const NAMES: [&str; 16] = [
+        "Reserved",
+        "IPv4",
+        "IPv6",
+        "NSAP",
+        "HDLC",
+        "BBN 1822",
+        "802",
+        "E.163",
+        "E.164",
+        "F.69",
+        "X.121",
+        "Novell IPX",
+        "Appletalk",
+        "Decnet IV",
+        "Banyan Vines",
+        "E.164 with NSAP subaddress",
+    ];
+    match family {
+        25 => Some("VPLS"),
+        196 => Some("Layer-2 VPN"),
+        _ => NAMES.get(usize::from(family)).copied(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

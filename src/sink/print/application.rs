@@ -2,9 +2,9 @@
 //! tried in tcpdump's order so that a packet between two known ports gets the same one.
 
 use super::{
-    Line, PrintState, address::IpAddress, aodv, bfd, bootp, captured::Printed, cnfp, dhcp6, dns, geneve,
-    ip::IpEnvelope, l2tp, lmp, mpls, ntp, pgm, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet, text, tftp, vxlan, wb,
-    zmtp1,
+    Line, PrintState, address::IpAddress, aodv, bfd, bgp, bootp, captured::Printed, cnfp, dhcp6, dns, geneve,
+    ip::IpEnvelope, isakmp, l2tp, lmp, mpls, ntp, pgm, ptp, radius, resp, rip, ripng, rtp, snmp, ssh, syslog, telnet,
+    text, tftp, vxlan, vxlan_gpe, wb, zmtp1,
 };
 
 const FTP_PORT: u16 = 21;
@@ -66,6 +66,10 @@ pub enum PacketType {
     Carp,
     /// LMP, the link management protocol (UDP)
     Lmp,
+    /// ONC RPC calls and replies (UDP)
+    Rpc,
+    /// RADIUS (UDP)
+    Radius,
 }
 
 /// A protocol above TCP or UDP that ptstat has a printer for.
@@ -79,6 +83,7 @@ pub(super) enum Application {
     /// A text protocol over TCP, which tcpdump separates from the TCP header with `: `.
     Text(&'static text::TextProtocol),
     Telnet,
+    Bgp,
     Ssh,
     Resp,
     /// SIP over UDP.
@@ -93,9 +98,16 @@ pub(super) enum Application {
     Tftp,
     Syslog,
     Snmp,
+    Radius,
+    /// ISAKMP and IKE, and on the NAT traversal port also ESP.
+    Isakmp,
+    IsakmpNatTraversal,
+    /// PTP's event and general messages.
+    Ptp,
     /// Tunnels over UDP, which carry a packet of their own.
     Vxlan,
     Geneve,
+    VxlanGpe,
     MplsOverUdp,
     /// L2TP, whose data messages carry PPP frames.
     L2tp,
@@ -123,6 +135,7 @@ impl Application {
             None if either(&[TELNET_PORT]) => Application::Telnet,
             None if either(&[SMTP_PORT]) => Application::Text(&text::SMTP),
             None if either(&[WHOIS_PORT]) => Application::Text(&text::WHOIS),
+            None if either(&[bgp::PORT]) => Application::Bgp,
             None if either(&[REDIS_PORT]) => Application::Resp,
             None if either(&[SSH_PORT]) => Application::Ssh,
             None if either(&[FTP_PORT]) => Application::Text(&text::FTP),
@@ -148,14 +161,19 @@ impl Application {
             Some(PacketType::Wb) => Application::Wb,
             Some(PacketType::Pgm | PacketType::PgmZmtp1) => Application::Pgm,
             Some(PacketType::Lmp) => Application::Lmp,
-            Some(PacketType::Carp) => return None,
-            Some(PacketType::Resp | PacketType::Zmtp1) => return None,
+            Some(PacketType::Radius) => Application::Radius,
+            Some(PacketType::Carp | PacketType::Resp | PacketType::Zmtp1) => return None,
+            // udp.rs prints RPC itself: its lines name the transaction rather than the ports.
+            Some(PacketType::Rpc) => return None,
             None if either(DNS_PORT) => Application::Dns,
             None if either(MDNS_PORT) => Application::Mdns,
             None if either(TFTP_PORT) => Application::Tftp,
             None if BOOTP_PORTS.into_iter().any(either) => Application::Bootp,
             None if either(rip::PORT) => Application::Rip,
             None if either(AODV_PORT) => Application::Aodv,
+            None if either(isakmp::PORT) => Application::Isakmp,
+            None if either(isakmp::NAT_TRAVERSAL_PORT) => Application::IsakmpNatTraversal,
+            None if isakmp::NONSTANDARD_PORTS.into_iter().any(either) => Application::Isakmp,
             None if SNMP_PORTS.into_iter().any(either) => Application::Snmp,
             None if either(NTP_PORT) => Application::Ntp,
             None if either(l2tp::PORT) => Application::L2tp,
@@ -163,6 +181,7 @@ impl Application {
             None if either(ripng::PORT) => Application::Ripng,
             None if DHCP6_PORTS.into_iter().any(either) => Application::Dhcp6,
             None if destination_port == WB_PORT => Application::Wb,
+            None if radius::PORTS.into_iter().any(either) => Application::Radius,
             None if [bfd::CONTROL_PORT, bfd::ECHO_PORT, bfd::MULTIHOP_PORT].contains(&destination_port) => {
                 Application::Bfd(destination_port)
             }
@@ -171,16 +190,27 @@ impl Application {
             None if either(SYSLOG_PORT) => Application::Syslog,
             None if either(vxlan::PORT) => Application::Vxlan,
             None if either(geneve::PORT) => Application::Geneve,
+            None if either(vxlan_gpe::PORT) => Application::VxlanGpe,
             None if either(mpls::UDP_PORT) => Application::MplsOverUdp,
+            // tcpdump first takes a datagram between AppleTalk's ports (319 and 320 among them) whose third byte
+            // is 2 for DDP in UDP, which ptstat does not print.
+            None if either(ptp::EVENT_PORT) || either(ptp::GENERAL_PORT) => Application::Ptp,
             None => return None,
         })
     }
 
     pub(super) fn is_tunnel(self) -> bool {
-        matches!(self, Application::Vxlan | Application::Geneve | Application::MplsOverUdp | Application::L2tp)
+        matches!(
+            self,
+            Application::Vxlan
+                | Application::Geneve
+                | Application::VxlanGpe
+                | Application::MplsOverUdp
+                | Application::L2tp
+        )
     }
 
-    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside the IP header `envelope` tells of.
+    /// Prints a payload `length` bytes long, of which `bytes` were captured, inside `envelope`'s IP header.
     pub(super) fn print(
         self,
         line: &mut Line,
@@ -189,8 +219,9 @@ impl Application {
         length: u32,
         envelope: &IpEnvelope,
     ) -> Printed {
-        let depth = envelope.depth;
         let verbosity = state.decoding.verbosity;
+        let depth = envelope.depth;
+        let endpoints = isakmp::Endpoints { source: envelope.source, destination: envelope.destination };
         match self {
             Application::Dns => dns::print(line, verbosity, bytes, length),
             Application::Mdns => dns::print_mdns(line, verbosity, bytes, length),
@@ -200,6 +231,7 @@ impl Application {
                 protocol.print(line, verbosity, bytes, length)
             }
             Application::Telnet => telnet::print(line, state.shows_command_bytes, bytes, length),
+            Application::Bgp => bgp::print(line, state.decoding, bytes),
             Application::Ssh => ssh::print(line, bytes, length),
             Application::Resp => resp::print(line, bytes, length),
             Application::Sip => text::SIP.print(line, verbosity, bytes, length),
@@ -212,8 +244,15 @@ impl Application {
             Application::Tftp => tftp::print(line, bytes, length),
             Application::Syslog => syslog::print(line, verbosity, bytes, length),
             Application::Snmp => snmp::print(line, verbosity, bytes, length),
+            Application::Radius => radius::print(line, verbosity, bytes, length),
+            Application::Ptp => ptp::print(line, bytes, length),
+            Application::Isakmp => isakmp::print(line, verbosity, &mut state.isakmp, endpoints, bytes, length),
+            Application::IsakmpNatTraversal => {
+                isakmp::print_nat_traversal(line, verbosity, &mut state.isakmp, endpoints, bytes, length)
+            }
             Application::Vxlan => vxlan::print(line, state, bytes, length, depth + 1),
             Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),
+            Application::VxlanGpe => vxlan_gpe::print(line, state, bytes, length, depth + 1),
             Application::MplsOverUdp => mpls::print(line, state, bytes, length, depth + 1),
             Application::L2tp => l2tp::print(line, state, bytes, length, depth + 1),
             Application::Rtp => rtp::print_rtp(line, verbosity, bytes, length),

@@ -173,7 +173,10 @@ impl Message<'_> {
             }
             offset = self.print_questions(line, offset, counts.questions)?;
         } else {
-            for _ in 0..counts.questions {
+            for index in 0..counts.questions {
+                if index != 0 {
+                    line.push(",");
+                }
                 offset = self.skip_name(offset)? + 4;
             }
         }
@@ -510,6 +513,10 @@ impl Message<'_> {
             line.put(format_args!("<ELT {}>", length & !LABEL_KIND));
             return Err(self.bytes.truncated());
         }
+        if length & LABEL_KIND == RESERVED_LABEL {
+            line.push("<BAD LABEL TYPE>");
+            return Err(self.bytes.truncated());
+        }
         Ok(length)
     }
 }
@@ -518,6 +525,7 @@ impl Message<'_> {
 const LABEL_KIND: u8 = 0xc0;
 const POINTER: u8 = 0xc0;
 const EXTENDED_LABEL: u8 = 0x40;
+const RESERVED_LABEL: u8 = 0x80;
 
 /// `len` bytes from `offset` as text, as far as they were captured (failing where the capture ends).
 fn print_text_captured(line: &mut Line, bytes: Captured, offset: usize, len: usize) -> Printed {

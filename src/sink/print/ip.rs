@@ -7,7 +7,7 @@ use super::{
     captured::{Captured, Printed},
     carp,
     checksum::{self, Checksum},
-    dccp, esp, gre, icmp, icmp6, igmp, igrp, ip6, ipcomp, mobile, pgm, sctp, tcp, udp, vrrp,
+    dccp, esp, gre, icmp, icmp6, igmp, igrp, ip6, ipcomp, mobile, ospf, ospf6, pgm, pim, sctp, tcp, udp, vrrp,
 };
 
 const MIN_HEADER_LEN: usize = 20;
@@ -257,7 +257,7 @@ fn print_route(line: &mut Line, option: &[u8]) {
     // The pointer counts from 1; the addresses start at the fourth byte.
     let pointer = usize::from(option[2]);
     let next = pointer.wrapping_sub(1);
-    if next < 3 || !next.wrapping_add(1).is_multiple_of(4) || next > len + 1 {
+    if next < 3 || !pointer.is_multiple_of(4) || next > len + 1 {
         line.put(format_args!(" [bad ptr {pointer}]"));
     }
     for (index, address) in option[3..].chunks_exact(4).enumerate() {
@@ -373,8 +373,8 @@ impl std::fmt::Display for ProtocolName {
             PROTOCOL_ICMPV6 => "ICMPv6",
             62 => "Mobile IP (old)",
             88 => "EIGRP",
-            89 => "OSPF",
-            103 => "PIM",
+            ospf::PROTOCOL => "OSPF",
+            pim::PROTOCOL => "PIM",
             108 => "Compressed IP",
             vrrp::PROTOCOL => "VRRP",
             113 => "PGM",
@@ -420,6 +420,9 @@ pub(super) fn demux(
         }
         vrrp::PROTOCOL => return vrrp::print(line, state.decoding.verbosity, payload, length, envelope),
         pgm::PROTOCOL => return pgm::print(line, state, payload, length, envelope, true),
+        ospf::PROTOCOL if is_ipv4 => return ospf::print(line, state.decoding.verbosity, payload, length),
+        ospf::PROTOCOL => return ospf6::print(line, state.decoding.verbosity, payload, length),
+        pim::PROTOCOL => return pim::print(line, state, payload, length, envelope),
         igrp::PROTOCOL => return igrp::print(line, state.decoding.verbosity, payload, length),
         mobile::PROTOCOL => return mobile::print(line, state.decoding.verbosity, payload, length),
         ipcomp::PROTOCOL => return ipcomp::print(line, payload),

@@ -12,7 +12,7 @@ use super::{
     address::LinkAddress,
     arp,
     captured::{Captured, Printed, Truncated},
-    hexdump, ip, ip6, lldp, mpls, pppoe, print_interface, slow, stp,
+    hexdump, ip, ip6, lldp, mpls, nsh, pppoe, print_interface, slow, stp,
 };
 use crate::{
     decode::{
@@ -175,6 +175,7 @@ pub(super) fn print_ether_type_payload(
         ETHERTYPE_MPLS | ETHERTYPE_MPLS_MULTICAST => mpls::print(line, state, payload, length, depth),
         lldp::ETHERTYPE => lldp::print(line, state.decoding.verbosity, payload, length),
         slow::ETHERTYPE => slow::print(line, state.decoding.verbosity, payload, length),
+        nsh::ETHERTYPE => nsh::print(line, state, payload, length, depth),
         pppoe::ETHERTYPE_DISCOVERY | pppoe::ETHERTYPE_SESSION => pppoe::print(line, state, payload, length, depth),
         pppoe::ETHERTYPE_DISCOVERY_OLD | pppoe::ETHERTYPE_SESSION_OLD => {
             pppoe::print(line, state, payload, length, depth)
@@ -387,6 +388,7 @@ pub(super) fn ethertype_name(ether_type: u16) -> Option<&'static str> {
         0x88e5 => "802.1AE MACsec",
         0x88f7 => "PTP",
         slow::ETHERTYPE => "Slow Protocols",
+        nsh::ETHERTYPE => "NSH",
         0x8137 => "IPX",
         0x809b => "Appletalk",
         0x9000 => "Loopback",

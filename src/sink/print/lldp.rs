@@ -3,7 +3,7 @@
 
 use super::{
     Line,
-    address::LinkAddress,
+    address::{self, LinkAddress},
     captured::{Captured, Printed, Truncated},
     hexdump, oui,
 };
@@ -663,7 +663,7 @@ fn put_string(line: &mut Line, text: &[u8]) {
 fn print_network_address(line: &mut Line, address: Captured) -> Printed {
     let family = address.u8(0).map_err(|_| address.truncated())?;
     let available = address.len() - 1;
-    let name = family_name(family);
+    let name = address::family_name(family.into()).unwrap_or("Unknown");
     let printed = match family {
         FAMILY_IPV4 if available >= 4 => address.ipv4(1)?.to_string(),
         FAMILY_IPV6 if available >= 16 => address.ipv6(1)?.to_string(),
@@ -879,33 +879,6 @@ const MAU_TYPES: [&str; 41] = [
     "10GBASELW",
     "10GBASESW",
 ];
-
-/// IANA's address family numbers as tcpdump names them.
-fn family_name(family: u8) -> &'static str {
-    const NAMES: [&str; 16] = [
-        "Reserved",
-        "IPv4",
-        "IPv6",
-        "NSAP",
-        "HDLC",
-        "BBN 1822",
-        "802",
-        "E.163",
-        "E.164",
-        "F.69",
-        "X.121",
-        "Novell IPX",
-        "Appletalk",
-        "Decnet IV",
-        "Banyan Vines",
-        "E.164 with NSAP subaddress",
-    ];
-    match family {
-        25 => "VPLS",
-        196 => "Layer-2 VPN",
-        _ => NAMES.get(usize::from(family)).unwrap_or(&"Unknown"),
-    }
-}
 
 /// tcpdump's names of the TLV types.
 struct TlvName(u8);

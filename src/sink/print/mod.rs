@@ -13,6 +13,7 @@ mod aodv;
 mod application;
 mod arp;
 mod bfd;
+mod bgp;
 mod bootp;
 mod captured;
 mod carp;
@@ -22,6 +23,7 @@ mod dccp;
 mod dhcp6;
 mod dns;
 mod dvmrp;
+mod eap;
 mod esp;
 mod geneve;
 mod gre;
@@ -33,6 +35,7 @@ mod igrp;
 mod ip;
 mod ip6;
 mod ipcomp;
+mod isakmp;
 mod l2tp;
 mod link;
 pub mod listening;
@@ -42,7 +45,12 @@ mod m3ua;
 mod mobile;
 mod mpls;
 mod mptcp;
+mod nfs;
+mod nsh;
 mod ntp;
+mod ospf;
+mod ospf6;
+mod ospf_te;
 mod oui;
 mod pgm;
 mod pim;
@@ -51,6 +59,8 @@ mod ppp_auth;
 mod ppp_control;
 mod pppoe;
 mod process;
+mod ptp;
+mod radius;
 mod resp;
 mod rip;
 mod ripng;
@@ -60,6 +70,7 @@ mod slow;
 mod snmp;
 mod ssh;
 mod stp;
+mod sunrpc;
 mod syslog;
 mod tcp;
 mod telnet;
@@ -69,6 +80,7 @@ mod time;
 mod udp;
 mod vrrp;
 mod vxlan;
+mod vxlan_gpe;
 mod wb;
 mod zmtp1;
 
@@ -122,6 +134,8 @@ pub struct Decoding {
     pub absolute_tcp_sequence: bool,
     /// The protocol every TCP and UDP payload is taken for, whatever its ports (`-T`).
     pub packet_type: Option<PacketType>,
+    /// BGP's AS numbers above 65535 in asdot notation, `65536` as `1.0` (`-b`).
+    pub asdot: bool,
 }
 
 /// The sink that prints a line per packet.
@@ -161,6 +175,8 @@ impl Printer {
                     && options.dump.is_some_and(|dump| dump.style == DumpStyle::HexAndAscii),
                 tcp: tcp::Conversations::default(),
                 interface_names: link::InterfaceNames::default(),
+                nfs: nfs::Transactions::default(),
+                isakmp: isakmp::Initiators::default(),
             },
         }
     }
@@ -223,6 +239,10 @@ struct PrintState {
     shows_command_bytes: bool,
     tcp: tcp::Conversations,
     interface_names: link::InterfaceNames,
+    /// The NFS calls whose replies can be decoded.
+    nfs: nfs::Transactions,
+    /// IKEv1 initiators seen, to tell which side later packets come from.
+    isakmp: isakmp::Initiators,
 }
 
 /// The text of one line being built. Writing into a `String` cannot fail, so neither can these methods.

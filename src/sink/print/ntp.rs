@@ -200,6 +200,13 @@ fn nanoseconds(fraction: u32) -> u32 {
     (f64::from(fraction) / FRACTION_SCALE * 1_000_000_000.0) as u32
 }
 
+/// The 32.32 timestamp at `offset`, as [`print_timestamp`] prints it (tcpdump's `p_ntp_time`, which other
+/// protocols' printers use too).
+pub(super) fn print_timestamp_at(line: &mut Line, bytes: Captured, offset: usize) -> Printed {
+    print_timestamp(line, timestamp(bytes, offset)?);
+    Ok(())
+}
+
 /// `3908374395.500000000 (2023-11-06T10:13:15Z)`; no date for a zero time, which means unset.
 fn print_timestamp(line: &mut Line, time: Timestamp) {
     line.put(format_args!("{}.{:09}", time.seconds, nanoseconds(time.fraction)));

@@ -10,7 +10,7 @@ use super::{
     captured::{Captured, Printed, Truncated},
     checksum,
     ip::{IpEnvelope, PROTOCOL_TCP},
-    mptcp,
+    mptcp, nfs,
 };
 
 const MIN_HEADER_LEN: usize = 20;
@@ -130,6 +130,12 @@ pub(super) fn print(
         && let Some(application) = Application::for_tcp(decoding.packet_type, source_port, destination_port)
     {
         application.print(line, state, payload, payload_len, envelope)?;
+    } else if payload_len > 0
+        && decoding.packet_type.is_none()
+        && (source_port == nfs::PORT || destination_port == nfs::PORT)
+    {
+        // Last of tcpdump's port checks.
+        nfs::print_tcp(line, state, payload, payload_len, envelope, (source_port, destination_port))?;
     }
     Ok(())
 }

@@ -4,10 +4,11 @@
 use super::{
     Line, PrintState,
     address::IpAddress,
-    application::Application,
+    application::{Application, PacketType},
     captured::{Captured, Printed},
     checksum,
     ip::{IpEnvelope, MAX_ENCAPSULATION_DEPTH, PROTOCOL_UDP},
+    nfs, sunrpc,
 };
 
 const HEADER_LEN: u16 = 8;
@@ -54,6 +55,18 @@ pub(super) fn print(
     // `available` tells it where the message ends.
     let message = udp.rest(usize::from(HEADER_LEN));
     let packet_type = state.decoding.packet_type;
+    let ports = (source_port, destination_port);
+    if packet_type == Some(PacketType::Rpc) {
+        line.truncate(endpoints_start);
+        return sunrpc::print(line, state, message, available, envelope);
+    }
+    // tcpdump looks for NFS before any other port's printer.
+    if packet_type.is_none()
+        && !state.decoding.quick
+        && let Some(printed) = nfs::print_udp(line, state, message, available, envelope, ports)
+    {
+        return printed;
+    }
     // Past the nesting limit, a tunnel's datagram prints as plain UDP.
     let application = Application::for_udp(packet_type, source_port, destination_port)
         .filter(|application| !application.is_tunnel() || envelope.depth < MAX_ENCAPSULATION_DEPTH);
