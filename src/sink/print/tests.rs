@@ -280,22 +280,9 @@ fn any_bytes_print_without_panicking() {
             dump: Some(PacketDump { style: DumpStyle::Hex, link_header: false }),
             ..PrintOptions::default()
         },
-        // -T: every payload taken for DNS, for RESP (which UDP does not carry), or for RPC.
-        PrintOptions {
-            decoding: Decoding { verbosity: 2, packet_type: Some(PacketType::Domain), ..Decoding::default() },
-            ..PrintOptions::default()
-        },
-        PrintOptions {
-            decoding: Decoding { verbosity: 3, packet_type: Some(PacketType::Resp), ..Decoding::default() },
-            ..PrintOptions::default()
-        },
-        PrintOptions {
-            decoding: Decoding { verbosity: 3, packet_type: Some(PacketType::Rpc), ..Decoding::default() },
-            ..PrintOptions::default()
-        },
     ]
     .into_iter()
-    // Every -T type, at -vv.
+    // Every -T type (every payload taken for that protocol, which may not travel in TCP or UDP), at -vv.
     .chain(clap::ValueEnum::value_variants().iter().map(|&packet_type: &PacketType| PrintOptions {
         decoding: Decoding { verbosity: 2, packet_type: Some(packet_type), ..Decoding::default() },
         ..PrintOptions::default()
