@@ -66,6 +66,8 @@ pub enum PacketType {
     Carp,
     /// LMP, the link management protocol (UDP)
     Lmp,
+    /// VXLAN (UDP): a VXLAN header and the Ethernet frame it carries
+    Vxlan,
     /// ONC RPC calls and replies (UDP)
     Rpc,
     /// RADIUS (UDP)
@@ -161,6 +163,7 @@ impl Application {
             Some(PacketType::Wb) => Application::Wb,
             Some(PacketType::Pgm | PacketType::PgmZmtp1) => Application::Pgm,
             Some(PacketType::Lmp) => Application::Lmp,
+            Some(PacketType::Vxlan) => Application::Vxlan,
             Some(PacketType::Radius) => Application::Radius,
             Some(PacketType::Carp | PacketType::Resp | PacketType::Zmtp1) => return None,
             // udp.rs prints RPC itself: its lines name the transaction rather than the ports.
