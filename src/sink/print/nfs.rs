@@ -839,6 +839,17 @@ impl Nfs<'_, '_> {
         Ok((offset + 4, status != 0))
     }
 
+    /// A v3 result's status, then the attributes after the operation (` POST:` at -v); the offset after them, and
+    /// whether the status is an error.
+    fn status_and_post_attributes(&mut self, offset: usize) -> Parsed<(usize, bool)> {
+        let (offset, failed) = self.status(offset)?;
+        if self.verbosity > 0 {
+            self.line.push(" POST:");
+        }
+        let offset = self.post_operation_attributes(offset, self.verbosity)?;
+        Ok((offset, failed))
+    }
+
     /// v2's `attrstat` (and v3's GETATTR result): a status, then if it is not an error the attributes.
     fn attributes_or_status(&mut self, offset: usize, verbosity: u8, v3: bool) -> Parsed<()> {
         let (offset, failed) = self.status(offset)?;
@@ -977,12 +988,8 @@ impl Nfs<'_, '_> {
     }
 
     fn v3_directory_entries(&mut self, offset: usize) -> Parsed<()> {
-        let (offset, failed) = self.status(offset)?;
+        let (offset, failed) = self.status_and_post_attributes(offset)?;
         let verbosity = self.verbosity;
-        if verbosity > 0 {
-            self.line.push(" POST:");
-        }
-        let offset = self.post_operation_attributes(offset, verbosity)?;
         if !failed && verbosity > 0 {
             let verifier = (self.be32(offset)?, self.be32(offset + 4)?);
             self.line.put(format_args!(" verf {:08x}{:08x}", verifier.0, verifier.1));
@@ -1025,12 +1032,8 @@ impl Nfs<'_, '_> {
     }
 
     fn file_system_information(&mut self, offset: usize) -> Parsed<()> {
-        let (offset, failed) = self.status(offset)?;
+        let (offset, failed) = self.status_and_post_attributes(offset)?;
         let verbosity = self.verbosity;
-        if verbosity > 0 {
-            self.line.push(" POST:");
-        }
-        let offset = self.post_operation_attributes(offset, verbosity)?;
         if failed {
             return Ok(());
         }
@@ -1052,12 +1055,7 @@ impl Nfs<'_, '_> {
     }
 
     fn path_configuration(&mut self, offset: usize) -> Parsed<()> {
-        let (offset, failed) = self.status(offset)?;
-        let verbosity = self.verbosity;
-        if verbosity > 0 {
-            self.line.push(" POST:");
-        }
-        let offset = self.post_operation_attributes(offset, verbosity)?;
+        let (offset, failed) = self.status_and_post_attributes(offset)?;
         if failed {
             return Ok(());
         }
