@@ -224,7 +224,6 @@ impl Application {
     ) -> Printed {
         let verbosity = state.decoding.verbosity;
         let depth = envelope.depth;
-        let endpoints = isakmp::Endpoints { source: envelope.source, destination: envelope.destination };
         match self {
             Application::Dns => dns::print(line, verbosity, bytes, length),
             Application::Mdns => dns::print_mdns(line, verbosity, bytes, length),
@@ -249,9 +248,9 @@ impl Application {
             Application::Snmp => snmp::print(line, verbosity, bytes, length),
             Application::Radius => radius::print(line, verbosity, bytes, length),
             Application::Ptp => ptp::print(line, bytes, length),
-            Application::Isakmp => isakmp::print(line, verbosity, &mut state.isakmp, endpoints, bytes, length),
+            Application::Isakmp => isakmp::print(line, verbosity, &mut state.isakmp, envelope, bytes, length),
             Application::IsakmpNatTraversal => {
-                isakmp::print_nat_traversal(line, verbosity, &mut state.isakmp, endpoints, bytes, length)
+                isakmp::print_nat_traversal(line, verbosity, &mut state.isakmp, envelope, bytes, length)
             }
             Application::Vxlan => vxlan::print(line, state, bytes, length, depth + 1),
             Application::Geneve => geneve::print(line, state, bytes, length, depth + 1),

@@ -376,20 +376,10 @@ impl Message<'_> {
                     length -= 4;
                     withdrawn_len -= 4;
                 }
-                match decode_prefix(update, at, withdrawn_len, Family::V4)? {
-                    Decoded::IllegalLength => {
-                        line.push("\n\t    (illegal prefix length)");
-                        break;
-                    }
-                    Decoded::Short => return cut,
-                    Decoded::Prefix(prefix) => {
-                        line.put(format_args!("\n\t    {prefix}"));
-                        print_path_id(line, path_id);
-                        at += prefix.len;
-                        length -= prefix.len;
-                        withdrawn_len -= prefix.len;
-                    }
-                }
+                let Some(prefix_len) = print_ipv4_route(line, update, at, withdrawn_len, path_id)? else { break };
+                at += prefix_len;
+                length -= prefix_len;
+                withdrawn_len -= prefix_len;
             }
         } else {
             at += withdrawn_len;
@@ -477,19 +467,9 @@ impl Message<'_> {
                     at += 4;
                     length -= 4;
                 }
-                match decode_prefix(update, at, length, Family::V4)? {
-                    Decoded::IllegalLength => {
-                        line.push("\n\t    (illegal prefix length)");
-                        break;
-                    }
-                    Decoded::Short => return cut,
-                    Decoded::Prefix(prefix) => {
-                        line.put(format_args!("\n\t    {prefix}"));
-                        print_path_id(line, path_id);
-                        at += prefix.len;
-                        length -= prefix.len;
-                    }
-                }
+                let Some(prefix_len) = print_ipv4_route(line, update, at, length, path_id)? else { break };
+                at += prefix_len;
+                length -= prefix_len;
             }
         }
         Ok(())
@@ -1492,6 +1472,29 @@ fn label(data: Captured, at: usize) -> Result<(u32, bool), Truncated> {
 fn be24(data: Captured, at: usize) -> Result<u32, Truncated> {
     let [high, middle, low] = data.array(at)?;
     Ok(u32::from_be_bytes([0, high, middle, low]))
+}
+
+/// An UPDATE's withdrawn or updated IPv4 route at `at`, within `room` bytes, and its path id: the route's length,
+/// or `None` for a prefix length longer than an address (printed so: it ends the list).
+fn print_ipv4_route(
+    line: &mut Line,
+    update: Captured,
+    at: usize,
+    room: usize,
+    path_id: Option<u32>,
+) -> Result<Option<usize>, Truncated> {
+    match decode_prefix(update, at, room, Family::V4)? {
+        Decoded::IllegalLength => {
+            line.push("\n\t    (illegal prefix length)");
+            Ok(None)
+        }
+        Decoded::Short => Err(update.truncated()),
+        Decoded::Prefix(prefix) => {
+            line.put(format_args!("\n\t    {prefix}"));
+            print_path_id(line, path_id);
+            Ok(Some(prefix.len))
+        }
+    }
 }
 
 fn print_path_id(line: &mut Line, path_id: Option<u32>) {

@@ -8,6 +8,7 @@ use super::{
     address::IpAddress,
     captured::{Captured, Printed, Truncated},
     esp,
+    ip::IpEnvelope,
 };
 
 pub(super) const PORT: u16 = 500;
@@ -92,19 +93,13 @@ impl Initiators {
 }
 
 /// The IP addresses a datagram came between.
-#[derive(Clone, Copy)]
-pub(super) struct Endpoints {
-    pub source: IpAddress,
-    pub destination: IpAddress,
-}
-
 /// Prints a datagram on the NAT traversal port, `length` bytes long, of which `bytes` were captured: a
 /// keep-alive, IKE after four zero bytes, or ESP.
 pub(super) fn print_nat_traversal(
     line: &mut Line,
     verbosity: u8,
     initiators: &mut Initiators,
-    endpoints: Endpoints,
+    envelope: &IpEnvelope,
     bytes: &[u8],
     length: u32,
 ) -> Printed {
@@ -118,7 +113,7 @@ pub(super) fn print_nat_traversal(
     }
     if datagram.be32(0)? == 0 {
         line.push("NONESP-encap: ");
-        return print(line, verbosity, initiators, endpoints, datagram.rest(4), length - 4);
+        return print(line, verbosity, initiators, envelope, datagram.rest(4), length - 4);
     }
     line.push("UDP-encap: ");
     esp::print(line, bytes, length)
@@ -129,7 +124,7 @@ pub(super) fn print(
     line: &mut Line,
     verbosity: u8,
     initiators: &mut Initiators,
-    endpoints: Endpoints,
+    envelope: &IpEnvelope,
     bytes: &[u8],
     length: u32,
 ) -> Printed {
@@ -159,7 +154,7 @@ pub(super) fn print(
             line.push(if phase == 1 { " phase 1" } else { " phase 2/others" });
             let responder_cookie_is_zero = isakmp.slice(8, 8)?.iter().all(|&byte| byte == 0);
             let cookie = isakmp.array(0)?;
-            line.push(initiators.side(cookie, responder_cookie_is_zero, endpoints.source, endpoints.destination));
+            line.push(initiators.side(cookie, responder_cookie_is_zero, envelope.source, envelope.destination));
             line.put(format_args!(" {}", ExchangeType(isakmp.u8(18)?)));
             if flags != 0 {
                 line.push("[");
