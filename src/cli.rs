@@ -314,6 +314,11 @@ pub struct StatsFlags {
     ///
     /// No event per packet. Prints a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live
     /// view (--tui).
+    ///
+    /// With -r: the same table or JSON from a capture file, of the packets the filter expression accepts (and the
+    /// first -c), each flow with the process, cgroup and container its PcapNG comments name (ptstat's or
+    /// ptcpdump's; none in a pcap file); bitrates and the duration over the time from its first to its last
+    /// packet; netns is 0 (a file does not record it).
     #[arg(long)]
     pub stats: bool,
 
@@ -322,7 +327,9 @@ pub struct StatsFlags {
     pub json: bool,
 
     /// With --stats: a live table in the terminal (keys in README), bitrates over the last refresh interval.
-    #[arg(long, requires = "stats", conflicts_with = "json")]
+    ///
+    /// Not with -r: a file is counted at once, its table printed.
+    #[arg(long, requires = "stats", conflicts_with_all = ["json", "read"])]
     pub tui: bool,
 
     /// With --tui: how often to refresh (e.g. 500ms, 2s).

@@ -199,7 +199,26 @@ mod comment_keys {
     pub const POD_NAMESPACE: &str = "PodNamespace";
     pub const POD_UID: &str = "PodUID";
     pub const POD_LABELS: &str = "PodLabels";
+    /// ptcpdump's older names for `CMD`, `TID` and `PARENT_CMD`, still in files it wrote.
+    pub const PTCPDUMP_CMD: &str = "Command";
+    pub const PTCPDUMP_TID: &str = "TID";
+    pub const PTCPDUMP_PARENT_CMD: &str = "ParentCommand";
 }
+
+/// The kernel's comm of a process that `cmd` (an executable's path) started: its file name, cut to 15 bytes (what
+/// ptcpdump's files give instead of `Comm`). ptcpdump ends a path it cut with `...`.
+fn comm_of_executable(cmd: &str) -> String {
+    let cmd = cmd.strip_suffix("...").unwrap_or(cmd);
+    let name = cmd.rsplit('/').next().unwrap_or(cmd);
+    let mut end = name.len().min(TASK_COMM_LEN - 1);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].to_string()
+}
+
+/// The kernel's TASK_COMM_LEN: a comm and its terminating NUL.
+const TASK_COMM_LEN: usize = 16;
 
 /// Labels as one line of JSON, `{"key":"value",...}`, as ptcpdump writes and prints them (serde_json escapes
 /// control characters, so no newline can end a comment line early).
@@ -271,6 +290,13 @@ impl ProcessContext {
 
     /// Reads what `to_comment` wrote; `None` if the comment names no process.
     pub fn from_comment(comment: &str) -> Option<ProcessContext> {
+        Self::from_comments([comment])
+    }
+
+    /// Reads the comments of one packet together: ptstat writes one, ptcpdump one for each part (process, thread,
+    /// user, parent, container, pod), without `Comm` (the name is then taken from `Cmd`) and in older files with
+    /// `Command`, `TID` and `ParentCommand`. `None` if they name no process.
+    pub fn from_comments<'a>(comments: impl IntoIterator<Item = &'a str>) -> Option<ProcessContext> {
         use comment_keys::*;
         let mut context = ProcessContext::default();
         let mut thread = None::<ThreadContext>;
@@ -278,21 +304,21 @@ impl ProcessContext {
         let mut container = None::<ContainerContext>;
         let mut pod = None::<PodContext>;
         let mut has_pid = false;
-        for (key, value) in comment.lines().filter_map(|line| line.split_once(": ")) {
+        for (key, value) in comments.into_iter().flat_map(str::lines).filter_map(|line| line.split_once(": ")) {
             let number = || value.trim().parse::<u32>().unwrap_or_default();
             match key {
                 PID => (context.pid, has_pid) = (number(), true),
                 NAME => context.name = value.to_string(),
-                CMD => context.cmd = value.to_string(),
+                CMD | PTCPDUMP_CMD => context.cmd = value.to_string(),
                 ARGS => context.args = value.to_string(),
                 CGROUP_ID => context.cgroup_id = value.trim().parse().unwrap_or_default(),
                 CGROUP => context.cgroup = value.to_string(),
-                TID => thread.get_or_insert_default().tid = number(),
+                TID | PTCPDUMP_TID => thread.get_or_insert_default().tid = number(),
                 THREAD_NAME => thread.get_or_insert_default().name = value.to_string(),
                 UID => context.uid = Some(number()),
                 PARENT_PID => parent.get_or_insert_default().pid = number(),
                 PARENT_NAME => parent.get_or_insert_default().name = value.to_string(),
-                PARENT_CMD => parent.get_or_insert_default().cmd = value.to_string(),
+                PARENT_CMD | PTCPDUMP_PARENT_CMD => parent.get_or_insert_default().cmd = value.to_string(),
                 PARENT_ARGS => parent.get_or_insert_default().args = value.to_string(),
                 CONTAINER_NAME => container.get_or_insert_default().name = value.to_string(),
                 CONTAINER_ID => container.get_or_insert_default().id = value.to_string(),
@@ -304,6 +330,12 @@ impl ProcessContext {
                 POD_LABELS => pod.get_or_insert_default().labels = labels_from_json(value),
                 _ => {}
             }
+        }
+        if context.name.is_empty() {
+            context.name = comm_of_executable(&context.cmd);
+        }
+        if let Some(parent) = parent.as_mut().filter(|parent| parent.name.is_empty()) {
+            parent.name = comm_of_executable(&parent.cmd);
         }
         context.thread = thread;
         context.parent = parent;
@@ -380,6 +412,61 @@ mod tests {
         let bare = ProcessContext { pid: 7, name: "nc".into(), ..Default::default() };
         assert_eq!(bare.to_comment(), "PID: 7\nComm: nc");
         assert_eq!(ProcessContext::from_comment(&bare.to_comment()), Some(bare));
+    }
+
+    #[test]
+    fn ptcpdump_comments_name_the_same_process() {
+        // The form ptcpdump writes: one comment per part, no Comm, a pod's annotations and a group id ptstat has
+        // no place for.
+        let comments = [
+            "PID: 4242\nCmd: /usr/local/bin/curl\nArgs: curl -s http://10.1.2.3:8080/",
+            "ThreadId: 4243\nThreadName: curl-worker",
+            "UserId: 1000\nGroupId: 1000",
+            "ParentPID: 77\nParentCmd: /usr/bin/bash\nParentArgs: bash -l",
+            "ContainerName: web\nContainerId: 0a1b2c\nContainerImage: docker.io/library/curl:8\n\
+             ContainerLabels: {\"tier\":\"front\"}",
+            "PodName: shop-1\nPodNamespace: prod\nPodUID: 9d-8e\nPodLabels: {\"app\":\"shop\"}\n\
+             PodAnnotations: {\"note\":\"x\"}",
+        ];
+        let labels = |key: &str, value: &str| Labels::from([(key.to_string(), value.to_string())]);
+        let expected = ProcessContext {
+            pid: 4242,
+            name: "curl".into(),
+            cmd: "/usr/local/bin/curl".into(),
+            args: "curl -s http://10.1.2.3:8080/".into(),
+            thread: Some(ThreadContext { tid: 4243, name: "curl-worker".into() }),
+            uid: Some(1000),
+            parent: Some(ParentProcess {
+                pid: 77,
+                name: "bash".into(),
+                cmd: "/usr/bin/bash".into(),
+                args: "bash -l".into(),
+            }),
+            container: Some(ContainerContext {
+                name: "web".into(),
+                id: "0a1b2c".into(),
+                image: "docker.io/library/curl:8".into(),
+                labels: labels("tier", "front"),
+            }),
+            pod: Some(PodContext {
+                name: "shop-1".into(),
+                namespace: "prod".into(),
+                uid: "9d-8e".into(),
+                labels: labels("app", "shop"),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(ProcessContext::from_comments(comments), Some(expected));
+        // Older files: Command and TID; a long executable's name cut as the kernel cuts comm, and a cut path's
+        // "..." left out.
+        let older =
+            ProcessContext::from_comments(["PID: 9\nCommand: /opt/bin/inventory-reconciler\nArgs: x", "TID: 10"])
+                .expect("a process");
+        assert_eq!((older.name.as_str(), older.thread.map(|thread| thread.tid)), ("inventory-recon", Some(10)));
+        let cut = ProcessContext::from_comment("PID: 9\nCmd: /usr/bin/python3...\nArgs: ").expect("a process");
+        assert_eq!(cut.name, "python3");
+        // A container alone names no process.
+        assert_eq!(ProcessContext::from_comments(["ContainerName: web\nContainerId: 0a1b2c"]), None);
     }
 
     #[test]

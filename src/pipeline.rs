@@ -41,24 +41,21 @@ use crate::{
 pub fn run(checked: &Checked) -> anyhow::Result<()> {
     let Checked { cli, user, filter, context } = checked;
     let filter = filter.as_ref().map(|(expression, _)| expression.clone());
-    if cli.stats.stats {
-        return count_live(cli, filter, user.clone());
-    }
     if let (Some(user), Some(_)) = (user, &cli.files.read) {
         // Reading needs no privileges at all: give them up before any file is opened.
         user.become_it()?;
+    }
+    if cli.stats.stats {
+        return match &cli.files.read {
+            Some(path) => count_file(cli, path, filter),
+            None => count_live(cli, filter, user.clone()),
+        };
     }
     let mut sinks = sinks(cli)?;
     let outcome = match &cli.files.read {
         Some(path) => {
             let selected = SelectContext { selection: *context, inner: &mut sinks };
-            match filter {
-                Some(expression) => {
-                    file::read_capture(path, &mut Filtered::new(expression, selected), cli.capture.count)
-                }
-                None => file::read_capture(path, &mut { selected }, cli.capture.count),
-            }
-            .map(|_| ())
+            read_file(path, filter, selected, cli.capture.count)
         }
         None => capture_live(cli, *context, filter, user.clone(), &mut sinks),
     };
@@ -68,6 +65,15 @@ pub fn run(checked: &Checked) -> anyhow::Result<()> {
         Err(_) => sinks.finish_after_failure(),
     };
     outcome.and(finished)
+}
+
+/// Reads the capture at `path` into `sink`, through the filter expression when there is one.
+fn read_file(path: &str, filter: Option<String>, mut sink: impl Sink, max_packets: Option<u64>) -> anyhow::Result<()> {
+    match filter {
+        Some(expression) => file::read_capture(path, &mut Filtered::new(expression, sink), max_packets),
+        None => file::read_capture(path, &mut sink, max_packets),
+    }
+    .map(drop)
 }
 
 /// print! panics when stdout is a closed pipe or a full disk; this says so in one line instead.
@@ -336,14 +342,33 @@ impl Records for Counting<'_> {
             return Ok(());
         }
         let snapshot = Self::snapshot(&mut self.enricher, flows.context("no flow table")?)?;
-        let mut output = io::stdout().lock();
-        match self.cli.stats.json {
-            true => write_json(&mut output, &snapshot)?,
-            false => write_table(&mut output, &snapshot)?,
-        }
-        output.flush()?;
-        Ok(())
+        write_statistics(self.cli.stats.json, &snapshot)
     }
+}
+
+/// `-r --stats`: the file's packets (those the filter expression accepts) counted per flow and process, as the
+/// kernel counts them live, with the processes its comments name; bitrates over its first to last packet. Packets
+/// before a truncated or corrupt part are shown, then the error.
+fn count_file(cli: &Cli, path: &str, filter: Option<String>) -> anyhow::Result<()> {
+    let mut tally = FlowTally::default();
+    let outcome = read_file(path, filter, &mut tally, cli.capture.count);
+    let snapshot = tally.snapshot();
+    if outcome.is_ok() || !snapshot.flows.is_empty() {
+        write_statistics(cli.stats.json, &snapshot)?;
+        tally.write_untallied(&mut io::stderr().lock())?;
+    }
+    outcome
+}
+
+/// The statistics table, or with `json` their JSON document, on stdout.
+fn write_statistics(json: bool, snapshot: &Snapshot) -> anyhow::Result<()> {
+    let mut output = io::stdout().lock();
+    match json {
+        true => write_json(&mut output, snapshot)?,
+        false => write_table(&mut output, snapshot)?,
+    }
+    output.flush()?;
+    Ok(())
 }
 
 /// `--count`: prints only how many packets there were, as tcpdump does.

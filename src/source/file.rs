@@ -223,11 +223,11 @@ fn handle_block(
                 EnhancedPacketOption::Flags(flags) => Some(*flags),
                 _ => None,
             });
-            // ptstat's own files name the packet's process in the comment.
-            let process = packet.options.iter().find_map(|option| match option {
-                EnhancedPacketOption::Common(CommonOption::Comment(comment)) => ProcessContext::from_comment(comment),
+            // ptstat's own files name the packet's process in a comment, ptcpdump's in several.
+            let process = ProcessContext::from_comments(packet.options.iter().filter_map(|option| match option {
+                EnhancedPacketOption::Common(CommonOption::Comment(comment)) => Some(comment.as_ref()),
                 _ => None,
-            });
+            }));
             delivery.deliver(&Packet {
                 timestamp: timestamp_of(packet.timestamp),
                 interface: section_interface(packet.interface_id)?,
@@ -682,6 +682,53 @@ mod tests {
             writer.write_packet(&PcapPacket::new(timestamp, data.len() as u32, &data).unwrap()).unwrap();
         }
         writer.into_inner()
+    }
+
+    /// The process of every packet delivered.
+    #[derive(Default)]
+    struct Processes(Vec<Option<ProcessContext>>);
+
+    impl Sink for Processes {
+        fn add_interface(&mut self, _id: InterfaceId, _interface: &Interface) -> anyhow::Result<()> {
+            Ok(())
+        }
+
+        fn write_packet(&mut self, packet: &Packet, _interface: &Interface) -> anyhow::Result<()> {
+            self.0.push(packet.process.cloned());
+            Ok(())
+        }
+
+        fn finish(&mut self) -> anyhow::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_comments_of_a_packet_are_read_together() {
+        // As ptcpdump writes them: the process in one comment, its container in another.
+        let comments = ["PID: 31\nCmd: /usr/bin/nc\nArgs: nc -u 10.0.0.2 53", "ContainerName: dns\nContainerId: 5e"];
+        let mut writer = PcapNgWriter::new(Vec::new()).unwrap();
+        let interface = InterfaceDescriptionBlock { linktype: DataLink::RAW, snaplen: 65_535, options: Vec::new() };
+        writer.write_pcapng_block(interface).unwrap();
+        let options = comments.map(|comment| EnhancedPacketOption::Common(CommonOption::Comment(comment.into())));
+        let data = vec![0x45; 20];
+        let original_len = data.len() as u32;
+        let packet = EnhancedPacketBlock {
+            interface_id: 0,
+            timestamp: Duration::from_secs(1_700_000_000),
+            original_len,
+            data: Cow::Owned(data),
+            options: options.to_vec(),
+        };
+        writer.write_pcapng_block(packet).unwrap();
+        let mut processes = Processes::default();
+        read_from("ptcpdump", &writer.into_inner()[..], &mut processes, None).unwrap();
+        let process = processes.0[0].clone().expect("a process");
+        assert_eq!((process.pid, process.name.as_str(), process.args.as_str()), (31, "nc", "nc -u 10.0.0.2 53"));
+        assert_eq!(
+            process.container.map(|container| (container.name, container.id)),
+            Some(("dns".into(), "5e".into()))
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The statistics a capture keeps too: packets and bytes per flow and process, counted from the packets the
-//! capture delivered, and the busiest flows printed on stderr at the end (after tcpdump's counters).
+//! capture delivered, and the busiest flows printed on stderr at the end (after tcpdump's counters). `-r --stats`
+//! takes the whole table from it: the same rows as the kernel's counts, from a file.
 
 use std::{io::Write, time::Duration};
 
@@ -33,28 +34,48 @@ pub struct FlowTally {
     last_flow: Option<usize>,
     first: Option<Timestamp>,
     last: Timestamp,
+    /// Packets and bytes per protocol, of every packet counted (also those of untallied flows), as the kernel's
+    /// totals are exact beyond its table.
+    totals: Vec<ProtocolTotal>,
     untallied_packets: u64,
 }
 
 impl FlowTally {
-    /// The `TOP_FLOWS` flows with the most bytes and the totals of all, with bitrates over the time between the
-    /// first and last packet.
-    fn top_flows(&self) -> Snapshot {
+    /// Every flow and the totals, in the table's order, with bitrates over the time between the first and last
+    /// packet counted.
+    pub fn snapshot(&self) -> Snapshot {
         let mut flows = self.flows.clone();
         flows.sort_by(table_order);
-        let mut totals: Vec<ProtocolTotal> = Vec::new();
-        for flow in &flows {
-            match totals.iter_mut().find(|total| total.protocol == flow.key.protocol) {
-                Some(total) => (total.packets, total.bytes) = (total.packets + flow.packets, total.bytes + flow.bytes),
-                None => {
-                    totals.push(ProtocolTotal { protocol: flow.key.protocol, packets: flow.packets, bytes: flow.bytes })
-                }
-            }
-        }
+        let mut totals = self.totals.clone();
         totals.sort_by_key(|total| total.protocol);
-        flows.truncate(TOP_FLOWS);
         let elapsed = Duration::from_nanos(self.last.0.saturating_sub(self.first.unwrap_or(self.last).0));
         Snapshot { elapsed, flows, evicted: 0, totals }
+    }
+
+    /// The `TOP_FLOWS` flows with the most bytes, and the totals of all.
+    fn top_flows(&self) -> Snapshot {
+        let mut snapshot = self.snapshot();
+        snapshot.flows.truncate(TOP_FLOWS);
+        snapshot
+    }
+
+    /// Says on `output` how many packets the table lacks, if any.
+    pub fn write_untallied(&self, output: &mut dyn Write) -> std::io::Result<()> {
+        if self.untallied_packets > 0 {
+            writeln!(
+                output,
+                "{} packets of flows beyond the first {MAX_FLOWS} are not in the table",
+                self.untallied_packets
+            )?;
+        }
+        Ok(())
+    }
+
+    fn add_to_totals(&mut self, protocol: u8, bytes: u64) {
+        match self.totals.iter_mut().find(|total| total.protocol == protocol) {
+            Some(total) => (total.packets, total.bytes) = (total.packets + 1, total.bytes + bytes),
+            None => self.totals.push(ProtocolTotal { protocol, packets: 1, bytes }),
+        }
     }
 }
 
@@ -71,6 +92,7 @@ impl Sink for FlowTally {
         };
         self.first.get_or_insert(packet.timestamp);
         self.last = self.last.max(packet.timestamp);
+        self.add_to_totals(tuple.protocol, u64::from(packet.original_len));
         let process = packet.process;
         let key = FlowKey {
             netns: 0,
@@ -119,14 +141,7 @@ impl Sink for FlowTally {
         writeln!(stderr, "\nTop {} of {} flows by bytes:", top.flows.len(), self.flows.len())?;
         write_rows(&mut stderr, &top)?;
         write_totals(&mut stderr, &top)?;
-        if self.untallied_packets > 0 {
-            writeln!(
-                stderr,
-                "{} packets of flows beyond the first {MAX_FLOWS} are not in the table",
-                self.untallied_packets
-            )?;
-        }
-        Ok(())
+        Ok(self.write_untallied(&mut stderr)?)
     }
 }
 
@@ -182,5 +197,7 @@ mod tests {
         let tally = tally((0..=u16::MAX).map(|port| (port, 0)).chain([(0, 1), (0, 1), (0, 0)]));
         assert_eq!((tally.flows.len(), tally.untallied_packets), (MAX_FLOWS, 2));
         assert_eq!(tally.flows[0].packets, 2, "a known flow is still counted once the table is full");
+        let totals = tally.snapshot().totals;
+        assert_eq!(totals.iter().map(|total| total.packets).collect::<Vec<_>>(), [65536 + 3], "totals count all");
     }
 }
