@@ -299,3 +299,68 @@ fn the_live_view_is_refused_for_a_file_in_one_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("ptstat: ") && stderr.contains("--tui") && stderr.contains("-r"), "{stderr}");
 }
+
+/// A capture as ptcpdump writes it (the comments' text is this test's own, in its form: a comment per part, the
+/// process named by its executable, no cgroup): `-r --stats` names the process and container of its packets.
+#[test]
+fn a_capture_with_ptcpdumps_comments_names_the_process_and_container() {
+    use pcap_file::{
+        DataLink,
+        pcapng::{
+            PcapNgWriter,
+            blocks::{
+                enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption},
+                interface_description::InterfaceDescriptionBlock,
+                opt_common::CommonOption,
+            },
+        },
+    };
+    let datagram = |source: [u8; 4], destination: [u8; 4], ports: (u16, u16), payload: usize| {
+        let builder = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4(source, destination, 64)
+            .udp(ports.0, ports.1);
+        let mut frame = Vec::new();
+        builder.write(&mut frame, &vec![b'x'; payload]).unwrap();
+        frame
+    };
+    let comments = [
+        "PID: 4242\nCmd: /usr/local/bin/resolver-daemon\nArgs: resolver-daemon --port 53",
+        "ContainerName: dns\nContainerId: 5e7a\nContainerImage: example/dns:1\nContainerLabels: {}",
+    ];
+    let query = datagram([10, 9, 0, 1], [10, 9, 0, 2], (40000, 53), 30);
+    let answer = datagram([10, 9, 0, 2], [10, 9, 0, 1], (53, 40000), 90);
+    let mut writer = PcapNgWriter::new(Vec::new()).unwrap();
+    writer
+        .write_pcapng_block(InterfaceDescriptionBlock { linktype: DataLink::ETHERNET, snaplen: 65535, options: vec![] })
+        .unwrap();
+    // Three queries from the process, a second apart; one answer that ptcpdump could not attribute.
+    for (second, frame, commented) in [(0, &query, true), (1, &query, true), (2, &query, true), (3, &answer, false)] {
+        let options = match commented {
+            true => comments.map(|text| EnhancedPacketOption::Common(CommonOption::Comment(text.into()))).to_vec(),
+            false => Vec::new(),
+        };
+        writer
+            .write_pcapng_block(EnhancedPacketBlock {
+                interface_id: 0,
+                timestamp: Duration::from_secs(1_700_000_000 + second),
+                original_len: frame.len() as u32,
+                data: frame.as_slice().into(),
+                options,
+            })
+            .unwrap();
+    }
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("ptcpdump.pcapng");
+    fs::write(&file, writer.into_inner()).unwrap();
+    let document = json(&ptstat(&["-r", file.to_str().unwrap(), "--stats", "--json"]).stdout);
+    let rows = rows(&document);
+    let query_id = ("udp".to_string(), "10.9.0.1".to_string(), 40000, "10.9.0.2".to_string(), 53, 4242);
+    let answer_id = ("udp".to_string(), "10.9.0.2".to_string(), 53, "10.9.0.1".to_string(), 40000, 0);
+    let query_len = query.len() as u64;
+    let expected = BTreeMap::from([
+        (query_id, (3, 3 * query_len, "resolver-daemon".to_string(), String::new(), Value::from("dns"))),
+        (answer_id, (1, answer.len() as u64, String::new(), String::new(), Value::Null)),
+    ]);
+    assert_eq!(rows, expected, "{document:#}");
+    assert_eq!(document["duration_seconds"], 3.0, "{document:#}");
+}
