@@ -307,3 +307,34 @@ fn socket_filter_captures_in_two_namespaces_with_their_processes() {
     }
     assert_eq!(datagrams.iter().filter(|datagram| datagram.contains(&first.peer_ip)).count(), 4, "{datagrams:?}");
 }
+
+/// A ring buffer far too small for a burst: whatever it drops, the kernel's counts add up. Every datagram sent
+/// reached the filter and was accepted ("received by filter"), and each was either captured (and is in the file)
+/// or counted as dropped.
+#[test]
+fn socket_filter_counts_what_a_full_ring_buffer_drops() {
+    if !root_or_skip("socket_filter_counts_what_a_full_ring_buffer_drops")
+        || !tool_available("tshark")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let net = VethNamespace::new("sfd", 237);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7239);
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("drops.pcapng");
+    let file = file.to_str().unwrap();
+    let args = ["-i", &net.host_if, "--backend", "socket-filter", "-B", "4", "-w", file, "udp port 7239"];
+    let running = Running::start(&args);
+    let sent = 3000;
+    run("bash", &["-c", &datagram_script(&net.peer_ip, 7239, sent, 1000)]);
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let received = closing_count(&finished.stderr, "packets received by filter");
+    let dropped = closing_count(&finished.stderr, "packets dropped by kernel");
+    assert_eq!(received, sent as u64, "{}", finished.stderr);
+    assert_eq!(finished.captured() + dropped, received, "{}", finished.stderr);
+    assert_eq!(udp_datagrams(file).len() as u64, finished.captured());
+}
