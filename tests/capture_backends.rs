@@ -152,6 +152,11 @@ fn udp_datagrams(file: &str) -> Vec<String> {
     run("tshark", &args).lines().map(str::to_string).collect()
 }
 
+/// `udp_datagrams` rows without their interface, which a pcap file (tcpdump's) does not name.
+fn without_interface(rows: &[String]) -> Vec<String> {
+    rows.iter().map(|row| row.split_once('\t').unwrap().1.to_string()).collect()
+}
+
 /// The PID a ptstat comment names ("PID: N\n..."), if any.
 fn comment_pid(comment: &str) -> Option<u32> {
     comment.strip_prefix("PID: ")?.split("\\n").next()?.parse().ok()
@@ -223,10 +228,7 @@ fn socket_filter_captures_what_tcpdump_and_tc_see_without_attaching_to_tc() {
     let datagrams = udp_datagrams(&socket_file);
     assert_eq!(datagrams.len(), 14, "{datagrams:?}");
     // The same packets as tcpdump's and the TC capture's (tcpdump's pcap names no interface).
-    let without_interface = |rows: Vec<String>| -> Vec<String> {
-        rows.iter().map(|row| row.split_once('\t').unwrap().1.to_string()).collect()
-    };
-    assert_eq!(without_interface(datagrams.clone()), without_interface(udp_datagrams(&tcpdump_file)));
+    assert_eq!(without_interface(&datagrams), without_interface(&udp_datagrams(&tcpdump_file)));
     assert_eq!(datagrams, udp_datagrams(&tc_file));
     // Each direction with its process, as the TC capture names it.
     let rows = tshark_rows(&socket_file);
@@ -337,4 +339,39 @@ fn socket_filter_counts_what_a_full_ring_buffer_drops() {
     assert_eq!(received, sent as u64, "{}", finished.stderr);
     assert_eq!(finished.captured() + dropped, received, "{}", finished.stderr);
     assert_eq!(udp_datagrams(file).len() as u64, finished.captured());
+}
+
+/// On loopback a packet socket gets each packet twice, as sent and as received: the socket filter keeps it once,
+/// as tcpdump does, named after its sender.
+#[test]
+fn socket_filter_on_loopback_takes_each_packet_once_like_tcpdump() {
+    if !root_or_skip("socket_filter_on_loopback_takes_each_packet_once_like_tcpdump")
+        || !tool_available("tshark")
+        || !tool_available("tcpdump")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let _listener = udp_listener(None, 7240);
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
+    let (socket_file, tcpdump_file) = (path("lo.pcapng"), path("lo.pcap"));
+    let filter = "udp port 7240";
+    let oracle = tcpdump("lo", &tcpdump_file, filter);
+    let running = Running::start(&["-i", "lo", "--backend", "socket-filter", "-w", &socket_file, filter]);
+    let mut sender = Command::new("bash").args(["-c", &datagram_script("127.0.0.1", 7240, 7, 33)]).spawn().unwrap();
+    let sender_pid = sender.id();
+    assert!(sender.wait().unwrap().success());
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    stop_tcpdump(oracle);
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let datagrams = udp_datagrams(&socket_file);
+    assert_eq!(datagrams.len(), 7, "{datagrams:?}");
+    assert_eq!(without_interface(&datagrams), without_interface(&udp_datagrams(&tcpdump_file)));
+    for row in tshark_rows(&socket_file) {
+        let fields: Vec<&str> = row.split('\t').collect();
+        assert_eq!(fields[2], "0x00000002", "{row}");
+        assert_eq!(comment_pid(fields[3]), Some(sender_pid), "{row}");
+    }
 }

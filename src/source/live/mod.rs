@@ -72,13 +72,13 @@ pub struct AttachOptions {
     /// allocates anything), cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup) or
     /// socket-filter (a packet socket per interface, as tcpdump's).
     ///
-    /// socket-filter attaches nothing to TC or XDP, so it runs beside any other program there (Linux 5.4 and
-    /// later). Its packet sockets see packets where tcpdump does: received ones before TC ingress, sent ones after
-    /// TC egress, as they reach the device (so what a TC program drops on egress is not seen, and what one drops on
-    /// ingress is). Ethernet, loopback and layer-3 devices, -i any, -Q and --netns as with tc; on loopback each
-    /// packet is taken once, as sent. The copies a packet socket gets no longer name their socket, so packets are
-    /// named by their flow: a cgroup-skb program at the cgroup v2 root's egress learns each sent packet's flow from
-    /// its socket, before the packet reaches the device.
+    /// socket-filter attaches nothing to TC or XDP, so it runs beside any other program there. Its packet
+    /// sockets see packets where tcpdump's do: received ones before TC ingress, sent ones after TC egress, as they
+    /// reach the device (so what a TC program drops on egress is not seen, and what one drops on ingress is).
+    /// Ethernet, loopback and layer-3 devices, -i any, -Q and --netns as with tc; on loopback each packet is taken
+    /// once, as sent. The copies a packet socket gets no longer name their socket, so packets are named by their
+    /// flow: a cgroup-skb program at the cgroup v2 root's egress learns each sent packet's flow from its socket,
+    /// before the packet reaches the device.
     #[arg(long, value_enum, default_value_t = Backend::Tc, help_heading = "Kernel")]
     pub backend: Backend,
 
