@@ -3,12 +3,12 @@
 //! `ptstat_filter` compiles the expression to classic BPF, once for devices with an Ethernet header and once for
 //! layer-3 devices, whose packets start at the IP header. [`translate`] turns a classic program into eBPF for a
 //! program type's [`Context`] (TC and cgroup-skb programs get an `__sk_buff`, XDP programs an `xdp_md`, packet
-//! sockets' filters an `__sk_buff` without direct packet access) with the
-//! semantics of `ptstat_filter::Program::run` (libpcap's): registers A and X, 16 scratch words that start at 0,
-//! big-endian packet loads that reject the packet when they run past its end, division by zero rejecting, `len`
-//! the wire length. [`splice`] writes each translation over the region `ebpf/capture.bpf.c` reserves for it
-//! (`DEFINE_USER_FILTER`): aya cannot change a program between parsing and loading, so the ELF bytes are patched
-//! before aya parses them. The region keeps its size, so relocations, BTF line and function info stay valid.
+//! sockets' filters an `__sk_buff` without direct packet access) with the semantics of `ptstat_filter::Program::run`
+//! (libpcap's): registers A and X, 16 scratch words that start at 0, big-endian packet loads that reject the packet
+//! when they run past its end, division by zero rejecting, `len` the wire length. [`splice`] writes each translation
+//! over the region `ebpf/capture.bpf.c` reserves for it (`DEFINE_USER_FILTER`): aya cannot change a program between
+//! parsing and loading, so the ELF bytes are patched before aya parses them. The region keeps its size, so
+//! relocations, BTF line and function info stay valid.
 //!
 //! Contract of a region: it starts with r1 = the context (`__sk_buff` or `xdp_md`) and r2 = the Linux packet type
 //! (`PACKET_OUTGOING` on egress, `PACKET_HOST` on ingress, XDP's only direction), which is what `inbound` and
@@ -627,10 +627,7 @@ impl<'a> Translator<'a> {
     /// The load of [`Self::load_packet`] from the bytes between data and data_end, or else for an skb with
     /// `bpf_skb_load_bytes`, without the byte order's conversion.
     fn load_directly_or_with_helper(&mut self, dst: Reg, size: u8, width: u32, offset: Offset) {
-        let beyond = match self.context {
-            Context::SocketBuffer | Context::PacketSocket => self.asm.label(),
-            Context::Xdp => self.reject,
-        };
+        let beyond = if self.context.is_socket_buffer() { self.asm.label() } else { self.reject };
         match offset {
             Offset::Constant(k) => match i16::try_from(k + width) {
                 Ok(end) => {
