@@ -375,3 +375,43 @@ fn socket_filter_on_loopback_takes_each_packet_once_like_tcpdump() {
         assert_eq!(comment_pid(fields[3]), Some(sender_pid), "{row}");
     }
 }
+
+/// `-Q in` and `-Q out` on packet sockets, which see both directions: each capture keeps its own, compared with an
+/// unfiltered capture taken at the same time.
+#[test]
+fn socket_filter_keeps_the_direction_q_asks_for() {
+    if !root_or_skip("socket_filter_keeps_the_direction_q_asks_for") || !tool_available("tshark") {
+        return;
+    }
+    let net = VethNamespace::new("sfq", 238);
+    net.warm_up();
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
+    let host_if = net.host_if.as_str();
+    let captures: Vec<(&str, String, Running)> = ["in", "out", "inout"]
+        .into_iter()
+        .map(|direction| {
+            let file = path(&format!("{direction}.pcapng"));
+            let args = ["-i", host_if, "--backend", "socket-filter", "-Q", direction, "-w", &file, "icmp"];
+            (direction, file.clone(), Running::start(&args))
+        })
+        .collect();
+    run("ping", &["-c", "3", "-i", "0.2", &net.peer_ip]);
+    thread::sleep(Duration::from_millis(200));
+    let mut directions_by_capture = std::collections::HashMap::new();
+    for (direction, file, running) in captures {
+        let finished = running.stop();
+        assert!(finished.status.success(), "{}", finished.stderr);
+        let fields =
+            run("tshark", &["-r", &file, "-T", "fields", "-e", "frame.packet_flags_direction", "-e", "icmp.type"]);
+        directions_by_capture.insert(direction, fields.lines().map(str::to_string).collect::<Vec<_>>());
+    }
+    let everything = &directions_by_capture["inout"];
+    // Three requests out, three replies in.
+    assert_eq!(everything.iter().filter(|row| *row == "0x00000002\t8").count(), 3, "{everything:?}");
+    assert_eq!(everything.iter().filter(|row| *row == "0x00000001\t0").count(), 3, "{everything:?}");
+    for (direction, flag) in [("in", "0x00000001"), ("out", "0x00000002")] {
+        let expected: Vec<String> = everything.iter().filter(|row| row.starts_with(flag)).cloned().collect();
+        assert_eq!(directions_by_capture[direction], expected, "-Q {direction}");
+    }
+}
