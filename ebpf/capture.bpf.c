@@ -65,10 +65,13 @@ static __always_inline bool process_wanted(const struct process_context *owner)
 		return verdict;                                                                                        \
 	}
 /* The markers: "ptstat\0E", "ptstat\0R" and "ptstat\0X" read as little-endian integers
- * (src/source/live/filter.rs). */
+ * (src/source/live/filter.rs). Packet sockets' filters (packet_socket.h) get two more, "ptstat\0S" and "ptstat\0L":
+ * their __sk_buff has no direct packet access. */
 DEFINE_USER_FILTER(user_filter_ethernet, struct __sk_buff, "0x4500746174737470")
 DEFINE_USER_FILTER(user_filter_raw_ip, struct __sk_buff, "0x5200746174737470")
 DEFINE_USER_FILTER(user_filter_xdp, struct xdp_md, "0x5800746174737470")
+DEFINE_USER_FILTER(user_filter_socket_ethernet, struct __sk_buff, "0x5300746174737470")
+DEFINE_USER_FILTER(user_filter_socket_raw_ip, struct __sk_buff, "0x4c00746174737470")
 
 /* Linux packet types (linux/if_packet.h), the value the filter's direction load yields. */
 #define PACKET_HOST 0
@@ -219,7 +222,17 @@ static __always_inline struct capture_counters *count_seen(__u64 netns, __u32 if
 	return count;
 }
 
-/* TC and cgroup-skb programs: `l3` is where the IP header starts (0: the packet starts with it). */
+/* The user's filter on an __sk_buff: the region for the hook's access to the packet (none direct for packet
+ * sockets) and the device's link type (`l3`: where the IP header starts). */
+static __always_inline bool user_filter_skb(struct __sk_buff *skb, enum hook hook, __u32 l3, __u32 packet_type)
+{
+	if (hook == HOOK_SOCKET)
+		return l3 == ETH_HLEN ? user_filter_socket_ethernet(skb, packet_type)
+				      : user_filter_socket_raw_ip(skb, packet_type);
+	return l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
+}
+
+/* TC, cgroup-skb and packet socket programs: `l3` is where the IP header starts (0: the packet starts with it). */
 static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, enum packet_direction direction,
 					__u32 l3)
 {
@@ -227,7 +240,7 @@ static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, e
 	 * check it once per path), and its verdict comes before any owner lookup: a packet it rejects costs a count,
 	 * and on egress what it teaches about its flow (teaches_flows). */
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
-	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
+	bool accepted = user_filter_skb(skb, hook, l3, packet_type);
 	__u64 netns = packet_netns(skb, hook);
 	struct capture_counters *count = count_seen(netns, skb->ifindex);
 	if (!count || !(accepted || teaches_flows(hook, direction)))
@@ -302,5 +315,6 @@ int capture_xdp(struct xdp_md *xdp)
 }
 
 #include "stats.h"
+#include "packet_socket.h"
 
 char LICENSE[] SEC("license") = "GPL";

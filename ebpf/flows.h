@@ -23,6 +23,7 @@ enum hook {
 	HOOK_TC,      /* __sk_buff; skb->sk on egress of local sockets */
 	HOOK_CGROUP,  /* __sk_buff starting at the IP header; skb->sk always (the local socket) */
 	HOOK_XDP,     /* xdp_md, ingress only, before any socket */
+	HOOK_SOCKET,  /* __sk_buff of a packet socket's filter: no direct packet access, no skb->sk (a clone) */
 };
 
 /* What the running kernel offers, set by the loader (src/source/live/features.rs). .rodata is frozen, so the
@@ -62,6 +63,8 @@ static __always_inline long load_bytes(void *ctx, enum hook hook, __u32 offset, 
 			return 0;
 		return has_xdp_load_bytes ? bpf_xdp_load_bytes(ctx, offset, to, len) : -1;
 	}
+	if (hook == HOOK_SOCKET)
+		return bpf_skb_load_bytes(ctx, offset, to, len);
 	struct __sk_buff *skb = ctx;
 	if (!read_directly((void *)(long)skb->data, (void *)(long)skb->data_end, offset, to, len))
 		return 0;

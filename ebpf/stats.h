@@ -105,12 +105,12 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	}
 }
 
-/* TC and cgroup-skb: the user's filter expression runs first, as in capture. */
+/* TC, cgroup-skb and packet sockets: the user's filter expression runs first, as in capture. */
 static __always_inline void count_skb(struct __sk_buff *skb, enum hook hook, enum packet_direction direction,
 				      __u32 l3)
 {
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
-	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
+	bool accepted = user_filter_skb(skb, hook, l3, packet_type);
 	count_packet(skb, hook, direction, skb->protocol, l3, skb->len, accepted);
 }
 

@@ -1,7 +1,8 @@
 //! The filter expression in the kernel.
 //! - The eBPF translation of classic programs against ptstat_filter's interpreter: for the programs of many
-//!   expressions and random programs, the translation run by the kernel (BPF_PROG_TEST_RUN) as a TC program and as
-//!   an XDP program must return exactly what `Program::run` returns, packet by packet.
+//!   expressions and random programs, the translation run by the kernel (BPF_PROG_TEST_RUN) as a TC program, as
+//!   an XDP program and as a packet socket's filter must return exactly what `Program::run` returns, packet by
+//!   packet.
 //! - ptstat capturing real traffic with an expression, against tcpdump filtering an unfiltered capture of the same
 //!   traffic (taken at the same time by a second ptstat); `inbound`/`outbound` against the direction recorded in
 //!   the unfiltered capture, since tcpdump cannot evaluate them on files.
@@ -78,6 +79,7 @@ struct TestRunAttr {
 
 const BPF_PROG_LOAD: libc::c_long = 5;
 const BPF_PROG_TEST_RUN: libc::c_long = 10;
+const BPF_PROG_TYPE_SOCKET_FILTER: u32 = 1;
 const BPF_PROG_TYPE_SCHED_CLS: u32 = 3;
 const BPF_PROG_TYPE_XDP: u32 = 6;
 
@@ -98,6 +100,7 @@ impl LoadedProgram {
                 prog_type: match context {
                     Context::SocketBuffer => BPF_PROG_TYPE_SCHED_CLS,
                     Context::Xdp => BPF_PROG_TYPE_XDP,
+                    Context::PacketSocket => BPF_PROG_TYPE_SOCKET_FILTER,
                 },
                 insn_cnt: code.len() as u32,
                 insns: code.as_ptr() as u64,
@@ -124,6 +127,13 @@ impl LoadedProgram {
         if self.context == Context::Xdp && packet.len() > XDP_ONE_BUFFER {
             return None;
         }
+        // BPF_PROG_TEST_RUN takes a socket filter's data past an Ethernet header, as a packet socket's filter
+        // takes a packet past nothing: a header in front of the packet (an 802.3 one, which the kernel leaves
+        // alone) puts the packet where the filter reads it, with `len` its own length.
+        let packet = match self.context {
+            Context::PacketSocket => [[0u8; ETH_HLEN].as_slice(), packet].concat(),
+            _ => packet.to_vec(),
+        };
         let mut attr = TestRunAttr {
             prog_fd: self.fd.as_raw_fd() as u32,
             data_size_in: packet.len() as u32,
@@ -170,8 +180,8 @@ struct Tally {
 /// The program types that run programs compiled for `link`: XDP attaches to Ethernet devices only.
 fn contexts(link: LinkType) -> &'static [Context] {
     match link {
-        LinkType::Ethernet => &[Context::SocketBuffer, Context::Xdp],
-        LinkType::RawIp => &[Context::SocketBuffer],
+        LinkType::Ethernet => &[Context::SocketBuffer, Context::Xdp, Context::PacketSocket],
+        LinkType::RawIp => &[Context::SocketBuffer, Context::PacketSocket],
     }
 }
 
@@ -187,7 +197,9 @@ fn compare_with_interpreter(
 ) {
     for &context in contexts {
         let directions: &[PacketDirection] = match context {
-            Context::SocketBuffer if program.uses_direction() => &[PacketDirection::Inbound, PacketDirection::Outbound],
+            Context::SocketBuffer | Context::PacketSocket if program.uses_direction() => {
+                &[PacketDirection::Inbound, PacketDirection::Outbound]
+            }
             _ => &[PacketDirection::Inbound],
         };
         for &direction in directions {

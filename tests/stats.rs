@@ -1,5 +1,6 @@
 //! Stats mode on the real kernel: exact packet and byte counts per flow, with the process, on every backend (TC,
-//! XDP on a veth, cgroup-skb on a test cgroup), and evictions reported when more flows come than the table holds.
+//! XDP on a veth, cgroup-skb on a test cgroup, socket filters on a veth), and evictions reported when more flows come
+//! than the table holds.
 
 mod common;
 
@@ -471,4 +472,42 @@ fn packets_the_filter_rejects_still_teach_the_flows_owner() {
     assert_eq!(replies.len(), 1, "{document:#}");
     assert_eq!((&replies[0]["pid"], &replies[0]["comm"]), (&client_pid.into(), &"nc".into()), "{document:#}");
     assert!(matching(&document, &[("dst_port", 7007.into())]).is_empty(), "outbound packets counted: {document:#}");
+}
+
+#[test]
+fn socket_filter_counts_exactly_the_datagrams_of_each_direction_with_their_processes() {
+    if !root_or_skip("socket_filter_counts_exactly_the_datagrams_of_each_direction_with_their_processes")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let net = VethNamespace::new("sfs", 236);
+    net.warm_up();
+    let _peer_listener = udp_listener(Some(&net), 7237);
+    let host_listener = udp_listener(None, 7238);
+    let mut sender_pid = 0;
+    let document = stats_json(&["-i", &net.host_if, "--backend", "socket-filter", "udp"], || {
+        let mut bash =
+            Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7237, 23, 140)]).spawn().unwrap();
+        sender_pid = bash.id();
+        assert!(bash.wait().unwrap().success());
+        net.exec_ok(&["bash", "-c", &datagram_script(&net.host_ip, 7238, 6, 210)]);
+        // ICMP both ways, which the filter refuses.
+        common::run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
+    });
+    let sent = matching(&document, &[("proto", "udp".into()), ("dst_port", 7237.into())]);
+    assert_eq!(sent.len(), 1, "{document:#}");
+    assert_eq!((&sent[0]["packets"], &sent[0]["bytes"]), (&23.into(), &(23 * (ETHERNET + IP_UDP + 140)).into()));
+    assert_eq!((&sent[0]["src"], &sent[0]["dst"]), (&net.host_ip.as_str().into(), &net.peer_ip.as_str().into()));
+    assert_eq!((&sent[0]["pid"], &sent[0]["comm"]), (&sender_pid.into(), &"bash".into()), "{document:#}");
+    let received = matching(&document, &[("proto", "udp".into()), ("dst_port", 7238.into())]);
+    assert_eq!(received.len(), 1, "{document:#}");
+    assert_eq!((&received[0]["packets"], &received[0]["bytes"]), (&6.into(), &(6 * (ETHERNET + IP_UDP + 210)).into()));
+    assert_eq!(received[0]["src"], net.peer_ip.as_str());
+    assert_eq!((&received[0]["pid"], &received[0]["comm"]), (&host_listener.0.id().into(), &"nc".into()));
+    // Nothing else passed the filter in the kernel.
+    assert_eq!(flows(&document).len(), 2, "{document:#}");
+    let totals = document["totals"].as_array().expect("totals array");
+    assert_eq!(totals.len(), 1, "{document:#}");
+    assert_eq!((&totals[0]["proto"], &totals[0]["packets"]), (&"udp".into(), &29.into()), "{document:#}");
 }

@@ -1,16 +1,18 @@
 //! The hooks besides TC that capture and counting can run on: XDP (received frames, before the kernel allocates
-//! anything for them) and cgroup-skb (the packets of a cgroup's sockets, on any interface). Both attach through BPF
-//! links owned by ptstat's file descriptors, so the kernel detaches them however ptstat ends.
+//! anything for them), cgroup-skb (the packets of a cgroup's sockets, on any interface) and socket filters of
+//! packet sockets (tcpdump's tap, no hook at all). XDP and cgroup-skb attach through BPF links owned by ptstat's file
+//! descriptors, socket filters to ptstat's own sockets, so the kernel detaches them however ptstat ends.
 
 use std::{
     fs::File,
+    os::fd::{AsRawFd, FromRawFd, OwnedFd},
     path::{Path, PathBuf},
 };
 
 use anyhow::Context;
 use aya::{
     Ebpf,
-    programs::{CgroupAttachMode, CgroupSkb, CgroupSkbAttachType, Xdp, XdpMode as XdpAttachMode},
+    programs::{CgroupAttachMode, CgroupSkb, CgroupSkbAttachType, SocketFilter, Xdp, XdpMode as XdpAttachMode},
 };
 use clap::ValueEnum;
 use pcap_file::DataLink;
@@ -34,6 +36,9 @@ pub enum Backend {
     /// cgroup-skb ingress and egress of a cgroup (`--cgroup`): the packets of its processes' sockets, from the IP
     /// header on, whatever the interface.
     CgroupSkb,
+    /// An eBPF socket filter on a packet socket of each interface: where tcpdump sees packets, with nothing
+    /// attached to TC or XDP.
+    SocketFilter,
 }
 
 /// How to attach XDP (`--xdp-mode`).
@@ -121,4 +126,77 @@ pub fn attach_cgroup_skb(
             .with_context(|| format!("{}: attaching cgroup-skb {hook:?}", cgroup.display()))?;
     }
     Ok(cgroup.to_path_buf())
+}
+
+/// ebpf/packet_socket.h: teaches the owner maps the flows of sent packets, for the packet sockets' filters.
+const SOCKET_FLOW_TEACHER: &str = "socket_flow_teacher";
+
+/// With socket filters: attaches the program that names sent packets' flows after their sockets' processes to the
+/// cgroup v2 root's egress (all of the host's sockets), through a BPF link beside whatever else is there.
+pub fn attach_socket_flow_teacher(ebpf: &mut Ebpf) -> anyhow::Result<()> {
+    let root = cgroup2_root().context("no cgroup v2 hierarchy is mounted")?;
+    let directory = File::open(&root).with_context(|| format!("{}: opening the cgroup", root.display()))?;
+    let program: &mut CgroupSkb = load_program(ebpf, SOCKET_FLOW_TEACHER)?;
+    program
+        .attach(&directory, CgroupSkbAttachType::Egress, CgroupAttachMode::Single)
+        .with_context(|| format!("{}: attaching {SOCKET_FLOW_TEACHER}", root.display()))?;
+    Ok(())
+}
+
+/// Puts the socket filter of `programs` for `interface`'s link type on a packet socket bound to it, made in the
+/// calling thread's network namespace (the interface's). The filter runs for as long as the socket is open, and
+/// queues nothing on it: the ring buffer carries the packets. Returns the socket.
+pub fn attach_socket_filter(
+    ebpf: &mut Ebpf,
+    programs: &HookPrograms,
+    interface: &SystemInterface,
+) -> anyhow::Result<OwnedFd> {
+    let name = match interface.link_type() {
+        Some(DataLink::RAW) => programs.socket_l3,
+        _ => programs.socket,
+    };
+    let program: &mut SocketFilter = load_program(ebpf, name)?;
+    let socket = packet_socket().with_context(|| format!("{}: opening a packet socket", interface.name))?;
+    // Before binding: from then on the socket sees the interface's packets, and without its filter it would
+    // queue them.
+    program.attach(&socket).with_context(|| format!("{}: attaching the socket filter", interface.name))?;
+    bind_to_interface(&socket, interface.index)
+        .with_context(|| format!("{}: binding a packet socket to it", interface.name))?;
+    Ok(socket)
+}
+
+/// `ETH_P_ALL` in network byte order: a packet socket's protocol that takes every packet, sent ones included.
+const EVERY_PROTOCOL: u16 = (libc::ETH_P_ALL as u16).to_be();
+
+/// An `AF_PACKET` raw socket (packets from their link-layer header on, as TC sees them) that is bound to no
+/// interface yet and so sees nothing: a socket made with a protocol would see every interface's packets until bound.
+fn packet_socket() -> std::io::Result<OwnedFd> {
+    // SAFETY: socket() takes no pointers; a non-negative result is a new descriptor that nothing else owns.
+    let fd = unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_RAW | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just returned by socket() and is owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Binds packet socket `socket` to the interface `ifindex`, for every protocol.
+fn bind_to_interface(socket: &OwnedFd, ifindex: u32) -> std::io::Result<()> {
+    // SAFETY: sockaddr_ll is plain data; all zeros is a valid value.
+    let mut address: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+    address.sll_family = libc::AF_PACKET as u16;
+    address.sll_protocol = EVERY_PROTOCOL;
+    address.sll_ifindex = ifindex as i32;
+    // SAFETY: `address` is a valid sockaddr_ll and the length given is its size; the descriptor is open.
+    let bound = unsafe {
+        libc::bind(
+            socket.as_raw_fd(),
+            std::ptr::from_ref(&address).cast::<libc::sockaddr>(),
+            std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t,
+        )
+    };
+    if bound < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }

@@ -2,12 +2,13 @@
 //!
 //! `ptstat_filter` compiles the expression to classic BPF, once for devices with an Ethernet header and once for
 //! layer-3 devices, whose packets start at the IP header. [`translate`] turns a classic program into eBPF for a
-//! program type's [`Context`] (TC and cgroup-skb programs get an `__sk_buff`, XDP programs an `xdp_md`) with the
-//! semantics of `ptstat_filter::Program::run` (libpcap's): registers A and X, 16 scratch words that start at 0,
-//! big-endian packet loads that reject the packet when they run past its end, division by zero rejecting, `len`
-//! the wire length. [`splice`] writes each translation over the region `ebpf/capture.bpf.c` reserves for it
-//! (`DEFINE_USER_FILTER`): aya cannot change a program between parsing and loading, so the ELF bytes are patched
-//! before aya parses them. The region keeps its size, so relocations, BTF line and function info stay valid.
+//! program type's [`Context`] (TC and cgroup-skb programs get an `__sk_buff`, XDP programs an `xdp_md`, packet
+//! sockets' filters an `__sk_buff` without direct packet access) with the semantics of `ptstat_filter::Program::run`
+//! (libpcap's): registers A and X, 16 scratch words that start at 0, big-endian packet loads that reject the packet
+//! when they run past its end, division by zero rejecting, `len` the wire length. [`splice`] writes each translation
+//! over the region `ebpf/capture.bpf.c` reserves for it (`DEFINE_USER_FILTER`): aya cannot change a program between
+//! parsing and loading, so the ELF bytes are patched before aya parses them. The region keeps its size, so
+//! relocations, BTF line and function info stay valid.
 //!
 //! Contract of a region: it starts with r1 = the context (`__sk_buff` or `xdp_md`) and r2 = the Linux packet type
 //! (`PACKET_OUTGOING` on egress, `PACKET_HOST` on ingress, XDP's only direction), which is what `inbound` and
@@ -49,11 +50,13 @@ impl CompiledFilter {
     }
 }
 
-/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c`: "ptstat\0E", "ptstat\0R" and "ptstat\0X" as
-/// little-endian 64-bit immediates.
+/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c`: "ptstat\0E", "ptstat\0R", "ptstat\0X",
+/// "ptstat\0S" and "ptstat\0L" as little-endian 64-bit immediates.
 const ETHERNET_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0E");
 const RAW_IP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0R");
 const XDP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0X");
+const SOCKET_ETHERNET_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0S");
+const SOCKET_RAW_IP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0L");
 
 /// The program type a translation runs in: where its context keeps the packet, and what lies beyond the bytes it
 /// can read directly.
@@ -65,25 +68,37 @@ pub enum Context {
     /// XDP programs: `struct xdp_md`. They do not declare multi-buffer support (xdp.frags), so all of the packet
     /// lies between data and data_end: a load past data_end rejects, and the wire length is data_end - data.
     Xdp,
+    /// Socket filters of packet sockets: `struct __sk_buff`, whose `data` and `data_end` they may not read. Every
+    /// load goes through `bpf_skb_load_bytes`; the wire length is `skb->len`.
+    PacketSocket,
 }
 
 impl Context {
-    /// The offsets of `data` and `data_end` in the context.
-    fn packet_bounds(self) -> (i16, i16) {
+    /// The offsets of `data` and `data_end` in the context; `None` where the program may not read the packet
+    /// directly.
+    fn packet_bounds(self) -> Option<(i16, i16)> {
         match self {
-            Context::SocketBuffer => (76, 80),
-            Context::Xdp => (0, 4),
+            Context::SocketBuffer => Some((76, 80)),
+            Context::Xdp => Some((0, 4)),
+            Context::PacketSocket => None,
         }
+    }
+
+    /// Whether the context is an `__sk_buff`, which the helper and `skb->len` take.
+    fn is_socket_buffer(self) -> bool {
+        matches!(self, Context::SocketBuffer | Context::PacketSocket)
     }
 }
 
 impl CompiledFilter {
     /// Each region's marker, with the program and context of its translation. XDP attaches to Ethernet devices only.
-    fn regions(&self) -> [(u64, &Program, Context); 3] {
+    fn regions(&self) -> [(u64, &Program, Context); 5] {
         [
             (ETHERNET_REGION_MARKER, &self.ethernet, Context::SocketBuffer),
             (RAW_IP_REGION_MARKER, &self.raw_ip, Context::SocketBuffer),
             (XDP_REGION_MARKER, &self.ethernet, Context::Xdp),
+            (SOCKET_ETHERNET_REGION_MARKER, &self.ethernet, Context::PacketSocket),
+            (SOCKET_RAW_IP_REGION_MARKER, &self.raw_ip, Context::PacketSocket),
         ]
     }
 }
@@ -474,13 +489,14 @@ impl<'a> Translator<'a> {
     /// A and X start at 0, as do the scratch words if the program reads any.
     fn prologue(&mut self) {
         // Only the helper and `skb->len` need the context again, after r1 is gone.
-        if self.context == Context::SocketBuffer {
+        if self.context.is_socket_buffer() {
             self.asm.emit(Insn::store(ebpf::DW, SKB_SLOT, R1));
         }
         self.asm.emit(Insn::store(ebpf::W, PACKET_TYPE_SLOT, R2));
-        let (data, data_end) = self.context.packet_bounds();
-        self.asm.emit(Insn::load(ebpf::W, DATA, R1, data));
-        self.asm.emit(Insn::load(ebpf::W, DATA_END, R1, data_end));
+        if let Some((data, data_end)) = self.context.packet_bounds() {
+            self.asm.emit(Insn::load(ebpf::W, DATA, R1, data));
+            self.asm.emit(Insn::load(ebpf::W, DATA_END, R1, data_end));
+        }
         self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, 0));
         self.asm.emit(Insn::alu32_imm(ebpf::MOV, X, 0));
         let reads_scratch = self.program.iter().any(|instruction| {
@@ -543,7 +559,7 @@ impl<'a> Translator<'a> {
     fn load_wire_length(&mut self, dst: Reg) {
         match self.context {
             // Paged data included.
-            Context::SocketBuffer => {
+            Context::SocketBuffer | Context::PacketSocket => {
                 self.asm.emit(Insn::load(ebpf::DW, R1, FP, SKB_SLOT));
                 self.asm.emit(Insn::load(ebpf::W, dst, R1, SKB_LEN));
             }
@@ -572,7 +588,8 @@ impl<'a> Translator<'a> {
 
     /// A big-endian field of `size` (W, H or B) into `dst`: directly from the packet when the bytes lie between data
     /// and data_end. Otherwise an skb may still hold them in paged data, which `bpf_skb_load_bytes` reads (failing
-    /// past `skb->len`); an XDP packet has nothing more, so the packet is rejected.
+    /// past `skb->len`); an XDP packet has nothing more, so the packet is rejected. A packet socket's filter reads
+    /// with the helper only.
     fn load_packet(&mut self, dst: Reg, size: u16, offset: Offset) {
         let width: u32 = match size {
             opcode::W => 4,
@@ -586,9 +603,14 @@ impl<'a> Translator<'a> {
         {
             return self.reject_now();
         }
-        if self.context == Context::SocketBuffer && self.in_loop[self.pc] {
+        let helper_only = match self.context {
+            Context::PacketSocket => true,
             // One way to read in a loop: the verifier walks each way on every pass, and a second one doubles the
             // paths of every pass.
+            Context::SocketBuffer => self.in_loop[self.pc],
+            Context::Xdp => false,
+        };
+        if helper_only {
             if let Offset::AfterX(k) = offset {
                 self.asm.emit(Insn::alu32_imm(ebpf::MOV, R2, k));
                 self.asm.emit(Insn::alu64_reg(ebpf::ADD, R2, X));
@@ -605,10 +627,7 @@ impl<'a> Translator<'a> {
     /// The load of [`Self::load_packet`] from the bytes between data and data_end, or else for an skb with
     /// `bpf_skb_load_bytes`, without the byte order's conversion.
     fn load_directly_or_with_helper(&mut self, dst: Reg, size: u8, width: u32, offset: Offset) {
-        let beyond = match self.context {
-            Context::SocketBuffer => self.asm.label(),
-            Context::Xdp => self.reject,
-        };
+        let beyond = if self.context.is_socket_buffer() { self.asm.label() } else { self.reject };
         match offset {
             Offset::Constant(k) => match i16::try_from(k + width) {
                 Ok(end) => {
@@ -847,7 +866,13 @@ mod tests {
 
     #[test]
     fn every_region_is_found_in_the_capture_object() {
-        for marker in [ETHERNET_REGION_MARKER, RAW_IP_REGION_MARKER, XDP_REGION_MARKER] {
+        for marker in [
+            ETHERNET_REGION_MARKER,
+            RAW_IP_REGION_MARKER,
+            XDP_REGION_MARKER,
+            SOCKET_ETHERNET_REGION_MARKER,
+            SOCKET_RAW_IP_REGION_MARKER,
+        ] {
             assert_eq!(find_region(&words(CAPTURE_OBJECT), marker).unwrap().len(), REGION_SLOTS);
         }
     }
@@ -889,7 +914,7 @@ mod tests {
     fn translations_too_long_for_the_region_are_refused_with_both_sizes() {
         let ports: Vec<String> = (1..=240).map(|port| format!("port {port}")).collect();
         let filter = CompiledFilter::compile(&ports.join(" or "), false).unwrap();
-        for context in [Context::SocketBuffer, Context::Xdp] {
+        for context in [Context::SocketBuffer, Context::Xdp, Context::PacketSocket] {
             let error = translate(&filter.ethernet, context, REGION_SLOTS).unwrap_err();
             let Untranslatable::TooLong { instructions, room: REGION_SLOTS } = error else { panic!("{error:?}") };
             assert!(instructions > REGION_SLOTS);
@@ -910,7 +935,7 @@ mod tests {
     #[test]
     fn protochain_loops_count_their_passes_in_one_stack_word() {
         let program = CompiledFilter::compile("protochain 6", false).unwrap().ethernet;
-        for context in [Context::SocketBuffer, Context::Xdp] {
+        for context in [Context::SocketBuffer, Context::Xdp, Context::PacketSocket] {
             let code = translate(&program, context, REGION_SLOTS).unwrap();
             // Two loops (IPv4's and IPv6's), each entered once; three jumps back (AH in both, IPv6 extensions).
             let counter_set = code
@@ -950,7 +975,7 @@ mod tests {
                 Instruction::statement(opcode::LD | opcode::B | opcode::ABS, 0),
             ],
         };
-        for context in [Context::SocketBuffer, Context::Xdp] {
+        for context in [Context::SocketBuffer, Context::Xdp, Context::PacketSocket] {
             let code = translate(&program, context, REGION_SLOTS).unwrap();
             assert!(!code.iter().any(|insn| insn.code == ebpf::JMP | ebpf::CALL), "{code:?}");
             // And no reject block either: nothing jumps to it.
@@ -975,5 +1000,25 @@ mod tests {
         let code = translate(&program, Context::SocketBuffer, REGION_SLOTS).unwrap();
         assert!(code.iter().any(|insn| insn.code == ebpf::JMP | ebpf::CALL && insn.imm == SKB_LOAD_BYTES));
         assert!(code.iter().any(|insn| insn.code & 0x07 == ebpf::LDX && insn.src == R1 && insn.off == SKB_LEN));
+    }
+
+    #[test]
+    fn packet_socket_translations_read_only_len_from_the_context_and_every_byte_with_the_helper() {
+        // Socket filters may not read data or data_end: a load of either is refused by the verifier.
+        let expression = "len > 100 or tcp port 80 or ether[40000:4] = 1 or ip[100000] = 2 or outbound";
+        let program = CompiledFilter::compile(expression, false).unwrap().ethernet;
+        let code = translate(&program, Context::PacketSocket, REGION_SLOTS).unwrap();
+        let context_reads: Vec<i16> = code
+            .iter()
+            .filter(|insn| insn.code & 0x07 == ebpf::LDX && insn.src == R1 && insn.off != 0)
+            .map(|insn| insn.off)
+            .collect();
+        assert_eq!(context_reads, Vec::<i16>::new(), "{code:?}");
+        assert!(code.iter().any(|insn| insn.code & 0x07 == ebpf::LDX && insn.src == R1 && insn.off == SKB_LEN));
+        // Nothing reads through the registers that hold the packet's bounds elsewhere.
+        assert!(!code.iter().any(|insn| insn.src == DATA || insn.src == DATA_END || insn.dst == DATA), "{code:?}");
+        let helper_calls =
+            code.iter().filter(|insn| insn.code == ebpf::JMP | ebpf::CALL && insn.imm == SKB_LOAD_BYTES).count();
+        assert!(helper_calls >= 4, "{code:?}");
     }
 }

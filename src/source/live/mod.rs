@@ -69,7 +69,16 @@ pub struct AttachOptions {
     pub directions: Directions,
 
     /// Where the programs run: tc (both directions of each interface), xdp (received packets, before the kernel
-    /// allocates anything) or cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup).
+    /// allocates anything), cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup) or
+    /// socket-filter (a packet socket per interface, as tcpdump's).
+    ///
+    /// socket-filter attaches nothing to TC or XDP, so it runs beside any other program there. Its packet
+    /// sockets see packets where tcpdump's do: received ones before TC ingress, sent ones after TC egress, as they
+    /// reach the device (so what a TC program drops on egress is not seen, and what one drops on ingress is).
+    /// Ethernet, loopback and layer-3 devices, -i any, -Q and --netns as with tc; on loopback each packet is taken
+    /// once, as sent. The copies a packet socket gets no longer name their socket, so packets are named by their
+    /// flow: a cgroup-skb program at the cgroup v2 root's egress learns each sent packet's flow from its socket,
+    /// before the packet reaches the device.
     #[arg(long, value_enum, default_value_t = Backend::Tc, help_heading = "Kernel")]
     pub backend: Backend,
 
@@ -340,13 +349,18 @@ impl LiveSource {
         let mut processes = options.processes.clone();
         processes.follow_forks |= options.command.is_some();
         processes.pids_added_later = options.command.is_some();
-        let mut ebpf = programs::load(purpose, &processes, &filter)?;
+        let mut ebpf = programs::load(purpose, &processes, &filter, attach.directions)?;
         let containers = programs::container_selection(&mut ebpf, &processes)?;
         let what = match options.collect {
             Collect::Packets { .. } => "packets",
             Collect::Counts { .. } => "flows",
         };
         start_attribution(&mut ebpf, places.iter().map(|place| &place.netns), what);
+        if attach.backend == Backend::SocketFilter
+            && let Err(error) = backend::attach_socket_flow_teacher(&mut ebpf)
+        {
+            eprintln!("ptstat: warning: sent {what} will be named by the flows of connected sockets only: {error:#}");
+        }
         let process_ring = RingBuf::try_from(take_map(&mut ebpf, programs::PROCESS_EVENTS_MAP)?)?;
         let mut collector = match options.collect {
             Collect::Packets { .. } => Collector::Packets {
@@ -426,7 +440,7 @@ impl LiveSource {
         let flows = collector.as_mut().err();
         let outcome = self.session.run(wakeups, &mut delivery, records, &mut self.qdiscs, timers, flows).await;
         // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
-        self.session.ebpf = None;
+        self.session.detach();
         drop(self.qdiscs);
         outcome?;
         let (by_key, by_ifindex) = match &mut collector {

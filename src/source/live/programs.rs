@@ -11,11 +11,13 @@ use aya::{
     Ebpf, EbpfLoader, Pod,
     maps::{Array, HashMap, Map, MapData, PerCpuArray, PerCpuHashMap, PerCpuValues},
     programs::{
-        BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, FEntry, KProbe, SchedClassifier, Xdp,
+        BtfTracePoint, CgroupAttachMode, CgroupSkb, CgroupSock, CgroupSockAddr, FEntry, KProbe, SchedClassifier,
+        SocketFilter, Xdp,
     },
 };
 
 use super::{
+    attach::Directions,
     bootstrap::netns_cookie,
     cgroup2::cgroup2_root,
     event::InterfaceKey,
@@ -42,6 +44,9 @@ pub struct HookPrograms {
     pub xdp: &'static str,
     pub cgroup_ingress: &'static str,
     pub cgroup_egress: &'static str,
+    /// Socket filters of packet sockets (both directions in one), for Ethernet and layer-3 devices.
+    pub socket: &'static str,
+    pub socket_l3: &'static str,
 }
 
 /// ebpf/capture.bpf.c: copy packets into the ring buffer.
@@ -53,6 +58,8 @@ pub const CAPTURE_PROGRAMS: HookPrograms = HookPrograms {
     xdp: "capture_xdp",
     cgroup_ingress: "capture_cgroup_ingress",
     cgroup_egress: "capture_cgroup_egress",
+    socket: "capture_socket",
+    socket_l3: "capture_socket_l3",
 };
 
 /// ebpf/stats.h: count packets and bytes per flow.
@@ -64,6 +71,8 @@ pub const STATS_PROGRAMS: HookPrograms = HookPrograms {
     xdp: "stats_xdp",
     cgroup_ingress: "stats_cgroup_ingress",
     cgroup_egress: "stats_cgroup_egress",
+    socket: "stats_socket",
+    socket_l3: "stats_socket_l3",
 };
 
 /// What the loaded programs are for.
@@ -228,8 +237,14 @@ fn own_hash_map<K: Pod, V: Pod>(ebpf: &Ebpf, name: &str) -> anyhow::Result<HashM
 }
 
 /// Loads the programs' object and creates its maps, sized for `purpose`; the programs themselves are loaded by
-/// `load_program` as they are attached. They run `filter` on every packet.
-pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFilter) -> anyhow::Result<Ebpf> {
+/// `load_program` as they are attached. They run `filter` on every packet; packet sockets' filters keep the packets
+/// of `directions` (the other hooks are attached only where `directions` wants them).
+pub fn load(
+    purpose: Purpose,
+    selection: &ProcessSelection,
+    filter: &CompiledFilter,
+    directions: Directions,
+) -> anyhow::Result<Ebpf> {
     // The packets' network namespaces (ebpf/flows.h), then the filter.
     let object = splice(&kernel_context::patch(CAPTURE_OBJECT)?, filter)?;
     let cpus = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))? as u32;
@@ -263,6 +278,7 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         .override_global("wanted_name", &name, true)
         .override_global("wanted_uid", &uid, true)
         .override_global("follow_forks", &follow_forks, true)
+        .override_global("socket_directions", &socket_directions(directions), true)
         .map_max_entries(EVENTS_MAP, ring_buffer_bytes)
         .map_max_entries(FLOW_STATS_MAP, max_flows)
         .map_max_entries(COUNTERS_MAP, counted_interfaces.saturating_add(1))
@@ -311,7 +327,7 @@ macro_rules! loadable {
         }
     )*};
 }
-loadable!(SchedClassifier, Xdp, CgroupSkb, CgroupSock, CgroupSockAddr, KProbe);
+loadable!(SchedClassifier, Xdp, CgroupSkb, CgroupSock, CgroupSockAddr, KProbe, SocketFilter);
 
 /// Loads and attaches the programs that tell which process owns a socket, and the process life-cycle
 /// tracepoints. Their links belong to ptstat's file descriptors: the kernel detaches them when ptstat ends.
@@ -369,8 +385,8 @@ fn attach_socket_use_hooks(ebpf: &mut Ebpf) -> anyhow::Result<&'static str> {
 /// What `attach_process_hooks` would attach for sends and receives on this kernel, found by attaching them (and
 /// detaching at once): `--version` tells it.
 pub fn probe_socket_use_hooks() -> anyhow::Result<&'static str> {
-    let mut ebpf =
-        load(Purpose::Stats { max_flows: 1 }, &ProcessSelection::default(), &CompiledFilter::compile("", false)?)?;
+    let filter = CompiledFilter::compile("", false)?;
+    let mut ebpf = load(Purpose::Stats { max_flows: 1 }, &ProcessSelection::default(), &filter, Directions::Inout)?;
     attach_socket_use_hooks(&mut ebpf)
 }
 
@@ -420,6 +436,16 @@ pub fn probe_netns_cookie() -> anyhow::Result<u64> {
     let cookie = probed.get(&0, 0)?;
     anyhow::ensure!(cookie != 0, "the network namespace probe saw no socket");
     Ok(*COOKIE.get_or_init(|| cookie))
+}
+
+/// `socket_directions` of ebpf/packet_socket.h: bit 1 << PACKET_INGRESS (0) for received packets, 1 << PACKET_EGRESS
+/// (1) for sent ones.
+fn socket_directions(directions: Directions) -> u8 {
+    match directions {
+        Directions::In => 1,
+        Directions::Out => 2,
+        Directions::Inout => 3,
+    }
 }
 
 const NETNS_PROBE: &str = "netns_probe";

@@ -4,6 +4,7 @@
 use std::{
     collections::{HashMap, HashSet},
     io,
+    os::fd::OwnedFd,
     time::Duration,
 };
 
@@ -80,7 +81,10 @@ pub fn choose_places(options: &AttachOptions) -> anyhow::Result<Vec<Place>> {
         NamespaceChoice::Paths(paths) => paths.iter().map(|path| Netns::open(path)).collect::<anyhow::Result<_>>()?,
         NamespaceChoice::Any => netns::every()?,
     };
-    anyhow::ensure!(options.backend != Backend::CgroupSkb, "--netns chooses interfaces: it needs --backend tc or xdp");
+    anyhow::ensure!(
+        options.backend != Backend::CgroupSkb,
+        "--netns chooses interfaces: it needs --backend tc, xdp or socket-filter"
+    );
     if namespaces.iter().any(|netns| !netns.is_own()) {
         anyhow::ensure!(
             features::Features::get().namespaces_known(),
@@ -136,6 +140,9 @@ pub fn all_interfaces(options: &AttachOptions) -> bool {
 pub struct Session {
     /// `None` once detached.
     pub ebpf: Option<aya::Ebpf>,
+    /// `--backend socket-filter`: the packet sockets whose filters run the programs, one per interface; closed
+    /// (which takes the filters off) when the programs are detached.
+    packet_sockets: Vec<OwnedFd>,
     /// Which of the programs attach: capture's or counting's.
     pub programs: HookPrograms,
     /// An interface (network namespace and ifindex) → the id it is known by downstream.
@@ -157,6 +164,7 @@ impl Session {
         Ok(Session {
             places: Vec::new(),
             ebpf: Some(ebpf),
+            packet_sockets: Vec::new(),
             programs,
             attached: HashMap::new(),
             refused: HashSet::new(),
@@ -175,10 +183,13 @@ impl Session {
         let (options, programs) = (&self.options, &self.programs);
         // Inside the namespace, where its interface names and indexes mean what they say.
         let attached = netns.within(|| match options.backend {
-            Backend::Xdp => backend::attach_xdp(ebpf, programs, interface, options.xdp_mode),
-            _ => attach::attach(ebpf, programs, interface, options.tc_mode, options.directions, qdiscs),
+            Backend::Xdp => backend::attach_xdp(ebpf, programs, interface, options.xdp_mode).map(|()| None),
+            // Made inside the namespace, the socket sees its interfaces wherever it is used.
+            Backend::SocketFilter => backend::attach_socket_filter(ebpf, programs, interface).map(Some),
+            _ => attach::attach(ebpf, programs, interface, options.tc_mode, options.directions, qdiscs).map(|()| None),
         })?;
-        attached.map_err(|error| netns.in_context(error))?;
+        let socket = attached.map_err(|error| netns.in_context(error))?;
+        self.packet_sockets.extend(socket);
         let described = Interface {
             name: netns.interface_name(&interface.name),
             index: interface.index,
@@ -213,6 +224,12 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// Takes the programs off every hook and socket: nothing new reaches the ring buffers after this.
+    pub fn detach(&mut self) {
+        self.ebpf = None;
+        self.packet_sockets.clear();
     }
 
     /// Tells downstream about the interfaces attached from id `first` on.
@@ -486,7 +503,7 @@ impl Session {
             }
         }
         // Detach first, then empty the rings: nothing new arrives and nothing already captured is lost.
-        self.ebpf = None;
+        self.detach();
         Delivery::apply_process_events(process_ring.get_mut(), records);
         if let Some(ring) = &mut ring {
             self.deliver_all(ring.get_mut(), delivery, records)?;
