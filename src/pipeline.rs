@@ -366,11 +366,7 @@ impl Sink for PacketCounter {
 
 /// tcpdump's closing lines, on stderr.
 fn report(summary: &CaptureSummary) {
-    let plural = |count: u64| if count == 1 { "" } else { "s" };
-    let CaptureSummary { captured, kernel } = *summary;
-    eprintln!("{captured} packet{} captured", plural(captured));
-    eprintln!("{} packet{} received by filter", kernel.matched, plural(kernel.matched));
-    eprintln!("{} packet{} dropped by kernel", kernel.dropped, plural(kernel.dropped));
+    eprintln!("{}", summary.counters().join("\n"));
 }
 
 /// `--connections`: JSON lines on stdout (stderr when stdout carries `-w -`), with the pods of remote addresses when
