@@ -14,6 +14,10 @@ use crate::{
         capture_file::Rotation,
         connections::{CONNECTION_LOG_SNAPLEN, DEFAULT_INTERNAL_NETWORKS, IpNetwork},
         print::{Decoding, DumpStyle, PacketDump, PacketType, PrintOptions, TimestampFormat},
+        stats::{
+            group::GroupBy,
+            threshold::{ExitOver, parse_exit_over},
+        },
     },
     source::live::{AttachOptions, MAX_SNAPLEN, ProcessSelection},
 };
@@ -334,6 +338,23 @@ pub struct StatsFlags {
     /// The evictions are reported.
     #[arg(long, value_name = "FLOWS", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(1..))]
     pub stats_entries: u32,
+
+    /// With --stats: sum the flows into groups, a row each: process, container, pod, remote, proto.
+    ///
+    /// Repeat it or separate keys with commas (`--group-by process,remote`) to group by several. The remote end of a
+    /// flow is the address that is not this host's (the destination when both or neither are). Packets, bytes and
+    /// bitrates are the sums of the group's flows. In --tui, Tab or g cycles through the groupings.
+    #[arg(long, value_name = "KEY", value_enum, value_delimiter = ',', action = ArgAction::Append, requires = "stats")]
+    pub group_by: Vec<GroupBy>,
+
+    /// With --stats: stop, print the table or JSON and exit with code 2 once a group (a flow without --group-by)
+    /// crosses this.
+    ///
+    /// A size counts the bytes since the start: 500000, 10K, 10M, 1G (powers of 1000, also KB, MB, GB) or 64KiB,
+    /// 10MiB, 1GiB (powers of 1024). A rate compares the bitrate over the last --refresh interval: 5Mbit/s, 800Kbps,
+    /// 2MB/s (bytes). Checked every --refresh and at the end; exit code 0 when nothing crossed it.
+    #[arg(long, value_name = "SIZE|RATE", value_parser = parse_exit_over, requires = "stats", conflicts_with = "tui")]
+    pub exit_over: Option<ExitOver>,
 }
 
 #[derive(Args, Debug)]

@@ -10,7 +10,7 @@ use pcap_file::DataLink;
 use crate::{
     cli::{Cli, check::Checked},
     enrich::{ContextSelection, Enricher, pods::RemotePods},
-    packet::{Interface, InterfaceId, InterfaceStatistics, Packet, ProcessContext},
+    packet::{Interface, InterfaceId, InterfaceStatistics, Packet},
     sink::{
         Sink, Sinks,
         capture_file::{CaptureFile, Format},
@@ -19,10 +19,10 @@ use crate::{
         print::{Printer, listening::listening_line},
         stats::{
             FlowStats, Snapshot,
-            json::write_json,
-            table::write_table,
             tally::FlowTally,
+            threshold::{ThresholdCrossed, Watch},
             tui::{self, LiveView},
+            write_stats,
         },
     },
     source::{
@@ -119,7 +119,8 @@ fn live_options(cli: &Cli, filter: Option<String>, collect: Collect) -> LiveOpti
         duration: cli.capture.timeout,
         command: (!command.is_empty())
             .then(|| CommandToRun { argv: command.clone(), stdout_to_stderr: cli.files.streaming_to_stdout() }),
-        tick: cli.stats.tui.then_some(tui::STEP),
+        // --exit-over looks at the counts every --refresh.
+        tick: cli.stats.tui.then_some(tui::STEP).or(cli.stats.exit_over.map(|_| cli.stats.refresh)),
     }
 }
 
@@ -266,7 +267,8 @@ fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::
         };
         (!tui).then(|| format!("ptstat: listening on {names}, counting packets and bytes per flow"))
     };
-    let records = |enricher| Counting { enricher, view: None, cli };
+    let watch = cli.stats.exit_over.map(|limit| Watch::new(limit, &cli.stats.group_by));
+    let records = |enricher| Counting { enricher, view: None, cli, watch, crossed: None };
     // A flow's row tells its process, cgroup and container: not the thread, parent or user of one packet.
     let context = ContextSelection { thread: false, parent: false, user: false, ..ContextSelection::ALL };
     run_live(options, context, cli, user, listening, records).map(drop)
@@ -278,6 +280,9 @@ struct Counting<'a> {
     /// `--tui`, from its first step on.
     view: Option<LiveView>,
     cli: &'a Cli,
+    /// `--exit-over`, and what crossed it.
+    watch: Option<Watch>,
+    crossed: Option<ThresholdCrossed>,
 }
 
 impl Counting<'_> {
@@ -287,15 +292,7 @@ impl Counting<'_> {
             .into_iter()
             .map(|flow| {
                 let context = enricher.context(&flow.process());
-                let named = |part: fn(&ProcessContext) -> String| context.as_deref().map(part).unwrap_or_default();
-                FlowStats {
-                    key: flow.key,
-                    packets: flow.packets,
-                    bytes: flow.bytes,
-                    comm: named(|context| context.name.clone()),
-                    cgroup: named(|context| context.cgroup.clone()),
-                    container: context.as_deref().and_then(|c| c.container.as_ref()).map(|c| c.name.clone()),
-                }
+                FlowStats { packets: flow.packets, bytes: flow.bytes, ..FlowStats::named(flow.key, context.as_deref()) }
             })
             .collect();
         Ok(Snapshot { elapsed, flows, evicted, totals })
@@ -317,6 +314,10 @@ impl Records for Counting<'_> {
 
     fn tick(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<bool> {
         let Some(flows) = flows else { return Ok(true) };
+        if let Some(watch) = &mut self.watch {
+            self.crossed = watch.check(&Self::snapshot(&mut self.enricher, flows)?);
+            return Ok(self.crossed.is_none());
+        }
         let enricher = &mut self.enricher;
         let view = match &mut self.view {
             Some(view) => view,
@@ -337,12 +338,10 @@ impl Records for Counting<'_> {
         }
         let snapshot = Self::snapshot(&mut self.enricher, flows.context("no flow table")?)?;
         let mut output = io::stdout().lock();
-        match self.cli.stats.json {
-            true => write_json(&mut output, &snapshot)?,
-            false => write_table(&mut output, &snapshot)?,
-        }
+        write_stats(&mut output, &snapshot, self.cli.stats.json, &self.cli.stats.group_by)?;
         output.flush()?;
-        Ok(())
+        let crossed = self.watch.as_mut().and_then(|watch| self.crossed.take().or_else(|| watch.check_final(&snapshot)));
+        crossed.map_or(Ok(()), |crossed| Err(crossed.into()))
     }
 }
 

@@ -319,6 +319,7 @@ mod tests {
             comm: "dig".into(),
             cgroup: "/".into(),
             container: None,
+            pod: None,
         }
     }
 
