@@ -321,7 +321,10 @@ impl Records for Counting<'_> {
         let enricher = &mut self.enricher;
         let view = match &mut self.view {
             Some(view) => view,
-            None => self.view.insert(LiveView::start(self.cli.stats.refresh, Self::snapshot(enricher, flows)?)?),
+            None => {
+                let first = Self::snapshot(enricher, flows)?;
+                self.view.insert(LiveView::start(self.cli.stats.refresh, first, &self.cli.stats.group_by)?)
+            }
         };
         view.step(&mut || Self::snapshot(enricher, flows))
     }
@@ -340,7 +343,8 @@ impl Records for Counting<'_> {
         let mut output = io::stdout().lock();
         write_stats(&mut output, &snapshot, self.cli.stats.json, &self.cli.stats.group_by)?;
         output.flush()?;
-        let crossed = self.watch.as_mut().and_then(|watch| self.crossed.take().or_else(|| watch.check_final(&snapshot)));
+        let crossed =
+            self.watch.as_mut().and_then(|watch| self.crossed.take().or_else(|| watch.check_final(&snapshot)));
         crossed.map_or(Ok(()), |crossed| Err(crossed.into()))
     }
 }
