@@ -47,14 +47,11 @@ pub fn parse_exit_over(text: &str) -> Result<ExitOver, String> {
     let invalid = || format!("'{text}' is neither a size (10M, 1GiB, 500000) nor a rate (5Mbit/s, 2MB/s, 800Kbps)");
     let number: f64 = number.parse().map_err(|_| invalid())?;
     let unit = unit.trim();
-    let rate_unit = unit.strip_suffix("/s").or_else(|| unit.to_ascii_lowercase().ends_with("bps").then(|| unit));
-    let limit = match rate_unit {
-        Some(unit) if unit.to_ascii_lowercase().ends_with("bps") => {
-            let prefix = &unit[..unit.len() - 3];
-            bits_in(&format!("{prefix}bit")).map(|scale| ExitOver::BitsPerSecond(number * scale))
-        }
-        Some(unit) => bits_in(unit).map(|scale| ExitOver::BitsPerSecond(number * scale)),
-        None => bytes_in(unit).map(|scale| ExitOver::Bytes((number * scale) as u64)),
+    let rate = |scale: f64| ExitOver::BitsPerSecond(number * scale);
+    let limit = match (unit.strip_suffix("/s"), unit.to_ascii_lowercase().strip_suffix("bps")) {
+        (Some(per_second), _) => bits_in(per_second).map(rate),
+        (None, Some(prefix)) => bits_in(&format!("{prefix}bit")).map(rate),
+        (None, None) => bytes_in(unit).map(|scale| ExitOver::Bytes((number * scale) as u64)),
     };
     limit.ok_or_else(invalid)
 }
