@@ -175,3 +175,40 @@ fn live_view_groups_by_process_and_the_key_cycles_the_grouping() {
     let after = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
     assert!(after.contains("EXITED:0"), "{after}");
 }
+
+#[test]
+fn live_view_shows_the_flows_the_kernel_table_lost() {
+    if !root_or_skip("live_view_shows_the_flows_the_kernel_table_lost") || !tool_available("tmux") {
+        return;
+    }
+    let net = VethNamespace::new("tue", 155);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7157);
+    let tmux = Tmux::start(
+        "ptstat-tui-evict-test",
+        &format!(
+            "sh -c '{PTSTAT} --stats --tui -i {} --refresh 200ms --stats-entries 8 udp dst port 7157; echo EXITED:$?; \
+             sleep 60'",
+            net.host_if
+        ),
+    );
+    tmux.wait_for("the view is up", |screen| screen.contains("0 flows evicted"));
+    // 50 flows: one datagram from each of 50 sockets (bash opens a socket, so a source port, per redirection).
+    let flows = (0..50).map(|_| datagram_script(&net.peer_ip, 7157, 1, 10)).collect::<Vec<_>>().join("; ");
+    let mut bash = Command::new("bash").args(["-c", &flows]).spawn().unwrap();
+    assert!(bash.wait().unwrap().success());
+    // The table holds at most 8: the others were pushed out, and the view says how many, live.
+    let counted = |screen: &str| -> Option<(u64, u64)> {
+        let summary = screen.lines().find(|line| line.starts_with("ptstat --stats"))?;
+        let words: Vec<&str> = summary.split_whitespace().collect();
+        let before = |word: &str| words.iter().position(|w| *w == word).and_then(|at| words[at - 1].parse().ok());
+        Some((before("flows")?, words.iter().position(|w| *w == "evicted").and_then(|at| words[at - 2].parse().ok())?))
+    };
+    let screen = tmux.wait_for("every flow counted, in the table or evicted", |screen| {
+        counted(screen).is_some_and(|(shown, evicted)| shown + evicted == 50)
+    });
+    let (shown, evicted) = counted(&screen).unwrap();
+    assert!(shown <= 8 && evicted >= 42, "{screen}");
+    tmux.keys("q");
+    tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:0"));
+}

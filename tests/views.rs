@@ -38,15 +38,33 @@ fn sigusr1_prints_the_counters_so_far_and_capture_goes_on() {
     // datagram, and SIGUSR1 hands on what is in the ring before it counts.
     send_datagrams(&net.peer_ip, 7151, 5, 40);
     running.signal(libc::SIGUSR1);
-    running.wait_for_stderr(&counters_line(5, 5, 0), std::time::Duration::from_secs(10));
+    running.wait_for_stderr(&counters_line(5, 5, 0), Duration::from_secs(10));
     send_datagrams(&net.peer_ip, 7151, 3, 40);
     running.signal(libc::SIGUSR1);
-    running.wait_for_stderr(&counters_line(8, 8, 0), std::time::Duration::from_secs(10));
+    running.wait_for_stderr(&counters_line(8, 8, 0), Duration::from_secs(10));
     let finished = running.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
     assert_eq!(finished.captured(), 8, "{}", finished.stderr);
     let lines = finished.stdout_text();
     assert_eq!(lines.lines().filter(|line| line.contains(&format!("{}.7151: UDP", net.peer_ip))).count(), 8, "{lines}");
+}
+
+#[test]
+fn sigusr1_while_counting_prints_the_packets_and_flows_so_far() {
+    if !root_or_skip("sigusr1_while_counting_prints_the_packets_and_flows_so_far") || !tool_available("nc") {
+        return;
+    }
+    let net = VethNamespace::new("vsc", 156);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7158);
+    let mut running = Running::start(&["--stats", "--json", "-i", &net.host_if, "udp port 7158"]);
+    // Counted in the sender's write, as in capture.
+    send_datagrams(&net.peer_ip, 7158, 4, 40);
+    running.signal(libc::SIGUSR1);
+    running.wait_for_stderr("ptstat: 4 packets counted in 1 flow", Duration::from_secs(10));
+    send_datagrams(&net.peer_ip, 7158, 2, 40);
+    let document = stop_for_json(running);
+    assert_eq!(rows(&document, "flows").iter().map(|flow| flow["packets"].as_u64().unwrap()).sum::<u64>(), 6);
 }
 
 /// The JSON document a `--stats --json` ptstat printed when stopped.

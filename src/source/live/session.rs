@@ -407,7 +407,9 @@ impl Collected<'_> {
             Collected::Flows(flows) => {
                 let counts = flows.read()?;
                 let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
-                format!("{packets} packets counted in {} flows", counts.flows.len())
+                let plural = |count: usize| if count == 1 { "" } else { "s" };
+                let flows = counts.flows.len();
+                format!("{packets} packet{} counted in {flows} flow{}", plural(packets as usize), plural(flows))
             }
         })
     }
