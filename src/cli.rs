@@ -329,7 +329,7 @@ pub struct StatsFlags {
     #[arg(long, requires = "stats", conflicts_with = "json")]
     pub tui: bool,
 
-    /// With --tui: how often to refresh (e.g. 500ms, 2s).
+    /// With --tui: how often to refresh (e.g. 500ms, 2s); with --exit-over, how often to check.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
     pub refresh: Duration,
 
@@ -341,9 +341,9 @@ pub struct StatsFlags {
 
     /// With --stats: sum the flows into groups, a row each: process, container, pod, remote, proto.
     ///
-    /// Repeat it or separate keys with commas (`--group-by process,remote`) to group by several. The remote end of a
-    /// flow is the address that is not this host's (the destination when both or neither are). Packets, bytes and
-    /// bitrates are the sums of the group's flows. In --tui, Tab or g cycles through the groupings.
+    /// Repeat it or separate keys with commas (`--group-by process,remote`) to group by several. Packets, bytes and
+    /// bitrates are the sums of the group's flows; JSON has `groups` in place of `flows`. In --tui, Tab or g cycles
+    /// through the groupings.
     #[arg(long, value_name = "KEY", value_enum, value_delimiter = ',', action = ArgAction::Append, requires = "stats")]
     pub group_by: Vec<GroupBy>,
 

@@ -72,9 +72,10 @@ pub fn write_grouped_table(output: &mut dyn Write, snapshot: &Snapshot, group_by
     write_aligned(output, &group_header(group_by), &rows, GROUP_NUMBERS)?;
     writeln!(output)?;
     write_totals(output, snapshot)?;
+    let group_word = if groups.len() == 1 { "group" } else { "groups" };
     writeln!(
         output,
-        "{} flows in {} groups in {:.1} s",
+        "{} flows in {} {group_word} in {:.1} s",
         snapshot.flows.len(),
         groups.len(),
         snapshot.elapsed.as_secs_f64()
