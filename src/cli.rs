@@ -317,7 +317,8 @@ pub struct StatsFlags {
     /// Statistics instead of packets: count packets and bytes per flow and process in the kernel.
     ///
     /// No event per packet. Prints a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live
-    /// view (--tui).
+    /// view (--tui). SIGUSR1 prints the packets and flows counted so far on stderr and counting goes on (while
+    /// capturing, it prints tcpdump's three counters so).
     #[arg(long)]
     pub stats: bool,
 
