@@ -215,7 +215,7 @@ pub struct CaptureSummary {
 
 impl CaptureSummary {
     /// tcpdump's three counts in its words: `N packets captured`, `N packets received by filter`, `N packets
-    /// dropped by kernel`. It prints them a line each at exit, and on one line, joined by commas, on SIGUSR1.
+    /// dropped by kernel`. tcpdump prints them a line each at exit, and on one line, joined by commas, on SIGUSR1.
     pub fn counters(&self) -> [String; 3] {
         let counted = |count: u64, what: &str| format!("{count} packet{} {what}", if count == 1 { "" } else { "s" });
         [

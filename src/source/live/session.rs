@@ -407,18 +407,17 @@ impl Collected<'_> {
             Collected::Flows(flows) => {
                 let counts = flows.read()?;
                 let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
-                let plural = |count: usize| if count == 1 { "" } else { "s" };
-                let flows = counts.flows.len();
-                format!("{packets} packet{} counted in {flows} flow{}", plural(packets as usize), plural(flows))
+                let plural = |count: u64| if count == 1 { "" } else { "s" };
+                let flows = counts.flows.len() as u64;
+                format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows))
             }
         })
     }
 }
 
 impl Session {
-    /// Hands on what the ring buffers bring (and, every tick, the flow table) until something ends the capture
-    /// (SIGUSR1 prints the counts so far);
-    /// then detaches the programs and delivers what is left in the rings.
+    /// Hands on what the ring buffers bring (and, every tick, the flow table; on SIGUSR1, the counts so far) until
+    /// something ends the capture; then detaches the programs and delivers what is left in the rings.
     pub async fn run(
         &mut self,
         wakeups: Wakeups,
