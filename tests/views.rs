@@ -49,6 +49,42 @@ fn sigusr1_prints_the_counters_so_far_and_capture_goes_on() {
     assert_eq!(lines.lines().filter(|line| line.contains(&format!("{}.7151: UDP", net.peer_ip))).count(), 8, "{lines}");
 }
 
+/// The three numbers of a SIGUSR1 line: captured, received by filter, dropped by kernel.
+fn counters_of(line: &str) -> [u64; 3] {
+    let numbers: Vec<u64> = line.split([' ', ',']).filter_map(|word| word.parse().ok()).collect();
+    numbers.try_into().unwrap_or_else(|numbers| panic!("three counts in {line:?}: {numbers:?}"))
+}
+
+#[test]
+fn sigusr1_counts_the_packets_a_full_ring_buffer_dropped() {
+    if !root_or_skip("sigusr1_counts_the_packets_a_full_ring_buffer_dropped") || !tool_available("nc") {
+        return;
+    }
+    let net = VethNamespace::new("vsd", 157);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7159);
+    // A ring of one page and a flood written in one burst: the kernel fills the ring faster than ptstat drains it.
+    let mut running = Running::start(&["-i", &net.host_if, "-B", "4", "-w", "/dev/null", "udp port 7159"]);
+    send_datagrams(&net.peer_ip, 7159, 20000, 1000);
+    running.signal(libc::SIGUSR1);
+    running.wait_for_stderr("packets dropped by kernel", Duration::from_secs(10));
+    let line = running.stderr_seen.iter().find(|line| line.contains("dropped by kernel")).unwrap().clone();
+    let [captured, received, dropped] = counters_of(&line);
+    // Every datagram was counted in its sender's write: each one is captured or dropped, none is on its way.
+    assert_eq!(received, 20000, "{line}");
+    assert!(dropped > 0, "a one-page ring keeps up with no flood: {line}");
+    assert_eq!(captured + dropped, received, "{line}");
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let closing = |what| common::closing_count(&finished.stderr, what);
+    assert_eq!(
+        [closing("packets captured"), closing("packets received by filter"), closing("packets dropped by kernel")],
+        [captured, received, dropped],
+        "nothing came after the flood: {}",
+        finished.stderr
+    );
+}
+
 #[test]
 fn sigusr1_while_counting_prints_the_packets_and_flows_so_far() {
     if !root_or_skip("sigusr1_while_counting_prints_the_packets_and_flows_so_far") || !tool_available("nc") {
