@@ -14,6 +14,10 @@ use crate::{
         capture_file::Rotation,
         connections::{CONNECTION_LOG_SNAPLEN, DEFAULT_INTERNAL_NETWORKS, IpNetwork},
         print::{Decoding, DumpStyle, PacketDump, PacketType, PrintOptions, TimestampFormat},
+        stats::{
+            group::GroupBy,
+            threshold::{ExitOver, parse_exit_over},
+        },
     },
     source::live::{AttachOptions, MAX_SNAPLEN, ProcessSelection},
 };
@@ -313,7 +317,8 @@ pub struct StatsFlags {
     /// Statistics instead of packets: count packets and bytes per flow and process in the kernel.
     ///
     /// No event per packet. Prints a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live
-    /// view (--tui).
+    /// view (--tui). SIGUSR1 prints the packets and flows counted so far on stderr and counting goes on (while
+    /// capturing, it prints tcpdump's three counters so).
     ///
     /// With -r: the same table or JSON from a capture file, of the packets the filter expression accepts (and the
     /// first -c), each flow with the process, cgroup and container its PcapNG comments name (ptstat's or
@@ -332,7 +337,7 @@ pub struct StatsFlags {
     #[arg(long, requires = "stats", conflicts_with_all = ["json", "read"])]
     pub tui: bool,
 
-    /// With --tui: how often to refresh (e.g. 500ms, 2s).
+    /// With --tui: how often to refresh (e.g. 500ms, 2s); with --exit-over, how often to check.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
     pub refresh: Duration,
 
@@ -341,6 +346,23 @@ pub struct StatsFlags {
     /// The evictions are reported.
     #[arg(long, value_name = "FLOWS", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(1..))]
     pub stats_entries: u32,
+
+    /// With --stats: sum the flows into groups, a row each: process, container, pod, remote, proto.
+    ///
+    /// Repeat it or separate keys with commas (`--group-by process,remote`) to group by several. Packets, bytes and
+    /// bitrates are the sums of the group's flows; JSON has `groups` in place of `flows`. In --tui, Tab or g cycles
+    /// through the groupings.
+    #[arg(long, value_name = "KEY", value_enum, value_delimiter = ',', action = ArgAction::Append, requires = "stats")]
+    pub group_by: Vec<GroupBy>,
+
+    /// With --stats: stop, print the table or JSON and exit with code 2 once a group (a flow without --group-by)
+    /// crosses this.
+    ///
+    /// A size counts the bytes since the start: 500000, 10K, 10M, 1G (powers of 1000, also KB, MB, GB) or 64KiB,
+    /// 10MiB, 1GiB (powers of 1024). A rate compares the bitrate over the last --refresh interval: 5Mbit/s, 800Kbps,
+    /// 2MB/s (bytes). Checked every --refresh and at the end; exit code 0 when nothing crossed it.
+    #[arg(long, value_name = "SIZE|RATE", value_parser = parse_exit_over, requires = "stats", conflicts_with = "tui")]
+    pub exit_over: Option<ExitOver>,
 }
 
 #[derive(Args, Debug)]

@@ -10,7 +10,7 @@ use ptstat::{
         check::{Checked, check},
     },
     pipeline,
-    sink::print::listening::link_type_names,
+    sink::{print::listening::link_type_names, stats::threshold::ThresholdCrossed},
     source::live::{self, interfaces, verifier},
 };
 use ptstat_filter::DumpStyle;
@@ -22,6 +22,11 @@ fn main() -> ExitCode {
     };
     match run(&checked) {
         Ok(()) => ExitCode::SUCCESS,
+        // --exit-over: for scripts, apart from failures.
+        Err(error) if error.is::<ThresholdCrossed>() => {
+            eprintln!("ptstat: {error}");
+            ExitCode::from(2)
+        }
         Err(error) => {
             eprint!("{}", verifier::fatal_error_report(&error));
             ExitCode::FAILURE

@@ -8,9 +8,9 @@ use anyhow::Context;
 use pcap_file::DataLink;
 
 use crate::{
-    cli::{Cli, check::Checked},
+    cli::{Cli, StatsFlags, check::Checked},
     enrich::{ContextSelection, Enricher, pods::RemotePods},
-    packet::{Interface, InterfaceId, InterfaceStatistics, Packet, ProcessContext},
+    packet::{Interface, InterfaceId, InterfaceStatistics, Packet},
     sink::{
         Sink, Sinks,
         capture_file::{CaptureFile, Format},
@@ -19,10 +19,10 @@ use crate::{
         print::{Printer, listening::listening_line},
         stats::{
             FlowStats, Snapshot,
-            json::write_json,
-            table::write_table,
             tally::FlowTally,
+            threshold::{ThresholdCrossed, Watch},
             tui::{self, LiveView},
+            write_stats,
         },
     },
     source::{
@@ -125,7 +125,8 @@ fn live_options(cli: &Cli, filter: Option<String>, collect: Collect) -> LiveOpti
         duration: cli.capture.timeout,
         command: (!command.is_empty())
             .then(|| CommandToRun { argv: command.clone(), stdout_to_stderr: cli.files.streaming_to_stdout() }),
-        tick: cli.stats.tui.then_some(tui::STEP),
+        // --exit-over looks at the counts every --refresh.
+        tick: cli.stats.tui.then_some(tui::STEP).or(cli.stats.exit_over.map(|_| cli.stats.refresh)),
     }
 }
 
@@ -272,7 +273,8 @@ fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::
         };
         (!tui).then(|| format!("ptstat: listening on {names}, counting packets and bytes per flow"))
     };
-    let records = |enricher| Counting { enricher, view: None, cli };
+    let watch = cli.stats.exit_over.map(|limit| Watch::new(limit, &cli.stats.group_by));
+    let records = |enricher| Counting { enricher, view: None, cli, watch, crossed: None };
     // A flow's row tells its process, cgroup and container: not the thread, parent or user of one packet.
     let context = ContextSelection { thread: false, parent: false, user: false, ..ContextSelection::ALL };
     run_live(options, context, cli, user, listening, records).map(drop)
@@ -284,6 +286,9 @@ struct Counting<'a> {
     /// `--tui`, from its first step on.
     view: Option<LiveView>,
     cli: &'a Cli,
+    /// `--exit-over`, and what crossed it.
+    watch: Option<Watch>,
+    crossed: Option<ThresholdCrossed>,
 }
 
 impl Counting<'_> {
@@ -293,15 +298,7 @@ impl Counting<'_> {
             .into_iter()
             .map(|flow| {
                 let context = enricher.context(&flow.process());
-                let named = |part: fn(&ProcessContext) -> String| context.as_deref().map(part).unwrap_or_default();
-                FlowStats {
-                    key: flow.key,
-                    packets: flow.packets,
-                    bytes: flow.bytes,
-                    comm: named(|context| context.name.clone()),
-                    cgroup: named(|context| context.cgroup.clone()),
-                    container: context.as_deref().and_then(|c| c.container.as_ref()).map(|c| c.name.clone()),
-                }
+                FlowStats { packets: flow.packets, bytes: flow.bytes, ..FlowStats::named(flow.key, context.as_deref()) }
             })
             .collect();
         Ok(Snapshot { elapsed, flows, evicted, totals })
@@ -323,10 +320,17 @@ impl Records for Counting<'_> {
 
     fn tick(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<bool> {
         let Some(flows) = flows else { return Ok(true) };
+        if let Some(watch) = &mut self.watch {
+            self.crossed = watch.check(&Self::snapshot(&mut self.enricher, flows)?);
+            return Ok(self.crossed.is_none());
+        }
         let enricher = &mut self.enricher;
         let view = match &mut self.view {
             Some(view) => view,
-            None => self.view.insert(LiveView::start(self.cli.stats.refresh, Self::snapshot(enricher, flows)?)?),
+            None => {
+                let first = Self::snapshot(enricher, flows)?;
+                self.view.insert(LiveView::start(self.cli.stats.refresh, first, &self.cli.stats.group_by)?)
+            }
         };
         view.step(&mut || Self::snapshot(enricher, flows))
     }
@@ -342,7 +346,10 @@ impl Records for Counting<'_> {
             return Ok(());
         }
         let snapshot = Self::snapshot(&mut self.enricher, flows.context("no flow table")?)?;
-        write_statistics(self.cli.stats.json, &snapshot)
+        write_statistics(&self.cli.stats, &snapshot)?;
+        let crossed =
+            self.watch.as_mut().and_then(|watch| self.crossed.take().or_else(|| watch.check_final(&snapshot)));
+        crossed.map_or(Ok(()), |crossed| Err(crossed.into()))
     }
 }
 
@@ -354,19 +361,18 @@ fn count_file(cli: &Cli, path: &str, filter: Option<String>) -> anyhow::Result<(
     let outcome = read_file(path, filter, &mut tally, cli.capture.count);
     let snapshot = tally.snapshot();
     if outcome.is_ok() || !snapshot.flows.is_empty() {
-        write_statistics(cli.stats.json, &snapshot)?;
+        write_statistics(&cli.stats, &snapshot)?;
         tally.write_untallied(&mut io::stderr().lock())?;
     }
-    outcome
+    outcome?;
+    let crossed = cli.stats.exit_over.and_then(|limit| Watch::new(limit, &cli.stats.group_by).check_final(&snapshot));
+    crossed.map_or(Ok(()), |crossed| Err(crossed.into()))
 }
 
-/// The statistics table, or with `json` their JSON document, on stdout.
-fn write_statistics(json: bool, snapshot: &Snapshot) -> anyhow::Result<()> {
+/// The statistics table, or with `--json` their JSON document, grouped as `--group-by` asks, on stdout.
+fn write_statistics(flags: &StatsFlags, snapshot: &Snapshot) -> anyhow::Result<()> {
     let mut output = io::stdout().lock();
-    match json {
-        true => write_json(&mut output, snapshot)?,
-        false => write_table(&mut output, snapshot)?,
-    }
+    write_stats(&mut output, snapshot, flags.json, &flags.group_by)?;
     output.flush()?;
     Ok(())
 }
@@ -391,11 +397,7 @@ impl Sink for PacketCounter {
 
 /// tcpdump's closing lines, on stderr.
 fn report(summary: &CaptureSummary) {
-    let plural = |count: u64| if count == 1 { "" } else { "s" };
-    let CaptureSummary { captured, kernel } = *summary;
-    eprintln!("{captured} packet{} captured", plural(captured));
-    eprintln!("{} packet{} received by filter", kernel.matched, plural(kernel.matched));
-    eprintln!("{} packet{} dropped by kernel", kernel.dropped, plural(kernel.dropped));
+    eprintln!("{}", summary.counters().join("\n"));
 }
 
 /// `--connections`: JSON lines on stdout (stderr when stdout carries `-w -`), with the pods of remote addresses when

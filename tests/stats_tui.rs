@@ -113,3 +113,102 @@ fn live_view_shows_flows_sorts_resizes_and_quits_cleanly() {
     let cursor = run("tmux", &["display-message", "-p", "-t", &tmux.0, "#{cursor_flag}"]);
     assert_eq!(cursor.trim(), "1", "the cursor is visible again");
 }
+
+/// The cells of the screen's row that contains `needle`.
+fn cells_of<'a>(screen: &'a str, needle: &str) -> Option<Vec<&'a str>> {
+    screen.lines().find(|line| line.contains(needle)).map(|line| line.split_whitespace().collect())
+}
+
+#[test]
+fn live_view_groups_by_process_and_the_key_cycles_the_grouping() {
+    if !root_or_skip("live_view_groups_by_process_and_the_key_cycles_the_grouping") || !tool_available("tmux") {
+        return;
+    }
+    let net = VethNamespace::new("tug", 154);
+    net.warm_up();
+    let _listeners: Vec<Killed> = [7154, 7155, 7156].map(|port| udp_listener(Some(&net), port)).into();
+    // One bash sends two flows (two sockets), another one flow, a datagram each every 50 ms while the test runs.
+    let peer = &net.peer_ip;
+    let two_flows = format!(
+        "exec 3>/dev/udp/{peer}/7154 4>/dev/udp/{peer}/7155; for i in $(seq 600); do printf x >&3; printf y >&4; \
+         sleep 0.05; done"
+    );
+    let one_flow = format!("exec 3>/dev/udp/{peer}/7156; for i in $(seq 600); do printf z >&3; sleep 0.05; done");
+    let two = Killed(Command::new("bash").args(["-c", &two_flows]).spawn().unwrap());
+    let one = Killed(Command::new("bash").args(["-c", &one_flow]).spawn().unwrap());
+    let (two_pid, one_pid) = (format!("bash.{}", two.0.id()), format!("bash.{}", one.0.id()));
+
+    let tmux = Tmux::start(
+        "ptstat-tui-group-test",
+        &format!(
+            "sh -c '{PTSTAT} --stats --tui -i {} --refresh 300ms --group-by process udp; echo EXITED:$?; sleep 60'",
+            net.host_if
+        ),
+    );
+    let screen = tmux.wait_for("a row per process", |screen| {
+        cells_of(screen, &two_pid).is_some() && cells_of(screen, &one_pid).is_some()
+    });
+    let header = cells_of(&screen, "PACKETS").unwrap();
+    assert_eq!(header[1..], ["PACKETS", "BYTES", "FLOWS", "PROCESS"], "{screen}");
+    // BITRATE is a number and a unit: FLOWS is the fifth word.
+    assert_eq!(cells_of(&screen, &two_pid).unwrap()[4], "2", "{screen}");
+    assert_eq!(cells_of(&screen, &one_pid).unwrap()[4], "1", "{screen}");
+    assert!(screen.contains("Tab/g group by: container") && screen.contains("0 flows evicted"), "{screen}");
+
+    // g: by container (no container: one row, every flow); then Tab through pod and remote to proto.
+    tmux.keys("g");
+    tmux.wait_for("grouped by container", |screen| {
+        screen.contains("CONTAINER") && cells_of(screen, "  -").is_some_and(|row| row[4] == "3")
+    });
+    tmux.keys("Tab");
+    tmux.keys("Tab");
+    let screen = tmux.wait_for("grouped by remote", |screen| screen.contains("REMOTE"));
+    assert_eq!(cells_of(&screen, peer).unwrap()[4], "3", "{screen}");
+    tmux.keys("Tab");
+    tmux.wait_for("grouped by proto", |screen| cells_of(screen, " udp").is_some_and(|row| row[4] == "3"));
+    // Then the flows themselves, each its own row.
+    tmux.keys("Tab");
+    tmux.wait_for("the flows again", |screen| {
+        [7154, 7155, 7156].iter().all(|port| row_of(screen, &format!("{peer}:{port}")).is_some())
+    });
+    tmux.keys("q");
+    let after = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
+    assert!(after.contains("EXITED:0"), "{after}");
+}
+
+#[test]
+fn live_view_shows_the_flows_the_kernel_table_lost() {
+    if !root_or_skip("live_view_shows_the_flows_the_kernel_table_lost") || !tool_available("tmux") {
+        return;
+    }
+    let net = VethNamespace::new("tue", 155);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7157);
+    let tmux = Tmux::start(
+        "ptstat-tui-evict-test",
+        &format!(
+            "sh -c '{PTSTAT} --stats --tui -i {} --refresh 200ms --stats-entries 8 udp dst port 7157; echo EXITED:$?; \
+             sleep 60'",
+            net.host_if
+        ),
+    );
+    tmux.wait_for("the view is up", |screen| screen.contains("0 flows evicted"));
+    // 50 flows: one datagram from each of 50 sockets (bash opens a socket, so a source port, per redirection).
+    let flows = (0..50).map(|_| datagram_script(&net.peer_ip, 7157, 1, 10)).collect::<Vec<_>>().join("; ");
+    let mut bash = Command::new("bash").args(["-c", &flows]).spawn().unwrap();
+    assert!(bash.wait().unwrap().success());
+    // The table holds at most 8: the others were pushed out, and the view says how many, live.
+    let counted = |screen: &str| -> Option<(u64, u64)> {
+        let summary = screen.lines().find(|line| line.starts_with("ptstat --stats"))?;
+        let words: Vec<&str> = summary.split_whitespace().collect();
+        let before = |word: &str| words.iter().position(|w| *w == word).and_then(|at| words[at - 1].parse().ok());
+        Some((before("flows")?, words.iter().position(|w| *w == "evicted").and_then(|at| words[at - 2].parse().ok())?))
+    };
+    let screen = tmux.wait_for("every flow counted, in the table or evicted", |screen| {
+        counted(screen).is_some_and(|(shown, evicted)| shown + evicted == 50)
+    });
+    let (shown, evicted) = counted(&screen).unwrap();
+    assert!(shown <= 8 && evicted >= 42, "{screen}");
+    tmux.keys("q");
+    tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:0"));
+}

@@ -4,7 +4,11 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{FlowStats, IPPROTO_ICMP, IPPROTO_ICMPV6, ProtocolName, Snapshot, bitrate, table_order};
+use super::{
+    FlowStats, IPPROTO_ICMP, IPPROTO_ICMPV6, ProtocolName, Snapshot, bitrate,
+    group::{GroupBy, LocalAddresses, group, group_order},
+    table_order,
+};
 
 /// One flow as JSON: ICMP flows have `icmp_type`/`icmp_code` where the others have ports.
 fn flow_json(flow: &FlowStats, snapshot: &Snapshot) -> Value {
@@ -22,6 +26,7 @@ fn flow_json(flow: &FlowStats, snapshot: &Snapshot) -> Value {
         "cgroup": flow.cgroup,
         "cgroup_id": key.cgroup_id,
         "container": flow.container,
+        "pod": flow.pod,
         "netns": key.netns,
     });
     let (first, second) = match key.protocol {
@@ -38,6 +43,23 @@ fn flow_json(flow: &FlowStats, snapshot: &Snapshot) -> Value {
 pub fn write_json(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
     let mut flows: Vec<&FlowStats> = snapshot.flows.iter().collect();
     flows.sort_by(|a, b| table_order(a, b));
+    let flows = flows.iter().map(|flow| flow_json(flow, snapshot)).collect();
+    write_document(output, snapshot, json!({ "flows": Value::Array(flows) }))
+}
+
+/// `--group-by`: as `write_json`, with `group_by` (the keys' names) and `groups` (each with its keys' fields,
+/// `packets`, `bytes`, `flows` and `bitrate`, by bytes descending) in place of `flows`.
+pub fn write_grouped_json(output: &mut dyn Write, snapshot: &Snapshot, group_by: &[GroupBy]) -> io::Result<()> {
+    let mut groups =
+        group(snapshot.flows.iter().map(|flow| (flow, flow.bytes)), group_by, &LocalAddresses::of_this_host());
+    groups.sort_by(group_order);
+    let groups: Vec<Value> = groups.iter().map(|group| group.to_json(bitrate(group.bytes, snapshot.elapsed))).collect();
+    let names: Vec<String> = group_by.iter().map(|by| by.column().to_ascii_lowercase()).collect();
+    write_document(output, snapshot, json!({ "group_by": names, "groups": groups }))
+}
+
+/// `rows` (an object of the rows' fields) with `duration_seconds`, `totals` and `evicted_flows`, and a newline.
+fn write_document(output: &mut dyn Write, snapshot: &Snapshot, rows: Value) -> io::Result<()> {
     let totals: Vec<Value> = snapshot
         .totals
         .iter()
@@ -51,12 +73,14 @@ pub fn write_json(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()>
             })
         })
         .collect();
-    let document = json!({
+    let mut document = json!({
         "duration_seconds": snapshot.elapsed.as_secs_f64(),
-        "flows": flows.iter().map(|flow| flow_json(flow, snapshot)).collect::<Vec<_>>(),
         "totals": totals,
         "evicted_flows": snapshot.evicted,
     });
+    if let (Value::Object(document), Value::Object(rows)) = (&mut document, rows) {
+        document.extend(rows);
+    }
     serde_json::to_writer(&mut *output, &document)?;
     writeln!(output)
 }

@@ -1,12 +1,24 @@
 //! Per-flow traffic statistics: what the kernel counted per flow (stats mode) or what a capture saw, named with
 //! processes and containers, shown as a table at exit, as JSON, or in a live terminal view.
 
+pub mod group;
 pub mod json;
 pub mod table;
 pub mod tally;
+pub mod threshold;
 pub mod tui;
 
-use std::{cmp::Ordering, fmt, time::Duration};
+use std::{
+    cmp::Ordering,
+    collections::HashMap,
+    fmt,
+    io::{self, Write},
+    time::Duration,
+};
+
+use group::GroupBy;
+
+use crate::packet::ProcessContext;
 
 /// IP protocol numbers ptstat names.
 pub const IPPROTO_ICMP: u8 = 1;
@@ -27,6 +39,23 @@ pub struct FlowStats {
     pub cgroup: String,
     /// The container's name, when the process runs in one.
     pub container: Option<String>,
+    /// The container's Kubernetes pod, `NAME.NAMESPACE`.
+    pub pod: Option<String>,
+}
+
+impl FlowStats {
+    /// A flow not counted yet, named by the context of its process (unnamed without one).
+    pub fn named(key: FlowKey, context: Option<&ProcessContext>) -> FlowStats {
+        FlowStats {
+            key,
+            packets: 0,
+            bytes: 0,
+            comm: context.map(|context| context.name.clone()).unwrap_or_default(),
+            cgroup: context.map(|context| context.cgroup.clone()).unwrap_or_default(),
+            container: context.and_then(|context| context.container.as_ref()).map(|container| container.name.clone()),
+            pod: context.and_then(|context| context.pod.as_ref()).map(|pod| format!("{}.{}", pod.name, pod.namespace)),
+        }
+    }
 }
 
 /// The counts at one moment, each flow named.
@@ -72,4 +101,37 @@ impl fmt::Display for Bitrate {
 /// The order of the exit table: bitrate, then packets, both descending, then the tuple.
 pub fn table_order(a: &FlowStats, b: &FlowStats) -> Ordering {
     b.bytes.cmp(&a.bytes).then(b.packets.cmp(&a.packets)).then_with(|| a.key.cmp(&b.key))
+}
+
+/// Writes `snapshot` as the table or (`json`) the JSON document, of flows or of their groups by `group_by`.
+pub fn write_stats(output: &mut dyn Write, snapshot: &Snapshot, json: bool, group_by: &[GroupBy]) -> io::Result<()> {
+    match (json, group_by.is_empty()) {
+        (true, true) => json::write_json(output, snapshot),
+        (true, false) => json::write_grouped_json(output, snapshot, group_by),
+        (false, true) => table::write_table(output, snapshot),
+        (false, false) => table::write_grouped_table(output, snapshot, group_by),
+    }
+}
+
+/// The bytes each flow gained between one snapshot and the next, for bitrates over the last interval.
+#[derive(Debug, Default)]
+pub struct RecentBytes {
+    previous: HashMap<FlowKey, u64>,
+    previous_elapsed: Duration,
+}
+
+impl RecentBytes {
+    /// The bytes each flow of `snapshot` (in its order) gained since the previous call (a new flow: all its bytes),
+    /// and the time between the two.
+    pub fn update(&mut self, snapshot: &Snapshot) -> (Vec<u64>, Duration) {
+        let gained = snapshot
+            .flows
+            .iter()
+            .map(|flow| flow.bytes.saturating_sub(self.previous.get(&flow.key).copied().unwrap_or_default()))
+            .collect();
+        let interval = snapshot.elapsed.saturating_sub(self.previous_elapsed);
+        self.previous = snapshot.flows.iter().map(|flow| (flow.key.clone(), flow.bytes)).collect();
+        self.previous_elapsed = snapshot.elapsed;
+        (gained, interval)
+    }
 }

@@ -2,7 +2,11 @@
 
 use std::io::{self, Write};
 
-use super::{Bitrate, FlowStats, IPPROTO_ICMP, IPPROTO_ICMPV6, ProtocolName, Snapshot, bitrate, table_order};
+use super::{
+    Bitrate, FlowStats, IPPROTO_ICMP, IPPROTO_ICMPV6, ProtocolName, Snapshot, bitrate,
+    group::{Group, GroupBy, LocalAddresses, group, group_order},
+    table_order,
+};
 
 /// `address:port`, `[v6]:port`, or for ICMP the address alone (the type and code have their own column).
 pub fn endpoint(flow: &FlowStats, source: bool) -> String {
@@ -54,6 +58,47 @@ pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()
     writeln!(output)?;
     write_totals(output, snapshot)?;
     writeln!(output, "{} flows in {:.1} s", snapshot.flows.len(), snapshot.elapsed.as_secs_f64())?;
+    write_evictions(output, snapshot)
+}
+
+/// `--group-by`: one row per group (its flows summed) by bytes, its keys' columns after the counts; then the
+/// totals.
+pub fn write_grouped_table(output: &mut dyn Write, snapshot: &Snapshot, group_by: &[GroupBy]) -> io::Result<()> {
+    let mut groups =
+        group(snapshot.flows.iter().map(|flow| (flow, flow.bytes)), group_by, &LocalAddresses::of_this_host());
+    groups.sort_by(group_order);
+    let rows: Vec<Vec<String>> =
+        groups.iter().map(|group| group_cells(group, bitrate(group.bytes, snapshot.elapsed))).collect();
+    write_aligned(output, &group_header(group_by), &rows, GROUP_NUMBERS)?;
+    writeln!(output)?;
+    write_totals(output, snapshot)?;
+    let group_word = if groups.len() == 1 { "group" } else { "groups" };
+    writeln!(
+        output,
+        "{} flows in {} {group_word} in {:.1} s",
+        snapshot.flows.len(),
+        groups.len(),
+        snapshot.elapsed.as_secs_f64()
+    )?;
+    write_evictions(output, snapshot)
+}
+
+/// The columns of grouped rows: the counts, then one per key.
+pub fn group_header(group_by: &[GroupBy]) -> Vec<&'static str> {
+    ["BITRATE", "PACKETS", "BYTES", "FLOWS"].into_iter().chain(group_by.iter().map(|by| by.column())).collect()
+}
+
+/// The count columns of grouped rows, aligned right.
+const GROUP_NUMBERS: usize = 4;
+
+/// A group's cells under `group_header`, with its bitrate (bits per second).
+pub fn group_cells(group: &Group, bits_per_second: f64) -> Vec<String> {
+    let counts = [Bitrate(bits_per_second).to_string(), group.packets.to_string(), group.bytes.to_string()];
+    counts.into_iter().chain([group.flows.to_string()]).chain(group.key.iter().map(ToString::to_string)).collect()
+}
+
+/// The note on flows evicted from the kernel's table, if any were.
+fn write_evictions(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
     if snapshot.evicted > 0 {
         writeln!(
             output,
@@ -69,17 +114,34 @@ pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()
 pub fn write_rows(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
     let mut flows: Vec<&FlowStats> = snapshot.flows.iter().collect();
     flows.sort_by(|a, b| table_order(a, b));
-    let rows: Vec<[String; 10]> = flows.iter().map(|flow| cells(flow, bitrate(flow.bytes, snapshot.elapsed))).collect();
-    let header = HEADER;
-    let mut widths = header.map(str::len);
-    for row in &rows {
+    let rows: Vec<Vec<String>> =
+        flows.iter().map(|flow| cells(flow, bitrate(flow.bytes, snapshot.elapsed)).to_vec()).collect();
+    write_aligned(output, &HEADER, &rows, 3)
+}
+
+/// The header and the rows in columns as wide as their widest cell: the first `numbers` columns (and PID) right-
+/// aligned, the others left-aligned, the last without trailing blanks.
+fn write_aligned(output: &mut dyn Write, header: &[&str], rows: &[Vec<String>], numbers: usize) -> io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|name| name.len()).collect();
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    write_row(output, &header.map(String::from), &widths)?;
-    for row in &rows {
-        write_row(output, row, &widths)?;
+    let right_aligned = |column: usize| column < numbers || header[column] == "PID";
+    let header: Vec<String> = header.iter().map(|name| name.to_string()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = String::new();
+        for (column, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            if column > 0 {
+                line.push_str("  ");
+            }
+            match right_aligned(column) {
+                true => line.push_str(&format!("{cell:>width$}")),
+                false => line.push_str(&format!("{cell:<width$}")),
+            }
+        }
+        writeln!(output, "{}", line.trim_end())?;
     }
     Ok(())
 }
@@ -97,21 +159,6 @@ pub fn write_totals(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<(
         )?;
     }
     Ok(())
-}
-
-/// Numbers right-aligned, text left-aligned; the last column without trailing blanks.
-fn write_row(output: &mut dyn Write, cells: &[String; 10], widths: &[usize; 10]) -> io::Result<()> {
-    let mut line = String::new();
-    for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
-        if column > 0 {
-            line.push_str("  ");
-        }
-        match column {
-            0..=2 | 6 => line.push_str(&format!("{cell:>width$}")),
-            _ => line.push_str(&format!("{cell:<width$}")),
-        }
-    }
-    writeln!(output, "{}", line.trim_end())
 }
 
 #[cfg(test)]
@@ -138,6 +185,7 @@ mod tests {
             comm: "nc".into(),
             cgroup: "/user.slice".into(),
             container: None,
+            pod: None,
         }
     }
 

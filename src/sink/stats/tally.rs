@@ -113,14 +113,7 @@ impl Sink for FlowTally {
             }
             None => {
                 self.positions.insert(key.clone(), self.flows.len());
-                self.flows.push(FlowStats {
-                    key,
-                    packets: 0,
-                    bytes: 0,
-                    comm: process.map(|process| process.name.clone()).unwrap_or_default(),
-                    cgroup: process.map(|process| process.cgroup.clone()).unwrap_or_default(),
-                    container: process.and_then(|process| process.container.as_ref()).map(|c| c.name.clone()),
-                });
+                self.flows.push(FlowStats::named(key, process));
                 self.flows.len() - 1
             }
         };

@@ -1,10 +1,10 @@
 //! `--stats --tui`: the flow table live in the terminal, refreshed every `--refresh`, bitrates over the last
 //! interval. Keys: arrows or j/k move the selection (PageUp/PageDown, Home/End), b/p/y/s/d sort by bitrate,
-//! packets, bytes, source, destination (again: reversed), q, x or Ctrl-C quit.
+//! packets, bytes, source, destination (again: reversed; groups sort by their keys for s and d), Tab or g cycles
+//! the grouping (flows, then by process, container, pod, remote, proto; `--group-by`'s first), q, x or Ctrl-C quit.
 
 use std::{
     cmp::Ordering,
-    collections::HashMap,
     time::{Duration, Instant},
 };
 
@@ -19,8 +19,9 @@ use ratatui::{
 };
 
 use super::{
-    Bitrate, FlowKey, FlowStats, ProtocolName, Snapshot, bitrate,
-    table::{HEADER, cells},
+    Bitrate, FlowKey, ProtocolName, RecentBytes, Snapshot, bitrate,
+    group::{GroupBy, LocalAddresses, Member, group},
+    table::{HEADER, cells, group_cells, group_header},
 };
 
 /// How often the view looks at the keyboard and draws.
@@ -45,6 +46,8 @@ pub enum Action {
     First,
     Last,
     Sort(SortKey),
+    /// The next grouping.
+    Regroup,
     Nothing,
 }
 
@@ -67,68 +70,122 @@ pub fn action(key: KeyEvent) -> Action {
         KeyCode::Char('y') => Action::Sort(SortKey::Bytes),
         KeyCode::Char('s') => Action::Sort(SortKey::Source),
         KeyCode::Char('d') => Action::Sort(SortKey::Destination),
+        KeyCode::Tab | KeyCode::Char('g') => Action::Regroup,
         _ => Action::Nothing,
     }
 }
 
-/// A flow as the view shows it: its counts and its bitrate over the last interval.
-#[derive(Clone, Debug)]
-struct ViewRow {
-    flow: FlowStats,
-    bitrate: f64,
+/// What a row is: a flow, or a group of flows by its members.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum RowKey {
+    Flow(FlowKey),
+    Group(Vec<Member>),
 }
 
-/// The state of the live table: the last snapshot with interval bitrates, the order and the selection.
+/// A flow or group as the view shows it: its counts, its bitrate over the last interval, and its cells.
+#[derive(Clone, Debug)]
+struct ViewRow {
+    key: RowKey,
+    packets: u64,
+    bytes: u64,
+    bitrate: f64,
+    cells: Vec<String>,
+}
+
+/// The groupings Tab cycles through: flows, then each key alone; `--group-by`'s combination after flows when it is
+/// none of those.
+fn groupings(group_by: &[GroupBy]) -> Vec<Vec<GroupBy>> {
+    let single = [GroupBy::Process, GroupBy::Container, GroupBy::Pod, GroupBy::Remote, GroupBy::Proto];
+    let mut groupings: Vec<Vec<GroupBy>> = std::iter::once(Vec::new()).chain(single.map(|by| vec![by])).collect();
+    if !groupings.iter().any(|grouping| grouping == group_by) {
+        groupings.insert(1, group_by.to_vec());
+    }
+    groupings
+}
+
+/// The state of the live table: the last snapshot with interval bitrates, the grouping, the order and the
+/// selection.
 pub struct View {
     rows: Vec<ViewRow>,
     snapshot: Snapshot,
-    /// Bytes per flow and when, at the previous snapshot.
-    previous: HashMap<FlowKey, u64>,
-    previous_elapsed: Duration,
+    /// Bytes each flow of `snapshot` gained over the last interval.
+    recent: Vec<u64>,
+    recent_bytes: RecentBytes,
     interval: Duration,
-    interval_bytes: u64,
+    groupings: Vec<Vec<GroupBy>>,
+    /// Which of `groupings` is shown.
+    grouping: usize,
     sort: SortKey,
     reversed: bool,
     table: TableState,
-    /// The selected flow, kept selected when rows reorder.
-    selected: Option<FlowKey>,
+    /// The selected row, kept selected when rows reorder.
+    selected: Option<RowKey>,
 }
 
 impl Default for View {
     fn default() -> Self {
+        View::grouped_by(&[])
+    }
+}
+
+impl View {
+    /// A view that starts grouped by `group_by` (flows when empty).
+    pub fn grouped_by(group_by: &[GroupBy]) -> View {
+        let groupings = groupings(group_by);
         View {
             rows: Vec::new(),
             snapshot: Snapshot::default(),
-            previous: HashMap::new(),
-            previous_elapsed: Duration::ZERO,
+            recent: Vec::new(),
+            recent_bytes: RecentBytes::default(),
             interval: Duration::ZERO,
-            interval_bytes: 0,
+            grouping: groupings.iter().position(|grouping| grouping == group_by).unwrap_or_default(),
+            groupings,
             sort: SortKey::Bitrate,
             reversed: false,
             table: TableState::default(),
             selected: None,
         }
     }
-}
 
-impl View {
     /// Takes a new snapshot: each flow's bitrate is the bytes it gained since the previous one over the time
-    /// between them (a new flow's since counting began, for the first snapshot).
+    /// between them (a new flow's since counting began, for the first snapshot); a group's, its flows' summed.
     pub fn update(&mut self, snapshot: Snapshot) {
-        self.interval = snapshot.elapsed.saturating_sub(self.previous_elapsed);
-        self.interval_bytes = 0;
-        self.rows = snapshot
-            .flows
-            .iter()
-            .map(|flow| {
-                let gained = flow.bytes.saturating_sub(self.previous.get(&flow.key).copied().unwrap_or_default());
-                self.interval_bytes += gained;
-                ViewRow { flow: flow.clone(), bitrate: bitrate(gained, self.interval) }
-            })
-            .collect();
-        self.previous = snapshot.flows.iter().map(|flow| (flow.key.clone(), flow.bytes)).collect();
-        self.previous_elapsed = snapshot.elapsed;
+        (self.recent, self.interval) = self.recent_bytes.update(&snapshot);
         self.snapshot = snapshot;
+        self.build_rows();
+    }
+
+    /// The rows of the snapshot in the current grouping, ordered.
+    fn build_rows(&mut self) {
+        let flows = self.snapshot.flows.iter().zip(self.recent.iter().copied());
+        let group_by = &self.groupings[self.grouping];
+        self.rows = match group_by.is_empty() {
+            true => flows
+                .map(|(flow, recent)| {
+                    let bits_per_second = bitrate(recent, self.interval);
+                    ViewRow {
+                        key: RowKey::Flow(flow.key.clone()),
+                        packets: flow.packets,
+                        bytes: flow.bytes,
+                        bitrate: bits_per_second,
+                        cells: cells(flow, bits_per_second).to_vec(),
+                    }
+                })
+                .collect(),
+            false => group(flows, group_by, &LocalAddresses::of_this_host())
+                .into_iter()
+                .map(|group| {
+                    let bits_per_second = bitrate(group.recent_bytes, self.interval);
+                    ViewRow {
+                        cells: group_cells(&group, bits_per_second),
+                        key: RowKey::Group(group.key),
+                        packets: group.packets,
+                        bytes: group.bytes,
+                        bitrate: bits_per_second,
+                    }
+                })
+                .collect(),
+        };
         self.order();
     }
 
@@ -148,35 +205,44 @@ impl View {
                 self.order();
                 None
             }
+            Action::Regroup => {
+                self.grouping = (self.grouping + 1) % self.groupings.len();
+                self.selected = None;
+                self.table.select(None);
+                self.build_rows();
+                None
+            }
             Action::Quit | Action::Nothing => None,
         };
         if let Some(row) = moved.filter(|_| !self.rows.is_empty()) {
             self.table.select(Some(row));
-            self.selected = Some(self.rows[row].flow.key.clone());
+            self.selected = Some(self.rows[row].key.clone());
         }
     }
 
-    /// Sorts the rows (numbers descending, addresses ascending, ties by the tuple) and follows the selected flow.
+    /// Sorts the rows (numbers descending, addresses ascending, ties by the key) and follows the selected row.
     fn order(&mut self) {
         let sort = self.sort;
+        let endpoint = |key: &RowKey, source: bool| match key {
+            RowKey::Flow(flow) if source => Some((flow.source, flow.source_port)),
+            RowKey::Flow(flow) => Some((flow.destination, flow.destination_port)),
+            RowKey::Group(_) => None,
+        };
         let compare = |a: &ViewRow, b: &ViewRow| -> Ordering {
             let by_key = match sort {
                 SortKey::Bitrate => b.bitrate.total_cmp(&a.bitrate),
-                SortKey::Packets => b.flow.packets.cmp(&a.flow.packets),
-                SortKey::Bytes => b.flow.bytes.cmp(&a.flow.bytes),
-                SortKey::Source => {
-                    (a.flow.key.source, a.flow.key.source_port).cmp(&(b.flow.key.source, b.flow.key.source_port))
-                }
-                SortKey::Destination => (a.flow.key.destination, a.flow.key.destination_port)
-                    .cmp(&(b.flow.key.destination, b.flow.key.destination_port)),
+                SortKey::Packets => b.packets.cmp(&a.packets),
+                SortKey::Bytes => b.bytes.cmp(&a.bytes),
+                SortKey::Source => endpoint(&a.key, true).cmp(&endpoint(&b.key, true)),
+                SortKey::Destination => endpoint(&a.key, false).cmp(&endpoint(&b.key, false)),
             };
-            by_key.then_with(|| a.flow.key.cmp(&b.flow.key))
+            by_key.then_with(|| a.key.cmp(&b.key))
         };
         self.rows.sort_by(compare);
         if self.reversed {
             self.rows.reverse();
         }
-        let position = self.selected.as_ref().and_then(|key| self.rows.iter().position(|row| &row.flow.key == key));
+        let position = self.selected.as_ref().and_then(|key| self.rows.iter().position(|row| &row.key == key));
         self.table.select(position.or_else(|| self.table.selected().map(|at| at.min(self.rows.len().max(1) - 1))));
     }
 
@@ -187,16 +253,21 @@ impl View {
         let snapshot = &self.snapshot;
         let packets: u64 = snapshot.totals.iter().map(|total| total.packets).sum();
         let bytes: u64 = snapshot.totals.iter().map(|total| total.bytes).sum();
-        let mut text = format!(
-            "ptstat --stats  {} flows  {packets} packets  {bytes} bytes  {} over the last {:.1} s  ({:.0} s counted)",
+        let group_by = &self.groupings[self.grouping];
+        let shown = match group_by.is_empty() {
+            true => String::new(),
+            false => format!(" in {} groups by {}", self.rows.len(), names(group_by)),
+        };
+        // Flows evicted from the kernel's full table are the counts this view loses: shown always, 0 included.
+        let text = format!(
+            "ptstat --stats  {} flows{shown}  {packets} packets  {bytes} bytes  {} over the last {:.1} s  ({:.0} s \
+             counted)  {} flows evicted",
             snapshot.flows.len(),
-            Bitrate(bitrate(self.interval_bytes, self.interval)),
+            Bitrate(bitrate(self.recent.iter().sum(), self.interval)),
             self.interval.as_secs_f64(),
             snapshot.elapsed.as_secs_f64(),
+            snapshot.evicted,
         );
-        if snapshot.evicted > 0 {
-            text.push_str(&format!("  {} flows evicted", snapshot.evicted));
-        }
         frame.render_widget(Paragraph::new(text), summary);
         let per_protocol: Vec<String> = snapshot
             .totals
@@ -205,14 +276,23 @@ impl View {
             .collect();
         frame.render_widget(Paragraph::new(per_protocol.join("   ")), totals);
 
+        let (header, widths): (Vec<&str>, Vec<Constraint>) = match group_by.is_empty() {
+            true => (HEADER.to_vec(), FLOW_WIDTHS.to_vec()),
+            false => {
+                let keys = group_by.iter().map(|_| Constraint::Min(16));
+                (group_header(group_by), FLOW_WIDTHS[..4].iter().copied().chain(keys).collect())
+            }
+        };
+        // Groups sort by their keys for s and d: the first key's column is marked.
         let sorted_column = match self.sort {
             SortKey::Bitrate => 0,
             SortKey::Packets => 1,
             SortKey::Bytes => 2,
             SortKey::Source => 4,
-            SortKey::Destination => 5,
+            SortKey::Destination if group_by.is_empty() => 5,
+            SortKey::Destination => 4,
         };
-        let header = Row::new(HEADER.iter().enumerate().map(|(column, name)| {
+        let header = Row::new(header.iter().enumerate().map(|(column, name)| {
             let style = Style::new().add_modifier(Modifier::BOLD);
             match column == sorted_column {
                 true => Cell::from(format!("{name}{}", if self.reversed { "^" } else { "v" }))
@@ -220,24 +300,39 @@ impl View {
                 false => Cell::from(*name).style(style),
             }
         }));
-        let rows = self.rows.iter().map(|row| Row::new(cells(&row.flow, row.bitrate)));
-        let widths = [
-            Constraint::Length(12),
-            Constraint::Length(9),
-            Constraint::Length(11),
-            Constraint::Length(10),
-            Constraint::Min(16),
-            Constraint::Min(16),
-            Constraint::Length(7),
-            Constraint::Length(15),
-            Constraint::Min(10),
-            Constraint::Min(10),
-        ];
+        let rows = self.rows.iter().map(|row| Row::new(row.cells.clone()));
         let table_widget =
             Table::new(rows, widths).header(header).row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
         frame.render_stateful_widget(table_widget, table, &mut self.table);
-        let keys = "↑/↓ j/k select  sort: b bitrate  p packets  y bytes  s src  d dst (again: reverse)  q quit";
+        let next = &self.groupings[(self.grouping + 1) % self.groupings.len()];
+        let keys = format!(
+            "↑/↓ j/k select  sort: b bitrate  p packets  y bytes  s src  d dst (again: reverse)  Tab/g group by: {}  \
+             q quit",
+            names(next)
+        );
         frame.render_widget(Paragraph::new(Line::from(keys)), help);
+    }
+}
+
+/// The columns' widths of the flow table; grouped rows have its first four, then their keys'.
+const FLOW_WIDTHS: [Constraint; 10] = [
+    Constraint::Length(12),
+    Constraint::Length(9),
+    Constraint::Length(11),
+    Constraint::Length(10),
+    Constraint::Min(16),
+    Constraint::Min(16),
+    Constraint::Length(7),
+    Constraint::Length(15),
+    Constraint::Min(10),
+    Constraint::Min(10),
+];
+
+/// A grouping as the view names it: `process,remote`, or `flows` for none.
+fn names(group_by: &[GroupBy]) -> String {
+    match group_by.is_empty() {
+        true => "flows".to_string(),
+        false => group_by.iter().map(|by| by.column().to_ascii_lowercase()).collect::<Vec<_>>().join(","),
     }
 }
 
@@ -253,8 +348,8 @@ pub struct LiveView {
 }
 
 impl LiveView {
-    pub fn start(refresh: Duration, first: Snapshot) -> anyhow::Result<LiveView> {
-        let mut view = View::default();
+    pub fn start(refresh: Duration, first: Snapshot, group_by: &[GroupBy]) -> anyhow::Result<LiveView> {
+        let mut view = View::grouped_by(group_by);
         view.update(first);
         let terminal = ratatui::try_init().context("setting up the terminal")?;
         Ok(LiveView { terminal, view, page: 10, refresh, next_sample: Instant::now() + refresh })
@@ -295,12 +390,12 @@ impl Drop for LiveView {
 
 #[cfg(test)]
 mod tests {
-    use std::net::IpAddr;
+    use std::{collections::HashMap, net::IpAddr};
 
     use ratatui::{Terminal, backend::TestBackend};
 
     use super::*;
-    use crate::sink::stats::{IPPROTO_UDP, ProtocolTotal};
+    use crate::sink::stats::{FlowStats, IPPROTO_UDP, ProtocolTotal};
 
     fn flow(port: u16, packets: u64, bytes: u64) -> FlowStats {
         FlowStats {
@@ -319,6 +414,7 @@ mod tests {
             comm: "dig".into(),
             cgroup: "/".into(),
             container: None,
+            pod: None,
         }
     }
 
@@ -338,6 +434,13 @@ mod tests {
         (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>()).collect()
     }
 
+    fn source_port(row: &ViewRow) -> u16 {
+        match &row.key {
+            RowKey::Flow(key) => key.source_port,
+            RowKey::Group(_) => panic!("a group: {row:?}"),
+        }
+    }
+
     fn row_of(lines: &[String], port: u16) -> usize {
         let needle = format!("10.0.0.1:{port}");
         lines.iter().position(|line| line.contains(&needle)).unwrap_or_else(|| panic!("{needle}: {lines:#?}"))
@@ -349,11 +452,11 @@ mod tests {
         view.update(snapshot(1, vec![flow(1000, 10, 10_000), flow(2000, 1, 100)]));
         // In the next 2 seconds the first flow stops and the second sends 1000 bytes.
         view.update(snapshot(3, vec![flow(1000, 10, 10_000), flow(2000, 11, 1100)]));
-        let rates: HashMap<u16, f64> = view.rows.iter().map(|row| (row.flow.key.source_port, row.bitrate)).collect();
+        let rates: HashMap<u16, f64> = view.rows.iter().map(|row| (source_port(row), row.bitrate)).collect();
         assert_eq!(rates[&1000], 0.0);
         assert_eq!(rates[&2000], 4000.0);
         // Sorted by that bitrate: the quiet flow with more bytes comes second.
-        assert_eq!(view.rows[0].flow.key.source_port, 2000);
+        assert_eq!(source_port(&view.rows[0]), 2000);
     }
 
     #[test]
@@ -363,7 +466,8 @@ mod tests {
         let lines = screen(&mut view, 160, 10);
         assert!(row_of(&lines, 2000) < row_of(&lines, 1000), "bitrate first: {lines:#?}");
         view.apply(Action::Down, 5);
-        assert_eq!(view.selected.as_ref().unwrap().source_port, 2000);
+        assert_eq!(view.selected, Some(view.rows[0].key.clone()));
+        assert_eq!(source_port(&view.rows[0]), 2000);
         view.apply(Action::Sort(SortKey::Packets), 5);
         let lines = screen(&mut view, 160, 10);
         assert!(row_of(&lines, 1000) < row_of(&lines, 2000), "packets: {lines:#?}");
@@ -377,6 +481,28 @@ mod tests {
     }
 
     #[test]
+    fn tab_cycles_the_grouping_and_groups_sum_their_flows() {
+        let mut view = View::default();
+        view.update(snapshot(1, vec![flow(1000, 10, 1000), flow(2000, 5, 500)]));
+        view.update(snapshot(2, vec![flow(1000, 20, 2000), flow(2000, 10, 1000)]));
+        assert!(screen(&mut view, 160, 10)[9].contains("Tab/g group by: process"));
+        view.apply(Action::Regroup, 5);
+        let lines = screen(&mut view, 160, 10);
+        assert!(lines[0].contains("2 flows in 1 groups by process"), "{lines:#?}");
+        assert!(lines[2].split_whitespace().eq(["BITRATEv", "PACKETS", "BYTES", "FLOWS", "PROCESS"]), "{lines:#?}");
+        // Over the last second the two flows gained 1000 and 500 bytes: 12 Kbps together.
+        let row: Vec<&str> = lines[3].split_whitespace().collect();
+        assert_eq!(row, ["12.00", "Kbps", "30", "3000", "2", "dig.7"], "{lines:#?}");
+        assert!(lines[9].contains("Tab/g group by: container"), "{lines:#?}");
+        for _ in 0..5 {
+            view.apply(Action::Regroup, 5);
+        }
+        let lines = screen(&mut view, 160, 10);
+        assert!(row_of(&lines, 1000) > 2 && row_of(&lines, 2000) > 2, "back to flows: {lines:#?}");
+        assert_eq!(groupings(&[GroupBy::Process, GroupBy::Remote]).len(), 7, "a combination joins the cycle");
+    }
+
+    #[test]
     fn keys_map_to_actions() {
         let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
         assert_eq!(action(key(KeyCode::Char('q'))), Action::Quit);
@@ -385,6 +511,8 @@ mod tests {
         assert_eq!(action(key(KeyCode::Char('j'))), Action::Down);
         assert_eq!(action(key(KeyCode::Up)), Action::Up);
         assert_eq!(action(key(KeyCode::Char('y'))), Action::Sort(SortKey::Bytes));
+        assert_eq!(action(key(KeyCode::Tab)), Action::Regroup);
+        assert_eq!(action(key(KeyCode::Char('g'))), Action::Regroup);
         assert_eq!(action(key(KeyCode::Char('c'))), Action::Nothing);
     }
 

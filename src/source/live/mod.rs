@@ -44,7 +44,7 @@ pub use privileges::User;
 use programs::{CAPTURE_PROGRAMS, Purpose, STATS_PROGRAMS};
 pub use programs::{CaptureCounters, MAX_SNAPLEN};
 pub use selection::{KernelSelection, ProcessSelection};
-use session::{Delivery, Session, Timers, Wakeups};
+use session::{Collected, Delivery, Session, Timers, Wakeups};
 
 use crate::packet::{Direction, Interface, InterfaceId, InterfaceStatistics, Timestamp};
 
@@ -222,6 +222,19 @@ pub struct CaptureSummary {
     pub kernel: CaptureCounters,
 }
 
+impl CaptureSummary {
+    /// tcpdump's three counts in its words: `N packets captured`, `N packets received by filter`, `N packets
+    /// dropped by kernel`. tcpdump prints them a line each at exit, and on one line, joined by commas, on SIGUSR1.
+    pub fn counters(&self) -> [String; 3] {
+        let counted = |count: u64, what: &str| format!("{count} packet{} {what}", if count == 1 { "" } else { "s" });
+        [
+            counted(self.captured, "captured"),
+            counted(self.kernel.matched, "received by filter"),
+            counted(self.kernel.dropped, "dropped by kernel"),
+        ]
+    }
+}
+
 /// What this kernel offers ptstat and which path ptstat takes for each feature, a line each, for `--version`.
 pub fn kernel_report() -> String {
     let features = features::Features::get();
@@ -280,10 +293,12 @@ fn start_attribution<'a>(ebpf: &mut aya::Ebpf, namespaces: impl IntoIterator<Ite
     }
 }
 
-/// Ctrl-C and SIGTERM: stop, keep what was captured or counted.
+/// Ctrl-C and SIGTERM: stop, keep what was captured or counted. SIGUSR1: print the counts so far and go on, as
+/// tcpdump does.
 pub struct StopSignals {
     interrupt: tokio::signal::unix::Signal,
     terminate: tokio::signal::unix::Signal,
+    counters: tokio::signal::unix::Signal,
 }
 
 /// What the programs fill, by mode.
@@ -318,8 +333,11 @@ impl LiveSource {
     pub fn start(options: LiveOptions) -> anyhow::Result<LiveSource> {
         // Before anything is attached: a SIGTERM that comes as soon as "listening" is printed must stop cleanly,
         // not kill the process with its output unwritten.
-        let stop =
-            StopSignals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? };
+        let stop = StopSignals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+            counters: signal(SignalKind::user_defined1())?,
+        };
         let missing = privileges::missing_capabilities();
         if !missing.is_empty() {
             bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
@@ -437,8 +455,19 @@ impl LiveSource {
             tick: self.options.tick,
             drain: batched.then_some(session::BATCH_DELAY),
         };
-        let flows = collector.as_mut().err();
-        let outcome = self.session.run(wakeups, &mut delivery, records, &mut self.qdiscs, timers, flows).await;
+        let own_netns = bootstrap::netns_cookie().context("reading the network namespace cookie")?;
+        let kernel_totals;
+        let collected = match &mut collector {
+            Ok((by_key, by_ifindex)) => {
+                kernel_totals = move || {
+                    let by_interface = programs::interface_counters(by_key, by_ifindex, own_netns)?;
+                    Ok(by_interface.into_values().fold(CaptureCounters::default(), CaptureCounters::plus))
+                };
+                Collected::Packets(&kernel_totals)
+            }
+            Err(flows) => Collected::Flows(flows),
+        };
+        let outcome = self.session.run(wakeups, &mut delivery, records, &mut self.qdiscs, timers, collected).await;
         // Whatever ended the loop, the programs are off the hooks by now (`run` drops them before draining).
         self.session.detach();
         drop(self.qdiscs);
@@ -450,7 +479,6 @@ impl LiveSource {
             }
             Ok(counters) => counters,
         };
-        let own_netns = bootstrap::netns_cookie().context("reading the network namespace cookie")?;
         let by_interface = programs::interface_counters(by_key, by_ifindex, own_netns)?;
         let uncounted = by_interface.get(&programs::UNCOUNTED_INTERFACES).map_or(0, |counters| counters.seen);
         if let (true, Collect::Packets { counted_interfaces, .. }) = (uncounted > 0, self.options.collect) {

@@ -17,7 +17,7 @@ use tokio::{
 };
 
 use super::{
-    AttachOptions, InterfaceChoice, LivePacket, NamespaceChoice, Records, StopSignals,
+    AttachOptions, CaptureCounters, CaptureSummary, InterfaceChoice, LivePacket, NamespaceChoice, Records, StopSignals,
     attach::{self, LegacyQdiscs, TcMode},
     backend::{self, Backend},
     clock::KernelClock,
@@ -400,9 +400,41 @@ pub struct Timers {
     pub drain: Option<Duration>,
 }
 
+/// What the programs count besides the packets they copy, for `Records::tick` and SIGUSR1.
+pub enum Collected<'a> {
+    /// Capture: the kernel's counters (packets seen, matched, dropped), summed over the interfaces.
+    Packets(&'a dyn Fn() -> anyhow::Result<CaptureCounters>),
+    /// Counting: the flow table.
+    Flows(&'a mut FlowTable),
+}
+
+impl Collected<'_> {
+    fn flows(&mut self) -> Option<&mut FlowTable> {
+        match self {
+            Collected::Packets(_) => None,
+            Collected::Flows(flows) => Some(flows),
+        }
+    }
+
+    /// SIGUSR1's line: tcpdump's three counts (of `captured` packets handed on so far) joined as tcpdump joins them
+    /// then; when counting, the packets and flows counted so far.
+    fn progress(&self, captured: u64) -> anyhow::Result<String> {
+        Ok(match self {
+            Collected::Packets(kernel) => CaptureSummary { captured, kernel: kernel()? }.counters().join(", "),
+            Collected::Flows(flows) => {
+                let counts = flows.read()?;
+                let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
+                let plural = |count: u64| if count == 1 { "" } else { "s" };
+                let flows = counts.flows.len() as u64;
+                format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows))
+            }
+        })
+    }
+}
+
 impl Session {
-    /// Hands on what the ring buffers bring (and, every tick, the flow table) until something ends the capture;
-    /// then detaches the programs and delivers what is left in the rings.
+    /// Hands on what the ring buffers bring (and, every tick, the flow table; on SIGUSR1, the counts so far) until
+    /// something ends the capture; then detaches the programs and delivers what is left in the rings.
     pub async fn run(
         &mut self,
         wakeups: Wakeups,
@@ -410,7 +442,7 @@ impl Session {
         records: &mut dyn Records,
         qdiscs: &mut LegacyQdiscs,
         timers: Timers,
-        mut flows: Option<&mut FlowTable>,
+        mut collected: Collected<'_>,
     ) -> anyhow::Result<()> {
         let Wakeups { packets: mut ring, processes: mut process_ring, mut command, stop: mut stop_signals } = wakeups;
         // Every interface wanted: a watcher of link changes in each namespace (made inside, it stays bound to it).
@@ -487,7 +519,7 @@ impl Session {
                 }
                 _ = tick_of(&mut tick) => {
                     Delivery::apply_process_events(process_ring.get_mut(), records);
-                    if !records.tick(flows.as_deref_mut())? {
+                    if !records.tick(collected.flows())? {
                         break;
                     }
                 }
@@ -500,6 +532,15 @@ impl Session {
                 _ = timed_out() => break,
                 _ = stop_signals.interrupt.recv() => break,
                 _ = stop_signals.terminate.recv() => break,
+                _ = stop_signals.counters.recv() => {
+                    // The packets waiting in the ring first: the kernel counted them as received, so they count as
+                    // captured too.
+                    if let Some(ring) = &mut ring {
+                        Delivery::apply_process_events(process_ring.get_mut(), records);
+                        self.deliver_all(ring.get_mut(), delivery, records)?;
+                    }
+                    eprintln!("ptstat: {}", collected.progress(delivery.captured)?);
+                }
             }
         }
         // Detach first, then empty the rings: nothing new arrives and nothing already captured is lost.
