@@ -2,6 +2,8 @@
 //! (a test may skip only when not root, and under CI=true a skip is a failure).
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+pub mod daemons;
+
 use std::{
     io::{BufRead, BufReader, Read},
     process::{Child, Command, ExitStatus, Stdio},
