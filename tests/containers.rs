@@ -610,13 +610,6 @@ fn a_cgroup_made_inside_a_selected_container_is_selected_too() {
     assert!(all_equal(values(&sent, "CgroupId"), &nested_id), "{sent:?}");
 }
 
-/// Where the cgroup v2 hierarchy is mounted.
-fn cgroup2_mount() -> String {
-    let mounts = fs::read_to_string("/proc/self/mounts").unwrap();
-    let mount = mounts.lines().map(|line| line.split(' ').collect::<Vec<_>>()).find(|fields| fields[2] == "cgroup2");
-    mount.expect("a cgroup v2 hierarchy")[1].to_string()
-}
-
 /// A cgroup directory the test made, removed on drop (once its processes are gone).
 struct NestedCgroup(String);
 

@@ -8,13 +8,15 @@ mod common;
 
 use std::{
     collections::BTreeSet,
+    fs,
     process::{Command, Stdio},
     thread,
     time::Duration,
 };
 
 use common::{
-    Running, daemons::container_daemons_running, datagram_script, root_or_skip, run, tool_available, udp_listener,
+    Running, cgroup2_mount, daemons::container_daemons_running, datagram_script, root_or_skip, run, tool_available,
+    udp_listener,
 };
 use serde_json::Value;
 
@@ -195,14 +197,15 @@ fn manifests_validate_against_the_kubernetes_schemas() {
     assert_eq!(report.lines().filter(|line| line.contains(" passed for resource ")).count(), documents, "{report}");
 }
 
-/// The datagrams `bash` (a bash, or a command that execs one, given `-c SCRIPT`) sends on the host while `ptstat`
-/// (started by `start`, listening on lo) counts, and the flow row `--stats --json` printed for them when stopped:
-/// the bytes and packets sent, the sender's pid and comm.
-fn counts_host_datagrams(port: u16, start: impl FnOnce() -> Running, mut bash: Command) {
+/// The datagrams a bash on the host sends while `ptstat` (started by `start`, listening on lo) counts: `sender`
+/// makes the command that runs the bash script it is given (itself a bash, or a command that execs one). Returns the
+/// flow row `--stats --json` printed for them when stopped, checked for the bytes and packets sent, the sender's pid
+/// and comm.
+fn counts_host_datagrams(port: u16, start: impl FnOnce() -> Running, sender: impl FnOnce(&str) -> Command) -> Value {
     let _listener = udp_listener(None, port);
     let ptstat = start();
     let (count, size) = (9, 123);
-    let mut bash = bash.args(["-c", &datagram_script("127.0.0.1", port, count, size)]).spawn().unwrap();
+    let mut bash = sender(&datagram_script("127.0.0.1", port, count, size)).spawn().unwrap();
     let sender_pid = bash.id();
     assert!(bash.wait().unwrap().success());
     // Let the last datagrams cross the hook.
@@ -223,6 +226,7 @@ fn counts_host_datagrams(port: u16, start: impl FnOnce() -> Running, mut bash: C
     // A wrapper execs bash, so the pid that sent is the one spawned.
     assert_eq!(flows[0]["pid"], sender_pid, "{}", flows[0]);
     assert_eq!(flows[0]["comm"], "bash", "{}", flows[0]);
+    flows[0].clone()
 }
 
 /// The capabilities in the manifest are all ptstat needs: ptstat run by root with only those (as the container
@@ -245,15 +249,12 @@ fn the_daemonsets_capabilities_are_enough() {
             command.args(["--stats", "--json", "-i", "lo"]);
             Running::start_command(command, Stdio::piped())
         },
-        unprivileged_bash(),
+        |script| {
+            let mut nobody = Command::new("setpriv");
+            nobody.args(["--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", script]);
+            nobody
+        },
     );
-}
-
-/// bash run as nobody.
-fn unprivileged_bash() -> Command {
-    let mut command = Command::new("setpriv");
-    command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "bash"]);
-    command
 }
 
 /// An image tag removed (with its containers) on drop.
@@ -300,7 +301,9 @@ fn docker_run_as_daemonset(documents: &[Value], image: &str, name: &str, args: &
 }
 
 /// The image built from the test's ptstat by deploy/build-image, run by dockerd with the DaemonSet's mounts,
-/// capabilities, host network and PID, counts the datagrams a host process sends, exactly, with their sender.
+/// capabilities, host network and PID, counts the datagrams a host process sends, exactly, with their sender; and
+/// names the sender's container, learnt from dockerd through the node's /run: the sender is a bash moved into
+/// ptstat's own container's cgroup (the one container the test has at hand).
 #[test]
 fn the_image_counts_host_traffic_as_the_daemonset_runs_it() {
     if !root_or_skip("the_image_counts_host_traffic_as_the_daemonset_runs_it")
@@ -318,9 +321,17 @@ fn the_image_counts_host_traffic_as_the_daemonset_runs_it() {
     let _container = Container(unique.clone());
     // The DaemonSet's `--metrics [::]:9464` serves what this JSON prints at the end.
     let args = ["--stats", "--json", "-i", "lo"];
-    counts_host_datagrams(
+    let flow = counts_host_datagrams(
         47_165,
         || Running::start_command(docker_run_as_daemonset(&documents, &tag, &unique, &args), Stdio::piped()),
-        Command::new("bash"),
+        |script| {
+            let container_pid = run("docker", &["inspect", "-f", "{{.State.Pid}}", &unique]);
+            let cgroups = fs::read_to_string(format!("/proc/{}/cgroup", container_pid.trim())).unwrap();
+            let cgroup = cgroups.lines().find_map(|line| line.strip_prefix("0::")).expect("a cgroup v2 path");
+            let mut bash = Command::new("bash");
+            bash.args(["-c", &format!("echo $$ > {}{cgroup}/cgroup.procs && {script}", cgroup2_mount())]);
+            bash
+        },
     );
+    assert_eq!(flow["container"], unique.as_str(), "{flow}");
 }

@@ -428,6 +428,13 @@ pub fn udp_listener(namespace: Option<&VethNamespace>, port: u16) -> Killed {
     listener
 }
 
+/// Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts.
+pub fn cgroup2_mount() -> String {
+    let mounts = std::fs::read_to_string("/proc/self/mounts").expect("/proc/self/mounts");
+    let mount = mounts.lines().map(|line| line.split(' ').collect::<Vec<_>>()).find(|fields| fields[2] == "cgroup2");
+    mount.expect("a cgroup v2 hierarchy")[1].to_string()
+}
+
 /// A cgroup v2 directory made for the test, removed on drop.
 pub struct TestCgroup {
     /// Absolute path.
@@ -435,17 +442,9 @@ pub struct TestCgroup {
 }
 
 impl TestCgroup {
-    /// `NAME` below the cgroup v2 root (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts).
+    /// `NAME` below the cgroup v2 root.
     pub fn new(name: &str) -> TestCgroup {
-        let mounts = std::fs::read_to_string("/proc/self/mounts").expect("/proc/self/mounts");
-        let root = mounts
-            .lines()
-            .find_map(|line| {
-                let fields: Vec<&str> = line.split(' ').collect();
-                (fields.get(2) == Some(&"cgroup2")).then(|| fields[1].to_string())
-            })
-            .expect("a cgroup v2 hierarchy");
-        let path = format!("{root}/{name}");
+        let path = format!("{}/{name}", cgroup2_mount());
         let _ = std::fs::remove_dir(&path);
         std::fs::create_dir(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         TestCgroup { path }
