@@ -9,14 +9,15 @@ mod common;
 use std::{
     collections::BTreeSet,
     fs,
-    process::{Command, Stdio},
+    io::Write,
+    process::{Child, Command, Stdio},
     thread,
     time::Duration,
 };
 
 use common::{
-    Running, cgroup2_mount, daemons::container_daemons_running, datagram_script, root_or_skip, run, tool_available,
-    udp_listener,
+    Running, cgroup2_mount, daemons::container_daemons_running, datagram_script, datagram_script_after_a_line,
+    root_or_skip, run, tool_available, udp_listener,
 };
 use serde_json::Value;
 
@@ -197,17 +198,16 @@ fn manifests_validate_against_the_kubernetes_schemas() {
     assert_eq!(report.lines().filter(|line| line.contains(" passed for resource ")).count(), documents, "{report}");
 }
 
-/// The datagrams a bash on the host sends while `ptstat` (started by `start`, listening on lo) counts: `sender`
-/// makes the command that runs the bash script it is given (itself a bash, or a command that execs one). Returns the
-/// flow row `--stats --json` printed for them when stopped, checked for the bytes and packets sent, the sender's pid
-/// and comm.
-fn counts_host_datagrams(port: u16, start: impl FnOnce() -> Running, sender: impl FnOnce(&str) -> Command) -> Value {
-    let _listener = udp_listener(None, port);
-    let ptstat = start();
-    let (count, size) = (9, 123);
-    let mut bash = sender(&datagram_script("127.0.0.1", port, count, size)).spawn().unwrap();
-    let sender_pid = bash.id();
-    assert!(bash.wait().unwrap().success());
+/// How many datagrams of how many bytes the tests send.
+const COUNT: usize = 9;
+const SIZE: usize = 123;
+
+/// Stops `ptstat` (counting on lo with `--stats --json`) once `sender`'s datagrams to `port` have crossed the hook,
+/// and returns the one flow it printed for them, checked for the packets and bytes sent and the sender (a bash, or
+/// a command that execs one, so the pid that sent is the one spawned).
+fn flow_of_datagrams(ptstat: Running, mut sender: Child, port: u16) -> Value {
+    let sender_pid = sender.id();
+    assert!(sender.wait().unwrap().success());
     // Let the last datagrams cross the hook.
     thread::sleep(Duration::from_millis(200));
     let finished = ptstat.stop();
@@ -221,16 +221,17 @@ fn counts_host_datagrams(port: u16, start: impl FnOnce() -> Running, sender: imp
         .filter(|flow| flow["proto"] == "udp" && flow["dst_port"] == port)
         .collect();
     assert_eq!(flows.len(), 1, "one flow to port {port}: {document:#}");
-    assert_eq!(flows[0]["packets"], count, "{}", flows[0]);
-    assert_eq!(flows[0]["bytes"], count as u64 * (LOOPBACK_IP_UDP + size as u64), "{}", flows[0]);
-    // A wrapper execs bash, so the pid that sent is the one spawned.
+    assert_eq!(flows[0]["packets"], COUNT, "{}", flows[0]);
+    assert_eq!(flows[0]["bytes"], COUNT as u64 * (LOOPBACK_IP_UDP + SIZE as u64), "{}", flows[0]);
     assert_eq!(flows[0]["pid"], sender_pid, "{}", flows[0]);
     assert_eq!(flows[0]["comm"], "bash", "{}", flows[0]);
     flows[0].clone()
 }
 
-/// The capabilities in the manifest are all ptstat needs: ptstat run by root with only those (as the container
-/// runtime gives them: bounding set, no inheritable ones, no new privileges) counts traffic of an unprivileged user.
+/// The capabilities in the manifest are all ptstat needs: ptstat run by root with only those (as a container
+/// runtime gives them: bounding set, no inheritable ones, no new privileges) counts the datagrams of an unprivileged
+/// user's socket opened before ptstat started, every one named with its process: that takes reading the user's
+/// /proc/PID/fd (SYS_PTRACE and DAC_READ_SEARCH; without them the first datagram has no process).
 #[test]
 fn the_daemonsets_capabilities_are_enough() {
     if !root_or_skip("the_daemonsets_capabilities_are_enough") || !tool_available("setpriv") {
@@ -241,20 +242,20 @@ fn the_daemonsets_capabilities_are_enough() {
         "-all,{}",
         capabilities.iter().map(|capability| format!("+{}", capability.to_lowercase())).collect::<Vec<_>>().join(",")
     );
-    counts_host_datagrams(
-        47_164,
-        || {
-            let mut command = Command::new("setpriv");
-            command.args(["--bounding-set", &bounding_set, "--inh-caps", "-all", "--no-new-privs", common::PTSTAT]);
-            command.args(["--stats", "--json", "-i", "lo"]);
-            Running::start_command(command, Stdio::piped())
-        },
-        |script| {
-            let mut nobody = Command::new("setpriv");
-            nobody.args(["--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", script]);
-            nobody
-        },
-    );
+    let port = 47_164;
+    let _listener = udp_listener(None, port);
+    let script = datagram_script_after_a_line("127.0.0.1", port, COUNT, SIZE);
+    let mut nobody = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", &script])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut command = Command::new("setpriv");
+    command.args(["--bounding-set", &bounding_set, "--inh-caps", "-all", "--no-new-privs", common::PTSTAT]);
+    command.args(["--stats", "--json", "-i", "lo"]);
+    let ptstat = Running::start_command(command, Stdio::piped());
+    nobody.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    flow_of_datagrams(ptstat, nobody, port);
 }
 
 /// An image tag removed (with its containers) on drop.
@@ -321,17 +322,15 @@ fn the_image_counts_host_traffic_as_the_daemonset_runs_it() {
     let _container = Container(unique.clone());
     // The DaemonSet's `--metrics [::]:9464` serves what this JSON prints at the end.
     let args = ["--stats", "--json", "-i", "lo"];
-    let flow = counts_host_datagrams(
-        47_165,
-        || Running::start_command(docker_run_as_daemonset(&documents, &tag, &unique, &args), Stdio::piped()),
-        |script| {
-            let container_pid = run("docker", &["inspect", "-f", "{{.State.Pid}}", &unique]);
-            let cgroups = fs::read_to_string(format!("/proc/{}/cgroup", container_pid.trim())).unwrap();
-            let cgroup = cgroups.lines().find_map(|line| line.strip_prefix("0::")).expect("a cgroup v2 path");
-            let mut bash = Command::new("bash");
-            bash.args(["-c", &format!("echo $$ > {}{cgroup}/cgroup.procs && {script}", cgroup2_mount())]);
-            bash
-        },
-    );
+    let port = 47_165;
+    let _listener = udp_listener(None, port);
+    let ptstat = Running::start_command(docker_run_as_daemonset(&documents, &tag, &unique, &args), Stdio::piped());
+    let container_pid = run("docker", &["inspect", "-f", "{{.State.Pid}}", &unique]);
+    let cgroups = fs::read_to_string(format!("/proc/{}/cgroup", container_pid.trim())).unwrap();
+    let cgroup = cgroups.lines().find_map(|line| line.strip_prefix("0::")).expect("a cgroup v2 path");
+    let script = datagram_script("127.0.0.1", port, COUNT, SIZE);
+    let join_and_send = format!("echo $$ > {}{cgroup}/cgroup.procs && {script}", cgroup2_mount());
+    let sender = Command::new("bash").args(["-c", &join_and_send]).spawn().unwrap();
+    let flow = flow_of_datagrams(ptstat, sender, port);
     assert_eq!(flow["container"], unique.as_str(), "{flow}");
 }

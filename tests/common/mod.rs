@@ -408,7 +408,17 @@ impl Drop for Killed {
 /// A bash script that sends `count` datagrams of `size` bytes from one socket (one port) to `address:port`: bash's
 /// /dev/udp opens one socket for the redirection, and each printf is one write, so one datagram.
 pub fn datagram_script(address: &str, port: u16, count: usize, size: usize) -> String {
-    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf '%{size}s' x >&3; done")
+    datagram_script_opening_first(address, port, "", count, size)
+}
+
+/// As `datagram_script`, but the socket is opened at once and the datagrams sent only once a line comes on stdin:
+/// a socket that exists before ptstat starts, found by reading /proc.
+pub fn datagram_script_after_a_line(address: &str, port: u16, count: usize, size: usize) -> String {
+    datagram_script_opening_first(address, port, "read go; ", count, size)
+}
+
+fn datagram_script_opening_first(address: &str, port: u16, then: &str, count: usize, size: usize) -> String {
+    format!("exec 3>/dev/udp/{address}/{port}; {then}for i in $(seq {count}); do printf '%{size}s' x >&3; done")
 }
 
 /// A UDP socket bound in `namespace` (or here) that swallows whatever comes, so no ICMP error answers datagrams.
