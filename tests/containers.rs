@@ -11,15 +11,15 @@ use std::{
     fs,
     io::{Read, Write},
     net::{TcpListener, TcpStream},
-    os::unix::{fs::MetadataExt, process::CommandExt},
+    os::unix::fs::MetadataExt,
     path::Path,
     process::{Command, Stdio},
-    sync::{Mutex, OnceLock, PoisonError, RwLock},
+    sync::{OnceLock, PoisonError, RwLock},
     thread,
     time::{Duration, Instant},
 };
 
-use common::*;
+use common::{daemons::*, *};
 
 /// Tests hold it shared while they use the daemons; the test that stops dockerd holds it alone.
 static DAEMONS: RwLock<()> = RwLock::new(());
@@ -33,63 +33,9 @@ fn ready_or_skip(test: &str) -> bool {
     root_or_skip(test) && ["tshark", "containerd", "ctr", "dockerd", "docker"].into_iter().all(tool_available)
 }
 
-/// Runs a command until it succeeds, for at most `timeout`; true if it did.
-fn succeeds_within(command: &str, args: &[&str], timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let status = Command::new(command).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status();
-        if status.is_ok_and(|status| status.success()) {
-            return true;
-        }
-        if Instant::now() > deadline {
-            return false;
-        }
-        thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// Starts a daemon in a session of its own, detached from the test (it outlives it; its output goes to a log).
-fn start_daemon(program: &str, args: &[&str]) {
-    let log_path = format!("/tmp/ptstat-tests-{program}.log");
-    let log = fs::OpenOptions::new().create(true).append(true).open(&log_path).expect("daemon log");
-    // `setsid --fork`: the daemon is init's child, not ours, so once stopped it does not linger as our zombie.
-    let status = Command::new("setsid")
-        .arg("--fork")
-        .arg(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .process_group(0)
-        .status()
-        .unwrap_or_else(|error| panic!("starting {program}: {error}"));
-    assert!(status.success(), "starting {program}");
-}
-
-fn docker_answers(timeout: Duration) -> bool {
-    succeeds_within("docker", &["version", "--format", "{{.Server.Version}}"], timeout)
-}
-
-fn start_dockerd() {
-    start_daemon("dockerd", &["--containerd=/run/containerd/containerd.sock", "--bridge=none", "--iptables=false"]);
-    assert!(docker_answers(Duration::from_secs(60)), "dockerd did not come up (see /tmp/ptstat-tests-dockerd.log)");
-}
-
 /// containerd and dockerd running, the test image in both.
 fn daemons_with_image() {
-    // Tests run in parallel: one of them starts a missing daemon, the others wait for it.
-    static STARTING: Mutex<()> = Mutex::new(());
-    let _starting = STARTING.lock().unwrap_or_else(PoisonError::into_inner);
-    if !succeeds_within("ctr", &["version"], Duration::ZERO) {
-        start_daemon("containerd", &[]);
-        assert!(
-            succeeds_within("ctr", &["version"], Duration::from_secs(30)),
-            "containerd did not come up (see /tmp/ptstat-tests-containerd.log)"
-        );
-    }
-    if !docker_answers(Duration::ZERO) {
-        start_dockerd();
-    }
+    container_daemons_running();
     static IMAGES: OnceLock<()> = OnceLock::new();
     IMAGES.get_or_init(build_images);
 }
@@ -662,13 +608,6 @@ fn a_cgroup_made_inside_a_selected_container_is_selected_too() {
     assert!(sent.len() >= 4, "{sent:?}");
     let nested_id = fs::metadata(&nested.0).unwrap().ino().to_string();
     assert!(all_equal(values(&sent, "CgroupId"), &nested_id), "{sent:?}");
-}
-
-/// Where the cgroup v2 hierarchy is mounted.
-fn cgroup2_mount() -> String {
-    let mounts = fs::read_to_string("/proc/self/mounts").unwrap();
-    let mount = mounts.lines().map(|line| line.split(' ').collect::<Vec<_>>()).find(|fields| fields[2] == "cgroup2");
-    mount.expect("a cgroup v2 hierarchy")[1].to_string()
 }
 
 /// A cgroup directory the test made, removed on drop (once its processes are gone).

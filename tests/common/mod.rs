@@ -2,6 +2,8 @@
 //! (a test may skip only when not root, and under CI=true a skip is a failure).
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+pub mod daemons;
+
 use std::{
     io::{BufRead, BufReader, Read},
     process::{Child, Command, ExitStatus, Stdio},
@@ -406,7 +408,17 @@ impl Drop for Killed {
 /// A bash script that sends `count` datagrams of `size` bytes from one socket (one port) to `address:port`: bash's
 /// /dev/udp opens one socket for the redirection, and each printf is one write, so one datagram.
 pub fn datagram_script(address: &str, port: u16, count: usize, size: usize) -> String {
-    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf '%{size}s' x >&3; done")
+    datagram_script_opening_first(address, port, "", count, size)
+}
+
+/// As `datagram_script`, but the socket is opened at once and the datagrams sent only once a line comes on stdin:
+/// a socket that exists before ptstat starts, found by reading /proc.
+pub fn datagram_script_after_a_line(address: &str, port: u16, count: usize, size: usize) -> String {
+    datagram_script_opening_first(address, port, "read go; ", count, size)
+}
+
+fn datagram_script_opening_first(address: &str, port: u16, then: &str, count: usize, size: usize) -> String {
+    format!("exec 3>/dev/udp/{address}/{port}; {then}for i in $(seq {count}); do printf '%{size}s' x >&3; done")
 }
 
 /// A UDP socket bound in `namespace` (or here) that swallows whatever comes, so no ICMP error answers datagrams.
@@ -426,6 +438,13 @@ pub fn udp_listener(namespace: Option<&VethNamespace>, port: u16) -> Killed {
     listener
 }
 
+/// Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts.
+pub fn cgroup2_mount() -> String {
+    let mounts = std::fs::read_to_string("/proc/self/mounts").expect("/proc/self/mounts");
+    let mount = mounts.lines().map(|line| line.split(' ').collect::<Vec<_>>()).find(|fields| fields[2] == "cgroup2");
+    mount.expect("a cgroup v2 hierarchy")[1].to_string()
+}
+
 /// A cgroup v2 directory made for the test, removed on drop.
 pub struct TestCgroup {
     /// Absolute path.
@@ -433,17 +452,9 @@ pub struct TestCgroup {
 }
 
 impl TestCgroup {
-    /// `NAME` below the cgroup v2 root (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts).
+    /// `NAME` below the cgroup v2 root.
     pub fn new(name: &str) -> TestCgroup {
-        let mounts = std::fs::read_to_string("/proc/self/mounts").expect("/proc/self/mounts");
-        let root = mounts
-            .lines()
-            .find_map(|line| {
-                let fields: Vec<&str> = line.split(' ').collect();
-                (fields.get(2) == Some(&"cgroup2")).then(|| fields[1].to_string())
-            })
-            .expect("a cgroup v2 hierarchy");
-        let path = format!("{root}/{name}");
+        let path = format!("{}/{name}", cgroup2_mount());
         let _ = std::fs::remove_dir(&path);
         std::fs::create_dir(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         TestCgroup { path }
