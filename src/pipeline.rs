@@ -18,7 +18,7 @@ use crate::{
         filtered::Filtered,
         print::{Printer, listening::listening_line},
         stats::{
-            FlowStats, Snapshot,
+            FlowPeer, FlowStats, Snapshot,
             json::write_json,
             table::write_table,
             tally::FlowTally,
@@ -91,8 +91,9 @@ impl<S: Sink> Sink for SelectContext<S> {
         if self.selection == ContextSelection::ALL {
             return self.inner.write_packet(packet, interface);
         }
-        let restricted = packet.process.and_then(|process| self.selection.restrict(process));
-        self.inner.write_packet(&Packet { process: restricted.as_ref(), ..*packet }, interface)
+        let restrict = |process: Option<&ProcessContext>| process.and_then(|process| self.selection.restrict(process));
+        let (process, peer) = (restrict(packet.process), restrict(packet.peer));
+        self.inner.write_packet(&Packet { process: process.as_ref(), peer: peer.as_ref(), ..*packet }, interface)
     }
 
     fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
@@ -226,6 +227,7 @@ impl Records for Capturing<'_> {
 
     fn packet(&mut self, packet: &LivePacket) -> anyhow::Result<()> {
         let process = self.enricher.context(packet.process);
+        let peer = self.enricher.context(packet.peer);
         let enriched = Packet {
             timestamp: packet.timestamp,
             interface: packet.interface,
@@ -233,6 +235,7 @@ impl Records for Capturing<'_> {
             original_len: packet.original_len,
             data: packet.data,
             process: process.as_deref(),
+            peer: peer.as_deref(),
         };
         self.sinks.write_packet(&enriched, &self.interfaces[packet.interface])
     }
@@ -287,6 +290,7 @@ impl Counting<'_> {
             .into_iter()
             .map(|flow| {
                 let context = enricher.context(&flow.process());
+                let peer = enricher.context(&flow.peer);
                 let named = |part: fn(&ProcessContext) -> String| context.as_deref().map(part).unwrap_or_default();
                 FlowStats {
                     key: flow.key,
@@ -295,6 +299,7 @@ impl Counting<'_> {
                     comm: named(|context| context.name.clone()),
                     cgroup: named(|context| context.cgroup.clone()),
                     container: context.as_deref().and_then(|c| c.container.as_ref()).map(|c| c.name.clone()),
+                    peer: peer.as_deref().map(FlowPeer::of),
                 }
             })
             .collect();

@@ -8,6 +8,8 @@ pub mod tui;
 
 use std::{cmp::Ordering, fmt, time::Duration};
 
+use crate::packet::ProcessContext;
+
 /// IP protocol numbers ptstat names.
 pub const IPPROTO_ICMP: u8 = 1;
 pub const IPPROTO_TCP: u8 = 6;
@@ -27,6 +29,37 @@ pub struct FlowStats {
     pub cgroup: String,
     /// The container's name, when the process runs in one.
     pub container: Option<String>,
+    /// The process at the flow's other end, when that end is on this host too.
+    pub peer: Option<FlowPeer>,
+}
+
+/// The process at a flow's other end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowPeer {
+    pub pid: u32,
+    pub comm: String,
+    pub container: Option<String>,
+}
+
+impl FlowPeer {
+    pub fn of(process: &ProcessContext) -> FlowPeer {
+        FlowPeer {
+            pid: process.pid,
+            comm: process.name.clone(),
+            container: process.container.as_ref().map(|container| container.name.clone()),
+        }
+    }
+}
+
+/// `python3.777`, and its container in brackets: `nginx.12 [web]`.
+impl fmt::Display for FlowPeer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.comm, self.pid)?;
+        match &self.container {
+            Some(container) => write!(f, " [{container}]"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The counts at one moment, each flow named.

@@ -28,11 +28,12 @@ pub fn protocol_column(flow: &FlowStats) -> String {
 }
 
 /// The columns of the table and of the live view.
-pub const HEADER: [&str; 10] =
-    ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER"];
+pub const HEADER: [&str; COLUMNS] =
+    ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER", "PEER"];
+pub const COLUMNS: usize = 11;
 
 /// A flow's cells under `HEADER`, with its bitrate (bits per second).
-pub fn cells(flow: &FlowStats, bits_per_second: f64) -> [String; 10] {
+pub fn cells(flow: &FlowStats, bits_per_second: f64) -> [String; COLUMNS] {
     [
         Bitrate(bits_per_second).to_string(),
         flow.packets.to_string(),
@@ -44,6 +45,7 @@ pub fn cells(flow: &FlowStats, bits_per_second: f64) -> [String; 10] {
         flow.comm.clone(),
         flow.cgroup.clone(),
         flow.container.clone().unwrap_or_default(),
+        flow.peer.as_ref().map(ToString::to_string).unwrap_or_default(),
     ]
 }
 
@@ -69,7 +71,8 @@ pub fn write_table(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()
 pub fn write_rows(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<()> {
     let mut flows: Vec<&FlowStats> = snapshot.flows.iter().collect();
     flows.sort_by(|a, b| table_order(a, b));
-    let rows: Vec<[String; 10]> = flows.iter().map(|flow| cells(flow, bitrate(flow.bytes, snapshot.elapsed))).collect();
+    let rows: Vec<[String; COLUMNS]> =
+        flows.iter().map(|flow| cells(flow, bitrate(flow.bytes, snapshot.elapsed))).collect();
     let header = HEADER;
     let mut widths = header.map(str::len);
     for row in &rows {
@@ -100,7 +103,7 @@ pub fn write_totals(output: &mut dyn Write, snapshot: &Snapshot) -> io::Result<(
 }
 
 /// Numbers right-aligned, text left-aligned; the last column without trailing blanks.
-fn write_row(output: &mut dyn Write, cells: &[String; 10], widths: &[usize; 10]) -> io::Result<()> {
+fn write_row(output: &mut dyn Write, cells: &[String; COLUMNS], widths: &[usize; COLUMNS]) -> io::Result<()> {
     let mut line = String::new();
     for (column, (cell, width)) in cells.iter().zip(widths).enumerate() {
         if column > 0 {
@@ -119,7 +122,7 @@ mod tests {
     use std::{net::IpAddr, time::Duration};
 
     use super::*;
-    use crate::sink::stats::{FlowKey, IPPROTO_TCP, IPPROTO_UDP, ProtocolTotal};
+    use crate::sink::stats::{FlowKey, FlowPeer, IPPROTO_TCP, IPPROTO_UDP, ProtocolTotal};
 
     fn flow(protocol: u8, source: &str, destination: &str, ports: (u16, u16), packets: u64, bytes: u64) -> FlowStats {
         FlowStats {
@@ -138,6 +141,7 @@ mod tests {
             comm: "nc".into(),
             cgroup: "/user.slice".into(),
             container: None,
+            peer: (ports.1 == 80).then(|| FlowPeer { pid: 777, comm: "python3".into(), container: Some("web".into()) }),
         }
     }
 
@@ -157,8 +161,9 @@ mod tests {
         write_table(&mut text, &snapshot).unwrap();
         let text = String::from_utf8(text).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].trim_start().starts_with("BITRATE") && lines[0].ends_with("CONTAINER"), "{text}");
+        assert!(lines[0].trim_start().starts_with("BITRATE") && lines[0].ends_with("CONTAINER  PEER"), "{text}");
         assert!(lines[1].contains("[fd00::1]:40000") && lines[1].contains("16.00 Kbps"), "{text}");
+        assert!(lines[1].ends_with("  python3.777 [web]"), "{text}");
         assert!(lines[2].contains("icmp 8/0") && lines[2].contains("4.00 Kbps"), "{text}");
         assert!(lines[3].contains("10.0.0.1:5000") && lines[3].contains("10.0.0.2:53"), "{text}");
         assert!(text.contains("udp: 10 packets, 1000 bytes, 4.00 Kbps"), "{text}");

@@ -6,7 +6,7 @@ use std::{io::Write, time::Duration};
 use foldhash::HashMap;
 
 use super::{
-    FlowKey, FlowStats, ProtocolTotal, Snapshot,
+    FlowKey, FlowPeer, FlowStats, ProtocolTotal, Snapshot,
     table::{write_rows, write_totals},
     table_order,
 };
@@ -98,6 +98,7 @@ impl Sink for FlowTally {
                     comm: process.map(|process| process.name.clone()).unwrap_or_default(),
                     cgroup: process.map(|process| process.cgroup.clone()).unwrap_or_default(),
                     container: process.and_then(|process| process.container.as_ref()).map(|c| c.name.clone()),
+                    peer: packet.peer.map(FlowPeer::of),
                 });
                 self.flows.len() - 1
             }
@@ -106,6 +107,10 @@ impl Sink for FlowTally {
         if let Some(flow) = self.flows.get_mut(position) {
             flow.packets += 1;
             flow.bytes += u64::from(packet.original_len);
+            // The first packets of a flow may not know its peer yet (see find_peer in ebpf/flows.h).
+            if flow.peer.is_none() {
+                flow.peer = packet.peer.map(FlowPeer::of);
+            }
         }
         Ok(())
     }
@@ -161,6 +166,7 @@ mod tests {
                 original_len: bytes.len() as u32,
                 data: &bytes,
                 process: None,
+                peer: None,
             };
             tally.write_packet(&packet, &interface).unwrap();
         }

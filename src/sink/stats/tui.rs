@@ -232,6 +232,7 @@ impl View {
             Constraint::Length(15),
             Constraint::Min(10),
             Constraint::Min(10),
+            Constraint::Min(10),
         ];
         let table_widget =
             Table::new(rows, widths).header(header).row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
@@ -319,6 +320,7 @@ mod tests {
             comm: "dig".into(),
             cgroup: "/".into(),
             container: None,
+            peer: None,
         }
     }
 

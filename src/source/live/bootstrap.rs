@@ -65,8 +65,19 @@ struct BoundKey {
     reserved: [u8; 5],
 }
 
+/// `struct owner_in_netns` of ebpf/owners.h: the value of the maps keyed without the namespace, which find a
+/// packet's peer in another namespace.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+struct OwnerInNetns {
+    netns: u64,
+    process: ProcessContextValue,
+}
+
 // SAFETY: plain C structs of integers without padding holes that matter to the kernel (all zero-initialised).
 unsafe impl Pod for ProcessContextValue {}
+// SAFETY: as above.
+unsafe impl Pod for OwnerInNetns {}
 // SAFETY: as above.
 unsafe impl Pod for FlowKey {}
 // SAFETY: as above.
@@ -121,37 +132,65 @@ fn namespace_sockets() -> io::Result<Vec<DiagSocket>> {
 }
 
 /// Fills the owner maps with `known` sockets of the network namespace `netns` (a cookie) and their processes.
+/// The map of ebpf/owners.h called `name`.
+fn owner_map<'a, K: Pod, V: Pod>(ebpf: &'a mut Ebpf, name: &str) -> anyhow::Result<BpfHashMap<&'a mut MapData, K, V>> {
+    Ok(BpfHashMap::try_from(ebpf.map_mut(name).ok_or_else(|| anyhow::anyhow!("no {name} map"))?)?)
+}
+
+/// Fills the owner maps with `known` sockets of the network namespace `netns` (a cookie) and their processes, and
+/// the maps keyed without the namespace as the socket hooks do (ebpf/sockets.h remember_bound, owners.h
+/// store_flow).
 fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValue)]) -> anyhow::Result<()> {
-    let mut socket_owners: BpfHashMap<&mut MapData, u64, ProcessContextValue> =
-        BpfHashMap::try_from(ebpf.map_mut("socket_owners").ok_or_else(|| anyhow::anyhow!("no socket_owners map"))?)?;
+    let mut socket_owners = owner_map::<u64, ProcessContextValue>(ebpf, "socket_owners")?;
     for (socket, process) in known {
         socket_owners.insert(socket.cookie, process, 0)?;
     }
-    let mut bound_owners: BpfHashMap<&mut MapData, BoundKey, ProcessContextValue> =
-        BpfHashMap::try_from(ebpf.map_mut("bound_owners").ok_or_else(|| anyhow::anyhow!("no bound_owners map"))?)?;
-    for (socket, process) in known.iter().filter(|(socket, _)| socket.listening_or_unconnected) {
-        let key = BoundKey {
-            netns,
-            addr: socket.local_addr,
-            port: socket.local_port,
-            protocol: socket.protocol,
-            ..Default::default()
-        };
+    let bound: Vec<(BoundKey, ProcessContextValue)> = known
+        .iter()
+        .filter(|(socket, _)| socket.listening_or_unconnected)
+        .map(|(socket, process)| {
+            let key = BoundKey {
+                netns,
+                addr: socket.local_addr,
+                port: socket.local_port,
+                protocol: socket.protocol,
+                ..Default::default()
+            };
+            (key, *process)
+        })
+        .collect();
+    let mut bound_owners = owner_map::<BoundKey, ProcessContextValue>(ebpf, "bound_owners")?;
+    for (key, process) in &bound {
         bound_owners.insert(key, process, 0)?;
     }
-    let mut flow_owners: BpfHashMap<&mut MapData, FlowKey, ProcessContextValue> =
-        BpfHashMap::try_from(ebpf.map_mut("flow_owners").ok_or_else(|| anyhow::anyhow!("no flow_owners map"))?)?;
-    for (socket, process) in known.iter().filter(|(socket, _)| !socket.listening_or_unconnected) {
-        let key = FlowKey {
-            netns,
-            local_addr: socket.local_addr,
-            remote_addr: socket.remote_addr,
-            local_port: socket.local_port,
-            remote_port: socket.remote_port,
-            protocol: socket.protocol,
-            ..Default::default()
-        };
+    let mut bound_owners_any_netns = owner_map::<BoundKey, OwnerInNetns>(ebpf, "bound_owners_any_netns")?;
+    for (key, process) in bound.iter().filter(|(key, _)| !is_wildcard(key.addr)) {
+        let owner = OwnerInNetns { netns, process: *process };
+        bound_owners_any_netns.insert(BoundKey { netns: 0, ..*key }, owner, 0)?;
+    }
+    let flows: Vec<(FlowKey, ProcessContextValue)> = known
+        .iter()
+        .filter(|(socket, _)| !socket.listening_or_unconnected)
+        .map(|(socket, process)| {
+            let key = FlowKey {
+                netns,
+                local_addr: socket.local_addr,
+                remote_addr: socket.remote_addr,
+                local_port: socket.local_port,
+                remote_port: socket.remote_port,
+                protocol: socket.protocol,
+                ..Default::default()
+            };
+            (key, *process)
+        })
+        .collect();
+    let mut flow_owners = owner_map::<FlowKey, ProcessContextValue>(ebpf, "flow_owners")?;
+    for (key, process) in &flows {
         flow_owners.insert(key, process, 0)?;
+    }
+    let mut flow_owners_any_netns = owner_map::<FlowKey, OwnerInNetns>(ebpf, "flow_owners_any_netns")?;
+    for (key, process) in &flows {
+        flow_owners_any_netns.insert(FlowKey { netns: 0, ..*key }, OwnerInNetns { netns, process: *process }, 0)?;
     }
     let mut owned_local_ports: Array<&mut MapData, u8> =
         Array::try_from(ebpf.map_mut("owned_local_ports").ok_or_else(|| anyhow::anyhow!("no owned_local_ports map"))?)?;
@@ -159,6 +198,11 @@ fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValu
         owned_local_ports.set(owned_port_key(socket.protocol, socket.local_port), 1, 0)?;
     }
     Ok(())
+}
+
+/// ebpf/owners.h's is_wildcard: `0.0.0.0` (as ::ffff:0.0.0.0, or all zeros) and `::`.
+fn is_wildcard(addr: [u32; 4]) -> bool {
+    addr == [0; 4] || addr == [0, 0, u32::from_ne_bytes([0, 0, 0xff, 0xff]), 0]
 }
 
 /// The key of ebpf/owners.h's `owned_local_ports` for a TCP or UDP port: the packet programs look up a packet's

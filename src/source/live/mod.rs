@@ -187,6 +187,8 @@ pub struct LivePacket<'a> {
     pub data: &'a [u8],
     /// The process whose socket the packet belongs to, as the kernel recorded it.
     pub process: &'a event::KernelProcess,
+    /// The process at the packet's other end, when that end is a socket of this host too (pid 0: none).
+    pub peer: &'a event::KernelProcess,
 }
 
 /// What the live source hands downstream, in the order it happens.
