@@ -205,12 +205,15 @@ fn tcp_inside_namespaces_names_its_processes() {
         .to_string();
     let forward = format!("IP {}.{client_port} > {}.5001: Flags ", net.first_ip, net.second_ip);
     let server_pid = server.0.id();
-    // The client's SYN leaves the first namespace, and reaches the listener in the second: each side names its nc.
+    // The client's SYN leaves the first namespace, and reaches the listener in the second: each side names its nc,
+    // and from the SYN's arrival on, the other namespace's nc as the packet's peer (sender first). The SYN leaving
+    // names no peer: the listener, bound to the wildcard address in another namespace, is not known to be there.
+    let both = format!("nc.{client_pid} > nc.{server_pid}");
     for expected in [
         format!("ptnsE0@ptstat-nsE nc.{client_pid} Out {forward}[S],"),
-        format!("ptnsF0@ptstat-nsF nc.{server_pid} In  {forward}[S],"),
-        format!("ptnsE0@ptstat-nsE nc.{client_pid} Out {forward}[P.], seq 1:7,"),
-        format!("ptnsF0@ptstat-nsF nc.{server_pid} In  {forward}[P.], seq 1:7,"),
+        format!("ptnsF0@ptstat-nsF {both} In  {forward}[S],"),
+        format!("ptnsE0@ptstat-nsE {both} Out {forward}[P.], seq 1:7,"),
+        format!("ptnsF0@ptstat-nsF {both} In  {forward}[P.], seq 1:7,"),
     ] {
         assert_eq!(lines_containing(&out, &expected).len(), 1, "{expected}\n{out}");
     }
