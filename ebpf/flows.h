@@ -292,7 +292,12 @@ static __always_inline struct process_context *other_end(struct flow_key *key, b
 		elsewhere = bpf_map_lookup_elem(&bound_owners_any_netns, &bound);
 	}
 	/* The packet's own namespace was asked already: an answer from there is stale. */
-	return elsewhere && elsewhere->netns != key->netns ? &elsewhere->process : NULL;
+	if (elsewhere)
+		return elsewhere->netns != key->netns ? &elsewhere->process : NULL;
+	__u64 *netns = bpf_map_lookup_elem(&namespace_addresses, reversed.local_addr);
+	if (!netns || *netns == key->netns)
+		return NULL;
+	return bound_owner(*netns, key->protocol, reversed.local_addr, reversed.local_port, true);
 }
 
 /* The process at the other end of a TCP or UDP packet whose both ends are sockets of this host (see other_end),

@@ -17,7 +17,8 @@
  * another namespace (the far end of a veth pair, a container on a bridge) is not in the packet's namespace: the
  * maps flow_owners_any_netns and bound_owners_any_netns hold the same entries keyed without the namespace (netns 0),
  * with the namespace in the value. Where two namespaces have the same tuple the last one written wins; they are
- * asked only after the packet's own namespace had no answer. */
+ * asked only after the packet's own namespace had no answer. A socket bound to the wildcard address in another
+ * namespace is found through namespace_addresses, the namespace that has the packet's address. */
 #ifndef PTSTAT_OWNERS_H
 #define PTSTAT_OWNERS_H
 
@@ -83,6 +84,22 @@ struct {
 	__type(key, struct bound_key);
 	__type(value, struct owner_in_netns);
 } bound_owners_any_netns SEC(".maps");
+
+/* An address (IPv4 as ::ffff:a.b.c.d). */
+struct address_key {
+	__u32 addr[4];
+};
+
+/* The addresses of the host's network namespaces → the cookie of the one namespace that has each, written by
+ * userspace at start (src/source/live/bootstrap.rs); loopback, link-local and addresses found in two namespaces are
+ * left out. A packet to such an address of another namespace reaches that namespace's socket bound to the wildcard
+ * address, which bound_owners_any_netns cannot hold. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct address_key);
+	__type(value, __u64);
+} namespace_addresses SEC(".maps");
 
 /* Local ports that an entry of flow_owners or bound_owners may have: a byte per protocol and port, set before such an
  * entry is written (store_flow, remember_bound in sockets.h, userspace's preload in

@@ -46,21 +46,27 @@ fn ends_of_packets(file: &str, port: u16) -> Vec<(u16, String, String)> {
 /// What identifies each TCP packet of `file` to or from `port` whoever captured it: ports, raw sequence and
 /// acknowledgement numbers, flags and length, sorted.
 fn tcp_packets(file: &str, port: u16) -> Vec<String> {
+    let mut packets = tcp_packets_in_order(file, port);
+    packets.sort();
+    packets
+}
+
+/// `tcp_packets` in the order of the file.
+fn tcp_packets_in_order(file: &str, port: u16) -> Vec<String> {
     let filter = format!("tcp.port == {port}");
     let fields = ["tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.len"];
     let mut args = vec!["-r", file, "-Y", &filter, "-T", "fields"];
     for field in &fields {
         args.extend(["-e", field]);
     }
-    let mut packets: Vec<String> = run("tshark", &args).lines().map(str::to_string).collect();
-    packets.sort();
-    packets
+    run("tshark", &args).lines().map(str::to_string).collect()
 }
 
-/// tcpdump writing every packet of `port` on `interface` to `file`, once it listens.
+/// tcpdump writing every packet of `port` on `interface` to `file`, once it listens; each packet at once (its
+/// default buffer delivers packets in blocks, and the last block would be lost when it is stopped).
 fn tcpdump(interface: &str, file: &str, port: u16) -> Running {
     let mut command = Command::new("tcpdump");
-    command.args(["-i", interface, "-U", "-w", file, "tcp", "port", &port.to_string()]);
+    command.args(["-i", interface, "--immediate-mode", "-U", "-w", file, "tcp", "port", &port.to_string()]);
     Running::start_command(command, Stdio::null())
 }
 
@@ -181,7 +187,15 @@ fn a_loopback_conversation_names_both_ends_and_curl_selects_all_of_it() {
     // On loopback each packet is seen once, from its sender: the server's answers are kept because their peer is curl.
     let everything = tcp_packets(&all, port);
     assert_eq!(tcp_packets(&by_name, port), everything, "--pname curl");
-    assert_eq!(tcp_packets(&by_command, port), everything, "-- curl");
+    // `-- curl` ends the capture when curl exits: everything up to then, its FIN included, and nothing after.
+    let (everything, of_command) = (tcp_packets_in_order(&all, port), tcp_packets_in_order(&by_command, port));
+    let fin_flags = ["0x0011", "0x0019"];
+    let is_curls_fin = |packet: &String| {
+        packet.starts_with(&format!("{}\t", syn.0)) && fin_flags.iter().any(|flags| packet.contains(flags))
+    };
+    let curls_fin = everything.iter().position(is_curls_fin).unwrap_or_else(|| panic!("{everything:?}"));
+    assert!(of_command.len() > curls_fin, "-- curl: {of_command:?}\ntcpdump: {everything:?}");
+    assert_eq!(of_command, everything[..of_command.len()], "-- curl");
 }
 
 #[test]
@@ -193,31 +207,39 @@ fn a_conversation_across_a_veth_pair_names_both_ends() {
     {
         return;
     }
-    let port = 6742;
     let net = VethNamespace::new("lpv", 187);
     net.warm_up();
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
     let (all, named, by_name) = (path("all.pcap"), path("named.pcapng"), path("n.pcapng"));
-    let tcpdump = tcpdump(&net.host_if, &all, port);
+    let mut command = Command::new("tcpdump");
+    command.args(["-i", &net.host_if, "--immediate-mode", "-U", "-w", &all, "tcp"]);
+    let tcpdump = Running::start_command(command, Stdio::null());
     let naming = Running::start(&["-i", &net.host_if, "-w", &named, "--print"]);
     let selecting = Running::start(&["-i", &net.host_if, "-w", &by_name, "--pname", "curl"]);
-    // Started while ptstat runs: its bind() tells ptstat the socket, in a namespace ptstat does not capture in.
-    let server = http_server(Some(&net), &net.peer_ip, port, &dir);
-    let server_pid = server.0.id();
-    let mut client = curl(&format!("http://{}:{port}/index.html", net.peer_ip));
-    let client_pid = client.id();
-    assert!(client.wait().unwrap().success());
+    // Servers started while ptstat runs, in a namespace it does not capture in: one bound to the namespace's
+    // address, one to every address (found by the address, which ptstat knows is that namespace's).
+    let mut conversations = Vec::new();
+    for (port, address) in [(6742, net.peer_ip.as_str()), (6744, "0.0.0.0")] {
+        let server = http_server(Some(&net), address, port, &dir);
+        let mut client = curl(&format!("http://{}:{port}/index.html", net.peer_ip));
+        let client_pid = client.id();
+        assert!(client.wait().unwrap().success());
+        conversations.push((port, client_pid, server));
+    }
     thread::sleep(Duration::from_millis(200));
     let lines = stopped(naming).stdout_text();
     stopped(selecting);
     tcpdump.stop();
 
-    let count = assert_both_ends_named(&named, port, client_pid, server_pid, Some(client_pid));
-    assert_eq!(tcp_packets(&named, port), tcp_packets(&all, port), "ptstat and tcpdump saw the same packets");
-    let server_name = process_name(server_pid);
-    assert_lines_name_both_ends(&lines, port, ("curl", client_pid), (&server_name, server_pid), count);
-    assert_eq!(tcp_packets(&by_name, port), tcp_packets(&all, port), "--pname curl");
+    for (port, client_pid, server) in &conversations {
+        let (port, client_pid, server_pid) = (*port, *client_pid, server.0.id());
+        let count = assert_both_ends_named(&named, port, client_pid, server_pid, Some(client_pid));
+        assert_eq!(tcp_packets(&named, port), tcp_packets(&all, port), "ptstat and tcpdump saw the same packets");
+        let server_name = process_name(server_pid);
+        assert_lines_name_both_ends(&lines, port, ("curl", client_pid), (&server_name, server_pid), count);
+        assert_eq!(tcp_packets(&by_name, port), tcp_packets(&all, port), "--pname curl");
+    }
 }
 
 #[test]

@@ -200,6 +200,75 @@ fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValu
     Ok(())
 }
 
+/// Fills ebpf/owners.h's `namespace_addresses`: the addresses of the interfaces of `namespaces`, each by the cookie of
+/// the namespace that has it, so that a packet to a server bound to the wildcard address of another namespace names
+/// it. Loopback and link-local addresses, which many namespaces have alike, and any address two namespaces share,
+/// are left out: they name no one namespace. A namespace that cannot be entered is skipped. Returns how many
+/// addresses were written.
+pub fn load_namespace_addresses(ebpf: &mut Ebpf, namespaces: &[Netns]) -> anyhow::Result<usize> {
+    let mut owners: HashMap<[u32; 4], Option<u64>> = HashMap::new();
+    for netns in namespaces {
+        let Ok(Ok(addresses)) = netns.within(interface_addresses) else { continue };
+        for address in addresses.into_iter().filter(|address| names_one_namespace(*address)) {
+            let owner = owners.entry(owners_address(address)).or_insert(Some(netns.cookie));
+            if *owner != Some(netns.cookie) {
+                *owner = None;
+            }
+        }
+    }
+    let mut addresses = owner_map::<[u32; 4], u64>(ebpf, "namespace_addresses")?;
+    let mut written = 0;
+    for (address, netns) in owners {
+        if let Some(netns) = netns {
+            addresses.insert(address, netns, 0)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+fn names_one_namespace(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(v4) => !v4.is_loopback() && !v4.is_link_local() && !v4.is_unspecified(),
+        IpAddr::V6(v6) => !v6.is_loopback() && !v6.is_unicast_link_local() && !v6.is_unspecified(),
+    }
+}
+
+/// The IPv4 and IPv6 addresses of the interfaces of the calling thread's network namespace.
+fn interface_addresses() -> io::Result<Vec<IpAddr>> {
+    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs writes a list it allocated to `list`, freed below.
+    if unsafe { libc::getifaddrs(&mut list) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut addresses = Vec::new();
+    let mut entry = list;
+    while !entry.is_null() {
+        // SAFETY: `entry` is a node of the list getifaddrs made, valid until freeifaddrs; ifa_addr, when set, points
+        // at a sockaddr of the size its family says.
+        unsafe {
+            let address = (*entry).ifa_addr;
+            if !address.is_null() {
+                match i32::from((*address).sa_family) {
+                    libc::AF_INET => {
+                        let v4 = &*(address as *const libc::sockaddr_in);
+                        addresses.push(IpAddr::from(v4.sin_addr.s_addr.to_ne_bytes()));
+                    }
+                    libc::AF_INET6 => {
+                        let v6 = &*(address as *const libc::sockaddr_in6);
+                        addresses.push(IpAddr::from(v6.sin6_addr.s6_addr));
+                    }
+                    _ => {}
+                }
+            }
+            entry = (*entry).ifa_next;
+        }
+    }
+    // SAFETY: the list getifaddrs made, freed once.
+    unsafe { libc::freeifaddrs(list) };
+    Ok(addresses)
+}
+
 /// ebpf/owners.h's is_wildcard: `0.0.0.0` (as ::ffff:0.0.0.0, or all zeros) and `::`.
 fn is_wildcard(addr: [u32; 4]) -> bool {
     addr == [0; 4] || addr == [0, 0, u32::from_ne_bytes([0, 0, 0xff, 0xff]), 0]

@@ -266,9 +266,17 @@ pub fn kernel_report() -> String {
 fn start_attribution<'a>(ebpf: &mut aya::Ebpf, namespaces: impl IntoIterator<Item = &'a Netns>, what: &str) {
     if let Err(error) = programs::attach_process_hooks(ebpf) {
         eprintln!("ptstat: warning: {what} will not name their processes: {error:#}");
-    } else if let Err(error) = bootstrap::preload_owners_in(ebpf, namespaces) {
+        return;
+    }
+    if let Err(error) = bootstrap::preload_owners_in(ebpf, namespaces) {
         eprintln!(
             "ptstat: warning: {what} of connections opened before ptstat started will not name their processes: {error:#}"
+        );
+    }
+    if let Err(error) = netns::every().and_then(|every| bootstrap::load_namespace_addresses(ebpf, &every)) {
+        eprintln!(
+            "ptstat: warning: {what} to servers listening on every address of another network namespace will name \
+             that end only from its first send or receive: {error:#}"
         );
     }
 }
