@@ -232,7 +232,7 @@ static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, e
 {
 	/* The filter runs first, where the verifier has one state to check it in (after find_owner's branches it would
 	 * check it once per path), and its verdict comes before any owner lookup: a packet it rejects costs a count,
-	 * and on egress what it teaches about its flow (teaches_flows). */
+	 * on egress what it teaches about its flow (teaches_flows), and never a search for its peer. */
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
 	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
 	__u64 netns = packet_netns(skb, hook);

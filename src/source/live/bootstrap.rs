@@ -402,6 +402,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_addresses_that_can_name_one_namespace_are_kept() {
+        for shared in ["127.0.0.1", "127.1.2.3", "::1", "fe80::1", "169.254.1.1", "0.0.0.0", "::"] {
+            assert!(!names_one_namespace(shared.parse().unwrap()), "{shared}");
+        }
+        for own in ["10.77.1.2", "192.168.1.5", "fd77:1::2", "2001:db8::1"] {
+            assert!(names_one_namespace(own.parse().unwrap()), "{own}");
+        }
+        assert!(is_wildcard([0; 4]) && is_wildcard([0, 0, u32::from_ne_bytes([0, 0, 0xff, 0xff]), 0]));
+        assert!(!is_wildcard(owners_address("10.77.1.2".parse().unwrap())));
+    }
+
+    #[test]
+    fn lists_the_addresses_of_this_namespace() {
+        // Every namespace has its loopback device; CI and test namespaces have it up.
+        let addresses = interface_addresses().expect("getifaddrs");
+        assert!(addresses.contains(&"127.0.0.1".parse().unwrap()), "{addresses:?}");
+    }
+
+    #[test]
     fn lists_a_listening_socket_with_its_owner() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
