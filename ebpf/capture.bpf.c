@@ -18,21 +18,26 @@ struct {
 	__uint(max_entries, 8 << 20); /* resized by the loader (-B) */
 } events SEC(".maps");
 
-/* Whether the selection keeps packets of `owner` (NULL: no process known; see processes.h for the criteria). Decided
- * before anything is copied, so other processes' traffic costs a lookup, not a ring buffer slot. */
-static __always_inline bool process_wanted(const struct process_context *owner)
+/* Whether `process` (NULL: none known) is one the selection asks for (see processes.h for the criteria). */
+static __always_inline bool process_matches(const struct process_context *process)
 {
-	if (!process_criteria)
-		return true;
-	if (!owner || !owner->pid)
+	if (!process || !process->pid)
 		return false;
-	if ((process_criteria & BY_UID) && owner->uid != wanted_uid)
+	if ((process_criteria & BY_UID) && process->uid != wanted_uid)
 		return false;
-	if ((process_criteria & BY_CGROUP) && !cgroup_selected(owner->cgroup_id))
+	if ((process_criteria & BY_CGROUP) && !cgroup_selected(process->cgroup_id))
 		return false;
 	if (process_criteria & (BY_PID | BY_NAME))
-		return process_selected(owner->pid, owner->comm);
+		return process_selected(process->pid, process->comm);
 	return true;
+}
+
+/* Whether the selection keeps a packet of `owner` whose other end is `peer` (each NULL when unknown): either end
+ * may match, so a conversation between two local processes is kept whole. Decided before anything is copied, so
+ * other processes' traffic costs a lookup, not a ring buffer slot. */
+static __always_inline bool process_wanted(const struct process_context *owner, const struct process_context *peer)
+{
+	return !process_criteria || process_matches(owner) || process_matches(peer);
 }
 
 /* The user's filter expression. ptstat_filter compiles it to classic BPF, src/source/live/filter.rs translates that
@@ -175,7 +180,7 @@ static __always_inline bool record_packet(void *ctx, enum hook hook, struct pack
 /* Records the first `snaplen` bytes of a packet the filter and the selection kept, with where and when it was
  * seen and its process. Small packets take small records, whatever `snaplen` is. */
 static __always_inline void output(void *ctx, enum hook hook, const struct process_context *owner,
-				   struct capture_counters *count, __u64 netns, __u32 ifindex, __u32 len,
+				   const struct process_context *peer, struct capture_counters *count, __u64 netns, __u32 ifindex, __u32 len,
 				   enum packet_direction direction)
 {
 	count->matched++;
@@ -191,6 +196,8 @@ static __always_inline void output(void *ctx, enum hook hook, const struct proce
 	};
 	if (owner)
 		header.process = *owner;
+	if (peer)
+		header.peer = *peer;
 	if (!record_packet(ctx, hook, &header, captured))
 		count->dropped++;
 }
@@ -238,16 +245,21 @@ static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, e
 {
 	/* The filter runs first, where the verifier has one state to check it in (after find_owner's branches it would
 	 * check it once per path), and its verdict comes before any owner lookup: a packet it rejects costs a count,
-	 * and on egress what it teaches about its flow (teaches_flows). */
+	 * on egress what it teaches about its flow (teaches_flows), and never a search for its peer. */
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
 	bool accepted = user_filter_skb(skb, hook, l3, packet_type);
 	__u64 netns = packet_netns(skb, hook);
 	struct capture_counters *count = count_seen(netns, skb->ifindex);
 	if (!count || !(accepted || teaches_flows(hook, direction)))
 		return;
-	struct process_context *owner = packet_owner(skb, hook, netns, direction, skb->protocol, l3);
-	if (accepted && process_wanted(owner))
-		output(skb, hook, owner, count, netns, skb->ifindex, skb->len, direction);
+	struct packet_tuple tuple;
+	bool has_tuple = packet_tuple(skb, hook, skb->protocol, l3, &tuple);
+	struct process_context *owner = find_owner(skb, hook, netns, direction, &tuple, has_tuple);
+	if (!accepted)
+		return;
+	struct process_context *peer = find_peer(netns, skb->ifindex, direction, &tuple, has_tuple);
+	if (process_wanted(owner, peer))
+		output(skb, hook, owner, peer, count, netns, skb->ifindex, skb->len, direction);
 }
 
 /* Devices with an Ethernet header (and loopback). */
@@ -308,9 +320,13 @@ int capture_xdp(struct xdp_md *xdp)
 	struct capture_counters *count = count_seen(netns, xdp->ingress_ifindex);
 	if (!count || !accepted)
 		return XDP_PASS;
-	struct process_context *owner = packet_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, 0, ETH_HLEN);
-	if (process_wanted(owner))
-		output(xdp, HOOK_XDP, owner, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp), PACKET_INGRESS);
+	struct packet_tuple tuple;
+	bool has_tuple = packet_tuple(xdp, HOOK_XDP, 0, ETH_HLEN, &tuple);
+	struct process_context *owner = find_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, &tuple, has_tuple);
+	struct process_context *peer = find_peer(netns, xdp->ingress_ifindex, PACKET_INGRESS, &tuple, has_tuple);
+	if (process_wanted(owner, peer))
+		output(xdp, HOOK_XDP, owner, peer, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp),
+		       PACKET_INGRESS);
 	return XDP_PASS;
 }
 

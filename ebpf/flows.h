@@ -253,7 +253,7 @@ static __always_inline struct process_context *find_owner(void *ctx, enum hook h
 	if (!found && has_flow && port_may_be_owned(key.protocol, key.local_port)) {
 		found = bpf_map_lookup_elem(&flow_owners, &key);
 		if (!found) {
-			found = bound_owner(key.netns, key.protocol, key.local_addr, key.local_port);
+			found = bound_owner(key.netns, key.protocol, key.local_addr, key.local_port, true);
 			/* A connection to a listener: its later packets carry the accepted socket, unknown until the
 			 * server first reads or writes it, so the flow keeps the listener's process meanwhile. */
 			if (found && key.protocol == IPPROTO_TCP)
@@ -263,14 +263,57 @@ static __always_inline struct process_context *find_owner(void *ctx, enum hook h
 	return found;
 }
 
-/* The packet's process (see find_owner), or NULL. */
-static __always_inline struct process_context *packet_owner(void *ctx, enum hook hook, __u64 netns,
-							    enum packet_direction direction, __u16 link_protocol,
-							    __u32 l3)
+/* The loopback device's index, in every namespace. */
+#define LOOPBACK_IFINDEX 1
+
+/* The socket `key` (a flow seen from one end) names as its other end: in `netns` first, else in any other
+ * namespace (owners.h). NULL when that end is not a socket of this host, and for a socket sending to itself (its
+ * own end, not a peer). */
+static __always_inline struct process_context *other_end(struct flow_key *key, bool on_loopback)
 {
-	struct packet_tuple tuple;
-	bool has_tuple = packet_tuple(ctx, hook, link_protocol, l3, &tuple);
-	return find_owner(ctx, hook, netns, direction, &tuple, has_tuple);
+	struct flow_key reversed = {.netns = key->netns, .protocol = key->protocol};
+	__builtin_memcpy(reversed.local_addr, key->remote_addr, sizeof(reversed.local_addr));
+	__builtin_memcpy(reversed.remote_addr, key->local_addr, sizeof(reversed.remote_addr));
+	reversed.local_port = key->remote_port;
+	reversed.remote_port = key->local_port;
+	if (reversed.local_port == key->local_port && reversed.local_addr[0] == key->local_addr[0] &&
+	    reversed.local_addr[1] == key->local_addr[1] && reversed.local_addr[2] == key->local_addr[2] &&
+	    reversed.local_addr[3] == key->local_addr[3])
+		return NULL;
+	struct process_context *found = bpf_map_lookup_elem(&flow_owners, &reversed);
+	/* A listener or a bound UDP socket. On loopback the other end is in this namespace whatever its address, so a
+	 * socket bound to the wildcard address is it; elsewhere the address may be another host's. */
+	if (!found)
+		found = bound_owner(key->netns, key->protocol, reversed.local_addr, reversed.local_port, on_loopback);
+	if (found || on_loopback)
+		return found;
+	reversed.netns = 0;
+	struct owner_in_netns *elsewhere = bpf_map_lookup_elem(&flow_owners_any_netns, &reversed);
+	if (!elsewhere) {
+		struct bound_key bound = {.port = reversed.local_port, .protocol = reversed.protocol};
+		__builtin_memcpy(bound.addr, reversed.local_addr, sizeof(bound.addr));
+		elsewhere = bpf_map_lookup_elem(&bound_owners_any_netns, &bound);
+	}
+	/* The packet's own namespace was asked already: an answer from there is stale. */
+	if (elsewhere)
+		return elsewhere->netns != key->netns ? &elsewhere->process : NULL;
+	__u64 *netns = bpf_map_lookup_elem(&namespace_addresses, reversed.local_addr);
+	if (!netns || *netns == key->netns)
+		return NULL;
+	return bound_owner(*netns, key->protocol, reversed.local_addr, reversed.local_port, true);
+}
+
+/* The process at the other end of a TCP or UDP packet whose both ends are sockets of this host (see other_end),
+ * or NULL. Costs nothing more than a lookup in owned_local_ports when no local socket has the other end's port.
+ * Like find_owner's, the answer points into a map. */
+static __always_inline struct process_context *find_peer(__u64 netns, __u32 ifindex, enum packet_direction direction,
+							 struct packet_tuple *tuple, bool has_tuple)
+{
+	struct flow_key key = {};
+	if (!has_tuple || (tuple->protocol != IPPROTO_TCP && tuple->protocol != IPPROTO_UDP) ||
+	    !packet_flow(tuple, netns, direction, &key) || !port_may_be_owned(key.protocol, key.remote_port))
+		return NULL;
+	return other_end(&key, ifindex == LOOPBACK_IFINDEX);
 }
 
 /* Whether a packet the filter rejects must still go through find_owner: TC egress packets name their socket, and

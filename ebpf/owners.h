@@ -11,7 +11,14 @@
  *   listener, a datagram to a bound UDP socket. The wildcard address is stored as all zeros.
  * Every key has the network namespace (cookies of struct net), so equal tuples in two namespaces never mix, and
  * the protocol, so TCP and UDP on one port never mix. All maps are LRU: entries of closed sockets age out, and
- * sock_release deletes socket entries at once. */
+ * sock_release deletes socket entries at once.
+ *
+ * The packet's other end (its peer, flows.h find_peer) is looked up the same way with the tuple reversed. A peer in
+ * another namespace (the far end of a veth pair, a container on a bridge) is not in the packet's namespace: the
+ * maps flow_owners_any_netns and bound_owners_any_netns hold the same entries keyed without the namespace (netns 0),
+ * with the namespace in the value. Where two namespaces have the same tuple the last one written wins; they are
+ * asked only after the packet's own namespace had no answer. A socket bound to the wildcard address in another
+ * namespace is found through namespace_addresses, the namespace that has the packet's address. */
 #ifndef PTSTAT_OWNERS_H
 #define PTSTAT_OWNERS_H
 
@@ -55,6 +62,44 @@ struct {
 	__type(key, struct bound_key);
 	__type(value, struct process_context);
 } bound_owners SEC(".maps");
+
+/* An owner and the namespace of its socket: the value of the maps keyed without the namespace. */
+struct owner_in_netns {
+	__u64 netns;
+	struct process_context process;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct flow_key);
+	__type(value, struct owner_in_netns);
+} flow_owners_any_netns SEC(".maps");
+
+/* Only sockets bound to one address: a wildcard address names no namespace's address, so it would make a peer of
+ * any packet to that port. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct bound_key);
+	__type(value, struct owner_in_netns);
+} bound_owners_any_netns SEC(".maps");
+
+/* An address (IPv4 as ::ffff:a.b.c.d). */
+struct address_key {
+	__u32 addr[4];
+};
+
+/* The addresses of the host's network namespaces → the cookie of the one namespace that has each, written by
+ * userspace at start (src/source/live/bootstrap.rs); loopback, link-local and addresses found in two namespaces are
+ * left out. A packet to such an address of another namespace reaches that namespace's socket bound to the wildcard
+ * address, which bound_owners_any_netns cannot hold. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct address_key);
+	__type(value, __u64);
+} namespace_addresses SEC(".maps");
 
 /* Local ports that an entry of flow_owners or bound_owners may have: a byte per protocol and port, set before such an
  * entry is written (store_flow, remember_bound in sockets.h, userspace's preload in
@@ -123,6 +168,11 @@ static __always_inline void store_flow(struct flow_key *key, struct process_cont
 {
 	mark_port_owned(key->protocol, key->local_port);
 	bpf_map_update_elem(&flow_owners, key, process, BPF_ANY);
+	struct owner_in_netns owner = {.netns = key->netns, .process = *process};
+	__u64 netns = key->netns;
+	key->netns = 0;
+	bpf_map_update_elem(&flow_owners_any_netns, key, &owner, BPF_ANY);
+	key->netns = netns;
 }
 
 /* Stores `process` for `key` unless it is there already. */
@@ -132,15 +182,24 @@ static __always_inline void remember_flow(struct flow_key *key, struct process_c
 		store_flow(key, process);
 }
 
-static __always_inline struct process_context *bound_owner(__u64 netns, __u8 protocol, __u32 addr[4], __u16 port)
+/* The socket bound to `addr` and `port` in `netns`, else (with `or_wildcard`) the one bound to the wildcard
+ * address. */
+static __always_inline struct process_context *bound_owner(__u64 netns, __u8 protocol, __u32 addr[4], __u16 port,
+							   bool or_wildcard)
 {
 	struct bound_key key = {.netns = netns, .port = port, .protocol = protocol};
 	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
 	struct process_context *owner = bpf_map_lookup_elem(&bound_owners, &key);
-	if (owner)
+	if (owner || !or_wildcard)
 		return owner;
 	__builtin_memset(key.addr, 0, sizeof(key.addr));
 	return bpf_map_lookup_elem(&bound_owners, &key);
+}
+
+static __always_inline bool is_wildcard(const __u32 addr[4])
+{
+	return !(addr[0] | addr[1] | addr[2] | addr[3]) ||
+	       (addr[0] == 0 && addr[1] == 0 && addr[2] == bpf_htonl(0x0000ffff) && addr[3] == 0);
 }
 
 #endif

@@ -10,8 +10,6 @@
 
 /* A socket filter's verdict: how many bytes of the packet the socket queues. None: the ring buffer carries it. */
 #define SOCKET_QUEUE_NOTHING 0
-/* Loopback's ifindex, in every network namespace. */
-#define LOOPBACK_IFINDEX 1
 
 /* Set by the loader (-Q): bit 1 << PACKET_INGRESS keeps received packets, bit 1 << PACKET_EGRESS sent ones. */
 volatile const __u8 socket_directions = 1 << PACKET_INGRESS | 1 << PACKET_EGRESS;
@@ -37,7 +35,9 @@ static __always_inline int socket_packet_direction(struct __sk_buff *skb)
 SEC("cgroup_skb/egress")
 int socket_flow_teacher(struct __sk_buff *skb)
 {
-	packet_owner(skb, HOOK_CGROUP, packet_netns(skb, HOOK_CGROUP), PACKET_EGRESS, skb->protocol, 0);
+	struct packet_tuple tuple;
+	bool has_tuple = packet_tuple(skb, HOOK_CGROUP, skb->protocol, 0, &tuple);
+	find_owner(skb, HOOK_CGROUP, packet_netns(skb, HOOK_CGROUP), PACKET_EGRESS, &tuple, has_tuple);
 	return CGROUP_SKB_PASS;
 }
 

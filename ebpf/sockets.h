@@ -101,6 +101,11 @@ static __always_inline int remember_bound(struct bpf_sock *sk, bool ipv6)
 	}
 	mark_port_owned(key.protocol, key.port);
 	bpf_map_update_elem(&bound_owners, &key, &process, BPF_ANY);
+	if (!is_wildcard(key.addr)) {
+		struct owner_in_netns owner = {.netns = key.netns, .process = process};
+		key.netns = 0;
+		bpf_map_update_elem(&bound_owners_any_netns, &key, &owner, BPF_ANY);
+	}
 	return ALLOW;
 }
 

@@ -21,6 +21,7 @@ struct flow_counts {
 	__u64 packets;
 	__u64 bytes;
 	char comm[16];          /* the process's name when the flow was first counted */
+	struct process_context peer; /* the other end's process, from the first packet that found it; pid 0: none */
 };
 
 /* Per CPU and LRU: counting needs no atomics, and a flood of new flows pushes out the oldest instead of failing.
@@ -56,7 +57,7 @@ struct {
 /* `accepted`: the filter expression's verdict. A packet it rejects is looked at only for what it teaches about its
  * flow, as in capture (teaches_flows: a SYN the filter rejects names the replies it keeps). */
 static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_direction direction,
-					 __u16 link_protocol, __u32 l3, __u64 len, bool accepted)
+					 __u16 link_protocol, __u32 l3, __u64 len, __u32 ifindex, bool accepted)
 {
 	if (!accepted && !teaches_flows(hook, direction))
 		return;
@@ -65,7 +66,10 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 		return;
 	__u64 netns = packet_netns(ctx, hook);
 	struct process_context *owner = find_owner(ctx, hook, netns, direction, &tuple, true);
-	if (!accepted || !process_wanted(owner))
+	if (!accepted)
+		return;
+	struct process_context *peer = find_peer(netns, ifindex, direction, &tuple, true);
+	if (!process_wanted(owner, peer))
 		return;
 
 	struct flow_stats_key key = {
@@ -82,10 +86,15 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	if (stats) {
 		stats->packets++;
 		stats->bytes += len;
+		/* Per CPU: each CPU's value names the peer it first found. */
+		if (peer && !stats->peer.pid)
+			stats->peer = *peer;
 	} else {
 		struct flow_counts first = {.packets = 1, .bytes = len};
 		if (owner)
 			__builtin_memcpy(first.comm, owner->comm, sizeof(first.comm));
+		if (peer)
+			first.peer = *peer;
 		__u32 zero = 0;
 		__u64 *added = bpf_map_lookup_elem(&flows_added, &zero);
 		if (bpf_map_update_elem(&flow_stats, &key, &first, BPF_NOEXIST) == 0) {
@@ -111,7 +120,7 @@ static __always_inline void count_skb(struct __sk_buff *skb, enum hook hook, enu
 {
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
 	bool accepted = user_filter_skb(skb, hook, l3, packet_type);
-	count_packet(skb, hook, direction, skb->protocol, l3, skb->len, accepted);
+	count_packet(skb, hook, direction, skb->protocol, l3, skb->len, skb->ifindex, accepted);
 }
 
 SEC("classifier")
@@ -160,7 +169,8 @@ SEC("xdp")
 int stats_xdp(struct xdp_md *xdp)
 {
 	bool accepted = user_filter_xdp(xdp, PACKET_HOST);
-	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp), accepted);
+	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp), xdp->ingress_ifindex,
+		     accepted);
 	return XDP_PASS;
 }
 

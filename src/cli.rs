@@ -289,11 +289,15 @@ pub struct ContextFlags {
     /// What to tell of each packet's process, in lines and PcapNG comments (default: all).
     ///
     /// A comma list of process, thread, parentproc, user, container, pod (repeatable); `--context=` for none,
-    /// lines as tcpdump prints them.
+    /// lines as tcpdump prints them. When the packet's other end is a process of this host too, the same parts of it
+    /// as its peer: `curl.4242 > python3.777` (sender first) in lines, `PeerProc (...)` with -v, `Peer` keys
+    /// (`PeerPID`, `PeerComm`, ...) in comments.
     #[arg(long, value_name = "PARTS", value_delimiter = ',', num_args = 0..)]
     pub context: Option<Vec<String>>,
 
     /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
+    ///
+    /// Its conversations with local processes are kept whole: their answers name it as their peer.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 

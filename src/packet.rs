@@ -2,6 +2,7 @@
 //! into `Packet`s, and every sink (printer, file writers, statistics) consumes them.
 
 use std::{
+    borrow::Cow,
     collections::BTreeMap,
     fmt::{self, Write},
     sync::OnceLock,
@@ -104,9 +105,21 @@ pub struct Packet<'a> {
     pub data: &'a [u8],
     /// The local process the packet belongs to, when known.
     pub process: Option<&'a ProcessContext>,
+    /// The process at the packet's other end, when that end is on this host too (loopback, a veth pair between
+    /// namespaces, containers on a bridge).
+    pub peer: Option<&'a ProcessContext>,
 }
 
-impl Packet<'_> {
+impl<'a> Packet<'a> {
+    /// The PcapNG comment: the process's keys, then the peer's with the `Peer` prefix; `None` when neither is known.
+    pub fn comment(&self) -> Option<Cow<'a, str>> {
+        match (self.process, self.peer) {
+            (process, None) => process.map(|process| Cow::Borrowed(process.comment())),
+            (None, Some(peer)) => Some(Cow::Borrowed(peer.peer_comment())),
+            (Some(process), Some(peer)) => Some(Cow::Owned(format!("{}\n{}", process.comment(), peer.peer_comment()))),
+        }
+    }
+
     /// The wire length, never less than what was captured: capture files forbid less, which only a corrupt input
     /// file can claim; saying the captured length keeps such a packet rather than failing the whole file.
     pub fn wire_len_covering_data(&self) -> u32 {
@@ -137,6 +150,8 @@ pub struct ProcessContext {
     pub pod: Option<PodContext>,
     /// `to_comment()`, made once: every packet of the process carries it.
     pub(crate) comment: OnceLock<String>,
+    /// The same with the keys of a packet's peer (`Peer` before each), made once.
+    pub(crate) peer_comment: OnceLock<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -176,8 +191,9 @@ pub struct PodContext {
 }
 
 /// PcapNG comment keys, one `Key: value` per line (ptcpdump's names where it has them, so either tool reads the
-/// other's files).
+/// other's files). The peer of a packet has the same keys after `PEER` (`PeerPID`, `PeerComm`, ...).
 mod comment_keys {
+    pub const PEER: &str = "Peer";
     pub const PID: &str = "PID";
     pub const NAME: &str = "Comm";
     pub const CMD: &str = "Cmd";
@@ -241,13 +257,23 @@ impl ProcessContext {
         self.comment.get_or_init(|| self.to_comment())
     }
 
+    /// The comment text naming this process as a packet's peer, made on first use.
+    pub fn peer_comment(&self) -> &str {
+        self.peer_comment.get_or_init(|| self.keyed_comment(comment_keys::PEER))
+    }
+
     /// The comment text: the parts present, one `Key: value` a line (newlines in values become spaces).
     pub fn to_comment(&self) -> String {
+        self.keyed_comment("")
+    }
+
+    /// `to_comment` with `prefix` before every key.
+    fn keyed_comment(&self, prefix: &str) -> String {
         use comment_keys::*;
         let mut text = String::new();
         let mut line = |key: &str, value: &dyn std::fmt::Display| {
             let value = value.to_string().replace('\n', " ");
-            let _ = writeln!(text, "{key}: {value}");
+            let _ = writeln!(text, "{prefix}{key}: {value}");
         };
         line(PID, &self.pid);
         line(NAME, &self.name);
@@ -297,6 +323,16 @@ impl ProcessContext {
     /// user, parent, container, pod), without `Comm` (the name is then taken from `Cmd`) and in older files with
     /// `Command`, `TID` and `ParentCommand`. `None` if they name no process.
     pub fn from_comments<'a>(comments: impl IntoIterator<Item = &'a str>) -> Option<ProcessContext> {
+        Self::from_keyed_comments(comments, "")
+    }
+
+    /// Reads the peer that `Packet::comment` wrote; `None` if the comments name none.
+    pub fn peer_from_comments<'a>(comments: impl IntoIterator<Item = &'a str>) -> Option<ProcessContext> {
+        Self::from_keyed_comments(comments, comment_keys::PEER)
+    }
+
+    /// Reads the keys that start with `prefix`.
+    fn from_keyed_comments<'a>(comments: impl IntoIterator<Item = &'a str>, prefix: &str) -> Option<ProcessContext> {
         use comment_keys::*;
         let mut context = ProcessContext::default();
         let mut thread = None::<ThreadContext>;
@@ -304,7 +340,8 @@ impl ProcessContext {
         let mut container = None::<ContainerContext>;
         let mut pod = None::<PodContext>;
         let mut has_pid = false;
-        for (key, value) in comments.into_iter().flat_map(str::lines).filter_map(|line| line.split_once(": ")) {
+        let lines = comments.into_iter().flat_map(str::lines);
+        for (key, value) in lines.filter_map(|line| line.strip_prefix(prefix)?.split_once(": ")) {
             let number = || value.trim().parse::<u32>().unwrap_or_default();
             match key {
                 PID => (context.pid, has_pid) = (number(), true),
@@ -467,6 +504,39 @@ mod tests {
         assert_eq!(cut.name, "python3");
         // A container alone names no process.
         assert_eq!(ProcessContext::from_comments(["ContainerName: web\nContainerId: 0a1b2c"]), None);
+    }
+
+    #[test]
+    fn a_peer_survives_a_comment_beside_the_process() {
+        let client = ProcessContext { pid: 42, name: "curl".into(), uid: Some(1000), ..Default::default() };
+        let server = ProcessContext {
+            pid: 777,
+            name: "python3".into(),
+            cmd: "/usr/bin/python3".into(),
+            args: "python3 -m http.server".into(),
+            container: Some(ContainerContext { name: "web".into(), ..Default::default() }),
+            ..Default::default()
+        };
+        // Compared without the comments made on the way.
+        let (expected_client, expected_server) = (client.clone(), server.clone());
+        let packet = |process, peer| Packet {
+            timestamp: Timestamp(0),
+            interface: 0,
+            direction: None,
+            original_len: 0,
+            data: &[],
+            process,
+            peer,
+        };
+        let both = packet(Some(&client), Some(&server)).comment().expect("a comment").into_owned();
+        assert!(both.starts_with("PID: 42\nComm: curl\nUserId: 1000\nPeerPID: 777\nPeerComm: python3\n"), "{both}");
+        assert_eq!(ProcessContext::from_comment(&both), Some(expected_client));
+        assert_eq!(ProcessContext::peer_from_comments([both.as_str()]), Some(expected_server.clone()));
+        let peer_only = packet(None, Some(&server)).comment().expect("a comment").into_owned();
+        assert_eq!(ProcessContext::from_comment(&peer_only), None);
+        assert_eq!(ProcessContext::peer_from_comments([peer_only.as_str()]), Some(expected_server));
+        assert_eq!(ProcessContext::peer_from_comments([client.to_comment().as_str()]), None);
+        assert!(packet(None, None).comment().is_none());
     }
 
     #[test]

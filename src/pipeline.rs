@@ -10,7 +10,7 @@ use pcap_file::DataLink;
 use crate::{
     cli::{Cli, StatsFlags, check::Checked},
     enrich::{ContextSelection, Enricher, pods::RemotePods},
-    packet::{Interface, InterfaceId, InterfaceStatistics, Packet},
+    packet::{Interface, InterfaceId, InterfaceStatistics, Packet, ProcessContext},
     sink::{
         Sink, Sinks,
         capture_file::{CaptureFile, Format},
@@ -97,8 +97,9 @@ impl<S: Sink> Sink for SelectContext<S> {
         if self.selection == ContextSelection::ALL {
             return self.inner.write_packet(packet, interface);
         }
-        let restricted = packet.process.and_then(|process| self.selection.restrict(process));
-        self.inner.write_packet(&Packet { process: restricted.as_ref(), ..*packet }, interface)
+        let restrict = |process: Option<&ProcessContext>| process.and_then(|process| self.selection.restrict(process));
+        let (process, peer) = (restrict(packet.process), restrict(packet.peer));
+        self.inner.write_packet(&Packet { process: process.as_ref(), peer: peer.as_ref(), ..*packet }, interface)
     }
 
     fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
@@ -233,6 +234,7 @@ impl Records for Capturing<'_> {
 
     fn packet(&mut self, packet: &LivePacket) -> anyhow::Result<()> {
         let process = self.enricher.context(packet.process);
+        let peer = self.enricher.context(packet.peer);
         let enriched = Packet {
             timestamp: packet.timestamp,
             interface: packet.interface,
@@ -240,6 +242,7 @@ impl Records for Capturing<'_> {
             original_len: packet.original_len,
             data: packet.data,
             process: process.as_deref(),
+            peer: peer.as_deref(),
         };
         self.sinks.write_packet(&enriched, &self.interfaces[packet.interface])
     }
@@ -298,7 +301,12 @@ impl Counting<'_> {
             .into_iter()
             .map(|flow| {
                 let context = enricher.context(&flow.process());
-                FlowStats { packets: flow.packets, bytes: flow.bytes, ..FlowStats::named(flow.key, context.as_deref()) }
+                let peer = enricher.context(&flow.peer);
+                FlowStats {
+                    packets: flow.packets,
+                    bytes: flow.bytes,
+                    ..FlowStats::named(flow.key, context.as_deref(), peer.as_deref())
+                }
             })
             .collect();
         Ok(Snapshot { elapsed, flows, evicted, totals })

@@ -102,6 +102,7 @@ impl OwnedPacket {
             original_len: self.original_len,
             data: &self.data,
             process: None,
+            peer: None,
         }
     }
 }

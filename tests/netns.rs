@@ -205,12 +205,17 @@ fn tcp_inside_namespaces_names_its_processes() {
         .to_string();
     let forward = format!("IP {}.{client_port} > {}.5001: Flags ", net.first_ip, net.second_ip);
     let server_pid = server.0.id();
-    // The client's SYN leaves the first namespace, and reaches the listener in the second: each side names its nc.
+    // The client's SYN leaves the first namespace, and reaches the listener in the second: each side names its nc,
+    // and the other namespace's nc as the packet's peer, sender first. The SYN leaving finds the listener (bound to
+    // the wildcard address) by its namespace's address, unless another namespace has that address too (a test run
+    // beside this one uses the same subnet): then the listener is not named before it is reached.
+    let both = format!("nc.{client_pid} > nc.{server_pid}");
+    let syn_leaving = |ends: &str| lines_containing(&out, &format!("ptnsE0@ptstat-nsE {ends} Out {forward}[S],")).len();
+    assert_eq!(syn_leaving(&both) + syn_leaving(&format!("nc.{client_pid}")), 1, "{out}");
     for expected in [
-        format!("ptnsE0@ptstat-nsE nc.{client_pid} Out {forward}[S],"),
-        format!("ptnsF0@ptstat-nsF nc.{server_pid} In  {forward}[S],"),
-        format!("ptnsE0@ptstat-nsE nc.{client_pid} Out {forward}[P.], seq 1:7,"),
-        format!("ptnsF0@ptstat-nsF nc.{server_pid} In  {forward}[P.], seq 1:7,"),
+        format!("ptnsF0@ptstat-nsF {both} In  {forward}[S],"),
+        format!("ptnsE0@ptstat-nsE {both} Out {forward}[P.], seq 1:7,"),
+        format!("ptnsF0@ptstat-nsF {both} In  {forward}[P.], seq 1:7,"),
     ] {
         assert_eq!(lines_containing(&out, &expected).len(), 1, "{expected}\n{out}");
     }

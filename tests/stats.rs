@@ -101,7 +101,8 @@ fn tc_counts_udp_exactly_with_its_process_in_json_and_table() {
             "PID",
             "COMM",
             "CGROUP",
-            "CONTAINER"
+            "CONTAINER",
+            "PEER"
         ]),
         "{table}"
     );

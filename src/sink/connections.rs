@@ -28,7 +28,7 @@ use serde::Serialize;
 use crate::{
     decode::{self, Decoded, PacketTuple},
     enrich::pods::{PodName, RemotePods},
-    packet::{Direction, Interface, InterfaceId, Packet, Timestamp},
+    packet::{Direction, Interface, InterfaceId, Packet, ProcessContext, Timestamp},
     sink::{
         Sink,
         stats::{IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, ProtocolName},
@@ -320,12 +320,39 @@ struct ConnectionRecord<'a> {
     icmp_code: Option<u16>,
     direction: Option<&'static str>,
     interface: Option<&'a str>,
+    /// The local process.
+    #[serde(flatten)]
+    process: ProcessRecord<'a>,
+    remote_pod: Option<PodRecord<'a>>,
+    /// The process at the other end, when that end is on this host too.
+    peer: Option<ProcessRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProcessRecord<'a> {
     pid: Option<u32>,
     comm: Option<&'a str>,
     cgroup: Option<&'a str>,
     container: Option<ContainerRecord<'a>>,
     pod: Option<PodRecord<'a>>,
-    remote_pod: Option<PodRecord<'a>>,
+}
+
+impl<'a> ProcessRecord<'a> {
+    fn of(process: Option<&'a ProcessContext>) -> ProcessRecord<'a> {
+        ProcessRecord {
+            pid: process.map(|process| process.pid),
+            comm: process.map(|process| process.name.as_str()),
+            cgroup: process.and_then(|process| Some(process.cgroup.as_str()).filter(|cgroup| !cgroup.is_empty())),
+            container: process.and_then(|process| process.container.as_ref()).map(|container| ContainerRecord {
+                name: &container.name,
+                id: &container.id,
+                image: &container.image,
+            }),
+            pod: process
+                .and_then(|process| process.pod.as_ref())
+                .map(|pod| PodRecord { name: &pod.name, namespace: &pod.namespace }),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -354,7 +381,6 @@ impl<'a> ConnectionRecord<'a> {
             IPPROTO_ICMP | IPPROTO_ICMPV6 => ((None, None), (Some(tuple.source_port), Some(tuple.destination_port))),
             _ => ((None, None), (None, None)),
         };
-        let process = packet.process;
         let not_empty = |text: &'a str| Some(text).filter(|text| !text.is_empty());
         ConnectionRecord {
             timestamp: rfc3339_nanos(packet.timestamp),
@@ -370,18 +396,9 @@ impl<'a> ConnectionRecord<'a> {
                 Direction::Out => "out",
             }),
             interface: not_empty(&interface.name),
-            pid: process.map(|process| process.pid),
-            comm: process.map(|process| process.name.as_str()),
-            cgroup: process.and_then(|process| not_empty(&process.cgroup)),
-            container: process.and_then(|process| process.container.as_ref()).map(|container| ContainerRecord {
-                name: &container.name,
-                id: &container.id,
-                image: &container.image,
-            }),
-            pod: process
-                .and_then(|process| process.pod.as_ref())
-                .map(|pod| PodRecord { name: &pod.name, namespace: &pod.namespace }),
+            process: ProcessRecord::of(packet.process),
             remote_pod: remote_pod.map(|pod| PodRecord { name: &pod.name, namespace: &pod.namespace }),
+            peer: packet.peer.map(|peer| ProcessRecord::of(Some(peer))),
         }
     }
 }
@@ -460,7 +477,7 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::packet::{ContainerContext, PodContext, ProcessContext};
+    use crate::packet::{ContainerContext, PodContext};
 
     fn network(text: &str) -> IpNetwork {
         text.parse().unwrap_or_else(|error| panic!("{error}"))
@@ -650,6 +667,15 @@ mod tests {
         options: ConnectionLogOptions,
         packets: &[(&[u8], Option<Direction>, Option<&ProcessContext>)],
     ) -> Vec<Value> {
+        log_lines_with_peer(options, packets, None)
+    }
+
+    /// `log_lines` of packets whose other end is `peer`.
+    fn log_lines_with_peer(
+        options: ConnectionLogOptions,
+        packets: &[(&[u8], Option<Direction>, Option<&ProcessContext>)],
+        peer: Option<&ProcessContext>,
+    ) -> Vec<Value> {
         let interface = raw_interface();
         let mut log = ConnectionLog::new(Vec::new(), options);
         for (at, (bytes, direction, process)) in packets.iter().enumerate() {
@@ -660,6 +686,7 @@ mod tests {
                 original_len: bytes.len() as u32,
                 data: bytes,
                 process: *process,
+                peer,
             };
             log.write_packet(&packet, &interface).unwrap();
         }
@@ -683,7 +710,12 @@ mod tests {
             ..Default::default()
         };
         let syn = ipv4_packet(IPPROTO_TCP, (CLIENT, 40000), (SERVER, 443), SYN, 1);
-        let lines = log_lines(ConnectionLogOptions::default(), &[(&syn, Some(Direction::Out), Some(&process))]);
+        let server = ProcessContext { pid: 777, name: "python3".into(), ..Default::default() };
+        let lines = log_lines_with_peer(
+            ConnectionLogOptions::default(),
+            &[(&syn, Some(Direction::Out), Some(&process))],
+            Some(&server),
+        );
         assert_eq!(
             lines,
             [serde_json::json!({
@@ -701,6 +733,7 @@ mod tests {
                 "container": {"name": "app", "id": "abc", "image": "docker.io/library/curl:8"},
                 "pod": {"name": "client-0", "namespace": "shop"},
                 "remote_pod": null,
+                "peer": {"pid": 777, "comm": "python3", "cgroup": null, "container": null, "pod": null},
             })]
         );
     }
@@ -728,6 +761,7 @@ mod tests {
                 "container": null,
                 "pod": null,
                 "remote_pod": null,
+                "peer": null,
             })]
         );
     }

@@ -94,7 +94,8 @@ fn append_enhanced_packet_block(block: &mut Vec<u8>, packet: &Packet) -> anyhow:
     let interface_id = u32::try_from(packet.interface).context("PcapNG: interface id beyond 32 bits")?;
     let captured_len = u32::try_from(packet.data.len()).context("PcapNG: packet longer than 4 GiB")?;
     let flags = packet.direction.map(|direction| direction.epb_flags().to_ne_bytes());
-    let comment = packet.process.map(|process| truncated_to_option(process.comment()));
+    let comment = packet.comment();
+    let comment = comment.as_deref().map(truncated_to_option);
     let options: [Option<(u16, &[u8])>; 2] =
         [flags.as_ref().map(|flags| (EPB_FLAGS, &flags[..])), comment.map(|comment| (OPT_COMMENT, comment.as_bytes()))];
     let options_len = match options.iter().flatten().map(|(_, value)| OPTION_HEADER_LEN + padded_len(value.len())).sum()
@@ -266,9 +267,7 @@ mod tests {
     /// The block pcap-file writes for `packet`.
     fn pcap_file_block<'a>(packet: &Packet<'a>) -> EnhancedPacketBlock<'a> {
         let flags = packet.direction.map(|direction| EnhancedPacketOption::Flags(direction.epb_flags()));
-        let comment = packet
-            .process
-            .map(|process| EnhancedPacketOption::Common(CommonOption::Comment(Cow::Borrowed(process.comment()))));
+        let comment = packet.comment().map(|comment| EnhancedPacketOption::Common(CommonOption::Comment(comment)));
         EnhancedPacketBlock {
             interface_id: packet.interface as u32,
             timestamp: Duration::from_nanos(packet.timestamp.0),
@@ -299,6 +298,7 @@ mod tests {
                 original_len: if n == 4 { 1500 } else { len as u32 },
                 data: &bytes[..len],
                 process: [None, Some(&process), Some(&odd_comment)][(n / 3) % 3],
+                peer: None,
             })
             .chain([Packet {
                 timestamp: Timestamp(u64::MAX),
@@ -307,6 +307,7 @@ mod tests {
                 original_len: 0,
                 data: &bytes[..3],
                 process: None,
+                peer: None,
             }])
             .collect();
 
@@ -341,6 +342,7 @@ mod tests {
             original_len: 3,
             data: &[1, 2, 3],
             process: Some(&process),
+            peer: None,
         };
         let mut writer = PcapNgWriter::new(Vec::new(), false);
         writer.add_interface(0, &interface("lo")).unwrap();
@@ -372,6 +374,7 @@ mod tests {
             original_len: 0,
             data: &[],
             process: None,
+            peer: None,
         };
         let mut writer = PcapNgWriter::new(Vec::new(), false);
         writer.add_interface(0, &interface("lo")).unwrap();

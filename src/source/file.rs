@@ -137,6 +137,7 @@ fn read_pcap(input: &mut Input<impl Read>, delivery: &mut Delivery) -> anyhow::R
                     original_len: record.orig_len,
                     data: &record.data,
                     process: None,
+                    peer: None,
                 })?;
                 Ok(Parsed::Record { len: bytes.len() - rest.len(), value: () })
             }
@@ -223,11 +224,13 @@ fn handle_block(
                 EnhancedPacketOption::Flags(flags) => Some(*flags),
                 _ => None,
             });
-            // ptstat's own files name the packet's process in a comment, ptcpdump's in several.
-            let process = ProcessContext::from_comments(packet.options.iter().filter_map(|option| match option {
+            // ptstat's own files name the packet's process, and its peer, in a comment; ptcpdump's in several.
+            let comments = packet.options.iter().filter_map(|option| match option {
                 EnhancedPacketOption::Common(CommonOption::Comment(comment)) => Some(comment.as_ref()),
                 _ => None,
-            }));
+            });
+            let process = ProcessContext::from_comments(comments.clone());
+            let peer = ProcessContext::peer_from_comments(comments);
             delivery.deliver(&Packet {
                 timestamp: timestamp_of(packet.timestamp),
                 interface: section_interface(packet.interface_id)?,
@@ -235,6 +238,7 @@ fn handle_block(
                 original_len: packet.original_len,
                 data: &packet.data,
                 process: process.as_ref(),
+                peer: peer.as_ref(),
             })?;
         }
         // Simple Packet Blocks belong to the section's first interface and carry no timestamp.
@@ -245,6 +249,7 @@ fn handle_block(
             original_len: packet.original_len,
             data: &packet.data,
             process: None,
+            peer: None,
         })?,
         // The obsolete Packet Block: an EPB with a 16-bit interface id and a drop count.
         Block::Packet(packet) => {
@@ -259,6 +264,7 @@ fn handle_block(
                 original_len: packet.original_len,
                 data: &packet.data,
                 process: None,
+                peer: None,
             })?;
         }
         // Statistics, name resolution, journal and custom blocks carry nothing a sink takes.

@@ -49,7 +49,7 @@ pub(super) fn print(line: &mut Line, state: &mut PrintState, link_type: DataLink
     };
     if let LinkHeader::LinuxSll2 { interface_index, packet_type, .. } = decoded.link {
         let name = state.interface_names.name(interface_index);
-        print_interface(line, name, packet.process, packet_type_name(packet_type.into()));
+        print_interface(line, name, packet, packet_type_name(packet_type.into()));
     }
     if state.decoding.link_header {
         print_link_header(line, &decoded, packet.data, packet.original_len, state.decoding.quick);

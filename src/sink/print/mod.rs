@@ -93,7 +93,7 @@ use anyhow::Context;
 use pcap_file::DataLink;
 
 use crate::{
-    packet::{Direction, Interface, InterfaceId, Packet, ProcessContext},
+    packet::{Direction, Interface, InterfaceId, Packet},
     sink::Sink,
 };
 pub use application::PacketType;
@@ -197,17 +197,24 @@ impl Sink for Printer {
             self.timestamps.print(&mut self.line, packet.timestamp);
             // A Linux cooked v2 header names the interface and direction itself, and tcpdump prints them.
             if !interface.name.is_empty() && interface.link_type != DataLink::LINUX_SLL2 {
-                print_interface(&mut self.line, &interface.name, packet.process, direction_name(packet.direction));
+                print_interface(&mut self.line, &interface.name, packet, direction_name(packet.direction));
             }
             let link_header_len = link::print(&mut self.line, &mut self.state, interface.link_type, packet);
-            if let Some(owner) = packet.process {
-                process::print_owners(&mut self.line, owner);
+            let ends = [(packet.process, process::OWNER), (packet.peer, process::PEER)];
+            for (process, end) in ends {
+                if let Some(process) = process {
+                    process::print_owners(&mut self.line, process, end);
+                }
             }
             if let Some(dump) = self.dump {
                 dump.print(&mut self.line, packet.data, link_header_len);
             }
-            if let (Some(owner), true) = (packet.process, self.process_details) {
-                process::print_details(&mut self.line, owner);
+            if self.process_details {
+                for (process, end) in ends {
+                    if let Some(process) = process {
+                        process::print_details(&mut self.line, process, end);
+                    }
+                }
             }
         }
         if self.one_line {
@@ -379,12 +386,13 @@ const INTERFACE_NAME_WIDTH: usize = 5;
 const DIRECTION_WIDTH: usize = 3;
 
 /// `eth0  Out ` — the columns tcpdump prints for a Linux cooked v2 capture — with the packet's process between
-/// them when it has one: `eth0 curl.4242 Out `.
-fn print_interface(line: &mut Line, name: &str, owner: Option<&ProcessContext>, direction: &str) {
+/// them when it has one: `eth0 curl.4242 Out `, and both ends when its peer is known too:
+/// `lo curl.4242 > python3.777 Out `.
+fn print_interface(line: &mut Line, name: &str, packet: &Packet, direction: &str) {
     line.put_left_aligned(name, INTERFACE_NAME_WIDTH);
     line.push_char(' ');
-    if let Some(owner) = owner {
-        process::print_name(line, owner);
+    if packet.process.is_some() || packet.peer.is_some() {
+        process::print_names(line, packet.process, packet.peer, packet.direction);
     }
     line.put_left_aligned(direction, DIRECTION_WIDTH);
     line.push_char(' ');

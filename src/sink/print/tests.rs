@@ -9,7 +9,7 @@ use std::{
 use pcap_file::DataLink;
 
 use super::*;
-use crate::packet::{ParentProcess, Timestamp};
+use crate::packet::{ContainerContext, ParentProcess, ProcessContext, Timestamp};
 
 /// Where a printer writes, readable while the printer still exists.
 #[derive(Clone, Default)]
@@ -44,6 +44,7 @@ fn packet(data: &[u8], direction: Option<Direction>) -> Packet<'_> {
         original_len: data.len() as u32,
         data,
         process: None,
+        peer: None,
     }
 }
 
@@ -195,6 +196,39 @@ fn process_lines_follow_tcpdumps_text_and_dump() {
          \n\t0x0010:  0a00 0002 9c40 c350 000a 0000 0102\
          \n    Process (pid 42, cmd /usr/bin/curl, args curl x)\
          \n    ParentProc (pid 7, cmd /bin/bash, args bash)\n"
+    );
+}
+
+#[test]
+fn a_local_peer_is_named_after_the_process_sender_first() {
+    let output = SharedBuffer::default();
+    let options = PrintOptions { timestamp: TimestampFormat::None, process_details: true, ..PrintOptions::default() };
+    let mut printer = Printer::new(Box::new(output.clone()), options);
+    let client = ProcessContext { pid: 42, name: "curl".into(), ..ProcessContext::default() };
+    let server = ProcessContext {
+        pid: 777,
+        name: "python3".into(),
+        cmd: "/usr/bin/python3".into(),
+        args: "python3 -m http.server".into(),
+        container: Some(ContainerContext { name: "web".into(), ..ContainerContext::default() }),
+        ..ProcessContext::default()
+    };
+    for (owner, peer, direction) in [(&client, &server, Direction::Out), (&client, &server, Direction::In)] {
+        let mut record = packet(&UDP4, Some(direction));
+        record.process = Some(owner);
+        record.peer = Some(peer);
+        printer.write_packet(&record, &interface("eth0", DataLink::RAW)).expect("printed");
+    }
+    let peer_details = "\n    PeerProc (pid 777, cmd /usr/bin/python3, args python3 -m http.server)\
+                        \n    PeerContainer (name web, id , image , labels {})\n";
+    assert_eq!(
+        output.take_text(),
+        format!(
+            "eth0  curl.42 > python3.777 Out IP 10.0.0.1.40000 > 10.0.0.2.50000: UDP, length 2, PeerContainer [web]\
+             {peer_details}\
+             eth0  python3.777 > curl.42 In  IP 10.0.0.1.40000 > 10.0.0.2.50000: UDP, length 2, PeerContainer [web]\
+             {peer_details}"
+        )
     );
 }
 

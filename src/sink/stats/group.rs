@@ -221,6 +221,7 @@ mod tests {
             cgroup: String::new(),
             container: None,
             pod: None,
+            peer: None,
         }
     }
 

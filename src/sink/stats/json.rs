@@ -28,6 +28,11 @@ fn flow_json(flow: &FlowStats, snapshot: &Snapshot) -> Value {
         "container": flow.container,
         "pod": flow.pod,
         "netns": key.netns,
+        "peer": flow.peer.as_ref().map(|peer| json!({
+            "pid": peer.pid,
+            "comm": peer.comm,
+            "container": peer.container,
+        })),
     });
     let (first, second) = match key.protocol {
         IPPROTO_ICMP | IPPROTO_ICMPV6 => ("icmp_type", "icmp_code"),

@@ -41,11 +41,13 @@ pub struct FlowStats {
     pub container: Option<String>,
     /// The container's Kubernetes pod, `NAME.NAMESPACE`.
     pub pod: Option<String>,
+    /// The process at the flow's other end, when that end is on this host too.
+    pub peer: Option<FlowPeer>,
 }
 
 impl FlowStats {
-    /// A flow not counted yet, named by the context of its process (unnamed without one).
-    pub fn named(key: FlowKey, context: Option<&ProcessContext>) -> FlowStats {
+    /// A flow not counted yet, named by the context of its process and of its peer (unnamed without them).
+    pub fn named(key: FlowKey, context: Option<&ProcessContext>, peer: Option<&ProcessContext>) -> FlowStats {
         FlowStats {
             key,
             packets: 0,
@@ -54,6 +56,36 @@ impl FlowStats {
             cgroup: context.map(|context| context.cgroup.clone()).unwrap_or_default(),
             container: context.and_then(|context| context.container.as_ref()).map(|container| container.name.clone()),
             pod: context.and_then(|context| context.pod.as_ref()).map(|pod| format!("{}.{}", pod.name, pod.namespace)),
+            peer: peer.map(FlowPeer::of),
+        }
+    }
+}
+
+/// The process at a flow's other end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowPeer {
+    pub pid: u32,
+    pub comm: String,
+    pub container: Option<String>,
+}
+
+impl FlowPeer {
+    pub fn of(process: &ProcessContext) -> FlowPeer {
+        FlowPeer {
+            pid: process.pid,
+            comm: process.name.clone(),
+            container: process.container.as_ref().map(|container| container.name.clone()),
+        }
+    }
+}
+
+/// `python3.777`, and its container in brackets: `nginx.12 [web]`.
+impl fmt::Display for FlowPeer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.comm, self.pid)?;
+        match &self.container {
+            Some(container) => write!(f, " [{container}]"),
+            None => Ok(()),
         }
     }
 }

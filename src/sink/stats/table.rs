@@ -32,11 +32,12 @@ pub fn protocol_column(flow: &FlowStats) -> String {
 }
 
 /// The columns of the table and of the live view.
-pub const HEADER: [&str; 10] =
-    ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER"];
+pub const HEADER: [&str; COLUMNS] =
+    ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER", "PEER"];
+pub const COLUMNS: usize = 11;
 
 /// A flow's cells under `HEADER`, with its bitrate (bits per second).
-pub fn cells(flow: &FlowStats, bits_per_second: f64) -> [String; 10] {
+pub fn cells(flow: &FlowStats, bits_per_second: f64) -> [String; COLUMNS] {
     [
         Bitrate(bits_per_second).to_string(),
         flow.packets.to_string(),
@@ -48,6 +49,7 @@ pub fn cells(flow: &FlowStats, bits_per_second: f64) -> [String; 10] {
         flow.comm.clone(),
         flow.cgroup.clone(),
         flow.container.clone().unwrap_or_default(),
+        flow.peer.as_ref().map(ToString::to_string).unwrap_or_default(),
     ]
 }
 
@@ -166,7 +168,7 @@ mod tests {
     use std::{net::IpAddr, time::Duration};
 
     use super::*;
-    use crate::sink::stats::{FlowKey, IPPROTO_TCP, IPPROTO_UDP, ProtocolTotal};
+    use crate::sink::stats::{FlowKey, FlowPeer, IPPROTO_TCP, IPPROTO_UDP, ProtocolTotal};
 
     fn flow(protocol: u8, source: &str, destination: &str, ports: (u16, u16), packets: u64, bytes: u64) -> FlowStats {
         FlowStats {
@@ -186,6 +188,7 @@ mod tests {
             cgroup: "/user.slice".into(),
             container: None,
             pod: None,
+            peer: (ports.1 == 80).then(|| FlowPeer { pid: 777, comm: "python3".into(), container: Some("web".into()) }),
         }
     }
 
@@ -205,8 +208,9 @@ mod tests {
         write_table(&mut text, &snapshot).unwrap();
         let text = String::from_utf8(text).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].trim_start().starts_with("BITRATE") && lines[0].ends_with("CONTAINER"), "{text}");
+        assert!(lines[0].trim_start().starts_with("BITRATE") && lines[0].ends_with("CONTAINER  PEER"), "{text}");
         assert!(lines[1].contains("[fd00::1]:40000") && lines[1].contains("16.00 Kbps"), "{text}");
+        assert!(lines[1].ends_with("  python3.777 [web]"), "{text}");
         assert!(lines[2].contains("icmp 8/0") && lines[2].contains("4.00 Kbps"), "{text}");
         assert!(lines[3].contains("10.0.0.1:5000") && lines[3].contains("10.0.0.2:53"), "{text}");
         assert!(text.contains("udp: 10 packets, 1000 bytes, 4.00 Kbps"), "{text}");

@@ -7,7 +7,7 @@ use std::{io::Write, time::Duration};
 use foldhash::HashMap;
 
 use super::{
-    FlowKey, FlowStats, ProtocolTotal, Snapshot,
+    FlowKey, FlowPeer, FlowStats, ProtocolTotal, Snapshot,
     table::{write_rows, write_totals},
     table_order,
 };
@@ -113,7 +113,7 @@ impl Sink for FlowTally {
             }
             None => {
                 self.positions.insert(key.clone(), self.flows.len());
-                self.flows.push(FlowStats::named(key, process));
+                self.flows.push(FlowStats::named(key, process, packet.peer));
                 self.flows.len() - 1
             }
         };
@@ -121,6 +121,10 @@ impl Sink for FlowTally {
         if let Some(flow) = self.flows.get_mut(position) {
             flow.packets += 1;
             flow.bytes += u64::from(packet.original_len);
+            // The first packets of a flow may not know its peer yet (see find_peer in ebpf/flows.h).
+            if flow.peer.is_none() {
+                flow.peer = packet.peer.map(FlowPeer::of);
+            }
         }
         Ok(())
     }
@@ -169,6 +173,7 @@ mod tests {
                 original_len: bytes.len() as u32,
                 data: &bytes,
                 process: None,
+                peer: None,
             };
             tally.write_packet(&packet, &interface).unwrap();
         }

@@ -21,7 +21,7 @@ use ratatui::{
 use super::{
     Bitrate, FlowKey, ProtocolName, RecentBytes, Snapshot, bitrate,
     group::{GroupBy, LocalAddresses, Member, group},
-    table::{HEADER, cells, group_cells, group_header},
+    table::{COLUMNS, HEADER, cells, group_cells, group_header},
 };
 
 /// How often the view looks at the keyboard and draws.
@@ -315,7 +315,7 @@ impl View {
 }
 
 /// The columns' widths of the flow table; grouped rows have its first four, then their keys'.
-const FLOW_WIDTHS: [Constraint; 10] = [
+const FLOW_WIDTHS: [Constraint; COLUMNS] = [
     Constraint::Length(12),
     Constraint::Length(9),
     Constraint::Length(11),
@@ -324,6 +324,7 @@ const FLOW_WIDTHS: [Constraint; 10] = [
     Constraint::Min(16),
     Constraint::Length(7),
     Constraint::Length(15),
+    Constraint::Min(10),
     Constraint::Min(10),
     Constraint::Min(10),
 ];
@@ -415,6 +416,7 @@ mod tests {
             cgroup: "/".into(),
             container: None,
             pod: None,
+            peer: None,
         }
     }
 

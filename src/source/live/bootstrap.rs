@@ -65,8 +65,19 @@ struct BoundKey {
     reserved: [u8; 5],
 }
 
+/// `struct owner_in_netns` of ebpf/owners.h: the value of the maps keyed without the namespace, which find a
+/// packet's peer in another namespace.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+struct OwnerInNetns {
+    netns: u64,
+    process: ProcessContextValue,
+}
+
 // SAFETY: plain C structs of integers without padding holes that matter to the kernel (all zero-initialised).
 unsafe impl Pod for ProcessContextValue {}
+// SAFETY: as above.
+unsafe impl Pod for OwnerInNetns {}
 // SAFETY: as above.
 unsafe impl Pod for FlowKey {}
 // SAFETY: as above.
@@ -121,37 +132,65 @@ fn namespace_sockets() -> io::Result<Vec<DiagSocket>> {
 }
 
 /// Fills the owner maps with `known` sockets of the network namespace `netns` (a cookie) and their processes.
+/// The map of ebpf/owners.h called `name`.
+fn owner_map<'a, K: Pod, V: Pod>(ebpf: &'a mut Ebpf, name: &str) -> anyhow::Result<BpfHashMap<&'a mut MapData, K, V>> {
+    Ok(BpfHashMap::try_from(ebpf.map_mut(name).ok_or_else(|| anyhow::anyhow!("no {name} map"))?)?)
+}
+
+/// Fills the owner maps with `known` sockets of the network namespace `netns` (a cookie) and their processes, and
+/// the maps keyed without the namespace as the socket hooks do (ebpf/sockets.h remember_bound, owners.h
+/// store_flow).
 fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValue)]) -> anyhow::Result<()> {
-    let mut socket_owners: BpfHashMap<&mut MapData, u64, ProcessContextValue> =
-        BpfHashMap::try_from(ebpf.map_mut("socket_owners").ok_or_else(|| anyhow::anyhow!("no socket_owners map"))?)?;
+    let mut socket_owners = owner_map::<u64, ProcessContextValue>(ebpf, "socket_owners")?;
     for (socket, process) in known {
         socket_owners.insert(socket.cookie, process, 0)?;
     }
-    let mut bound_owners: BpfHashMap<&mut MapData, BoundKey, ProcessContextValue> =
-        BpfHashMap::try_from(ebpf.map_mut("bound_owners").ok_or_else(|| anyhow::anyhow!("no bound_owners map"))?)?;
-    for (socket, process) in known.iter().filter(|(socket, _)| socket.listening_or_unconnected) {
-        let key = BoundKey {
-            netns,
-            addr: socket.local_addr,
-            port: socket.local_port,
-            protocol: socket.protocol,
-            ..Default::default()
-        };
+    let bound: Vec<(BoundKey, ProcessContextValue)> = known
+        .iter()
+        .filter(|(socket, _)| socket.listening_or_unconnected)
+        .map(|(socket, process)| {
+            let key = BoundKey {
+                netns,
+                addr: socket.local_addr,
+                port: socket.local_port,
+                protocol: socket.protocol,
+                ..Default::default()
+            };
+            (key, *process)
+        })
+        .collect();
+    let mut bound_owners = owner_map::<BoundKey, ProcessContextValue>(ebpf, "bound_owners")?;
+    for (key, process) in &bound {
         bound_owners.insert(key, process, 0)?;
     }
-    let mut flow_owners: BpfHashMap<&mut MapData, FlowKey, ProcessContextValue> =
-        BpfHashMap::try_from(ebpf.map_mut("flow_owners").ok_or_else(|| anyhow::anyhow!("no flow_owners map"))?)?;
-    for (socket, process) in known.iter().filter(|(socket, _)| !socket.listening_or_unconnected) {
-        let key = FlowKey {
-            netns,
-            local_addr: socket.local_addr,
-            remote_addr: socket.remote_addr,
-            local_port: socket.local_port,
-            remote_port: socket.remote_port,
-            protocol: socket.protocol,
-            ..Default::default()
-        };
+    let mut bound_owners_any_netns = owner_map::<BoundKey, OwnerInNetns>(ebpf, "bound_owners_any_netns")?;
+    for (key, process) in bound.iter().filter(|(key, _)| !is_wildcard(key.addr)) {
+        let owner = OwnerInNetns { netns, process: *process };
+        bound_owners_any_netns.insert(BoundKey { netns: 0, ..*key }, owner, 0)?;
+    }
+    let flows: Vec<(FlowKey, ProcessContextValue)> = known
+        .iter()
+        .filter(|(socket, _)| !socket.listening_or_unconnected)
+        .map(|(socket, process)| {
+            let key = FlowKey {
+                netns,
+                local_addr: socket.local_addr,
+                remote_addr: socket.remote_addr,
+                local_port: socket.local_port,
+                remote_port: socket.remote_port,
+                protocol: socket.protocol,
+                ..Default::default()
+            };
+            (key, *process)
+        })
+        .collect();
+    let mut flow_owners = owner_map::<FlowKey, ProcessContextValue>(ebpf, "flow_owners")?;
+    for (key, process) in &flows {
         flow_owners.insert(key, process, 0)?;
+    }
+    let mut flow_owners_any_netns = owner_map::<FlowKey, OwnerInNetns>(ebpf, "flow_owners_any_netns")?;
+    for (key, process) in &flows {
+        flow_owners_any_netns.insert(FlowKey { netns: 0, ..*key }, OwnerInNetns { netns, process: *process }, 0)?;
     }
     let mut owned_local_ports: Array<&mut MapData, u8> =
         Array::try_from(ebpf.map_mut("owned_local_ports").ok_or_else(|| anyhow::anyhow!("no owned_local_ports map"))?)?;
@@ -159,6 +198,80 @@ fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValu
         owned_local_ports.set(owned_port_key(socket.protocol, socket.local_port), 1, 0)?;
     }
     Ok(())
+}
+
+/// Fills ebpf/owners.h's `namespace_addresses`: the addresses of the interfaces of `namespaces`, each by the cookie of
+/// the namespace that has it, so that a packet to a server bound to the wildcard address of another namespace names
+/// it. Loopback and link-local addresses, which many namespaces have alike, and any address two namespaces share,
+/// are left out: they name no one namespace. A namespace that cannot be entered is skipped. Returns how many
+/// addresses were written.
+pub fn load_namespace_addresses(ebpf: &mut Ebpf, namespaces: &[Netns]) -> anyhow::Result<usize> {
+    let mut owners: HashMap<[u32; 4], Option<u64>> = HashMap::new();
+    for netns in namespaces {
+        let Ok(Ok(addresses)) = netns.within(interface_addresses) else { continue };
+        for address in addresses.into_iter().filter(|address| names_one_namespace(*address)) {
+            let owner = owners.entry(owners_address(address)).or_insert(Some(netns.cookie));
+            if *owner != Some(netns.cookie) {
+                *owner = None;
+            }
+        }
+    }
+    let mut addresses = owner_map::<[u32; 4], u64>(ebpf, "namespace_addresses")?;
+    let mut written = 0;
+    for (address, netns) in owners {
+        if let Some(netns) = netns {
+            addresses.insert(address, netns, 0)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+fn names_one_namespace(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(v4) => !v4.is_loopback() && !v4.is_link_local() && !v4.is_unspecified(),
+        IpAddr::V6(v6) => !v6.is_loopback() && !v6.is_unicast_link_local() && !v6.is_unspecified(),
+    }
+}
+
+/// The IPv4 and IPv6 addresses of the interfaces of the calling thread's network namespace.
+fn interface_addresses() -> io::Result<Vec<IpAddr>> {
+    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs writes a list it allocated to `list`, freed below.
+    if unsafe { libc::getifaddrs(&mut list) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut addresses = Vec::new();
+    let mut entry = list;
+    while !entry.is_null() {
+        // SAFETY: `entry` is a node of the list getifaddrs made, valid until freeifaddrs; ifa_addr, when set, points
+        // at a sockaddr of the size its family says.
+        unsafe {
+            let address = (*entry).ifa_addr;
+            if !address.is_null() {
+                match i32::from((*address).sa_family) {
+                    libc::AF_INET => {
+                        let v4 = &*(address as *const libc::sockaddr_in);
+                        addresses.push(IpAddr::from(v4.sin_addr.s_addr.to_ne_bytes()));
+                    }
+                    libc::AF_INET6 => {
+                        let v6 = &*(address as *const libc::sockaddr_in6);
+                        addresses.push(IpAddr::from(v6.sin6_addr.s6_addr));
+                    }
+                    _ => {}
+                }
+            }
+            entry = (*entry).ifa_next;
+        }
+    }
+    // SAFETY: the list getifaddrs made, freed once.
+    unsafe { libc::freeifaddrs(list) };
+    Ok(addresses)
+}
+
+/// ebpf/owners.h's is_wildcard: `0.0.0.0` (as ::ffff:0.0.0.0, or all zeros) and `::`.
+fn is_wildcard(addr: [u32; 4]) -> bool {
+    addr == [0; 4] || addr == [0, 0, u32::from_ne_bytes([0, 0, 0xff, 0xff]), 0]
 }
 
 /// The key of ebpf/owners.h's `owned_local_ports` for a TCP or UDP port: the packet programs look up a packet's
@@ -287,6 +400,25 @@ fn ipv4_mapped(address: u32) -> [u32; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_addresses_that_can_name_one_namespace_are_kept() {
+        for shared in ["127.0.0.1", "127.1.2.3", "::1", "fe80::1", "169.254.1.1", "0.0.0.0", "::"] {
+            assert!(!names_one_namespace(shared.parse().unwrap()), "{shared}");
+        }
+        for own in ["10.77.1.2", "192.168.1.5", "fd77:1::2", "2001:db8::1"] {
+            assert!(names_one_namespace(own.parse().unwrap()), "{own}");
+        }
+        assert!(is_wildcard([0; 4]) && is_wildcard([0, 0, u32::from_ne_bytes([0, 0, 0xff, 0xff]), 0]));
+        assert!(!is_wildcard(owners_address("10.77.1.2".parse().unwrap())));
+    }
+
+    #[test]
+    fn lists_the_addresses_of_this_namespace() {
+        // Every namespace has its loopback device; CI and test namespaces have it up.
+        let addresses = interface_addresses().expect("getifaddrs");
+        assert!(addresses.contains(&"127.0.0.1".parse().unwrap()), "{addresses:?}");
+    }
 
     #[test]
     fn lists_a_listening_socket_with_its_owner() {

@@ -13,8 +13,10 @@ const CAPTURED_LEN: usize = 16;
 const DIRECTION: usize = 20;
 const NETNS: usize = 24;
 const PROCESS: usize = 32;
-const PROCESS_LEN: usize = 40;
-pub const HEADER_LEN: usize = PROCESS + PROCESS_LEN;
+/// Bytes of a `struct process_context`.
+pub const PROCESS_CONTEXT_LEN: usize = 40;
+const PEER: usize = PROCESS + PROCESS_CONTEXT_LEN;
+pub const HEADER_LEN: usize = PEER + PROCESS_CONTEXT_LEN;
 
 /// `struct process_context`: the process that owned the packet's socket, as the kernel recorded it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,7 +35,8 @@ impl KernelProcess {
         c_string(&self.comm)
     }
 
-    fn parse(bytes: &[u8]) -> Self {
+    /// Reads the 40 bytes of a `struct process_context` (the flows table's peer too: src/source/live/flows.rs).
+    pub(super) fn parse(bytes: &[u8]) -> Self {
         let u32_at = |at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
         KernelProcess {
             pid: u32_at(0),
@@ -56,6 +59,8 @@ pub struct PacketEvent<'a> {
     pub direction: Direction,
     pub original_len: u32,
     pub process: KernelProcess,
+    /// The process at the packet's other end, when it is on this host too (pid 0: none).
+    pub peer: KernelProcess,
     pub data: &'a [u8],
 }
 
@@ -72,7 +77,8 @@ impl<'a> PacketEvent<'a> {
             ifindex: u32_at(IFINDEX),
             direction: if header[DIRECTION] == 0 { Direction::In } else { Direction::Out },
             original_len: u32_at(ORIGINAL_LEN),
-            process: KernelProcess::parse(&header[PROCESS..HEADER_LEN]),
+            process: KernelProcess::parse(&header[PROCESS..PEER]),
+            peer: KernelProcess::parse(&header[PEER..HEADER_LEN]),
             data: record.get(HEADER_LEN..HEADER_LEN + captured_len)?,
         })
     }
@@ -156,6 +162,16 @@ impl ProcessEvent {
 mod tests {
     use super::*;
 
+    fn process_context(pid: u32, comm: &[u8; 16]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for field in [pid, pid + 1, 1000, 0] {
+            bytes.extend_from_slice(&field.to_ne_bytes());
+        }
+        bytes.extend_from_slice(&77u64.to_ne_bytes());
+        bytes.extend_from_slice(comm);
+        bytes
+    }
+
     fn record(captured: &[u8], claimed_len: u32, direction: u8) -> Vec<u8> {
         let mut record = Vec::new();
         record.extend_from_slice(&1_234_567_890_123u64.to_ne_bytes());
@@ -164,11 +180,8 @@ mod tests {
         record.extend_from_slice(&claimed_len.to_ne_bytes());
         record.extend_from_slice(&[direction, 0, 0, 0]);
         record.extend_from_slice(&0x1234_5678_9abcu64.to_ne_bytes());
-        for field in [4321u32, 4322, 1000, 0] {
-            record.extend_from_slice(&field.to_ne_bytes());
-        }
-        record.extend_from_slice(&77u64.to_ne_bytes());
-        record.extend_from_slice(b"curl\0\0\0\0\0\0\0\0\0\0\0\0");
+        record.extend_from_slice(&process_context(4321, b"curl\0\0\0\0\0\0\0\0\0\0\0\0"));
+        record.extend_from_slice(&process_context(777, b"python3\0\0\0\0\0\0\0\0\0"));
         record.extend_from_slice(captured);
         record
     }
@@ -191,6 +204,13 @@ mod tests {
                     uid: 1000,
                     cgroup_id: 77,
                     comm: *b"curl\0\0\0\0\0\0\0\0\0\0\0\0"
+                },
+                peer: KernelProcess {
+                    pid: 777,
+                    tid: 778,
+                    uid: 1000,
+                    cgroup_id: 77,
+                    comm: *b"python3\0\0\0\0\0\0\0\0\0"
                 },
                 data: &[1, 2, 3],
             }

@@ -12,7 +12,10 @@ use aya::{
     maps::{Map, MapData, PerCpuArray},
 };
 
-use super::{event::KernelProcess, programs};
+use super::{
+    event::{KernelProcess, PROCESS_CONTEXT_LEN},
+    programs,
+};
 
 /// `struct flow_stats_key` of ebpf/stats.h.
 #[repr(C)]
@@ -31,11 +34,19 @@ struct KernelFlowKey {
 
 /// `struct flow_counts` of ebpf/stats.h.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct KernelFlowCounts {
     packets: u64,
     bytes: u64,
     comm: [u8; 16],
+    /// `struct process_context`.
+    peer: [u8; PROCESS_CONTEXT_LEN],
+}
+
+impl Default for KernelFlowCounts {
+    fn default() -> Self {
+        KernelFlowCounts { packets: 0, bytes: 0, comm: [0; 16], peer: [0; PROCESS_CONTEXT_LEN] }
+    }
 }
 
 /// `struct protocol_total` of ebpf/stats.h.
@@ -49,7 +60,7 @@ struct KernelProtocolTotal {
 // SAFETY: plain integers and byte arrays without padding; every bit pattern is valid.
 unsafe impl Pod for KernelProtocolTotal {}
 
-const _: () = assert!(size_of::<KernelFlowKey>() == 64 && size_of::<KernelFlowCounts>() == 32);
+const _: () = assert!(size_of::<KernelFlowKey>() == 64 && size_of::<KernelFlowCounts>() == 72);
 
 /// What one flow row is counted under: the kernel's key (ebpf/stats.h `struct flow_stats_key`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,6 +87,8 @@ pub struct CountedFlow {
     pub bytes: u64,
     /// The name of the thread whose packet added the flow.
     pub comm: [u8; 16],
+    /// The process at the flow's other end, when it is on this host too (pid 0: none).
+    pub peer: KernelProcess,
 }
 
 impl CountedFlow {
@@ -174,6 +187,7 @@ fn counted(key: KernelFlowKey, counts: KernelFlowCounts) -> CountedFlow {
         packets: counts.packets,
         bytes: counts.bytes,
         comm: counts.comm,
+        peer: KernelProcess::parse(&counts.peer),
     }
 }
 
@@ -243,6 +257,10 @@ fn lookup_batch(map: &MapData) -> anyhow::Result<Vec<(KernelFlowKey, KernelFlowC
                 // Only the CPU that added the flow wrote its name.
                 if sum.comm[0] == 0 {
                     sum.comm = cpu.comm;
+                }
+                // Each CPU names the peer it found first; any will do.
+                if sum.peer == [0; PROCESS_CONTEXT_LEN] {
+                    sum.peer = cpu.peer;
                 }
             }
             flows.push((*key, sum));

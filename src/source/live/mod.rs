@@ -196,6 +196,8 @@ pub struct LivePacket<'a> {
     pub data: &'a [u8],
     /// The process whose socket the packet belongs to, as the kernel recorded it.
     pub process: &'a event::KernelProcess,
+    /// The process at the packet's other end, when that end is a socket of this host too (pid 0: none).
+    pub peer: &'a event::KernelProcess,
 }
 
 /// What the live source hands downstream, in the order it happens.
@@ -286,9 +288,17 @@ pub fn kernel_report() -> String {
 fn start_attribution<'a>(ebpf: &mut aya::Ebpf, namespaces: impl IntoIterator<Item = &'a Netns>, what: &str) {
     if let Err(error) = programs::attach_process_hooks(ebpf) {
         eprintln!("ptstat: warning: {what} will not name their processes: {error:#}");
-    } else if let Err(error) = bootstrap::preload_owners_in(ebpf, namespaces) {
+        return;
+    }
+    if let Err(error) = bootstrap::preload_owners_in(ebpf, namespaces) {
         eprintln!(
             "ptstat: warning: {what} of connections opened before ptstat started will not name their processes: {error:#}"
+        );
+    }
+    if let Err(error) = netns::every().and_then(|every| bootstrap::load_namespace_addresses(ebpf, &every)) {
+        eprintln!(
+            "ptstat: warning: {what} to servers listening on every address of another network namespace will name \
+             that end only from its first send or receive: {error:#}"
         );
     }
 }

@@ -10,6 +10,10 @@ use aya::maps::{HashMap as BpfHashMap, MapData};
 #[command(next_help_heading = "Processes and containers")]
 pub struct ProcessSelection {
     /// Capture only the packets of this process (repeatable).
+    ///
+    /// Like every process and container selection, this keeps a packet when either local end is selected: when both
+    /// sockets of a packet are on this host (loopback, a veth pair into a namespace, containers on a bridge), the
+    /// other end's answers too, which on loopback are its own packets.
     #[arg(long = "pid", value_name = "PID")]
     pub pids: Vec<u32>,
 

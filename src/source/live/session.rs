@@ -328,6 +328,7 @@ impl Session {
                 original_len: event.original_len,
                 data: event.data,
                 process: &event.process,
+                peer: &event.peer,
             };
             records.packet(&packet)?;
             delivery.count(id);
