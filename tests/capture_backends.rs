@@ -1,13 +1,19 @@
-//! Capture on the hooks besides TC: XDP on a veth (received packets, the filter run in the kernel) and cgroup-skb on
-//! a test cgroup (only its processes' packets, from the IP header on), read back by tshark with their processes.
+//! Capture on the hooks besides TC: XDP on a veth (received packets, the filter run in the kernel), cgroup-skb on
+//! a test cgroup (only its processes' packets, from the IP header on) and the tp-btf tracepoints (every interface
+//! of every namespace, nothing attached to any), read back by tshark with their processes.
 
 mod common;
 
-use std::{process::Command, thread, time::Duration};
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    thread,
+    time::Duration,
+};
 
 use common::{
-    PTSTAT, Running, TestCgroup, VethNamespace, closing_count, datagram_script, kernel_reports, root_or_skip, run,
-    tool_available, udp_listener,
+    Killed, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace, closing_count, datagram_script, kernel_reports,
+    root_or_skip, run, tool_available, udp_listener,
 };
 
 /// tshark's view of each packet of `file`: "encapsulation protocols direction comment-pid".
@@ -136,4 +142,121 @@ fn cgroup_skb_captures_only_the_cgroups_packets_as_raw_ip() {
         6,
         "{lines}"
     );
+}
+
+/// The kinds of the BPF links process `pid` holds (`link_type` of /proc/PID/fdinfo: tcx, xdp, raw_tracepoint, ...).
+fn link_types_of(pid: i32) -> Vec<String> {
+    let fdinfo = std::fs::read_dir(format!("/proc/{pid}/fdinfo")).expect("/proc/PID/fdinfo");
+    let texts = fdinfo.filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok());
+    texts
+        .filter_map(|text| Some(text.lines().find_map(|line| line.strip_prefix("link_type:"))?.trim().to_string()))
+        .collect()
+}
+
+/// What tshark shows of each datagram to `port` in `file`, ptstat's or tcpdump's: the packet's headers and payload
+/// ("length src-mac dst-mac ip-id ip-src ip-dst src-port payload"), after "interface direction comment" when
+/// `with_metadata`.
+fn datagrams_by_tshark(file: &str, port: u16, with_metadata: bool) -> Vec<String> {
+    let metadata = ["frame.interface_name", "frame.packet_flags_direction", "frame.comment"];
+    let packet = ["frame.len", "eth.src", "eth.dst", "ip.id", "ip.src", "ip.dst", "udp.srcport", "data.data"];
+    let filter = format!("udp.dstport == {port}");
+    let mut args = vec!["-r", file, "-Y", &filter, "-T", "fields", "-E", "occurrence=f"];
+    let shown = if with_metadata { &metadata[..] } else { &[] };
+    args.extend(shown.iter().chain(&packet).flat_map(|field| ["-e", field]));
+    run("tshark", &args).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
+    if !root_or_skip("tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface")
+        || !tool_available("tshark")
+        || !tool_available("tcpdump")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let pair = NamespacePair::new("tbc", 215);
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("tp-btf.pcapng");
+    let file = file.to_str().unwrap();
+    if !kernel_reports("packet namespaces: yes") {
+        // Before Linux 6.2 packets cannot tell their namespace: -i any keeps to ptstat's own, and other
+        // namespaces are refused with one line.
+        let netns = format!("/run/netns/{}", pair.second.0);
+        let output =
+            Command::new(PTSTAT).args(["--backend", "tp-btf", "--netns", &netns, "-w", file]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.lines().last().is_some_and(|line| line.starts_with("ptstat: --netns needs Linux 6.2")),
+            "{stderr}"
+        );
+        return;
+    }
+    let listener = pair.udp_listener(7215);
+    let oracle = directory.path().join("tcpdump.pcap");
+    let oracle = oracle.to_str().unwrap();
+    let mut tcpdump =
+        NamespacePair::command(&pair.second, &["tcpdump", "-i", &pair.second_if, "-U", "-w", oracle, "udp"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+    let mut tcpdump_lines = BufReader::new(tcpdump.stderr.take().unwrap()).lines();
+    assert!(tcpdump_lines.any(|line| line.is_ok_and(|line| line.contains("listening on"))), "tcpdump did not start");
+    let tcpdump = Killed(tcpdump);
+    let running = Running::start(&["-i", "any", "--backend", "tp-btf", "-w", file]);
+    // Nothing on the interfaces: no XDP program, no clsact qdisc, and ptstat holds no TCX or XDP link, only the
+    // tracepoints' and the cgroup socket hooks'.
+    for (namespace, interface) in [(&pair.first, &pair.first_if), (&pair.second, &pair.second_if)] {
+        let link = run("ip", &["-n", &namespace.0, "-d", "link", "show", interface]);
+        assert!(!link.contains("xdp"), "{link}");
+        let qdiscs = run("tc", &["-n", &namespace.0, "qdisc", "show", "dev", interface]);
+        assert!(!qdiscs.contains("clsact"), "{qdiscs}");
+    }
+    let links = link_types_of(running.pid());
+    assert!(links.iter().any(|kind| kind == "raw_tracepoint" || kind == "tracing"), "{links:?}");
+    assert!(links.iter().all(|kind| kind != "tcx" && kind != "xdp"), "{links:?}");
+    let mut sender = pair.send_datagrams(7215, 12);
+    let sender_pid = sender.id();
+    assert!(sender.wait().unwrap().success());
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    // SAFETY: kill(2) on our own child; SIGINT makes tcpdump flush and exit.
+    unsafe { libc::kill(tcpdump.0.id() as i32, libc::SIGINT) };
+    let mut tcpdump = tcpdump;
+    assert!(tcpdump.0.wait().unwrap().success());
+
+    let sent: Vec<String> = (1..=12).map(|i| format!("datagram-{i:04}")).collect();
+    let rows = datagrams_by_tshark(file, 7215, true);
+    let fields = |row: &String| row.split('\t').map(str::to_string).collect::<Vec<_>>();
+    let rows: Vec<Vec<String>> = rows.iter().map(fields).collect();
+    let first_if = format!("{}@{}", pair.first_if, pair.first.0);
+    let second_if = format!("{}@{}", pair.second_if, pair.second.0);
+    // Each datagram twice, as it left the first namespace and as it came into the second: no other interface.
+    let sent_rows: Vec<&Vec<String>> = rows.iter().filter(|row| row[0] == first_if).collect();
+    let received_rows: Vec<&Vec<String>> = rows.iter().filter(|row| row[0] == second_if).collect();
+    assert_eq!((sent_rows.len(), received_rows.len(), rows.len()), (12, 12, 24), "{rows:?}");
+    let sender = format!("PID: {sender_pid}");
+    let receiver = format!("PID: {}", listener.0.id());
+    for row in &sent_rows {
+        assert_eq!(row[1], "0x00000002", "outbound: {row:?}");
+        assert!(row[2].contains(&sender) && row[2].contains("Comm: bash"), "{row:?}");
+    }
+    for row in &received_rows {
+        assert_eq!(row[1], "0x00000001", "inbound: {row:?}");
+        assert!(row[2].contains(&receiver) && row[2].contains("Comm: nc"), "{row:?}");
+    }
+    // The payloads sent, in order, in both places.
+    let payload = |row: &&Vec<String>| String::from_utf8(hex_bytes(&row[10])).unwrap();
+    assert_eq!(sent_rows.iter().map(payload).collect::<Vec<_>>(), sent);
+    assert_eq!(received_rows.iter().map(payload).collect::<Vec<_>>(), sent);
+    // Byte for byte what tcpdump saw on the second interface at the same time: headers, lengths, payloads.
+    let received: Vec<String> = received_rows.iter().map(|row| row[3..].join("\t")).collect();
+    assert_eq!(received, datagrams_by_tshark(oracle, 7215, false));
+}
+
+/// The bytes of tshark's hex (`data.data`: "6461...").
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len()).step_by(2).map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hex")).collect()
 }

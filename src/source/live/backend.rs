@@ -1,6 +1,8 @@
 //! The hooks besides TC that capture and counting can run on: XDP (received frames, before the kernel allocates
-//! anything for them) and cgroup-skb (the packets of a cgroup's sockets, on any interface). Both attach through BPF
-//! links owned by ptstat's file descriptors, so the kernel detaches them however ptstat ends.
+//! anything for them), cgroup-skb (the packets of a cgroup's sockets, on any interface) and tp-btf (the
+//! `netif_receive_skb` and `net_dev_queue` tracepoints, every interface of every network namespace, nothing attached
+//! to any of them). All attach through BPF links owned by ptstat's file descriptors, so the kernel detaches them
+//! however ptstat ends.
 
 use std::{
     fs::File,
@@ -10,6 +12,7 @@ use std::{
 use anyhow::Context;
 use aya::{
     Ebpf,
+    maps::{HashMap, MapData},
     programs::{CgroupAttachMode, CgroupSkb, CgroupSkbAttachType, Xdp, XdpMode as XdpAttachMode},
 };
 use clap::ValueEnum;
@@ -19,8 +22,9 @@ use crate::source::live::cgroup2::cgroup2_root;
 
 use super::{
     attach::Directions,
+    event::InterfaceKey,
     interfaces::SystemInterface,
-    programs::{HookPrograms, load_program},
+    programs::{HookPrograms, attach_btf_tracepoints, load_program},
 };
 
 /// Where the programs run (`--backend`).
@@ -34,6 +38,9 @@ pub enum Backend {
     /// cgroup-skb ingress and egress of a cgroup (`--cgroup`): the packets of its processes' sockets, from the IP
     /// header on, whatever the interface.
     CgroupSkb,
+    /// The tracepoints `netif_receive_skb` (received) and `net_dev_queue` (sent), as tp_btf programs: every
+    /// interface of every network namespace passes them, and nothing is attached to any interface.
+    TpBtf,
 }
 
 /// How to attach XDP (`--xdp-mode`).
@@ -121,4 +128,34 @@ pub fn attach_cgroup_skb(
             .with_context(|| format!("{}: attaching cgroup-skb {hook:?}", cgroup.display()))?;
     }
     Ok(cgroup.to_path_buf())
+}
+
+/// The map of the interfaces the tp-btf programs trace (`traced_interfaces` of ebpf/tracepoints.h).
+const TRACED_INTERFACES_MAP: &str = "traced_interfaces";
+/// The key of `TRACED_INTERFACES_MAP` that stands for every interface of every network namespace.
+const EVERY_INTERFACE: InterfaceKey = InterfaceKey::new(0, 0);
+
+/// Attaches the tp-btf programs of `programs` to their tracepoints, in `directions`; they trace nothing until
+/// `trace_interface` or `trace_every_interface` says what.
+pub fn attach_tracepoints(ebpf: &mut Ebpf, programs: &HookPrograms, directions: Directions) -> anyhow::Result<()> {
+    let received = (programs.tracepoint_ingress, "netif_receive_skb");
+    let queued = (programs.tracepoint_egress, "net_dev_queue");
+    match directions {
+        Directions::In => attach_btf_tracepoints(ebpf, &[received]),
+        Directions::Out => attach_btf_tracepoints(ebpf, &[queued]),
+        Directions::Inout => attach_btf_tracepoints(ebpf, &[received, queued]),
+    }
+}
+
+/// Has the tp-btf programs trace `interface` (its network namespace's cookie and its index).
+pub fn trace_interface(ebpf: &mut Ebpf, interface: InterfaceKey) -> anyhow::Result<()> {
+    let map = ebpf.map_mut(TRACED_INTERFACES_MAP).context("no traced_interfaces map")?;
+    let mut traced: HashMap<&mut MapData, InterfaceKey, u8> = HashMap::try_from(map)?;
+    traced.insert(interface, 1, 0).context("choosing the interfaces to trace")?;
+    Ok(())
+}
+
+/// Has the tp-btf programs trace every interface of every network namespace, also those made later.
+pub fn trace_every_interface(ebpf: &mut Ebpf) -> anyhow::Result<()> {
+    trace_interface(ebpf, EVERY_INTERFACE)
 }

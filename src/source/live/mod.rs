@@ -1,6 +1,6 @@
-//! The live source: the eBPF programs on the chosen hooks (TC, XDP or cgroup-skb, in ptstat's network namespace or
-//! others: see `netns`), and what they report, handed on as `Records`. One engine serves every mode; what a mode
-//! collects (packets in a ring buffer, or counts per flow in a map) is its `Collect`.
+//! The live source: the eBPF programs on the chosen hooks (TC, XDP, cgroup-skb or tracepoints, in ptstat's network
+//! namespace or others: see `netns`), and what they report, handed on as `Records`. One engine serves every mode;
+//! what a mode collects (packets in a ring buffer, or counts per flow in a map) is its `Collect`.
 
 pub mod attach;
 pub mod backend;
@@ -69,7 +69,18 @@ pub struct AttachOptions {
     pub directions: Directions,
 
     /// Where the programs run: tc (both directions of each interface), xdp (received packets, before the kernel
-    /// allocates anything) or cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup).
+    /// allocates anything), cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup) or tp-btf (the
+    /// netif_receive_skb and net_dev_queue tracepoints: every interface of every network namespace).
+    ///
+    /// tp-btf attaches nothing to any interface and coexists with anything; -i and --netns choose the interfaces
+    /// in the kernel, and -i any takes every interface of every network namespace (IFACE@NETNS), new ones too
+    /// (ptstat's own only before Linux 6.2, whose packets cannot tell their namespace). Received packets are seen
+    /// in netif_receive_skb, after GRO (as one large packet) and before packet sockets and TC ingress; sent ones in
+    /// net_dev_queue, after TC egress (what TC drops or redirects is not seen) and before the qdisc. Ethernet
+    /// devices and loopback give Ethernet frames (loopback's packets once, as sent), layer-3 devices (tun,
+    /// wireguard, ipip, gre) raw IP. Only the packet's linear part is copied: payload the kernel keeps in pages
+    /// (TCP data as sent, large GRO packets) is cut off, as by -s. A filter expression is refused (the tracepoints
+    /// have no packet context for it to read): choose with -i, --netns, -Q and the process flags instead.
     #[arg(long, value_enum, default_value_t = Backend::Tc, help_heading = "Kernel")]
     pub backend: Backend,
 
@@ -191,7 +202,7 @@ pub struct LivePacket<'a> {
 
 /// What the live source hands downstream, in the order it happens.
 pub trait Records {
-    /// An interface attached to (or, with cgroup-skb, seen for the first time), before any of its packets.
+    /// An interface attached to (or, with cgroup-skb and tp-btf, seen for the first time), before any of its packets.
     fn interface_added(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()>;
     /// A process started, exec'd or exited: packets after this see it changed.
     fn process_changed(&mut self, event: &ProcessEvent);
@@ -311,11 +322,16 @@ impl LiveSource {
         // not kill the process with its output unwritten.
         let stop =
             StopSignals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? };
+        let attach = &options.attach;
+        ensure!(
+            attach.backend != Backend::TpBtf || options.filter.as_deref().is_none_or(|filter| filter.trim().is_empty()),
+            "--backend tp-btf cannot run a filter expression (the tracepoints have no packet context for it): select \
+             with -i, --netns, -Q and the process flags, or use --backend tc"
+        );
         let missing = privileges::missing_capabilities();
         if !missing.is_empty() {
             bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
         }
-        let attach = &options.attach;
         let (purpose, programs, snaplen) = match options.collect {
             Collect::Packets { snaplen, ring_buffer_bytes, counted_interfaces, wake_per_packet, .. } => {
                 ensure!(
@@ -346,7 +362,17 @@ impl LiveSource {
             Collect::Packets { .. } => "packets",
             Collect::Counts { .. } => "flows",
         };
-        start_attribution(&mut ebpf, places.iter().map(|place| &place.netns), what);
+        // The tracepoints see every namespace (ptstat's own among them): the sockets open in each are named from
+        // the start.
+        let every_namespace = match session::traces_every_interface(attach) {
+            true => netns::every()?,
+            false => Vec::new(),
+        };
+        let places_namespaces = places.iter().map(|place| &place.netns);
+        match every_namespace.is_empty() {
+            true => start_attribution(&mut ebpf, places_namespaces, what),
+            false => start_attribution(&mut ebpf, &every_namespace, what),
+        }
         let process_ring = RingBuf::try_from(take_map(&mut ebpf, programs::PROCESS_EVENTS_MAP)?)?;
         let mut collector = match options.collect {
             Collect::Packets { .. } => Collector::Packets {
@@ -366,6 +392,14 @@ impl LiveSource {
             Backend::CgroupSkb => {
                 let ebpf = session.ebpf.as_mut().context("programs detached")?;
                 Some(backend::attach_cgroup_skb(ebpf, &programs, attach.cgroup.as_deref(), attach.directions)?)
+            }
+            Backend::TpBtf => {
+                let ebpf = session.ebpf.as_mut().context("programs detached")?;
+                if session::traces_every_interface(attach) {
+                    backend::trace_every_interface(ebpf)?;
+                }
+                backend::attach_tracepoints(ebpf, &programs, attach.directions)?;
+                None
             }
             _ => None,
         };

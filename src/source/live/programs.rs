@@ -42,6 +42,9 @@ pub struct HookPrograms {
     pub xdp: &'static str,
     pub cgroup_ingress: &'static str,
     pub cgroup_egress: &'static str,
+    /// tp_btf programs of the tracepoints `netif_receive_skb` and `net_dev_queue` (ebpf/tracepoints.h).
+    pub tracepoint_ingress: &'static str,
+    pub tracepoint_egress: &'static str,
 }
 
 /// ebpf/capture.bpf.c: copy packets into the ring buffer.
@@ -53,6 +56,8 @@ pub const CAPTURE_PROGRAMS: HookPrograms = HookPrograms {
     xdp: "capture_xdp",
     cgroup_ingress: "capture_cgroup_ingress",
     cgroup_egress: "capture_cgroup_egress",
+    tracepoint_ingress: "capture_received",
+    tracepoint_egress: "capture_queued",
 };
 
 /// ebpf/stats.h: count packets and bytes per flow.
@@ -64,6 +69,8 @@ pub const STATS_PROGRAMS: HookPrograms = HookPrograms {
     xdp: "stats_xdp",
     cgroup_ingress: "stats_cgroup_ingress",
     cgroup_egress: "stats_cgroup_egress",
+    tracepoint_ingress: "stats_received",
+    tracepoint_egress: "stats_queued",
 };
 
 /// What the loaded programs are for.
@@ -335,7 +342,7 @@ pub fn attach_process_hooks(ebpf: &mut Ebpf) -> anyhow::Result<()> {
 }
 
 /// Loads and attaches `(program, tracepoint)` BTF tracepoints.
-fn attach_btf_tracepoints(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
+pub(super) fn attach_btf_tracepoints(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
     let btf = kernel_btf()?;
     for &(name, tracepoint) in programs {
         let program: &mut BtfTracePoint =
