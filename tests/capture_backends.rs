@@ -179,6 +179,16 @@ fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("tp-btf.pcapng");
     let file = file.to_str().unwrap();
+    // The tracepoints give no packet context for a filter expression to read: refused with one line, no file.
+    let output = Command::new(PTSTAT).args(["-i", "any", "--backend", "tp-btf", "-w", file, "udp"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        ["ptstat: --backend tp-btf cannot run a filter expression (the tracepoints have no packet context for it): \
+             select with -i, --netns, -Q and the process flags, or use --backend tc"]
+    );
+    assert!(!std::path::Path::new(file).exists());
     if !kernel_reports("packet namespaces: yes") {
         // Before Linux 6.2 packets cannot tell their namespace: -i any keeps to ptstat's own, and other
         // namespaces are refused with one line.
@@ -196,14 +206,13 @@ fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
     let listener = pair.udp_listener(7215);
     let oracle = directory.path().join("tcpdump.pcap");
     let oracle = oracle.to_str().unwrap();
-    let mut tcpdump =
-        NamespacePair::command(&pair.second, &["tcpdump", "-i", &pair.second_if, "-U", "-w", oracle, "udp"])
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+    // Immediate mode: packets reach the file as they come, not when a buffer block fills or times out, so none is
+    // still in the kernel when tcpdump is stopped.
+    let tcpdump_args = ["tcpdump", "--immediate-mode", "-U", "-i", &pair.second_if, "-w", oracle, "udp"];
+    let mut tcpdump = NamespacePair::command(&pair.second, &tcpdump_args).stderr(Stdio::piped()).spawn().unwrap();
     let mut tcpdump_lines = BufReader::new(tcpdump.stderr.take().unwrap()).lines();
     assert!(tcpdump_lines.any(|line| line.is_ok_and(|line| line.contains("listening on"))), "tcpdump did not start");
-    let tcpdump = Killed(tcpdump);
+    let mut tcpdump = Killed(tcpdump);
     let running = Running::start(&["-i", "any", "--backend", "tp-btf", "-w", file]);
     // Nothing on the interfaces: no XDP program, no clsact qdisc, and ptstat holds no TCX or XDP link, only the
     // tracepoints' and the cgroup socket hooks'.
@@ -224,7 +233,6 @@ fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
     assert!(finished.status.success(), "{}", finished.stderr);
     // SAFETY: kill(2) on our own child; SIGINT makes tcpdump flush and exit.
     unsafe { libc::kill(tcpdump.0.id() as i32, libc::SIGINT) };
-    let mut tcpdump = tcpdump;
     assert!(tcpdump.0.wait().unwrap().success());
 
     let sent: Vec<String> = (1..=12).map(|i| format!("datagram-{i:04}")).collect();

@@ -1,5 +1,6 @@
 //! Stats mode on the real kernel: exact packet and byte counts per flow, with the process, on every backend (TC,
-//! XDP on a veth, cgroup-skb on a test cgroup), and evictions reported when more flows come than the table holds.
+//! XDP on a veth, cgroup-skb on a test cgroup, the tp-btf tracepoints across two namespaces), and evictions reported
+//! when more flows come than the table holds.
 
 mod common;
 
@@ -11,7 +12,10 @@ use std::{
     time::Duration,
 };
 
-use common::{Killed, Running, TestCgroup, VethNamespace, datagram_script, root_or_skip, tool_available, udp_listener};
+use common::{
+    Killed, NamespacePair, Running, TestCgroup, VethNamespace, datagram_script, kernel_reports, root_or_skip,
+    tool_available, udp_listener,
+};
 use serde_json::Value;
 
 /// Runs `--stats --json` with `args` while `traffic` runs, and returns the JSON document it printed at SIGTERM.
@@ -471,4 +475,54 @@ fn packets_the_filter_rejects_still_teach_the_flows_owner() {
     assert_eq!(replies.len(), 1, "{document:#}");
     assert_eq!((&replies[0]["pid"], &replies[0]["comm"]), (&client_pid.into(), &"nc".into()), "{document:#}");
     assert!(matching(&document, &[("dst_port", 7007.into())]).is_empty(), "outbound packets counted: {document:#}");
+}
+
+#[test]
+fn tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace() {
+    if !root_or_skip("tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    if !kernel_reports("packet namespaces: yes") {
+        // Other namespaces need Linux 6.2 (tests/capture_backends.rs checks the refusal).
+        return;
+    }
+    let pair = NamespacePair::new("tbs", 216);
+    let listener = pair.udp_listener(7216);
+    let udp_to_listener = [("proto", "udp".into()), ("dst_port", 7216.into())];
+    // "datagram-0001": 13 bytes of payload.
+    let datagram_bytes = ETHERNET + IP_UDP + 13;
+
+    // One interface of one namespace: the datagrams as they leave the first, with the bash that sent them; not as
+    // they arrive in the second.
+    let netns = format!("/run/netns/{}", pair.first.0);
+    let mut sender_pid = 0;
+    let document = stats_json(&["--backend", "tp-btf", "--netns", &netns, "-i", &pair.first_if], || {
+        let mut sender = pair.send_datagrams(7216, 21);
+        sender_pid = sender.id();
+        assert!(sender.wait().unwrap().success());
+    });
+    let rows = matching(&document, &udp_to_listener);
+    assert_eq!(rows.len(), 1, "{document:#}");
+    assert_eq!((&rows[0]["packets"], &rows[0]["bytes"]), (&21.into(), &(21 * datagram_bytes).into()), "{document:#}");
+    assert_eq!((&rows[0]["pid"], &rows[0]["comm"]), (&sender_pid.into(), &"bash".into()), "{document:#}");
+    assert_eq!(rows[0]["src"], pair.first_ip.as_str());
+
+    // Every interface of every namespace: both ends, each with its process.
+    let document = stats_json(&["--backend", "tp-btf", "-i", "any"], || {
+        let mut sender = pair.send_datagrams(7216, 17);
+        sender_pid = sender.id();
+        assert!(sender.wait().unwrap().success());
+    });
+    let rows = matching(&document, &udp_to_listener);
+    assert_eq!(rows.len(), 2, "{document:#}");
+    let by_process = |pid: u32| rows.iter().find(|row| row["pid"] == pid).unwrap_or_else(|| panic!("{document:#}"));
+    for (pid, comm) in [(sender_pid, "bash"), (listener.0.id(), "nc")] {
+        let row = by_process(pid);
+        assert_eq!(
+            (&row["packets"], &row["bytes"], &row["comm"]),
+            (&17.into(), &(17 * datagram_bytes).into(), &comm.into())
+        );
+    }
 }

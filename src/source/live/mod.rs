@@ -77,7 +77,7 @@ pub struct AttachOptions {
     /// (ptstat's own only before Linux 6.2, whose packets cannot tell their namespace). Received packets are seen
     /// in netif_receive_skb, after GRO (as one large packet) and before packet sockets and TC ingress; sent ones in
     /// net_dev_queue, after TC egress (what TC drops or redirects is not seen) and before the qdisc. Ethernet
-    /// devices and loopback give Ethernet frames (loopback's packets once, as sent), layer-3 devices (tun,
+    /// devices and loopback give Ethernet frames (loopback's packets once, as sent: none with -Q in), layer-3 devices (tun,
     /// wireguard, ipip, gre) raw IP. Only the packet's linear part is copied: payload the kernel keeps in pages
     /// (TCP data as sent, large GRO packets) is cut off, as by -s. A filter expression is refused (the tracepoints
     /// have no packet context for it to read): choose with -i, --netns, -Q and the process flags instead.
