@@ -45,7 +45,8 @@ static __always_inline bool process_wanted(const struct process_context *owner)
  * loader always writes it (an empty expression accepts everything), jumping over the padding in a way the verifier
  * sees through.
  * Ethernet devices and layer-3 devices each get their own region: the filter is compiled for their link type. XDP
- * programs get a third, translated for their context (xdp_md; XDP attaches to Ethernet devices only).
+ * programs get a third, translated for their context (xdp_md; XDP attaches to Ethernet devices only), and the
+ * tracepoints two more (tracepoints.h).
  * 32768 instruction slots, as far as 16-bit jump offsets reach: some 2000 classic loads, such as the 4300 classic
  * instructions of `port 1 or ... or port 68` (a kernel socket filter may have 4096). */
 #define FILTER_REGION_PADDING "32766" /* + the marker's two slots */

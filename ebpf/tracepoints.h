@@ -4,9 +4,10 @@
  * struct traced_packet (flows.h) for context.
  *
  * Where they see a packet: netif_receive_skb in __netif_receive_skb_core, after GRO and before packet taps and TC
- * ingress; net_dev_queue in __dev_queue_xmit, after TC egress and before the qdisc. No pcap-filter expression runs
- * here: the filter regions translate loads from an __sk_buff or an xdp_md, and userspace refuses an expression
- * with this backend. */
+ * ingress; net_dev_queue in __dev_queue_xmit, after TC egress and before the qdisc.
+ *
+ * The user's filter expression reads a copy of the packet's first COPIED_BYTES (as far as its linear part reaches)
+ * in a map value: loads from a struct sk_buff need helpers a translation of direct packet loads cannot use. */
 #ifndef PTSTAT_TRACEPOINTS_H
 #define PTSTAT_TRACEPOINTS_H
 
@@ -18,6 +19,32 @@
 #define ARPHRD_LOOPBACK 772
 /* skb->mac_header when no MAC header was set. */
 #define MAC_HEADER_UNSET 0xffff
+
+/* What the filter expression reads (filter.rs's Context::Copied): the wire length, then the packet's first bytes.
+ * Headers of every protocol the filter language names fit; a load beyond the copy rejects the packet, as one
+ * beyond a packet's end does. */
+#define COPIED_BYTES 512
+struct copied_packet {
+	__u32 len;      /* the whole packet's: what `len` and `greater` test */
+	__u32 copied;   /* bytes of `bytes` filled */
+	__u8 bytes[COPIED_BYTES];
+};
+
+/* Per CPU: a tracepoint program runs to its end on the CPU it started on. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct copied_packet);
+} copied_packets SEC(".maps");
+
+/* Set by the loader: whether there is an expression to run, so that without one nothing is copied for it. */
+volatile const __u8 traced_filter = 0;
+
+/* The regions of DEFINE_USER_FILTER (capture.bpf.c) for copies of Ethernet frames and of raw IP packets: markers
+ * "ptstat\0T" and "ptstat\0L". */
+DEFINE_USER_FILTER(user_filter_traced_ethernet, struct copied_packet, "0x5400746174737470")
+DEFINE_USER_FILTER(user_filter_traced_raw_ip, struct copied_packet, "0x4c00746174737470")
 
 /* The interfaces to trace, filled by userspace (src/source/live/backend.rs): {netns cookie, ifindex} → 1. The key
  * {0, 0} stands for every interface of every namespace (`-i any`). */
@@ -47,6 +74,30 @@ static __always_inline struct sock *full_socket(struct sock *sk)
 		return NULL;
 	__u8 state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	return state == TCP_TIME_WAIT || state == TCP_NEW_SYN_RECV ? NULL : sk;
+}
+
+/* The filter expression's verdict on `packet` (`len` bytes on the wire, an Ethernet frame or raw IP). */
+static __always_inline bool traced_filter_accepts(struct traced_packet *packet, bool ethernet, __u32 len,
+						 enum packet_direction direction)
+{
+	if (!traced_filter)
+		return true;
+	__u32 first = 0;
+	struct copied_packet *copy = bpf_map_lookup_elem(&copied_packets, &first);
+	if (!copy)
+		return false;
+	copy->len = len;
+	copy->copied = 0;
+	__u64 copied = packet->linear < COPIED_BYTES ? packet->linear : COPIED_BYTES;
+	if (copied > 0) {
+		/* As in emit() (capture.bpf.c): a size the verifier sees lies in 1..COPIED_BYTES. */
+		asm volatile("" : "+r"(copied));
+		copied = ((copied - 1) & (COPIED_BYTES - 1)) + 1;
+		if (bpf_probe_read_kernel(copy->bytes, copied, packet->start) == 0)
+			copy->copied = copied;
+	}
+	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
+	return ethernet ? user_filter_traced_ethernet(copy, packet_type) : user_filter_traced_raw_ip(copy, packet_type);
 }
 
 /* Capture (`counting` false) or count one packet the tracepoint of `direction` saw. Devices with an Ethernet header
@@ -83,15 +134,17 @@ static __always_inline void trace_packet(struct sk_buff *skb, enum packet_direct
 	__u32 len = skb_len + before_data;
 	__u32 l3 = ethernet ? ETH_HLEN : 0;
 	__u16 link_protocol = BPF_CORE_READ(skb, protocol);
+	bool accepted = traced_filter_accepts(&packet, ethernet, len, direction);
 	if (counting) {
-		count_packet(&packet, HOOK_TRACEPOINT, direction, link_protocol, l3, len, true);
+		count_packet(&packet, HOOK_TRACEPOINT, direction, link_protocol, l3, len, accepted);
 		return;
 	}
+	/* As in capture_skb: a packet the filter rejects is counted, and on egress teaches its flow. */
 	struct capture_counters *count = count_seen(netns, ifindex);
-	if (!count)
+	if (!count || !(accepted || teaches_flows(HOOK_TRACEPOINT, direction)))
 		return;
 	struct process_context *owner = packet_owner(&packet, HOOK_TRACEPOINT, netns, direction, link_protocol, l3);
-	if (process_wanted(owner))
+	if (accepted && process_wanted(owner))
 		output(&packet, HOOK_TRACEPOINT, owner, count, netns, ifindex, len, direction);
 }
 

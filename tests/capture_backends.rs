@@ -13,7 +13,7 @@ use std::{
 
 use common::{
     Killed, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace, closing_count, datagram_script, kernel_reports,
-    root_or_skip, run, tool_available, udp_listener,
+    numbered_datagrams_script, root_or_skip, run, tool_available, udp_listener,
 };
 
 /// tshark's view of each packet of `file`: "encapsulation protocols direction comment-pid".
@@ -179,16 +179,6 @@ fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("tp-btf.pcapng");
     let file = file.to_str().unwrap();
-    // The tracepoints give no packet context for a filter expression to read: refused with one line, no file.
-    let output = Command::new(PTSTAT).args(["-i", "any", "--backend", "tp-btf", "-w", file, "udp"]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert_eq!(
-        stderr.lines().collect::<Vec<_>>(),
-        ["ptstat: --backend tp-btf cannot run a filter expression (the tracepoints have no packet context for it): \
-             select with -i, --netns, -Q and the process flags, or use --backend tc"]
-    );
-    assert!(!std::path::Path::new(file).exists());
     if !kernel_reports("packet namespaces: yes") {
         // Before Linux 6.2 packets cannot tell their namespace: -i any keeps to ptstat's own, and other
         // namespaces are refused with one line.
@@ -206,13 +196,8 @@ fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
     let listener = pair.udp_listener(7215);
     let oracle = directory.path().join("tcpdump.pcap");
     let oracle = oracle.to_str().unwrap();
-    // Immediate mode: packets reach the file as they come, not when a buffer block fills or times out, so none is
-    // still in the kernel when tcpdump is stopped.
-    let tcpdump_args = ["tcpdump", "--immediate-mode", "-U", "-i", &pair.second_if, "-w", oracle, "udp"];
-    let mut tcpdump = NamespacePair::command(&pair.second, &tcpdump_args).stderr(Stdio::piped()).spawn().unwrap();
-    let mut tcpdump_lines = BufReader::new(tcpdump.stderr.take().unwrap()).lines();
-    assert!(tcpdump_lines.any(|line| line.is_ok_and(|line| line.contains("listening on"))), "tcpdump did not start");
-    let mut tcpdump = Killed(tcpdump);
+    let tcpdump_command = NamespacePair::command(&pair.second, &["tcpdump"]);
+    let tcpdump = Tcpdump::start(tcpdump_command, &pair.second_if, oracle, "udp");
     let running = Running::start(&["-i", "any", "--backend", "tp-btf", "-w", file]);
     // Nothing on the interfaces: no XDP program, no clsact qdisc, and ptstat holds no TCX or XDP link, only the
     // tracepoints' and the cgroup socket hooks'.
@@ -231,9 +216,7 @@ fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
-    // SAFETY: kill(2) on our own child; SIGINT makes tcpdump flush and exit.
-    unsafe { libc::kill(tcpdump.0.id() as i32, libc::SIGINT) };
-    assert!(tcpdump.0.wait().unwrap().success());
+    tcpdump.stop();
 
     let sent: Vec<String> = (1..=12).map(|i| format!("datagram-{i:04}")).collect();
     let rows = datagrams_by_tshark(file, 7215, true);
@@ -262,6 +245,67 @@ fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
     // Byte for byte what tcpdump saw on the second interface at the same time: headers, lengths, payloads.
     let received: Vec<String> = received_rows.iter().map(|row| row[3..].join("\t")).collect();
     assert_eq!(received, datagrams_by_tshark(oracle, 7215, false));
+}
+
+/// tcpdump on an interface, writing what `expression` keeps to a file.
+struct Tcpdump {
+    process: Killed,
+    /// Its stderr, read to "listening on"; kept open until it ends.
+    _stderr: std::io::Lines<BufReader<std::process::ChildStderr>>,
+}
+
+impl Tcpdump {
+    /// Started and listening. Immediate mode: packets reach the file as they come, not when a buffer block fills or
+    /// times out, so none is still in the kernel when tcpdump is stopped.
+    /// `command` runs tcpdump (in a namespace, say) with the arguments that follow.
+    fn start(mut command: Command, interface: &str, file: &str, expression: &str) -> Tcpdump {
+        command.args(["--immediate-mode", "-U", "-i", interface, "-w", file, expression]);
+        let mut tcpdump = command.stderr(Stdio::piped()).spawn().unwrap();
+        let mut stderr = BufReader::new(tcpdump.stderr.take().unwrap()).lines();
+        assert!(stderr.any(|line| line.is_ok_and(|line| line.contains("listening on"))), "tcpdump did not start");
+        Tcpdump { process: Killed(tcpdump), _stderr: stderr }
+    }
+
+    /// Stops it (SIGINT: it writes out what it has) and waits for it.
+    fn stop(mut self) {
+        // SAFETY: kill(2) on our own child.
+        unsafe { libc::kill(self.process.0.id() as i32, libc::SIGINT) };
+        assert!(self.process.0.wait().unwrap().success());
+    }
+}
+
+#[test]
+fn tp_btf_runs_the_filter_expression_on_the_chosen_interface_as_tcpdump_does() {
+    if !root_or_skip("tp_btf_runs_the_filter_expression_on_the_chosen_interface_as_tcpdump_does")
+        || !tool_available("tshark")
+        || !tool_available("tcpdump")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let net = VethNamespace::new("tbf", 217);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7217);
+    let directory = tempfile::tempdir().unwrap();
+    let (file, oracle) = (directory.path().join("tp-btf.pcapng"), directory.path().join("tcpdump.pcap"));
+    let (file, oracle) = (file.to_str().unwrap(), oracle.to_str().unwrap());
+    // Lengths, the payload's first word, and its last digit odd: "datagram-0001", "-0003", ...
+    let expression = "udp and greater 50 and not less 50 and udp[8:4] = 0x64617461 and udp[20] & 1 = 1";
+    let tcpdump = Tcpdump::start(Command::new("tcpdump"), &net.host_if, oracle, expression);
+    let running = Running::start(&["--backend", "tp-btf", "-i", &net.host_if, "-w", file, expression]);
+    let script = numbered_datagrams_script(&net.peer_ip, 7217, 12);
+    assert!(Command::new("bash").args(["-c", &script]).status().unwrap().success());
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    tcpdump.stop();
+    // The kernel's verdicts: "received by filter" counts what the programs accepted.
+    assert_eq!(closing_count(&finished.stderr, "packets received by filter"), 6, "{}", finished.stderr);
+    let kept = datagrams_by_tshark(file, 7217, false);
+    let payloads: Vec<String> =
+        kept.iter().map(|row| String::from_utf8(hex_bytes(row.rsplit('\t').next().unwrap())).unwrap()).collect();
+    assert_eq!(payloads, (1..=12).step_by(2).map(|i| format!("datagram-{i:04}")).collect::<Vec<_>>());
+    assert_eq!(kept, datagrams_by_tshark(oracle, 7217, false));
 }
 
 /// The bytes of tshark's hex (`data.data`: "6461...").

@@ -484,11 +484,22 @@ fn tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace() {
     {
         return;
     }
+    let pair = NamespacePair::new("tbs", 216);
+    let netns = format!("/run/netns/{}", pair.first.0);
     if !kernel_reports("packet namespaces: yes") {
-        // Other namespaces need Linux 6.2 (tests/capture_backends.rs checks the refusal).
+        // Before Linux 6.2 packets cannot tell their namespace: other namespaces are refused with one line.
+        let output = Command::new(common::PTSTAT)
+            .args(["--stats", "--backend", "tp-btf", "--netns", &netns, "-i", &pair.first_if])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.lines().last().is_some_and(|line| line.starts_with("ptstat: --netns needs Linux 6.2")),
+            "{stderr}"
+        );
         return;
     }
-    let pair = NamespacePair::new("tbs", 216);
     let listener = pair.udp_listener(7216);
     let udp_to_listener = [("proto", "udp".into()), ("dst_port", 7216.into())];
     // "datagram-0001": 13 bytes of payload.
@@ -496,7 +507,6 @@ fn tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace() {
 
     // One interface of one namespace: the datagrams as they leave the first, with the bash that sent them; not as
     // they arrive in the second.
-    let netns = format!("/run/netns/{}", pair.first.0);
     let mut sender_pid = 0;
     let document = stats_json(&["--backend", "tp-btf", "--netns", &netns, "-i", &pair.first_if], || {
         let mut sender = pair.send_datagrams(7216, 21);
@@ -525,4 +535,13 @@ fn tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace() {
             (&17.into(), &(17 * datagram_bytes).into(), &comm.into())
         );
     }
+
+    // A filter expression, run in the kernel on the copied headers: the datagrams whose last digit is odd.
+    let document = stats_json(&["--backend", "tp-btf", "-i", "any", "udp dst port 7216 and udp[20] & 1 = 1"], || {
+        assert!(pair.send_datagrams(7216, 10).wait().unwrap().success());
+    });
+    let rows = matching(&document, &udp_to_listener);
+    let packets: Vec<&Value> = rows.iter().map(|row| &row["packets"]).collect();
+    assert_eq!(packets, [&Value::from(5), &Value::from(5)], "{document:#}");
+    assert_eq!(flows(&document).len(), 2, "nothing else: {document:#}");
 }

@@ -530,13 +530,16 @@ impl NamespacePair {
         }
     }
 
-    /// Starts a bash in the first namespace that sends `count` datagrams to `port` of the second, each its own
-    /// payload (`datagram-0001`, ...), from one socket.
+    /// Starts a bash in the first namespace that sends `count` numbered datagrams to `port` of the second
+    /// (`numbered_datagrams_script`).
     pub fn send_datagrams(&self, port: u16, count: usize) -> Child {
-        let script = format!(
-            "exec 3>/dev/udp/{}/{port}; for i in $(seq {count}); do printf 'datagram-%04d' $i >&3; done",
-            self.second_ip
-        );
+        let script = numbered_datagrams_script(&self.second_ip, port, count);
         NamespacePair::command(&self.first, &["bash", "-c", &script]).spawn().expect("start bash")
     }
+}
+
+/// A bash script that sends `count` datagrams to `address:port` from one socket, each its own 13-byte payload:
+/// `datagram-0001`, `datagram-0002`, ...
+pub fn numbered_datagrams_script(address: &str, port: u16, count: usize) -> String {
+    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf 'datagram-%04d' $i >&3; done")
 }

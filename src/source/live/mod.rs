@@ -79,8 +79,9 @@ pub struct AttachOptions {
     /// net_dev_queue, after TC egress (what TC drops or redirects is not seen) and before the qdisc. Ethernet
     /// devices and loopback give Ethernet frames (loopback's packets once, as sent: none with -Q in), layer-3 devices (tun,
     /// wireguard, ipip, gre) raw IP. Only the packet's linear part is copied: payload the kernel keeps in pages
-    /// (TCP data as sent, large GRO packets) is cut off, as by -s. A filter expression is refused (the tracepoints
-    /// have no packet context for it to read): choose with -i, --netns, -Q and the process flags instead.
+    /// (TCP data as sent, large GRO packets) is cut off, as by -s. The filter expression runs on a copy of the
+    /// packet's first 512 bytes (of its linear part): a load beyond them rejects the packet, as one beyond its end
+    /// does.
     #[arg(long, value_enum, default_value_t = Backend::Tc, help_heading = "Kernel")]
     pub backend: Backend,
 
@@ -323,11 +324,6 @@ impl LiveSource {
         let stop =
             StopSignals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? };
         let attach = &options.attach;
-        ensure!(
-            attach.backend != Backend::TpBtf || options.filter.as_deref().is_none_or(|filter| filter.trim().is_empty()),
-            "--backend tp-btf cannot run a filter expression (the tracepoints have no packet context for it): select \
-             with -i, --netns, -Q and the process flags, or use --backend tc"
-        );
         let missing = privileges::missing_capabilities();
         if !missing.is_empty() {
             bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));

@@ -270,6 +270,7 @@ pub fn load(purpose: Purpose, selection: &ProcessSelection, filter: &CompiledFil
         .override_global("wanted_name", &name, true)
         .override_global("wanted_uid", &uid, true)
         .override_global("follow_forks", &follow_forks, true)
+        .override_global("traced_filter", &u8::from(!filter.accepts_everything()), true)
         .map_max_entries(EVENTS_MAP, ring_buffer_bytes)
         .map_max_entries(FLOW_STATS_MAP, max_flows)
         .map_max_entries(COUNTERS_MAP, counted_interfaces.saturating_add(1))
