@@ -167,19 +167,19 @@ fn datagrams_by_tshark(file: &str, port: u16, with_metadata: bool) -> Vec<String
 }
 
 #[test]
-fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
-    if !root_or_skip("tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface")
+fn tp_btf_captures_every_namespace_with_any_new_ones_too_and_attaches_to_no_interface() {
+    if !root_or_skip("tp_btf_captures_every_namespace_with_any_new_ones_too_and_attaches_to_no_interface")
         || !tool_available("tshark")
         || !tool_available("tcpdump")
         || !tool_available("nc")
     {
         return;
     }
-    let pair = NamespacePair::new("tbc", 215);
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("tp-btf.pcapng");
     let file = file.to_str().unwrap();
     if !kernel_reports("packet namespaces: yes") {
+        let pair = NamespacePair::new("tbc", 215);
         // Before Linux 6.2 packets cannot tell their namespace: -i any keeps to ptstat's own, and other
         // namespaces are refused with one line.
         let netns = format!("/run/netns/{}", pair.second.0);
@@ -193,12 +193,14 @@ fn tp_btf_captures_every_namespace_with_any_and_attaches_to_no_interface() {
         );
         return;
     }
+    // Started before the namespaces and their interfaces exist: they need nothing attached when they come.
+    let running = Running::start(&["-i", "any", "--backend", "tp-btf", "-w", file]);
+    let pair = NamespacePair::new("tbc", 215);
     let listener = pair.udp_listener(7215);
     let oracle = directory.path().join("tcpdump.pcap");
     let oracle = oracle.to_str().unwrap();
     let tcpdump_command = NamespacePair::command(&pair.second, &["tcpdump"]);
     let tcpdump = Tcpdump::start(tcpdump_command, &pair.second_if, oracle, "udp");
-    let running = Running::start(&["-i", "any", "--backend", "tp-btf", "-w", file]);
     // Nothing on the interfaces: no XDP program, no clsact qdisc, and ptstat holds no TCX or XDP link, only the
     // tracepoints' and the cgroup socket hooks'.
     for (namespace, interface) in [(&pair.first, &pair.first_if), (&pair.second, &pair.second_if)] {

@@ -272,10 +272,11 @@ const X: Reg = 8;
 const DATA_END: Reg = 9;
 const FP: Reg = 10;
 
-/// Stack of the region's function: the buffer `bpf_skb_load_bytes` fills, the `__sk_buff` pointer, the packet type,
-/// the scratch words, M[i] at fp-88+4i, then the count of the passes a loop has left. The counter is a whole word,
-/// spilled from a register: the verifier of 5.10 follows only such spills, and must know the count to see the loop
-/// end. It keeps the frame at 96 bytes, which the verifier rounds 88 up to anyway.
+/// Stack of the region's function: the buffer `bpf_skb_load_bytes` fills, the context pointer (`__sk_buff`, or the
+/// `copied_packet`), the packet type, the scratch words, M[i] at fp-88+4i, then the count of the passes a loop has
+/// left. The counter is a whole word, spilled from a register: the verifier of 5.10 follows only such spills, and
+/// must know the count to see the loop end. It keeps the frame at 96 bytes, which the verifier rounds 88 up to
+/// anyway.
 const LOAD_BUFFER: i16 = -8;
 const SKB_SLOT: i16 = -16;
 const PACKET_TYPE_SLOT: i16 = -24;
