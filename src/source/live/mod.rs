@@ -264,6 +264,14 @@ pub fn kernel_report() -> String {
                 "statistics only (capture needs bpf_xdp_load_bytes, Linux 5.18)",
             )
         ),
+        format!(
+            "tp-btf: {}",
+            choose(
+                features.packet_tracepoints,
+                "capture and statistics (tracepoints net_dev_queue, netif_receive_skb)",
+                "missing (tracepoints net_dev_queue, netif_receive_skb in the kernel's BTF)",
+            )
+        ),
         format!("process attribution: {attribution}"),
     ]
     .map(|line| line + "\n")
@@ -339,6 +347,10 @@ impl LiveSource {
             }
             Collect::Counts { max_flows } => (Purpose::Stats { max_flows }, STATS_PROGRAMS, 0),
         };
+        ensure!(
+            attach.backend != Backend::TpBtf || features::Features::get().packet_tracepoints,
+            "--backend tp-btf needs the tracepoints net_dev_queue and netif_receive_skb in the kernel's BTF (Linux 5.5)"
+        );
         let places = session::choose_places(attach)?;
         let raw_ip_chosen = attach.backend == Backend::CgroupSkb
             || (!session::all_interfaces(attach)
