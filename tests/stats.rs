@@ -536,6 +536,14 @@ fn tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace() {
         );
     }
 
+    // -Q in: netif_receive_skb alone, so only the receiving end.
+    let document = stats_json(&["--backend", "tp-btf", "-i", "any", "-Q", "in"], || {
+        assert!(pair.send_datagrams(7216, 8).wait().unwrap().success());
+    });
+    let rows = matching(&document, &udp_to_listener);
+    assert_eq!(rows.len(), 1, "{document:#}");
+    assert_eq!((&rows[0]["packets"], &rows[0]["pid"]), (&8.into(), &listener.0.id().into()), "{document:#}");
+
     // A filter expression, run in the kernel on the copied headers: the datagrams whose last digit is odd.
     let document = stats_json(&["--backend", "tp-btf", "-i", "any", "udp dst port 7216 and udp[20] & 1 = 1"], || {
         assert!(pair.send_datagrams(7216, 10).wait().unwrap().success());
