@@ -50,7 +50,8 @@ static __always_inline bool process_wanted(const struct process_context *owner, 
  * loader always writes it (an empty expression accepts everything), jumping over the padding in a way the verifier
  * sees through.
  * Ethernet devices and layer-3 devices each get their own region: the filter is compiled for their link type. XDP
- * programs get a third, translated for their context (xdp_md; XDP attaches to Ethernet devices only).
+ * programs get a third, translated for their context (xdp_md; XDP attaches to Ethernet devices only), and the
+ * tracepoints two more (tracepoints.h).
  * 32768 instruction slots, as far as 16-bit jump offsets reach: some 2000 classic loads, such as the 4300 classic
  * instructions of `port 1 or ... or port 68` (a kernel socket filter may have 4096). */
 #define FILTER_REGION_PADDING "32766" /* + the marker's two slots */
@@ -95,12 +96,15 @@ struct {
 	__type(value, struct capture_counters);
 } counters SEC(".maps");
 
-/* Copies `len` bytes (1 to PTSTAT_MAX_SNAPLEN) from the start of the packet. XDP capture needs bpf_xdp_load_bytes:
- * userspace refuses it on kernels without (src/source/live/features.rs). */
+/* Copies `len` bytes (1 to PTSTAT_MAX_SNAPLEN) from the start of the packet (tracepoints: of its linear part, see
+ * output). XDP capture needs bpf_xdp_load_bytes: userspace refuses it on kernels without
+ * (src/source/live/features.rs). */
 static __always_inline long copy_packet(void *ctx, enum hook hook, void *to, __u32 len)
 {
 	if (hook == HOOK_XDP)
 		return bpf_xdp_load_bytes(ctx, 0, to, len);
+	if (hook == HOOK_TRACEPOINT)
+		return bpf_probe_read_kernel(to, len, ((struct traced_packet *)ctx)->start);
 	return bpf_skb_load_bytes(ctx, 0, to, len);
 }
 
@@ -186,6 +190,9 @@ static __always_inline void output(void *ctx, enum hook hook, const struct proce
 	count->matched++;
 	/* 64-bit, so that clang bounds-checks the very register it passes on (with 32 bits it checks a copy). */
 	__u64 captured = len < snaplen ? len : snaplen;
+	/* A tracing program reads no paged data: the rest is cut off, as by a shorter snaplen. */
+	if (hook == HOOK_TRACEPOINT && captured > ((struct traced_packet *)ctx)->linear)
+		captured = ((struct traced_packet *)ctx)->linear;
 	struct packet_event header = {
 		.timestamp_ns = clock_is_tai ? bpf_ktime_get_tai_ns() : bpf_ktime_get_boot_ns(),
 		.ifindex = ifindex,
@@ -332,5 +339,6 @@ int capture_xdp(struct xdp_md *xdp)
 
 #include "stats.h"
 #include "packet_socket.h"
+#include "tracepoints.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -4,6 +4,7 @@
 #ifndef PTSTAT_FLOWS_H
 #define PTSTAT_FLOWS_H
 
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "owners.h"
 
@@ -24,6 +25,17 @@ enum hook {
 	HOOK_CGROUP,  /* __sk_buff starting at the IP header; skb->sk always (the local socket) */
 	HOOK_XDP,     /* xdp_md, ingress only, before any socket */
 	HOOK_SOCKET,  /* __sk_buff of a packet socket's filter: no direct packet access, no skb->sk (a clone) */
+	HOOK_TRACEPOINT, /* struct traced_packet: a struct sk_buff at a tp_btf program (tracepoints.h) */
+};
+
+/* What the tp_btf programs know of a packet, the context they hand the shared code: a tracing program holds the
+ * kernel's struct sk_buff, whose bytes it reads with bpf_probe_read_kernel (bpf_skb_load_bytes is for socket
+ * buffer programs only). */
+struct traced_packet {
+	void *start;      /* kernel address of its first byte: the Ethernet header, or the IP header on layer-3 devices */
+	__u32 linear;     /* the bytes from `start` in the skb's linear part: a probe read reaches no paged data */
+	__u64 netns;      /* cookie of its device's network namespace */
+	struct sock *sk;  /* egress: the full socket that sent it, if any; else NULL */
 };
 
 /* What the running kernel offers, set by the loader (src/source/live/features.rs). .rodata is frozen, so the
@@ -57,6 +69,12 @@ static __always_inline long read_directly(void *data, void *end, __u32 offset, v
  * helper (skb paged data; XDP fragments, which these programs never see). */
 static __always_inline long load_bytes(void *ctx, enum hook hook, __u32 offset, void *to, __u32 len)
 {
+	if (hook == HOOK_TRACEPOINT) {
+		struct traced_packet *packet = ctx;
+		if (offset > 4096 || offset + len > packet->linear)
+			return -1;
+		return bpf_probe_read_kernel(to, len, packet->start + offset);
+	}
 	if (hook == HOOK_XDP) {
 		struct xdp_md *xdp = ctx;
 		if (!read_directly((void *)(long)xdp->data, (void *)(long)xdp->data_end, offset, to, len))
@@ -99,6 +117,8 @@ static __always_inline void *kernel_context(void *ctx)
  * programs before Linux 6.13). Loads the verifier checks as BTF pointers (a faulting one yields 0). */
 static __always_inline __u64 packet_netns(void *ctx, enum hook hook)
 {
+	if (hook == HOOK_TRACEPOINT)
+		return ((struct traced_packet *)ctx)->netns;
 	void *kernel = kernel_context(ctx);
 	if (!kernel)
 		return interfaces_netns;
@@ -221,15 +241,32 @@ static __always_inline bool packet_flow(struct packet_tuple *tuple, __u64 netns,
  * socket's process, but the outer flow does not, and taught to flow_owners it would name whatever else the tunnel
  * carries (the kernel's own packets, other processes' answers) after the last process that sent through it. ICMP
  * echo flows are left as they are: a raw socket's port is its protocol, not the echo identifier. */
-static __always_inline bool is_sockets_own_flow(void *ctx, struct flow_key *key)
+static __always_inline bool is_sockets_own_flow(void *ctx, enum hook hook, struct flow_key *key)
 {
 	if (key->protocol != IPPROTO_TCP && key->protocol != IPPROTO_UDP)
 		return true;
+	if (hook == HOOK_TRACEPOINT) {
+		struct sock *traced = ((struct traced_packet *)ctx)->sk;
+		return traced && BPF_CORE_READ(traced, sk_protocol) == key->protocol &&
+		       BPF_CORE_READ(traced, __sk_common.skc_num) == key->local_port;
+	}
 	struct bpf_sock *sk = ((struct __sk_buff *)ctx)->sk;
 	if (!sk)
 		return false;
 	sk = bpf_sk_fullsock(sk);
 	return sk && sk->protocol == key->protocol && sk->src_port == key->local_port;
+}
+
+/* The cookie of the socket an egress packet names, 0 if none. A tracing program reads it from the socket, where the
+ * kernel keeps it once asked for it (the cgroup hooks ask at socket()): bpf_get_socket_cookie takes a struct sock
+ * in tracing programs only from Linux 5.12. */
+static __always_inline __u64 packet_socket_cookie(void *ctx, enum hook hook)
+{
+	if (hook == HOOK_TRACEPOINT) {
+		struct sock *sk = ((struct traced_packet *)ctx)->sk;
+		return sk ? BPF_CORE_READ(sk, __sk_common.skc_cookie.counter) : 0;
+	}
+	return bpf_get_socket_cookie(ctx);
 }
 
 /* The packet's process (see owners.h for the order of lookups), or NULL. `has_tuple` is packet_tuple's answer for
@@ -241,11 +278,11 @@ static __always_inline struct process_context *find_owner(void *ctx, enum hook h
 	struct flow_key key = {};
 	bool has_flow = has_tuple && packet_flow(tuple, netns, direction, &key);
 	struct process_context *found = NULL;
-	if (hook == HOOK_CGROUP || (hook == HOOK_TC && direction == PACKET_EGRESS)) {
-		__u64 cookie = bpf_get_socket_cookie(ctx);
+	if (hook == HOOK_CGROUP || (hook != HOOK_XDP && direction == PACKET_EGRESS)) {
+		__u64 cookie = packet_socket_cookie(ctx, hook);
 		if (cookie)
 			found = bpf_map_lookup_elem(&socket_owners, &cookie);
-		if (found && has_flow && !flow_remembered(&key, found) && is_sockets_own_flow(ctx, &key))
+		if (found && has_flow && !flow_remembered(&key, found) && is_sockets_own_flow(ctx, hook, &key))
 			store_flow(&key, found);
 	}
 	/* Otherwise by the flow, else by the address it reaches (a listener, a bound UDP socket); neither when no entry
@@ -316,14 +353,14 @@ static __always_inline struct process_context *find_peer(__u64 netns, __u32 ifin
 	return other_end(&key, ifindex == LOOPBACK_IFINDEX);
 }
 
-/* Whether a packet the filter rejects must still go through find_owner: TC egress packets name their socket, and
- * find_owner remembers their flow for the packets that answer them (the answer to a client's SYN, to the first
- * datagram of an unconnected socket), which the filter may keep. Nothing else teaches what later packets cannot
+/* Whether a packet the filter rejects must still go through find_owner: TC (and net_dev_queue) egress packets name
+ * their socket, and find_owner remembers their flow for the packets that answer them (the answer to a client's
+ * SYN, to the first datagram of an unconnected socket), which the filter may keep. Nothing else teaches what later packets cannot
  * find for themselves: cgroup-skb packets all name their socket, and a connection to a listener finds the
  * listener by its bound address. */
 static __always_inline bool teaches_flows(enum hook hook, enum packet_direction direction)
 {
-	return hook == HOOK_TC && direction == PACKET_EGRESS;
+	return (hook == HOOK_TC || hook == HOOK_TRACEPOINT) && direction == PACKET_EGRESS;
 }
 
 #endif

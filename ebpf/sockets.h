@@ -172,17 +172,22 @@ int owner_recvmsg6(struct bpf_sock_addr *ctx)
 /* A key no namespace cookie equals: cookies count up from 1. */
 #define FOREIGN_NETNS (~0ULL)
 
-/* The namespace cookie of a kernel socket, as bpf_get_netns_cookie() gives it. Where packets cannot tell their
- * namespace, only whether it is ptstat's own matters (packets are taken to be in it), and struct net's cookie
+/* The cookie of a network namespace, as bpf_get_netns_cookie() gives it for its sockets. Where packets cannot tell
+ * their namespace, only whether it is ptstat's own matters (packets are taken to be in it), and struct net's cookie
  * cannot be read alike on every kernel (an atomic64_t made on first use before Linux 5.12): the namespace's inode
  * tells. */
-static __always_inline __u64 kernel_socket_netns(struct sock *sk)
+static __always_inline __u64 namespace_cookie(struct net *net)
 {
 	if (namespaces_known)
-		return BPF_CORE_READ(sk, __sk_common.skc_net.net, net_cookie);
-	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) == interfaces_netns_inode)
+		return BPF_CORE_READ(net, net_cookie);
+	if (BPF_CORE_READ(net, ns.inum) == interfaces_netns_inode)
 		return interfaces_netns;
 	return FOREIGN_NETNS;
+}
+
+static __always_inline __u64 kernel_socket_netns(struct sock *sk)
+{
+	return namespace_cookie(BPF_CORE_READ(sk, __sk_common.skc_net.net));
 }
 
 /* Every send and receive of any socket, in the calling process: covers what the cgroup hooks cannot see, above

@@ -176,6 +176,7 @@ impl AttachedTo {
         let interfaces = source.interfaces().into_iter();
         AttachedTo::Interfaces(match backend {
             Backend::Xdp => interfaces.map(|(name, link_type)| (format!("{name} (XDP)"), link_type)).collect(),
+            Backend::TpBtf => interfaces.map(|(name, link_type)| (format!("{name} (tp-btf)"), link_type)).collect(),
             _ => interfaces.collect(),
         })
     }

@@ -1,6 +1,7 @@
 //! Capture on the hooks besides TC: XDP on a veth (received packets, the filter run in the kernel), cgroup-skb on
-//! a test cgroup (only its processes' packets, from the IP header on) and socket filters on packet sockets (both
-//! directions, nothing on TC, beside a TC capture and tcpdump), read back by tshark with their processes.
+//! a test cgroup (only its processes' packets, from the IP header on), socket filters on packet sockets (both
+//! directions, nothing on TC, beside a TC capture and tcpdump) and the tp-btf tracepoints (every interface of every
+//! namespace, nothing attached to any), read back by tshark with their processes.
 
 mod common;
 
@@ -12,8 +13,8 @@ use std::{
 };
 
 use common::{
-    Killed, PTSTAT, Running, TestCgroup, VethNamespace, closing_count, datagram_script, kernel_reports, root_or_skip,
-    run, tcx_programs, tool_available, udp_listener,
+    Killed, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace, closing_count, datagram_script, kernel_reports,
+    numbered_datagrams_script, root_or_skip, run, tcx_programs, tool_available, udp_listener,
 };
 
 /// tshark's view of each packet of `file`: "encapsulation protocols direction comment-pid".
@@ -414,4 +415,175 @@ fn socket_filter_keeps_the_direction_q_asks_for() {
         let expected: Vec<String> = everything.iter().filter(|row| row.starts_with(flag)).cloned().collect();
         assert_eq!(directions_by_capture[direction], expected, "-Q {direction}");
     }
+}
+
+/// The kinds of the BPF links process `pid` holds (`link_type` of /proc/PID/fdinfo: tcx, xdp, raw_tracepoint, ...).
+fn link_types_of(pid: i32) -> Vec<String> {
+    let fdinfo = std::fs::read_dir(format!("/proc/{pid}/fdinfo")).expect("/proc/PID/fdinfo");
+    let texts = fdinfo.filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok());
+    texts
+        .filter_map(|text| Some(text.lines().find_map(|line| line.strip_prefix("link_type:"))?.trim().to_string()))
+        .collect()
+}
+
+/// What tshark shows of each datagram to `port` in `file`, ptstat's or tcpdump's: the packet's headers and payload
+/// ("length src-mac dst-mac ip-id ip-src ip-dst src-port payload"), after "interface direction comment" when
+/// `with_metadata`.
+fn datagrams_by_tshark(file: &str, port: u16, with_metadata: bool) -> Vec<String> {
+    let metadata = ["frame.interface_name", "frame.packet_flags_direction", "frame.comment"];
+    let packet = ["frame.len", "eth.src", "eth.dst", "ip.id", "ip.src", "ip.dst", "udp.srcport", "data.data"];
+    let filter = format!("udp.dstport == {port}");
+    let mut args = vec!["-r", file, "-Y", &filter, "-T", "fields", "-E", "occurrence=f"];
+    let shown = if with_metadata { &metadata[..] } else { &[] };
+    args.extend(shown.iter().chain(&packet).flat_map(|field| ["-e", field]));
+    run("tshark", &args).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn tp_btf_captures_every_namespace_with_any_new_ones_too_and_attaches_to_no_interface() {
+    if !root_or_skip("tp_btf_captures_every_namespace_with_any_new_ones_too_and_attaches_to_no_interface")
+        || !tool_available("tshark")
+        || !tool_available("tcpdump")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("tp-btf.pcapng");
+    let file = file.to_str().unwrap();
+    if !kernel_reports("packet namespaces: yes") {
+        let pair = NamespacePair::new("tbc", 215);
+        // Before Linux 6.2 packets cannot tell their namespace: -i any keeps to ptstat's own, and other
+        // namespaces are refused with one line.
+        let netns = format!("/run/netns/{}", pair.second.0);
+        let output =
+            Command::new(PTSTAT).args(["--backend", "tp-btf", "--netns", &netns, "-w", file]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.lines().last().is_some_and(|line| line.starts_with("ptstat: --netns needs Linux 6.2")),
+            "{stderr}"
+        );
+        return;
+    }
+    // Started before the namespaces and their interfaces exist: they need nothing attached when they come.
+    let running = Running::start(&["-i", "any", "--backend", "tp-btf", "-w", file]);
+    let pair = NamespacePair::new("tbc", 215);
+    let listener = pair.udp_listener(7215);
+    let oracle = directory.path().join("tcpdump.pcap");
+    let oracle = oracle.to_str().unwrap();
+    let tcpdump_command = NamespacePair::command(&pair.second, &["tcpdump"]);
+    let tcpdump = Tcpdump::start(tcpdump_command, &pair.second_if, oracle, "udp");
+    // Nothing on the interfaces: no XDP program, no clsact qdisc, and ptstat holds no TCX or XDP link, only the
+    // tracepoints' and the cgroup socket hooks'.
+    for (namespace, interface) in [(&pair.first, &pair.first_if), (&pair.second, &pair.second_if)] {
+        let link = run("ip", &["-n", &namespace.0, "-d", "link", "show", interface]);
+        assert!(!link.contains("xdp"), "{link}");
+        let qdiscs = run("tc", &["-n", &namespace.0, "qdisc", "show", "dev", interface]);
+        assert!(!qdiscs.contains("clsact"), "{qdiscs}");
+    }
+    let links = link_types_of(running.pid());
+    assert!(links.iter().any(|kind| kind == "raw_tracepoint" || kind == "tracing"), "{links:?}");
+    assert!(links.iter().all(|kind| kind != "tcx" && kind != "xdp"), "{links:?}");
+    let mut sender = pair.send_datagrams(7215, 12);
+    let sender_pid = sender.id();
+    assert!(sender.wait().unwrap().success());
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    tcpdump.stop();
+
+    let sent: Vec<String> = (1..=12).map(|i| format!("datagram-{i:04}")).collect();
+    let rows = datagrams_by_tshark(file, 7215, true);
+    let fields = |row: &String| row.split('\t').map(str::to_string).collect::<Vec<_>>();
+    let rows: Vec<Vec<String>> = rows.iter().map(fields).collect();
+    let first_if = format!("{}@{}", pair.first_if, pair.first.0);
+    let second_if = format!("{}@{}", pair.second_if, pair.second.0);
+    // Each datagram twice, as it left the first namespace and as it came into the second: no other interface.
+    let sent_rows: Vec<&Vec<String>> = rows.iter().filter(|row| row[0] == first_if).collect();
+    let received_rows: Vec<&Vec<String>> = rows.iter().filter(|row| row[0] == second_if).collect();
+    assert_eq!((sent_rows.len(), received_rows.len(), rows.len()), (12, 12, 24), "{rows:?}");
+    let sender = format!("PID: {sender_pid}");
+    let receiver = format!("PID: {}", listener.0.id());
+    for row in &sent_rows {
+        assert_eq!(row[1], "0x00000002", "outbound: {row:?}");
+        assert!(row[2].contains(&sender) && row[2].contains("Comm: bash"), "{row:?}");
+    }
+    for row in &received_rows {
+        assert_eq!(row[1], "0x00000001", "inbound: {row:?}");
+        assert!(row[2].contains(&receiver) && row[2].contains("Comm: nc"), "{row:?}");
+    }
+    // The payloads sent, in order, in both places.
+    let payload = |row: &&Vec<String>| String::from_utf8(hex_bytes(&row[10])).unwrap();
+    assert_eq!(sent_rows.iter().map(payload).collect::<Vec<_>>(), sent);
+    assert_eq!(received_rows.iter().map(payload).collect::<Vec<_>>(), sent);
+    // Byte for byte what tcpdump saw on the second interface at the same time: headers, lengths, payloads.
+    let received: Vec<String> = received_rows.iter().map(|row| row[3..].join("\t")).collect();
+    assert_eq!(received, datagrams_by_tshark(oracle, 7215, false));
+}
+
+/// tcpdump on an interface, writing what `expression` keeps to a file.
+struct Tcpdump {
+    process: Killed,
+    /// Its stderr, read to "listening on"; kept open until it ends.
+    _stderr: std::io::Lines<BufReader<std::process::ChildStderr>>,
+}
+
+impl Tcpdump {
+    /// Started and listening. Immediate mode: packets reach the file as they come, not when a buffer block fills or
+    /// times out, so none is still in the kernel when tcpdump is stopped.
+    /// `command` runs tcpdump (in a namespace, say) with the arguments that follow.
+    fn start(mut command: Command, interface: &str, file: &str, expression: &str) -> Tcpdump {
+        command.args(["--immediate-mode", "-U", "-i", interface, "-w", file, expression]);
+        let mut tcpdump = command.stderr(Stdio::piped()).spawn().unwrap();
+        let mut stderr = BufReader::new(tcpdump.stderr.take().unwrap()).lines();
+        assert!(stderr.any(|line| line.is_ok_and(|line| line.contains("listening on"))), "tcpdump did not start");
+        Tcpdump { process: Killed(tcpdump), _stderr: stderr }
+    }
+
+    /// Stops it (SIGINT: it writes out what it has) and waits for it.
+    fn stop(mut self) {
+        // SAFETY: kill(2) on our own child.
+        unsafe { libc::kill(self.process.0.id() as i32, libc::SIGINT) };
+        assert!(self.process.0.wait().unwrap().success());
+    }
+}
+
+#[test]
+fn tp_btf_runs_the_filter_expression_on_the_chosen_interface_as_tcpdump_does() {
+    if !root_or_skip("tp_btf_runs_the_filter_expression_on_the_chosen_interface_as_tcpdump_does")
+        || !tool_available("tshark")
+        || !tool_available("tcpdump")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let net = VethNamespace::new("tbf", 217);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7217);
+    let directory = tempfile::tempdir().unwrap();
+    let (file, oracle) = (directory.path().join("tp-btf.pcapng"), directory.path().join("tcpdump.pcap"));
+    let (file, oracle) = (file.to_str().unwrap(), oracle.to_str().unwrap());
+    // Lengths, the payload's first word, and its last digit odd: "datagram-0001", "-0003", ...
+    let expression = "udp and greater 50 and not less 50 and udp[8:4] = 0x64617461 and udp[20] & 1 = 1";
+    let tcpdump = Tcpdump::start(Command::new("tcpdump"), &net.host_if, oracle, expression);
+    let running = Running::start(&["--backend", "tp-btf", "-i", &net.host_if, "-w", file, expression]);
+    let script = numbered_datagrams_script(&net.peer_ip, 7217, 12);
+    assert!(Command::new("bash").args(["-c", &script]).status().unwrap().success());
+    thread::sleep(Duration::from_millis(200));
+    let finished = running.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    tcpdump.stop();
+    // The kernel's verdicts: "received by filter" counts what the programs accepted.
+    assert_eq!(closing_count(&finished.stderr, "packets received by filter"), 6, "{}", finished.stderr);
+    let kept = datagrams_by_tshark(file, 7217, false);
+    let payloads: Vec<String> =
+        kept.iter().map(|row| String::from_utf8(hex_bytes(row.rsplit('\t').next().unwrap())).unwrap()).collect();
+    assert_eq!(payloads, (1..=12).step_by(2).map(|i| format!("datagram-{i:04}")).collect::<Vec<_>>());
+    assert_eq!(kept, datagrams_by_tshark(oracle, 7217, false));
+}
+
+/// The bytes of tshark's hex (`data.data`: "6461...").
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len()).step_by(2).map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hex")).collect()
 }

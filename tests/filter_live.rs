@@ -1,8 +1,9 @@
 //! The filter expression in the kernel.
 //! - The eBPF translation of classic programs against ptstat_filter's interpreter: for the programs of many
 //!   expressions and random programs, the translation run by the kernel (BPF_PROG_TEST_RUN) as a TC program, as
-//!   an XDP program and as a packet socket's filter must return exactly what `Program::run` returns, packet by
-//!   packet.
+//!   an XDP program, as a packet socket's filter and on a copy of the packet's first bytes in a map value (as the
+//!   tp-btf programs run it) must return exactly what `Program::run` returns, packet by packet (for the copy: on
+//!   the bytes copied).
 //! - ptstat capturing real traffic with an expression, against tcpdump filtering an unfiltered capture of the same
 //!   traffic (taken at the same time by a second ptstat); `inbound`/`outbound` against the direction recorded in
 //!   the unfiltered capture, since tcpdump cannot evaluate them on files.
@@ -50,6 +51,69 @@ const XDP_ONE_BUFFER: usize = 3000;
 struct LoadedProgram {
     fd: OwnedFd,
     context: Context,
+    /// `Context::Copied`: the map that holds the copy.
+    _map: Option<OwnedFd>,
+}
+
+#[repr(C)]
+#[derive(Default)]
+struct MapCreateAttr {
+    map_type: u32,
+    key_size: u32,
+    value_size: u32,
+    max_entries: u32,
+}
+
+const BPF_MAP_CREATE: libc::c_long = 0;
+const BPF_MAP_TYPE_ARRAY: u32 = 2;
+/// `COPIED_BYTES` of ebpf/tracepoints.h, and the size of `struct copied_packet` (two 32-bit lengths, the bytes).
+const COPIED_BYTES: usize = 512;
+const COPIED_PACKET_SIZE: u32 = 8 + COPIED_BYTES as u32;
+
+/// A one-entry array of `struct copied_packet`.
+fn copy_map() -> OwnedFd {
+    let mut attr =
+        MapCreateAttr { map_type: BPF_MAP_TYPE_ARRAY, key_size: 4, value_size: COPIED_PACKET_SIZE, max_entries: 1 };
+    let fd = bpf(BPF_MAP_CREATE, &mut attr);
+    assert!(fd >= 0, "creating the copy's map: {}", std::io::Error::last_os_error());
+    // SAFETY: a new file descriptor that nothing else owns.
+    unsafe { OwnedFd::from_raw_fd(fd as i32) }
+}
+
+/// An XDP program's start that fills `struct copied_packet` in the map `map` as ebpf/tracepoints.h does (the wire
+/// length, then up to COPIED_BYTES of the packet) and leaves r1 pointing at it, for a `Context::Copied` region.
+fn copy_into_map(map: &OwnedFd) -> Vec<[u8; 8]> {
+    let [f0, f1, f2, f3] = map.as_raw_fd().to_le_bytes();
+    vec![
+        [0xbf, 0x16, 0, 0, 0, 0, 0, 0],       // r6 = r1 (xdp_md)
+        [0x62, 0x0a, 0xfc, 0xff, 0, 0, 0, 0], // *(u32 *)(r10 - 4) = 0
+        [0x18, 0x11, 0, 0, f0, f1, f2, f3],   // r1 = the map (BPF_PSEUDO_MAP_FD)
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        [0xbf, 0xa2, 0, 0, 0, 0, 0, 0],             // r2 = r10
+        [0x07, 0x02, 0, 0, 0xfc, 0xff, 0xff, 0xff], // r2 += -4
+        [0x85, 0, 0, 0, 1, 0, 0, 0],                // call bpf_map_lookup_elem
+        [0x55, 0x00, 2, 0, 0, 0, 0, 0],             // if r0 != 0 goto +2
+        [0xb7, 0, 0, 0, 0, 0, 0, 0],                // r0 = 0
+        [0x95, 0, 0, 0, 0, 0, 0, 0],                // exit
+        [0xbf, 0x07, 0, 0, 0, 0, 0, 0],             // r7 = r0
+        [0x61, 0x62, 0, 0, 0, 0, 0, 0],             // r2 = xdp->data
+        [0x61, 0x63, 4, 0, 0, 0, 0, 0],             // r3 = xdp->data_end
+        [0x1f, 0x23, 0, 0, 0, 0, 0, 0],             // r3 -= r2: the length
+        [0x63, 0x37, 0, 0, 0, 0, 0, 0],             // copy->len = r3
+        [0xb5, 0x03, 1, 0, 0, 2, 0, 0],             // if r3 <= 512 goto +1
+        [0xb7, 0x03, 0, 0, 0, 2, 0, 0],             // r3 = 512
+        [0x63, 0x37, 4, 0, 0, 0, 0, 0],             // copy->copied = r3
+        [0xbf, 0x34, 0, 0, 0, 0, 0, 0],             // r4 = r3
+        [0x07, 0x04, 0, 0, 0xff, 0xff, 0xff, 0xff], // r4 += -1
+        [0x57, 0x04, 0, 0, 0xff, 1, 0, 0],          // r4 &= 511
+        [0x07, 0x04, 0, 0, 1, 0, 0, 0],             // r4 += 1: 1..512 to the verifier, r3 itself here
+        [0xbf, 0x61, 0, 0, 0, 0, 0, 0],             // r1 = r6
+        [0xb7, 0x02, 0, 0, 0, 0, 0, 0],             // r2 = 0
+        [0xbf, 0x73, 0, 0, 0, 0, 0, 0],             // r3 = r7
+        [0x07, 0x03, 0, 0, 8, 0, 0, 0],             // r3 += 8: copy->bytes
+        [0x85, 0, 0, 0, 189, 0, 0, 0],              // call bpf_xdp_load_bytes
+        [0xbf, 0x71, 0, 0, 0, 0, 0, 0],             // r1 = r7
+    ]
 }
 
 #[repr(C)]
@@ -93,13 +157,18 @@ impl LoadedProgram {
     /// A program of `code` (8-byte instructions) of the type whose context is `context`; the verifier's log on
     /// refusal.
     fn load(code: &[[u8; 8]], context: Context) -> Result<LoadedProgram, String> {
+        let map = (context == Context::Copied).then(copy_map);
+        let code: Vec<[u8; 8]> = match &map {
+            Some(map) => copy_into_map(map).into_iter().chain(code.iter().copied()).collect(),
+            None => code.to_vec(),
+        };
         let license = c"GPL";
         let mut log = vec![0u8; 1 << 20];
         for log_level in [0, 1] {
             let mut attr = ProgramLoadAttr {
                 prog_type: match context {
                     Context::SocketBuffer => BPF_PROG_TYPE_SCHED_CLS,
-                    Context::Xdp => BPF_PROG_TYPE_XDP,
+                    Context::Xdp | Context::Copied => BPF_PROG_TYPE_XDP,
                     Context::PacketSocket => BPF_PROG_TYPE_SOCKET_FILTER,
                 },
                 insn_cnt: code.len() as u32,
@@ -115,7 +184,7 @@ impl LoadedProgram {
             let fd = bpf(BPF_PROG_LOAD, &mut attr);
             if fd >= 0 {
                 // SAFETY: a new file descriptor that nothing else owns.
-                return Ok(LoadedProgram { fd: unsafe { OwnedFd::from_raw_fd(fd as i32) }, context });
+                return Ok(LoadedProgram { fd: unsafe { OwnedFd::from_raw_fd(fd as i32) }, context, _map: map });
             }
         }
         let end = log.iter().position(|&byte| byte == 0).unwrap_or(log.len());
@@ -124,7 +193,7 @@ impl LoadedProgram {
 
     /// The program's return value for one packet, if the kernel can make an skb of it (TC), or one buffer (XDP).
     fn run(&self, packet: &[u8]) -> Option<u32> {
-        if self.context == Context::Xdp && packet.len() > XDP_ONE_BUFFER {
+        if matches!(self.context, Context::Xdp | Context::Copied) && packet.len() > XDP_ONE_BUFFER {
             return None;
         }
         // BPF_PROG_TEST_RUN takes a socket filter's data past an Ethernet header, as a packet socket's filter
@@ -180,8 +249,8 @@ struct Tally {
 /// The program types that run programs compiled for `link`: XDP attaches to Ethernet devices only.
 fn contexts(link: LinkType) -> &'static [Context] {
     match link {
-        LinkType::Ethernet => &[Context::SocketBuffer, Context::Xdp, Context::PacketSocket],
-        LinkType::RawIp => &[Context::SocketBuffer, Context::PacketSocket],
+        LinkType::Ethernet => &[Context::SocketBuffer, Context::Xdp, Context::PacketSocket, Context::Copied],
+        LinkType::RawIp => &[Context::SocketBuffer, Context::PacketSocket, Context::Copied],
     }
 }
 
@@ -197,7 +266,7 @@ fn compare_with_interpreter(
 ) {
     for &context in contexts {
         let directions: &[PacketDirection] = match context {
-            Context::SocketBuffer | Context::PacketSocket if program.uses_direction() => {
+            Context::SocketBuffer | Context::PacketSocket | Context::Copied if program.uses_direction() => {
                 &[PacketDirection::Inbound, PacketDirection::Outbound]
             }
             _ => &[PacketDirection::Inbound],
@@ -208,7 +277,12 @@ fn compare_with_interpreter(
             tally.programs += 1;
             for packet in packets {
                 let Some(got) = loaded.run(packet) else { continue };
-                let expected = program.run(packet, packet.len() as u32, Some(direction));
+                // A copy holds the packet's first bytes only: loads past them reject, as past the packet's end.
+                let seen = match context {
+                    Context::Copied => &packet[..packet.len().min(COPIED_BYTES)],
+                    _ => packet,
+                };
+                let expected = program.run(seen, packet.len() as u32, Some(direction));
                 assert_eq!(
                     got, expected,
                     "{label} ({context:?}, {direction:?}) on {packet:02x?}: the kernel returned {got}, the interpreter \

@@ -462,7 +462,9 @@ fn version_and_link_types() {
     let version = Command::new(PTSTAT).arg("--version").output().unwrap();
     let version = String::from_utf8_lossy(&version.stdout).into_owned();
     assert!(version.starts_with(&format!("ptstat {}\nkernel ", env!("CARGO_PKG_VERSION"))), "{version}");
-    for feature in ["BTF: ", "TC hook: ", "packet namespaces: ", "timestamps: ", "XDP: ", "process attribution: "] {
+    for feature in
+        ["BTF: ", "TC hook: ", "packet namespaces: ", "timestamps: ", "XDP: ", "tp-btf: ", "process attribution: "]
+    {
         assert_eq!(version.lines().filter(|line| line.starts_with(feature)).count(), 1, "{feature}\n{version}");
     }
     // The helpers ptstat found are the ones bpftool's own probe of this kernel lists.

@@ -1,6 +1,6 @@
 //! Stats mode on the real kernel: exact packet and byte counts per flow, with the process, on every backend (TC,
-//! XDP on a veth, cgroup-skb on a test cgroup, socket filters on a veth), and evictions reported when more flows come
-//! than the table holds.
+//! XDP on a veth, cgroup-skb on a test cgroup, socket filters on a veth, the tp-btf tracepoints across two
+//! namespaces), and evictions reported when more flows come than the table holds.
 
 mod common;
 
@@ -12,7 +12,10 @@ use std::{
     time::Duration,
 };
 
-use common::{Killed, Running, TestCgroup, VethNamespace, datagram_script, root_or_skip, tool_available, udp_listener};
+use common::{
+    Killed, NamespacePair, Running, TestCgroup, VethNamespace, datagram_script, kernel_reports, root_or_skip,
+    tool_available, udp_listener,
+};
 use serde_json::Value;
 
 /// Runs `--stats --json` with `args` while `traffic` runs, and returns the JSON document it printed at SIGTERM.
@@ -511,4 +514,81 @@ fn socket_filter_counts_exactly_the_datagrams_of_each_direction_with_their_proce
     let totals = document["totals"].as_array().expect("totals array");
     assert_eq!(totals.len(), 1, "{document:#}");
     assert_eq!((&totals[0]["proto"], &totals[0]["packets"]), (&"udp".into(), &29.into()), "{document:#}");
+}
+
+#[test]
+fn tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace() {
+    if !root_or_skip("tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace")
+        || !tool_available("nc")
+    {
+        return;
+    }
+    let pair = NamespacePair::new("tbs", 216);
+    let netns = format!("/run/netns/{}", pair.first.0);
+    if !kernel_reports("packet namespaces: yes") {
+        // Before Linux 6.2 packets cannot tell their namespace: other namespaces are refused with one line.
+        let output = Command::new(common::PTSTAT)
+            .args(["--stats", "--backend", "tp-btf", "--netns", &netns, "-i", &pair.first_if])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.lines().last().is_some_and(|line| line.starts_with("ptstat: --netns needs Linux 6.2")),
+            "{stderr}"
+        );
+        return;
+    }
+    let listener = pair.udp_listener(7216);
+    let udp_to_listener = [("proto", "udp".into()), ("dst_port", 7216.into())];
+    // "datagram-0001": 13 bytes of payload.
+    let datagram_bytes = ETHERNET + IP_UDP + 13;
+
+    // One interface of one namespace: the datagrams as they leave the first, with the bash that sent them; not as
+    // they arrive in the second.
+    let mut sender_pid = 0;
+    let document = stats_json(&["--backend", "tp-btf", "--netns", &netns, "-i", &pair.first_if], || {
+        let mut sender = pair.send_datagrams(7216, 21);
+        sender_pid = sender.id();
+        assert!(sender.wait().unwrap().success());
+    });
+    let rows = matching(&document, &udp_to_listener);
+    assert_eq!(rows.len(), 1, "{document:#}");
+    assert_eq!((&rows[0]["packets"], &rows[0]["bytes"]), (&21.into(), &(21 * datagram_bytes).into()), "{document:#}");
+    assert_eq!((&rows[0]["pid"], &rows[0]["comm"]), (&sender_pid.into(), &"bash".into()), "{document:#}");
+    assert_eq!(rows[0]["src"], pair.first_ip.as_str());
+
+    // Every interface of every namespace: both ends, each with its process.
+    let document = stats_json(&["--backend", "tp-btf", "-i", "any"], || {
+        let mut sender = pair.send_datagrams(7216, 17);
+        sender_pid = sender.id();
+        assert!(sender.wait().unwrap().success());
+    });
+    let rows = matching(&document, &udp_to_listener);
+    assert_eq!(rows.len(), 2, "{document:#}");
+    let by_process = |pid: u32| rows.iter().find(|row| row["pid"] == pid).unwrap_or_else(|| panic!("{document:#}"));
+    for (pid, comm) in [(sender_pid, "bash"), (listener.0.id(), "nc")] {
+        let row = by_process(pid);
+        assert_eq!(
+            (&row["packets"], &row["bytes"], &row["comm"]),
+            (&17.into(), &(17 * datagram_bytes).into(), &comm.into())
+        );
+    }
+
+    // -Q in: netif_receive_skb alone, so only the receiving end.
+    let document = stats_json(&["--backend", "tp-btf", "-i", "any", "-Q", "in"], || {
+        assert!(pair.send_datagrams(7216, 8).wait().unwrap().success());
+    });
+    let rows = matching(&document, &udp_to_listener);
+    assert_eq!(rows.len(), 1, "{document:#}");
+    assert_eq!((&rows[0]["packets"], &rows[0]["pid"]), (&8.into(), &listener.0.id().into()), "{document:#}");
+
+    // A filter expression, run in the kernel on the copied headers: the datagrams whose last digit is odd.
+    let document = stats_json(&["--backend", "tp-btf", "-i", "any", "udp dst port 7216 and udp[20] & 1 = 1"], || {
+        assert!(pair.send_datagrams(7216, 10).wait().unwrap().success());
+    });
+    let rows = matching(&document, &udp_to_listener);
+    let packets: Vec<&Value> = rows.iter().map(|row| &row["packets"]).collect();
+    assert_eq!(packets, [&Value::from(5), &Value::from(5)], "{document:#}");
+    assert_eq!(flows(&document).len(), 2, "nothing else: {document:#}");
 }

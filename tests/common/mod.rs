@@ -466,3 +466,91 @@ impl Drop for TestCgroup {
         let _ = std::fs::remove_dir(&self.path);
     }
 }
+
+/// Two network namespaces, `ptstat-TAGa` and `ptstat-TAGb`, joined by a veth pair: `pTAGa` (10.79.N.1/24) in the
+/// first, `pTAGb` (10.79.N.2/24) in the second; none of it in the test's namespace. Removed on drop (the interfaces
+/// go with their namespaces).
+pub struct NamespacePair {
+    pub first: Namespace,
+    pub second: Namespace,
+    pub first_if: String,
+    pub second_if: String,
+    pub first_ip: String,
+    pub second_ip: String,
+}
+
+impl NamespacePair {
+    pub fn new(tag: &str, subnet: u8) -> NamespacePair {
+        let (first, second) = (Namespace::new(&format!("{tag}a")), Namespace::new(&format!("{tag}b")));
+        let pair = NamespacePair {
+            first_if: format!("p{tag}a"),
+            second_if: format!("p{tag}b"),
+            first_ip: format!("10.79.{subnet}.1"),
+            second_ip: format!("10.79.{subnet}.2"),
+            first,
+            second,
+        };
+        let (first, second) = (pair.first.0.as_str(), pair.second.0.as_str());
+        run(
+            "ip",
+            &["link", "add", &pair.first_if, "netns", first, "type", "veth", "peer", &pair.second_if, "netns", second],
+        );
+        for (namespace, interface, address) in
+            [(first, &pair.first_if, &pair.first_ip), (second, &pair.second_if, &pair.second_ip)]
+        {
+            run("ip", &["-n", namespace, "addr", "add", &format!("{address}/24"), "dev", interface]);
+            run("ip", &["-n", namespace, "link", "set", interface, "up"]);
+            run("ip", &["-n", namespace, "link", "set", "lo", "up"]);
+        }
+        // Neighbour entries exist before the test's traffic, which then needs no ARP.
+        pair.in_first(&["ping", "-c", "1", "-W", "2", &pair.second_ip]);
+        pair
+    }
+
+    /// A command run inside `namespace`.
+    pub fn command(namespace: &Namespace, args: &[&str]) -> Command {
+        let mut command = Command::new("ip");
+        command.args(["netns", "exec", &namespace.0]).args(args);
+        command
+    }
+
+    /// Runs `args` in the first namespace to completion, panicking if it fails.
+    pub fn in_first(&self, args: &[&str]) -> String {
+        let output = NamespacePair::command(&self.first, args).output().expect("ip netns exec");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// A UDP socket bound on `port` in the second namespace that swallows whatever comes, once it is bound.
+    pub fn udp_listener(&self, port: u16) -> Killed {
+        let listener = NamespacePair::command(&self.second, &["nc", "-k", "-l", "-u", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start nc");
+        let listener = Killed(listener);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let filter = format!("sport = :{port}");
+        loop {
+            let sockets = NamespacePair::command(&self.second, &["ss", "-Hlun", &filter]).output().expect("ss");
+            if !sockets.stdout.is_empty() {
+                return listener;
+            }
+            assert!(Instant::now() < deadline, "no UDP socket on port {port}");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Starts a bash in the first namespace that sends `count` numbered datagrams to `port` of the second
+    /// (`numbered_datagrams_script`).
+    pub fn send_datagrams(&self, port: u16, count: usize) -> Child {
+        let script = numbered_datagrams_script(&self.second_ip, port, count);
+        NamespacePair::command(&self.first, &["bash", "-c", &script]).spawn().expect("start bash")
+    }
+}
+
+/// A bash script that sends `count` datagrams to `address:port` from one socket, each its own 13-byte payload:
+/// `datagram-0001`, `datagram-0002`, ...
+pub fn numbered_datagrams_script(address: &str, port: u16, count: usize) -> String {
+    format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf 'datagram-%04d' $i >&3; done")
+}

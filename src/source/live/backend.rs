@@ -1,7 +1,9 @@
 //! The hooks besides TC that capture and counting can run on: XDP (received frames, before the kernel allocates
-//! anything for them), cgroup-skb (the packets of a cgroup's sockets, on any interface) and socket filters of
-//! packet sockets (tcpdump's tap, no hook at all). XDP and cgroup-skb attach through BPF links owned by ptstat's file
-//! descriptors, socket filters to ptstat's own sockets, so the kernel detaches them however ptstat ends.
+//! anything for them), cgroup-skb (the packets of a cgroup's sockets, on any interface), socket filters of packet
+//! sockets (tcpdump's tap, no hook at all) and tp-btf (the `netif_receive_skb` and `net_dev_queue` tracepoints, every
+//! interface of every network namespace, nothing attached to any of them). XDP, cgroup-skb and tp-btf attach through
+//! BPF links owned by ptstat's file descriptors, socket filters to ptstat's own sockets, so the kernel detaches them
+//! however ptstat ends.
 
 use std::{
     fs::File,
@@ -12,6 +14,7 @@ use std::{
 use anyhow::Context;
 use aya::{
     Ebpf,
+    maps::{HashMap, MapData},
     programs::{CgroupAttachMode, CgroupSkb, CgroupSkbAttachType, SocketFilter, Xdp, XdpMode as XdpAttachMode},
 };
 use clap::ValueEnum;
@@ -21,8 +24,9 @@ use crate::source::live::cgroup2::cgroup2_root;
 
 use super::{
     attach::Directions,
+    event::InterfaceKey,
     interfaces::SystemInterface,
-    programs::{HookPrograms, load_program},
+    programs::{HookPrograms, attach_btf_tracepoints, load_program},
 };
 
 /// Where the programs run (`--backend`).
@@ -39,6 +43,9 @@ pub enum Backend {
     /// An eBPF socket filter on a packet socket of each interface: where tcpdump sees packets, with nothing
     /// attached to TC or XDP.
     SocketFilter,
+    /// The tracepoints `netif_receive_skb` (received) and `net_dev_queue` (sent), as tp_btf programs: every
+    /// interface of every network namespace passes them, and nothing is attached to any interface.
+    TpBtf,
 }
 
 /// How to attach XDP (`--xdp-mode`).
@@ -199,4 +206,34 @@ fn bind_to_interface(socket: &OwnedFd, ifindex: u32) -> std::io::Result<()> {
         return Err(std::io::Error::last_os_error());
     }
     Ok(())
+}
+
+/// The map of the interfaces the tp-btf programs trace (`traced_interfaces` of ebpf/tracepoints.h).
+const TRACED_INTERFACES_MAP: &str = "traced_interfaces";
+/// The key of `TRACED_INTERFACES_MAP` that stands for every interface of every network namespace.
+const EVERY_INTERFACE: InterfaceKey = InterfaceKey::new(0, 0);
+
+/// Attaches the tp-btf programs of `programs` to their tracepoints, in `directions`; they trace nothing until
+/// `trace_interface` or `trace_every_interface` says what.
+pub fn attach_tracepoints(ebpf: &mut Ebpf, programs: &HookPrograms, directions: Directions) -> anyhow::Result<()> {
+    let received = (programs.tracepoint_ingress, "netif_receive_skb");
+    let queued = (programs.tracepoint_egress, "net_dev_queue");
+    match directions {
+        Directions::In => attach_btf_tracepoints(ebpf, &[received]),
+        Directions::Out => attach_btf_tracepoints(ebpf, &[queued]),
+        Directions::Inout => attach_btf_tracepoints(ebpf, &[received, queued]),
+    }
+}
+
+/// Has the tp-btf programs trace `interface` (its network namespace's cookie and its index).
+pub fn trace_interface(ebpf: &mut Ebpf, interface: InterfaceKey) -> anyhow::Result<()> {
+    let map = ebpf.map_mut(TRACED_INTERFACES_MAP).context("no traced_interfaces map")?;
+    let mut traced: HashMap<&mut MapData, InterfaceKey, u8> = HashMap::try_from(map)?;
+    traced.insert(interface, 1, 0).context("choosing the interfaces to trace")?;
+    Ok(())
+}
+
+/// Has the tp-btf programs trace every interface of every network namespace, also those made later.
+pub fn trace_every_interface(ebpf: &mut Ebpf) -> anyhow::Result<()> {
+    trace_interface(ebpf, EVERY_INTERFACE)
 }

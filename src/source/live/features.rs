@@ -67,6 +67,9 @@ pub struct Features {
     /// TCX (Linux 6.6): TC programs attached by links the kernel removes when ptstat ends; else clsact.
     pub tcx: bool,
     pub socket_use: SocketUseHooks,
+    /// The net_dev_queue and netif_receive_skb tracepoints in the kernel's BTF, which tp_btf programs attach to
+    /// (Linux 5.5): `--backend tp-btf`.
+    pub packet_tracepoints: bool,
 }
 
 impl Features {
@@ -94,6 +97,8 @@ impl Features {
                     true => SocketUseHooks::Tracepoints,
                     false => SocketUseHooks::EntryProbes,
                 },
+                packet_tracepoints: has_type("btf_trace_net_dev_queue", BtfKind::Typedef)
+                    && has_type("btf_trace_netif_receive_skb", BtfKind::Typedef),
             }
         })
     }
@@ -119,6 +124,7 @@ mod tests {
         }
         let features = Features::get();
         assert!(features.kernel_context.is_some() && features.tai_clock && features.xdp_load_bytes && features.tcx);
+        assert!(features.packet_tracepoints);
         assert_eq!(features.socket_use, SocketUseHooks::Tracepoints);
     }
 }

@@ -3,14 +3,16 @@
 //! `ptstat_filter` compiles the expression to classic BPF, once for devices with an Ethernet header and once for
 //! layer-3 devices, whose packets start at the IP header. [`translate`] turns a classic program into eBPF for a
 //! program type's [`Context`] (TC and cgroup-skb programs get an `__sk_buff`, XDP programs an `xdp_md`, packet
-//! sockets' filters an `__sk_buff` without direct packet access) with the semantics of `ptstat_filter::Program::run`
-//! (libpcap's): registers A and X, 16 scratch words that start at 0, big-endian packet loads that reject the packet
-//! when they run past its end, division by zero rejecting, `len` the wire length. [`splice`] writes each translation
-//! over the region `ebpf/capture.bpf.c` reserves for it (`DEFINE_USER_FILTER`): aya cannot change a program between
-//! parsing and loading, so the ELF bytes are patched before aya parses them. The region keeps its size, so
-//! relocations, BTF line and function info stay valid.
+//! sockets' filters an `__sk_buff` without direct packet access, the tp-btf programs a copy of the packet's first
+//! bytes) with the semantics of `ptstat_filter::Program::run` (libpcap's): registers A and X, 16 scratch words that
+//! start at 0, big-endian packet loads that reject the packet when they run past its end, division by zero
+//! rejecting, `len` the wire length. [`splice`] writes each translation over the region `ebpf/capture.bpf.c`
+//! reserves for it (`DEFINE_USER_FILTER`): aya cannot change a program between parsing and loading, so the ELF bytes
+//! are patched before aya parses them. The region keeps its size, so relocations, BTF line and function info stay
+//! valid.
 //!
-//! Contract of a region: it starts with r1 = the context (`__sk_buff` or `xdp_md`) and r2 = the Linux packet type
+//! Contract of a region: it starts with r1 = the context (`__sk_buff`, `xdp_md` or `copied_packet`) and r2 = the
+//! Linux packet type
 //! (`PACKET_OUTGOING` on egress, `PACKET_HOST` on ingress, XDP's only direction), which is what `inbound` and
 //! `outbound` load; control leaves it at its end with the verdict in r0 (0 rejects), where the C function returns.
 //! The translation fills the end of the region, and padding the front (see [`region_contents`]).
@@ -32,6 +34,8 @@ use ptstat_filter::{
 pub struct CompiledFilter {
     ethernet: Program,
     raw_ip: Program,
+    /// No expression was given: every packet is accepted.
+    accepts_everything: bool,
 }
 
 impl CompiledFilter {
@@ -46,17 +50,29 @@ impl CompiledFilter {
             Err(error) if raw_ip_chosen => return Err(error),
             Err(_) => Program { instructions: vec![Instruction::statement(opcode::RET | opcode::K, 0)] },
         };
-        Ok(CompiledFilter { ethernet, raw_ip })
+        Ok(CompiledFilter { ethernet, raw_ip, accepts_everything: expression.trim().is_empty() })
+    }
+
+    /// Whether no expression was given, so that a program may skip what it would prepare for one.
+    pub fn accepts_everything(&self) -> bool {
+        self.accepts_everything
     }
 }
 
-/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c`: "ptstat\0E", "ptstat\0R", "ptstat\0X",
-/// "ptstat\0S" and "ptstat\0L" as little-endian 64-bit immediates.
+/// The markers of `DEFINE_USER_FILTER` in `ebpf/capture.bpf.c` and `ebpf/tracepoints.h`: "ptstat\0E",
+/// "ptstat\0R", "ptstat\0X", "ptstat\0S", "ptstat\0L", "ptstat\0T" and "ptstat\0U" as little-endian 64-bit
+/// immediates.
 const ETHERNET_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0E");
 const RAW_IP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0R");
 const XDP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0X");
 const SOCKET_ETHERNET_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0S");
 const SOCKET_RAW_IP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0L");
+const TRACED_ETHERNET_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0T");
+const TRACED_RAW_IP_REGION_MARKER: u64 = u64::from_le_bytes(*b"ptstat\0U");
+
+/// `COPIED_BYTES` of `ebpf/tracepoints.h`: how many of a packet's first bytes the tp-btf programs copy for the
+/// filter.
+const COPIED_BYTES: u32 = 512;
 
 /// The program type a translation runs in: where its context keeps the packet, and what lies beyond the bytes it
 /// can read directly.
@@ -71,16 +87,26 @@ pub enum Context {
     /// Socket filters of packet sockets: `struct __sk_buff`, whose `data` and `data_end` they may not read. Every
     /// load goes through `bpf_skb_load_bytes`; the wire length is `skb->len`.
     PacketSocket,
+    /// tp-btf programs: `struct copied_packet` of `ebpf/tracepoints.h`, the wire length and a copy of the packet's
+    /// first bytes (as many as its linear part holds, up to `COPIED_BYTES`), in a map value. A load past the copy
+    /// rejects. The verifier bounds reads of a map value by the offset's range, not by comparisons with another
+    /// pointer: offsets are checked against the size of the copy as numbers.
+    Copied,
 }
+
+/// The fields of `struct copied_packet`: the wire length, the bytes copied, the bytes.
+const COPIED_LEN: i16 = 0;
+const COPIED_COUNT: i16 = 4;
+const COPIED_DATA: i32 = 8;
 
 impl Context {
     /// The offsets of `data` and `data_end` in the context; `None` where the program may not read the packet
-    /// directly.
+    /// directly from a context's pointers.
     fn packet_bounds(self) -> Option<(i16, i16)> {
         match self {
             Context::SocketBuffer => Some((76, 80)),
             Context::Xdp => Some((0, 4)),
-            Context::PacketSocket => None,
+            Context::PacketSocket | Context::Copied => None,
         }
     }
 
@@ -91,14 +117,17 @@ impl Context {
 }
 
 impl CompiledFilter {
-    /// Each region's marker, with the program and context of its translation. XDP attaches to Ethernet devices only.
-    fn regions(&self) -> [(u64, &Program, Context); 5] {
+    /// Each region's marker, with the program and context of its translation. XDP attaches to Ethernet devices only;
+    /// the tp-btf programs see both kinds.
+    fn regions(&self) -> [(u64, &Program, Context); 7] {
         [
             (ETHERNET_REGION_MARKER, &self.ethernet, Context::SocketBuffer),
             (RAW_IP_REGION_MARKER, &self.raw_ip, Context::SocketBuffer),
             (XDP_REGION_MARKER, &self.ethernet, Context::Xdp),
             (SOCKET_ETHERNET_REGION_MARKER, &self.ethernet, Context::PacketSocket),
             (SOCKET_RAW_IP_REGION_MARKER, &self.raw_ip, Context::PacketSocket),
+            (TRACED_ETHERNET_REGION_MARKER, &self.ethernet, Context::Copied),
+            (TRACED_RAW_IP_REGION_MARKER, &self.raw_ip, Context::Copied),
         ]
     }
 }
@@ -249,6 +278,7 @@ mod ebpf {
     pub const JNE: u8 = 0x50;
     pub const JLT: u8 = 0xa0;
     pub const JLE: u8 = 0xb0;
+    pub const JSLT: u8 = 0xc0;
     pub const CALL: u8 = 0x80;
     pub const EXIT: u8 = 0x90;
 }
@@ -268,10 +298,11 @@ const X: Reg = 8;
 const DATA_END: Reg = 9;
 const FP: Reg = 10;
 
-/// Stack of the region's function: the buffer `bpf_skb_load_bytes` fills, the `__sk_buff` pointer, the packet type,
-/// the scratch words, M[i] at fp-88+4i, then the count of the passes a loop has left. The counter is a whole word,
-/// spilled from a register: the verifier of 5.10 follows only such spills, and must know the count to see the loop
-/// end. It keeps the frame at 96 bytes, which the verifier rounds 88 up to anyway.
+/// Stack of the region's function: the buffer `bpf_skb_load_bytes` fills, the context pointer (`__sk_buff`, or the
+/// `copied_packet`), the packet type, the scratch words, M[i] at fp-88+4i, then the count of the passes a loop has
+/// left. The counter is a whole word, spilled from a register: the verifier of 5.10 follows only such spills, and
+/// must know the count to see the loop end. It keeps the frame at 96 bytes, which the verifier rounds 88 up to
+/// anyway.
 const LOAD_BUFFER: i16 = -8;
 const SKB_SLOT: i16 = -16;
 const PACKET_TYPE_SLOT: i16 = -24;
@@ -488,14 +519,20 @@ impl<'a> Translator<'a> {
 
     /// A and X start at 0, as do the scratch words if the program reads any.
     fn prologue(&mut self) {
-        // Only the helper and `skb->len` need the context again, after r1 is gone.
-        if self.context.is_socket_buffer() {
+        // Only the helper and the wire length need the context again, after r1 is gone.
+        if self.context != Context::Xdp {
             self.asm.emit(Insn::store(ebpf::DW, SKB_SLOT, R1));
         }
         self.asm.emit(Insn::store(ebpf::W, PACKET_TYPE_SLOT, R2));
         if let Some((data, data_end)) = self.context.packet_bounds() {
             self.asm.emit(Insn::load(ebpf::W, DATA, R1, data));
             self.asm.emit(Insn::load(ebpf::W, DATA_END, R1, data_end));
+        }
+        // DATA points at the copy, DATA_END holds its size: a number.
+        if self.context == Context::Copied {
+            self.asm.emit(Insn::alu64_reg(ebpf::MOV, DATA, R1));
+            self.asm.emit(Insn::alu64_imm(ebpf::ADD, DATA, COPIED_DATA));
+            self.asm.emit(Insn::load(ebpf::W, DATA_END, R1, COPIED_COUNT));
         }
         self.asm.emit(Insn::alu32_imm(ebpf::MOV, A, 0));
         self.asm.emit(Insn::alu32_imm(ebpf::MOV, X, 0));
@@ -563,6 +600,10 @@ impl<'a> Translator<'a> {
                 self.asm.emit(Insn::load(ebpf::DW, R1, FP, SKB_SLOT));
                 self.asm.emit(Insn::load(ebpf::W, dst, R1, SKB_LEN));
             }
+            Context::Copied => {
+                self.asm.emit(Insn::load(ebpf::DW, R1, FP, SKB_SLOT));
+                self.asm.emit(Insn::load(ebpf::W, dst, R1, COPIED_LEN));
+            }
             // Packet pointers subtract to a plain number (for programs loaded with CAP_PERFMON, as all of ptstat's).
             Context::Xdp => {
                 self.asm.emit(Insn::alu64_reg(ebpf::MOV, dst, DATA_END));
@@ -608,7 +649,7 @@ impl<'a> Translator<'a> {
             // One way to read in a loop: the verifier walks each way on every pass, and a second one doubles the
             // paths of every pass.
             Context::SocketBuffer => self.in_loop[self.pc],
-            Context::Xdp => false,
+            Context::Xdp | Context::Copied => false,
         };
         if helper_only {
             if let Offset::AfterX(k) = offset {
@@ -629,6 +670,15 @@ impl<'a> Translator<'a> {
     fn load_directly_or_with_helper(&mut self, dst: Reg, size: u8, width: u32, offset: Offset) {
         let beyond = if self.context.is_socket_buffer() { self.asm.label() } else { self.reject };
         match offset {
+            Offset::Constant(k) if self.context == Context::Copied => match k.checked_add(width) {
+                // Within the copy's room, where the verifier sees it: then within what was copied.
+                Some(end) if end <= COPIED_BYTES => {
+                    self.asm.emit(Insn::alu64_imm(ebpf::MOV, R5, end.cast_signed()));
+                    self.reject_past_copy(R5);
+                    self.asm.emit(Insn::load(size, dst, DATA, k as i16));
+                }
+                _ => self.reject_now(),
+            },
             Offset::Constant(k) => match i16::try_from(k + width) {
                 Ok(end) => {
                     self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, DATA));
@@ -660,6 +710,17 @@ impl<'a> Translator<'a> {
 
     /// `width` bytes at data + r2 into `dst`, if they all lie before data_end; else on to `beyond`, r2 kept.
     fn load_at_r2(&mut self, dst: Reg, size: u8, width: u32, beyond: Label) {
+        if self.context == Context::Copied {
+            // The bound the verifier needs, then the bytes copied (DATA_END), compared as numbers.
+            self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(COPIED_BYTES - width)), beyond);
+            self.asm.emit(Insn::alu64_reg(ebpf::MOV, R5, R2));
+            self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, width.cast_signed()));
+            self.reject_past_copy(R5);
+            self.asm.emit(Insn::alu64_reg(ebpf::MOV, R3, DATA));
+            self.asm.emit(Insn::alu64_reg(ebpf::ADD, R3, R2));
+            self.asm.emit(Insn::load(size, dst, R3, 0));
+            return;
+        }
         // The verifier wants variable offsets into the packet bounded first.
         self.asm.jump(Insn::jump64(ebpf::JGT, R2, Operand::Immediate(MAX_PACKET_OFFSET - width)), beyond);
         self.asm.emit(Insn::alu64_reg(ebpf::MOV, R3, DATA));
@@ -668,6 +729,16 @@ impl<'a> Translator<'a> {
         self.asm.emit(Insn::alu64_imm(ebpf::ADD, R5, width.cast_signed()));
         self.asm.jump(Insn::jump64(ebpf::JGT, R5, Operand::Register(DATA_END)), beyond);
         self.asm.emit(Insn::load(size, dst, R3, 0));
+    }
+
+    /// `Context::Copied`: rejects unless the copy holds the bytes before offset `end` (a register). The difference
+    /// of two registers is tested, not `end` against DATA_END: a comparison would narrow DATA_END's range in the
+    /// verifier's eyes, differently at each load, and the states it could otherwise prune as equal would multiply
+    /// (protochain's loops, walked pass by pass, exceed the verifier's budget).
+    fn reject_past_copy(&mut self, end: Reg) {
+        self.asm.emit(Insn::alu64_reg(ebpf::MOV, R4, DATA_END));
+        self.asm.emit(Insn::alu64_reg(ebpf::SUB, R4, end));
+        self.asm.jump(Insn::jump64(ebpf::JSLT, R4, Operand::Immediate(0)), self.reject);
     }
 
     /// `width` bytes at `offset` into `dst` through `bpf_skb_load_bytes`, rejecting where it fails. The offset goes
@@ -866,13 +937,7 @@ mod tests {
 
     #[test]
     fn every_region_is_found_in_the_capture_object() {
-        for marker in [
-            ETHERNET_REGION_MARKER,
-            RAW_IP_REGION_MARKER,
-            XDP_REGION_MARKER,
-            SOCKET_ETHERNET_REGION_MARKER,
-            SOCKET_RAW_IP_REGION_MARKER,
-        ] {
+        for (marker, _, _) in CompiledFilter::compile("", false).unwrap().regions() {
             assert_eq!(find_region(&words(CAPTURE_OBJECT), marker).unwrap().len(), REGION_SLOTS);
         }
     }

@@ -1,6 +1,6 @@
-//! The live source: the eBPF programs on the chosen hooks (TC, XDP or cgroup-skb, in ptstat's network namespace or
-//! others: see `netns`), and what they report, handed on as `Records`. One engine serves every mode; what a mode
-//! collects (packets in a ring buffer, or counts per flow in a map) is its `Collect`.
+//! The live source: the eBPF programs on the chosen hooks (TC, XDP, cgroup-skb or tracepoints, in ptstat's network
+//! namespace or others: see `netns`), and what they report, handed on as `Records`. One engine serves every mode;
+//! what a mode collects (packets in a ring buffer, or counts per flow in a map) is its `Collect`.
 
 pub mod attach;
 pub mod backend;
@@ -69,8 +69,9 @@ pub struct AttachOptions {
     pub directions: Directions,
 
     /// Where the programs run: tc (both directions of each interface), xdp (received packets, before the kernel
-    /// allocates anything), cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup) or
-    /// socket-filter (a packet socket per interface, as tcpdump's).
+    /// allocates anything), cgroup-skb (the packets of a cgroup's sockets, any interface: --cgroup), socket-filter
+    /// (a packet socket per interface, as tcpdump's) or tp-btf (the netif_receive_skb and net_dev_queue tracepoints:
+    /// every interface of every network namespace).
     ///
     /// socket-filter attaches nothing to TC or XDP, so it runs beside any other program there. Its packet
     /// sockets see packets where tcpdump's do: received ones before TC ingress, sent ones after TC egress, as they
@@ -79,6 +80,17 @@ pub struct AttachOptions {
     /// once, as sent. The copies a packet socket gets no longer name their socket, so packets are named by their
     /// flow: a cgroup-skb program at the cgroup v2 root's egress learns each sent packet's flow from its socket,
     /// before the packet reaches the device.
+    ///
+    /// tp-btf attaches nothing to any interface and coexists with anything; -i and --netns choose the interfaces
+    /// in the kernel, and -i any takes every interface of every network namespace (IFACE@NETNS), new ones too
+    /// (ptstat's own only before Linux 6.2, whose packets cannot tell their namespace). Received packets are seen
+    /// in netif_receive_skb, after GRO (as one large packet) and before packet sockets and TC ingress; sent ones in
+    /// net_dev_queue, after TC egress (what TC drops or redirects is not seen) and before the qdisc. Ethernet
+    /// devices and loopback give Ethernet frames (loopback's packets once, as sent: none with -Q in), layer-3 devices (tun,
+    /// wireguard, ipip, gre) raw IP. Only the packet's linear part is copied: payload the kernel keeps in pages
+    /// (TCP data as sent, large GRO packets) is cut off, as by -s. The filter expression runs on a copy of the
+    /// packet's first 512 bytes (of its linear part): a load beyond them rejects the packet, as one beyond its end
+    /// does.
     #[arg(long, value_enum, default_value_t = Backend::Tc, help_heading = "Kernel")]
     pub backend: Backend,
 
@@ -202,7 +214,7 @@ pub struct LivePacket<'a> {
 
 /// What the live source hands downstream, in the order it happens.
 pub trait Records {
-    /// An interface attached to (or, with cgroup-skb, seen for the first time), before any of its packets.
+    /// An interface attached to (or, with cgroup-skb and tp-btf, seen for the first time), before any of its packets.
     fn interface_added(&mut self, id: InterfaceId, interface: &Interface) -> anyhow::Result<()>;
     /// A process started, exec'd or exited: packets after this see it changed.
     fn process_changed(&mut self, event: &ProcessEvent);
@@ -274,6 +286,14 @@ pub fn kernel_report() -> String {
                 features.xdp_load_bytes,
                 "capture and statistics (bpf_xdp_load_bytes)",
                 "statistics only (capture needs bpf_xdp_load_bytes, Linux 5.18)",
+            )
+        ),
+        format!(
+            "tp-btf: {}",
+            choose(
+                features.packet_tracepoints,
+                "capture and statistics (tracepoints net_dev_queue, netif_receive_skb)",
+                "missing (tracepoints net_dev_queue, netif_receive_skb in the kernel's BTF)",
             )
         ),
         format!("process attribution: {attribution}"),
@@ -348,11 +368,11 @@ impl LiveSource {
             terminate: signal(SignalKind::terminate())?,
             counters: signal(SignalKind::user_defined1())?,
         };
+        let attach = &options.attach;
         let missing = privileges::missing_capabilities();
         if !missing.is_empty() {
             bail!("live capture needs the capabilities {} (run as root)", missing.join(", "));
         }
-        let attach = &options.attach;
         let (purpose, programs, snaplen) = match options.collect {
             Collect::Packets { snaplen, ring_buffer_bytes, counted_interfaces, wake_per_packet, .. } => {
                 ensure!(
@@ -364,6 +384,10 @@ impl LiveSource {
             }
             Collect::Counts { max_flows } => (Purpose::Stats { max_flows }, STATS_PROGRAMS, 0),
         };
+        ensure!(
+            attach.backend != Backend::TpBtf || features::Features::get().packet_tracepoints,
+            "--backend tp-btf needs the tracepoints net_dev_queue and netif_receive_skb in the kernel's BTF (Linux 5.5)"
+        );
         let places = session::choose_places(attach)?;
         let raw_ip_chosen = attach.backend == Backend::CgroupSkb
             || (!session::all_interfaces(attach)
@@ -383,7 +407,17 @@ impl LiveSource {
             Collect::Packets { .. } => "packets",
             Collect::Counts { .. } => "flows",
         };
-        start_attribution(&mut ebpf, places.iter().map(|place| &place.netns), what);
+        // The tracepoints see every namespace (ptstat's own among them): the sockets open in each are named from
+        // the start.
+        let every_namespace = match session::traces_every_interface(attach) {
+            true => netns::every()?,
+            false => Vec::new(),
+        };
+        let places_namespaces = places.iter().map(|place| &place.netns);
+        match every_namespace.is_empty() {
+            true => start_attribution(&mut ebpf, places_namespaces, what),
+            false => start_attribution(&mut ebpf, &every_namespace, what),
+        }
         if attach.backend == Backend::SocketFilter
             && let Err(error) = backend::attach_socket_flow_teacher(&mut ebpf)
         {
@@ -408,6 +442,14 @@ impl LiveSource {
             Backend::CgroupSkb => {
                 let ebpf = session.ebpf.as_mut().context("programs detached")?;
                 Some(backend::attach_cgroup_skb(ebpf, &programs, attach.cgroup.as_deref(), attach.directions)?)
+            }
+            Backend::TpBtf => {
+                let ebpf = session.ebpf.as_mut().context("programs detached")?;
+                if session::traces_every_interface(attach) {
+                    backend::trace_every_interface(ebpf)?;
+                }
+                backend::attach_tracepoints(ebpf, &programs, attach.directions)?;
+                None
             }
             _ => None,
         };

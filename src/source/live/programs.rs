@@ -47,6 +47,9 @@ pub struct HookPrograms {
     /// Socket filters of packet sockets (both directions in one), for Ethernet and layer-3 devices.
     pub socket: &'static str,
     pub socket_l3: &'static str,
+    /// tp_btf programs of the tracepoints `netif_receive_skb` and `net_dev_queue` (ebpf/tracepoints.h).
+    pub tracepoint_ingress: &'static str,
+    pub tracepoint_egress: &'static str,
 }
 
 /// ebpf/capture.bpf.c: copy packets into the ring buffer.
@@ -60,6 +63,8 @@ pub const CAPTURE_PROGRAMS: HookPrograms = HookPrograms {
     cgroup_egress: "capture_cgroup_egress",
     socket: "capture_socket",
     socket_l3: "capture_socket_l3",
+    tracepoint_ingress: "capture_received",
+    tracepoint_egress: "capture_queued",
 };
 
 /// ebpf/stats.h: count packets and bytes per flow.
@@ -73,6 +78,8 @@ pub const STATS_PROGRAMS: HookPrograms = HookPrograms {
     cgroup_egress: "stats_cgroup_egress",
     socket: "stats_socket",
     socket_l3: "stats_socket_l3",
+    tracepoint_ingress: "stats_received",
+    tracepoint_egress: "stats_queued",
 };
 
 /// What the loaded programs are for.
@@ -279,6 +286,7 @@ pub fn load(
         .override_global("wanted_uid", &uid, true)
         .override_global("follow_forks", &follow_forks, true)
         .override_global("socket_directions", &socket_directions(directions), true)
+        .override_global("traced_filter", &u8::from(!filter.accepts_everything()), true)
         .map_max_entries(EVENTS_MAP, ring_buffer_bytes)
         .map_max_entries(FLOW_STATS_MAP, max_flows)
         .map_max_entries(COUNTERS_MAP, counted_interfaces.saturating_add(1))
@@ -351,7 +359,7 @@ pub fn attach_process_hooks(ebpf: &mut Ebpf) -> anyhow::Result<()> {
 }
 
 /// Loads and attaches `(program, tracepoint)` BTF tracepoints.
-fn attach_btf_tracepoints(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
+pub(super) fn attach_btf_tracepoints(ebpf: &mut Ebpf, programs: &[(&str, &str)]) -> anyhow::Result<()> {
     let btf = kernel_btf()?;
     for &(name, tracepoint) in programs {
         let program: &mut BtfTracePoint =

@@ -83,7 +83,7 @@ pub fn choose_places(options: &AttachOptions) -> anyhow::Result<Vec<Place>> {
     };
     anyhow::ensure!(
         options.backend != Backend::CgroupSkb,
-        "--netns chooses interfaces: it needs --backend tc, xdp or socket-filter"
+        "--netns chooses interfaces: it needs --backend tc, xdp, socket-filter or tp-btf"
     );
     if namespaces.iter().any(|netns| !netns.is_own()) {
         anyhow::ensure!(
@@ -136,6 +136,17 @@ pub fn all_interfaces(options: &AttachOptions) -> bool {
     }
 }
 
+/// Whether the tp-btf programs trace every interface of every network namespace (`-i any`, `--netns any` without
+/// `-i`): interfaces are then announced as their first packets come, and none needs looking for.
+pub fn traces_every_interface(options: &AttachOptions) -> bool {
+    options.backend == Backend::TpBtf
+        && match options.interface_choice() {
+            InterfaceChoice::Any => true,
+            InterfaceChoice::Default => options.namespace_choice() == NamespaceChoice::Any,
+            InterfaceChoice::Named(_) => false,
+        }
+}
+
 /// The loaded programs and the interfaces they are attached to.
 pub struct Session {
     /// `None` once detached.
@@ -181,13 +192,19 @@ impl Session {
             return Ok(());
         };
         let (options, programs) = (&self.options, &self.programs);
-        // Inside the namespace, where its interface names and indexes mean what they say.
-        let attached = netns.within(|| match options.backend {
-            Backend::Xdp => backend::attach_xdp(ebpf, programs, interface, options.xdp_mode).map(|()| None),
-            // Made inside the namespace, the socket sees its interfaces wherever it is used.
-            Backend::SocketFilter => backend::attach_socket_filter(ebpf, programs, interface).map(Some),
-            _ => attach::attach(ebpf, programs, interface, options.tc_mode, options.directions, qdiscs).map(|()| None),
-        })?;
+        let key = InterfaceKey::new(netns.cookie, interface.index);
+        let attached = match options.backend {
+            // Nothing to attach: the tracepoints see every interface, and trace those in their map.
+            Backend::TpBtf => backend::trace_interface(ebpf, key).map(|()| None),
+            // Inside the namespace, where its interface names and indexes mean what they say.
+            backend => netns.within(|| match backend {
+                Backend::Xdp => backend::attach_xdp(ebpf, programs, interface, options.xdp_mode).map(|()| None),
+                // Made inside the namespace, the socket sees its interfaces wherever it is used.
+                Backend::SocketFilter => backend::attach_socket_filter(ebpf, programs, interface).map(Some),
+                _ => attach::attach(ebpf, programs, interface, options.tc_mode, options.directions, qdiscs)
+                    .map(|()| None),
+            })?,
+        };
         let socket = attached.map_err(|error| netns.in_context(error))?;
         self.packet_sockets.extend(socket);
         let described = Interface {
@@ -197,7 +214,7 @@ impl Session {
             snaplen: self.snaplen,
             description: netns.description(),
         };
-        self.attached.insert(InterfaceKey::new(netns.cookie, interface.index), self.interfaces.len());
+        self.attached.insert(key, self.interfaces.len());
         self.interfaces.push(described);
         Ok(())
     }
@@ -243,31 +260,43 @@ impl Session {
         self.interfaces.iter().map(|interface| (interface.name.clone(), interface.link_type)).collect()
     }
 
-    /// cgroup-skb: the id of the interface a packet came through, announced on its first packet.
-    fn interface_seen(&mut self, key: InterfaceKey, records: &mut dyn Records) -> anyhow::Result<InterfaceId> {
-        let id = self.interfaces.len();
-        let (name, description) = match key.netns == self.own_netns {
-            true => (interfaces::name_of(key.ifindex), None),
-            // The socket of a container, say: its interface's index means something in its namespace only.
-            false => match netns::every().unwrap_or_default().into_iter().find(|netns| netns.cookie == key.netns) {
-                Some(netns) => {
-                    let name = netns.within(|| interfaces::name_of(key.ifindex)).ok().flatten();
-                    (name.map(|name| netns.interface_name(&name)), netns.description())
-                }
-                None => (None, None),
-            },
+    /// cgroup-skb and tp-btf: the id of the interface a packet came through, announced on its first packet; `None`
+    /// (and its packets left out) for a tp-btf interface whose link type ptstat cannot decode, or that vanished
+    /// before it could be told.
+    fn interface_seen(&mut self, key: InterfaceKey, records: &mut dyn Records) -> anyhow::Result<Option<InterfaceId>> {
+        // The interface of a container, say: its index means something in its namespace only.
+        let netns = match key.netns == self.own_netns {
+            true => Netns::own().ok(),
+            false => netns::every().unwrap_or_default().into_iter().find(|netns| netns.cookie == key.netns),
         };
+        let device = netns.as_ref().and_then(|netns| {
+            let listed = netns.within(interfaces::list).ok()?.ok()?;
+            listed.into_iter().find(|interface| interface.index == key.ifindex)
+        });
+        // cgroup-skb's packets start at the IP header whatever the device; the tracepoints' as the device's do.
+        let link_type = match (self.options.backend, device.as_ref().and_then(SystemInterface::link_type)) {
+            (Backend::CgroupSkb, _) => DataLink::RAW,
+            (_, Some(link_type)) => link_type,
+            (_, None) => {
+                self.refused.insert(key);
+                return Ok(None);
+            }
+        };
+        let id = self.interfaces.len();
         let interface = Interface {
-            name: name.unwrap_or_else(|| format!("if{}", key.ifindex)),
+            name: match (&netns, &device) {
+                (Some(netns), Some(device)) => netns.interface_name(&device.name),
+                _ => format!("if{}", key.ifindex),
+            },
             index: key.ifindex,
-            link_type: DataLink::RAW,
+            link_type,
             snaplen: self.snaplen,
-            description,
+            description: netns.as_ref().and_then(Netns::description),
         };
         records.interface_added(id, &interface)?;
         self.attached.insert(key, id);
         self.interfaces.push(interface);
-        Ok(id)
+        Ok(Some(id))
     }
 
     /// Every interface of `netns` wanted: attaches to those that appeared since the last look.
@@ -316,7 +345,12 @@ impl Session {
                 Some((last_key, id)) if last_key == key => id,
                 _ => match (self.attached.get(&key), self.options.backend) {
                     (Some(&id), _) => id,
-                    (None, Backend::CgroupSkb) => self.interface_seen(key, records)?,
+                    (None, Backend::CgroupSkb | Backend::TpBtf) if !self.refused.contains(&key) => {
+                        match self.interface_seen(key, records)? {
+                            Some(id) => id,
+                            None => continue,
+                        }
+                    }
                     (None, _) => continue,
                 },
             };
@@ -448,9 +482,10 @@ impl Session {
         let Wakeups { packets: mut ring, processes: mut process_ring, mut command, stop: mut stop_signals } = wakeups;
         // Every interface wanted: a watcher of link changes in each namespace (made inside, it stays bound to it).
         // `--netns any` looks again every second instead.
-        let rescanning = self.options.namespace_choice() == NamespaceChoice::Any;
+        let announced_as_seen = self.options.backend == Backend::CgroupSkb || traces_every_interface(&self.options);
+        let rescanning = self.options.namespace_choice() == NamespaceChoice::Any && !announced_as_seen;
         let mut watchers = Vec::new();
-        if all_interfaces(&self.options) && !rescanning && self.options.backend != Backend::CgroupSkb {
+        if all_interfaces(&self.options) && !rescanning && !announced_as_seen {
             for place in &self.places {
                 watchers.push(place.netns.within(LinkWatcher::new)?.context("watching for new interfaces")?);
             }
