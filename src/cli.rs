@@ -81,6 +81,9 @@ pub struct Cli {
     pub stats: StatsFlags,
 
     #[command(flatten)]
+    pub metrics: MetricsFlags,
+
+    #[command(flatten)]
     pub connections: ConnectionFlags,
 
     #[command(flatten)]
@@ -341,6 +344,29 @@ pub struct StatsFlags {
     /// The evictions are reported.
     #[arg(long, value_name = "FLOWS", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(1..))]
     pub stats_entries: u32,
+}
+
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Metrics")]
+pub struct MetricsFlags {
+    /// With live --stats: serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464, [::]:9464).
+    ///
+    /// Counters ptstat_packets_total and ptstat_bytes_total per direction (sent, received, forwarded), protocol,
+    /// process, container, pod and namespace, and remote side (a pod's namespace/name, host, internal, external:
+    /// see --internal-networks); the kernel's totals per protocol, flows tracked and evictions. The flow table is
+    /// read every second; counters keep what evicted flows counted. OpenMetrics when the Accept header asks for
+    /// it; /healthz answers ok. A busy port is an error.
+    #[arg(long, value_name = "ADDRESS", requires = "stats", conflicts_with = "read")]
+    pub metrics: Option<std::net::SocketAddr>,
+
+    /// With --metrics: at most this many label sets; traffic of further ones is counted in the overflow series
+    /// (process and remote "(overflow)") of its direction and protocol.
+    #[arg(long, value_name = "SERIES", default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub metrics_max_series: u32,
+
+    /// With --metrics: a pid label too, a series per process instead of per process name.
+    #[arg(long, requires = "metrics")]
+    pub metrics_pid: bool,
 }
 
 #[derive(Args, Debug)]

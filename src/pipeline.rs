@@ -16,6 +16,7 @@ use crate::{
         capture_file::{CaptureFile, Format},
         connections::{ConnectionLog, ConnectionLogOptions, InternalNetworks},
         filtered::Filtered,
+        metrics::{self, Metrics, aggregate::Labelling},
         print::{Printer, listening::listening_line},
         stats::{
             FlowStats, Snapshot,
@@ -125,7 +126,11 @@ fn live_options(cli: &Cli, filter: Option<String>, collect: Collect) -> LiveOpti
         duration: cli.capture.timeout,
         command: (!command.is_empty())
             .then(|| CommandToRun { argv: command.clone(), stdout_to_stderr: cli.files.streaming_to_stdout() }),
-        tick: cli.stats.tui.then_some(tui::STEP),
+        tick: match (cli.stats.tui, cli.metrics.metrics) {
+            (true, _) => Some(tui::STEP),
+            (false, Some(_)) => Some(metrics::READ_INTERVAL),
+            (false, None) => None,
+        },
     }
 }
 
@@ -272,10 +277,22 @@ fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::
         };
         (!tui).then(|| format!("ptstat: listening on {names}, counting packets and bytes per flow"))
     };
-    let records = |enricher| Counting { enricher, view: None, cli };
+    let metrics = serve_metrics(cli)?;
+    let records = |enricher| Counting { enricher, view: None, metrics, cli };
     // A flow's row tells its process, cgroup and container: not the thread, parent or user of one packet.
     let context = ContextSelection { thread: false, parent: false, user: false, ..ContextSelection::ALL };
     run_live(options, context, cli, user, listening, records).map(drop)
+}
+
+/// `--metrics`: its port bound (before capture starts, so that a busy one stops ptstat at once) and served.
+fn serve_metrics(cli: &Cli) -> anyhow::Result<Option<Metrics>> {
+    let Some(address) = cli.metrics.metrics else { return Ok(None) };
+    let labelling = Labelling {
+        with_pid: cli.metrics.metrics_pid,
+        internal: InternalNetworks(cli.connections.internal_networks.clone()),
+        remote_pods: RemotePods::watch(cli.kubernetes.kubeconfig.as_deref())?,
+    };
+    Metrics::serve(address, labelling, cli.metrics.metrics_max_series as usize).map(Some)
 }
 
 /// Statistics: the flow table, named, to the live view as it goes or to the table or JSON at the end.
@@ -283,6 +300,7 @@ struct Counting<'a> {
     enricher: Enricher,
     /// `--tui`, from its first step on.
     view: Option<LiveView>,
+    metrics: Option<Metrics>,
     cli: &'a Cli,
 }
 
@@ -324,6 +342,12 @@ impl Records for Counting<'_> {
     fn tick(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<bool> {
         let Some(flows) = flows else { return Ok(true) };
         let enricher = &mut self.enricher;
+        if let Some(metrics) = &mut self.metrics {
+            metrics.fold(flows.read()?, |flow| enricher.context(&flow.process()))?;
+        }
+        if !self.cli.stats.tui {
+            return Ok(true);
+        }
         let view = match &mut self.view {
             Some(view) => view,
             None => self.view.insert(LiveView::start(self.cli.stats.refresh, Self::snapshot(enricher, flows)?)?),

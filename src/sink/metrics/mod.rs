@@ -1,0 +1,88 @@
+//! `--metrics ADDRESS`: the statistics as Prometheus metrics over HTTP. `aggregate` turns the kernel's flow table,
+//! read every tick, into counters with few labels; `server` answers scrapes.
+
+pub mod aggregate;
+mod server;
+
+use std::{
+    collections::HashSet,
+    ffi::c_int,
+    io,
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener},
+    sync::Arc,
+    time::Duration,
+};
+
+use anyhow::Context;
+use prometheus_client::registry::Registry;
+
+use self::aggregate::{Aggregate, Labelling};
+use crate::{packet::ProcessContext, sink::stats::Counts, source::live::flows::CountedFlow};
+
+/// How often the flow table is read for the metrics: a scrape sees counts at most this old.
+pub const READ_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The metrics and their server.
+pub struct Metrics {
+    aggregate: Aggregate,
+}
+
+impl Metrics {
+    /// Binds `address` (a busy port or an address not of this host is an error here, before capture starts) and
+    /// serves the metrics from a thread of its own.
+    pub fn serve(address: SocketAddr, labelling: Labelling, max_series: usize) -> anyhow::Result<Metrics> {
+        let listener = TcpListener::bind(address).with_context(|| format!("--metrics {address}"))?;
+        let mut registry = Registry::default();
+        let aggregate = Aggregate::new(&mut registry, labelling, max_series);
+        server::spawn(listener, Arc::new(registry))?;
+        Ok(Metrics { aggregate })
+    }
+
+    /// Folds a read of the flow table into the metrics; `context_of` names a flow's process.
+    pub fn fold(
+        &mut self,
+        counts: Counts,
+        context_of: impl FnMut(&CountedFlow) -> Option<Arc<ProcessContext>>,
+    ) -> anyhow::Result<()> {
+        // Read each time: addresses come and go (DHCP, a VPN, an interface added).
+        let local = local_addresses().context("listing this host's addresses")?;
+        self.aggregate.fold(counts, &local, context_of);
+        Ok(())
+    }
+}
+
+/// The addresses of ptstat's network namespace: which end of a flow is this host.
+fn local_addresses() -> io::Result<HashSet<IpAddr>> {
+    let mut first = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `first` with a list it allocated, freed below.
+    if unsafe { libc::getifaddrs(&mut first) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut addresses = HashSet::new();
+    let mut entry = first;
+    while !entry.is_null() {
+        // SAFETY: `entry` is a node of the list getifaddrs made, not freed yet.
+        let node = unsafe { &*entry };
+        if !node.ifa_addr.is_null() {
+            // SAFETY: ifa_addr points at a sockaddr of the family it names, sockaddr_in or sockaddr_in6 here.
+            let address = unsafe {
+                match c_int::from((*node.ifa_addr).sa_family) {
+                    libc::AF_INET => {
+                        let v4 = &*(node.ifa_addr as *const libc::sockaddr_in);
+                        Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(v4.sin_addr.s_addr))))
+                    }
+                    libc::AF_INET6 => {
+                        let v6 = &*(node.ifa_addr as *const libc::sockaddr_in6);
+                        Some(IpAddr::V6(Ipv6Addr::from(v6.sin6_addr.s6_addr)))
+                    }
+                    _ => None,
+                }
+            };
+            addresses.extend(address);
+        }
+        entry = node.ifa_next;
+    }
+    // SAFETY: `first` is the list getifaddrs returned, freed once.
+    unsafe { libc::freeifaddrs(first) };
+    Ok(addresses)
+}
