@@ -349,14 +349,15 @@ pub struct StatsFlags {
 #[derive(Args, Debug)]
 #[command(next_help_heading = "Metrics")]
 pub struct MetricsFlags {
-    /// With live --stats: serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464, [::]:9464).
+    /// Serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464, [::]:9464), live only.
     ///
-    /// Counters ptstat_packets_total and ptstat_bytes_total per direction (sent, received, forwarded), protocol,
-    /// process, container, pod and namespace, and remote side (a pod's namespace/name, host, internal, external:
-    /// see --internal-networks); the kernel's totals per protocol, flows tracked and evictions. The flow table is
-    /// read every second; counters keep what evicted flows counted. OpenMetrics when the Accept header asks for
-    /// it; /healthz answers ok. A busy port is an error.
-    #[arg(long, value_name = "ADDRESS", requires = "stats", conflicts_with = "read")]
+    /// Counters ptstat_packets_total and ptstat_bytes_total per direction (sent from, received by or forwarded
+    /// past this host's addresses), protocol, process, container, pod and namespace, and remote side (a pod's
+    /// namespace/name, host, internal, external: see --internal-networks); a capture's also per interface. With
+    /// --stats the kernel's flow table is read every second (counters keep what evicted flows counted), with the
+    /// kernel's totals per protocol, flows tracked and evictions; without, the captured packets are counted.
+    /// OpenMetrics when the Accept header asks for it; /healthz answers ok. A busy port is an error.
+    #[arg(long, value_name = "ADDRESS", conflicts_with = "read")]
     pub metrics: Option<std::net::SocketAddr>,
 
     /// With --metrics: at most this many label sets; traffic of further ones is counted in the overflow series

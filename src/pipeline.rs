@@ -284,7 +284,8 @@ fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::
     run_live(options, context, cli, user, listening, records).map(drop)
 }
 
-/// `--metrics`: its port bound (before capture starts, so that a busy one stops ptstat at once) and served.
+/// `--metrics`: its port bound (before capture starts, so that a busy one stops ptstat at once) and served; the
+/// kernel's flow table read into it with --stats, else the capture's packets.
 fn serve_metrics(cli: &Cli) -> anyhow::Result<Option<Metrics>> {
     let Some(address) = cli.metrics.metrics else { return Ok(None) };
     let labelling = Labelling {
@@ -292,7 +293,7 @@ fn serve_metrics(cli: &Cli) -> anyhow::Result<Option<Metrics>> {
         internal: InternalNetworks(cli.connections.internal_networks.clone()),
         remote_pods: RemotePods::watch(cli.kubernetes.kubeconfig.as_deref())?,
     };
-    Metrics::serve(address, labelling, cli.metrics.metrics_max_series as usize).map(Some)
+    Metrics::serve(address, labelling, cli.metrics.metrics_max_series as usize, cli.stats.stats).map(Some)
 }
 
 /// Statistics: the flow table, named, to the live view as it goes or to the table or JSON at the end.
@@ -446,6 +447,9 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
         let flush_each_packet = streaming_to_stdout || cli.files.packet_buffered;
         let format = Format::for_path(path, cli.attach.spans_interfaces());
         sinks.0.push(Box::new(CaptureFile::new(path.clone(), format, flush_each_packet, cli.files.rotation())));
+    }
+    if let Some(metrics) = serve_metrics(cli)? {
+        sinks.0.push(Box::new(metrics));
     }
     if cli.output.count_only {
         sinks.0.push(Box::new(PacketCounter(0)));

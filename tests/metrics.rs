@@ -176,14 +176,48 @@ fn wait_until_closed(port: u16) {
 
 const ETHERNET_IP_UDP: u64 = 14 + 20 + 8;
 
+/// How ptstat counts for the metrics.
+#[derive(Clone, Copy, PartialEq)]
+enum Counting {
+    /// `--stats`: the kernel's flow table.
+    Stats,
+    /// A capture (`-w FILE`): its packets.
+    Capture,
+}
+
+/// Unique names and ports of one test.
+struct Unique {
+    tag: &'static str,
+    subnet: u8,
+    metrics_port: u16,
+    web_port: u16,
+    udp_port: u16,
+    tcp_port: u16,
+}
+
 #[test]
 fn prometheus_scrapes_the_packets_and_bytes_sent_with_their_process() {
-    let test = "prometheus_scrapes_the_packets_and_bytes_sent_with_their_process";
+    let unique =
+        Unique { tag: "mtp", subnet: 111, metrics_port: 29461, web_port: 29091, udp_port: 7111, tcp_port: 7112 };
+    scrape_known_traffic("prometheus_scrapes_the_packets_and_bytes_sent_with_their_process", Counting::Stats, unique);
+}
+
+#[test]
+fn prometheus_scrapes_a_captures_packets_and_bytes_with_their_process_and_interface() {
+    let test = "prometheus_scrapes_a_captures_packets_and_bytes_with_their_process_and_interface";
+    let unique =
+        Unique { tag: "mtc", subnet: 113, metrics_port: 29464, web_port: 29094, udp_port: 7115, tcp_port: 7116 };
+    scrape_known_traffic(test, Counting::Capture, unique);
+}
+
+/// 30 datagrams of 300 bytes from bash and a TCP transfer from nc to a namespace; Prometheus scraping ptstat must
+/// give the packets and bytes tcpdump saw on the interface, per direction and protocol, labelled with the process.
+fn scrape_known_traffic(test: &str, counting: Counting, unique: Unique) {
     if !root_or_skip(test) || !["prometheus", "tcpdump", "tshark", "nc", "curl"].into_iter().all(tool_available) {
         return;
     }
-    let (metrics_port, web_port, udp_port, tcp_port) = (29461, 29091, 7111, 7112);
-    let net = VethNamespace::new("mtp", 111);
+    let Unique { tag, subnet, metrics_port, web_port, udp_port, tcp_port } = unique;
+    let net = VethNamespace::new(tag, subnet);
     net.warm_up();
     let _udp_sink = udp_listener(Some(&net), udp_port);
     let _tcp_sink = Killed(tcp_sink_in(&net, tcp_port));
@@ -192,7 +226,12 @@ fn prometheus_scrapes_the_packets_and_bytes_sent_with_their_process() {
     let directory = tempfile::tempdir().unwrap();
     let oracle = Oracle::start(directory.path(), &net.host_if, &filter);
     let address = format!("127.0.0.1:{metrics_port}");
-    let ptstat = Running::start(&["--stats", "-i", &net.host_if, "--metrics", &address, &filter]);
+    let capture = directory.path().join("capture.pcapng");
+    let counting_args = match counting {
+        Counting::Stats => vec!["--stats"],
+        Counting::Capture => vec!["-w", capture.to_str().unwrap()],
+    };
+    let ptstat = Running::start(&[&counting_args[..], &["-i", &net.host_if, "--metrics", &address, &filter]].concat());
     let prometheus = Prometheus::start(metrics_port, web_port);
 
     // 30 datagrams of 300 bytes from bash, and 200000 bytes over TCP from nc.
@@ -242,7 +281,19 @@ fn prometheus_scrapes_the_packets_and_bytes_sent_with_their_process() {
     assert_eq!(labels.get("remote").map(String::as_str), Some("internal"), "{labels:?}");
     assert!(!labels.contains_key("pid"), "{labels:?}");
     assert_eq!(*packets, seen[&(net.host_ip.clone(), "tcp".into())].0 as f64);
-    assert_eq!(prometheus.value("ptstat_flow_table_evictions_total"), 0.0);
+    let evictions = prometheus.query("ptstat_flow_table_evictions_total");
+    match counting {
+        // The kernel's table tells no interface.
+        Counting::Stats => {
+            assert!(!labels.contains_key("interface"), "{labels:?}");
+            assert_eq!(evictions.len(), 1);
+            assert_eq!(evictions[0].1, 0.0);
+        }
+        Counting::Capture => {
+            assert_eq!(labels.get("interface"), Some(&net.host_if), "{labels:?}");
+            assert!(evictions.is_empty(), "no kernel table: {evictions:?}");
+        }
+    }
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
 }
@@ -325,13 +376,16 @@ fn a_busy_port_or_a_foreign_address_is_one_line_and_exit_1() {
 }
 
 #[test]
-fn metrics_need_live_stats_and_answer_healthz_and_openmetrics() {
-    if !root_or_skip("metrics_need_live_stats_and_answer_healthz_and_openmetrics") || !tool_available("curl") {
+fn metrics_need_a_live_capture_and_answer_healthz_and_openmetrics() {
+    if !root_or_skip("metrics_need_a_live_capture_and_answer_healthz_and_openmetrics") || !tool_available("curl") {
         return;
     }
-    let refused = Command::new(PTSTAT).args(["-i", "lo", "--metrics", "127.0.0.1:29463"]).output().unwrap();
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("--stats"), "{refused:?}");
+    // A file has no live counts to serve.
+    let refused = Command::new(PTSTAT).args(["-r", "/dev/null", "--metrics", "127.0.0.1:29463"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--metrics"), "{stderr}");
 
     let ptstat = Running::start(&["--stats", "-i", "lo", "--metrics", "127.0.0.1:29463", "udp port 7114"]);
     let get = |path: &str, accept: &str| {

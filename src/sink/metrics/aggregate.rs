@@ -1,9 +1,10 @@
-//! The metrics' values: the kernel's flow table, read every tick, folded into counters per label set. Each read
-//! adds what each flow grew by since the last one, so a counter keeps what it counted after the kernel's LRU
-//! evicts the flow (only what the flow counted between the last read and its eviction is lost; the evictions are
-//! counted). Label sets are few by design (process, container, pod, direction, protocol and the kind of remote
-//! side, never the 5-tuple) and bounded: past `max_series`, new ones are counted in one overflow series per
-//! direction and protocol, so sums over all series stay whole.
+//! The metrics' values. With --stats: the kernel's flow table, read every tick, folded into counters per label
+//! set; each read adds what each flow grew by since the last one, so a counter keeps what it counted after the
+//! kernel's LRU evicts the flow (only what the flow counted between the last read and its eviction is lost; the
+//! evictions are counted). With a capture: each packet counted as it comes. Label sets are few by design
+//! (process, container, pod, direction, protocol, interface and the kind of remote side, never the 5-tuple) and
+//! bounded: past `max_series`, new ones are counted in one overflow series per direction and protocol, so sums
+//! over all series stay whole.
 
 use std::{
     collections::HashSet,
@@ -21,7 +22,7 @@ use prometheus_client::{
 
 use crate::{
     enrich::pods::RemotePods,
-    packet::ProcessContext,
+    packet::{InterfaceId, ProcessContext},
     sink::{
         connections::InternalNetworks,
         stats::{Counts, ProtocolName},
@@ -64,10 +65,36 @@ pub struct SeriesLabels {
     container: String,
     pod: String,
     namespace: String,
+    /// The interface a capture saw the packet on; empty with --stats (the kernel's table does not tell).
+    interface: String,
     /// The other end: `namespace/name` of a pod, else `host` (an address of this host), `internal` (in
     /// --internal-networks) or `external`.
     remote: String,
 }
+
+/// What a series is told apart by, before it is named: a flow of the kernel's table, or a packet of a capture.
+pub struct Traffic<'a> {
+    pub protocol: u8,
+    pub source: IpAddr,
+    pub destination: IpAddr,
+    pub pid: u32,
+    pub process: Option<&'a ProcessContext>,
+    pub interface: &'a str,
+}
+
+/// A capture's packets of one flow on one interface go to the same counters: found by this, without naming
+/// them again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PacketSeries {
+    pub interface: InterfaceId,
+    pub protocol: u8,
+    pub source: IpAddr,
+    pub destination: IpAddr,
+    pub pid: u32,
+}
+
+/// How many flows a capture keeps the counters of at hand; past it they are looked up anew.
+const CACHED_PACKET_SERIES: usize = 65_536;
 
 impl EncodeLabelSet for SeriesLabels {
     fn encode(&self, encoder: &mut LabelSetEncoder) -> fmt::Result {
@@ -80,6 +107,7 @@ impl EncodeLabelSet for SeriesLabels {
             ("container", &self.container),
             ("pod", &self.pod),
             ("namespace", &self.namespace),
+            ("interface", &self.interface),
             ("remote", &self.remote),
         ];
         for label in labels.iter().filter(|(_, value)| !value.is_empty()) {
@@ -97,41 +125,83 @@ pub struct Labelling {
     pub remote_pods: Option<RemotePods>,
 }
 
-/// The metrics registered, and the state that makes their values from successive reads of the flow table.
+/// The metrics registered, and the state that makes their values.
 pub struct Aggregate {
     packets: Family<SeriesLabels, Counter>,
     bytes: Family<SeriesLabels, Counter>,
-    /// Packets and bytes per protocol as the kernel totals them, also of flows it never had room for.
-    kernel_packets: Family<[(&'static str, String); 1], Counter>,
-    kernel_bytes: Family<[(&'static str, String); 1], Counter>,
-    flows_tracked: Gauge,
-    evictions: Counter,
     labelling: Labelling,
     max_series: usize,
     /// Label sets other than the overflow ones.
     labelled_series: usize,
+    /// With --stats.
+    kernel_table: Option<KernelTable>,
+    /// With a capture: the counters of each flow seen lately.
+    packet_series: HashMap<PacketSeries, (Counter, Counter)>,
+}
+
+/// The kernel's flow table: its own metrics, and what it held at the last read.
+struct KernelTable {
+    /// Packets and bytes per protocol as the kernel totals them, also of flows it never had room for.
+    packets: Family<[(&'static str, String); 1], Counter>,
+    bytes: Family<[(&'static str, String); 1], Counter>,
+    flows_tracked: Gauge,
+    evictions: Counter,
     /// Each flow's counts at the last read.
     previous: HashMap<FlowKey, (u64, u64)>,
     previous_evicted: u64,
     previous_totals: HashMap<u8, (u64, u64)>,
 }
 
-impl Aggregate {
-    /// The metrics, registered in `registry`.
-    pub fn new(registry: &mut Registry, labelling: Labelling, max_series: usize) -> Aggregate {
-        let aggregate = Aggregate {
+impl KernelTable {
+    fn new(registry: &mut Registry) -> KernelTable {
+        let table = KernelTable {
             packets: Family::default(),
             bytes: Family::default(),
-            kernel_packets: Family::default(),
-            kernel_bytes: Family::default(),
             flows_tracked: Gauge::default(),
             evictions: Counter::<u64, AtomicU64>::default(),
-            labelling,
-            max_series,
-            labelled_series: 0,
             previous: HashMap::default(),
             previous_evicted: 0,
             previous_totals: HashMap::default(),
+        };
+        registry.register("ptstat_kernel_packets", "Packets per protocol, as the kernel totals them", {
+            table.packets.clone()
+        });
+        registry.register("ptstat_kernel_bytes", "Bytes per protocol, as the kernel totals them", table.bytes.clone());
+        registry.register("ptstat_flows_tracked", "Flows in the kernel's table", table.flows_tracked.clone());
+        registry.register(
+            "ptstat_flow_table_evictions",
+            "Flows the kernel's table evicted to make room (see --stats-entries)",
+            table.evictions.clone(),
+        );
+        table
+    }
+
+    /// The kernel's totals, its table's size and evictions as of `counts`.
+    fn update(&mut self, counts: &Counts) {
+        self.flows_tracked.set(counts.flows.len() as i64);
+        self.evictions.inc_by(counts.evicted.saturating_sub(self.previous_evicted));
+        self.previous_evicted = self.previous_evicted.max(counts.evicted);
+        for total in &counts.totals {
+            let (packets_before, bytes_before) =
+                self.previous_totals.insert(total.protocol, (total.packets, total.bytes)).unwrap_or_default();
+            let protocol = [("protocol", ProtocolName(total.protocol).to_string())];
+            self.packets.get_or_create(&protocol).inc_by(total.packets.saturating_sub(packets_before));
+            self.bytes.get_or_create(&protocol).inc_by(total.bytes.saturating_sub(bytes_before));
+        }
+    }
+}
+
+impl Aggregate {
+    /// The metrics, registered in `registry`; those of the kernel's flow table with `kernel_table` (--stats).
+    pub fn new(registry: &mut Registry, labelling: Labelling, max_series: usize, kernel_table: bool) -> Aggregate {
+        let aggregate = Aggregate {
+            packets: Family::default(),
+            bytes: Family::default(),
+            labelling,
+            max_series,
+            labelled_series: 0,
+            kernel_table: kernel_table.then(|| KernelTable::new(registry)),
+            packet_series: HashMap::default(),
         };
         registry.register("ptstat_packets", "Packets counted per process, direction, protocol and remote side", {
             aggregate.packets.clone()
@@ -139,72 +209,78 @@ impl Aggregate {
         registry.register("ptstat_bytes", "Bytes counted per process, direction, protocol and remote side", {
             aggregate.bytes.clone()
         });
-        registry.register("ptstat_kernel_packets", "Packets per protocol, as the kernel totals them", {
-            aggregate.kernel_packets.clone()
-        });
-        registry.register("ptstat_kernel_bytes", "Bytes per protocol, as the kernel totals them", {
-            aggregate.kernel_bytes.clone()
-        });
-        registry.register("ptstat_flows_tracked", "Flows in the kernel's table", aggregate.flows_tracked.clone());
-        registry.register(
-            "ptstat_flow_table_evictions",
-            "Flows the kernel's table evicted to make room (see --stats-entries)",
-            aggregate.evictions.clone(),
-        );
         aggregate
     }
 
-    /// Adds what grew since the last read. `local` are this host's addresses; `context_of` names a flow's process.
+    /// Adds what grew since the last read of the kernel's table. `local` are this host's addresses; `context_of`
+    /// names a flow's process.
     pub fn fold(
         &mut self,
         counts: Counts,
         local: &HashSet<IpAddr>,
         mut context_of: impl FnMut(&CountedFlow) -> Option<Arc<ProcessContext>>,
     ) {
+        let Some(mut table) = self.kernel_table.take() else { return };
+        table.update(&counts);
         let mut now = HashMap::with_capacity_and_hasher(counts.flows.len(), Default::default());
         for flow in counts.flows {
-            let (packets_before, bytes_before) = self.previous.get(&flow.key).copied().unwrap_or_default();
+            let (packets_before, bytes_before) = table.previous.get(&flow.key).copied().unwrap_or_default();
             // Fewer than before: the kernel evicted the flow and counted it anew since, all of it new.
             let (packets, bytes) = match flow.packets >= packets_before && flow.bytes >= bytes_before {
                 true => (flow.packets - packets_before, flow.bytes - bytes_before),
                 false => (flow.packets, flow.bytes),
             };
             if packets > 0 || bytes > 0 {
-                let labels = self.bounded(self.labels(&flow, context_of(&flow).as_deref(), local));
+                let context = context_of(&flow);
+                let FlowKey { protocol, source, destination, pid, .. } = flow.key;
+                let traffic =
+                    Traffic { protocol, source, destination, pid, process: context.as_deref(), interface: "" };
+                let labels = self.bounded(self.labels(&traffic, local));
                 self.packets.get_or_create(&labels).inc_by(packets);
                 self.bytes.get_or_create(&labels).inc_by(bytes);
             }
             now.insert(flow.key, (flow.packets, flow.bytes));
         }
-        self.previous = now;
-        self.flows_tracked.set(self.previous.len() as i64);
-        self.evictions.inc_by(counts.evicted.saturating_sub(self.previous_evicted));
-        self.previous_evicted = self.previous_evicted.max(counts.evicted);
-        for total in counts.totals {
-            let (packets_before, bytes_before) =
-                self.previous_totals.insert(total.protocol, (total.packets, total.bytes)).unwrap_or_default();
-            let protocol = [("protocol", ProtocolName(total.protocol).to_string())];
-            self.kernel_packets.get_or_create(&protocol).inc_by(total.packets.saturating_sub(packets_before));
-            self.kernel_bytes.get_or_create(&protocol).inc_by(total.bytes.saturating_sub(bytes_before));
-        }
+        table.previous = now;
+        self.kernel_table = Some(table);
     }
 
-    fn labels(&self, flow: &CountedFlow, context: Option<&ProcessContext>, local: &HashSet<IpAddr>) -> SeriesLabels {
-        let FlowKey { source, destination, .. } = flow.key;
+    /// Counts one packet of a capture, of `bytes` bytes, if its flow's counters are at hand; `false` if not.
+    pub fn count_known_packet(&self, series: &PacketSeries, bytes: u64) -> bool {
+        let Some((packets, bytes_counter)) = self.packet_series.get(series) else { return false };
+        packets.inc();
+        bytes_counter.inc_by(bytes);
+        true
+    }
+
+    /// Counts the first packet of a capture's flow (or one whose counters were let go), of `bytes` bytes.
+    pub fn count_new_packet(&mut self, series: PacketSeries, traffic: &Traffic, bytes: u64, local: &HashSet<IpAddr>) {
+        if self.packet_series.len() >= CACHED_PACKET_SERIES {
+            self.packet_series.clear();
+        }
+        let labels = self.bounded(self.labels(traffic, local));
+        let counters = (self.packets.get_or_create_owned(&labels), self.bytes.get_or_create_owned(&labels));
+        self.packet_series.insert(series, counters);
+        self.count_known_packet(&series, bytes);
+    }
+
+    fn labels(&self, traffic: &Traffic, local: &HashSet<IpAddr>) -> SeriesLabels {
+        let Traffic { protocol, source, destination, pid, process, interface } = *traffic;
         let (direction, remote) = match (local.contains(&source), local.contains(&destination)) {
             (true, _) => (Direction::Sent, destination),
             (false, true) => (Direction::Received, source),
             (false, false) => (Direction::Forwarded, destination),
         };
-        let named = |part: fn(&ProcessContext) -> Option<&String>| context.and_then(part).cloned().unwrap_or_default();
+        let named = |part: fn(&ProcessContext) -> Option<&String>| process.and_then(part).cloned().unwrap_or_default();
         SeriesLabels {
             direction: direction.name(),
-            protocol: ProtocolName(flow.key.protocol).to_string(),
+            protocol: ProtocolName(protocol).to_string(),
             process: named(|context| Some(&context.name)),
-            pid: self.labelling.with_pid.then_some(flow.key.pid).filter(|&pid| pid != 0),
+            pid: self.labelling.with_pid.then_some(pid).filter(|&pid| pid != 0),
             container: named(|context| context.container.as_ref().map(|container| &container.name)),
             pod: named(|context| context.pod.as_ref().map(|pod| &pod.name)),
             namespace: named(|context| context.pod.as_ref().map(|pod| &pod.namespace)),
+            interface: interface.to_string(),
             remote: self.remote(remote, local),
         }
     }
@@ -239,6 +315,7 @@ impl Aggregate {
             container: String::new(),
             pod: String::new(),
             namespace: String::new(),
+            interface: String::new(),
             remote: OVERFLOW.to_string(),
         }
     }
@@ -256,7 +333,7 @@ mod tests {
     fn aggregate(max_series: usize) -> Aggregate {
         let internal = DEFAULT_INTERNAL_NETWORKS.split(',').map(|network| network.parse().unwrap()).collect();
         let labelling = Labelling { with_pid: false, internal: InternalNetworks(internal), remote_pods: None };
-        Aggregate::new(&mut Registry::default(), labelling, max_series)
+        Aggregate::new(&mut Registry::default(), labelling, max_series, true)
     }
 
     /// A UDP flow between these addresses, from `pid` (named `process<pid>`), at these counts.

@@ -1,5 +1,5 @@
-//! `--metrics ADDRESS`: the statistics as Prometheus metrics over HTTP. `aggregate` turns the kernel's flow table,
-//! read every tick, into counters with few labels; `server` answers scrapes.
+//! `--metrics ADDRESS`: Prometheus metrics over HTTP. `aggregate` turns the kernel's flow table (--stats, read
+//! every tick) or a capture's packets into counters with few labels; `server` answers scrapes.
 
 pub mod aggregate;
 mod server;
@@ -10,44 +10,96 @@ use std::{
     io,
     net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener},
     sync::Arc,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use anyhow::Context;
 use prometheus_client::registry::Registry;
 
-use self::aggregate::{Aggregate, Labelling};
-use crate::{packet::ProcessContext, sink::stats::Counts, source::live::flows::CountedFlow};
+use self::aggregate::{Aggregate, Labelling, PacketSeries, Traffic};
+use crate::{
+    decode::decode,
+    packet::{Interface, InterfaceId, Packet, ProcessContext, Sink},
+    sink::stats::Counts,
+    source::live::flows::CountedFlow,
+};
 
 /// How often the flow table is read for the metrics: a scrape sees counts at most this old.
 pub const READ_INTERVAL: Duration = Duration::from_secs(1);
 
-/// The metrics and their server.
+/// The metrics and their server; with a capture, the sink that counts its packets.
 pub struct Metrics {
     aggregate: Aggregate,
+    local: LocalAddresses,
 }
 
 impl Metrics {
     /// Binds `address` (a busy port or an address not of this host is an error here, before capture starts) and
-    /// serves the metrics from a thread of its own.
-    pub fn serve(address: SocketAddr, labelling: Labelling, max_series: usize) -> anyhow::Result<Metrics> {
+    /// serves the metrics from a thread of its own; those of the kernel's flow table with `kernel_table` (--stats).
+    pub fn serve(
+        address: SocketAddr,
+        labelling: Labelling,
+        max_series: usize,
+        kernel_table: bool,
+    ) -> anyhow::Result<Metrics> {
         let listener = TcpListener::bind(address).with_context(|| format!("--metrics {address}"))?;
         let mut registry = Registry::default();
-        let aggregate = Aggregate::new(&mut registry, labelling, max_series);
+        let aggregate = Aggregate::new(&mut registry, labelling, max_series, kernel_table);
         server::spawn(listener, Arc::new(registry))?;
-        Ok(Metrics { aggregate })
+        Ok(Metrics { aggregate, local: LocalAddresses::default() })
     }
 
-    /// Folds a read of the flow table into the metrics; `context_of` names a flow's process.
+    /// Folds a read of the kernel's flow table into the metrics; `context_of` names a flow's process.
     pub fn fold(
         &mut self,
         counts: Counts,
         context_of: impl FnMut(&CountedFlow) -> Option<Arc<ProcessContext>>,
     ) -> anyhow::Result<()> {
-        // Read each time: addresses come and go (DHCP, a VPN, an interface added).
-        let local = local_addresses().context("listing this host's addresses")?;
-        self.aggregate.fold(counts, &local, context_of);
+        self.aggregate.fold(counts, self.local.now()?, context_of);
         Ok(())
+    }
+}
+
+impl Sink for Metrics {
+    fn add_interface(&mut self, _id: InterfaceId, _interface: &Interface) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
+        let decoded = decode(interface.link_type, packet.data, packet.original_len);
+        let Some(tuple) = decoded.ok().and_then(|decoded| decoded.tuple()) else { return Ok(()) };
+        let pid = packet.process.map_or(0, |process| process.pid);
+        let (protocol, source, destination) = (tuple.protocol, tuple.source, tuple.destination);
+        let series = PacketSeries { interface: packet.interface, protocol, source, destination, pid };
+        let bytes = u64::from(packet.original_len);
+        if !self.aggregate.count_known_packet(&series, bytes) {
+            let traffic =
+                Traffic { protocol, source, destination, pid, process: packet.process, interface: &interface.name };
+            self.aggregate.count_new_packet(series, &traffic, bytes, self.local.now()?);
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// This host's addresses, listed again when asked for a second or more after the last listing: addresses come
+/// and go (DHCP, a VPN, an interface added).
+#[derive(Default)]
+struct LocalAddresses {
+    addresses: HashSet<IpAddr>,
+    listed: Option<Instant>,
+}
+
+impl LocalAddresses {
+    fn now(&mut self) -> anyhow::Result<&HashSet<IpAddr>> {
+        if self.listed.is_none_or(|listed| listed.elapsed() >= READ_INTERVAL) {
+            self.addresses = local_addresses().context("listing this host's addresses")?;
+            self.listed = Some(Instant::now());
+        }
+        Ok(&self.addresses)
     }
 }
 
