@@ -445,4 +445,37 @@ mod tests {
         assert_eq!(all.iter().map(|(.., packets)| packets).sum::<u64>(), 11 + 2 + 3 + 4 + 5 + 6, "{all:?}");
         assert!(all.contains(&series("sent", OVERFLOW, OVERFLOW, 3 + 4 + 5 + 6)), "{all:?}");
     }
+
+    #[test]
+    fn a_captures_packets_count_per_interface_and_past_the_bound_in_the_overflow_series() {
+        let mut aggregate = aggregate(2);
+        let local = HashSet::from([IpAddr::V4(HOST)]);
+        let outside = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 9));
+        let process = ProcessContext { pid: 7, name: "curl".into(), ..Default::default() };
+        let traffic = |interface| Traffic {
+            protocol: 6,
+            source: HOST.into(),
+            destination: outside,
+            pid: 7,
+            process: Some(&process),
+            interface,
+        };
+        // Three interfaces, three label sets for a bound of two; the first interface's flow comes back.
+        for (interface, name) in [(0, "eth0"), (1, "eth1"), (2, "eth2"), (0, "eth0")] {
+            let series = PacketSeries { interface, protocol: 6, source: HOST.into(), destination: outside, pid: 7 };
+            if !aggregate.count_known_packet(&series, 60) {
+                aggregate.count_new_packet(series, &traffic(name), 60, &local);
+            }
+        }
+        let eth0 = aggregate.packets.get(&aggregate.labels(&traffic("eth0"), &local)).map(|counter| counter.get());
+        assert_eq!(eth0, Some(2), "eth0's two packets in its series");
+        assert_eq!(
+            values(&aggregate.bytes),
+            [
+                series("sent", "(overflow)", "(overflow)", 60),
+                series("sent", "curl", "external", 60),
+                series("sent", "curl", "external", 120),
+            ]
+        );
+    }
 }
