@@ -344,7 +344,7 @@ impl Records for Counting<'_> {
         let Some(flows) = flows else { return Ok(true) };
         let enricher = &mut self.enricher;
         if let Some(metrics) = &mut self.metrics {
-            metrics.fold(flows.read()?, |flow| enricher.context(&flow.process()))?;
+            metrics.fold(flows, |flow| enricher.context(&flow.process()))?;
         }
         if !self.cli.stats.tui {
             return Ok(true);

@@ -387,9 +387,10 @@ fn metrics_need_a_live_capture_and_answer_healthz_and_openmetrics() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--metrics"), "{stderr}");
 
-    let ptstat = Running::start(&["--stats", "-i", "lo", "--metrics", "127.0.0.1:29463", "udp port 7114"]);
+    // An IPv6 address, in brackets.
+    let ptstat = Running::start(&["--stats", "-i", "lo", "--metrics", "[::1]:29463", "udp port 7114"]);
     let get = |path: &str, accept: &str| {
-        let url = format!("http://127.0.0.1:29463{path}");
+        let url = format!("http://[::1]:29463{path}");
         let output =
             Command::new("curl").args(["-s", "-i", "-H", &format!("Accept: {accept}"), &url]).output().unwrap();
         String::from_utf8(output.stdout).unwrap()

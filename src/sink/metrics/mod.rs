@@ -20,8 +20,7 @@ use self::aggregate::{Aggregate, Labelling, PacketSeries, Traffic};
 use crate::{
     decode::decode,
     packet::{Interface, InterfaceId, Packet, ProcessContext, Sink},
-    sink::stats::Counts,
-    source::live::flows::CountedFlow,
+    source::live::flows::{CountedFlow, FlowTable},
 };
 
 /// How often the flow table is read for the metrics: a scrape sees counts at most this old.
@@ -31,6 +30,8 @@ pub const READ_INTERVAL: Duration = Duration::from_secs(1);
 pub struct Metrics {
     aggregate: Aggregate,
     local: LocalAddresses,
+    /// When the kernel's flow table was last read (--stats).
+    last_read: Option<Instant>,
 }
 
 impl Metrics {
@@ -46,16 +47,22 @@ impl Metrics {
         let mut registry = Registry::default();
         let aggregate = Aggregate::new(&mut registry, labelling, max_series, kernel_table);
         server::spawn(listener, Arc::new(registry))?;
-        Ok(Metrics { aggregate, local: LocalAddresses::default() })
+        Ok(Metrics { aggregate, local: LocalAddresses::default(), last_read: None })
     }
 
-    /// Folds a read of the kernel's flow table into the metrics; `context_of` names a flow's process.
+    /// Reads the kernel's flow table into the metrics, about every `READ_INTERVAL` however often it is called
+    /// (the live view ticks every 50 ms); `context_of` names a flow's process.
     pub fn fold(
         &mut self,
-        counts: Counts,
+        flows: &FlowTable,
         context_of: impl FnMut(&CountedFlow) -> Option<Arc<ProcessContext>>,
     ) -> anyhow::Result<()> {
-        self.aggregate.fold(counts, self.local.now()?, context_of);
+        // Half: ticks of `READ_INTERVAL` may come a little early or late, each must read.
+        if self.last_read.is_some_and(|read| read.elapsed() < READ_INTERVAL / 2) {
+            return Ok(());
+        }
+        self.last_read = Some(Instant::now());
+        self.aggregate.fold(flows.read()?, self.local.now()?, context_of);
         Ok(())
     }
 }
