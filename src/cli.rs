@@ -362,7 +362,8 @@ pub struct MetricsFlags {
 
     /// With --metrics: at most this many label sets; traffic of further ones is counted in the overflow series
     /// (process and remote "(overflow)") of its direction and protocol.
-    #[arg(long, value_name = "SERIES", default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "SERIES", default_value_t = 2000, requires = "metrics",
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub metrics_max_series: u32,
 
     /// With --metrics: a pid label too, a series per process instead of per process name.
