@@ -85,6 +85,9 @@ pub struct Cli {
     pub stats: StatsFlags,
 
     #[command(flatten)]
+    pub metrics: MetricsFlags,
+
+    #[command(flatten)]
     pub connections: ConnectionFlags,
 
     #[command(flatten)]
@@ -367,6 +370,31 @@ pub struct StatsFlags {
     /// 2MB/s (bytes). Checked every --refresh and at the end; exit code 0 when nothing crossed it.
     #[arg(long, value_name = "SIZE|RATE", value_parser = parse_exit_over, requires = "stats", conflicts_with = "tui")]
     pub exit_over: Option<ExitOver>,
+}
+
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Metrics")]
+pub struct MetricsFlags {
+    /// Serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464, [::]:9464), live only.
+    ///
+    /// Counters ptstat_packets_total and ptstat_bytes_total per direction (sent from, received by or forwarded
+    /// past this host's addresses), protocol, process, container, pod and namespace, and remote side (a pod's
+    /// namespace/name, host, internal, external: see --internal-networks); a capture's also per interface. With
+    /// --stats the kernel's flow table is read every second (counters keep what evicted flows counted), with the
+    /// kernel's totals per protocol, flows tracked and evictions; without, the captured packets are counted.
+    /// OpenMetrics when the Accept header asks for it; /healthz answers ok. A busy port is an error.
+    #[arg(long, value_name = "ADDRESS", conflicts_with = "read")]
+    pub metrics: Option<std::net::SocketAddr>,
+
+    /// With --metrics: at most this many label sets; traffic of further ones is counted in the overflow series
+    /// (process and remote "(overflow)") of its direction and protocol.
+    #[arg(long, value_name = "SERIES", default_value_t = 2000, requires = "metrics",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub metrics_max_series: u32,
+
+    /// With --metrics: a pid label too, a series per process instead of per process name.
+    #[arg(long, requires = "metrics")]
+    pub metrics_pid: bool,
 }
 
 #[derive(Args, Debug)]

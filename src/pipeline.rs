@@ -16,6 +16,7 @@ use crate::{
         capture_file::{CaptureFile, Format},
         connections::{ConnectionLog, ConnectionLogOptions, InternalNetworks},
         filtered::Filtered,
+        metrics::{self, Metrics, aggregate::Labelling},
         print::{Printer, listening::listening_line},
         stats::{
             FlowStats, Snapshot,
@@ -126,8 +127,17 @@ fn live_options(cli: &Cli, filter: Option<String>, collect: Collect) -> LiveOpti
         duration: cli.capture.timeout,
         command: (!command.is_empty())
             .then(|| CommandToRun { argv: command.clone(), stdout_to_stderr: cli.files.streaming_to_stdout() }),
-        // --exit-over looks at the counts every --refresh.
-        tick: cli.stats.tui.then_some(tui::STEP).or(cli.stats.exit_over.map(|_| cli.stats.refresh)),
+        // The live view steps often; --exit-over looks at the counts every --refresh, --metrics reads them every
+        // READ_INTERVAL (the first of the two when both are on: bitrates are over the time between two looks).
+        tick: match cli.stats.tui {
+            true => Some(tui::STEP),
+            false => {
+                [cli.stats.exit_over.map(|_| cli.stats.refresh), cli.metrics.metrics.map(|_| metrics::READ_INTERVAL)]
+                    .into_iter()
+                    .flatten()
+                    .min()
+            }
+        },
     }
 }
 
@@ -278,10 +288,23 @@ fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::
         (!tui).then(|| format!("ptstat: listening on {names}, counting packets and bytes per flow"))
     };
     let watch = cli.stats.exit_over.map(|limit| Watch::new(limit, &cli.stats.group_by));
-    let records = |enricher| Counting { enricher, view: None, cli, watch, crossed: None };
+    let metrics = serve_metrics(cli)?;
+    let records = |enricher| Counting { enricher, view: None, metrics, cli, watch, crossed: None };
     // A flow's row tells its process, cgroup and container: not the thread, parent or user of one packet.
     let context = ContextSelection { thread: false, parent: false, user: false, ..ContextSelection::ALL };
     run_live(options, context, cli, user, listening, records).map(drop)
+}
+
+/// `--metrics`: its port bound (before capture starts, so that a busy one stops ptstat at once) and served; the
+/// kernel's flow table read into it with --stats, else the capture's packets.
+fn serve_metrics(cli: &Cli) -> anyhow::Result<Option<Metrics>> {
+    let Some(address) = cli.metrics.metrics else { return Ok(None) };
+    let labelling = Labelling {
+        with_pid: cli.metrics.metrics_pid,
+        internal: InternalNetworks(cli.connections.internal_networks.clone()),
+        remote_pods: RemotePods::watch(cli.kubernetes.kubeconfig.as_deref())?,
+    };
+    Metrics::serve(address, labelling, cli.metrics.metrics_max_series as usize, cli.stats.stats).map(Some)
 }
 
 /// Statistics: the flow table, named, to the live view as it goes or to the table or JSON at the end.
@@ -289,6 +312,7 @@ struct Counting<'a> {
     enricher: Enricher,
     /// `--tui`, from its first step on.
     view: Option<LiveView>,
+    metrics: Option<Metrics>,
     cli: &'a Cli,
     /// `--exit-over`, and what crossed it.
     watch: Option<Watch>,
@@ -329,11 +353,17 @@ impl Records for Counting<'_> {
 
     fn tick(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<bool> {
         let Some(flows) = flows else { return Ok(true) };
+        let enricher = &mut self.enricher;
+        if let Some(metrics) = &mut self.metrics {
+            metrics.fold(flows, |flow| enricher.context(&flow.process()))?;
+        }
         if let Some(watch) = &mut self.watch {
-            self.crossed = watch.check(&Self::snapshot(&mut self.enricher, flows)?);
+            self.crossed = watch.check(&Self::snapshot(enricher, flows)?);
             return Ok(self.crossed.is_none());
         }
-        let enricher = &mut self.enricher;
+        if !self.cli.stats.tui {
+            return Ok(true);
+        }
         let view = match &mut self.view {
             Some(view) => view,
             None => {
@@ -433,6 +463,9 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
         let flush_each_packet = streaming_to_stdout || cli.files.packet_buffered;
         let format = Format::for_path(path, cli.attach.spans_interfaces());
         sinks.0.push(Box::new(CaptureFile::new(path.clone(), format, flush_each_packet, cli.files.rotation())));
+    }
+    if let Some(metrics) = serve_metrics(cli)? {
+        sinks.0.push(Box::new(metrics));
     }
     if cli.output.count_only {
         sinks.0.push(Box::new(PacketCounter(0)));

@@ -3,6 +3,7 @@
 pub mod capture_file;
 pub mod connections;
 pub mod filtered;
+pub mod metrics;
 pub mod pcap;
 pub mod pcapng;
 pub mod print;
