@@ -12,7 +12,7 @@ use std::{
     io::Write,
     process::{Child, Command, Stdio},
     thread,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use common::{
@@ -205,11 +205,12 @@ const SIZE: usize = 123;
 /// Stops `ptstat` (counting on lo with `--stats --json`) once `sender`'s datagrams to `port` have crossed the hook,
 /// and returns the one flow it printed for them, checked for the packets and bytes sent and the sender (a bash, or
 /// a command that execs one, so the pid that sent is the one spawned).
-fn flow_of_datagrams(ptstat: Running, mut sender: Child, port: u16) -> Value {
+fn flow_of_datagrams(ptstat: Running, mut sender: Child, port: u16, before_the_end: impl FnOnce()) -> Value {
     let sender_pid = sender.id();
     assert!(sender.wait().unwrap().success());
     // Let the last datagrams cross the hook.
     thread::sleep(Duration::from_millis(200));
+    before_the_end();
     let finished = ptstat.stop();
     assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
     let document: Value =
@@ -255,7 +256,7 @@ fn the_daemonsets_capabilities_are_enough() {
     command.args(["--stats", "--json", "-i", "lo"]);
     let ptstat = Running::start_command(command, Stdio::piped());
     nobody.stdin.take().unwrap().write_all(b"go\n").unwrap();
-    flow_of_datagrams(ptstat, nobody, port);
+    flow_of_datagrams(ptstat, nobody, port, || {});
 }
 
 /// An image tag removed (with its containers) on drop.
@@ -308,7 +309,7 @@ fn docker_run_as_daemonset(documents: &[Value], image: &str, name: &str, args: &
 #[test]
 fn the_image_counts_host_traffic_as_the_daemonset_runs_it() {
     if !root_or_skip("the_image_counts_host_traffic_as_the_daemonset_runs_it")
-        || !["containerd", "dockerd", "docker", "python3"].into_iter().all(tool_available)
+        || !["containerd", "dockerd", "docker", "python3", "curl"].into_iter().all(tool_available)
     {
         return;
     }
@@ -320,8 +321,10 @@ fn the_image_counts_host_traffic_as_the_daemonset_runs_it() {
     assert_eq!(built.trim(), tag);
     let documents = manifests();
     let _container = Container(unique.clone());
-    // The DaemonSet's `--metrics [::]:9464` serves what this JSON prints at the end.
-    let args = ["--stats", "--json", "-i", "lo"];
+    // The DaemonSet's `--metrics [::]:9464`, on a port of the test's own; and the JSON it prints at the end.
+    let metrics_port = 47_166;
+    let metrics_address = format!("127.0.0.1:{metrics_port}");
+    let args = ["--stats", "--json", "-i", "lo", "--metrics", &metrics_address];
     let port = 47_165;
     let _listener = udp_listener(None, port);
     let ptstat = Running::start_command(docker_run_as_daemonset(&documents, &tag, &unique, &args), Stdio::piped());
@@ -331,6 +334,35 @@ fn the_image_counts_host_traffic_as_the_daemonset_runs_it() {
     let script = datagram_script("127.0.0.1", port, COUNT, SIZE);
     let join_and_send = format!("echo $$ > {}{cgroup}/cgroup.procs && {script}", cgroup2_mount());
     let sender = Command::new("bash").args(["-c", &join_and_send]).spawn().unwrap();
-    let flow = flow_of_datagrams(ptstat, sender, port);
+    let flow = flow_of_datagrams(ptstat, sender, port, || {
+        assert_eq!(http_get(&format!("http://{metrics_address}/healthz")).trim(), "ok");
+        // The metrics are read from the kernel about once a second.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while scraped_packets(&metrics_address, &unique) != COUNT as u64 {
+            assert!(Instant::now() < deadline, "never scraped {COUNT} packets: {}", scrape(&metrics_address));
+            thread::sleep(Duration::from_millis(200));
+        }
+    });
     assert_eq!(flow["container"], unique.as_str(), "{flow}");
+}
+
+/// The body curl gets from `url`.
+fn http_get(url: &str) -> String {
+    let output = Command::new("curl").args(["-sf", url]).output().expect("curl");
+    assert!(output.status.success(), "GET {url}: {output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn scrape(address: &str) -> String {
+    http_get(&format!("http://{address}/metrics"))
+}
+
+/// The UDP packets the metrics at `address` count for bash in `container`, over all their series.
+fn scraped_packets(address: &str, container: &str) -> u64 {
+    let labels = ["process=\"bash\"".to_string(), format!("container=\"{container}\""), "protocol=\"udp\"".into()];
+    scrape(address)
+        .lines()
+        .filter(|line| line.starts_with("ptstat_packets_total{") && labels.iter().all(|label| line.contains(label)))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
 }
