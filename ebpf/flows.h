@@ -278,7 +278,8 @@ static __always_inline struct process_context *find_owner(void *ctx, enum hook h
 	struct flow_key key = {};
 	bool has_flow = has_tuple && packet_flow(tuple, netns, direction, &key);
 	struct process_context *found = NULL;
-	if (hook == HOOK_CGROUP || (hook != HOOK_XDP && direction == PACKET_EGRESS)) {
+	/* A packet socket's copies name no socket. */
+	if (hook == HOOK_CGROUP || ((hook == HOOK_TC || hook == HOOK_TRACEPOINT) && direction == PACKET_EGRESS)) {
 		__u64 cookie = packet_socket_cookie(ctx, hook);
 		if (cookie)
 			found = bpf_map_lookup_elem(&socket_owners, &cookie);
