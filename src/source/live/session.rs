@@ -409,26 +409,44 @@ pub enum Collected<'a> {
 }
 
 impl Collected<'_> {
-    fn flows(&mut self) -> Option<&mut FlowTable> {
-        match self {
+    /// SIGUSR1's line: tcpdump's three counts (of `captured` packets handed on so far) joined as tcpdump joins them
+    /// then; when counting, the packets and flows counted so far.
+    fn progress(&mut self, captured: u64) -> anyhow::Result<String> {
+        let mut so_far = SoFar { collected: self, captured };
+        if let Some(summary) = so_far.capture_summary() {
+            return Ok(summary?.counters().join(", "));
+        }
+        let counts = so_far.flows().context("neither counters nor flows")?.read()?;
+        let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
+        let plural = |count: u64| if count == 1 { "" } else { "s" };
+        let flows = counts.flows.len() as u64;
+        Ok(format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows)))
+    }
+}
+
+/// What `Records::tick` can look at: the flow table when counting; tcpdump's counts so far when capturing.
+pub struct SoFar<'a, 'b> {
+    collected: &'a mut Collected<'b>,
+    /// Packets handed on so far.
+    captured: u64,
+}
+
+impl SoFar<'_, '_> {
+    pub fn flows(&mut self) -> Option<&mut FlowTable> {
+        match self.collected {
             Collected::Packets(_) => None,
             Collected::Flows(flows) => Some(flows),
         }
     }
 
-    /// SIGUSR1's line: tcpdump's three counts (of `captured` packets handed on so far) joined as tcpdump joins them
-    /// then; when counting, the packets and flows counted so far.
-    fn progress(&self, captured: u64) -> anyhow::Result<String> {
-        Ok(match self {
-            Collected::Packets(kernel) => CaptureSummary { captured, kernel: kernel()? }.counters().join(", "),
-            Collected::Flows(flows) => {
-                let counts = flows.read()?;
-                let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
-                let plural = |count: u64| if count == 1 { "" } else { "s" };
-                let flows = counts.flows.len() as u64;
-                format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows))
+    /// Capture: tcpdump's three counts now. Packets in the ring buffer are received and not yet captured.
+    pub fn capture_summary(&self) -> Option<anyhow::Result<CaptureSummary>> {
+        match &*self.collected {
+            Collected::Packets(kernel) => {
+                Some(kernel().map(|kernel| CaptureSummary { captured: self.captured, kernel }))
             }
-        })
+            Collected::Flows(_) => None,
+        }
     }
 }
 
@@ -519,7 +537,7 @@ impl Session {
                 }
                 _ = tick_of(&mut tick) => {
                     Delivery::apply_process_events(process_ring.get_mut(), records);
-                    if !records.tick(collected.flows())? {
+                    if !records.tick(&mut SoFar { collected: &mut collected, captured: delivery.captured })? {
                         break;
                     }
                 }
