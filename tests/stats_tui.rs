@@ -47,6 +47,16 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Sends `signal` to the command the pane's shell runs (its only child).
+    fn signal_command(&self, signal: i32) {
+        let shell = run("tmux", &["display-message", "-p", "-t", &self.0, "#{pane_pid}"]);
+        let child: i32 = run("pgrep", &["-P", shell.trim()]).trim().parse().expect("one child of the pane's shell");
+        // SAFETY: kill(2) on a process this test started, through tmux.
+        assert_eq!(unsafe { libc::kill(child, signal) }, 0, "kill {child}");
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
@@ -283,6 +293,18 @@ fn live_view_while_capturing_shows_the_ring_buffer_drops() {
     });
     let [captured, received, dropped] = shown_counters(&screen).unwrap();
     assert!(dropped > 0, "a one-page ring keeps up with no flood: {screen}");
+    // SIGUSR1 says the same on stderr (not on the view's terminal).
+    tmux.signal_command(libc::SIGUSR1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let progress = loop {
+        let stderr = std::fs::read_to_string(&stderr).unwrap();
+        if let Some(line) = stderr.lines().find(|line| line.ends_with("packets dropped by kernel")) {
+            break line.to_string();
+        }
+        assert!(Instant::now() < deadline, "no SIGUSR1 line: {stderr}");
+        thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(counters_of(&progress), [captured, received, dropped], "{progress}");
 
     tmux.keys("q");
     let after = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
