@@ -411,16 +411,17 @@ pub enum Collected<'a> {
 impl Collected<'_> {
     /// SIGUSR1's line: tcpdump's three counts (of `captured` packets handed on so far) joined as tcpdump joins them
     /// then; when counting, the packets and flows counted so far.
-    fn progress(&mut self, captured: u64) -> anyhow::Result<String> {
-        let mut so_far = SoFar { collected: self, captured };
-        if let Some(summary) = so_far.capture_summary() {
-            return Ok(summary?.counters().join(", "));
-        }
-        let counts = so_far.flows().context("neither counters nor flows")?.read()?;
-        let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
-        let plural = |count: u64| if count == 1 { "" } else { "s" };
-        let flows = counts.flows.len() as u64;
-        Ok(format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows)))
+    fn progress(&self, captured: u64) -> anyhow::Result<String> {
+        Ok(match self {
+            Collected::Packets(kernel) => CaptureSummary { captured, kernel: kernel()? }.counters().join(", "),
+            Collected::Flows(flows) => {
+                let counts = flows.read()?;
+                let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
+                let plural = |count: u64| if count == 1 { "" } else { "s" };
+                let flows = counts.flows.len() as u64;
+                format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows))
+            }
+        })
     }
 }
 
@@ -451,8 +452,8 @@ impl SoFar<'_, '_> {
 }
 
 impl Session {
-    /// Hands on what the ring buffers bring (and, every tick, the flow table; on SIGUSR1, the counts so far) until
-    /// something ends the capture; then detaches the programs and delivers what is left in the rings.
+    /// Hands on what the ring buffers bring (and, every tick, the flow table or the counts; on SIGUSR1, the counts)
+    /// until something ends the capture; then detaches the programs and delivers what is left in the rings.
     pub async fn run(
         &mut self,
         wakeups: Wakeups,
