@@ -1,8 +1,9 @@
 //! `--tui`: the flow table live in the terminal, refreshed every `--refresh`, bitrates over the last interval: the
 //! kernel's counts with `--stats`, the flows of the packets captured otherwise, with tcpdump's counters (captured,
-//! received by filter, dropped by kernel) as they grow. Keys: arrows or j/k move the selection (PageUp/PageDown, Home/End), b/p/y/s/d sort by bitrate,
-//! packets, bytes, source, destination (again: reversed; groups sort by their keys for s and d), Tab or g cycles
-//! the grouping (flows, then by process, container, pod, remote, proto; `--group-by`'s first), q, x or Ctrl-C quit.
+//! received by filter, dropped by kernel) as they grow. Keys: arrows or j/k move the selection (PageUp/PageDown,
+//! Home/End), b/p/y/s/d sort by bitrate, packets, bytes, source, destination (again: reversed; groups sort by their
+//! keys for s and d), Tab or g cycles the grouping (flows, then by process, container, pod, remote, proto;
+//! `--group-by`'s first), q, x or Ctrl-C quit.
 
 use std::{
     cmp::Ordering,
