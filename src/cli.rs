@@ -338,10 +338,15 @@ pub struct StatsFlags {
     #[arg(long, requires = "stats")]
     pub json: bool,
 
-    /// With --stats: a live table in the terminal (keys in README), bitrates over the last refresh interval.
+    /// A live table in the terminal (keys in README): with --stats the kernel's counts; with -w FILE the capture's
+    /// flows and drops.
     ///
-    /// Not with -r: a file is counted at once, its table printed.
-    #[arg(long, requires = "stats", conflicts_with_all = ["json", "read"])]
+    /// Bitrates are over the last refresh interval. While capturing (-w FILE --tui): the flows of the packets
+    /// captured, and tcpdump's counters live: packets captured, received by filter, dropped by kernel (the ring
+    /// buffer was full, see -B); at the end tcpdump's closing lines and the busiest flows, as without --tui. The view
+    /// takes the terminal: no packet lines then (not with -w -, --print, --count or --connections). Not with -r: a
+    /// file is counted at once, its table printed.
+    #[arg(long, conflicts_with_all = ["json", "read", "print", "count_only", "connections"])]
     pub tui: bool,
 
     /// With --tui: how often to refresh (e.g. 500ms, 2s); with --exit-over, how often to check.

@@ -2,7 +2,10 @@
 //! container and pod of each packet or flow) → sinks (printer, capture files, statistics, connection log). No
 //! stage knows the ones after it; this module wires them for what the flags ask.
 
-use std::io::{self, BufWriter, Write};
+use std::{
+    io::{self, BufWriter, Write},
+    time::Instant,
+};
 
 use anyhow::Context;
 use pcap_file::DataLink;
@@ -22,14 +25,14 @@ use crate::{
             FlowStats, Snapshot,
             tally::FlowTally,
             threshold::{ThresholdCrossed, Watch},
-            tui::{self, LiveView},
+            tui::{self, LiveView, Sample},
             write_stats,
         },
     },
     source::{
         file,
         live::{
-            CaptureSummary, Collect, CommandToRun, LiveOptions, LivePacket, LiveSource, Records,
+            CaptureSummary, Collect, CommandToRun, LiveOptions, LivePacket, LiveSource, Records, SoFar,
             backend::Backend,
             event::ProcessEvent,
             flows::{Counts, FlowTable},
@@ -209,28 +212,60 @@ fn capture_live(
     };
     let options = live_options(cli, filter, collect);
     let backend = options.attach.backend;
+    // The live view takes the terminal: no line on it.
     let listening = |source: &LiveSource| {
-        Some(match AttachedTo::of(source, backend) {
+        (!cli.stats.tui).then(|| match AttachedTo::of(source, backend) {
             AttachedTo::Cgroup(cgroup) => format!("ptstat: listening on {cgroup}, snapshot length {snaplen} bytes"),
             // tcpdump's words.
             AttachedTo::Interfaces(interfaces) => listening_line(&interfaces, snaplen),
         })
     };
-    let summary = run_live(options, context, cli, user, listening, |enricher| Capturing {
+    // --tui shows the flows of what is captured as it goes: it keeps the tally that the sinks keep otherwise.
+    let mut tally = cli.stats.tui.then(FlowTally::default);
+    let outcome = run_live(options, context, cli, user, listening, |enricher| Capturing {
         enricher,
         sinks,
         interfaces: Vec::new(),
-    })?;
-    report(&summary);
+        tally: tally.as_mut(),
+        view: None,
+        stats: &cli.stats,
+        started: Instant::now(),
+    });
+    // Then it ends the capture as without --tui: its busiest flows after tcpdump's counters, once the view is gone.
+    if let Some(tally) = tally {
+        sinks.0.push(Box::new(tally));
+    }
+    report(&outcome?);
     Ok(())
 }
 
-/// Capture: each packet, with its process, to the sinks.
+/// Steps the live view; the first step (once the programs are attached) starts it with a first sample.
+fn step_view(
+    view: &mut Option<LiveView>,
+    flags: &StatsFlags,
+    sample: &mut dyn FnMut() -> anyhow::Result<Sample>,
+) -> anyhow::Result<bool> {
+    let view = match view {
+        Some(view) => view,
+        None => view.insert(LiveView::start(flags.refresh, sample()?, &flags.group_by)?),
+    };
+    view.step(sample)
+}
+
+/// Capture: each packet, with its process, to the sinks (and with --tui to the live view's tally).
 struct Capturing<'a> {
     enricher: Enricher,
     sinks: &'a mut Sinks,
     /// By id.
     interfaces: Vec<Interface>,
+    /// `--tui`: the flows of the packets captured so far.
+    tally: Option<&'a mut FlowTally>,
+    /// `--tui`, from its first step on.
+    view: Option<LiveView>,
+    stats: &'a StatsFlags,
+    /// When the capture started: the live view's bitrates are over the time between its samples, not between
+    /// packets.
+    started: Instant,
 }
 
 impl Records for Capturing<'_> {
@@ -255,11 +290,21 @@ impl Records for Capturing<'_> {
             process: process.as_deref(),
             peer: peer.as_deref(),
         };
-        self.sinks.write_packet(&enriched, &self.interfaces[packet.interface])
+        let interface = &self.interfaces[packet.interface];
+        self.sinks.write_packet(&enriched, interface)?;
+        match &mut self.tally {
+            Some(tally) => tally.write_packet(&enriched, interface),
+            None => Ok(()),
+        }
     }
 
-    fn tick(&mut self, _flows: Option<&mut FlowTable>) -> anyhow::Result<bool> {
-        Ok(true)
+    fn tick(&mut self, so_far: &mut SoFar) -> anyhow::Result<bool> {
+        let Some(tally) = &self.tally else { return Ok(true) };
+        let started = self.started;
+        step_view(&mut self.view, self.stats, &mut || {
+            let flows = Snapshot { elapsed: started.elapsed(), ..tally.snapshot() };
+            Ok(Sample { flows, capture: so_far.capture_summary().transpose()? })
+        })
     }
 
     fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()> {
@@ -351,8 +396,8 @@ impl Records for Counting<'_> {
         Ok(())
     }
 
-    fn tick(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<bool> {
-        let Some(flows) = flows else { return Ok(true) };
+    fn tick(&mut self, so_far: &mut SoFar) -> anyhow::Result<bool> {
+        let Some(flows) = so_far.flows() else { return Ok(true) };
         let enricher = &mut self.enricher;
         if let Some(metrics) = &mut self.metrics {
             metrics.fold(flows, |flow| enricher.context(&flow.process()))?;
@@ -364,14 +409,7 @@ impl Records for Counting<'_> {
         if !self.cli.stats.tui {
             return Ok(true);
         }
-        let view = match &mut self.view {
-            Some(view) => view,
-            None => {
-                let first = Self::snapshot(enricher, flows)?;
-                self.view.insert(LiveView::start(self.cli.stats.refresh, first, &self.cli.stats.group_by)?)
-            }
-        };
-        view.step(&mut || Self::snapshot(enricher, flows))
+        step_view(&mut self.view, &self.cli.stats, &mut || Self::snapshot(enricher, flows).map(Sample::from))
     }
 
     fn interface_statistics(&mut self, _id: InterfaceId, _statistics: &InterfaceStatistics) -> anyhow::Result<()> {
@@ -471,8 +509,8 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
         sinks.0.push(Box::new(PacketCounter(0)));
         return Ok(sinks);
     }
-    if cli.files.read.is_none() {
-        // A live capture ends with its busiest flows, after tcpdump's counters.
+    if cli.files.read.is_none() && !cli.stats.tui {
+        // A live capture ends with its busiest flows, after tcpdump's counters (--tui's tally joins at the end).
         sinks.0.push(Box::new(FlowTally::default()));
     }
     if cli.connections.connections {

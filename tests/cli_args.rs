@@ -49,6 +49,16 @@ fn a_timeout_too_long_for_a_duration_is_refused() {
 }
 
 #[test]
+fn the_live_view_is_refused_where_packet_lines_would_share_the_terminal() {
+    let lines = "not with packet lines on it";
+    assert_refused(&["-i", "lo", "--tui"], lines);
+    assert_refused(&["-i", "lo", "-w", "-", "--tui"], lines);
+    assert_refused(&["-i", "lo", "-w", "x.pcapng", "--tui", "--print"], "'--tui' cannot be used with '--print'");
+    assert_refused(&["-i", "lo", "-w", "x.pcapng", "--tui", "--connections"], "'--tui' cannot be used with");
+    assert_refused(&["-i", "lo", "-w", "x.pcapng", "--tui", "--count"], "'--tui' cannot be used with '--count'");
+}
+
+#[test]
 fn an_invalid_strftime_pattern_is_refused() {
     assert_refused(&["-i", "lo", "-G", "1", "-w", "x%Q"], "x%Q: invalid strftime pattern");
     assert_refused(&["-r", PCAP, "-G", "1", "-w", "x%"], "x%: invalid strftime pattern");

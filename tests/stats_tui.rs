@@ -1,5 +1,6 @@
-//! The live view (`--stats --tui`) in a real terminal: tmux runs ptstat while two UDP flows cross a veth pair; the
-//! test reads the screen as a user would see it, presses keys, resizes the window and quits.
+//! The live view (`--stats --tui`, and `-w FILE --tui` while capturing) in a real terminal: tmux runs ptstat while
+//! UDP flows cross a veth pair; the test reads the screen as a user would see it, presses keys, resizes the window
+//! and quits.
 
 mod common;
 
@@ -9,7 +10,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{Killed, PTSTAT, VethNamespace, datagram_script, root_or_skip, run, tool_available, udp_listener};
+use common::{
+    Killed, PTSTAT, VethNamespace, closing_count, counters_of, datagram_script, root_or_skip, run, tool_available,
+    udp_listener,
+};
 
 /// A tmux session running one command, killed on drop.
 struct Tmux(String);
@@ -40,6 +44,16 @@ impl Tmux {
             assert!(Instant::now() < deadline, "{what}; the screen:\n{screen}");
             thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+impl Tmux {
+    /// Sends `signal` to the command the pane's shell runs (its only child).
+    fn signal_command(&self, signal: i32) {
+        let shell = run("tmux", &["display-message", "-p", "-t", &self.0, "#{pane_pid}"]);
+        let child: i32 = run("pgrep", &["-P", shell.trim()]).trim().parse().expect("one child of the pane's shell");
+        // SAFETY: kill(2) on a process this test started, through tmux.
+        assert_eq!(unsafe { libc::kill(child, signal) }, 0, "kill {child}");
     }
 }
 
@@ -211,4 +225,131 @@ fn live_view_shows_the_flows_the_kernel_table_lost() {
     assert!(shown <= 8 && evicted >= 42, "{screen}");
     tmux.keys("q");
     tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:0"));
+}
+
+/// A capture with the live view: ptstat writing `file` with `--tui` in tmux, its stderr (tcpdump's closing lines) to
+/// `stderr`.
+fn capture_view(name: &str, net: &VethNamespace, options: &str, file: &str, stderr: &str) -> Tmux {
+    Tmux::start(
+        name,
+        &format!(
+            "sh -c '{PTSTAT} -i {} -w {file} --tui --refresh 200ms {options} 2>{stderr}; echo EXITED:$?; sleep 60'",
+            net.host_if
+        ),
+    )
+}
+
+/// The view's line of tcpdump's counters: captured, received by filter, dropped by kernel.
+fn shown_counters(screen: &str) -> Option<[u64; 3]> {
+    screen.lines().find(|line| line.contains("packets received by filter")).map(counters_of)
+}
+
+/// The packets of the flow's row (or group's): the third word, after the bitrate's number and unit.
+fn shown_packets(screen: &str, needle: &str) -> Option<u64> {
+    cells_of(screen, needle)?.get(2)?.parse().ok()
+}
+
+/// tcpdump's closing counters in ptstat's stderr: captured, received by filter, dropped by kernel.
+fn closing_counters(stderr: &str) -> [u64; 3] {
+    ["packets captured", "packets received by filter", "packets dropped by kernel"]
+        .map(|what| closing_count(stderr, what))
+}
+
+/// How many datagrams to `destination` (tcpdump's `ADDRESS.PORT`) tcpdump reads in `file`.
+fn datagrams_in_file(file: &str, destination: &str) -> u64 {
+    let lines = run("tcpdump", &["-nn", "-r", file]);
+    lines.lines().filter(|line| line.contains(&format!("> {destination}: UDP"))).count() as u64
+}
+
+#[test]
+fn live_view_while_capturing_shows_the_ring_buffer_drops() {
+    if !root_or_skip("live_view_while_capturing_shows_the_ring_buffer_drops")
+        || !tool_available("tmux")
+        || !tool_available("tcpdump")
+    {
+        return;
+    }
+    let net = VethNamespace::new("tuw", 81);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7181);
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("flood.pcapng").display().to_string();
+    let stderr = directory.path().join("stderr").display().to_string();
+    // A ring of one page (-B 4): a flood written in one burst fills it faster than ptstat drains it.
+    let tmux = capture_view("ptstat-tui-drops-test", &net, "-B 4 udp port 7181", &file, &stderr);
+    let screen = tmux.wait_for("the view is up", |screen| shown_counters(screen).is_some());
+    assert!(screen.contains("ptstat capture") && screen.contains("BITRATE"), "{screen}");
+    let mut flood =
+        Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7181, 20000, 1000)]).spawn().unwrap();
+    assert!(flood.wait().unwrap().success());
+
+    // Every datagram was counted in its sender's write: once the ring is drained, each one is shown captured or
+    // dropped, and the flow's row has the captured ones.
+    let flow = format!("{}:7181", net.peer_ip);
+    let screen = tmux.wait_for("every datagram captured or dropped", |screen| {
+        shown_counters(screen).is_some_and(|[captured, received, dropped]| {
+            received == 20000 && captured + dropped == received && shown_packets(screen, &flow) == Some(captured)
+        })
+    });
+    let [captured, received, dropped] = shown_counters(&screen).unwrap();
+    assert!(dropped > 0, "a one-page ring keeps up with no flood: {screen}");
+    // SIGUSR1 says the same on stderr (not on the view's terminal).
+    tmux.signal_command(libc::SIGUSR1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let progress = loop {
+        let stderr = std::fs::read_to_string(&stderr).unwrap();
+        if let Some(line) = stderr.lines().find(|line| line.ends_with("packets dropped by kernel")) {
+            break line.to_string();
+        }
+        assert!(Instant::now() < deadline, "no SIGUSR1 line: {stderr}");
+        thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(counters_of(&progress), [captured, received, dropped], "{progress}");
+
+    tmux.keys("q");
+    let after = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
+    assert!(after.contains("EXITED:0"), "{after}");
+    let stderr = std::fs::read_to_string(&stderr).unwrap();
+    assert_eq!(closing_counters(&stderr), [captured, received, dropped], "nothing came after the flood: {stderr}");
+    assert_eq!(datagrams_in_file(&file, &format!("{}.7181", net.peer_ip)), captured, "{stderr}");
+}
+
+#[test]
+fn live_view_while_capturing_shows_every_datagram_and_no_drop() {
+    if !root_or_skip("live_view_while_capturing_shows_every_datagram_and_no_drop")
+        || !tool_available("tmux")
+        || !tool_available("tcpdump")
+    {
+        return;
+    }
+    let net = VethNamespace::new("tuq", 82);
+    net.warm_up();
+    let _listener = udp_listener(Some(&net), 7182);
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("quiet.pcapng").display().to_string();
+    let stderr = directory.path().join("stderr").display().to_string();
+    let tmux = capture_view("ptstat-tui-quiet-test", &net, "udp port 7182", &file, &stderr);
+    tmux.wait_for("the view is up", |screen| shown_counters(screen) == Some([0, 0, 0]));
+    let mut sender = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7182, 50, 100)]).spawn().unwrap();
+    let sender_name = format!("bash.{}", sender.id());
+    assert!(sender.wait().unwrap().success());
+
+    // 50 datagrams of 100 bytes: with their UDP, IPv4 and Ethernet headers 142 bytes each on the veth.
+    let flow = format!("{}:7182", net.peer_ip);
+    let screen = tmux.wait_for("the datagrams counted", |screen| shown_counters(screen) == Some([50, 50, 0]));
+    let row = cells_of(&screen, &flow).unwrap();
+    assert_eq!(row[2..5], ["50", "7100", "udp"], "{screen}");
+    assert!(row.contains(&"bash"), "{screen}");
+    // g groups as with --stats: the sender's process is one row with its flow.
+    tmux.keys("g");
+    let screen = tmux.wait_for("grouped by process", |screen| screen.contains("PROCESS"));
+    assert_eq!(shown_packets(&screen, &sender_name), Some(50), "{screen}");
+    assert_eq!(cells_of(&screen, &sender_name).unwrap()[4], "1", "one flow: {screen}");
+
+    tmux.keys("q");
+    let after = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
+    assert!(after.contains("EXITED:0"), "{after}");
+    let stderr = std::fs::read_to_string(&stderr).unwrap();
+    assert_eq!(closing_counters(&stderr), [50, 50, 0], "{stderr}");
+    assert_eq!(datagrams_in_file(&file, &format!("{}.7182", net.peer_ip)), 50, "{stderr}");
 }

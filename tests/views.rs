@@ -5,7 +5,9 @@ mod common;
 
 use std::{process::Command, thread, time::Duration};
 
-use common::{PTSTAT, Running, VethNamespace, datagram_script, root_or_skip, tool_available, udp_listener};
+use common::{
+    PTSTAT, Running, VethNamespace, counters_of, datagram_script, root_or_skip, tool_available, udp_listener,
+};
 use serde_json::Value;
 
 /// Link, IPv4 and UDP headers of a datagram on a veth: its bytes as TC counts them are this plus its payload.
@@ -47,12 +49,6 @@ fn sigusr1_prints_the_counters_so_far_and_capture_goes_on() {
     assert_eq!(finished.captured(), 8, "{}", finished.stderr);
     let lines = finished.stdout_text();
     assert_eq!(lines.lines().filter(|line| line.contains(&format!("{}.7151: UDP", net.peer_ip))).count(), 8, "{lines}");
-}
-
-/// The three numbers of a SIGUSR1 line: captured, received by filter, dropped by kernel.
-fn counters_of(line: &str) -> [u64; 3] {
-    let numbers: Vec<u64> = line.split([' ', ',']).filter_map(|word| word.parse().ok()).collect();
-    numbers.try_into().unwrap_or_else(|numbers| panic!("three counts in {line:?}: {numbers:?}"))
 }
 
 #[test]

@@ -75,6 +75,13 @@ where
     if let (Some(pattern), Some(_)) = (&cli.files.write, cli.files.rotate_seconds) {
         strftime_pattern(pattern).map_err(Stop::Refused)?;
     }
+    if cli.stats.tui && !cli.stats.stats && (cli.files.write.is_none() || cli.files.streaming_to_stdout()) {
+        return Err(Stop::Refused(
+            "--tui takes the terminal: use it with --stats, or while writing packets to a file (-w FILE), not with \
+             packet lines on it"
+                .into(),
+        ));
+    }
     let user = cli.files.user.as_deref().map(User::by_name).transpose().map_err(refused)?;
     let filter = match cli.filter.expression().map_err(refused)? {
         Some(expression) => {

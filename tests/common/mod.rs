@@ -227,6 +227,13 @@ impl Finished {
     }
 }
 
+/// The three numbers of tcpdump's counters on one line (SIGUSR1's, the live view's): captured, received by filter,
+/// dropped by kernel.
+pub fn counters_of(line: &str) -> [u64; 3] {
+    let numbers: Vec<u64> = line.split([' ', ',']).filter_map(|word| word.parse().ok()).collect();
+    numbers.try_into().unwrap_or_else(|numbers| panic!("three counts in {line:?}: {numbers:?}"))
+}
+
 pub fn closing_count(stderr: &str, what: &str) -> u64 {
     stderr
         .lines()

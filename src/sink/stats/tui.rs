@@ -1,7 +1,9 @@
-//! `--stats --tui`: the flow table live in the terminal, refreshed every `--refresh`, bitrates over the last
-//! interval. Keys: arrows or j/k move the selection (PageUp/PageDown, Home/End), b/p/y/s/d sort by bitrate,
-//! packets, bytes, source, destination (again: reversed; groups sort by their keys for s and d), Tab or g cycles
-//! the grouping (flows, then by process, container, pod, remote, proto; `--group-by`'s first), q, x or Ctrl-C quit.
+//! `--tui`: the flow table live in the terminal, refreshed every `--refresh`, bitrates over the last interval: the
+//! kernel's counts with `--stats`, the flows of the packets captured otherwise, with tcpdump's counters (captured,
+//! received by filter, dropped by kernel) as they grow. Keys: arrows or j/k move the selection (PageUp/PageDown,
+//! Home/End), b/p/y/s/d sort by bitrate, packets, bytes, source, destination (again: reversed; groups sort by their
+//! keys for s and d), Tab or g cycles the grouping (flows, then by process, container, pod, remote, proto;
+//! `--group-by`'s first), q, x or Ctrl-C quit.
 
 use std::{
     cmp::Ordering,
@@ -23,6 +25,7 @@ use super::{
     group::{GroupBy, LocalAddresses, Member, group},
     table::{COLUMNS, HEADER, cells, group_cells, group_header},
 };
+use crate::source::live::CaptureSummary;
 
 /// How often the view looks at the keyboard and draws.
 pub const STEP: Duration = Duration::from_millis(50);
@@ -92,6 +95,18 @@ struct ViewRow {
     cells: Vec<String>,
 }
 
+/// What one refresh shows: the flows, and while capturing tcpdump's counts so far.
+pub struct Sample {
+    pub flows: Snapshot,
+    pub capture: Option<CaptureSummary>,
+}
+
+impl From<Snapshot> for Sample {
+    fn from(flows: Snapshot) -> Sample {
+        Sample { flows, capture: None }
+    }
+}
+
 /// The groupings Tab cycles through: flows, then each key alone; `--group-by`'s combination after flows when it is
 /// none of those.
 fn groupings(group_by: &[GroupBy]) -> Vec<Vec<GroupBy>> {
@@ -108,6 +123,8 @@ fn groupings(group_by: &[GroupBy]) -> Vec<Vec<GroupBy>> {
 pub struct View {
     rows: Vec<ViewRow>,
     snapshot: Snapshot,
+    /// While capturing: tcpdump's counts at the last sample.
+    capture: Option<CaptureSummary>,
     /// Bytes each flow of `snapshot` gained over the last interval.
     recent: Vec<u64>,
     recent_bytes: RecentBytes,
@@ -135,6 +152,7 @@ impl View {
         View {
             rows: Vec::new(),
             snapshot: Snapshot::default(),
+            capture: None,
             recent: Vec::new(),
             recent_bytes: RecentBytes::default(),
             interval: Duration::ZERO,
@@ -149,9 +167,11 @@ impl View {
 
     /// Takes a new snapshot: each flow's bitrate is the bytes it gained since the previous one over the time
     /// between them (a new flow's since counting began, for the first snapshot); a group's, its flows' summed.
-    pub fn update(&mut self, snapshot: Snapshot) {
+    pub fn update(&mut self, sample: impl Into<Sample>) {
+        let Sample { flows: snapshot, capture } = sample.into();
         (self.recent, self.interval) = self.recent_bytes.update(&snapshot);
         self.snapshot = snapshot;
+        self.capture = capture;
         self.build_rows();
     }
 
@@ -246,9 +266,14 @@ impl View {
         self.table.select(position.or_else(|| self.table.selected().map(|at| at.min(self.rows.len().max(1) - 1))));
     }
 
+    /// The lines above the table.
+    fn summary_lines(&self) -> u16 {
+        if self.capture.is_some() { 3 } else { 2 }
+    }
+
     pub fn render(&mut self, frame: &mut Frame) {
-        let [summary, totals, table, help] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
+        let [summary, table, help] =
+            Layout::vertical([Constraint::Length(self.summary_lines()), Constraint::Min(1), Constraint::Length(1)])
                 .areas(frame.area());
         let snapshot = &self.snapshot;
         let packets: u64 = snapshot.totals.iter().map(|total| total.packets).sum();
@@ -258,23 +283,29 @@ impl View {
             true => String::new(),
             false => format!(" in {} groups by {}", self.rows.len(), names(group_by)),
         };
-        // Flows evicted from the kernel's full table are the counts this view loses: shown always, 0 included.
+        // What this view loses is shown always, 0 included: with --stats the flows evicted from the kernel's full
+        // table; while capturing the packets the full ring buffer dropped, in tcpdump's words on a line of their own.
+        let (mode, lost) = match self.capture {
+            None => ("--stats", format!("  {} flows evicted", snapshot.evicted)),
+            Some(_) => ("capture", String::new()),
+        };
         let text = format!(
-            "ptstat --stats  {} flows{shown}  {packets} packets  {bytes} bytes  {} over the last {:.1} s  ({:.0} s \
-             counted)  {} flows evicted",
+            "ptstat {mode}  {} flows{shown}  {packets} packets  {bytes} bytes  {} over the last {:.1} s  ({:.0} s \
+             counted){lost}",
             snapshot.flows.len(),
             Bitrate(bitrate(self.recent.iter().sum(), self.interval)),
             self.interval.as_secs_f64(),
             snapshot.elapsed.as_secs_f64(),
-            snapshot.evicted,
         );
-        frame.render_widget(Paragraph::new(text), summary);
         let per_protocol: Vec<String> = snapshot
             .totals
             .iter()
             .map(|total| format!("{}: {} packets, {} bytes", ProtocolName(total.protocol), total.packets, total.bytes))
             .collect();
-        frame.render_widget(Paragraph::new(per_protocol.join("   ")), totals);
+        let mut lines = vec![Line::from(text)];
+        lines.extend(self.capture.map(|capture| Line::from(capture.counters().join(", "))));
+        lines.push(Line::from(per_protocol.join("   ")));
+        frame.render_widget(Paragraph::new(lines), summary);
 
         let (header, widths): (Vec<&str>, Vec<Constraint>) = match group_by.is_empty() {
             true => (HEADER.to_vec(), FLOW_WIDTHS.to_vec()),
@@ -349,7 +380,7 @@ pub struct LiveView {
 }
 
 impl LiveView {
-    pub fn start(refresh: Duration, first: Snapshot, group_by: &[GroupBy]) -> anyhow::Result<LiveView> {
+    pub fn start(refresh: Duration, first: Sample, group_by: &[GroupBy]) -> anyhow::Result<LiveView> {
         let mut view = View::grouped_by(group_by);
         view.update(first);
         let terminal = ratatui::try_init().context("setting up the terminal")?;
@@ -358,7 +389,7 @@ impl LiveView {
 
     /// Applies the keys pressed since the last step, takes a new sample once `refresh` has passed, and draws;
     /// `false` once the user quits (q, x, Ctrl-C). Never waits: the caller steps it every `STEP`.
-    pub fn step(&mut self, sample: &mut dyn FnMut() -> anyhow::Result<Snapshot>) -> anyhow::Result<bool> {
+    pub fn step(&mut self, sample: &mut dyn FnMut() -> anyhow::Result<Sample>) -> anyhow::Result<bool> {
         while event::poll(Duration::ZERO).context("reading the terminal")? {
             // A resize needs nothing more: the view is drawn below, at the new size.
             if let Event::Key(key) = event::read().context("reading the terminal")? {
@@ -375,7 +406,8 @@ impl LiveView {
         let (view, page) = (&mut self.view, &mut self.page);
         self.terminal
             .draw(|frame| {
-                *page = usize::from(frame.area().height.saturating_sub(5)).max(1);
+                // Less the summary, the table's header and the keys' line.
+                *page = usize::from(frame.area().height.saturating_sub(view.summary_lines() + 3)).max(1);
                 view.render(frame);
             })
             .context("drawing")?;
@@ -396,7 +428,10 @@ mod tests {
     use ratatui::{Terminal, backend::TestBackend};
 
     use super::*;
-    use crate::sink::stats::{FlowStats, IPPROTO_UDP, ProtocolTotal};
+    use crate::{
+        sink::stats::{FlowStats, IPPROTO_UDP, ProtocolTotal},
+        source::live::CaptureCounters,
+    };
 
     fn flow(port: u16, packets: u64, bytes: u64) -> FlowStats {
         FlowStats {
@@ -516,6 +551,27 @@ mod tests {
         assert_eq!(action(key(KeyCode::Tab)), Action::Regroup);
         assert_eq!(action(key(KeyCode::Char('g'))), Action::Regroup);
         assert_eq!(action(key(KeyCode::Char('c'))), Action::Nothing);
+    }
+
+    #[test]
+    fn a_capture_shows_tcpdumps_counters_on_a_line_of_their_own() {
+        let mut view = View::default();
+        let kernel = CaptureCounters { seen: 12, matched: 10, dropped: 3 };
+        view.update(Sample {
+            flows: snapshot(1, vec![flow(1000, 7, 700)]),
+            capture: Some(CaptureSummary { captured: 7, kernel }),
+        });
+        let lines = screen(&mut view, 160, 10);
+        assert!(
+            lines[0].starts_with("ptstat capture  1 flows  7 packets") && !lines[0].contains("evicted"),
+            "{lines:#?}"
+        );
+        assert!(
+            lines[1].starts_with("7 packets captured, 10 packets received by filter, 3 packets dropped by kernel"),
+            "{lines:#?}"
+        );
+        assert!(lines[2].starts_with("udp: 7 packets") && lines[3].contains("BITRATE"), "{lines:#?}");
+        assert_eq!(row_of(&lines, 1000), 4, "{lines:#?}");
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub use privileges::User;
 use programs::{CAPTURE_PROGRAMS, Purpose, STATS_PROGRAMS};
 pub use programs::{CaptureCounters, MAX_SNAPLEN};
 pub use selection::{KernelSelection, ProcessSelection};
+pub use session::SoFar;
 use session::{Collected, Delivery, Session, Timers, Wakeups};
 
 use crate::packet::{Direction, Interface, InterfaceId, InterfaceStatistics, Timestamp};
@@ -220,8 +221,9 @@ pub trait Records {
     fn process_changed(&mut self, event: &ProcessEvent);
     /// `Collect::Packets`: one packet.
     fn packet(&mut self, packet: &LivePacket) -> anyhow::Result<()>;
-    /// Every `LiveOptions::tick`, with the flow table when counting; `false` ends the capture.
-    fn tick(&mut self, flows: Option<&mut FlowTable>) -> anyhow::Result<bool>;
+    /// Every `LiveOptions::tick`, with the flow table when counting and tcpdump's counts when capturing; `false`
+    /// ends the capture.
+    fn tick(&mut self, so_far: &mut SoFar) -> anyhow::Result<bool>;
     /// `Collect::Packets`, at the end: the kernel's counts for an interface.
     fn interface_statistics(&mut self, id: InterfaceId, statistics: &InterfaceStatistics) -> anyhow::Result<()>;
     /// The end, after the programs are detached and every packet is delivered; with the flow table when counting.

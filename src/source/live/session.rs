@@ -444,13 +444,6 @@ pub enum Collected<'a> {
 }
 
 impl Collected<'_> {
-    fn flows(&mut self) -> Option<&mut FlowTable> {
-        match self {
-            Collected::Packets(_) => None,
-            Collected::Flows(flows) => Some(flows),
-        }
-    }
-
     /// SIGUSR1's line: tcpdump's three counts (of `captured` packets handed on so far) joined as tcpdump joins them
     /// then; when counting, the packets and flows counted so far.
     fn progress(&self, captured: u64) -> anyhow::Result<String> {
@@ -467,9 +460,35 @@ impl Collected<'_> {
     }
 }
 
+/// What `Records::tick` can look at: the flow table when counting; tcpdump's counts so far when capturing.
+pub struct SoFar<'a, 'b> {
+    collected: &'a mut Collected<'b>,
+    /// Packets handed on so far.
+    captured: u64,
+}
+
+impl SoFar<'_, '_> {
+    pub fn flows(&mut self) -> Option<&mut FlowTable> {
+        match self.collected {
+            Collected::Packets(_) => None,
+            Collected::Flows(flows) => Some(flows),
+        }
+    }
+
+    /// Capture: tcpdump's three counts now. Packets in the ring buffer are received and not yet captured.
+    pub fn capture_summary(&self) -> Option<anyhow::Result<CaptureSummary>> {
+        match &*self.collected {
+            Collected::Packets(kernel) => {
+                Some(kernel().map(|kernel| CaptureSummary { captured: self.captured, kernel }))
+            }
+            Collected::Flows(_) => None,
+        }
+    }
+}
+
 impl Session {
-    /// Hands on what the ring buffers bring (and, every tick, the flow table; on SIGUSR1, the counts so far) until
-    /// something ends the capture; then detaches the programs and delivers what is left in the rings.
+    /// Hands on what the ring buffers bring (and, every tick, the flow table or the counts; on SIGUSR1, the counts)
+    /// until something ends the capture; then detaches the programs and delivers what is left in the rings.
     pub async fn run(
         &mut self,
         wakeups: Wakeups,
@@ -555,7 +574,7 @@ impl Session {
                 }
                 _ = tick_of(&mut tick) => {
                     Delivery::apply_process_events(process_ring.get_mut(), records);
-                    if !records.tick(collected.flows())? {
+                    if !records.tick(&mut SoFar { collected: &mut collected, captured: delivery.captured })? {
                         break;
                     }
                 }
