@@ -110,7 +110,8 @@ static __always_inline void count_skb(struct __sk_buff *skb, enum hook hook, enu
 				      __u32 l3)
 {
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
-	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
+	/* No process terms here: userspace refuses them with --stats. */
+	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type, 0) : user_filter_raw_ip(skb, packet_type, 0);
 	count_packet(skb, hook, direction, skb->protocol, l3, skb->len, accepted);
 }
 
@@ -159,7 +160,7 @@ int stats_cgroup_egress(struct __sk_buff *skb)
 SEC("xdp")
 int stats_xdp(struct xdp_md *xdp)
 {
-	bool accepted = user_filter_xdp(xdp, PACKET_HOST);
+	bool accepted = user_filter_xdp(xdp, PACKET_HOST, 0);
 	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp), accepted);
 	return XDP_PASS;
 }
