@@ -37,6 +37,15 @@ fn datagrams(file: &Path) -> BTreeSet<Datagram> {
         .collect()
 }
 
+/// Which datagrams an expression selects: A's, B's, both senders', or every UDP datagram but A's.
+#[derive(Clone, Copy)]
+enum Selects {
+    A,
+    B,
+    AAndB,
+    AllButA,
+}
+
 /// Bash that waits for `file` to exist.
 fn wait_for(file: &Path) -> String {
     format!("while [ ! -e {} ]; do sleep 0.02; done", file.display())
@@ -118,18 +127,23 @@ fn process_terms_keep_exactly_their_processes_packets() {
     let cgroup_name = Path::new(&cgroup.path).file_name().unwrap().to_str().unwrap().to_string();
 
     let (pid_a_parent, pid_b) = (launcher.0.id(), sender_b.0.id());
-    let a = |(port, _): &Datagram| *port == port_a;
-    let b = |(port, _): &Datagram| *port == port_b;
-    let expressions: Vec<(String, Box<dyn Fn(&Datagram) -> bool>)> = vec![
-        ("pname ptta".into(), Box::new(a)),
-        (format!("pname ptta or (udp port {port_b})"), Box::new(move |d: &Datagram| a(d) || b(d))),
-        ("not pname ptta and udp".into(), Box::new(move |d: &Datagram| !a(d))),
-        (format!("uid {nobody} and udp"), Box::new(b)),
-        ("user nobody".into(), Box::new(b)),
-        (format!("pid {pid_b}"), Box::new(b)),
-        (format!("ppid {pid_a_parent}"), Box::new(a)),
-        (format!("cgroup /{cgroup_name} and udp"), Box::new(a)),
+    use Selects::*;
+    let expressions = [
+        ("pname ptta".to_string(), A),
+        (format!("pname ptta or (udp port {port_b})"), AAndB),
+        ("not pname ptta and udp".to_string(), AllButA),
+        (format!("uid {nobody} and udp"), B),
+        ("user nobody".to_string(), B),
+        (format!("pid {pid_b}"), B),
+        (format!("ppid {pid_a_parent}"), A),
+        (format!("cgroup /{cgroup_name} and udp"), A),
     ];
+    let selected = |selects: Selects, (port, _): &Datagram| match selects {
+        A => *port == port_a,
+        B => *port == port_b,
+        AAndB => *port == port_a || *port == port_b,
+        AllButA => *port != port_a,
+    };
 
     let oracle_file = dir.join("oracle.pcap");
     let mut tcpdump = Command::new("tcpdump");
@@ -190,7 +204,8 @@ fn process_terms_keep_exactly_their_processes_packets() {
         );
     }
     for ((expression, selects), file) in expressions.iter().zip(&filtered) {
-        let expected: BTreeSet<Datagram> = sent.iter().filter(|datagram| selects(datagram)).cloned().collect();
+        let expected: BTreeSet<Datagram> =
+            sent.iter().filter(|datagram| selected(*selects, datagram)).cloned().collect();
         assert!(!expected.is_empty(), "{expression}");
         assert_eq!(datagrams(file), expected, "live capture of '{expression}'");
         // The same expression over the unfiltered capture's comments.
