@@ -288,3 +288,63 @@ fn terms_that_name_nothing_are_refused_before_capture() {
         assert!(stderr.starts_with(message), "{args:?}: {stderr}");
     }
 }
+
+/// Each ICMP packet of `file` as (type, identifier, sequence number, source, destination), by tshark.
+fn icmp_packets(file: &Path) -> BTreeSet<String> {
+    let fields = ["icmp.type", "icmp.ident", "icmp.seq", "ip.src", "ip.dst"];
+    let mut args = vec!["-r", file.to_str().unwrap(), "-Y", "icmp", "-T", "fields"];
+    args.extend(fields.iter().flat_map(|field| ["-e", field]));
+    run("tshark", &args).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn netns_term_keeps_the_packets_seen_in_that_namespace() {
+    if !root_or_skip("netns_term_keeps_the_packets_seen_in_that_namespace") || !tool_available("tshark") {
+        return;
+    }
+    if !common::kernel_reports("packet namespaces: yes") {
+        // --netns itself is refused on these kernels (tests/netns.rs checks how).
+        return;
+    }
+    let (kept, other) = (VethNamespace::new("tmx", 192), VethNamespace::new("tmy", 193));
+    kept.warm_up();
+    other.warm_up();
+    let directory = tempfile::tempdir().unwrap();
+    let (oracle_file, filtered_file) = (directory.path().join("oracle.pcap"), directory.path().join("kept.pcapng"));
+    let oracle = Running::start_command(
+        kept.command(&[
+            "tcpdump",
+            "-i",
+            &kept.peer_if,
+            "-n",
+            "--immediate-mode",
+            "-U",
+            "-w",
+            oracle_file.to_str().unwrap(),
+        ]),
+        Stdio::null(),
+    );
+    let namespaces = [&kept, &other].map(|net| format!("/run/netns/{}", net.namespace));
+    let expression = format!("netns {} and icmp", kept.namespace);
+    let filtered = Running::start(&[
+        "--netns",
+        &namespaces[0],
+        "--netns",
+        &namespaces[1],
+        "-w",
+        filtered_file.to_str().unwrap(),
+        &expression,
+    ]);
+    for net in [&kept, &other] {
+        run("ping", &["-c", "3", "-i", "0.2", "-W", "2", &net.peer_ip]);
+    }
+    thread::sleep(Duration::from_millis(300));
+    let finished = filtered.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let finished_oracle = oracle.stop();
+    assert!(finished_oracle.status.success(), "{}", finished_oracle.stderr);
+    let expected = icmp_packets(&oracle_file);
+    // Three echo requests and their replies, inside the namespace.
+    assert_eq!(expected.len(), 6, "{expected:?}");
+    assert_eq!(icmp_packets(&filtered_file), expected, "'{expression}'");
+}
