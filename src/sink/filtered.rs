@@ -124,3 +124,59 @@ fn term_matches(term: &ProcessTerm, user_id: Option<u32>, process: &ProcessConte
         TermKind::Netns => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::{ContainerContext, ParentProcess, PodContext};
+
+    /// A process of container `web` in pod `shop-1.default` (label app=shop), read back from the comment it
+    /// would be written with, as `-r` reads it.
+    fn shop_process() -> ProcessContext {
+        let written = ProcessContext {
+            pid: 4242,
+            name: "curl".into(),
+            cgroup_id: 99,
+            cgroup: "/kubepods/pod1/4f3e0a".into(),
+            uid: Some(1000),
+            parent: Some(ParentProcess { pid: 77, name: "sh".into(), ..ParentProcess::default() }),
+            container: Some(ContainerContext {
+                name: "web".into(),
+                id: "4f3e0a".into(),
+                ..ContainerContext::default()
+            }),
+            pod: Some(PodContext {
+                name: "shop-1".into(),
+                namespace: "default".into(),
+                labels: [("app".to_string(), "shop".to_string())].into(),
+                ..PodContext::default()
+            }),
+            ..ProcessContext::default()
+        };
+        ProcessContext::from_comment(&written.to_comment()).expect("a process")
+    }
+
+    fn matched(expression: &str) -> u32 {
+        let program = ptstat_filter::compile(expression, LinkType::Ethernet).unwrap();
+        FileTerms::resolve(&program.terms).unwrap().matched(&shop_process())
+    }
+
+    #[test]
+    fn each_term_is_decided_from_the_comment() {
+        let matching = "pid 4242 or ppid 77 or pname curl or uid 1000 or cgroup /kubepods or cgroup \
+                        /sys/fs/cgroup/kubepods/pod1/4f3e0a or container web or container id 4f3e or pod \
+                        shop-1.default or pod label app=shop or user root";
+        // Every term but the last (root is uid 0) holds.
+        assert_eq!(matched(matching), (1 << 10) - 1);
+        let others = "pid 4243 or ppid 4242 or pname cur or uid 0 or cgroup /kube or container webs or container id \
+                      4f3f or pod shop-1.other or pod label app=shops or pod label tier=shop";
+        assert_eq!(matched(others), 0);
+    }
+
+    #[test]
+    fn netns_terms_need_a_live_capture() {
+        let program = ptstat_filter::compile("netns blue", LinkType::Ethernet).unwrap();
+        let refused = FileTerms::resolve(&program.terms).err().expect("refused").to_string();
+        assert_eq!(refused, "filter expression: 'netns blue' needs a live capture (comments do not name namespaces)");
+    }
+}
