@@ -105,13 +105,25 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	}
 }
 
+/* The process terms the packet's owner matches, for an expression with terms (terms.h): count_packet looks the
+ * owner up again after the filter, so only such expressions pay a second lookup. */
+static __always_inline __u32 terms_of_packet(void *ctx, enum hook hook, enum packet_direction direction,
+					     __u16 link_protocol, __u32 l3)
+{
+	if (!process_term_count)
+		return 0;
+	__u64 netns = packet_netns(ctx, hook);
+	return matched_terms(packet_owner(ctx, hook, netns, direction, link_protocol, l3), netns);
+}
+
 /* TC and cgroup-skb: the user's filter expression runs first, as in capture. */
 static __always_inline void count_skb(struct __sk_buff *skb, enum hook hook, enum packet_direction direction,
 				      __u32 l3)
 {
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
-	/* No process terms here: userspace refuses them with --stats. */
-	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type, 0) : user_filter_raw_ip(skb, packet_type, 0);
+	__u32 terms = terms_of_packet(skb, hook, direction, skb->protocol, l3);
+	bool accepted = l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type, terms)
+				       : user_filter_raw_ip(skb, packet_type, terms);
 	count_packet(skb, hook, direction, skb->protocol, l3, skb->len, accepted);
 }
 
@@ -160,7 +172,8 @@ int stats_cgroup_egress(struct __sk_buff *skb)
 SEC("xdp")
 int stats_xdp(struct xdp_md *xdp)
 {
-	bool accepted = user_filter_xdp(xdp, PACKET_HOST, 0);
+	__u32 terms = terms_of_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN);
+	bool accepted = user_filter_xdp(xdp, PACKET_HOST, terms);
 	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp), accepted);
 	return XDP_PASS;
 }

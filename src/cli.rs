@@ -148,7 +148,7 @@ pub struct FilterFlags {
     /// `netns NAME` (/run/netns/NAME, with --netns), decided in the kernel before anything is copied, e.g.
     /// 'pname curl or (uid 1000 and tcp port 443)'. `container NAME`, `container id PREFIX`, `pod NAME.NAMESPACE`
     /// and `pod label KEY=VALUE` select by the PcapNG comments with -r (live: --container-name, --pod-name). With
-    /// -r every term but netns is decided from the comments ptstat wrote. Not with --stats. The words are
+    /// -r every term but netns is decided from the comments ptstat wrote. --stats counts by them too. The words are
     /// keywords only when a value follows: `host pid` is still the host called pid.
     #[arg(value_name = "EXPRESSION")]
     pub expression: Vec<String>,

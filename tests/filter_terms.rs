@@ -1,7 +1,7 @@
 //! Process terms in the filter expression (`pname`, `uid`, `user`, `pid`, `ppid`, `cgroup`, combined with packet
 //! primitives): each filtered ptstat must keep exactly the packets of the processes its expression selects, checked
 //! against tcpdump capturing the same traffic unfiltered at the same time; `ptstat -r` of an unfiltered ptstat's
-//! PcapNG with the same expression must keep the same packets. Two senders of numbered datagrams: A, a copy of
+//! PcapNG with the same expression must keep the same packets, and `--stats` count only their flows. Two senders of numbered datagrams: A, a copy of
 //! bash called `ptta` run by a launcher shell (its parent) in a test cgroup, as root; B, a copy called `pttb` run as
 //! user nobody. Needs root; CI=true forbids skipping.
 
@@ -172,6 +172,10 @@ fn process_terms_keep_exactly_their_processes_packets() {
         })
         .collect();
 
+    // --stats counts by the same terms: B's flow only.
+    let stats_expression = "not pname ptta and udp";
+    let stats = Running::start(&["--stats", "--json", "-i", &net.host_if, stats_expression]);
+
     let inner = TestCgroup::new(&format!("{cgroup_name}/inner"));
     fs::write(format!("{}/cgroup.procs", inner.path), pid_a_parent.to_string()).unwrap();
     fs::write(&go, "").unwrap();
@@ -179,6 +183,8 @@ fn process_terms_keep_exactly_their_processes_packets() {
     wait_until_exists(&sent_b);
     // The last datagrams reach every capture's ring buffer and file.
     thread::sleep(Duration::from_millis(300));
+    let finished_stats = stats.stop();
+    assert!(finished_stats.status.success(), "{}", finished_stats.stderr);
     let finished_oracle = oracle.stop();
     let finished_everything = everything.stop();
     assert!(finished_everything.status.success(), "{}", finished_everything.stderr);
@@ -203,6 +209,12 @@ fn process_terms_keep_exactly_their_processes_packets() {
             finished_oracle.stderr
         );
     }
+    let document: serde_json::Value = serde_json::from_slice(&finished_stats.stdout).expect("--stats --json");
+    let flows = document["flows"].as_array().expect("flows");
+    let counted = |port: u16| -> u64 {
+        flows.iter().filter(|flow| flow["dst_port"] == port).map(|flow| flow["packets"].as_u64().unwrap()).sum()
+    };
+    assert_eq!((counted(port_a), counted(port_b)), (0, count as u64), "--stats '{stats_expression}': {document:#}");
     for ((expression, selects), file) in expressions.iter().zip(&filtered) {
         let expected: BTreeSet<Datagram> =
             sent.iter().filter(|datagram| selected(*selects, datagram)).cloned().collect();
@@ -276,8 +288,8 @@ fn terms_that_name_nothing_are_refused_before_capture() {
             "ptstat: filter expression: cgroup /no/such/cgroup-tm: no such cgroup",
         ),
         (
-            &["-i", "lo", "--stats", "pname curl"],
-            "ptstat: process terms in the filter expression ('pname curl') are not supported with --stats yet",
+            &["-i", "lo", "pname curl or container web"],
+            "ptstat: filter expression: 'container' is not supported in live captures yet",
         ),
         (&["-r", "testdata/dccp.pcap", "netns blue"], "ptstat: filter expression: 'netns blue' needs a live capture"),
     ] {

@@ -97,11 +97,6 @@ fn compile_filter(cli: &Cli, expression: &str) -> anyhow::Result<Program> {
     if !program.terms.is_empty() && cli.filter.dump_filter == 0 {
         match source {
             CaptureSource::File => drop(FileTerms::resolve(&program.terms)?),
-            _ if cli.stats.stats => anyhow::bail!(
-                "process terms in the filter expression ('{}') are not supported with --stats yet (--pid, --pname, \
-                 --uid and --container-name are)",
-                program.terms[0]
-            ),
             CaptureSource::Live => drop(KernelTerms::resolve(&program.terms)?),
         }
     }
