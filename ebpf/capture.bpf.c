@@ -7,6 +7,7 @@
 #include "flows.h"
 #include "processes.h"
 #include "sockets.h"
+#include "terms.h"
 
 /* TC_ACT_UNSPEC (= TCX_NEXT): leave the verdict to whatever runs after us, so capturing never changes forwarding. */
 #define TC_NEXT -1
@@ -44,7 +45,8 @@ static __always_inline bool process_wanted(const struct process_context *owner, 
  * to eBPF, and the loader writes the result over the region reserved here before the object is loaded: a unique
  * 64-bit marker followed by `goto +0` padding. Writing over a fixed region keeps every offset in the object
  * (relocations, BTF line and function info) valid. The generated code takes the program's context (`context`: the
- * packet) in r1 and its Linux packet type (what `inbound`/`outbound` test) in r2, may use r0-r9 and its own stack,
+ * packet) in r1, its Linux packet type (what `inbound`/`outbound` test) in r2 and the bits of the process terms its
+ * process matched (terms.h; read only by expressions with terms) in r3, may use r0-r9 and its own stack,
  * and leaves the verdict in r0 (0 rejects) at the end of the region, where the function returns. Left as it is,
  * the region accepts every packet (the marker is non-zero), but the verifier would walk all of its padding; the
  * loader always writes it (an empty expression accepts everything), jumping over the padding in a way the verifier
@@ -56,18 +58,19 @@ static __always_inline bool process_wanted(const struct process_context *owner, 
  * instructions of `port 1 or ... or port 68` (a kernel socket filter may have 4096). */
 #define FILTER_REGION_PADDING "32766" /* + the marker's two slots */
 #define DEFINE_USER_FILTER(name, context, marker)                                                                      \
-	static __noinline int name(context *ctx, __u32 packet_type)                                                    \
+	static __noinline int name(context *ctx, __u32 packet_type, __u32 matched_terms)                               \
 	{                                                                                                              \
 		register context *packet asm("r1") = ctx;                                                              \
 		register __u32 type asm("r2") = packet_type;                                                           \
+		register __u32 terms asm("r3") = matched_terms;                                                        \
 		register int verdict asm("r0");                                                                        \
 		asm volatile("r0 = " marker " ll\n"                                                                    \
 			     ".rept " FILTER_REGION_PADDING "\n"                                                       \
 			     "goto +0\n"                                                                               \
 			     ".endr\n"                                                                                 \
 			     : "=r"(verdict)                                                                           \
-			     : "r"(packet), "r"(type)                                                                  \
-			     : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");                                    \
+			     : "r"(packet), "r"(type), "r"(terms)                                                      \
+			     : "r4", "r5", "r6", "r7", "r8", "r9", "memory");                                          \
 		return verdict;                                                                                        \
 	}
 /* The markers: "ptstat\0E", "ptstat\0R" and "ptstat\0X" read as little-endian integers
@@ -238,35 +241,48 @@ static __always_inline struct capture_counters *count_seen(__u64 netns, __u32 if
 
 /* The user's filter on an __sk_buff: the region for the hook's access to the packet (none direct for packet
  * sockets) and the device's link type (`l3`: where the IP header starts). */
-static __always_inline bool user_filter_skb(struct __sk_buff *skb, enum hook hook, __u32 l3, __u32 packet_type)
+static __always_inline bool user_filter_skb(struct __sk_buff *skb, enum hook hook, __u32 l3, __u32 packet_type,
+					    __u32 terms)
 {
 	if (hook == HOOK_SOCKET)
-		return l3 == ETH_HLEN ? user_filter_socket_ethernet(skb, packet_type)
-				      : user_filter_socket_raw_ip(skb, packet_type);
-	return l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type) : user_filter_raw_ip(skb, packet_type);
+		return l3 == ETH_HLEN ? user_filter_socket_ethernet(skb, packet_type, terms)
+				      : user_filter_socket_raw_ip(skb, packet_type, terms);
+	return l3 == ETH_HLEN ? user_filter_ethernet(skb, packet_type, terms)
+			      : user_filter_raw_ip(skb, packet_type, terms);
+}
+
+/* The bits of the filter expression's process terms (terms.h) that either local end of a packet matches: a
+ * packet of two local processes is either's. */
+static __always_inline __u32 terms_of_ends(struct packet_ends ends, __u64 netns)
+{
+	return matched_terms(ends.owner, netns) | matched_terms(ends.peer, netns);
 }
 
 /* TC, cgroup-skb and packet socket programs: `l3` is where the IP header starts (0: the packet starts with it). */
 static __always_inline void capture_skb(struct __sk_buff *skb, enum hook hook, enum packet_direction direction,
 					__u32 l3)
 {
-	/* The filter runs first, where the verifier has one state to check it in (after find_owner's branches it would
-	 * check it once per path), and its verdict comes before any owner lookup: a packet it rejects costs a count,
-	 * on egress what it teaches about its flow (teaches_flows), and never a search for its peer. */
+	/* Without process terms the filter runs first, where the verifier has one state to check it in (after
+	 * find_owner's branches it would check it once per path), and its verdict comes before any owner lookup: a
+	 * packet it rejects costs a count, on egress what it teaches about its flow (teaches_flows), and never a search
+	 * for its peer. */
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
-	bool accepted = user_filter_skb(skb, hook, l3, packet_type);
 	__u64 netns = packet_netns(skb, hook);
+	/* An expression with process terms needs both ends first (and then checks the filter once per path). */
+	struct packet_ends ends = {};
+	__u32 terms = 0;
+	if (process_term_count) {
+		ends = find_ends(skb, hook, netns, skb->ifindex, direction, skb->protocol, l3, true);
+		terms = terms_of_ends(ends, netns);
+	}
+	bool accepted = user_filter_skb(skb, hook, l3, packet_type, terms);
 	struct capture_counters *count = count_seen(netns, skb->ifindex);
 	if (!count || !(accepted || teaches_flows(hook, direction)))
 		return;
-	struct packet_tuple tuple;
-	bool has_tuple = packet_tuple(skb, hook, skb->protocol, l3, &tuple);
-	struct process_context *owner = find_owner(skb, hook, netns, direction, &tuple, has_tuple);
-	if (!accepted)
-		return;
-	struct process_context *peer = find_peer(netns, skb->ifindex, direction, &tuple, has_tuple);
-	if (process_wanted(owner, peer))
-		output(skb, hook, owner, peer, count, netns, skb->ifindex, skb->len, direction);
+	if (!process_term_count)
+		ends = find_ends(skb, hook, netns, skb->ifindex, direction, skb->protocol, l3, accepted);
+	if (accepted && process_wanted(ends.owner, ends.peer))
+		output(skb, hook, ends.owner, ends.peer, count, netns, skb->ifindex, skb->len, direction);
 }
 
 /* Devices with an Ethernet header (and loopback). */
@@ -318,21 +334,25 @@ int capture_cgroup_egress(struct __sk_buff *skb)
 }
 
 /* XDP: received frames before the kernel allocates anything for them. The filter decides first, as in
- * capture_skb; received packets teach no flow. */
+ * capture_skb (after the owner only for an expression with process terms); received packets teach no flow. */
 SEC("xdp")
 int capture_xdp(struct xdp_md *xdp)
 {
-	bool accepted = user_filter_xdp(xdp, PACKET_HOST);
 	__u64 netns = packet_netns(xdp, HOOK_XDP);
+	struct packet_ends ends = {};
+	__u32 terms = 0;
+	if (process_term_count) {
+		ends = find_ends(xdp, HOOK_XDP, netns, xdp->ingress_ifindex, PACKET_INGRESS, 0, ETH_HLEN, true);
+		terms = terms_of_ends(ends, netns);
+	}
+	bool accepted = user_filter_xdp(xdp, PACKET_HOST, terms);
 	struct capture_counters *count = count_seen(netns, xdp->ingress_ifindex);
 	if (!count || !accepted)
 		return XDP_PASS;
-	struct packet_tuple tuple;
-	bool has_tuple = packet_tuple(xdp, HOOK_XDP, 0, ETH_HLEN, &tuple);
-	struct process_context *owner = find_owner(xdp, HOOK_XDP, netns, PACKET_INGRESS, &tuple, has_tuple);
-	struct process_context *peer = find_peer(netns, xdp->ingress_ifindex, PACKET_INGRESS, &tuple, has_tuple);
-	if (process_wanted(owner, peer))
-		output(xdp, HOOK_XDP, owner, peer, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp),
+	if (!process_term_count)
+		ends = find_ends(xdp, HOOK_XDP, netns, xdp->ingress_ifindex, PACKET_INGRESS, 0, ETH_HLEN, true);
+	if (process_wanted(ends.owner, ends.peer))
+		output(xdp, HOOK_XDP, ends.owner, ends.peer, count, netns, xdp->ingress_ifindex, xdp_packet_len(xdp),
 		       PACKET_INGRESS);
 	return XDP_PASS;
 }

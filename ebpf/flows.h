@@ -354,6 +354,25 @@ static __always_inline struct process_context *find_peer(__u64 netns, __u32 ifin
 	return other_end(&key, ifindex == LOOPBACK_IFINDEX);
 }
 
+/* The two local ends of a packet, each NULL when unknown: the process it belongs to, and the one at its other end. */
+struct packet_ends {
+	struct process_context *owner;
+	struct process_context *peer;
+};
+
+/* find_owner, and with `with_peer` find_peer, of one packet. */
+static __always_inline struct packet_ends find_ends(void *ctx, enum hook hook, __u64 netns, __u32 ifindex,
+						    enum packet_direction direction, __u16 link_protocol, __u32 l3,
+						    bool with_peer)
+{
+	struct packet_tuple tuple;
+	bool has_tuple = packet_tuple(ctx, hook, link_protocol, l3, &tuple);
+	struct packet_ends ends = {.owner = find_owner(ctx, hook, netns, direction, &tuple, has_tuple)};
+	if (with_peer)
+		ends.peer = find_peer(netns, ifindex, direction, &tuple, has_tuple);
+	return ends;
+}
+
 /* Whether a packet the filter rejects must still go through find_owner: TC (and net_dev_queue) egress packets name
  * their socket, and find_owner remembers their flow for the packets that answer them (the answer to a client's
  * SYN, to the first datagram of an unconnected socket), which the filter may keep. Nothing else teaches what later packets cannot

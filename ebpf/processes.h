@@ -6,6 +6,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "event.h"
+#include "terms.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -138,6 +139,11 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 		 * (process_exit below forgets those that end during it). */
 		bpf_map_delete_elem(&selected_pids, &child_pid);
 	}
+	if (child_term_bits) {
+		__u32 bits = child_terms_of(BPF_CORE_READ(parent, tgid));
+		if (bits)
+			bpf_map_update_elem(&term_children, &child_pid, &bits, BPF_ANY);
+	}
 	struct process_event *event = new_process_event(PROCESS_FORK, child);
 	if (event)
 		bpf_ringbuf_submit(event, 0);
@@ -146,11 +152,11 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 
 /* A cgroup v2 directory was made: select it if a wanted container's cgroup is to have its name, or if it is made
  * inside a selected cgroup (systemd in a container, a container's own nested cgroups), whose processes are the
- * container's too. */
+ * container's too; and give it the cgroup terms of its parent (terms.h). */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
-	if (!(process_criteria & BY_CGROUP))
+	if (!(process_criteria & BY_CGROUP) && !cgroup_term_bits)
 		return 0;
 	/* cgroup v1 hierarchies (hybrid hosts) number their cgroups apart: only the default hierarchy's ids are the
 	 * ones sockets report. */
@@ -162,6 +168,12 @@ int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	if (parent_css) {
 		struct cgroup *parent = (void *)parent_css - bpf_core_field_offset(struct cgroup, self);
 		__u64 parent_id = BPF_CORE_READ(parent, kn, id);
+		/* The cgroup terms' cgroups include everything below them. */
+		__u32 *term_bits = bpf_map_lookup_elem(&term_cgroups, &parent_id);
+		if (term_bits) {
+			__u32 bits = *term_bits;
+			bpf_map_update_elem(&term_cgroups, &id, &bits, BPF_ANY);
+		}
 		if (cgroup_selected(parent_id)) {
 			bpf_map_update_elem(&selected_cgroups, &id, &yes, BPF_ANY);
 			return 0;
@@ -187,6 +199,8 @@ int BPF_PROG(process_exit, struct task_struct *task)
 	 * closes them (a FIN), after this point, is no longer selected. */
 	__u32 pid = BPF_CORE_READ(task, tgid);
 	bpf_map_delete_elem(&selected_pids, &pid);
+	if (child_term_bits)
+		bpf_map_delete_elem(&term_children, &pid);
 	struct process_event *event = new_process_event(PROCESS_EXIT, task);
 	if (event)
 		bpf_ringbuf_submit(event, 0);

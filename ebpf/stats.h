@@ -114,12 +114,24 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	}
 }
 
+/* The process terms either local end of the packet matches, for an expression with terms (terms.h):
+ * count_packet looks the ends up again after the filter, so only such expressions pay a second lookup. */
+static __always_inline __u32 terms_of_packet(void *ctx, enum hook hook, enum packet_direction direction,
+					     __u16 link_protocol, __u32 l3, __u32 ifindex)
+{
+	if (!process_term_count)
+		return 0;
+	__u64 netns = packet_netns(ctx, hook);
+	return terms_of_ends(find_ends(ctx, hook, netns, ifindex, direction, link_protocol, l3, true), netns);
+}
+
 /* TC, cgroup-skb and packet sockets: the user's filter expression runs first, as in capture. */
 static __always_inline void count_skb(struct __sk_buff *skb, enum hook hook, enum packet_direction direction,
 				      __u32 l3)
 {
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
-	bool accepted = user_filter_skb(skb, hook, l3, packet_type);
+	__u32 terms = terms_of_packet(skb, hook, direction, skb->protocol, l3, skb->ifindex);
+	bool accepted = user_filter_skb(skb, hook, l3, packet_type, terms);
 	count_packet(skb, hook, direction, skb->protocol, l3, skb->len, skb->ifindex, accepted);
 }
 
@@ -168,7 +180,8 @@ int stats_cgroup_egress(struct __sk_buff *skb)
 SEC("xdp")
 int stats_xdp(struct xdp_md *xdp)
 {
-	bool accepted = user_filter_xdp(xdp, PACKET_HOST);
+	__u32 terms = terms_of_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp->ingress_ifindex);
+	bool accepted = user_filter_xdp(xdp, PACKET_HOST, terms);
 	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp), xdp->ingress_ifindex,
 		     accepted);
 	return XDP_PASS;

@@ -78,7 +78,7 @@ static __always_inline struct sock *full_socket(struct sock *sk)
 
 /* The filter expression's verdict on `packet` (`len` bytes on the wire, an Ethernet frame or raw IP). */
 static __always_inline bool traced_filter_accepts(struct traced_packet *packet, bool ethernet, __u32 len,
-						 enum packet_direction direction)
+						 enum packet_direction direction, __u32 terms)
 {
 	if (!traced_filter)
 		return true;
@@ -97,7 +97,8 @@ static __always_inline bool traced_filter_accepts(struct traced_packet *packet, 
 			copy->copied = copied;
 	}
 	__u32 packet_type = direction == PACKET_EGRESS ? PACKET_OUTGOING : PACKET_HOST;
-	return ethernet ? user_filter_traced_ethernet(copy, packet_type) : user_filter_traced_raw_ip(copy, packet_type);
+	return ethernet ? user_filter_traced_ethernet(copy, packet_type, terms)
+			: user_filter_traced_raw_ip(copy, packet_type, terms);
 }
 
 /* Capture (`counting` false) or count one packet the tracepoint of `direction` saw. Devices with an Ethernet header
@@ -134,7 +135,14 @@ static __always_inline void trace_packet(struct sk_buff *skb, enum packet_direct
 	__u32 len = skb_len + before_data;
 	__u32 l3 = ethernet ? ETH_HLEN : 0;
 	__u16 link_protocol = BPF_CORE_READ(skb, protocol);
-	bool accepted = traced_filter_accepts(&packet, ethernet, len, direction);
+	/* As in capture_skb: both ends first only for an expression with process terms. */
+	struct packet_ends ends = {};
+	__u32 terms = 0;
+	if (process_term_count) {
+		ends = find_ends(&packet, HOOK_TRACEPOINT, netns, ifindex, direction, link_protocol, l3, true);
+		terms = terms_of_ends(ends, netns);
+	}
+	bool accepted = traced_filter_accepts(&packet, ethernet, len, direction, terms);
 	if (counting) {
 		count_packet(&packet, HOOK_TRACEPOINT, direction, link_protocol, l3, len, ifindex, accepted);
 		return;
@@ -143,14 +151,10 @@ static __always_inline void trace_packet(struct sk_buff *skb, enum packet_direct
 	struct capture_counters *count = count_seen(netns, ifindex);
 	if (!count || !(accepted || teaches_flows(HOOK_TRACEPOINT, direction)))
 		return;
-	struct packet_tuple tuple;
-	bool has_tuple = packet_tuple(&packet, HOOK_TRACEPOINT, link_protocol, l3, &tuple);
-	struct process_context *owner = find_owner(&packet, HOOK_TRACEPOINT, netns, direction, &tuple, has_tuple);
-	if (!accepted)
-		return;
-	struct process_context *peer = find_peer(netns, ifindex, direction, &tuple, has_tuple);
-	if (process_wanted(owner, peer))
-		output(&packet, HOOK_TRACEPOINT, owner, peer, count, netns, ifindex, len, direction);
+	if (!process_term_count)
+		ends = find_ends(&packet, HOOK_TRACEPOINT, netns, ifindex, direction, link_protocol, l3, accepted);
+	if (accepted && process_wanted(ends.owner, ends.peer))
+		output(&packet, HOOK_TRACEPOINT, ends.owner, ends.peer, count, netns, ifindex, len, direction);
 }
 
 SEC("tp_btf/netif_receive_skb")

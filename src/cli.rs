@@ -148,6 +148,15 @@ pub struct CaptureFlags {
 #[command(next_help_heading = "Filter")]
 pub struct FilterFlags {
     /// A pcap-filter(7) expression: only packets it accepts are captured (in the kernel) or read.
+    ///
+    /// Besides libpcap's primitives it takes process terms, combined with them by and/or/not and parentheses:
+    /// `pid N`, `ppid N` (children of N), `pname NAME` (the kernel's name, at most 15 bytes), `uid N`, `user NAME`,
+    /// `cgroup PATH` (a cgroup v2 directory, from the root or under /sys/fs/cgroup, and everything below it) and
+    /// `netns NAME` (/run/netns/NAME, with --netns), decided in the kernel before anything is copied, e.g.
+    /// 'pname curl or (uid 1000 and tcp port 443)'. `container NAME`, `container id PREFIX`, `pod NAME.NAMESPACE`
+    /// and `pod label KEY=VALUE` select by the PcapNG comments with -r (live: --container-name, --pod-name). With
+    /// -r every term but netns is decided from the comments ptstat wrote. --stats counts by them too. The words are
+    /// keywords only when a value follows: `host pid` is still the host called pid.
     #[arg(value_name = "EXPRESSION")]
     pub expression: Vec<String>,
 
@@ -156,6 +165,9 @@ pub struct FilterFlags {
     pub filter_file: Option<String>,
 
     /// Print the compiled filter program and exit: -d readable, -dd as a C array, -ddd as decimal numbers.
+    ///
+    /// A process term is a load of the word of matched terms, `ld [process terms]`, and a `jset` of its bit,
+    /// followed in -d by `; TERM`.
     #[arg(short = 'd', action = ArgAction::Count)]
     pub dump_filter: u8,
 }

@@ -436,7 +436,7 @@ fn random_program(rng: &mut Rng) -> Program {
             Instruction::jump(code, k, jt, jf)
         })
         .collect();
-    Program { instructions }
+    Program { instructions, terms: Vec::new() }
 }
 
 #[test]

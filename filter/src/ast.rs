@@ -1,5 +1,6 @@
 //! The parsed expression, before any meaning is given to names, addresses or qualifiers.
 
+use crate::terms::ProcessTerm;
 use std::net::Ipv6Addr;
 use std::ops::Range;
 
@@ -137,6 +138,8 @@ pub enum Primitive {
     /// `geneve [vni]`: a Geneve packet (UDP port 6081); everything after it looks inside the
     /// encapsulated frame.
     Geneve(Option<u32>),
+    /// A process, container or pod term (crate::terms).
+    Process(ProcessTerm),
 }
 
 /// The thing a qualified primitive names.

@@ -14,6 +14,7 @@ use crate::cond::Cond;
 use crate::error::{Result, Spanned};
 use crate::names::{self, ServiceProtocols};
 use crate::program::{DIRECTION_LOAD_OFFSET, Instruction, MEMORY_WORDS, PACKET_OUTGOING, opcode::*};
+use crate::terms::{MAX_TERMS, PROCESS_TERMS_LOAD_OFFSET, ProcessTerm};
 use crate::{CaptureSource, LinkType};
 use std::net::Ipv6Addr;
 use std::ops::Range;
@@ -146,6 +147,8 @@ pub struct Generator {
     /// The first refusal libpcap's optimizer would make, reported once the whole expression
     /// has been generated (the optimizer runs after code generation) unless `unoptimized`.
     optimizer_error: Option<Spanned>,
+    /// The distinct process terms met so far: term i is tested by bit i of the terms word.
+    terms: Vec<ProcessTerm>,
 }
 
 impl Generator {
@@ -166,6 +169,7 @@ impl Generator {
             mpls_depth: 0,
             unoptimized: false,
             optimizer_error: None,
+            terms: Vec::new(),
         }
     }
 
@@ -173,10 +177,11 @@ impl Generator {
     /// generation: those of its optimizer, and "expression rejects all packets" for a
     /// condition known without looking at the packet to be false (an error that spans `whole`,
     /// the whole expression).
-    pub fn program(mut self, expr: &Expr, whole: Range<usize>) -> Result<Cond> {
+    /// The condition comes with the process terms it tests, in bit order.
+    pub fn program(mut self, expr: &Expr, whole: Range<usize>) -> Result<(Cond, Vec<ProcessTerm>)> {
         let cond = self.expr(expr)?;
         if self.unoptimized {
-            return Ok(cond);
+            return Ok((cond, self.terms));
         }
         if let Some(error) = self.optimizer_error {
             return Err(error);
@@ -184,7 +189,7 @@ impl Generator {
         if cond == Cond::Constant(false) {
             return Err(Spanned::new("expression rejects all packets", whole));
         }
-        Ok(cond)
+        Ok((cond, self.terms))
     }
 
     pub fn expr(&mut self, expr: &Expr) -> Result<Cond> {
@@ -224,7 +229,27 @@ impl Generator {
             Primitive::PppoeDiscovery => self.link_protocol(ETHERTYPE_PPPOE_DISCOVERY, span),
             Primitive::PppoeSession(session) => self.pppoe_session(*session, span),
             Primitive::Geneve(vni) => self.geneve(*vni, span),
+            Primitive::Process(term) => self.process_term(term, span),
         }
+    }
+
+    /// `jset` of the term's bit in the word of matched terms; a term written twice shares its bit.
+    fn process_term(&mut self, term: &ProcessTerm, span: &Range<usize>) -> Result<Cond> {
+        let index = match self.terms.iter().position(|known| known == term) {
+            Some(index) => index,
+            None if self.terms.len() < MAX_TERMS => {
+                self.terms.push(term.clone());
+                self.terms.len() - 1
+            }
+            None => {
+                return Err(Spanned::new(
+                    format!("more than {MAX_TERMS} different process terms in one expression"),
+                    span.clone(),
+                ));
+            }
+        };
+        let load = Instruction::statement(LD | W | ABS, PROCESS_TERMS_LOAD_OFFSET);
+        Ok(Cond::test(vec![load], JMP | JSET | K, 1 << index))
     }
 
     /// Offset `delta` bytes into the network-layer header.

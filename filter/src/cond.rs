@@ -6,6 +6,7 @@
 //! whatever the rest of the expression says.
 
 use crate::program::{ACCEPT_SNAPLEN, Instruction, opcode};
+use crate::terms::PROCESS_TERMS_LOAD_OFFSET;
 
 /// One comparison: statements that leave a value in the accumulator, then a conditional jump
 /// comparing it with a constant or with the index register. Jumps keep A and X, so statements
@@ -21,10 +22,12 @@ pub struct Test {
 impl Test {
     /// Whether running the statements can drop the packet by itself: a packet load (which can
     /// run past the captured bytes) or a division by the index register (which can be zero).
+    /// The load of the matched process terms always succeeds.
     fn may_drop(&self) -> bool {
         self.statements.iter().any(|instruction| {
             let code = instruction.code;
             match opcode::class(code) {
+                opcode::LD if opcode::mode(code) == opcode::ABS && instruction.k == PROCESS_TERMS_LOAD_OFFSET => false,
                 opcode::LD => matches!(opcode::mode(code), opcode::ABS | opcode::IND),
                 opcode::LDX => opcode::mode(code) == opcode::MSH,
                 opcode::ALU => opcode::src(code) == opcode::X && matches!(opcode::op(code), opcode::DIV | opcode::MOD),

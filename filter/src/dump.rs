@@ -1,6 +1,7 @@
 //! Prints programs the way `tcpdump -d`, `-dd` and `-ddd` do.
 
 use crate::program::{DIRECTION_LOAD_OFFSET, Instruction, opcode::*};
+use crate::terms::{PROCESS_TERMS_LOAD_OFFSET, ProcessTerm};
 use std::fmt::Write;
 
 /// The three program listings of tcpdump.
@@ -14,7 +15,8 @@ pub enum DumpStyle {
     Decimal,
 }
 
-pub fn dump(instructions: &[Instruction], style: DumpStyle) -> String {
+/// `terms`: the program's process terms, named after the `jset` that tests each.
+pub fn dump(instructions: &[Instruction], terms: &[ProcessTerm], style: DumpStyle) -> String {
     let mut out = String::new();
     if style == DumpStyle::Decimal {
         let _ = writeln!(out, "{}", instructions.len());
@@ -22,7 +24,10 @@ pub fn dump(instructions: &[Instruction], style: DumpStyle) -> String {
     for (index, instruction) in instructions.iter().enumerate() {
         // Writing to a String cannot fail.
         let _ = match style {
-            DumpStyle::Readable => writeln!(out, "{}", readable(index, instruction)),
+            DumpStyle::Readable => match tested_term(instructions, index, terms) {
+                Some(term) => writeln!(out, "{}\t; {term}", readable(index, instruction)),
+                None => writeln!(out, "{}", readable(index, instruction)),
+            },
             DumpStyle::CArray => writeln!(
                 out,
                 "{{ 0x{:x}, {}, {}, 0x{:08x} }},",
@@ -98,7 +103,22 @@ fn readable(index: usize, instruction: &Instruction) -> String {
 }
 
 fn absolute(k: u32) -> String {
-    if k == DIRECTION_LOAD_OFFSET { "[type]".to_string() } else { format!("[{}]", k as i32) }
+    match k {
+        DIRECTION_LOAD_OFFSET => "[type]".to_string(),
+        PROCESS_TERMS_LOAD_OFFSET => "[process terms]".to_string(),
+        _ => format!("[{}]", k as i32),
+    }
+}
+
+/// The term that instruction `index` tests: a `jset` of one bit right after `ld [process terms]`.
+fn tested_term<'a>(instructions: &[Instruction], index: usize, terms: &'a [ProcessTerm]) -> Option<&'a ProcessTerm> {
+    let jump = instructions[index];
+    let load = instructions.get(index.checked_sub(1)?)?;
+    let loads_terms = load.code == LD | W | ABS && load.k == PROCESS_TERMS_LOAD_OFFSET;
+    if !loads_terms || jump.code != JMP | JSET | K || !jump.k.is_power_of_two() {
+        return None;
+    }
+    terms.get(jump.k.trailing_zeros() as usize)
 }
 
 fn jump_mnemonic(operation: u16) -> Option<&'static str> {

@@ -8,10 +8,26 @@
 //! `ja` takes its offset as signed, as libpcap's interpreter does for `protochain`'s loop.
 
 use crate::program::{DIRECTION_LOAD_OFFSET, Instruction, LOOP_LIMIT, MEMORY_WORDS, PacketDirection, opcode};
+use crate::terms::PROCESS_TERMS_LOAD_OFFSET;
 
-pub fn run(program: &[Instruction], packet: &[u8], wire_len: u32, direction: Option<PacketDirection>) -> u32 {
-    let mut machine =
-        Machine { packet, wire_len, direction, a: 0, x: 0, memory: [0; MEMORY_WORDS as usize], jumps_back: Vec::new() };
+/// `matched_terms`: what `ld [process terms]` loads (crate::terms).
+pub fn run(
+    program: &[Instruction],
+    packet: &[u8],
+    wire_len: u32,
+    direction: Option<PacketDirection>,
+    matched_terms: u32,
+) -> u32 {
+    let mut machine = Machine {
+        packet,
+        wire_len,
+        direction,
+        matched_terms,
+        a: 0,
+        x: 0,
+        memory: [0; MEMORY_WORDS as usize],
+        jumps_back: Vec::new(),
+    };
     machine.run(program).unwrap_or(0)
 }
 
@@ -19,6 +35,7 @@ struct Machine<'a> {
     packet: &'a [u8],
     wire_len: u32,
     direction: Option<PacketDirection>,
+    matched_terms: u32,
     a: u32,
     x: u32,
     memory: [u32; MEMORY_WORDS as usize],
@@ -108,6 +125,7 @@ impl Machine<'_> {
             opcode::MEM if opcode::size(code) == opcode::W => self.memory.get(k as usize).copied(),
             opcode::LEN if opcode::size(code) == opcode::W => Some(self.wire_len),
             opcode::ABS if k == DIRECTION_LOAD_OFFSET => self.direction.map(PacketDirection::packet_type),
+            opcode::ABS if k == PROCESS_TERMS_LOAD_OFFSET => Some(self.matched_terms),
             opcode::ABS => self.packet_at(opcode::size(code), k),
             opcode::IND => self.packet_at(opcode::size(code), self.x.checked_add(k)?),
             _ => None,

@@ -9,6 +9,7 @@
 
 use crate::ast::Protocol;
 use crate::error::{Result, Spanned};
+use crate::terms::{self, ProcessTerm};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub enum TokenKind {
     /// Any other word, or a backslash-escaped word with the backslash removed.
     Name(String),
     Punct(Punct),
+    /// A process, container or pod term with its value (crate::terms).
+    Term(ProcessTerm),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -397,6 +400,10 @@ fn next_token(input: &str, position: &mut usize) -> Result<Option<Token>> {
         Shape::BogusMac => {
             return Err(Spanned::new(format!("bogus ethernet address {text}"), span));
         }
+        Shape::Name if terms::starts_term(text) => match terms::read_term(input, text, position)? {
+            Some((term, value)) => return Ok(Some(Token { kind: TokenKind::Term(term), span: span.start..value.end })),
+            None => TokenKind::Name(text.to_string()),
+        },
         Shape::Name => TokenKind::Name(text.to_string()),
     };
     Ok(Some(Token { kind, span }))

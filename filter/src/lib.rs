@@ -27,6 +27,14 @@
 //! natively, and an eBPF translation must substitute the direction it knows. The interpreter
 //! answers it from the direction given to [`Program::matches_with_direction`] and drops the
 //! packet when none is given. For [`CaptureSource::File`] both words are errors, as in tcpdump.
+//!
+//! # Process terms
+//! `pid N`, `pname NAME`, `container NAME`, ... (the [`terms`] module) compile to `ld [process terms]`
+//! (k = [`PROCESS_TERMS_LOAD_OFFSET`]) and `jset #(1 << i)` for the program's i-th term in
+//! [`Program::terms`]. Whoever runs the program answers which terms the packet's process matches:
+//! the interpreter takes the word in [`Program::matches_with_terms`] (0, no term matched,
+//! elsewhere), ptstat's kernel translation from the capture program. `-d` names the term after
+//! each such `jset`.
 
 mod ast;
 mod codegen;
@@ -38,6 +46,7 @@ mod lexer;
 pub mod names;
 mod parser;
 mod program;
+pub mod terms;
 
 pub use dump::DumpStyle;
 pub use error::FilterError;
@@ -45,6 +54,7 @@ pub use program::{
     ACCEPT_SNAPLEN, DIRECTION_LOAD_OFFSET, Instruction, LOOP_LIMIT, MEMORY_WORDS, PACKET_HOST, PACKET_OUTGOING,
     PacketDirection, Program, SKF_AD_OFF, SKF_AD_PKTTYPE, opcode,
 };
+pub use terms::{MAX_TERMS, PROCESS_TERMS_LOAD_OFFSET, ProcessTerm, TermKind};
 
 /// The link layer the packets start with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,9 +110,9 @@ pub fn compile(expression: &str, link: LinkType) -> Result<Program, FilterError>
 pub fn compile_for(expression: &str, link: LinkType, source: CaptureSource) -> Result<Program, FilterError> {
     let located = |error: error::Spanned| error.into_filter_error(expression);
     let tokens = lexer::tokenize(expression).map_err(located)?;
-    let cond = match parser::parse(&tokens, expression.len()).map_err(located)? {
-        None => cond::Cond::Constant(true),
+    let (cond, terms) = match parser::parse(&tokens, expression.len()).map_err(located)? {
+        None => (cond::Cond::Constant(true), Vec::new()),
         Some(expr) => codegen::Generator::new(link, source).program(&expr, 0..expression.len()).map_err(located)?,
     };
-    Ok(Program { instructions: cond::emit_program(&cond) })
+    Ok(Program { instructions: cond::emit_program(&cond), terms })
 }

@@ -294,6 +294,10 @@ impl Parser<'_> {
                 self.position += 1;
                 Ok((primitive(self, Primitive::Outbound), None))
             }
+            TokenKind::Term(term) => {
+                self.position += 1;
+                Ok((primitive(self, Primitive::Process(term)), None))
+            }
             TokenKind::Keyword(Keyword::Pppoed) => {
                 self.position += 1;
                 Ok((primitive(self, Primitive::PppoeDiscovery), None))

@@ -2,6 +2,7 @@
 
 use crate::dump::{self, DumpStyle};
 use crate::interpreter;
+use crate::terms::ProcessTerm;
 
 /// Opcode fields of classic BPF, with the values of `<linux/filter.h>` and `<linux/bpf_common.h>`.
 pub mod opcode {
@@ -152,6 +153,9 @@ impl PacketDirection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
     pub instructions: Vec<Instruction>,
+    /// The process terms the program tests: bit i of the terms word says whether the packet's process matches
+    /// `terms[i]` (crate::terms).
+    pub terms: Vec<ProcessTerm>,
 }
 
 impl Program {
@@ -167,16 +171,23 @@ impl Program {
         self.run(packet, wire_len, Some(direction)) != 0
     }
 
+    /// Like [`Program::matches`], for a packet whose process matches the terms whose bits are set in
+    /// `matched_terms` (bit i: [`Program::terms`]`[i]`).
+    pub fn matches_with_terms(&self, packet: &[u8], wire_len: u32, matched_terms: u32) -> bool {
+        interpreter::run(&self.instructions, packet, wire_len, None, matched_terms) != 0
+    }
+
     /// Runs the program and returns its result: 0 to drop the packet, otherwise how many bytes
     /// of it to keep. Never panics and always ends, whatever the instructions: jumps back
     /// count against [`LOOP_LIMIT`].
     pub fn run(&self, packet: &[u8], wire_len: u32, direction: Option<PacketDirection>) -> u32 {
-        interpreter::run(&self.instructions, packet, wire_len, direction)
+        interpreter::run(&self.instructions, packet, wire_len, direction, 0)
     }
 
-    /// The program as `tcpdump -d`, `-dd` or `-ddd` prints it.
+    /// The program as `tcpdump -d`, `-dd` or `-ddd` prints it; `-d` names the process term each `jset` after
+    /// `ld [process terms]` tests.
     pub fn dump(&self, style: DumpStyle) -> String {
-        dump::dump(&self.instructions, style)
+        dump::dump(&self.instructions, &self.terms, style)
     }
 
     /// Whether the program reads the packet direction, so it needs a live capture.

@@ -45,6 +45,7 @@ fn every_kind() -> Program {
             statement(RET | A, 0),
             statement(0xffff, 0),
         ],
+        terms: Vec::new(),
     }
 }
 
@@ -94,6 +95,7 @@ fn c_array_and_decimal_listings() {
             statement(RET | K, 262_144),
             statement(RET | K, 0),
         ],
+        terms: Vec::new(),
     };
     assert_eq!(
         program.dump(DumpStyle::CArray),
@@ -113,6 +115,7 @@ fn jumps_back_print_their_target_as_tcpdump_does() {
             statement(JMP | JA, 2u32.wrapping_neg()),
             statement(RET | K, 0),
         ],
+        terms: Vec::new(),
     };
     assert_eq!(
         program.dump(DumpStyle::Readable),

@@ -22,7 +22,7 @@ fn parse_decimal_listing(listing: &str) -> Program {
             Instruction::jump(code as u16, k, jt as u8, jf as u8)
         })
         .collect();
-    Program { instructions }
+    Program { instructions, terms: Vec::new() }
 }
 
 fn check(capture: &Capture, path: &Path, expression: &str) -> Result<bool, String> {

@@ -303,7 +303,7 @@ fn random_programs_never_panic_the_interpreter() {
                 Instruction::jump(code, k, rng.next_u64() as u8, rng.next_u64() as u8)
             })
             .collect();
-        exercise_program(&Program { instructions }, &mut rng);
+        exercise_program(&Program { instructions, terms: Vec::new() }, &mut rng);
     }
 }
 

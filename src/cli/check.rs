@@ -11,7 +11,8 @@ use ptstat_filter::{CaptureSource, LinkType, Program};
 use crate::{
     cli::{Cli, help},
     enrich::ContextSelection,
-    source::live::privileges::User,
+    sink::filtered::FileTerms,
+    source::live::{privileges::User, terms::KernelTerms},
 };
 
 /// A command line that passed every check, with what the checks found.
@@ -94,10 +95,19 @@ where
     Ok(Checked { cli, user, filter, context })
 }
 
-/// A bad expression is refused before any file is created or anything attached.
+/// A bad expression is refused before any file is created or anything attached, and so are process terms that
+/// name a user, namespace or cgroup that does not exist.
 fn compile_filter(cli: &Cli, expression: &str) -> anyhow::Result<Program> {
     let source = if cli.files.read.is_some() { CaptureSource::File } else { CaptureSource::Live };
-    Ok(ptstat_filter::compile_for(expression, first_link_type(cli)?, source)?)
+    let program = ptstat_filter::compile_for(expression, first_link_type(cli)?, source)?;
+    // -d only prints the program.
+    if !program.terms.is_empty() && cli.filter.dump_filter == 0 {
+        match source {
+            CaptureSource::File => drop(FileTerms::resolve(&program.terms)?),
+            CaptureSource::Live => drop(KernelTerms::resolve(&program.terms)?),
+        }
+    }
+    Ok(program)
 }
 
 /// The link type a filter is compiled for before capture: the first interface's of the `-r` file, else Ethernet.

@@ -14,7 +14,9 @@
 //! Contract of a region: it starts with r1 = the context (`__sk_buff`, `xdp_md` or `copied_packet`) and r2 = the
 //! Linux packet type
 //! (`PACKET_OUTGOING` on egress, `PACKET_HOST` on ingress, XDP's only direction), which is what `inbound` and
-//! `outbound` load; control leaves it at its end with the verdict in r0 (0 rejects), where the C function returns.
+//! `outbound` load; and r3 = the word of the process terms the packet's process matched (`ld [process terms]`,
+//! bit i for the program's i-th term, see `ptstat_filter::terms`), read only by programs with terms; control
+//! leaves it at its end with the verdict in r0 (0 rejects), where the C function returns.
 //! The translation fills the end of the region, and padding the front (see [`region_contents`]).
 //!
 //! Classic programs jump only forward, but for `protochain`'s loop over the header chain, which jumps back (the
@@ -26,7 +28,8 @@
 use std::{fmt, ops::Range};
 
 use ptstat_filter::{
-    CaptureSource, DIRECTION_LOAD_OFFSET, FilterError, Instruction, LOOP_LIMIT, LinkType, MEMORY_WORDS, Program, opcode,
+    CaptureSource, DIRECTION_LOAD_OFFSET, FilterError, Instruction, LOOP_LIMIT, LinkType, MEMORY_WORDS,
+    PROCESS_TERMS_LOAD_OFFSET, ProcessTerm, Program, opcode,
 };
 
 /// The user's expression compiled for each kind of capture program.
@@ -48,7 +51,9 @@ impl CompiledFilter {
         let raw_ip = match ptstat_filter::compile_for(expression, LinkType::RawIp, CaptureSource::Live) {
             Ok(program) => program,
             Err(error) if raw_ip_chosen => return Err(error),
-            Err(_) => Program { instructions: vec![Instruction::statement(opcode::RET | opcode::K, 0)] },
+            Err(_) => {
+                Program { instructions: vec![Instruction::statement(opcode::RET | opcode::K, 0)], terms: Vec::new() }
+            }
         };
         Ok(CompiledFilter { ethernet, raw_ip, accepts_everything: expression.trim().is_empty() })
     }
@@ -56,6 +61,12 @@ impl CompiledFilter {
     /// Whether no expression was given, so that a program may skip what it would prepare for one.
     pub fn accepts_everything(&self) -> bool {
         self.accepts_everything
+    }
+
+    /// The expression's process terms, in bit order (the same in every region: both links compile the same
+    /// expression left to right).
+    pub fn terms(&self) -> &[ProcessTerm] {
+        &self.ethernet.terms
     }
 }
 
@@ -299,13 +310,14 @@ const DATA_END: Reg = 9;
 const FP: Reg = 10;
 
 /// Stack of the region's function: the buffer `bpf_skb_load_bytes` fills, the context pointer (`__sk_buff`, or the
-/// `copied_packet`), the packet type, the scratch words, M[i] at fp-88+4i, then the count of the passes a loop has
-/// left. The counter is a whole word, spilled from a register: the verifier of 5.10 follows only such spills, and
-/// must know the count to see the loop end. It keeps the frame at 96 bytes, which the verifier rounds 88 up to
-/// anyway.
+/// `copied_packet`), the packet type and beside it the matched process terms, the scratch words, M[i] at fp-88+4i,
+/// then the count of the passes a loop has left. The counter is a whole word, spilled from a register: the verifier
+/// of 5.10 follows only such spills, and must know the count to see the loop end. It keeps the frame at 96 bytes,
+/// which the verifier rounds 88 up to anyway.
 const LOAD_BUFFER: i16 = -8;
 const SKB_SLOT: i16 = -16;
 const PACKET_TYPE_SLOT: i16 = -24;
+const PROCESS_TERMS_SLOT: i16 = -20;
 const SCRATCH: i16 = -88;
 const LOOP_COUNTER: i16 = -96;
 
@@ -524,6 +536,14 @@ impl<'a> Translator<'a> {
             self.asm.emit(Insn::store(ebpf::DW, SKB_SLOT, R1));
         }
         self.asm.emit(Insn::store(ebpf::W, PACKET_TYPE_SLOT, R2));
+        // Only a program with terms reads r3: callers of programs without (the standalone programs of the tests)
+        // need not set it, and the verifier refuses reading a register that was never set.
+        let reads_terms = self.program.iter().any(|instruction| {
+            instruction.code == opcode::LD | opcode::W | opcode::ABS && instruction.k == PROCESS_TERMS_LOAD_OFFSET
+        });
+        if reads_terms {
+            self.asm.emit(Insn::store(ebpf::W, PROCESS_TERMS_SLOT, R3));
+        }
         if let Some((data, data_end)) = self.context.packet_bounds() {
             self.asm.emit(Insn::load(ebpf::W, DATA, R1, data));
             self.asm.emit(Insn::load(ebpf::W, DATA_END, R1, data_end));
@@ -571,6 +591,9 @@ impl<'a> Translator<'a> {
             opcode::LEN if size == opcode::W => self.load_wire_length(A),
             // Whatever its size, as the interpreter reads it.
             opcode::ABS if k == DIRECTION_LOAD_OFFSET => self.asm.emit(Insn::load(ebpf::W, A, FP, PACKET_TYPE_SLOT)),
+            opcode::ABS if k == PROCESS_TERMS_LOAD_OFFSET => {
+                self.asm.emit(Insn::load(ebpf::W, A, FP, PROCESS_TERMS_SLOT))
+            }
             opcode::ABS => self.load_packet(A, size, Offset::Constant(k)),
             opcode::IND => self.load_packet(A, size, Offset::AfterX(k)),
             _ => self.reject_now(),
@@ -1023,12 +1046,15 @@ mod tests {
         let overlapping = [load, load, ja_back(2), ja_back(4)];
         let entered_inside = [jump_into_second, load, load, ja_back(2)];
         for instructions in [overlapping.as_slice(), &entered_inside] {
-            let program = Program { instructions: instructions.to_vec() };
+            let program = Program { instructions: instructions.to_vec(), terms: Vec::new() };
             assert_eq!(translate(&program, Context::Xdp, REGION_SLOTS), Err(Untranslatable::TangledLoops));
         }
         // One after the other, and a jump back before the start (which rejects), are fine.
         let in_order = [load, ja_back(2), load, ja_back(2), ja_back(100)];
-        assert!(translate(&Program { instructions: in_order.to_vec() }, Context::Xdp, REGION_SLOTS).is_ok());
+        assert!(
+            translate(&Program { instructions: in_order.to_vec(), terms: Vec::new() }, Context::Xdp, REGION_SLOTS)
+                .is_ok()
+        );
     }
 
     #[test]
@@ -1039,6 +1065,7 @@ mod tests {
                 Instruction::statement(opcode::RET | opcode::K, 1),
                 Instruction::statement(opcode::LD | opcode::B | opcode::ABS, 0),
             ],
+            terms: Vec::new(),
         };
         for context in [Context::SocketBuffer, Context::Xdp, Context::PacketSocket] {
             let code = translate(&program, context, REGION_SLOTS).unwrap();

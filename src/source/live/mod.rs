@@ -20,6 +20,7 @@ pub mod privileges;
 mod programs;
 pub mod selection;
 mod session;
+pub mod terms;
 pub mod verifier;
 
 use std::{path::PathBuf, time::Duration};

@@ -25,6 +25,7 @@ use super::{
     filter::{CompiledFilter, splice},
     kernel_context,
     selection::{KernelSelection, ProcessSelection},
+    terms::KernelTerms,
     verifier::load_reporting_rejection,
 };
 
@@ -184,6 +185,9 @@ const BY_CGROUP: u32 = 8;
 pub const SELECTED_PIDS_MAP: &str = "selected_pids";
 const SELECTED_CGROUPS_MAP: &str = "selected_cgroups";
 const WANTED_CGROUP_NAMES_MAP: &str = "wanted_cgroup_names";
+/// The maps of ebpf/terms.h.
+const TERM_CGROUPS_MAP: &str = "term_cgroups";
+const TERM_CHILDREN_MAP: &str = "term_children";
 /// The program (ebpf/processes.h) and the tracepoint it attaches to share the name.
 const CGROUP_MKDIR: &str = "cgroup_mkdir";
 
@@ -231,6 +235,28 @@ pub fn container_selection(ebpf: &mut Ebpf, selection: &ProcessSelection) -> any
     }))
 }
 
+/// The maps that decide the terms about sets of processes (ebpf/terms.h), with the tracepoint that adds the cgroups
+/// made below a `cgroup` term's (container_selection attaches it when containers are selected too).
+fn fill_term_maps(ebpf: &mut Ebpf, terms: &KernelTerms, selection: &ProcessSelection) -> anyhow::Result<()> {
+    let mut cgroups: HashMap<&mut MapData, u64, u32> =
+        HashMap::try_from(ebpf.map_mut(TERM_CGROUPS_MAP).context("no term_cgroups map")?)?;
+    for (&id, &bits) in &terms.cgroups {
+        cgroups.insert(id, bits, 0)?;
+    }
+    let mut children: HashMap<&mut MapData, u32, u32> =
+        HashMap::try_from(ebpf.map_mut(TERM_CHILDREN_MAP).context("no term_children map")?)?;
+    for (&pid, &bits) in &terms.children {
+        children.insert(pid, bits, 0)?;
+    }
+    if terms.cgroup_bits != 0
+        && selection.containers.is_empty()
+        && let Err(error) = attach_cgroup_mkdir(ebpf)
+    {
+        eprintln!("ptstat: warning: cgroups made while capturing may not match 'cgroup' terms: {error:#}");
+    }
+    Ok(())
+}
+
 fn attach_cgroup_mkdir(ebpf: &mut Ebpf) -> anyhow::Result<()> {
     attach_btf_tracepoints(ebpf, &[(CGROUP_MKDIR, CGROUP_MKDIR)])
 }
@@ -272,6 +298,7 @@ pub fn load(
     let name = selection.kernel_name();
     let uid = selection.uid.unwrap_or_default();
     let follow_forks = u8::from(selection.follow_forks);
+    let terms = KernelTerms::resolve(filter.terms())?;
     let mut ebpf = EbpfLoader::new()
         .btf(Some(kernel_btf()?))
         .override_global("snaplen", &snaplen, true)
@@ -287,6 +314,10 @@ pub fn load(
         .override_global("follow_forks", &follow_forks, true)
         .override_global("socket_directions", &socket_directions(directions), true)
         .override_global("traced_filter", &u8::from(!filter.accepts_everything()), true)
+        .override_global("process_terms", &terms.table, true)
+        .override_global("process_term_count", &terms.count, true)
+        .override_global("cgroup_term_bits", &terms.cgroup_bits, true)
+        .override_global("child_term_bits", &terms.child_bits, true)
         .map_max_entries(EVENTS_MAP, ring_buffer_bytes)
         .map_max_entries(FLOW_STATS_MAP, max_flows)
         .map_max_entries(COUNTERS_MAP, counted_interfaces.saturating_add(1))
@@ -300,6 +331,7 @@ pub fn load(
     for &pid in &selection.pids {
         select_pid(&mut ebpf, pid)?;
     }
+    fill_term_maps(&mut ebpf, &terms, selection)?;
     Ok(ebpf)
 }
 
