@@ -440,18 +440,23 @@ fn container_name_and_id_flags_keep_only_those_containers_packets() {
     assert_eq!(warnings(&by_id.stderr), Vec::<&str>::new(), "{}", by_id.stderr);
 
     for (file, finished, name) in [(a_file, &by_name, &a), (b_file, &by_id, &b)] {
-        // Loopback packets are captured once, with their sender: the container's wget, never the server (this
-        // test) nor the other container nor the host's own fetch.
+        // Loopback packets are captured once, with their sender: the container's wget, never the other container
+        // nor the host's own fetch. A packet is kept when either local end is selected, so the server's (this
+        // test's) answers to the container are kept too: they name the container's wget as their peer.
         let sent = comments(file, &format!("tcp.dstport == {port}"));
         assert!(sent.len() >= 4, "a whole connection of {name}: {sent:?}");
         assert!(all_equal(values(&sent, "ContainerName"), name), "{sent:?}");
         assert!(all_equal(values(&sent, "Comm"), "wget"), "{sent:?}");
-        assert_eq!(comments(file, &format!("tcp.srcport == {port}")).len(), 0, "the server is in no container");
+        let answers = comments(file, &format!("tcp.srcport == {port}"));
+        assert!(answers.len() >= 3, "the server's answers to {name}: {answers:?}");
+        assert!(all_equal(values(&answers, "PeerContainerName"), name), "{answers:?}");
+        assert!(all_equal(values(&answers, "ContainerName"), "-"), "the server is in no container: {answers:?}");
         let printed = finished.stdout_text();
         let lines = lines_to(&printed, port);
         assert_eq!(lines.len(), sent.len(), "{printed}");
         assert!(lines.iter().all(|line| line.ends_with(&format!(", Container [{name}]"))), "{printed}");
-        assert_eq!(closing_count(&finished.stderr, "packets received by filter"), sent.len() as u64, "in the kernel");
+        let kept = (sent.len() + answers.len()) as u64;
+        assert_eq!(closing_count(&finished.stderr, "packets received by filter"), kept, "in the kernel");
     }
 }
 
@@ -569,10 +574,19 @@ fn stats_count_only_the_selected_containers_flows() {
     assert!(finished.status.success(), "{}", finished.stderr);
     let document: serde_json::Value = serde_json::from_slice(&finished.stdout).expect("JSON");
     let flows = document["flows"].as_array().expect("flows");
-    assert_eq!(flows.len(), 1, "the wanted container's one connection: {document:#}");
-    assert_eq!(flows[0]["container"], wanted.as_str(), "{document:#}");
-    assert_eq!(flows[0]["dst_port"], port, "{document:#}");
-    assert!(flows[0]["packets"].as_u64().is_some_and(|packets| packets >= 4), "{document:#}");
+    // The wanted container's one connection, both ways: its wget's packets, and the server's (this test's)
+    // answers, kept because their peer is that wget.
+    assert_eq!(flows.len(), 2, "the wanted container's one connection: {document:#}");
+    let to_server: Vec<_> = flows.iter().filter(|flow| flow["dst_port"] == port).collect();
+    assert_eq!(to_server.len(), 1, "{document:#}");
+    assert_eq!(to_server[0]["container"], wanted.as_str(), "{document:#}");
+    assert!(to_server[0]["packets"].as_u64().is_some_and(|packets| packets >= 4), "{document:#}");
+    let answers: Vec<_> = flows.iter().filter(|flow| flow["src_port"] == port).collect();
+    assert_eq!(answers.len(), 1, "{document:#}");
+    assert_eq!(
+        (&answers[0]["container"], &answers[0]["peer"]["container"]),
+        (&serde_json::Value::Null, &wanted.as_str().into())
+    );
 }
 
 #[test]
