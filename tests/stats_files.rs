@@ -182,7 +182,8 @@ fn stats_of_a_saved_capture_equal_the_live_stats_of_the_same_traffic() {
             "PID",
             "COMM",
             "CGROUP",
-            "CONTAINER"
+            "CONTAINER",
+            "PEER"
         ]),
         "{table}"
     );
