@@ -192,8 +192,9 @@ pub fn splice(object: &[u8], filter: &CompiledFilter) -> anyhow::Result<PatchedO
         })
         .collect();
     let mut patched = PatchedObject { words, len: object.len() };
-    for (marker, program, context) in filter.regions() {
-        let region = find_region(&patched.words, marker)?;
+    let regions = filter.regions();
+    let found = find_regions(&patched.words, &regions.map(|(marker, _, _)| marker))?;
+    for ((_, program, context), region) in regions.into_iter().zip(found) {
         let contents = region_contents(translate(program, context, region.len())?, region.len());
         for (slot, insn) in patched.words[region].iter_mut().zip(contents) {
             *slot = insn.word();
@@ -202,19 +203,31 @@ pub fn splice(object: &[u8], filter: &CompiledFilter) -> anyhow::Result<PatchedO
     Ok(patched)
 }
 
-/// The instruction slots of the region that starts with `marker`: the marker (two slots) and the `ja +0` after it.
-/// The instruction that follows must be the function's `exit`.
-fn find_region(words: &[u64], marker: u64) -> anyhow::Result<Range<usize>> {
-    let marker_words = load_imm64_words(marker);
-    let starts: Vec<usize> =
-        words.windows(2).enumerate().filter(|(_, pair)| *pair == marker_words).map(|(at, _)| at).collect();
-    let [start] = starts[..] else {
-        anyhow::bail!("the eBPF object has {} filter regions marked {marker:#x}, not one", starts.len());
-    };
-    let padding = words[start + 2..].iter().take_while(|&&word| word == JA_NEXT.word()).count();
-    let end = start + 2 + padding;
-    anyhow::ensure!(words.get(end) == Some(&EXIT.word()), "the filter region marked {marker:#x} does not end in exit");
-    Ok(start..end)
+/// The instruction slots of the region that starts with each of `markers`, in their order: the marker (two slots)
+/// and the `ja +0` after it. The instruction that follows must be the function's `exit`. One pass over the object
+/// for all of them: it holds megabytes of regions, and each start takes a look at every slot.
+fn find_regions<const N: usize>(words: &[u64], markers: &[u64; N]) -> anyhow::Result<[Range<usize>; N]> {
+    let marker_words = markers.map(load_imm64_words);
+    let mut starts: [Vec<usize>; N] = std::array::from_fn(|_| Vec::new());
+    for (at, pair) in words.windows(2).enumerate() {
+        if let Some(which) = marker_words.iter().position(|marker| pair == marker) {
+            starts[which].push(at);
+        }
+    }
+    let mut regions = Vec::with_capacity(N);
+    for (marker, starts) in markers.iter().zip(starts) {
+        let [start] = starts[..] else {
+            anyhow::bail!("the eBPF object has {} filter regions marked {marker:#x}, not one", starts.len());
+        };
+        let padding = words[start + 2..].iter().take_while(|&&word| word == JA_NEXT.word()).count();
+        let end = start + 2 + padding;
+        anyhow::ensure!(
+            words.get(end) == Some(&EXIT.word()),
+            "the filter region marked {marker:#x} does not end in exit"
+        );
+        regions.push(start..end);
+    }
+    Ok(regions.try_into().expect("one region per marker"))
 }
 
 /// `code` at the end of a region of `room` slots, after padding that the verifier does not walk: `w0 = 0; if w0 == 0
@@ -960,8 +973,9 @@ mod tests {
 
     #[test]
     fn every_region_is_found_in_the_capture_object() {
-        for (marker, _, _) in CompiledFilter::compile("", false).unwrap().regions() {
-            assert_eq!(find_region(&words(CAPTURE_OBJECT), marker).unwrap().len(), REGION_SLOTS);
+        let markers = CompiledFilter::compile("", false).unwrap().regions().map(|(marker, _, _)| marker);
+        for region in find_regions(&words(CAPTURE_OBJECT), &markers).unwrap() {
+            assert_eq!(region.len(), REGION_SLOTS);
         }
     }
 
@@ -972,7 +986,7 @@ mod tests {
         let patched = splice(CAPTURE_OBJECT, &filter).unwrap();
         assert_eq!(patched.as_bytes().len(), CAPTURE_OBJECT.len());
         for (marker, program, context) in filter.regions() {
-            let region = find_region(&original, marker).unwrap();
+            let [region] = find_regions(&original, &[marker]).unwrap();
             let code: Vec<u64> =
                 translate(program, context, REGION_SLOTS).unwrap().into_iter().map(Insn::word).collect();
             let written = &patched.words[region.clone()];
