@@ -680,6 +680,15 @@ fn connections(file: &str, clients: &BTreeSet<String>) -> Vec<String> {
     tcp_packets(file, &ports.join(" || "))
 }
 
+/// The packets `ptstat -r FILE` keeps of `file` (a capture of every packet) with `expression`, by their comments.
+fn kept_reading(file: &str, expression: &str, port: u16) -> Vec<String> {
+    let read = format!("{file}.read.pcapng");
+    let filter = format!("({expression}) and tcp port {port}");
+    let output = Command::new(PTSTAT).args(["-r", file, "-w", &read, &filter]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    tcp_packets(&read, "tcp")
+}
+
 /// Two captures at once, of the server's port: one with `expression` and the server's port, one of every packet
 /// (the oracle).
 struct TermCaptures {
@@ -736,6 +745,7 @@ fn a_container_term_keeps_that_containers_connections_whole_live_and_in_stats() 
     let expected = connections(&all, &a_clients);
     assert!(expected.len() >= 8, "a whole connection, both ways: {expected:?}");
     assert_eq!(tcp_packets(&filtered, "tcp"), expected, "exactly {a}'s packets");
+    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
     // `--stats` counts the same connection, and only it: on loopback a row per direction, each with its sender
     // (the container's wget, or the server with the container's wget for its peer).
     let document: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("JSON");
@@ -756,7 +766,8 @@ fn a_container_term_or_a_process_term() {
     let port = serve_http();
     let (a, b) = (unique_name("term-or-a"), unique_name("term-or-b"));
     let _containers = [a.as_str(), b.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
-    let captures = TermCaptures::start(&format!("pname curl or container {b}"), port);
+    let expression = format!("pname curl or container {b}");
+    let captures = TermCaptures::start(&expression, port);
     exec_fetch(&a, port);
     exec_fetch(&b, port);
     assert_eq!(run("curl", &["-s", &format!("http://127.0.0.1:{port}/")]), "ok\n");
@@ -772,6 +783,7 @@ fn a_container_term_or_a_process_term() {
     let expected = connections(&all, &wanted);
     assert!(expected.len() >= 16, "two whole connections: {expected:?}");
     assert_eq!(tcp_packets(&filtered, "tcp"), expected, "curl's and {b}'s packets, nothing of {a} or the host's");
+    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
 }
 
 #[test]
@@ -810,7 +822,8 @@ fn a_pod_label_term_keeps_its_pods_connections() {
     };
     let (_wanted, wanted_id) = start_pod("label-wanted", &app);
     let (_other, other_id) = start_pod("label-other", &format!("{app}x"));
-    let captures = TermCaptures::start(&format!("pod label app={app}"), port);
+    let expression = format!("pod label app={app}");
+    let captures = TermCaptures::start(&expression, port);
     for id in [&wanted_id, &other_id] {
         let mut exec = vec!["-n", "k8s.io", "tasks", "exec", "--exec-id", "fetch", id];
         let fetch = fetch(port);
@@ -826,6 +839,7 @@ fn a_pod_label_term_keeps_its_pods_connections() {
     let expected = connections(&all, &wanted);
     assert!(expected.len() >= 8, "{expected:?}");
     assert_eq!(tcp_packets(&filtered, "tcp"), expected, "exactly the labelled pod's packets");
+    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
 }
 
 #[test]
