@@ -58,6 +58,15 @@ struct {
 	__type(value, __u8);
 } wanted_cgroup_names SEC(".maps");
 
+/* The same for the filter expression's container terms (`container NAME`, `pod label K=V`, ...): a directory name
+ * → the bits of the terms whose containers' cgroup may get it, which cgroup_mkdir puts into term_cgroups (terms.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct cgroup_name);
+	__type(value, __u32);
+} term_cgroup_names SEC(".maps");
+
 static __always_inline bool name_wanted(const char comm[16])
 {
 	if (!(process_criteria & BY_NAME))
@@ -152,7 +161,8 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 
 /* A cgroup v2 directory was made: select it if a wanted container's cgroup is to have its name, or if it is made
  * inside a selected cgroup (systemd in a container, a container's own nested cgroups), whose processes are the
- * container's too; and give it the cgroup terms of its parent (terms.h). */
+ * container's too; and give it the cgroup terms of its parent (terms.h) and the container terms its name is
+ * expected for. */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
@@ -163,26 +173,33 @@ int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
 		return 0;
 	__u64 id = BPF_CORE_READ(cgrp, kn, id);
-	__u8 yes = 1;
+	bool selected = false;
+	__u32 term_bits = 0;
 	struct cgroup_subsys_state *parent_css = BPF_CORE_READ(cgrp, self.parent);
 	if (parent_css) {
 		struct cgroup *parent = (void *)parent_css - bpf_core_field_offset(struct cgroup, self);
 		__u64 parent_id = BPF_CORE_READ(parent, kn, id);
-		/* The cgroup terms' cgroups include everything below them. */
-		__u32 *term_bits = bpf_map_lookup_elem(&term_cgroups, &parent_id);
-		if (term_bits) {
-			__u32 bits = *term_bits;
-			bpf_map_update_elem(&term_cgroups, &id, &bits, BPF_ANY);
-		}
-		if (cgroup_selected(parent_id)) {
-			bpf_map_update_elem(&selected_cgroups, &id, &yes, BPF_ANY);
-			return 0;
-		}
+		/* The cgroup terms' cgroups include everything below them, and so do the containers'. */
+		__u32 *parent_bits = bpf_map_lookup_elem(&term_cgroups, &parent_id);
+		if (parent_bits)
+			term_bits = *parent_bits;
+		selected = cgroup_selected(parent_id);
 	}
 	struct cgroup_name name = {};
 	bpf_probe_read_kernel_str(name.name, sizeof(name.name), BPF_CORE_READ(cgrp, kn, name));
-	if (bpf_map_lookup_elem(&wanted_cgroup_names, &name))
+	if (cgroup_term_bits) {
+		__u32 *named_bits = bpf_map_lookup_elem(&term_cgroup_names, &name);
+		if (named_bits)
+			term_bits |= *named_bits;
+	}
+	if (term_bits)
+		bpf_map_update_elem(&term_cgroups, &id, &term_bits, BPF_ANY);
+	if (!selected && (process_criteria & BY_CGROUP))
+		selected = bpf_map_lookup_elem(&wanted_cgroup_names, &name);
+	if (selected) {
+		__u8 yes = 1;
 		bpf_map_update_elem(&selected_cgroups, &id, &yes, BPF_ANY);
+	}
 	return 0;
 }
 

@@ -1,4 +1,5 @@
-/* The process terms of the filter expression (`pid N`, `pname NAME`, `uid N`, `ppid N`, `cgroup PATH`, `netns NAME`):
+/* The process terms of the filter expression (`pid N`, `pname NAME`, `uid N`, `ppid N`, `cgroup PATH`, `netns NAME`,
+ * `container NAME`, `container id PREFIX`, `pod NAME.NAMESPACE`, `pod label KEY=VALUE`):
  * which of them a packet's process matches, as a word of bits the filter region reads in r3 (bit i: the
  * expression's i-th term; src/source/live/filter.rs, src/source/live/terms.rs). */
 #ifndef PTSTAT_TERMS_H
@@ -9,7 +10,8 @@
 #define MAX_TERMS 32
 
 /* How a term is decided. Terms about a set of processes that the packet cannot tell by itself are decided by a map
- * userspace fills: TERM_CHILD (ppid) by term_children, TERM_IN_CGROUPS (cgroup) by term_cgroups. */
+ * userspace fills: TERM_CHILD (ppid) by term_children, TERM_IN_CGROUPS (cgroup and the container terms) by
+ * term_cgroups. */
 enum term_test {
 	TERM_PID = 1,        /* number: the process id */
 	TERM_UID = 2,        /* number: the user id */
@@ -33,8 +35,10 @@ volatile const __u32 process_term_count = 0;
 volatile const __u32 cgroup_term_bits = 0;
 volatile const __u32 child_term_bits = 0;
 
-/* cgroup v2 id → the bits of the TERM_IN_CGROUPS terms whose cgroups include it. Filled by userspace with the
- * directory and every directory below it, and by cgroup_mkdir (processes.h) with the cgroups made below them. */
+/* cgroup v2 id → the bits of the TERM_IN_CGROUPS terms whose cgroups include it. Filled by userspace with a
+ * `cgroup` term's directory and every directory below it, and with the containers' cgroups as the runtimes report
+ * them (src/enrich/containers/selection.rs); by cgroup_mkdir (processes.h) with the cgroups made below them and
+ * those of containers it expects. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);

@@ -151,12 +151,13 @@ pub struct FilterFlags {
     ///
     /// Besides libpcap's primitives it takes process terms, combined with them by and/or/not and parentheses:
     /// `pid N`, `ppid N` (children of N), `pname NAME` (the kernel's name, at most 15 bytes), `uid N`, `user NAME`,
-    /// `cgroup PATH` (a cgroup v2 directory, from the root or under /sys/fs/cgroup, and everything below it) and
-    /// `netns NAME` (/run/netns/NAME, with --netns), decided in the kernel before anything is copied, e.g.
-    /// 'pname curl or (uid 1000 and tcp port 443)'. `container NAME`, `container id PREFIX`, `pod NAME.NAMESPACE`
-    /// and `pod label KEY=VALUE` select by the PcapNG comments with -r (live: --container-name, --pod-name). With
-    /// -r every term but netns is decided from the comments ptstat wrote. --stats counts by them too. The words are
-    /// keywords only when a value follows: `host pid` is still the host called pid.
+    /// `cgroup PATH` (a cgroup v2 directory, from the root or under /sys/fs/cgroup, and everything below it),
+    /// `netns NAME` (/run/netns/NAME, with --netns), `container NAME` (Docker's, nerdctl's or Kubernetes' name),
+    /// `container id PREFIX`, `pod NAME.NAMESPACE` and `pod label KEY=VALUE` (the pod's CRI labels), decided in the
+    /// kernel before anything is copied, e.g. 'pname curl or (container web and tcp port 443)'. Containers are
+    /// learnt from Docker and containerd as they are created, so one that starts later is selected from its first
+    /// packet. With -r every term but netns is decided from the comments ptstat wrote. --stats counts by them too.
+    /// The words are keywords only when a value follows: `host pid` is still the host called pid.
     #[arg(value_name = "EXPRESSION")]
     pub expression: Vec<String>,
 

@@ -7,7 +7,7 @@
 mod common;
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeSet, HashMap},
     fs,
     io::{Read, Write},
     net::{TcpListener, TcpStream},
@@ -647,4 +647,235 @@ fn bad_container_flags_are_one_line_and_exit_1() {
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         assert_eq!(String::from_utf8_lossy(&output.stderr), format!("ptstat: {message}\n"), "{args:?}");
     }
+}
+
+/// The client ports of the connections to the server at `port` whose packets' comments say `key: value` (from a
+/// capture of every packet: the oracle the filtered captures are compared with).
+fn client_ports(file: &str, port: u16, key: &str, value: &str) -> BTreeSet<String> {
+    let wanted = format!("{key}: {value}");
+    client_ports_where(file, port, |line| line == wanted)
+}
+
+/// The client ports of the connections to the server at `port` with a packet a line of whose comment `matches`.
+fn client_ports_where(file: &str, port: u16, matches: impl Fn(&str) -> bool) -> BTreeSet<String> {
+    let filter = format!("tcp.dstport == {port}");
+    let fields = ["-r", file, "-Y", &filter, "-T", "fields", "-E", "occurrence=f", "-e", "tcp.srcport"];
+    let ports = run("tshark", &[&fields[..], &["-e", "frame.comment"]].concat());
+    ports
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .filter(|(_, comment)| comment.split("\\n").any(&matches))
+        .map(|(client, _)| client.to_string())
+        .collect()
+}
+
+/// The TCP packets of `file` that tshark's `display_filter` shows, each as its ports, raw sequence and
+/// acknowledgement numbers, flags and length (what tells one packet of a connection from another).
+fn tcp_packets(file: &str, display_filter: &str) -> Vec<String> {
+    let fields = ["tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.len"];
+    let mut args = vec!["-r", file, "-Y", display_filter, "-T", "fields"];
+    args.extend(fields.iter().flat_map(|field| ["-e", *field]));
+    let mut packets: Vec<_> = run("tshark", &args).lines().map(str::to_string).collect();
+    packets.sort();
+    packets
+}
+
+/// The packets of the connections from `clients` (both directions), in `file`.
+fn connections(file: &str, clients: &BTreeSet<String>) -> Vec<String> {
+    let ports: Vec<_> = clients.iter().map(|client| format!("tcp.port == {client}")).collect();
+    tcp_packets(file, &ports.join(" || "))
+}
+
+/// The packets `ptstat -r FILE` keeps of `file` (a capture of every packet) with `expression`, by their comments.
+fn kept_reading(file: &str, expression: &str, port: u16) -> Vec<String> {
+    let read = format!("{file}.read.pcapng");
+    let filter = format!("({expression}) and tcp port {port}");
+    let output = Command::new(PTSTAT).args(["-r", file, "-w", &read, &filter]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    tcp_packets(&read, "tcp")
+}
+
+/// Two captures at once, of the server's port: one with `expression` and the server's port, one of every packet
+/// (the oracle).
+struct TermCaptures {
+    dir: tempfile::TempDir,
+    filtered: Running,
+    all: Running,
+}
+
+impl TermCaptures {
+    fn start(expression: &str, port: u16) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+        let filter = format!("({expression}) and tcp port {port}");
+        let filtered = Running::start(&["-i", "lo", "-w", &path("filtered.pcapng"), &filter]);
+        let all = Running::start(&["-i", "lo", "-w", &path("all.pcapng"), &format!("tcp port {port}")]);
+        TermCaptures { dir, filtered, all }
+    }
+
+    /// Stops both; returns the files (filtered, all).
+    fn stop(self) -> (String, String, tempfile::TempDir) {
+        thread::sleep(Duration::from_millis(200));
+        for finished in [self.filtered.stop(), self.all.stop()] {
+            assert!(finished.status.success(), "{}", finished.stderr);
+        }
+        let path = |name: &str| self.dir.path().join(name).to_str().unwrap().to_string();
+        (path("filtered.pcapng"), path("all.pcapng"), self.dir)
+    }
+}
+
+#[test]
+fn a_container_term_keeps_that_containers_connections_whole_live_and_in_stats() {
+    if !ready_or_skip("a_container_term_keeps_that_containers_connections_whole_live_and_in_stats") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let (a, b) = (unique_name("term-a"), unique_name("term-b"));
+    let _containers = [a.as_str(), b.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
+    let expression = format!("container {a}");
+    let captures = TermCaptures::start(&expression, port);
+    let filter = format!("container {a} and tcp port {port}");
+    let stats = Running::start(&["--stats", "--json", "-i", "lo", &filter]);
+    exec_fetch(&a, port);
+    exec_fetch(&b, port);
+    host_fetch(port);
+    let (filtered, all, _dir) = captures.stop();
+    let stats = stats.stop();
+    assert!(stats.status.success(), "{}", stats.stderr);
+
+    let a_clients = client_ports(&all, port, "ContainerName", &a);
+    assert_eq!(a_clients.len(), 1, "{a}'s one connection, in the unfiltered capture");
+    assert_eq!(client_ports(&all, port, "ContainerName", &b).len(), 1, "{b} talked too");
+    let expected = connections(&all, &a_clients);
+    assert!(expected.len() >= 8, "a whole connection, both ways: {expected:?}");
+    assert_eq!(tcp_packets(&filtered, "tcp"), expected, "exactly {a}'s packets");
+    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
+    // `--stats` counts the same connection, and only it: on loopback a row per direction, each with its sender
+    // (the container's wget, or the server with the container's wget for its peer).
+    let document: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("JSON");
+    let flows = document["flows"].as_array().expect("flows");
+    assert_eq!(flows.len(), 2, "{document:#}");
+    assert!(flows.iter().all(|flow| flow["container"] == a.as_str() || flow["peer"]["container"] == a.as_str()));
+    let packets: u64 = flows.iter().filter_map(|flow| flow["packets"].as_u64()).sum();
+    assert_eq!(packets, expected.len() as u64, "{document:#}");
+}
+
+#[test]
+fn a_container_term_or_a_process_term() {
+    if !ready_or_skip("a_container_term_or_a_process_term") || !tool_available("curl") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let (a, b) = (unique_name("term-or-a"), unique_name("term-or-b"));
+    let _containers = [a.as_str(), b.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
+    let expression = format!("pname curl or container {b}");
+    let captures = TermCaptures::start(&expression, port);
+    exec_fetch(&a, port);
+    exec_fetch(&b, port);
+    assert_eq!(run("curl", &["-s", &format!("http://127.0.0.1:{port}/")]), "ok\n");
+    host_fetch(port);
+    let (filtered, all, _dir) = captures.stop();
+
+    let mut wanted = client_ports(&all, port, "Comm", "curl");
+    assert_eq!(wanted.len(), 1, "curl's connection");
+    let b_clients = client_ports(&all, port, "ContainerName", &b);
+    assert_eq!(b_clients.len(), 1, "{b}'s connection");
+    wanted.extend(b_clients);
+    assert_eq!(client_ports(&all, port, "ContainerName", &a).len(), 1, "{a} talked too");
+    let expected = connections(&all, &wanted);
+    assert!(expected.len() >= 16, "two whole connections: {expected:?}");
+    assert_eq!(tcp_packets(&filtered, "tcp"), expected, "curl's and {b}'s packets, nothing of {a} or the host's");
+    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
+}
+
+#[test]
+fn a_pod_label_term_keeps_its_pods_connections() {
+    if !ready_or_skip("a_pod_label_term_keeps_its_pods_connections") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let app = unique_name("shop");
+    // Two pods, each a sandbox (created, never started: only its labels matter) and a container; the pods' own
+    // labels are on their sandboxes only, as kubelet makes them.
+    let start_pod = |tag: &str, app_label: &str| {
+        let uid = unique_name(&format!("{tag}-uid"));
+        let pod_labels = [
+            format!("io.kubernetes.pod.name={tag}"),
+            "io.kubernetes.pod.namespace=default".to_string(),
+            format!("io.kubernetes.pod.uid={uid}"),
+        ];
+        let sandbox_id = unique_name(&format!("{tag}-sandbox"));
+        let sandbox_labels =
+            [&pod_labels[..], &["io.cri-containerd.kind=sandbox".into(), format!("app={app_label}")]].concat();
+        let mut create = vec!["-n", "k8s.io", "containers", "create"];
+        sandbox_labels.iter().for_each(|label| create.extend(["--label", label]));
+        create.extend([CONTAINERD_IMAGE, &sandbox_id]);
+        run("ctr", &create);
+        let sandbox = Container::Containerd { namespace: "k8s.io", id: sandbox_id };
+        let id = unique_name(tag);
+        let labels = [&pod_labels[..], &["io.kubernetes.container.name=api".into()]].concat();
+        let mut start = vec!["-n", "k8s.io", "run", "-d", "--net-host"];
+        labels.iter().for_each(|label| start.extend(["--label", label]));
+        start.extend([CONTAINERD_IMAGE, &id, "sleep", "60"]);
+        run("ctr", &start);
+        ([sandbox, Container::Containerd { namespace: "k8s.io", id: id.clone() }], id)
+    };
+    let (_wanted, wanted_id) = start_pod("label-wanted", &app);
+    let (_other, other_id) = start_pod("label-other", &format!("{app}x"));
+    let expression = format!("pod label app={app}");
+    let captures = TermCaptures::start(&expression, port);
+    for id in [&wanted_id, &other_id] {
+        let mut exec = vec!["-n", "k8s.io", "tasks", "exec", "--exec-id", "fetch", id];
+        let fetch = fetch(port);
+        exec.extend(fetch.iter().map(String::as_str));
+        assert_eq!(run("ctr", &exec), "ok\n");
+    }
+    host_fetch(port);
+    let (filtered, all, _dir) = captures.stop();
+
+    let wanted = client_ports(&all, port, "ContainerId", &wanted_id);
+    assert_eq!(wanted.len(), 1, "the labelled pod's connection");
+    assert_eq!(client_ports(&all, port, "ContainerId", &other_id).len(), 1, "the other pod talked too");
+    let expected = connections(&all, &wanted);
+    assert!(expected.len() >= 8, "{expected:?}");
+    assert_eq!(tcp_packets(&filtered, "tcp"), expected, "exactly the labelled pod's packets");
+    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
+}
+
+#[test]
+fn a_container_term_selects_a_container_started_later_from_its_first_packet() {
+    if !ready_or_skip("a_container_term_selects_a_container_started_later_from_its_first_packet") {
+        return;
+    }
+    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    let port = serve_http();
+    let (late, other) = (unique_name("term-late"), unique_name("term-late-other"));
+    let captures = TermCaptures::start(&format!("container {late}"), port);
+    let _late = docker_run(&late, &fetch_after_a_moment(port));
+    let _other = docker_run(&other, &fetch_after_a_moment(port));
+    docker_wait(&late);
+    docker_wait(&other);
+    let (filtered, all, _dir) = captures.stop();
+
+    // The unfiltered capture may not know the containers' cgroups, made after it started, by their first packets
+    // (it finds their paths later): their processes are known by their parents, the containers' shims.
+    let by_shim = |name: &str| {
+        let shim = format!(" -id {} ", docker_id(name));
+        client_ports_where(&all, port, |line| line.starts_with("ParentArgs: ") && line.contains(&shim))
+    };
+    let wanted = by_shim(&late);
+    assert_eq!(wanted.len(), 1, "{late}'s connection");
+    assert_eq!(by_shim(&other).len(), 1, "{other} talked too");
+    let expected = connections(&all, &wanted);
+    assert!(expected.len() >= 8, "{expected:?}");
+    assert_eq!(tcp_packets(&filtered, "tcp"), expected, "exactly {late}'s packets");
+    let syns = tcp_packets(&filtered, "tcp.flags.syn == 1 && tcp.flags.ack == 0");
+    assert_eq!(syns.len(), 1, "from its SYN on: {syns:?}");
 }

@@ -287,10 +287,6 @@ fn terms_that_name_nothing_are_refused_before_capture() {
             &["-i", "lo", "cgroup /no/such/cgroup-tm"],
             "ptstat: filter expression: cgroup /no/such/cgroup-tm: no such cgroup",
         ),
-        (
-            &["-i", "lo", "pname curl or container web"],
-            "ptstat: filter expression: 'container' is not supported in live captures yet",
-        ),
         (&["-r", "testdata/dccp.pcap", "netns blue"], "ptstat: filter expression: 'netns blue' needs a live capture"),
     ] {
         let output = Command::new(PTSTAT).args(args).output().unwrap();

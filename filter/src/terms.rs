@@ -66,6 +66,11 @@ impl TermKind {
             TermKind::Netns => "netns",
         }
     }
+
+    /// Whether the term is about containers and pods, which live captures learn of from the container runtimes.
+    pub fn is_container(self) -> bool {
+        matches!(self, TermKind::Container | TermKind::ContainerId | TermKind::Pod | TermKind::PodLabel)
+    }
 }
 
 /// One term as written: its kind and its value, checked for shape (numbers are numbers, a label has its `=`).

@@ -2,8 +2,8 @@
 //! program the kernel runs on live packets. Each interface gets the program compiled for its link type.
 //!
 //! Process terms (`pid N`, `pname NAME`, `container NAME`, ...) are decided from what the packet's PcapNG comment
-//! says of its process ([`FileTerms`]), so `-r` keeps what the live filter kept: a packet with no process in its
-//! comment matches none.
+//! says of its process and of its peer, the process at its other end when that is local too ([`FileTerms`]), so
+//! `-r` keeps what the live filter kept: a packet with no process in its comment matches none.
 
 use anyhow::{Context, bail};
 use pcap_file::DataLink;
@@ -44,7 +44,9 @@ impl<S: Sink> Sink for Filtered<S> {
 
     fn write_packet(&mut self, packet: &Packet, interface: &Interface) -> anyhow::Result<()> {
         let accepted = self.programs.get(packet.interface).is_some_and(|(program, terms)| {
-            let matched = packet.process.map_or(0, |process| terms.matched(process));
+            // As live: a term matches when either local end's process does.
+            let ends = [packet.process, packet.peer].into_iter().flatten();
+            let matched = ends.fold(0, |bits, process| bits | terms.matched(process));
             program.matches_with_terms(packet.data, packet.original_len, matched)
         });
         if accepted { self.inner.write_packet(packet, interface) } else { Ok(()) }

@@ -1,15 +1,17 @@
-//! Capturing only some containers' packets (`--container-id`, `--container-name`, `--pod-name`), decided in the
-//! kernel: the programs keep a packet only if its process's cgroup is in their `selected_cgroups` map
-//! (ebpf/processes.h), and this fills the map with the cgroups of the wanted containers.
+//! Capturing only some containers' packets, decided in the kernel: for `--container-id`, `--container-name` and
+//! `--pod-name`, the programs keep a packet only if its process's cgroup is in their `selected_cgroups` map
+//! (ebpf/processes.h); for the filter expression's `container`, `container id`, `pod` and `pod label` terms, the
+//! `term_cgroups` map tells which of these terms a cgroup's processes match (ebpf/terms.h). This fills both with the
+//! cgroups of the containers they want.
 //!
 //! A thread of its own sits between the runtimes' watcher and the index: it learns of each container first,
 //! selects its cgroups, and only then passes the news on. So the containers running at start are selected before
 //! capture begins (the index waits for the first listings), and a container that starts while ptstat captures is
 //! selected whether the capture loop is busy or waiting for packets that only the selection lets through. Most
 //! containers are known from their creation on, before their runtime makes their cgroup: the names that cgroup's
-//! directory may get go to the kernel's `wanted_cgroup_names`, and the kernel selects the directory the moment it
-//! is made. Those first reported running are selected by their first process's cgroup (containerd reports a task
-//! when it is created, before the container's program runs).
+//! directory may get go to the kernel (`wanted_cgroup_names`, `term_cgroup_names`), and the kernel selects the
+//! directory the moment it is made. Those first reported running are selected by their first process's cgroup
+//! (containerd reports a task when it is created, before the container's program runs).
 
 use std::{
     collections::{HashMap, HashSet},
@@ -21,7 +23,11 @@ use std::{
     time::Instant,
 };
 
-use aya::maps::{HashMap as BpfHashMap, MapData, MapError};
+use aya::{
+    Pod,
+    maps::{HashMap as BpfHashMap, MapData, MapError},
+};
+use ptstat_filter::{ProcessTerm, TermKind};
 
 use super::{
     ContainerIndex, FIRST_LISTING_WAIT, RootProcess, RuntimeContainer, UpdateReceiver, UpdateSender, cgroup_path,
@@ -29,26 +35,51 @@ use super::{
 };
 use crate::source::live::{
     cgroup2::cgroup2_root,
-    selection::{CGROUP_NAME_LEN, ContainerSelection, KernelSelection, PodName},
+    selection::{CGROUP_NAME_LEN, ContainerSelection, KernelSelection, SelectionMaps},
 };
 
-/// One value of one flag.
+/// One value of one flag, or one container term of the filter expression.
 enum Wanted<'a> {
     IdPrefix(&'a str),
     Name(&'a str),
-    Pod(&'a PodName),
+    Pod {
+        name: &'a str,
+        namespace: &'a str,
+    },
+    /// One of the pod's labels (its sandbox's, as packets carry them).
+    PodLabel {
+        key: &'a str,
+        value: &'a str,
+    },
 }
 
-impl Wanted<'_> {
-    fn matches(&self, container: &RuntimeContainer) -> bool {
+impl<'a> Wanted<'a> {
+    /// What a container term wants (`None` for the other terms).
+    fn term(term: &'a ProcessTerm) -> Option<Self> {
+        match term.kind {
+            // `--container-name` takes Docker's leading slash off too.
+            TermKind::Container => Some(Wanted::Name(term.value.strip_prefix('/').unwrap_or(&term.value))),
+            TermKind::ContainerId => Some(Wanted::IdPrefix(&term.value)),
+            TermKind::Pod => term.pod().map(|(name, namespace)| Wanted::Pod { name, namespace }),
+            TermKind::PodLabel => term.label().map(|(key, value)| Wanted::PodLabel { key, value }),
+            _ => None,
+        }
+    }
+
+    /// Whether `container` is wanted; `index` knows its pod's labels.
+    fn matches(&self, container: &RuntimeContainer, index: &ContainerIndex) -> bool {
         let label = |key: &str| container.labels.get(key).map(String::as_str);
-        match self {
+        match *self {
             Wanted::IdPrefix(prefix) => container.id.starts_with(prefix),
-            Wanted::Name(name) => container.name == *name || label(kubernetes_labels::CONTAINER_NAME) == Some(name),
-            Wanted::Pod(pod) => {
-                label(kubernetes_labels::POD_NAME) == Some(&pod.name)
-                    && label(kubernetes_labels::POD_NAMESPACE) == Some(&pod.namespace)
+            Wanted::Name(name) => container.name == name || label(kubernetes_labels::CONTAINER_NAME) == Some(name),
+            Wanted::Pod { name, namespace } => {
+                label(kubernetes_labels::POD_NAME) == Some(name)
+                    && label(kubernetes_labels::POD_NAMESPACE) == Some(namespace)
             }
+            Wanted::PodLabel { key, value } => label(kubernetes_labels::POD_UID)
+                .and_then(|uid| index.pod_labels.get(uid))
+                .and_then(|labels| labels.get(key))
+                .is_some_and(|label| label == value),
         }
     }
 }
@@ -58,7 +89,8 @@ impl fmt::Display for Wanted<'_> {
         match self {
             Wanted::IdPrefix(prefix) => write!(f, "--container-id {prefix}"),
             Wanted::Name(name) => write!(f, "--container-name {name}"),
-            Wanted::Pod(pod) => write!(f, "--pod-name {pod}"),
+            Wanted::Pod { name, namespace } => write!(f, "--pod-name {name}.{namespace}"),
+            Wanted::PodLabel { key, value } => write!(f, "pod label {key}={value}"),
         }
     }
 }
@@ -68,13 +100,13 @@ impl ContainerSelection {
     fn flags(&self) -> impl Iterator<Item = Vec<Wanted<'_>>> {
         let ids = self.ids.iter().map(|prefix| Wanted::IdPrefix(prefix)).collect();
         let names = self.names.iter().map(|name| Wanted::Name(name)).collect();
-        let pods = self.pods.iter().map(Wanted::Pod).collect();
+        let pods = self.pods.iter().map(|pod| Wanted::Pod { name: &pod.name, namespace: &pod.namespace }).collect();
         [ids, names, pods].into_iter().filter(|values: &Vec<_>| !values.is_empty())
     }
 
     /// Whether the container the runtimes describe as `described` (its descriptions, one per runtime) is wanted.
-    fn wants(&self, described: &[Arc<RuntimeContainer>]) -> bool {
-        self.flags().all(|values| values.iter().any(|value| described.iter().any(|container| value.matches(container))))
+    fn wants(&self, described: &[Arc<RuntimeContainer>], index: &ContainerIndex) -> bool {
+        self.flags().all(|values| values.iter().any(|value| described.iter().any(|c| value.matches(c, index))))
     }
 
     /// Warnings about values (or, when each matches some container, the whole selection) that match no container
@@ -85,11 +117,11 @@ impl ContainerSelection {
         let later = "its packets are captured once it starts";
         let mut warnings = Vec::new();
         for value in self.flags().flatten() {
-            if !running.iter().any(|described| described.iter().any(|container| value.matches(container))) {
+            if !running.iter().any(|described| described.iter().any(|container| value.matches(container, index))) {
                 warnings.push(format!("{value}: no running container matches (yet); {later}"));
             }
         }
-        if warnings.is_empty() && !running.iter().any(|described| self.wants(described)) {
+        if warnings.is_empty() && !running.iter().any(|described| self.wants(described, index)) {
             let flags: Vec<_> = self.flags().flatten().map(|value| value.to_string()).collect();
             warnings.push(format!("no running container matches {} together (yet); {later}", flags.join(" ")));
         }
@@ -97,29 +129,88 @@ impl ContainerSelection {
     }
 }
 
+/// What one pair of maps selects containers for: the flags, or the filter expression's container terms (each with
+/// its bit).
+enum Wants {
+    Flags(ContainerSelection),
+    Terms(Vec<(u32, ProcessTerm)>),
+}
+
+impl Wants {
+    /// What the maps say of the container the runtimes describe as `described`: 1 if the flags want it, the bits of
+    /// the terms that name it; 0 when not wanted.
+    fn bits(&self, described: &[Arc<RuntimeContainer>], index: &ContainerIndex) -> u32 {
+        match self {
+            Wants::Flags(flags) => u32::from(flags.wants(described, index)),
+            Wants::Terms(terms) => terms
+                .iter()
+                .filter(|(_, term)| {
+                    Wanted::term(term).is_some_and(|wanted| described.iter().any(|c| wanted.matches(c, index)))
+                })
+                .fold(0, |bits, (bit, _)| bits | bit),
+        }
+    }
+}
+
 /// Starts the thread that selects the wanted containers' cgroups from the watcher's `updates`, and passes these
 /// on to the index at `index`. It stops once the index is gone, and the watcher with it.
 pub(super) fn start(selection: KernelSelection, updates: UpdateReceiver, index: UpdateSender) -> std::io::Result<()> {
-    let KernelSelection { wanted, cgroups, directory_names } = selection;
-    let maps = ProgramMaps { cgroups, directory_names };
-    let selector = Selector::new(wanted, Box::new(maps), container_cgroups);
+    let KernelSelection { flags, terms } = selection;
+    let flags = flags.map(|SelectionMaps { wanted, cgroups, directory_names }| {
+        Target::new(Wants::Flags(wanted), Box::new(ProgramMaps { cgroups, directory_names, owned: 1 }))
+    });
+    let terms = terms.map(|SelectionMaps { wanted, cgroups, directory_names }| {
+        let owned = wanted.iter().fold(0, |bits, (bit, _)| bits | bit);
+        Target::new(Wants::Terms(wanted), Box::new(ProgramMaps { cgroups, directory_names, owned }))
+    });
+    let selector = Selector::new(flags.into_iter().chain(terms).collect(), container_cgroups);
     thread::Builder::new().name("ptstat-select".into()).spawn(move || selector.run(updates, index))?;
     Ok(())
 }
 
 /// What the selection tells the kernel: the programs' maps (the tests' own record in unit tests).
 trait KernelMaps: Send {
-    /// Selects a cgroup that exists.
-    fn select(&mut self, cgroup_id: u64) -> Result<(), MapError>;
+    /// Selects a cgroup that exists, with `bits` (see [`Wants::bits`]).
+    fn select(&mut self, cgroup_id: u64, bits: u32) -> Result<(), MapError>;
     fn unselect(&mut self, cgroup_id: u64) -> Result<(), MapError>;
-    /// Selects the cgroup directory named `name` when it is made.
-    fn expect(&mut self, name: &str) -> Result<(), MapError>;
+    /// Selects the cgroup directory named `name` when it is made, with `bits`.
+    fn expect(&mut self, name: &str, bits: u32) -> Result<(), MapError>;
     fn unexpect(&mut self, name: &str) -> Result<(), MapError>;
 }
 
-struct ProgramMaps {
-    cgroups: BpfHashMap<MapData, u64, u8>,
-    directory_names: BpfHashMap<MapData, [u8; CGROUP_NAME_LEN], u8>,
+/// A pair of the programs' maps, whose values are `V`.
+struct ProgramMaps<V> {
+    cgroups: BpfHashMap<MapData, u64, V>,
+    directory_names: BpfHashMap<MapData, [u8; CGROUP_NAME_LEN], V>,
+    /// The bits of the values that are this selection's: term_cgroups holds the `cgroup` terms' bits too, which a
+    /// container's cgroup below a `cgroup` term's keeps.
+    owned: u32,
+}
+
+/// The values of the maps: selected_cgroups' 1, term_cgroups' bits.
+trait MapValue: Pod {
+    fn from_bits(bits: u32) -> Self;
+    fn bits(self) -> u32;
+}
+
+impl MapValue for u8 {
+    fn from_bits(bits: u32) -> Self {
+        u8::from(bits != 0)
+    }
+
+    fn bits(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl MapValue for u32 {
+    fn from_bits(bits: u32) -> Self {
+        bits
+    }
+
+    fn bits(self) -> u32 {
+        self
+    }
 }
 
 /// `name` NUL-padded, as the kernel reads it; `None` if too long to be read whole.
@@ -129,18 +220,29 @@ fn padded(name: &str) -> Option<[u8; CGROUP_NAME_LEN]> {
     Some(key)
 }
 
-impl KernelMaps for ProgramMaps {
-    fn select(&mut self, cgroup_id: u64) -> Result<(), MapError> {
-        self.cgroups.insert(cgroup_id, 1, 0)
+impl<V: MapValue + Send> ProgramMaps<V> {
+    /// The bits of `cgroup_id`'s value that are not this selection's.
+    fn others(&self, cgroup_id: u64) -> u32 {
+        self.cgroups.get(&cgroup_id, 0).map_or(0, V::bits) & !self.owned
+    }
+}
+
+impl<V: MapValue + Send> KernelMaps for ProgramMaps<V> {
+    fn select(&mut self, cgroup_id: u64, bits: u32) -> Result<(), MapError> {
+        let value = self.others(cgroup_id) | bits;
+        self.cgroups.insert(cgroup_id, V::from_bits(value), 0)
     }
 
     fn unselect(&mut self, cgroup_id: u64) -> Result<(), MapError> {
-        self.cgroups.remove(&cgroup_id)
+        match self.others(cgroup_id) {
+            0 => self.cgroups.remove(&cgroup_id),
+            others => self.cgroups.insert(cgroup_id, V::from_bits(others), 0),
+        }
     }
 
-    fn expect(&mut self, name: &str) -> Result<(), MapError> {
+    fn expect(&mut self, name: &str, bits: u32) -> Result<(), MapError> {
         // A name too long for the kernel's buffer is left to the runtime's report of the container's process.
-        padded(name).map_or(Ok(()), |key| self.directory_names.insert(key, 1, 0))
+        padded(name).map_or(Ok(()), |key| self.directory_names.insert(key, V::from_bits(bits), 0))
     }
 
     fn unexpect(&mut self, name: &str) -> Result<(), MapError> {
@@ -152,25 +254,32 @@ impl KernelMaps for ProgramMaps {
 type Resolver = fn(&str, &RootProcess) -> Vec<u64>;
 
 struct Selector {
-    wanted: ContainerSelection,
-    maps: Box<dyn KernelMaps>,
+    /// The flags' maps and the terms' (either may be absent).
+    targets: Vec<Target>,
     resolve: Resolver,
     /// The selector's own view of the containers (the enricher has another).
     index: ContainerIndex,
-    /// Wanted containers by id: the first processes whose cgroups were looked for (a restarted container has a new
-    /// one, in new cgroups), and the cgroups put into the map.
+}
+
+/// What is wanted, the maps that select it, and what they hold.
+struct Target {
+    wants: Wants,
+    maps: Box<dyn KernelMaps>,
+    /// Wanted containers by id: their bits, the first processes whose cgroups were looked for (a restarted
+    /// container has a new one, in new cgroups), and the cgroups put into the map.
     selected: HashMap<String, Selected>,
 }
 
 #[derive(Default)]
 struct Selected {
+    bits: u32,
     roots: Vec<RootProcess>,
     cgroups: Vec<u64>,
 }
 
 impl Selector {
-    fn new(wanted: ContainerSelection, maps: Box<dyn KernelMaps>, resolve: Resolver) -> Self {
-        Selector { wanted, maps, resolve, index: ContainerIndex::default(), selected: HashMap::new() }
+    fn new(targets: Vec<Target>, resolve: Resolver) -> Self {
+        Selector { targets, resolve, index: ContainerIndex::default() }
     }
 
     fn run(mut self, updates: UpdateReceiver, index: UpdateSender) {
@@ -205,7 +314,7 @@ impl Selector {
             }
             self.select();
             if !warned && (answered.len() == watch::RUNTIMES.len() || Instant::now() >= deadline) {
-                self.wanted.unmatched(&self.index).iter().for_each(|warning| eprintln!("ptstat: warning: {warning}"));
+                self.warnings().iter().for_each(|warning| eprintln!("ptstat: warning: {warning}"));
                 warned = true;
             }
             // After the maps are filled: the index's first listings come when the running containers are selected.
@@ -215,41 +324,71 @@ impl Selector {
         }
     }
 
-    /// Puts the cgroups of the wanted containers that run into the map, and the names of the cgroups of those that
-    /// do not yet; takes out those of containers that are gone or no longer wanted (renamed). A container that
-    /// stopped keeps its cgroups until it is removed: the last packets of its sockets still name them.
+    /// Brings every target's maps up to date with the index.
     fn select(&mut self) {
+        // The pods' labels, from their sandboxes.
+        self.index.reindex();
+        for target in &mut self.targets {
+            target.select(&self.index, self.resolve);
+        }
+    }
+
+    /// The flags' values that match no running container.
+    fn warnings(&self) -> Vec<String> {
+        let flags = self.targets.iter().filter_map(|target| match &target.wants {
+            Wants::Flags(flags) => Some(flags),
+            Wants::Terms(_) => None,
+        });
+        flags.flat_map(|flags| flags.unmatched(&self.index)).collect()
+    }
+}
+
+impl Target {
+    fn new(wants: Wants, maps: Box<dyn KernelMaps>) -> Self {
+        Target { wants, maps, selected: HashMap::new() }
+    }
+
+    /// Puts the cgroups of the wanted containers of `index` that run into the map, and the names of the cgroups of
+    /// those that do not yet; takes out those of containers that are gone or no longer wanted (renamed). A
+    /// container that stopped keeps its cgroups until it is removed: the last packets of its sockets still name
+    /// them.
+    fn select(&mut self, index: &ContainerIndex, resolve: Resolver) {
         let mut wanted_now = HashSet::new();
-        for (id, described) in &self.index.by_id {
-            if !self.wanted.wants(described) {
+        for (id, described) in &index.by_id {
+            let bits = self.wants.bits(described, index);
+            if bits == 0 {
                 continue;
             }
             wanted_now.insert(id.clone());
-            let selected = self.selected.entry(id.clone()).or_insert_with(|| {
+            let warn = |error: MapError| eprintln!("ptstat: warning: selecting container {id}: {error}");
+            let selected = self.selected.entry(id.clone()).or_default();
+            if selected.bits != bits {
+                // Newly wanted, or by other terms now (its pod's labels known since): all it has gets the new bits.
+                selected.bits = bits;
                 for name in cgroup_path::directory_names(id) {
-                    if let Err(error) = self.maps.expect(&name) {
-                        eprintln!("ptstat: warning: selecting container {id}: {error}");
-                    }
+                    self.maps.expect(&name, bits).unwrap_or_else(warn);
                 }
-                Selected::default()
-            });
+                for &cgroup in &selected.cgroups {
+                    self.maps.select(cgroup, bits).unwrap_or_else(warn);
+                }
+            }
             for root in described.iter().filter_map(|container| container.root) {
                 if selected.roots.iter().any(|known| known.pid == root.pid) {
                     continue;
                 }
                 selected.roots.push(root);
-                for cgroup in (self.resolve)(id, &root) {
+                for cgroup in resolve(id, &root) {
                     if selected.cgroups.contains(&cgroup) {
                         continue;
                     }
-                    match self.maps.select(cgroup) {
+                    match self.maps.select(cgroup, bits) {
                         Ok(()) => selected.cgroups.push(cgroup),
-                        Err(error) => eprintln!("ptstat: warning: selecting container {id}: {error}"),
+                        Err(error) => warn(error),
                     }
                 }
             }
         }
-        let (maps, resolve) = (&mut self.maps, self.resolve);
+        let maps = &mut self.maps;
         self.selected.retain(|id, selected| {
             if wanted_now.contains(id) {
                 return true;
@@ -292,10 +431,13 @@ fn subtree_ids(directory: &Path, ids: &mut Vec<u64>) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
+    use std::{collections::BTreeMap, sync::Mutex};
 
     use super::*;
-    use crate::enrich::containers::{ContainerUpdate, Runtime, RuntimeKind};
+    use crate::{
+        enrich::containers::{ContainerUpdate, Runtime, RuntimeKind},
+        source::live::selection::PodName,
+    };
 
     fn container(
         runtime: Runtime,
@@ -334,7 +476,7 @@ mod tests {
     }
 
     fn wants(selection: &ContainerSelection, container: RuntimeContainer) -> bool {
-        selection.wants(&[Arc::new(container)])
+        selection.wants(&[Arc::new(container)], &ContainerIndex::default())
     }
 
     #[test]
@@ -372,44 +514,48 @@ mod tests {
             Arc::new(container(Runtime::Docker, "abc", "web", &[], None)),
             Arc::new(container(Runtime::Containerd { namespace: "moby" }, "abc", "", &[], Some(7))),
         ];
-        assert!(selection(&[], &["web"], &[]).wants(&described));
+        assert!(selection(&[], &["web"], &[]).wants(&described, &ContainerIndex::default()));
     }
 
-    /// The maps, as the tests see them: selected cgroups, and the names expected.
+    /// The maps, as the tests see them: selected cgroups and the names expected, with their bits.
     #[derive(Clone, Default)]
-    struct FakeMaps(Arc<Mutex<(Vec<u64>, Vec<String>)>>);
+    struct FakeMaps(Arc<Mutex<FakeEntries>>);
+
+    type FakeEntries = (BTreeMap<u64, u32>, BTreeMap<String, u32>);
 
     impl KernelMaps for FakeMaps {
-        fn select(&mut self, cgroup_id: u64) -> Result<(), MapError> {
-            self.0.lock().unwrap().0.push(cgroup_id);
+        fn select(&mut self, cgroup_id: u64, bits: u32) -> Result<(), MapError> {
+            self.0.lock().unwrap().0.insert(cgroup_id, bits);
             Ok(())
         }
 
         fn unselect(&mut self, cgroup_id: u64) -> Result<(), MapError> {
-            self.0.lock().unwrap().0.retain(|&id| id != cgroup_id);
+            self.0.lock().unwrap().0.remove(&cgroup_id);
             Ok(())
         }
 
-        fn expect(&mut self, name: &str) -> Result<(), MapError> {
-            self.0.lock().unwrap().1.push(name.to_string());
+        fn expect(&mut self, name: &str, bits: u32) -> Result<(), MapError> {
+            self.0.lock().unwrap().1.insert(name.to_string(), bits);
             Ok(())
         }
 
         fn unexpect(&mut self, name: &str) -> Result<(), MapError> {
-            self.0.lock().unwrap().1.retain(|known| known != name);
+            self.0.lock().unwrap().1.remove(name);
             Ok(())
         }
     }
 
     impl FakeMaps {
         fn sorted(&self) -> Vec<u64> {
-            let mut ids = self.0.lock().unwrap().0.clone();
-            ids.sort_unstable();
-            ids
+            self.0.lock().unwrap().0.keys().copied().collect()
+        }
+
+        fn selected(&self) -> Vec<(u64, u32)> {
+            self.0.lock().unwrap().0.iter().map(|(&id, &bits)| (id, bits)).collect()
         }
 
         fn expects(&self, name: &str) -> bool {
-            self.0.lock().unwrap().1.iter().any(|known| known == name)
+            self.0.lock().unwrap().1.contains_key(name)
         }
     }
 
@@ -418,9 +564,13 @@ mod tests {
         vec![u64::from(root.pid) * 10, u64::from(root.pid) * 10 + 1]
     }
 
-    fn selector_with_map(wanted: ContainerSelection) -> (Selector, FakeMaps) {
+    fn selector_for(wants: Wants) -> (Selector, FakeMaps) {
         let map = FakeMaps::default();
-        (Selector::new(wanted, Box::new(map.clone()), fake_cgroups), map)
+        (Selector::new(vec![Target::new(wants, Box::new(map.clone()))], fake_cgroups), map)
+    }
+
+    fn selector_with_map(wanted: ContainerSelection) -> (Selector, FakeMaps) {
+        selector_for(Wants::Flags(wanted))
     }
 
     fn apply(selector: &mut Selector, updates: Vec<ContainerUpdate>) {
@@ -434,7 +584,7 @@ mod tests {
         let docker = |id: &str, name: &str, root: Option<u32>| container(Runtime::Docker, id, name, &[], root);
         apply(&mut selector, vec![ContainerUpdate::Listed(RuntimeKind::Docker, vec![docker("a", "db", Some(1))])]);
         assert_eq!(map.sorted(), Vec::<u64>::new(), "nothing wanted runs");
-        assert_eq!(selector.wanted.unmatched(&selector.index).len(), 1);
+        assert_eq!(selector.warnings().len(), 1);
 
         assert!(!map.expects("docker-b.scope"));
         apply(&mut selector, vec![ContainerUpdate::Changed(docker("b", "web", None))]);
@@ -446,7 +596,7 @@ mod tests {
         assert_eq!(map.sorted(), [20, 21], "stopped: its last packets still count");
         apply(&mut selector, vec![ContainerUpdate::Changed(docker("b", "web", Some(3)))]);
         assert_eq!(map.sorted(), [20, 21, 30, 31], "restarted: in new cgroups");
-        assert!(selector.wanted.unmatched(&selector.index).is_empty());
+        assert!(selector.warnings().is_empty());
 
         apply(&mut selector, vec![ContainerUpdate::Changed(docker("b", "web-old", Some(3)))]);
         assert_eq!(map.sorted(), Vec::<u64>::new(), "renamed: no longer wanted");
@@ -464,7 +614,7 @@ mod tests {
         let api = in_pod("2", &pod("web-1", "shop", "api"), 6);
         apply(&mut selector, vec![ContainerUpdate::Listed(RuntimeKind::Containerd, vec![sidecar, api])]);
         assert_eq!(
-            selector.wanted.unmatched(&selector.index),
+            selector.warnings(),
             ["--container-name db: no running container matches (yet); its packets are captured once it starts"]
         );
         let (mut selector, map) = selector_with_map(selection(&[], &["api"], &["web-0.shop"]));
@@ -472,11 +622,36 @@ mod tests {
         let api = in_pod("2", &pod("web-1", "shop", "api"), 6);
         apply(&mut selector, vec![ContainerUpdate::Listed(RuntimeKind::Containerd, vec![sidecar, api])]);
         assert_eq!(
-            selector.wanted.unmatched(&selector.index),
+            selector.warnings(),
             ["no running container matches --container-name api --pod-name web-0.shop together (yet); its packets \
                  are captured once it starts"]
         );
         assert_eq!(map.sorted(), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn container_terms_get_their_bits_and_a_pod_label_its_sandboxs() {
+        let term = |kind, value: &str| ProcessTerm { kind, value: value.into() };
+        let terms = vec![
+            (0b1, term(TermKind::Container, "web")),
+            (0b10, term(TermKind::PodLabel, "app=shop")),
+            (0b100, term(TermKind::Pod, "web-0.shop")),
+            (0b1000, term(TermKind::ContainerId, "77")),
+        ];
+        let (mut selector, map) = selector_for(Wants::Terms(terms));
+        let uid = (kubernetes_labels::POD_UID, "u1".to_string());
+        let api = in_pod("5f", &[pod("web-0", "shop", "api"), vec![uid.clone()]].concat(), 2);
+        apply(&mut selector, vec![ContainerUpdate::Changed(api)]);
+        assert_eq!(map.selected(), [(20, 0b100), (21, 0b100)], "the pod's labels are not known yet");
+        let sandbox_labels = [("io.cri-containerd.kind", "sandbox"), ("app", "shop"), (uid.0, "u1")];
+        let sandbox = container(Runtime::Containerd { namespace: "k8s.io" }, "9a", "", &sandbox_labels, Some(3));
+        apply(&mut selector, vec![ContainerUpdate::Changed(sandbox)]);
+        assert_eq!(map.selected(), [(20, 0b110), (21, 0b110), (30, 0b10), (31, 0b10)], "the label, once known");
+        apply(&mut selector, vec![ContainerUpdate::Changed(container(Runtime::Docker, "77ab", "web", &[], None))]);
+        assert!(map.0.lock().unwrap().1.get("docker-77ab.scope") == Some(&0b1001), "expected with its bits");
+        apply(&mut selector, vec![ContainerUpdate::Changed(container(Runtime::Docker, "12", "db", &[], Some(4)))]);
+        assert_eq!(map.sorted(), [20, 21, 30, 31], "no term names db");
+        assert!(selector.warnings().is_empty(), "only flags are warned about");
     }
 
     #[test]

@@ -405,7 +405,7 @@ impl LiveSource {
         processes.follow_forks |= options.command.is_some();
         processes.pids_added_later = options.command.is_some();
         let mut ebpf = programs::load(purpose, &processes, &filter, attach.directions)?;
-        let containers = programs::container_selection(&mut ebpf, &processes)?;
+        let containers = programs::container_selection(&mut ebpf, &processes, filter.terms())?;
         let what = match options.collect {
             Collect::Packets { .. } => "packets",
             Collect::Counts { .. } => "flows",

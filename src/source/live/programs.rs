@@ -15,6 +15,7 @@ use aya::{
         SocketFilter, Xdp,
     },
 };
+use ptstat_filter::ProcessTerm;
 
 use super::{
     attach::Directions,
@@ -24,7 +25,7 @@ use super::{
     features::{Features, SocketUseHooks, kernel_btf},
     filter::{CompiledFilter, splice},
     kernel_context,
-    selection::{KernelSelection, ProcessSelection},
+    selection::{KernelSelection, ProcessSelection, SelectionMaps},
     terms::KernelTerms,
     verifier::load_reporting_rejection,
 };
@@ -188,6 +189,7 @@ const WANTED_CGROUP_NAMES_MAP: &str = "wanted_cgroup_names";
 /// The maps of ebpf/terms.h.
 const TERM_CGROUPS_MAP: &str = "term_cgroups";
 const TERM_CHILDREN_MAP: &str = "term_children";
+const TERM_CGROUP_NAMES_MAP: &str = "term_cgroup_names";
 /// The program (ebpf/processes.h) and the tracepoint it attaches to share the name.
 const CGROUP_MKDIR: &str = "cgroup_mkdir";
 
@@ -218,25 +220,44 @@ pub fn select_pid(ebpf: &mut Ebpf, pid: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What fills the programs' selected_cgroups map with the cgroups of the containers `selection` wants, as they
-/// start, with the tracepoint that selects their cgroups as they are made; `None` when it wants no container in
-/// particular.
-pub fn container_selection(ebpf: &mut Ebpf, selection: &ProcessSelection) -> anyhow::Result<Option<KernelSelection>> {
-    if selection.containers.is_empty() {
+/// What fills the programs' maps with the cgroups of the containers `selection` wants (selected_cgroups) and of
+/// those the filter expression's container and pod terms (`terms`, the expression's process terms) name
+/// (term_cgroups), as they start (`load` attached the tracepoint that selects their cgroups as they are made);
+/// `None` when neither names a container.
+pub fn container_selection(
+    ebpf: &mut Ebpf,
+    selection: &ProcessSelection,
+    terms: &[ProcessTerm],
+) -> anyhow::Result<Option<KernelSelection>> {
+    let container_terms: Vec<_> = (0..)
+        .zip(terms)
+        .filter(|(_, term)| term.kind.is_container())
+        .map(|(index, term)| (1u32 << index, term.clone()))
+        .collect();
+    if selection.containers.is_empty() && container_terms.is_empty() {
         return Ok(None);
     }
-    if let Err(error) = attach_cgroup_mkdir(ebpf) {
-        eprintln!("ptstat: warning: containers that start may lose their first packets: {error:#}");
-    }
-    Ok(Some(KernelSelection {
-        wanted: selection.containers.clone(),
-        cgroups: own_hash_map(ebpf, SELECTED_CGROUPS_MAP)?,
-        directory_names: own_hash_map(ebpf, WANTED_CGROUP_NAMES_MAP)?,
-    }))
+    let flags = match selection.containers.is_empty() {
+        true => None,
+        false => Some(SelectionMaps {
+            wanted: selection.containers.clone(),
+            cgroups: own_hash_map(ebpf, SELECTED_CGROUPS_MAP)?,
+            directory_names: own_hash_map(ebpf, WANTED_CGROUP_NAMES_MAP)?,
+        }),
+    };
+    let terms = match container_terms.is_empty() {
+        true => None,
+        false => Some(SelectionMaps {
+            wanted: container_terms,
+            cgroups: own_hash_map(ebpf, TERM_CGROUPS_MAP)?,
+            directory_names: own_hash_map(ebpf, TERM_CGROUP_NAMES_MAP)?,
+        }),
+    };
+    Ok(Some(KernelSelection { flags, terms }))
 }
 
 /// The maps that decide the terms about sets of processes (ebpf/terms.h), with the tracepoint that adds the cgroups
-/// made below a `cgroup` term's (container_selection attaches it when containers are selected too).
+/// made below a `cgroup` term's and those of the containers selected (by flag or term) as they are made.
 fn fill_term_maps(ebpf: &mut Ebpf, terms: &KernelTerms, selection: &ProcessSelection) -> anyhow::Result<()> {
     let mut cgroups: HashMap<&mut MapData, u64, u32> =
         HashMap::try_from(ebpf.map_mut(TERM_CGROUPS_MAP).context("no term_cgroups map")?)?;
@@ -248,17 +269,15 @@ fn fill_term_maps(ebpf: &mut Ebpf, terms: &KernelTerms, selection: &ProcessSelec
     for (&pid, &bits) in &terms.children {
         children.insert(pid, bits, 0)?;
     }
-    if terms.cgroup_bits != 0
-        && selection.containers.is_empty()
-        && let Err(error) = attach_cgroup_mkdir(ebpf)
+    if (terms.cgroup_bits != 0 || !selection.containers.is_empty())
+        && let Err(error) = attach_btf_tracepoints(ebpf, &[(CGROUP_MKDIR, CGROUP_MKDIR)])
     {
-        eprintln!("ptstat: warning: cgroups made while capturing may not match 'cgroup' terms: {error:#}");
+        eprintln!(
+            "ptstat: warning: the cgroups of containers that start (and those made below a 'cgroup' term's) may \
+             lose their first packets: {error:#}"
+        );
     }
     Ok(())
-}
-
-fn attach_cgroup_mkdir(ebpf: &mut Ebpf) -> anyhow::Result<()> {
-    attach_btf_tracepoints(ebpf, &[(CGROUP_MKDIR, CGROUP_MKDIR)])
 }
 
 /// A handle of its own of hash map `name` (its descriptor duplicated), for a thread of its own: the map stays in

@@ -4,6 +4,7 @@
 use std::{fmt, str::FromStr};
 
 use aya::maps::{HashMap as BpfHashMap, MapData};
+use ptstat_filter::ProcessTerm;
 
 /// Which processes' packets to capture (`--pid`, `--pname`, `--uid`, `-f`, `-- COMMAND`); empty = all packets.
 #[derive(clap::Args, Clone, Debug, Default, PartialEq, Eq)]
@@ -108,13 +109,22 @@ impl fmt::Display for PodName {
     }
 }
 
-/// The selection and the programs' maps it fills.
+/// The containers the kernel is to select, and the programs' maps that say so (filled by the enrich stage as the
+/// runtimes report containers).
 pub struct KernelSelection {
-    pub wanted: ContainerSelection,
-    /// `selected_cgroups`: cgroup id → 1.
-    pub cgroups: BpfHashMap<MapData, u64, u8>,
-    /// `wanted_cgroup_names`: a cgroup directory's name, NUL-padded → 1.
-    pub directory_names: BpfHashMap<MapData, [u8; CGROUP_NAME_LEN], u8>,
+    /// `--container-id`, `--container-name`, `--pod-name`: `selected_cgroups` and `wanted_cgroup_names`, → 1.
+    pub flags: Option<SelectionMaps<ContainerSelection, u8>>,
+    /// The filter expression's container and pod terms, each with its bit: `term_cgroups` and `term_cgroup_names`,
+    /// → the bits of the terms the container matches (ebpf/terms.h).
+    pub terms: Option<SelectionMaps<Vec<(u32, ProcessTerm)>, u32>>,
+}
+
+/// What is wanted, and the two maps that select the wanted containers' cgroups: cgroup id → `V`, and the name a
+/// cgroup directory made later may get (NUL-padded) → `V`.
+pub struct SelectionMaps<W, V> {
+    pub wanted: W,
+    pub cgroups: BpfHashMap<MapData, u64, V>,
+    pub directory_names: BpfHashMap<MapData, [u8; CGROUP_NAME_LEN], V>,
 }
 
 /// `CGROUP_NAME_LEN` of ebpf/processes.h: a directory name and its NUL.

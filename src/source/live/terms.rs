@@ -51,7 +51,7 @@ pub struct KernelTerms {
 
 impl KernelTerms {
     /// Resolves `terms` (at most [`MAX_TERMS`], as the compiler makes them): an error line for a user, network
-    /// namespace or cgroup that does not exist, and for the terms the kernel cannot decide yet.
+    /// namespace or cgroup that does not exist.
     pub fn resolve(terms: &[ProcessTerm]) -> anyhow::Result<KernelTerms> {
         let mut kernel = KernelTerms { count: terms.len() as u32, ..KernelTerms::default() };
         for ((index, term), slot) in terms.iter().enumerate().zip(kernel.table.iter_mut()) {
@@ -87,11 +87,12 @@ impl KernelTerms {
                     }
                     KernelTerm { test: TERM_IN_CGROUPS, ..KernelTerm::default() }
                 }
-                TermKind::Container | TermKind::ContainerId | TermKind::Pod | TermKind::PodLabel => bail!(
-                    "filter expression: '{}' is not supported in live captures yet (use --container-name, \
-                     --container-id or --pod-name; it works with -r)",
-                    term.kind.words()
-                ),
+                // The runtimes tell which containers match, as they report them: the enrich stage puts their
+                // cgroups into term_cgroups (programs::container_selection).
+                TermKind::Container | TermKind::ContainerId | TermKind::Pod | TermKind::PodLabel => {
+                    kernel.cgroup_bits |= bit;
+                    KernelTerm { test: TERM_IN_CGROUPS, ..KernelTerm::default() }
+                }
             };
         }
         Ok(kernel)
