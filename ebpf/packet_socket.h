@@ -35,7 +35,8 @@ static __always_inline int socket_packet_direction(struct __sk_buff *skb)
 SEC("cgroup_skb/egress")
 int socket_flow_teacher(struct __sk_buff *skb)
 {
-	struct packet_tuple tuple;
+	/* Zeroed: the verifier of Linux 5.10 sees the owner lookup read parts of it that packet_tuple may leave unset. */
+	struct packet_tuple tuple = {};
 	bool has_tuple = packet_tuple(skb, HOOK_CGROUP, skb->protocol, 0, &tuple);
 	find_owner(skb, HOOK_CGROUP, packet_netns(skb, HOOK_CGROUP), PACKET_EGRESS, &tuple, has_tuple);
 	return CGROUP_SKB_PASS;

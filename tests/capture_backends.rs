@@ -193,6 +193,7 @@ fn socket_filter_captures_what_tcpdump_and_tc_see_without_attaching_to_tc() {
     {
         return;
     }
+    common::socket_filters_fit();
     let net = VethNamespace::new("sfc", 233);
     net.warm_up();
     let host_listener = udp_listener(None, 7233);
@@ -260,6 +261,7 @@ fn socket_filter_captures_in_two_namespaces_with_their_processes() {
     {
         return;
     }
+    common::socket_filters_fit();
     let (first, second) = (VethNamespace::new("sfa", 234), VethNamespace::new("sfb", 235));
     first.warm_up();
     second.warm_up();
@@ -322,6 +324,7 @@ fn socket_filter_counts_what_a_full_ring_buffer_drops() {
     {
         return;
     }
+    common::socket_filters_fit();
     let net = VethNamespace::new("sfd", 237);
     net.warm_up();
     let _listener = udp_listener(Some(&net), 7239);
@@ -353,6 +356,7 @@ fn socket_filter_on_loopback_takes_each_packet_once_like_tcpdump() {
     {
         return;
     }
+    common::socket_filters_fit();
     let _listener = udp_listener(None, 7240);
     let directory = tempfile::tempdir().unwrap();
     let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
@@ -384,6 +388,7 @@ fn socket_filter_keeps_the_direction_q_asks_for() {
     if !root_or_skip("socket_filter_keeps_the_direction_q_asks_for") || !tool_available("tshark") {
         return;
     }
+    common::socket_filters_fit();
     let net = VethNamespace::new("sfq", 238);
     net.warm_up();
     let directory = tempfile::tempdir().unwrap();

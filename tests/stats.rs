@@ -485,6 +485,7 @@ fn socket_filter_counts_exactly_the_datagrams_of_each_direction_with_their_proce
     {
         return;
     }
+    common::socket_filters_fit();
     let net = VethNamespace::new("sfs", 236);
     net.warm_up();
     let _peer_listener = udp_listener(Some(&net), 7237);

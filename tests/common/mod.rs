@@ -561,3 +561,15 @@ impl NamespacePair {
 pub fn numbered_datagrams_script(address: &str, port: u16, count: usize) -> String {
     format!("exec 3>/dev/udp/{address}/{port}; for i in $(seq {count}); do printf 'datagram-%04d' $i >&3; done")
 }
+
+/// Linux charges a socket filter to its socket's option memory, which `net.core.optmem_max` bounds: before 6.9 it
+/// defaults to 20480 bytes, less than ptstat's socket filter takes (ptstat then refuses in one line that says so).
+/// The tests raise it as the README tells users to, to the default of newer kernels.
+pub fn socket_filters_fit() {
+    const OPTMEM_MAX: &str = "/proc/sys/net/core/optmem_max";
+    const NEWER_DEFAULT: u64 = 131_072;
+    let current: u64 = std::fs::read_to_string(OPTMEM_MAX).unwrap().trim().parse().unwrap();
+    if current < NEWER_DEFAULT {
+        std::fs::write(OPTMEM_MAX, NEWER_DEFAULT.to_string()).unwrap();
+    }
+}

@@ -6,7 +6,7 @@
 //! however ptstat ends.
 
 use std::{
-    fs::File,
+    fs::{self, File},
     os::fd::{AsRawFd, FromRawFd, OwnedFd},
     path::{Path, PathBuf},
 };
@@ -166,11 +166,30 @@ pub fn attach_socket_filter(
     let socket = packet_socket().with_context(|| format!("{}: opening a packet socket", interface.name))?;
     // Before binding: from then on the socket sees the interface's packets, and without its filter it would
     // queue them.
-    program.attach(&socket).with_context(|| format!("{}: attaching the socket filter", interface.name))?;
+    program.attach(&socket).map_err(|error| {
+        let larger_than_allowed = std::iter::successors(Some(&error as &dyn std::error::Error), |error| error.source())
+            .filter_map(|error| error.downcast_ref::<std::io::Error>())
+            .any(|error| error.raw_os_error() == Some(libc::ENOMEM));
+        let attaching = format!("{}: attaching the socket filter", interface.name);
+        match larger_than_allowed {
+            true => anyhow::Error::new(error).context(format!(
+                "{attaching}: the kernel charges it to the socket's option memory, and net.core.optmem_max ({}) \
+                 is less than it takes (Linux before 6.9 defaults to 20480): raise it, e.g. sysctl -w \
+                 net.core.optmem_max={SOCKET_FILTER_OPTMEM}",
+                fs::read_to_string(OPTMEM_MAX).unwrap_or_default().trim()
+            )),
+            false => anyhow::Error::new(error).context(attaching),
+        }
+    })?;
     bind_to_interface(&socket, interface.index)
         .with_context(|| format!("{}: binding a packet socket to it", interface.name))?;
     Ok(socket)
 }
+
+/// Where Linux bounds the option memory of a socket, which a socket filter is charged to.
+const OPTMEM_MAX: &str = "/proc/sys/net/core/optmem_max";
+/// An `optmem_max` that ptstat's socket filters fit in: the default since Linux 6.9.
+const SOCKET_FILTER_OPTMEM: u32 = 131_072;
 
 /// `ETH_P_ALL` in network byte order: a packet socket's protocol that takes every packet, sent ones included.
 const EVERY_PROTOCOL: u16 = (libc::ETH_P_ALL as u16).to_be();
