@@ -64,6 +64,15 @@ static __noinline __u32 matched_terms(const struct process_context *owner, __u64
 	if (owner)
 		process = *owner;
 	bool known = process.pid != 0;
+	/* The name as the terms hold it, NUL-padded, since it is compared as two words: bpf_get_current_comm has not
+	 * cleared what follows the NUL on every kernel (`pname` terms failed on Debian's 6.1 without this). */
+	bool ended = false;
+#pragma unroll
+	for (int i = 0; i < sizeof(process.comm); i++) {
+		ended = ended || !process.comm[i];
+		if (ended)
+			process.comm[i] = 0;
+	}
 	__u64 comm[2];
 	__builtin_memcpy(comm, process.comm, sizeof(comm));
 	__u32 matched = 0;
