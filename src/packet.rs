@@ -113,10 +113,19 @@ pub struct Packet<'a> {
 impl<'a> Packet<'a> {
     /// The PcapNG comment: the process's keys, then the peer's with the `Peer` prefix; `None` when neither is known.
     pub fn comment(&self) -> Option<Cow<'a, str>> {
+        self.comment_pieces().map(|pieces| match pieces {
+            [whole, "", ""] => Cow::Borrowed(whole),
+            pieces => Cow::Owned(pieces.concat()),
+        })
+    }
+
+    /// `comment()` as the pieces it is joined from, for a writer that copies them one after the other: a packet
+    /// with both ends named would otherwise allocate and join the two comments anew for each packet.
+    pub fn comment_pieces(&self) -> Option<[&'a str; 3]> {
         match (self.process, self.peer) {
-            (process, None) => process.map(|process| Cow::Borrowed(process.comment())),
-            (None, Some(peer)) => Some(Cow::Borrowed(peer.peer_comment())),
-            (Some(process), Some(peer)) => Some(Cow::Owned(format!("{}\n{}", process.comment(), peer.peer_comment()))),
+            (process, None) => process.map(|process| [process.comment(), "", ""]),
+            (None, Some(peer)) => Some([peer.peer_comment(), "", ""]),
+            (Some(process), Some(peer)) => Some([process.comment(), "\n", peer.peer_comment()]),
         }
     }
 

@@ -94,15 +94,16 @@ fn append_enhanced_packet_block(block: &mut Vec<u8>, packet: &Packet) -> anyhow:
     let interface_id = u32::try_from(packet.interface).context("PcapNG: interface id beyond 32 bits")?;
     let captured_len = u32::try_from(packet.data.len()).context("PcapNG: packet longer than 4 GiB")?;
     let flags = packet.direction.map(|direction| direction.epb_flags().to_ne_bytes());
-    let comment = packet.comment();
-    let comment = comment.as_deref().map(truncated_to_option);
-    let options: [Option<(u16, &[u8])>; 2] =
-        [flags.as_ref().map(|flags| (EPB_FLAGS, &flags[..])), comment.map(|comment| (OPT_COMMENT, comment.as_bytes()))];
-    let options_len = match options.iter().flatten().map(|(_, value)| OPTION_HEADER_LEN + padded_len(value.len())).sum()
-    {
-        0 => 0,
-        listed => listed + OPTION_HEADER_LEN, // and opt_endofopt
-    };
+    let comment = packet.comment_pieces().map(truncated_to_option);
+    let options: [Option<(u16, OptionValue)>; 2] = [
+        flags.as_ref().map(|flags| (EPB_FLAGS, [&flags[..], &[], &[]])),
+        comment.map(|pieces| (OPT_COMMENT, pieces.map(str::as_bytes))),
+    ];
+    let options_len =
+        match options.iter().flatten().map(|(_, value)| OPTION_HEADER_LEN + padded_len(joined_len(value))).sum() {
+            0 => 0,
+            listed => listed + OPTION_HEADER_LEN, // and opt_endofopt
+        };
     let block_len = EPB_HEADER_LEN + padded_len(packet.data.len()) + options_len + EPB_TRAILER_LEN;
     let block_len_word = u32::try_from(block_len).context("PcapNG: packet block longer than 4 GiB")?;
     // The timestamp is a 64-bit count of if_tsresol units, nanoseconds here: the count itself, high word first.
@@ -125,17 +126,30 @@ fn append_enhanced_packet_block(block: &mut Vec<u8>, packet: &Packet) -> anyhow:
         append_option(block, *code, value);
     }
     if options_len > 0 {
-        append_option(block, OPT_ENDOFOPT, &[]);
+        append_option(block, OPT_ENDOFOPT, &[&[], &[], &[]]);
     }
     block.extend_from_slice(&block_len_word.to_ne_bytes());
     Ok(())
 }
 
-/// An option's code, length and value, padded to 32 bits. `value` is at most `MAX_OPTION_LEN` bytes long.
-fn append_option(block: &mut Vec<u8>, code: u16, value: &[u8]) {
+/// An option's code, length and value (its pieces one after the other), padded to 32 bits. `value` is at most
+/// `MAX_OPTION_LEN` bytes long.
+fn append_option(block: &mut Vec<u8>, code: u16, value: &OptionValue) {
+    let len = joined_len(value);
     block.extend_from_slice(&code.to_ne_bytes());
-    block.extend_from_slice(&(value.len() as u16).to_ne_bytes());
-    extend_padded(block, value);
+    block.extend_from_slice(&(len as u16).to_ne_bytes());
+    for piece in value {
+        block.extend_from_slice(piece);
+    }
+    block.extend_from_slice(&[0; 3][..padded_len(len) - len]);
+}
+
+/// An option's value, in pieces written one after the other.
+type OptionValue<'a> = [&'a [u8]; 3];
+
+/// The length of pieces written one after the other.
+fn joined_len(pieces: &OptionValue) -> usize {
+    pieces.iter().map(|piece| piece.len()).sum()
 }
 
 /// `bytes`, then zeros up to the next multiple of 4 bytes.
@@ -148,9 +162,15 @@ fn padded_len(len: usize) -> usize {
     len.next_multiple_of(4)
 }
 
-/// The longest start of `text` that fits an option's value without splitting a character.
-fn truncated_to_option(text: &str) -> &str {
-    &text[..text.floor_char_boundary(MAX_OPTION_LEN)]
+/// The longest start of the text `pieces` make together that fits an option's value without splitting a
+/// character (a boundary of the whole within a piece is one of that piece, each being UTF-8 on its own).
+fn truncated_to_option(pieces: [&str; 3]) -> [&str; 3] {
+    let mut room = MAX_OPTION_LEN;
+    pieces.map(|piece| {
+        let kept = &piece[..piece.floor_char_boundary(room)];
+        room -= kept.len();
+        kept
+    })
 }
 
 /// What uname(2) says about this host: `Linux`, `6.18.44`, `x86_64`.
@@ -298,7 +318,7 @@ mod tests {
                 original_len: if n == 4 { 1500 } else { len as u32 },
                 data: &bytes[..len],
                 process: [None, Some(&process), Some(&odd_comment)][(n / 3) % 3],
-                peer: None,
+                peer: [None, Some(&odd_comment)][n % 2],
             })
             .chain([Packet {
                 timestamp: Timestamp(u64::MAX),
@@ -332,7 +352,8 @@ mod tests {
 
     #[test]
     fn a_comment_too_long_for_an_option_is_cut_at_a_character() {
-        let args = "é".repeat(40_000);
+        // Its two pieces together are too long, the peer's piece is cut.
+        let args = "é".repeat(20_000);
         let process =
             ProcessContext { pid: 1, name: "java".into(), cmd: "/bin/java".into(), args, ..Default::default() };
         let packet = Packet {
@@ -342,7 +363,7 @@ mod tests {
             original_len: 3,
             data: &[1, 2, 3],
             process: Some(&process),
-            peer: None,
+            peer: Some(&process),
         };
         let mut writer = PcapNgWriter::new(Vec::new(), false);
         writer.add_interface(0, &interface("lo")).unwrap();
@@ -362,7 +383,8 @@ mod tests {
         }
         let [comment] = &comments[..] else { panic!("one comment: {comments:?}") };
         assert!((MAX_OPTION_LEN - 1..=MAX_OPTION_LEN).contains(&comment.len()), "{} bytes", comment.len());
-        assert!(process.comment().starts_with(comment.as_str()));
+        assert!(packet.comment().unwrap().starts_with(comment.as_str()));
+        assert!(comment.contains("PeerPID: 1\n"), "the peer's piece is there, cut");
     }
 
     #[test]
