@@ -311,9 +311,13 @@ pub struct ContextFlags {
     #[arg(long, value_name = "PARTS", value_delimiter = ',', num_args = 0..)]
     pub context: Option<Vec<String>>,
 
-    /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
+    /// Run this command (after --) and capture only its traffic and its children's; stop once it has exited and
+    /// its connections have finished.
     ///
-    /// Its conversations with local processes are kept whole: their answers name it as their peer.
+    /// Its conversations with local processes are kept whole: their answers name it as their peer. After it exits,
+    /// the capture goes on until none of its packets has come for half a second (at most 3 seconds), so the FIN its
+    /// exit sends, the answers still in flight and the last ACK are kept and still named after it, as tcpdump run
+    /// beside it shows them. ptstat's exit status does not follow the command's.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 

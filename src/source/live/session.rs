@@ -444,6 +444,14 @@ pub enum Collected<'a> {
 }
 
 impl Collected<'_> {
+    /// The packets the selection kept so far, as the kernel counts them (those still in the ring included).
+    fn selected_packets(&self) -> anyhow::Result<u64> {
+        Ok(match self {
+            Collected::Packets(kernel) => kernel()?.matched,
+            Collected::Flows(flows) => flows.read()?.totals.iter().map(|total| total.packets).sum(),
+        })
+    }
+
     /// SIGUSR1's line: tcpdump's three counts (of `captured` packets handed on so far) joined as tcpdump joins them
     /// then; when counting, the packets and flows counted so far.
     fn progress(&self, captured: u64) -> anyhow::Result<String> {
@@ -531,6 +539,9 @@ impl Session {
             Some(child) => child.wait().await,
             None => std::future::pending().await,
         };
+        // Once the command has exited: its connections finishing.
+        let mut linger: Option<Linger> = None;
+        let mut linger_check = None;
         while !delivery.is_complete() {
             tokio::select! {
                 // Process changes first: a packet's process may have just been born.
@@ -578,11 +589,17 @@ impl Session {
                         break;
                     }
                 }
-                exited = command_exited() => {
+                // Its exit status is the command's business: ptstat's own tells how the capture went.
+                exited = command_exited(), if linger.is_none() => {
                     exited.context("waiting for the command")?;
-                    // Its last packets may still be on their way to the hooks.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    break;
+                    linger = Some(Linger::new(collected.selected_packets()?));
+                    linger_check = interval(Some(LINGER_CHECK));
+                }
+                _ = tick_of(&mut linger_check) => {
+                    let packets = collected.selected_packets()?;
+                    if linger.as_mut().is_some_and(|linger| linger.over(packets)) {
+                        break;
+                    }
                 }
                 _ = timed_out() => break,
                 _ = stop_signals.interrupt.recv() => break,
@@ -605,6 +622,39 @@ impl Session {
             self.deliver_all(ring.get_mut(), delivery, records)?;
         }
         Ok(())
+    }
+}
+
+/// After `-- COMMAND` exits, the capture goes on while its connections finish: the FIN its exit sends, the peer's
+/// answers in flight, its FIN and the last ACK. There is no telling from here which of them are still to come (a
+/// connection may be reset, half-closed, or handed to a child that lives on), so the end is a quiet moment instead:
+/// no packet selected for `LINGER_QUIET`, and at most `LINGER_MOST` after the exit. The kernel keeps the exited
+/// processes selected (exited_pids in ebpf/processes.h), so these packets are still theirs.
+const LINGER_QUIET: Duration = Duration::from_millis(500);
+const LINGER_MOST: Duration = Duration::from_secs(3);
+/// How often the linger looks at the kernel's count of selected packets.
+const LINGER_CHECK: Duration = Duration::from_millis(100);
+
+struct Linger {
+    exited: tokio::time::Instant,
+    /// The selected packets counted at the last change, and when it was seen.
+    packets: u64,
+    changed: tokio::time::Instant,
+}
+
+impl Linger {
+    fn new(packets: u64) -> Linger {
+        let now = tokio::time::Instant::now();
+        Linger { exited: now, packets, changed: now }
+    }
+
+    /// Whether the capture may end, given the count of selected packets now.
+    fn over(&mut self, packets: u64) -> bool {
+        let now = tokio::time::Instant::now();
+        if packets != self.packets {
+            (self.packets, self.changed) = (packets, now);
+        }
+        now - self.changed >= LINGER_QUIET || now - self.exited >= LINGER_MOST
     }
 }
 
