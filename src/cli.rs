@@ -335,8 +335,12 @@ pub struct ContextFlags {
     pub containerd_address: Option<String>,
 }
 
+/// --stats or --tui, what --group-by groups.
+const STATS_OR_VIEW: &str = "stats_or_view";
+
 #[derive(Args, Debug)]
 #[command(next_help_heading = "Statistics")]
+#[command(group = clap::ArgGroup::new(STATS_OR_VIEW).args(["stats", "tui"]).multiple(true))]
 pub struct StatsFlags {
     /// Statistics instead of packets: count packets and bytes per flow and process in the kernel.
     ///
@@ -376,12 +380,20 @@ pub struct StatsFlags {
     #[arg(long, value_name = "FLOWS", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(1..))]
     pub stats_entries: u32,
 
-    /// With --stats: sum the flows into groups, a row each: process, container, pod, remote, proto.
+    /// With --stats or --tui: sum the flows into groups, a row each: process, container, pod, remote, proto.
     ///
     /// Repeat it or separate keys with commas (`--group-by process,remote`) to group by several. Packets, bytes and
-    /// bitrates are the sums of the group's flows; JSON has `groups` in place of `flows`. In --tui, Tab or g cycles
-    /// through the groupings.
-    #[arg(long, value_name = "KEY", value_enum, value_delimiter = ',', action = ArgAction::Append, requires = "stats")]
+    /// bitrates are the sums of the group's flows; JSON has `groups` in place of `flows`. In --tui (counting, or
+    /// capturing with -w FILE) the view starts so grouped, and Tab or g cycles through the groupings; a capture's
+    /// closing lines still list its busiest flows.
+    #[arg(
+        long,
+        value_name = "KEY",
+        value_enum,
+        value_delimiter = ',',
+        action = ArgAction::Append,
+        requires = STATS_OR_VIEW
+    )]
     pub group_by: Vec<GroupBy>,
 
     /// With --stats: stop, print the table or JSON and exit with code 2 once a group (a flow without --group-by)

@@ -353,3 +353,46 @@ fn live_view_while_capturing_shows_every_datagram_and_no_drop() {
     assert_eq!(closing_counters(&stderr), [50, 50, 0], "{stderr}");
     assert_eq!(datagrams_in_file(&file, &format!("{}.7182", net.peer_ip)), 50, "{stderr}");
 }
+
+#[test]
+fn live_view_while_capturing_starts_grouped_as_group_by_asks() {
+    if !root_or_skip("live_view_while_capturing_starts_grouped_as_group_by_asks")
+        || !tool_available("tmux")
+        || !tool_available("tcpdump")
+    {
+        return;
+    }
+    let net = VethNamespace::new("tgw", 246);
+    net.warm_up();
+    let _listeners: Vec<Killed> = [7246, 7247].map(|port| udp_listener(Some(&net), port)).into();
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("grouped.pcapng").display().to_string();
+    let stderr = directory.path().join("stderr").display().to_string();
+    let options = "--group-by process udp dst portrange 7246-7247";
+    let tmux = capture_view("ptstat-tui-capture-group-test", &net, options, &file, &stderr);
+    let screen = tmux.wait_for("the view is up", |screen| shown_counters(screen) == Some([0, 0, 0]));
+    let header = cells_of(&screen, "PACKETS").unwrap();
+    assert_eq!(header[1..], ["PACKETS", "BYTES", "FLOWS", "PROCESS"], "grouped from the start: {screen}");
+    // One process, two flows (bash opens a socket per redirection): 30 datagrams to one port, 20 to the other.
+    let (peer, size) = (&net.peer_ip, 100);
+    let script = [(7246, 30), (7247, 20)].map(|(port, count)| datagram_script(peer, port, count, size)).join("; ");
+    let mut sender = Command::new("bash").args(["-c", &script]).spawn().unwrap();
+    let sender_name = format!("bash.{}", sender.id());
+    assert!(sender.wait().unwrap().success());
+
+    let screen = tmux.wait_for("the datagrams counted", |screen| shown_counters(screen) == Some([50, 50, 0]));
+    let row = cells_of(&screen, &sender_name).unwrap_or_else(|| panic!("a row for {sender_name}: {screen}"));
+    // 100 bytes each and their UDP, IPv4 and Ethernet headers: 142 bytes on the veth.
+    assert_eq!(row[2..5], ["50", &(50 * (size + 42)).to_string(), "2"], "{screen}");
+    // The grouping still cycles: Tab goes on to the next one.
+    tmux.keys("Tab");
+    tmux.wait_for("grouped by container", |screen| screen.contains("CONTAINER") && !screen.contains("PROCESS"));
+
+    tmux.keys("q");
+    let after = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
+    assert!(after.contains("EXITED:0"), "{after}");
+    let stderr = std::fs::read_to_string(&stderr).unwrap();
+    assert_eq!(closing_counters(&stderr), [50, 50, 0], "{stderr}");
+    let in_file = [7246, 7247].map(|port| datagrams_in_file(&file, &format!("{peer}.{port}")));
+    assert_eq!(in_file, [30, 20], "the process's two flows, as tcpdump reads them in the file");
+}
