@@ -346,7 +346,7 @@ pub struct StatsFlags {
     ///
     /// No event per packet. Prints a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live
     /// view (--tui). SIGUSR1 prints the packets and flows counted so far on stderr and counting goes on (while
-    /// capturing, it prints tcpdump's three counters so).
+    /// capturing, it prints tcpdump's counters so).
     ///
     /// With -r: the same table or JSON from a capture file, of the packets the filter expression accepts (and the
     /// first -c), each flow with the process, cgroup and container its PcapNG comments name (ptstat's or
@@ -364,9 +364,10 @@ pub struct StatsFlags {
     ///
     /// Bitrates are over the last refresh interval. While capturing (-w FILE --tui): the flows of the packets
     /// captured, and tcpdump's counters live: packets captured, received by filter, dropped by kernel (the ring
-    /// buffer was full, see -B); at the end tcpdump's closing lines and the busiest flows, as without --tui. The view
-    /// takes the terminal: no packet lines then (not with -w -, --print, --count or --connections). Not with -r: a
-    /// file is counted at once, its table printed.
+    /// buffer was full, see -B), dropped by interface (the devices' own rx_missed_errors and rx_fifo_errors since
+    /// the start, as libpcap counts them; tcpdump prints that line only when it is not 0); at the end tcpdump's
+    /// closing lines and the busiest flows, as without --tui. The view takes the terminal: no packet lines then (not
+    /// with -w -, --print, --count or --connections). Not with -r: a file is counted at once, its table printed.
     #[arg(long, conflicts_with_all = ["json", "read", "print", "count_only", "connections"])]
     pub tui: bool,
 

@@ -168,6 +168,8 @@ pub struct Session {
     /// What interfaces report as their snapshot length.
     snaplen: u32,
     pub options: AttachOptions,
+    /// Each attached interface's own drops (`interfaces::receive_drops`): when first read, and last read.
+    interface_drops: HashMap<InterfaceKey, (u64, u64)>,
 }
 
 impl Session {
@@ -183,7 +185,29 @@ impl Session {
             own_netns: Netns::own()?.cookie,
             snaplen,
             options,
+            interface_drops: HashMap::new(),
         })
+    }
+
+    /// The packets the attached interfaces dropped themselves (tcpdump's "dropped by interface"), each since it was
+    /// first read: at the start, or for an interface attached later at the first read after. An interface that is
+    /// gone, or whose namespace cannot be read now, keeps what it dropped until then.
+    pub fn interface_dropped(&mut self) -> u64 {
+        let namespaces: HashSet<u64> = self.attached.keys().map(|key| key.netns).collect();
+        for cookie in namespaces {
+            let drops = match self.places.iter().find(|place| place.netns.cookie == cookie) {
+                Some(place) => place.netns.within(interfaces::receive_drops),
+                None if cookie == self.own_netns => Ok(interfaces::receive_drops()),
+                None => continue,
+            };
+            let Ok(Ok(drops)) = drops else { continue };
+            for key in self.attached.keys().filter(|key| key.netns == cookie) {
+                if let Some(&dropped) = drops.get(&key.ifindex) {
+                    self.interface_drops.entry(*key).or_insert((dropped, dropped)).1 = dropped;
+                }
+            }
+        }
+        self.interface_drops.values().map(|(first, last)| last.saturating_sub(*first)).sum()
     }
 
     /// Attaches to `interface` of `netns`; downstream learns of it from `announce`.
@@ -451,21 +475,6 @@ impl Collected<'_> {
             Collected::Flows(flows) => flows.read()?.totals.iter().map(|total| total.packets).sum(),
         })
     }
-
-    /// SIGUSR1's line: tcpdump's three counts (of `captured` packets handed on so far) joined as tcpdump joins them
-    /// then; when counting, the packets and flows counted so far.
-    fn progress(&self, captured: u64) -> anyhow::Result<String> {
-        Ok(match self {
-            Collected::Packets(kernel) => CaptureSummary { captured, kernel: kernel()? }.counters().join(", "),
-            Collected::Flows(flows) => {
-                let counts = flows.read()?;
-                let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
-                let plural = |count: u64| if count == 1 { "" } else { "s" };
-                let flows = counts.flows.len() as u64;
-                format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows))
-            }
-        })
-    }
 }
 
 /// What `Records::tick` can look at: the flow table when counting; tcpdump's counts so far when capturing.
@@ -473,6 +482,8 @@ pub struct SoFar<'a, 'b> {
     collected: &'a mut Collected<'b>,
     /// Packets handed on so far.
     captured: u64,
+    /// Where the interfaces' own drops are read.
+    session: &'a mut Session,
 }
 
 impl SoFar<'_, '_> {
@@ -483,14 +494,29 @@ impl SoFar<'_, '_> {
         }
     }
 
-    /// Capture: tcpdump's three counts now. Packets in the ring buffer are received and not yet captured.
-    pub fn capture_summary(&self) -> Option<anyhow::Result<CaptureSummary>> {
+    /// Capture: tcpdump's counts now. Packets in the ring buffer are received and not yet captured.
+    pub fn capture_summary(&mut self) -> Option<anyhow::Result<CaptureSummary>> {
         match &*self.collected {
-            Collected::Packets(kernel) => {
-                Some(kernel().map(|kernel| CaptureSummary { captured: self.captured, kernel }))
-            }
+            Collected::Packets(kernel) => Some(kernel().map(|kernel| CaptureSummary {
+                captured: self.captured,
+                kernel,
+                interface_dropped: self.session.interface_dropped(),
+            })),
             Collected::Flows(_) => None,
         }
+    }
+
+    /// SIGUSR1's line: tcpdump's counts joined as tcpdump joins them then; when counting, the packets and flows
+    /// counted so far.
+    fn progress(&mut self) -> anyhow::Result<String> {
+        if let Some(summary) = self.capture_summary() {
+            return Ok(summary?.counters().join(", "));
+        }
+        let counts = self.flows().context("neither capturing nor counting")?.read()?;
+        let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
+        let plural = |count: u64| if count == 1 { "" } else { "s" };
+        let flows = counts.flows.len() as u64;
+        Ok(format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows)))
     }
 }
 
@@ -507,6 +533,10 @@ impl Session {
         mut collected: Collected<'_>,
     ) -> anyhow::Result<()> {
         let Wakeups { packets: mut ring, processes: mut process_ring, mut command, stop: mut stop_signals } = wakeups;
+        if let Collected::Packets(_) = collected {
+            // The interfaces' drops count from now, as tcpdump's do from its start.
+            self.interface_dropped();
+        }
         // Every interface wanted: a watcher of link changes in each namespace (made inside, it stays bound to it).
         // `--netns any` looks again every second instead.
         let announced_as_seen = self.options.backend == Backend::CgroupSkb || traces_every_interface(&self.options);
@@ -585,7 +615,8 @@ impl Session {
                 }
                 _ = tick_of(&mut tick) => {
                     Delivery::apply_process_events(process_ring.get_mut(), records);
-                    if !records.tick(&mut SoFar { collected: &mut collected, captured: delivery.captured })? {
+                    let mut so_far = SoFar { collected: &mut collected, captured: delivery.captured, session: self };
+                    if !records.tick(&mut so_far)? {
                         break;
                     }
                 }
@@ -611,7 +642,8 @@ impl Session {
                         Delivery::apply_process_events(process_ring.get_mut(), records);
                         self.deliver_all(ring.get_mut(), delivery, records)?;
                     }
-                    eprintln!("ptstat: {}", collected.progress(delivery.captured)?);
+                    let mut so_far = SoFar { collected: &mut collected, captured: delivery.captured, session: self };
+                    eprintln!("ptstat: {}", so_far.progress()?);
                 }
             }
         }
