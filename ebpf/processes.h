@@ -35,6 +35,16 @@ struct {
 	__type(value, __u8);
 } selected_pids SEC(".maps");
 
+/* Selected processes that have exited, until their pid is given to another process (process_fork) or the map is
+ * full (least recently used first): the sockets of a process outlive it, and what they still carry (the FIN its exit
+ * sends, the peer's answers and last ACK) belongs to its conversations. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} exited_pids SEC(".maps");
+
 /* cgroup v2 id (the inode of its directory) → 1. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -82,7 +92,8 @@ static __always_inline bool name_wanted(const char comm[16])
 
 static __always_inline bool process_selected(__u32 pid, const char comm[16])
 {
-	return bpf_map_lookup_elem(&selected_pids, &pid) || name_wanted(comm);
+	return bpf_map_lookup_elem(&selected_pids, &pid) || bpf_map_lookup_elem(&exited_pids, &pid) ||
+	       name_wanted(comm);
 }
 
 static __always_inline bool cgroup_selected(__u64 cgroup_id)
@@ -148,6 +159,10 @@ int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child
 		 * (process_exit below forgets those that end during it). */
 		bpf_map_delete_elem(&selected_pids, &child_pid);
 	}
+	/* A new process with the pid of a selected one that exited: its packets are not the old one's (only --pid,
+	 * -f and -- COMMAND put pids in selected_pids, hence in exited_pids). */
+	if ((process_criteria & BY_PID) || follow_forks)
+		bpf_map_delete_elem(&exited_pids, &child_pid);
 	if (child_term_bits) {
 		__u32 bits = child_terms_of(BPF_CORE_READ(parent, tgid));
 		if (bits)
@@ -212,10 +227,14 @@ int BPF_PROG(process_exit, struct task_struct *task)
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	/* Its pid is soon free for another process, which must not inherit the selection (--pid, -f, -- COMMAND), and
-	 * over days of `-f` the children that ended would fill the map. The cost: what its sockets send as the exit
-	 * closes them (a FIN), after this point, is no longer selected. */
+	 * over days of `-f` the children that ended would fill the map: it moves to exited_pids, which a new process
+	 * with the pid leaves and which forgets the oldest when full. So what its sockets carry after this point (the
+	 * FIN its exit sends as it closes them, the answers still coming) is still selected. */
 	__u32 pid = BPF_CORE_READ(task, tgid);
-	bpf_map_delete_elem(&selected_pids, &pid);
+	if (bpf_map_delete_elem(&selected_pids, &pid) == 0) {
+		__u8 yes = 1;
+		bpf_map_update_elem(&exited_pids, &pid, &yes, BPF_ANY);
+	}
 	if (child_term_bits)
 		bpf_map_delete_elem(&term_children, &pid);
 	struct process_event *event = new_process_event(PROCESS_EXIT, task);

@@ -311,9 +311,13 @@ pub struct ContextFlags {
     #[arg(long, value_name = "PARTS", value_delimiter = ',', num_args = 0..)]
     pub context: Option<Vec<String>>,
 
-    /// Run this command (after --) and capture only its traffic and its children's; stop when it exits.
+    /// Run this command (after --) and capture only its traffic and its children's; stop once it has exited and
+    /// its connections have finished.
     ///
-    /// Its conversations with local processes are kept whole: their answers name it as their peer.
+    /// Its conversations with local processes are kept whole: their answers name it as their peer. After it exits,
+    /// the capture goes on until none of its packets has come for half a second (at most 3 seconds), so the FIN its
+    /// exit sends, the answers still in flight and the last ACK are kept and still named after it, as tcpdump run
+    /// beside it shows them. ptstat's exit status does not follow the command's.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 
@@ -331,14 +335,18 @@ pub struct ContextFlags {
     pub containerd_address: Option<String>,
 }
 
+/// --stats or --tui, what --group-by groups.
+const STATS_OR_VIEW: &str = "stats_or_view";
+
 #[derive(Args, Debug)]
 #[command(next_help_heading = "Statistics")]
+#[command(group = clap::ArgGroup::new(STATS_OR_VIEW).args(["stats", "tui"]).multiple(true))]
 pub struct StatsFlags {
     /// Statistics instead of packets: count packets and bytes per flow and process in the kernel.
     ///
     /// No event per packet. Prints a table at exit (Ctrl-C, SIGTERM, --timeout), or JSON (--json), or a live
     /// view (--tui). SIGUSR1 prints the packets and flows counted so far on stderr and counting goes on (while
-    /// capturing, it prints tcpdump's three counters so).
+    /// capturing, it prints tcpdump's counters so).
     ///
     /// With -r: the same table or JSON from a capture file, of the packets the filter expression accepts (and the
     /// first -c), each flow with the process, cgroup and container its PcapNG comments name (ptstat's or
@@ -356,9 +364,10 @@ pub struct StatsFlags {
     ///
     /// Bitrates are over the last refresh interval. While capturing (-w FILE --tui): the flows of the packets
     /// captured, and tcpdump's counters live: packets captured, received by filter, dropped by kernel (the ring
-    /// buffer was full, see -B); at the end tcpdump's closing lines and the busiest flows, as without --tui. The view
-    /// takes the terminal: no packet lines then (not with -w -, --print, --count or --connections). Not with -r: a
-    /// file is counted at once, its table printed.
+    /// buffer was full, see -B), dropped by interface (the devices' own rx_missed_errors and rx_fifo_errors since
+    /// the start, as libpcap counts them; tcpdump prints that line only when it is not 0); at the end tcpdump's
+    /// closing lines and the busiest flows, as without --tui. The view takes the terminal: no packet lines then (not
+    /// with -w -, --print, --count or --connections). Not with -r: a file is counted at once, its table printed.
     #[arg(long, conflicts_with_all = ["json", "read", "print", "count_only", "connections"])]
     pub tui: bool,
 
@@ -372,12 +381,20 @@ pub struct StatsFlags {
     #[arg(long, value_name = "FLOWS", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(1..))]
     pub stats_entries: u32,
 
-    /// With --stats: sum the flows into groups, a row each: process, container, pod, remote, proto.
+    /// With --stats or --tui: sum the flows into groups, a row each: process, container, pod, remote, proto.
     ///
     /// Repeat it or separate keys with commas (`--group-by process,remote`) to group by several. Packets, bytes and
-    /// bitrates are the sums of the group's flows; JSON has `groups` in place of `flows`. In --tui, Tab or g cycles
-    /// through the groupings.
-    #[arg(long, value_name = "KEY", value_enum, value_delimiter = ',', action = ArgAction::Append, requires = "stats")]
+    /// bitrates are the sums of the group's flows; JSON has `groups` in place of `flows`. In --tui (counting, or
+    /// capturing with -w FILE) the view starts so grouped, and Tab or g cycles through the groupings; a capture's
+    /// closing lines still list its busiest flows.
+    #[arg(
+        long,
+        value_name = "KEY",
+        value_enum,
+        value_delimiter = ',',
+        action = ArgAction::Append,
+        requires = STATS_OR_VIEW
+    )]
     pub group_by: Vec<GroupBy>,
 
     /// With --stats: stop, print the table or JSON and exit with code 2 once a group (a flow without --group-by)

@@ -169,8 +169,7 @@ fn a_loopback_conversation_names_both_ends_and_curl_selects_all_of_it() {
 
     let syns = run("tshark", &["-r", &named, "-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0"]).lines().count();
     assert_eq!(syns, 1, "one connection");
-    let syn = ends_of_packets(&named, port).into_iter().find(|(source_port, _, _)| *source_port != port).unwrap();
-    let curl_pid: u32 = syn.1.parse().expect("curl's pid in the SYN's comment");
+    let (curl_port, curl_pid) = client_of(&named, port);
     let count = assert_both_ends_named(&named, port, curl_pid, server_pid, None);
     assert_eq!(tcp_packets(&named, port), tcp_packets(&all, port), "ptstat and tcpdump saw the same packets");
     let server_name = process_name(server_pid);
@@ -187,15 +186,33 @@ fn a_loopback_conversation_names_both_ends_and_curl_selects_all_of_it() {
     // On loopback each packet is seen once, from its sender: the server's answers are kept because their peer is curl.
     let everything = tcp_packets(&all, port);
     assert_eq!(tcp_packets(&by_name, port), everything, "--pname curl");
-    // `-- curl` ends the capture when curl exits: everything up to then, its FIN included, and nothing after.
+    // `-- curl` goes on after curl exits until its connection has finished: the whole conversation as tcpdump saw
+    // it, the server's FIN and the last ACK after curl's exit included, each packet still naming curl.
     let (everything, of_command) = (tcp_packets_in_order(&all, port), tcp_packets_in_order(&by_command, port));
-    let fin_flags = ["0x0011", "0x0019"];
-    let is_curls_fin = |packet: &String| {
-        packet.starts_with(&format!("{}\t", syn.0)) && fin_flags.iter().any(|flags| packet.contains(flags))
+    let is_fin_from = |source_port: u16| {
+        move |packet: &String| {
+            packet.starts_with(&format!("{source_port}\t")) && ["0x0011", "0x0019"].iter().any(|f| packet.contains(f))
+        }
     };
-    let curls_fin = everything.iter().position(is_curls_fin).unwrap_or_else(|| panic!("{everything:?}"));
-    assert!(of_command.len() > curls_fin, "-- curl: {of_command:?}\ntcpdump: {everything:?}");
-    assert_eq!(of_command, everything[..of_command.len()], "-- curl");
+    let last_fin = everything
+        .iter()
+        .rposition(|packet| is_fin_from(curl_port)(packet) || is_fin_from(port)(packet))
+        .unwrap_or_else(|| panic!("both FINs: {everything:?}"));
+    assert!(
+        everything.iter().any(is_fin_from(port)) && everything.iter().any(is_fin_from(curl_port)),
+        "{everything:?}"
+    );
+    assert!(everything.len() > last_fin + 1, "the last ACK after the last FIN: {everything:?}");
+    assert_eq!(of_command, everything, "-- curl");
+    let (_, command_pid) = client_of(&by_command, port);
+    assert_eq!(assert_both_ends_named(&by_command, port, command_pid, server_pid, None), everything.len());
+}
+
+/// The client's port and pid in `file`, from its first packet to `port` (its SYN) and that packet's comment.
+fn client_of(file: &str, port: u16) -> (u16, u32) {
+    let ends = ends_of_packets(file, port);
+    let (client_port, pid, _) = ends.iter().find(|(source_port, _, _)| *source_port != port).expect("a client");
+    (*client_port, pid.parse().expect("the client's pid in its SYN's comment"))
 }
 
 #[test]

@@ -5,14 +5,14 @@
 mod common;
 
 use std::{
-    process::Command,
+    process::{Command, Stdio},
     thread,
     time::{Duration, Instant},
 };
 
 use common::{
-    Killed, PTSTAT, VethNamespace, closing_count, counters_of, datagram_script, root_or_skip, run, tool_available,
-    udp_listener,
+    Killed, PTSTAT, Running, VethNamespace, closing_count, counters_of, datagram_script, root_or_skip, run,
+    tool_available, udp_listener,
 };
 
 /// A tmux session running one command, killed on drop.
@@ -239,9 +239,16 @@ fn capture_view(name: &str, net: &VethNamespace, options: &str, file: &str, stde
     )
 }
 
-/// The view's line of tcpdump's counters: captured, received by filter, dropped by kernel.
+/// The view's line of tcpdump's counters: captured, received by filter, dropped by kernel (before the interface's).
 fn shown_counters(screen: &str) -> Option<[u64; 3]> {
-    screen.lines().find(|line| line.contains("packets received by filter")).map(counters_of)
+    let line = screen.lines().find(|line| line.contains("packets received by filter"))?;
+    Some(counters_of(line.rsplit_once(", ")?.0))
+}
+
+/// The view's count of the packets the interface dropped itself, at the end of the counters' line.
+fn shown_interface_drops(screen: &str) -> Option<u64> {
+    let line = screen.lines().find(|line| line.contains("packets received by filter"))?;
+    line.rsplit_once(", ")?.1.trim().strip_suffix("packets dropped by interface")?.trim().parse().ok()
 }
 
 /// The packets of the flow's row (or group's): the third word, after the bitrate's number and unit.
@@ -352,4 +359,116 @@ fn live_view_while_capturing_shows_every_datagram_and_no_drop() {
     let stderr = std::fs::read_to_string(&stderr).unwrap();
     assert_eq!(closing_counters(&stderr), [50, 50, 0], "{stderr}");
     assert_eq!(datagrams_in_file(&file, &format!("{}.7182", net.peer_ip)), 50, "{stderr}");
+}
+
+#[test]
+fn live_view_while_capturing_starts_grouped_as_group_by_asks() {
+    if !root_or_skip("live_view_while_capturing_starts_grouped_as_group_by_asks")
+        || !tool_available("tmux")
+        || !tool_available("tcpdump")
+    {
+        return;
+    }
+    let net = VethNamespace::new("tgw", 246);
+    net.warm_up();
+    let _listeners: Vec<Killed> = [7246, 7247].map(|port| udp_listener(Some(&net), port)).into();
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("grouped.pcapng").display().to_string();
+    let stderr = directory.path().join("stderr").display().to_string();
+    let options = "--group-by process udp dst portrange 7246-7247";
+    let tmux = capture_view("ptstat-tui-capture-group-test", &net, options, &file, &stderr);
+    let screen = tmux.wait_for("the view is up", |screen| shown_counters(screen) == Some([0, 0, 0]));
+    let header = cells_of(&screen, "PACKETS").unwrap();
+    assert_eq!(header[1..], ["PACKETS", "BYTES", "FLOWS", "PROCESS"], "grouped from the start: {screen}");
+    // One process, two flows (bash opens a socket per redirection): 30 datagrams to one port, 20 to the other.
+    let (peer, size) = (&net.peer_ip, 100);
+    let script = [(7246, 30), (7247, 20)].map(|(port, count)| datagram_script(peer, port, count, size)).join("; ");
+    let mut sender = Command::new("bash").args(["-c", &script]).spawn().unwrap();
+    let sender_name = format!("bash.{}", sender.id());
+    assert!(sender.wait().unwrap().success());
+
+    let screen = tmux.wait_for("the datagrams counted", |screen| shown_counters(screen) == Some([50, 50, 0]));
+    let row = cells_of(&screen, &sender_name).unwrap_or_else(|| panic!("a row for {sender_name}: {screen}"));
+    // 100 bytes each and their UDP, IPv4 and Ethernet headers: 142 bytes on the veth.
+    assert_eq!(row[2..5], ["50", &(50 * (size + 42)).to_string(), "2"], "{screen}");
+    // The grouping still cycles: Tab goes on to the next one.
+    tmux.keys("Tab");
+    tmux.wait_for("grouped by container", |screen| screen.contains("CONTAINER") && !screen.contains("PROCESS"));
+
+    tmux.keys("q");
+    let after = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
+    assert!(after.contains("EXITED:0"), "{after}");
+    let stderr = std::fs::read_to_string(&stderr).unwrap();
+    assert_eq!(closing_counters(&stderr), [50, 50, 0], "{stderr}");
+    let in_file = [7246, 7247].map(|port| datagrams_in_file(&file, &format!("{peer}.{port}")));
+    assert_eq!(in_file, [30, 20], "the process's two flows, as tcpdump reads them in the file");
+}
+
+/// An interface's own counters in sysfs: what libpcap calls "dropped by interface" (rx_missed_errors +
+/// rx_fifo_errors: no room in the device), and rx_dropped (which also counts what the stack dropped later).
+fn interface_drops(interface: &str) -> (u64, u64) {
+    let read = |name: &str| -> u64 {
+        let path = format!("/sys/class/net/{interface}/statistics/{name}");
+        std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}")).trim().parse().unwrap()
+    };
+    (read("rx_missed_errors") + read("rx_fifo_errors"), read("rx_dropped"))
+}
+
+/// The `dropped by interface` line of tcpdump's closing lines (its or ptstat's), if there is one: tcpdump prints it
+/// only when the interface dropped something.
+fn closing_interface_drops(stderr: &str) -> Option<u64> {
+    stderr.lines().find_map(|line| line.strip_suffix("dropped by interface")?.split_whitespace().next()?.parse().ok())
+}
+
+#[test]
+fn live_view_while_capturing_shows_what_the_interface_dropped() {
+    if !root_or_skip("live_view_while_capturing_shows_what_the_interface_dropped")
+        || !tool_available("tmux")
+        || !tool_available("tcpdump")
+    {
+        return;
+    }
+    let net = VethNamespace::new("tid", 247);
+    net.warm_up();
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).display().to_string();
+    let (file, stderr) = (path("frames.pcapng"), path("stderr"));
+    // Frames of an experimental EtherType (IEEE 802 local, 0x88b5): captured, then dropped by the host's stack,
+    // which has no handler for them (rx_dropped), while the device itself drops nothing.
+    let filter = "ether proto 0x88b5";
+    let mut tcpdump = Command::new("tcpdump");
+    tcpdump.args(["-i", &net.host_if, "--immediate-mode", "-U", "-w", &path("tcpdump.pcap"), filter]);
+    let tcpdump = Running::start_command(tcpdump, Stdio::null());
+    let before = interface_drops(&net.host_if);
+    let tmux = capture_view("ptstat-tui-interface-drops-test", &net, filter, &file, &stderr);
+    let screen = tmux.wait_for("the view is up", |screen| shown_counters(screen) == Some([0, 0, 0]));
+    assert_eq!(shown_interface_drops(&screen), Some(0), "{screen}");
+    let frames = format!(
+        "import socket\n\
+         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)\n\
+         s.bind(('{}', 0))\n\
+         for _ in range(20): s.send(b'\\xff' * 6 + b'\\x02' * 6 + b'\\x88\\xb5' + b'x' * 50)\n",
+        net.peer_if
+    );
+    net.exec_ok(&["python3", "-c", &frames]);
+
+    let screen = tmux.wait_for("the frames captured", |screen| shown_counters(screen) == Some([20, 20, 0]));
+    let after = interface_drops(&net.host_if);
+    assert!(after.1 >= before.1 + 20, "the stack dropped the frames: rx_dropped {} then {}", before.1, after.1);
+    assert_eq!(shown_interface_drops(&screen), Some(after.0 - before.0), "{screen}");
+
+    tmux.keys("q");
+    let after_quit = tmux.wait_for("ptstat exits", |screen| screen.contains("EXITED:"));
+    assert!(after_quit.contains("EXITED:0"), "{after_quit}");
+    let tcpdump = tcpdump.stop();
+    let stderr = std::fs::read_to_string(&stderr).unwrap();
+    assert_eq!(closing_counters(&stderr), [20, 20, 0], "{stderr}");
+    // The closing lines tell the interface's drops as tcpdump's beside them do (tcpdump: only when there are some).
+    assert_eq!(
+        closing_interface_drops(&stderr),
+        closing_interface_drops(&tcpdump.stderr),
+        "ptstat: {stderr}\ntcpdump: {}",
+        tcpdump.stderr
+    );
+    assert_eq!(closing_count(&tcpdump.stderr, "packets captured"), 20, "{}", tcpdump.stderr);
 }

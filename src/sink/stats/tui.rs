@@ -1,6 +1,6 @@
 //! `--tui`: the flow table live in the terminal, refreshed every `--refresh`, bitrates over the last interval: the
 //! kernel's counts with `--stats`, the flows of the packets captured otherwise, with tcpdump's counters (captured,
-//! received by filter, dropped by kernel) as they grow. Keys: arrows or j/k move the selection (PageUp/PageDown,
+//! received by filter, dropped by kernel, dropped by interface) as they grow. Keys: arrows or j/k move the selection (PageUp/PageDown,
 //! Home/End), b/p/y/s/d sort by bitrate, packets, bytes, source, destination (again: reversed; groups sort by their
 //! keys for s and d), Tab or g cycles the grouping (flows, then by process, container, pod, remote, proto;
 //! `--group-by`'s first), q, x or Ctrl-C quit.
@@ -284,7 +284,8 @@ impl View {
             false => format!(" in {} groups by {}", self.rows.len(), names(group_by)),
         };
         // What this view loses is shown always, 0 included: with --stats the flows evicted from the kernel's full
-        // table; while capturing the packets the full ring buffer dropped, in tcpdump's words on a line of their own.
+        // table; while capturing the packets the full ring buffer and the interfaces dropped, in tcpdump's words on a
+        // line of their own.
         let (mode, lost) = match self.capture {
             None => ("--stats", format!("  {} flows evicted", snapshot.evicted)),
             Some(_) => ("capture", String::new()),
@@ -303,7 +304,7 @@ impl View {
             .map(|total| format!("{}: {} packets, {} bytes", ProtocolName(total.protocol), total.packets, total.bytes))
             .collect();
         let mut lines = vec![Line::from(text)];
-        lines.extend(self.capture.map(|capture| Line::from(capture.counters().join(", "))));
+        lines.extend(self.capture.map(|capture| Line::from(capture.every_counter().join(", "))));
         lines.push(Line::from(per_protocol.join("   ")));
         frame.render_widget(Paragraph::new(lines), summary);
 
@@ -559,7 +560,7 @@ mod tests {
         let kernel = CaptureCounters { seen: 12, matched: 10, dropped: 3 };
         view.update(Sample {
             flows: snapshot(1, vec![flow(1000, 7, 700)]),
-            capture: Some(CaptureSummary { captured: 7, kernel }),
+            capture: Some(CaptureSummary { captured: 7, kernel, interface_dropped: 2 }),
         });
         let lines = screen(&mut view, 160, 10);
         assert!(
@@ -567,7 +568,10 @@ mod tests {
             "{lines:#?}"
         );
         assert!(
-            lines[1].starts_with("7 packets captured, 10 packets received by filter, 3 packets dropped by kernel"),
+            lines[1].starts_with(
+                "7 packets captured, 10 packets received by filter, 3 packets dropped by kernel, 2 packets dropped by \
+                 interface"
+            ),
             "{lines:#?}"
         );
         assert!(lines[2].starts_with("udp: 7 packets") && lines[3].contains("BITRATE"), "{lines:#?}");

@@ -1,7 +1,7 @@
 //! The network interfaces of ptstat's network namespace: listing (`-D`), choosing (`-i`, `-i any`, the default),
 //! and noticing new ones while `-i any` runs.
 
-use std::io;
+use std::{collections::HashMap, io};
 
 use netlink_packet_route::{
     RouteNetlinkMessage,
@@ -91,6 +91,25 @@ pub fn list() -> io::Result<Vec<SystemInterface>> {
     })?;
     interfaces.sort_by_key(|interface| interface.index);
     Ok(interfaces)
+}
+
+/// What each interface of the current network namespace dropped itself, by ifindex: libpcap's "dropped by
+/// interface" on Linux, the packets the device had no room for (rx_missed_errors + rx_fifo_errors). Not rx_dropped,
+/// which also counts packets the stack dropped after every capture saw them (an unknown protocol, say).
+pub fn receive_drops() -> io::Result<HashMap<u32, u64>> {
+    let mut drops = HashMap::new();
+    let request = RouteNetlinkMessage::GetLink(LinkMessage::default());
+    netlink::dump(NETLINK_ROUTE, request, |answer| {
+        let RouteNetlinkMessage::NewLink(link) = answer else { return };
+        let statistics = link.attributes.iter().find_map(|attribute| match attribute {
+            LinkAttribute::Stats64(statistics) => Some(statistics),
+            _ => None,
+        });
+        if let Some(statistics) = statistics {
+            drops.insert(link.header.index, statistics.rx_missed_errors + statistics.rx_fifo_errors);
+        }
+    })?;
+    Ok(drops)
 }
 
 /// The name of interface `index` in this network namespace, if it exists.

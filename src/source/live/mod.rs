@@ -237,17 +237,30 @@ pub struct CaptureSummary {
     /// Packets handed on.
     pub captured: u64,
     pub kernel: CaptureCounters,
+    /// Packets the captured interfaces dropped themselves since the capture began (`interfaces::receive_drops`).
+    pub interface_dropped: u64,
 }
 
 impl CaptureSummary {
-    /// tcpdump's three counts in its words: `N packets captured`, `N packets received by filter`, `N packets
-    /// dropped by kernel`. tcpdump prints them a line each at exit, and on one line, joined by commas, on SIGUSR1.
-    pub fn counters(&self) -> [String; 3] {
+    /// tcpdump's counts in its words: `N packets captured`, `N packets received by filter`, `N packets dropped by
+    /// kernel`, and `N packets dropped by interface` when there are any. tcpdump prints them a line each at exit,
+    /// and on one line, joined by commas, on SIGUSR1.
+    pub fn counters(&self) -> Vec<String> {
+        let mut counters = Vec::from(self.every_counter());
+        if self.interface_dropped == 0 {
+            counters.pop();
+        }
+        counters
+    }
+
+    /// The four counts, `N packets dropped by interface` even when N is 0 (the live view shows what is lost always).
+    pub fn every_counter(&self) -> [String; 4] {
         let counted = |count: u64, what: &str| format!("{count} packet{} {what}", if count == 1 { "" } else { "s" });
         [
             counted(self.captured, "captured"),
             counted(self.kernel.matched, "received by filter"),
             counted(self.kernel.dropped, "dropped by kernel"),
+            counted(self.interface_dropped, "dropped by interface"),
         ]
     }
 }
@@ -565,7 +578,8 @@ impl LiveSource {
         }
         records.end(None)?;
         let kernel = by_interface.into_values().fold(CaptureCounters::default(), CaptureCounters::plus);
-        Ok(CaptureSummary { captured: delivery.captured, kernel })
+        let interface_dropped = self.session.interface_dropped();
+        Ok(CaptureSummary { captured: delivery.captured, kernel, interface_dropped })
     }
 }
 
@@ -576,4 +590,22 @@ fn take_map(ebpf: &mut aya::Ebpf, name: &str) -> anyhow::Result<aya::maps::Map> 
 fn watch(ring: RingBuf<MapData>) -> std::io::Result<AsyncFd<RingBuf<MapData>>> {
     // SAFETY: the RingBuf owns its map's file descriptor, which stays open and unchanged until the RingBuf drops.
     unsafe { AsyncFd::register_with_interest(ring, Interest::READABLE) }.map_err(std::io::Error::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interfaces_drops_are_told_as_tcpdump_tells_them_only_when_there_are_some() {
+        let kernel = CaptureCounters { seen: 5, matched: 4, dropped: 1 };
+        let none = CaptureSummary { captured: 3, kernel, interface_dropped: 0 };
+        assert_eq!(
+            none.counters(),
+            ["3 packets captured", "4 packets received by filter", "1 packet dropped by kernel"]
+        );
+        assert_eq!(none.every_counter()[3], "0 packets dropped by interface");
+        let some = CaptureSummary { interface_dropped: 1, ..none };
+        assert_eq!(some.counters()[3..], ["1 packet dropped by interface"]);
+    }
 }

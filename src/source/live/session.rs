@@ -168,6 +168,8 @@ pub struct Session {
     /// What interfaces report as their snapshot length.
     snaplen: u32,
     pub options: AttachOptions,
+    /// Each attached interface's own drops (`interfaces::receive_drops`): when first read, and last read.
+    interface_drops: HashMap<InterfaceKey, (u64, u64)>,
 }
 
 impl Session {
@@ -183,7 +185,29 @@ impl Session {
             own_netns: Netns::own()?.cookie,
             snaplen,
             options,
+            interface_drops: HashMap::new(),
         })
+    }
+
+    /// The packets the attached interfaces dropped themselves (tcpdump's "dropped by interface"), each since it was
+    /// first read: at the start, or for an interface attached later at the first read after. An interface that is
+    /// gone, or whose namespace cannot be read now, keeps what it dropped until then.
+    pub fn interface_dropped(&mut self) -> u64 {
+        let namespaces: HashSet<u64> = self.attached.keys().map(|key| key.netns).collect();
+        for cookie in namespaces {
+            let drops = match self.places.iter().find(|place| place.netns.cookie == cookie) {
+                Some(place) => place.netns.within(interfaces::receive_drops),
+                None if cookie == self.own_netns => Ok(interfaces::receive_drops()),
+                None => continue,
+            };
+            let Ok(Ok(drops)) = drops else { continue };
+            for key in self.attached.keys().filter(|key| key.netns == cookie) {
+                if let Some(&dropped) = drops.get(&key.ifindex) {
+                    self.interface_drops.entry(*key).or_insert((dropped, dropped)).1 = dropped;
+                }
+            }
+        }
+        self.interface_drops.values().map(|(first, last)| last.saturating_sub(*first)).sum()
     }
 
     /// Attaches to `interface` of `netns`; downstream learns of it from `announce`.
@@ -444,18 +468,11 @@ pub enum Collected<'a> {
 }
 
 impl Collected<'_> {
-    /// SIGUSR1's line: tcpdump's three counts (of `captured` packets handed on so far) joined as tcpdump joins them
-    /// then; when counting, the packets and flows counted so far.
-    fn progress(&self, captured: u64) -> anyhow::Result<String> {
+    /// The packets the selection kept so far, as the kernel counts them (those still in the ring included).
+    fn selected_packets(&self) -> anyhow::Result<u64> {
         Ok(match self {
-            Collected::Packets(kernel) => CaptureSummary { captured, kernel: kernel()? }.counters().join(", "),
-            Collected::Flows(flows) => {
-                let counts = flows.read()?;
-                let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
-                let plural = |count: u64| if count == 1 { "" } else { "s" };
-                let flows = counts.flows.len() as u64;
-                format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows))
-            }
+            Collected::Packets(kernel) => kernel()?.matched,
+            Collected::Flows(flows) => flows.read()?.totals.iter().map(|total| total.packets).sum(),
         })
     }
 }
@@ -465,6 +482,8 @@ pub struct SoFar<'a, 'b> {
     collected: &'a mut Collected<'b>,
     /// Packets handed on so far.
     captured: u64,
+    /// Where the interfaces' own drops are read.
+    session: &'a mut Session,
 }
 
 impl SoFar<'_, '_> {
@@ -475,14 +494,29 @@ impl SoFar<'_, '_> {
         }
     }
 
-    /// Capture: tcpdump's three counts now. Packets in the ring buffer are received and not yet captured.
-    pub fn capture_summary(&self) -> Option<anyhow::Result<CaptureSummary>> {
+    /// Capture: tcpdump's counts now. Packets in the ring buffer are received and not yet captured.
+    pub fn capture_summary(&mut self) -> Option<anyhow::Result<CaptureSummary>> {
         match &*self.collected {
-            Collected::Packets(kernel) => {
-                Some(kernel().map(|kernel| CaptureSummary { captured: self.captured, kernel }))
-            }
+            Collected::Packets(kernel) => Some(kernel().map(|kernel| CaptureSummary {
+                captured: self.captured,
+                kernel,
+                interface_dropped: self.session.interface_dropped(),
+            })),
             Collected::Flows(_) => None,
         }
+    }
+
+    /// SIGUSR1's line: tcpdump's counts joined as tcpdump joins them then; when counting, the packets and flows
+    /// counted so far.
+    fn progress(&mut self) -> anyhow::Result<String> {
+        if let Some(summary) = self.capture_summary() {
+            return Ok(summary?.counters().join(", "));
+        }
+        let counts = self.flows().context("neither capturing nor counting")?.read()?;
+        let packets: u64 = counts.totals.iter().map(|total| total.packets).sum();
+        let plural = |count: u64| if count == 1 { "" } else { "s" };
+        let flows = counts.flows.len() as u64;
+        Ok(format!("{packets} packet{} counted in {flows} flow{}", plural(packets), plural(flows)))
     }
 }
 
@@ -499,6 +533,10 @@ impl Session {
         mut collected: Collected<'_>,
     ) -> anyhow::Result<()> {
         let Wakeups { packets: mut ring, processes: mut process_ring, mut command, stop: mut stop_signals } = wakeups;
+        if let Collected::Packets(_) = collected {
+            // The interfaces' drops count from now, as tcpdump's do from its start.
+            self.interface_dropped();
+        }
         // Every interface wanted: a watcher of link changes in each namespace (made inside, it stays bound to it).
         // `--netns any` looks again every second instead.
         let announced_as_seen = self.options.backend == Backend::CgroupSkb || traces_every_interface(&self.options);
@@ -531,6 +569,9 @@ impl Session {
             Some(child) => child.wait().await,
             None => std::future::pending().await,
         };
+        // Once the command has exited: its connections finishing.
+        let mut linger: Option<Linger> = None;
+        let mut linger_check = None;
         while !delivery.is_complete() {
             tokio::select! {
                 // Process changes first: a packet's process may have just been born.
@@ -574,15 +615,22 @@ impl Session {
                 }
                 _ = tick_of(&mut tick) => {
                     Delivery::apply_process_events(process_ring.get_mut(), records);
-                    if !records.tick(&mut SoFar { collected: &mut collected, captured: delivery.captured })? {
+                    let mut so_far = SoFar { collected: &mut collected, captured: delivery.captured, session: self };
+                    if !records.tick(&mut so_far)? {
                         break;
                     }
                 }
-                exited = command_exited() => {
+                // Its exit status is the command's business: ptstat's own tells how the capture went.
+                exited = command_exited(), if linger.is_none() => {
                     exited.context("waiting for the command")?;
-                    // Its last packets may still be on their way to the hooks.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    break;
+                    linger = Some(Linger::new(collected.selected_packets()?));
+                    linger_check = interval(Some(LINGER_CHECK));
+                }
+                _ = tick_of(&mut linger_check) => {
+                    let packets = collected.selected_packets()?;
+                    if linger.as_mut().is_some_and(|linger| linger.over(packets)) {
+                        break;
+                    }
                 }
                 _ = timed_out() => break,
                 _ = stop_signals.interrupt.recv() => break,
@@ -594,7 +642,8 @@ impl Session {
                         Delivery::apply_process_events(process_ring.get_mut(), records);
                         self.deliver_all(ring.get_mut(), delivery, records)?;
                     }
-                    eprintln!("ptstat: {}", collected.progress(delivery.captured)?);
+                    let mut so_far = SoFar { collected: &mut collected, captured: delivery.captured, session: self };
+                    eprintln!("ptstat: {}", so_far.progress()?);
                 }
             }
         }
@@ -605,6 +654,39 @@ impl Session {
             self.deliver_all(ring.get_mut(), delivery, records)?;
         }
         Ok(())
+    }
+}
+
+/// After `-- COMMAND` exits, the capture goes on while its connections finish: the FIN its exit sends, the peer's
+/// answers in flight, its FIN and the last ACK. There is no telling from here which of them are still to come (a
+/// connection may be reset, half-closed, or handed to a child that lives on), so the end is a quiet moment instead:
+/// no packet selected for `LINGER_QUIET`, and at most `LINGER_MOST` after the exit. The kernel keeps the exited
+/// processes selected (exited_pids in ebpf/processes.h), so these packets are still theirs.
+const LINGER_QUIET: Duration = Duration::from_millis(500);
+const LINGER_MOST: Duration = Duration::from_secs(3);
+/// How often the linger looks at the kernel's count of selected packets.
+const LINGER_CHECK: Duration = Duration::from_millis(100);
+
+struct Linger {
+    exited: tokio::time::Instant,
+    /// The selected packets counted at the last change, and when it was seen.
+    packets: u64,
+    changed: tokio::time::Instant,
+}
+
+impl Linger {
+    fn new(packets: u64) -> Linger {
+        let now = tokio::time::Instant::now();
+        Linger { exited: now, packets, changed: now }
+    }
+
+    /// Whether the capture may end, given the count of selected packets now.
+    fn over(&mut self, packets: u64) -> bool {
+        let now = tokio::time::Instant::now();
+        if packets != self.packets {
+            (self.packets, self.changed) = (packets, now);
+        }
+        now - self.changed >= LINGER_QUIET || now - self.exited >= LINGER_MOST
     }
 }
 
