@@ -1,7 +1,8 @@
 //! The metrics' values. With --stats: the kernel's flow table, read every tick, folded into counters per label
 //! set; each read adds what each flow grew by since the last one, so a counter keeps what it counted after the
 //! kernel's LRU evicts the flow (only what the flow counted between the last read and its eviction is lost; the
-//! evictions are counted). With a capture: each packet counted as it comes. Label sets are few by design
+//! evictions are counted). With a capture: each packet counted as it comes, and every tick tcpdump's counters
+//! and the flows of the capture's tally (`CaptureProgress`, fed by the capture loop). Label sets are few by design
 //! (process, container, pod, direction, protocol, interface and the kind of remote side, never the 5-tuple) and
 //! bounded: past `max_series`, new ones are counted in one overflow series per direction and protocol, so sums
 //! over all series stay whole.
