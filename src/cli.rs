@@ -413,11 +413,16 @@ pub struct MetricsFlags {
     /// Serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464, [::]:9464), live only.
     ///
     /// Counters ptstat_packets_total and ptstat_bytes_total per direction (sent from, received by or forwarded
-    /// past this host's addresses), protocol, process, container, pod and namespace, and remote side (a pod's
-    /// namespace/name, host, internal, external: see --internal-networks); a capture's also per interface. With
-    /// --stats the kernel's flow table is read every second (counters keep what evicted flows counted), with the
-    /// kernel's totals per protocol, flows tracked and evictions; without, the captured packets are counted.
-    /// OpenMetrics when the Accept header asks for it; /healthz answers ok. A busy port is an error.
+    /// past this host's addresses), protocol, process, container, pod and namespace, remote side (a pod's
+    /// namespace/name, host, internal, external: see --internal-networks) and interface. With --stats the
+    /// kernel's flow table is read every second (counters keep what evicted flows counted), with the kernel's
+    /// totals per protocol, the flows tracked (gauge) and evictions; its flows have no interface, so the label
+    /// names the one interface counted on, and is left out when there are several (-i any, several -i, --netns,
+    /// cgroup-skb): their counts are summed over them. Without --stats the captured packets are counted, with
+    /// tcpdump's counters as its closing lines give them (ptstat_packets_captured_total,
+    /// ptstat_packets_received_by_filter_total, ptstat_packets_dropped_by_kernel_total: lost to a full ring buffer,
+    /// see -B) and the flows tracked (gauge). OpenMetrics when the Accept header asks for it; /healthz answers ok. A
+    /// busy port is an error.
     #[arg(long, value_name = "ADDRESS", conflicts_with = "read")]
     pub metrics: Option<std::net::SocketAddr>,
 

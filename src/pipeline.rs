@@ -19,7 +19,10 @@ use crate::{
         capture_file::{CaptureFile, Format},
         connections::{ConnectionLog, ConnectionLogOptions, InternalNetworks},
         filtered::Filtered,
-        metrics::{self, Metrics, aggregate::Labelling},
+        metrics::{
+            self, Metrics,
+            aggregate::{CaptureProgress, Labelling},
+        },
         print::{Printer, listening::listening_line},
         stats::{
             FlowStats, Snapshot,
@@ -55,13 +58,16 @@ pub fn run(checked: &Checked) -> anyhow::Result<()> {
             None => count_live(cli, filter, user.clone()),
         };
     }
-    let mut sinks = sinks(cli)?;
+    let mut pods = PodWatcher::default();
+    let mut metrics = serve_metrics(cli, &mut pods)?;
+    let capture_progress = metrics.as_mut().and_then(Metrics::take_capture_progress);
+    let mut sinks = sinks(cli, metrics, &mut pods)?;
     let outcome = match &cli.files.read {
         Some(path) => {
             let selected = SelectContext { selection: *context, inner: &mut sinks };
             read_file(path, filter, selected, cli.capture.count)
         }
-        None => capture_live(cli, *context, filter, user.clone(), &mut sinks),
+        None => capture_live(cli, *context, filter, user.clone(), &mut sinks, capture_progress),
     };
     // Files are flushed and closed on every path, also after an error: what was captured is kept.
     let finished = match outcome {
@@ -201,6 +207,7 @@ fn capture_live(
     filter: Option<String>,
     user: Option<User>,
     sinks: &mut Sinks,
+    capture_progress: Option<CaptureProgress>,
 ) -> anyhow::Result<()> {
     let snaplen = cli.effective_snaplen();
     let collect = Collect::Packets {
@@ -220,18 +227,19 @@ fn capture_live(
             AttachedTo::Interfaces(interfaces) => listening_line(&interfaces, snaplen),
         })
     };
-    // --tui shows the flows of what is captured as it goes: it keeps the tally that the sinks keep otherwise.
-    let mut tally = cli.stats.tui.then(FlowTally::default);
+    // The flows of what is captured: shown as it goes by --tui, counted by --metrics, and the busiest at the end.
+    let mut tally = (cli.stats.tui || !cli.output.count_only).then(FlowTally::default);
     let outcome = run_live(options, context, cli, user, listening, |enricher| Capturing {
         enricher,
         sinks,
         interfaces: Vec::new(),
         tally: tally.as_mut(),
         view: None,
+        capture_progress,
         stats: &cli.stats,
         started: Instant::now(),
     });
-    // Then it ends the capture as without --tui: its busiest flows after tcpdump's counters, once the view is gone.
+    // Its busiest flows after tcpdump's counters (once --tui's view is gone).
     if let Some(tally) = tally {
         sinks.0.push(Box::new(tally));
     }
@@ -252,16 +260,18 @@ fn step_view(
     view.step(sample)
 }
 
-/// Capture: each packet, with its process, to the sinks (and with --tui to the live view's tally).
+/// Capture: each packet, with its process, to the sinks and the tally of flows.
 struct Capturing<'a> {
     enricher: Enricher,
     sinks: &'a mut Sinks,
     /// By id.
     interfaces: Vec<Interface>,
-    /// `--tui`: the flows of the packets captured so far.
+    /// The flows of the packets captured so far (not with --count).
     tally: Option<&'a mut FlowTally>,
     /// `--tui`, from its first step on.
     view: Option<LiveView>,
+    /// `--metrics`: tcpdump's counters and the tally's flows, fed every tick.
+    capture_progress: Option<CaptureProgress>,
     stats: &'a StatsFlags,
     /// When the capture started: the live view's bitrates are over the time between its samples, not between
     /// packets.
@@ -299,7 +309,10 @@ impl Records for Capturing<'_> {
     }
 
     fn tick(&mut self, so_far: &mut SoFar) -> anyhow::Result<bool> {
-        let Some(tally) = &self.tally else { return Ok(true) };
+        if let (Some(progress), Some(summary)) = (&mut self.capture_progress, so_far.capture_summary()) {
+            progress.update(&summary?, self.tally.as_ref().map_or(0, |tally| tally.flow_count()));
+        }
+        let Some(tally) = self.tally.as_ref().filter(|_| self.stats.tui) else { return Ok(true) };
         let started = self.started;
         step_view(&mut self.view, self.stats, &mut || {
             let flows = Snapshot { elapsed: started.elapsed(), ..tally.snapshot() };
@@ -333,7 +346,7 @@ fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::
         (!tui).then(|| format!("ptstat: listening on {names}, counting packets and bytes per flow"))
     };
     let watch = cli.stats.exit_over.map(|limit| Watch::new(limit, &cli.stats.group_by));
-    let metrics = serve_metrics(cli)?;
+    let metrics = serve_metrics(cli, &mut PodWatcher::default())?;
     let records = |enricher| Counting { enricher, view: None, metrics, cli, watch, crossed: None };
     // A flow's row tells its process, cgroup and container: not the thread, parent or user of one packet.
     let context = ContextSelection { thread: false, parent: false, user: false, ..ContextSelection::ALL };
@@ -342,14 +355,29 @@ fn count_live(cli: &Cli, filter: Option<String>, user: Option<User>) -> anyhow::
 
 /// `--metrics`: its port bound (before capture starts, so that a busy one stops ptstat at once) and served; the
 /// kernel's flow table read into it with --stats, else the capture's packets.
-fn serve_metrics(cli: &Cli) -> anyhow::Result<Option<Metrics>> {
+fn serve_metrics(cli: &Cli, pods: &mut PodWatcher) -> anyhow::Result<Option<Metrics>> {
     let Some(address) = cli.metrics.metrics else { return Ok(None) };
     let labelling = Labelling {
         with_pid: cli.metrics.metrics_pid,
         internal: InternalNetworks(cli.connections.internal_networks.clone()),
-        remote_pods: RemotePods::watch(cli.kubernetes.kubeconfig.as_deref())?,
+        remote_pods: pods.remote_pods(cli)?,
     };
     Metrics::serve(address, labelling, cli.metrics.metrics_max_series as usize, cli.stats.stats).map(Some)
+}
+
+/// The watch of the cluster's pods, started by the first that asks for it (--metrics, --connections) and shared
+/// with the others: one list and one watch of the API server, one index.
+#[derive(Default)]
+struct PodWatcher(Option<Option<RemotePods>>);
+
+impl PodWatcher {
+    fn remote_pods(&mut self, cli: &Cli) -> anyhow::Result<Option<RemotePods>> {
+        if let Some(pods) = &self.0 {
+            return Ok(pods.clone());
+        }
+        let pods = RemotePods::watch(cli.kubernetes.kubeconfig.as_deref())?;
+        Ok(self.0.insert(pods).clone())
+    }
 }
 
 /// Statistics: the flow table, named, to the live view as it goes or to the table or JSON at the end.
@@ -384,7 +412,11 @@ impl Counting<'_> {
 }
 
 impl Records for Counting<'_> {
-    fn interface_added(&mut self, _id: InterfaceId, _interface: &Interface) -> anyhow::Result<()> {
+    fn interface_added(&mut self, _id: InterfaceId, interface: &Interface) -> anyhow::Result<()> {
+        // The kernel's flow key has no interface: the metrics name it only when there is one.
+        if let Some(metrics) = self.metrics.as_mut().filter(|_| !self.cli.attach.spans_interfaces()) {
+            metrics.count_on(&interface.name);
+        }
         Ok(())
     }
 
@@ -479,12 +511,12 @@ fn report(summary: &CaptureSummary) {
 
 /// `--connections`: JSON lines on stdout (stderr when stdout carries `-w -`), with the pods of remote addresses when
 /// a cluster is configured.
-fn connection_log(cli: &Cli) -> anyhow::Result<Box<dyn Sink>> {
+fn connection_log(cli: &Cli, pods: &mut PodWatcher) -> anyhow::Result<Box<dyn Sink>> {
     let flags = &cli.connections;
     let options = ConnectionLogOptions {
         unique: flags.unique,
         external_only: flags.external.then(|| InternalNetworks(flags.internal_networks.clone())),
-        remote_pods: RemotePods::watch(cli.kubernetes.kubeconfig.as_deref())?,
+        remote_pods: pods.remote_pods(cli)?,
     };
     Ok(match cli.files.streaming_to_stdout() {
         true => Box::new(ConnectionLog::new(io::stderr(), options)),
@@ -492,9 +524,9 @@ fn connection_log(cli: &Cli) -> anyhow::Result<Box<dyn Sink>> {
     })
 }
 
-/// The sinks the flags ask for: a file writer for -w, the printer without -w or with --print (or the connection
-/// log).
-fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
+/// The sinks the flags ask for: a file writer for -w, `metrics`, the printer without -w or with --print (or the
+/// connection log).
+fn sinks(cli: &Cli, metrics: Option<Metrics>, pods: &mut PodWatcher) -> anyhow::Result<Sinks> {
     let mut sinks = Sinks::default();
     let streaming_to_stdout = cli.files.streaming_to_stdout();
     if let Some(path) = &cli.files.write {
@@ -502,19 +534,15 @@ fn sinks(cli: &Cli) -> anyhow::Result<Sinks> {
         let format = Format::for_path(path, cli.attach.spans_interfaces());
         sinks.0.push(Box::new(CaptureFile::new(path.clone(), format, flush_each_packet, cli.files.rotation())));
     }
-    if let Some(metrics) = serve_metrics(cli)? {
+    if let Some(metrics) = metrics {
         sinks.0.push(Box::new(metrics));
     }
     if cli.output.count_only {
         sinks.0.push(Box::new(PacketCounter(0)));
         return Ok(sinks);
     }
-    if cli.files.read.is_none() && !cli.stats.tui {
-        // A live capture ends with its busiest flows, after tcpdump's counters (--tui's tally joins at the end).
-        sinks.0.push(Box::new(FlowTally::default()));
-    }
     if cli.connections.connections {
-        sinks.0.push(connection_log(cli)?);
+        sinks.0.push(connection_log(cli, pods)?);
     } else if cli.files.write.is_none() || cli.output.print {
         // With -w -, stdout carries the capture file: lines go to stderr.
         let output: Box<dyn Write + Send> =

@@ -2,7 +2,7 @@
 //! makes known TCP connections and a UDP flow, and the JSON lines it prints are parsed and checked: one line per
 //! flow with the ports, direction and process (`nc`'s pid), `--unique`, `--external` with the default and given
 //! internal networks, the same lines again from the `-w` file read with `-r`, and pods named by a Kubernetes API
-//! server. Needs root; under CI=true a skip is a failure.
+//! server, through one watch shared with `--metrics`. Needs root; under CI=true a skip is a failure.
 
 mod common;
 
@@ -414,4 +414,58 @@ fn an_unreachable_api_server_is_one_warning() {
     let lines = json_lines(&finished.stdout_text());
     assert_traffic_lines(&lines, &net, &traffic, CONNECTIONS);
     assert!(lines.iter().all(|line| line["remote_pod"].is_null()), "{lines:?}");
+}
+
+/// `--connections` and `--metrics` name remote pods from one watch of the API server: the connection log's lines
+/// and the metrics' series both name the listed pod, and the server was asked for one listing and one watch.
+#[test]
+fn the_connection_log_and_the_metrics_share_one_pod_watch() {
+    if !root_or_skip("the_connection_log_and_the_metrics_share_one_pod_watch") || !tool_available("curl") {
+        return;
+    }
+    let net = VethNamespace::new("connm", 57);
+    net.warm_up();
+    let _servers = start_servers(&net);
+    let api =
+        FakeApiServer::start(running_pod("web-0", "99", &[&net.peer_ip]), running_pod("db-0", "101", &["10.244.0.9"]));
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig = api.kubeconfig(directory.path());
+    let metrics = "127.0.0.1:29468";
+    let args = ["-i", &net.host_if, "--connections", "--metrics", metrics, "--kubeconfig", &kubeconfig];
+    let ptstat = Running::start(&args);
+    api.wait_for_request("watch=true");
+    let traffic = make_traffic(&net);
+    // The metrics count each packet as it is delivered: until the sent series name the pod.
+    let url = format!("http://{metrics}/metrics");
+    let sent_to_web = |scraped: &str, protocol: &str| {
+        scraped.lines().any(|line| {
+            line.starts_with("ptstat_packets_total{")
+                && line.contains(r#"direction="sent""#)
+                && line.contains(&format!(r#"protocol="{protocol}""#))
+                && line.contains(r#"remote="shop/web-0""#)
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let scraped = Command::new("curl").args(["-sf", &url]).output().expect("curl");
+        let scraped = String::from_utf8(scraped.stdout).unwrap();
+        if sent_to_web(&scraped, "tcp") && sent_to_web(&scraped, "udp") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no series sent to shop/web-0: {scraped}");
+        thread::sleep(Duration::from_millis(100));
+    }
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    let lines = json_lines(&finished.stdout_text());
+    assert_traffic_lines(&lines, &net, &traffic, CONNECTIONS);
+    let all = serde_json::to_string_pretty(&lines).unwrap();
+    let web = json!({"name": "web-0", "namespace": "shop"});
+    let to_web = [lines_to(&lines, "tcp", &net.peer_ip, TCP_PORT), lines_to(&lines, "udp", &net.peer_ip, UDP_PORT)];
+    assert!(to_web.iter().flatten().all(|line| line["remote_pod"] == web), "{all}");
+
+    let requests = api.requests();
+    let pods_requests = requests.iter().filter(|line| line.starts_with("GET /api/v1/pods?"));
+    let (watches, listings): (Vec<&String>, Vec<&String>) = pods_requests.partition(|line| line.contains("watch=true"));
+    assert_eq!((listings.len(), watches.len()), (1, 1), "{requests:?}");
 }

@@ -1,7 +1,9 @@
 //! `--stats --metrics`: the real Prometheus server (Debian's `prometheus`) scrapes ptstat every second, and its
 //! HTTP API must give back the packets and bytes that were sent, labelled with the sending process, as tcpdump
 //! (read by tshark) saw them on the same interface; past `--metrics-max-series` the overflow series holds the rest,
-//! also of flows the kernel's table evicted; a busy port is one line and exit 1.
+//! also of flows the kernel's table evicted; a capture's counters (packets captured, received by filter, dropped
+//! by a full ring buffer) and the flows tracked are those of ptstat's closing lines and JSON; the kernel's flows are
+//! labelled with the interface when ptstat counts on one; a busy port is one line and exit 1.
 
 mod common;
 
@@ -228,7 +230,7 @@ fn scrape_known_traffic(test: &str, counting: Counting, unique: Unique) {
     let address = format!("127.0.0.1:{metrics_port}");
     let capture = directory.path().join("capture.pcapng");
     let counting_args = match counting {
-        Counting::Stats => vec!["--stats"],
+        Counting::Stats => vec!["--stats", "--json"],
         Counting::Capture => vec!["-w", capture.to_str().unwrap()],
     };
     let ptstat = Running::start(&[&counting_args[..], &["-i", &net.host_if, "--metrics", &address, &filter]].concat());
@@ -281,21 +283,121 @@ fn scrape_known_traffic(test: &str, counting: Counting, unique: Unique) {
     assert_eq!(labels.get("remote").map(String::as_str), Some("internal"), "{labels:?}");
     assert!(!labels.contains_key("pid"), "{labels:?}");
     assert_eq!(*packets, seen[&(net.host_ip.clone(), "tcp".into())].0 as f64);
+    // The kernel's table tells no interface, but ptstat counts on one.
+    assert_eq!(labels.get("interface"), Some(&net.host_if), "{labels:?}");
     let evictions = prometheus.query("ptstat_flow_table_evictions_total");
-    match counting {
-        // The kernel's table tells no interface.
-        Counting::Stats => {
-            assert!(!labels.contains_key("interface"), "{labels:?}");
-            assert_eq!(evictions.len(), 1);
-            assert_eq!(evictions[0].1, 0.0);
-        }
-        Counting::Capture => {
-            assert_eq!(labels.get("interface"), Some(&net.host_if), "{labels:?}");
-            assert!(evictions.is_empty(), "no kernel table: {evictions:?}");
-        }
-    }
+    let flows_tracked = prometheus.value("ptstat_flows_tracked");
+    let capture_counts = CAPTURE_COUNTERS.map(|counter| prometheus.value(&format!("ptstat_packets_{counter}_total")));
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
+    match counting {
+        Counting::Stats => {
+            assert_eq!(evictions.len(), 1);
+            assert_eq!(evictions[0].1, 0.0);
+            let document: Value = serde_json::from_slice(&finished.stdout).unwrap();
+            let flows = document["flows"].as_array().unwrap_or_else(|| panic!("no flows: {document}"));
+            assert_eq!(flows_tracked, flows.len() as f64, "{document}");
+        }
+        Counting::Capture => {
+            assert!(evictions.is_empty(), "no kernel table: {evictions:?}");
+            // Every packet tcpdump saw was captured, none dropped; as ptstat's closing lines count them.
+            let sent: u64 = seen.values().map(|(packets, _)| packets).sum();
+            assert_eq!(capture_counts, [sent, sent, 0].map(|count| count as f64), "{}", finished.stderr);
+            assert_eq!(capture_counts, closing_counts(&finished.stderr), "{}", finished.stderr);
+            let closing_flows = finished.stderr.lines().find_map(|line| {
+                let flows = line.strip_prefix("Top ")?.split(" of ").nth(1)?;
+                flows.strip_suffix(" flows by bytes:")?.parse::<f64>().ok()
+            });
+            assert_eq!(Some(flows_tracked), closing_flows, "{}", finished.stderr);
+        }
+    }
+}
+
+/// tcpdump's three counters of a capture, as the metrics name them.
+const CAPTURE_COUNTERS: [&str; 3] = ["captured", "received_by_filter", "dropped_by_kernel"];
+
+/// The three counts of a capture's closing lines.
+fn closing_counts(stderr: &str) -> [f64; 3] {
+    CAPTURE_COUNTERS.map(|counter| {
+        let what = format!("packets {}", counter.replace('_', " "));
+        common::closing_count(stderr, &what) as f64
+    })
+}
+
+#[test]
+fn prometheus_scrapes_the_packets_a_full_ring_buffer_dropped_as_the_closing_lines_count_them() {
+    let test = "prometheus_scrapes_the_packets_a_full_ring_buffer_dropped_as_the_closing_lines_count_them";
+    if !root_or_skip(test) || !["prometheus", "curl"].into_iter().all(tool_available) {
+        return;
+    }
+    let (metrics_port, web_port, udp_port) = (29465, 29095, 7117);
+    let net = VethNamespace::new("mtd", 116);
+    net.warm_up();
+    let _udp_sink = udp_listener(Some(&net), udp_port);
+    let address = format!("127.0.0.1:{metrics_port}");
+    // A ring of one page and a flood written in one burst: the kernel fills the ring faster than ptstat drains it.
+    let filter = format!("udp port {udp_port}");
+    let args = ["-i", &net.host_if, "-B", "4", "-w", "/dev/null", "--metrics", &address, &filter];
+    let mut ptstat = Running::start(&args);
+    let prometheus = Prometheus::start(metrics_port, web_port);
+    let datagrams = 20000;
+    let script = datagram_script(&net.peer_ip, udp_port, datagrams, 1000);
+    assert!(Command::new("bash").args(["-c", &script]).status().unwrap().success());
+    // The counts now, on one line (bash has exited: each datagram was counted in its write).
+    ptstat.signal(libc::SIGUSR1);
+    ptstat.wait_for_stderr("packets dropped by kernel", PATIENCE);
+    let line = ptstat.stderr_seen.iter().find(|line| line.contains("dropped by kernel")).unwrap().clone();
+    let [captured, received, dropped] = common::counters_of(&line);
+    assert_eq!(received, datagrams as u64, "{line}");
+    assert!(dropped > 0, "a one-page ring keeps up with no flood: {line}");
+    let mut scraped = [0.0; 3];
+    for ((counter, count), scraped) in CAPTURE_COUNTERS.into_iter().zip([captured, received, dropped]).zip(&mut scraped)
+    {
+        *scraped = prometheus.settled(&format!("ptstat_packets_{counter}_total"), count as f64);
+    }
+    assert_eq!(scraped, [captured, received, dropped].map(|count| count as f64), "{line}");
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+    assert_eq!(closing_counts(&finished.stderr), scraped, "nothing came after the flood: {}", finished.stderr);
+}
+
+#[test]
+fn the_stats_series_name_the_interface_only_when_ptstat_counts_on_one() {
+    let test = "the_stats_series_name_the_interface_only_when_ptstat_counts_on_one";
+    if !root_or_skip(test) || !tool_available("curl") {
+        return;
+    }
+    let (one_port, several_port, udp_port) = (29466, 29467, 7118);
+    let net = VethNamespace::new("mti", 117);
+    net.warm_up();
+    let _udp_sink = udp_listener(Some(&net), udp_port);
+    let filter = format!("udp dst port {udp_port}");
+    let [one, several] = [(one_port, &["-i", &net.host_if][..]), (several_port, &["-i", "lo", "-i", &net.host_if])]
+        .map(|(port, interfaces)| {
+            let address = format!("127.0.0.1:{port}");
+            Running::start(&[interfaces, &["--stats", "--metrics", &address, &filter]].concat())
+        });
+    let datagrams = 5;
+    let script = datagram_script(&net.peer_ip, udp_port, datagrams, 100);
+    assert!(Command::new("bash").args(["-c", &script]).status().unwrap().success());
+    for (port, interface) in [(one_port, Some(&net.host_if)), (several_port, None)] {
+        let deadline = Instant::now() + PATIENCE;
+        while scraped_udp_packets(port) != datagrams as u64 {
+            assert!(Instant::now() < deadline, "ptstat on {port} never counted {datagrams} datagrams");
+            thread::sleep(Duration::from_millis(100));
+        }
+        let text = metrics_text(port);
+        let series: Vec<&str> = text.lines().filter(|line| line.starts_with("ptstat_packets_total{")).collect();
+        assert_eq!(series.len(), 1, "{text}");
+        match interface {
+            Some(interface) => assert!(series[0].contains(&format!(r#"interface="{interface}""#)), "{text}"),
+            None => assert!(!series[0].contains("interface="), "{text}"),
+        }
+    }
+    for ptstat in [one, several] {
+        let finished = ptstat.stop();
+        assert!(finished.status.success(), "{}", finished.stderr);
+    }
 }
 
 #[test]
@@ -348,11 +450,16 @@ fn series_past_the_bound_are_counted_in_the_overflow_series_also_after_evictions
     assert!(finished.status.success(), "{}", finished.stderr);
 }
 
+/// ptstat's /metrics, read directly.
+fn metrics_text(port: u16) -> String {
+    let output = Command::new("curl").args(["-sf", &format!("http://127.0.0.1:{port}/metrics")]).output().unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
 /// The sum of ptstat_packets_total over the UDP series, read from ptstat's /metrics directly.
 fn scraped_udp_packets(port: u16) -> u64 {
-    let output = Command::new("curl").args(["-sf", &format!("http://127.0.0.1:{port}/metrics")]).output().unwrap();
-    let text = String::from_utf8(output.stdout).unwrap();
-    text.lines()
+    metrics_text(port)
+        .lines()
         .filter(|line| line.starts_with("ptstat_packets_total{") && line.contains(r#"protocol="udp""#))
         .map(|line| line.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
         .sum()

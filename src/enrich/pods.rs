@@ -1,7 +1,8 @@
-//! The pods of remote addresses, for the connection log. A thread of its own watches every pod through the
-//! Kubernetes API (kube's watcher: one list, then a watch stream that stays open, relisting when it must) and
-//! indexes the pods by `status.podIP` and `status.podIPs`. The connection log only reads that index, once per
-//! line: no request is ever made for a packet or a connection.
+//! The pods of remote addresses, for the connection log and the metrics (one watch for both: the pipeline hands
+//! them clones of one `RemotePods`). A thread of its own watches every pod through the Kubernetes API (kube's
+//! watcher: one list, then a watch stream that stays open, relisting when it must) and indexes the pods by
+//! `status.podIP` and `status.podIPs`. The connection log and the metrics only read that index: no request is
+//! ever made for a packet or a connection.
 //!
 //! Where the API is: `--kubeconfig PATH`, else the files in `KUBECONFIG`, else the in-cluster service account
 //! (`KUBERNETES_SERVICE_HOST`). Unlike kubectl, ptstat does not fall back to `~/.kube/config`: a capture on an

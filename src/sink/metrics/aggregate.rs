@@ -1,7 +1,8 @@
 //! The metrics' values. With --stats: the kernel's flow table, read every tick, folded into counters per label
 //! set; each read adds what each flow grew by since the last one, so a counter keeps what it counted after the
 //! kernel's LRU evicts the flow (only what the flow counted between the last read and its eviction is lost; the
-//! evictions are counted). With a capture: each packet counted as it comes. Label sets are few by design
+//! evictions are counted). With a capture: each packet counted as it comes, and every tick tcpdump's counters
+//! and the flows of the capture's tally (`CaptureProgress`, fed by the capture loop). Label sets are few by design
 //! (process, container, pod, direction, protocol, interface and the kind of remote side, never the 5-tuple) and
 //! bounded: past `max_series`, new ones are counted in one overflow series per direction and protocol, so sums
 //! over all series stay whole.
@@ -27,7 +28,10 @@ use crate::{
         connections::InternalNetworks,
         stats::{Counts, ProtocolName},
     },
-    source::live::flows::{CountedFlow, FlowKey},
+    source::live::{
+        CaptureSummary,
+        flows::{CountedFlow, FlowKey},
+    },
 };
 
 /// The label value of the overflow series' process and remote side.
@@ -65,7 +69,9 @@ pub struct SeriesLabels {
     container: String,
     pod: String,
     namespace: String,
-    /// The interface a capture saw the packet on; empty with --stats (the kernel's table does not tell).
+    /// The interface a capture saw the packet on. With --stats, the one interface ptstat counts on; empty when it
+    /// counts on several (`-i any`, several -i, --netns, cgroup-skb): the kernel's flow key has no interface, a
+    /// flow's counts are summed over all of them.
     interface: String,
     /// The other end: `namespace/name` of a pod, else `host` (an address of this host), `internal` (in
     /// --internal-networks) or `external`.
@@ -135,6 +141,8 @@ pub struct Aggregate {
     labelled_series: usize,
     /// With --stats.
     kernel_table: Option<KernelTable>,
+    /// With --stats: the `interface` label of every series, when ptstat counts on one interface only.
+    counted_interface: String,
     /// With a capture: the counters of each flow seen lately.
     packet_series: HashMap<PacketSeries, (Counter, Counter)>,
 }
@@ -145,10 +153,9 @@ struct KernelTable {
     packets: Family<[(&'static str, String); 1], Counter>,
     bytes: Family<[(&'static str, String); 1], Counter>,
     flows_tracked: Gauge,
-    evictions: Counter,
+    evictions: RunningTotal,
     /// Each flow's counts at the last read.
     previous: HashMap<FlowKey, (u64, u64)>,
-    previous_evicted: u64,
     previous_totals: HashMap<u8, (u64, u64)>,
 }
 
@@ -158,9 +165,12 @@ impl KernelTable {
             packets: Family::default(),
             bytes: Family::default(),
             flows_tracked: Gauge::default(),
-            evictions: Counter::<u64, AtomicU64>::default(),
+            evictions: RunningTotal::register(
+                registry,
+                "ptstat_flow_table_evictions",
+                "Flows the kernel's table evicted to make room (see --stats-entries)",
+            ),
             previous: HashMap::default(),
-            previous_evicted: 0,
             previous_totals: HashMap::default(),
         };
         registry.register("ptstat_kernel_packets", "Packets per protocol, as the kernel totals them", {
@@ -168,19 +178,13 @@ impl KernelTable {
         });
         registry.register("ptstat_kernel_bytes", "Bytes per protocol, as the kernel totals them", table.bytes.clone());
         registry.register("ptstat_flows_tracked", "Flows in the kernel's table", table.flows_tracked.clone());
-        registry.register(
-            "ptstat_flow_table_evictions",
-            "Flows the kernel's table evicted to make room (see --stats-entries)",
-            table.evictions.clone(),
-        );
         table
     }
 
     /// The kernel's totals, its table's size and evictions as of `counts`.
     fn update(&mut self, counts: &Counts) {
         self.flows_tracked.set(counts.flows.len() as i64);
-        self.evictions.inc_by(counts.evicted.saturating_sub(self.previous_evicted));
-        self.previous_evicted = self.previous_evicted.max(counts.evicted);
+        self.evictions.reached(counts.evicted);
         for total in &counts.totals {
             let (packets_before, bytes_before) =
                 self.previous_totals.insert(total.protocol, (total.packets, total.bytes)).unwrap_or_default();
@@ -188,6 +192,73 @@ impl KernelTable {
             self.packets.get_or_create(&protocol).inc_by(total.packets.saturating_sub(packets_before));
             self.bytes.get_or_create(&protocol).inc_by(total.bytes.saturating_sub(bytes_before));
         }
+    }
+}
+
+/// A counter that follows a running total the kernel keeps: each reading adds what the total grew by since the
+/// one before.
+struct RunningTotal {
+    counter: Counter,
+    reached: u64,
+}
+
+impl RunningTotal {
+    fn register(registry: &mut Registry, name: &str, help: &str) -> RunningTotal {
+        let counter = Counter::<u64, AtomicU64>::default();
+        registry.register(name, help, counter.clone());
+        RunningTotal { counter, reached: 0 }
+    }
+
+    fn reached(&mut self, total: u64) {
+        self.counter.inc_by(total.saturating_sub(self.reached));
+        self.reached = self.reached.max(total);
+    }
+}
+
+/// A capture's own counts, fed by the capture loop every tick: tcpdump's three counters, the very numbers of the
+/// closing lines and of SIGUSR1's line (the ring buffer's losses are tcpdump's "dropped by kernel": the only
+/// packets the kernel side loses), and the flows the capture's tally tells apart.
+pub struct CaptureProgress {
+    captured: RunningTotal,
+    received_by_filter: RunningTotal,
+    dropped_by_kernel: RunningTotal,
+    flows_tracked: Gauge,
+}
+
+impl CaptureProgress {
+    pub fn new(registry: &mut Registry) -> CaptureProgress {
+        let flows_tracked = Gauge::default();
+        registry.register(
+            "ptstat_flows_tracked",
+            "Flows the capture has told apart so far (those of its closing table of busiest flows)",
+            flows_tracked.clone(),
+        );
+        CaptureProgress {
+            captured: RunningTotal::register(
+                registry,
+                "ptstat_packets_captured",
+                "Packets handed on: tcpdump's 'packets captured'",
+            ),
+            received_by_filter: RunningTotal::register(
+                registry,
+                "ptstat_packets_received_by_filter",
+                "Packets the filter and process selection accepted: tcpdump's 'packets received by filter'",
+            ),
+            dropped_by_kernel: RunningTotal::register(
+                registry,
+                "ptstat_packets_dropped_by_kernel",
+                "Accepted packets lost because the ring buffer (-B) was full: tcpdump's 'packets dropped by kernel'",
+            ),
+            flows_tracked,
+        }
+    }
+
+    /// The capture's counts now, and how many flows its tally holds.
+    pub fn update(&mut self, summary: &CaptureSummary, flows_tracked: usize) {
+        self.captured.reached(summary.captured);
+        self.received_by_filter.reached(summary.kernel.matched);
+        self.dropped_by_kernel.reached(summary.kernel.dropped);
+        self.flows_tracked.set(i64::try_from(flows_tracked).unwrap_or(i64::MAX));
     }
 }
 
@@ -201,6 +272,7 @@ impl Aggregate {
             max_series,
             labelled_series: 0,
             kernel_table: kernel_table.then(|| KernelTable::new(registry)),
+            counted_interface: String::new(),
             packet_series: HashMap::default(),
         };
         registry.register("ptstat_packets", "Packets counted per process, direction, protocol and remote side", {
@@ -210,6 +282,11 @@ impl Aggregate {
             aggregate.bytes.clone()
         });
         aggregate
+    }
+
+    /// With --stats: ptstat counts on `interface` alone, which labels every series.
+    pub fn count_on(&mut self, interface: &str) {
+        self.counted_interface = interface.to_string();
     }
 
     /// Adds what grew since the last read of the kernel's table. `local` are this host's addresses; `context_of`
@@ -233,8 +310,8 @@ impl Aggregate {
             if packets > 0 || bytes > 0 {
                 let context = context_of(&flow);
                 let FlowKey { protocol, source, destination, pid, .. } = flow.key;
-                let traffic =
-                    Traffic { protocol, source, destination, pid, process: context.as_deref(), interface: "" };
+                let (process, interface) = (context.as_deref(), self.counted_interface.as_str());
+                let traffic = Traffic { protocol, source, destination, pid, process, interface };
                 let labels = self.bounded(self.labels(&traffic, local));
                 self.packets.get_or_create(&labels).inc_by(packets);
                 self.bytes.get_or_create(&labels).inc_by(bytes);

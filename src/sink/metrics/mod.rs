@@ -16,7 +16,7 @@ use std::{
 use anyhow::Context;
 use prometheus_client::registry::Registry;
 
-use self::aggregate::{Aggregate, Labelling, PacketSeries, Traffic};
+use self::aggregate::{Aggregate, CaptureProgress, Labelling, PacketSeries, Traffic};
 use crate::{
     decode::decode,
     packet::{Interface, InterfaceId, Packet, ProcessContext, Sink},
@@ -32,6 +32,8 @@ pub struct Metrics {
     local: LocalAddresses,
     /// When the kernel's flow table was last read (--stats).
     last_read: Option<Instant>,
+    /// A capture's counts, until the capture loop takes them to feed.
+    capture_progress: Option<CaptureProgress>,
 }
 
 impl Metrics {
@@ -46,8 +48,20 @@ impl Metrics {
         let listener = TcpListener::bind(address).with_context(|| format!("--metrics {address}"))?;
         let mut registry = Registry::default();
         let aggregate = Aggregate::new(&mut registry, labelling, max_series, kernel_table);
+        let capture_progress = (!kernel_table).then(|| CaptureProgress::new(&mut registry));
         server::spawn(listener, Arc::new(registry))?;
-        Ok(Metrics { aggregate, local: LocalAddresses::default(), last_read: None })
+        Ok(Metrics { aggregate, local: LocalAddresses::default(), last_read: None, capture_progress })
+    }
+
+    /// A capture's counts (tcpdump's counters and the flows of its tally), for the capture loop to feed every
+    /// tick; `None` with --stats, or once taken.
+    pub fn take_capture_progress(&mut self) -> Option<CaptureProgress> {
+        self.capture_progress.take()
+    }
+
+    /// With --stats: ptstat counts on `interface` alone, which labels every series.
+    pub fn count_on(&mut self, interface: &str) {
+        self.aggregate.count_on(interface);
     }
 
     /// Reads the kernel's flow table into the metrics, about every `READ_INTERVAL` however often it is called

@@ -52,6 +52,11 @@ impl FlowTally {
         Snapshot { elapsed, flows, evicted: 0, totals }
     }
 
+    /// How many flows are told apart so far.
+    pub fn flow_count(&self) -> usize {
+        self.flows.len()
+    }
+
     /// The `TOP_FLOWS` flows with the most bytes, and the totals of all.
     fn top_flows(&self) -> Snapshot {
         let mut snapshot = self.snapshot();
