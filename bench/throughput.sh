@@ -9,7 +9,8 @@
 #   sent by the host: the host sends into the namespace (the host interface's TC egress sees the data). Nothing
 #     attached, `tcpdump -w`, empty TC programs on both directions (clsact, returning at once: the floor of any
 #     TC program, what the kernel's hook costs by itself), `ptstat -w` (same snaplen, same disk, process context
-#     on as by default) and `ptstat --stats` (TC, in-kernel counting), then nothing attached again.
+#     on as by default), `ptstat --stats` (TC, in-kernel counting) and the same with `--metrics` scraped every
+#     second, then nothing attached again.
 #   received by the host (iperf3 -R): the namespace sends to the host. Nothing attached, `tcpdump -w`, an empty
 #     XDP program (XDP_PASS, attached as ptstat attaches, native on veth: the floor of any XDP program, as veth
 #     then takes its packets through its own NAPI path; it halves TCP here), the same in generic mode (whose
@@ -31,8 +32,10 @@ bench_init
 
 ns=ptstat-bench host_if=ptbenchh peer_if=ptbenchp host_ip=10.78.0.1 peer_ip=10.78.0.2
 server_pid=
+scraper_pid=
 cleanup() {
     kill_capturer
+    [ -z "$scraper_pid" ] || kill "$scraper_pid" 2>/dev/null || true
     if [ -n "$server_pid" ]; then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
@@ -132,6 +135,21 @@ measure_with ptstat -- "$ptstat" -i "$host_if" -s "$snaplen" -w "$work/ptstat.pc
 row "ptstat-w" "$tcp" "$udp" "$drops" 0.97 0.95
 measure_with stats -- "$ptstat" --stats -i "$host_if"
 row "ptstat-stats" "$tcp" "$udp" - 0.97 0.97
+# The same while serving --metrics, scraped every second as Prometheus would (issue 16: serving metrics adds no
+# per-packet cost): compare with the row above. Only the scraper this script started is stopped, by its pid.
+metrics_address=127.0.0.1:9479
+(
+    while sleep 1; do
+        curl -fsS -o /dev/null "http://$metrics_address/metrics" 2>/dev/null && echo scraped >>"$work/scrapes"
+    done
+) &
+scraper_pid=$!
+measure_with stats-metrics -- "$ptstat" --stats --metrics "$metrics_address" -i "$host_if"
+kill "$scraper_pid"
+wait "$scraper_pid" 2>/dev/null || true
+scraper_pid=
+row "ptstat-stats-metrics" "$tcp" "$udp" - 0.97 0.97
+echo "$0: --metrics answered $(wc -l <"$work/scrapes" 2>/dev/null || echo 0) scrapes during its measurement" >&2
 measure
 row "nothing-attached-after" "$tcp" "$udp" - - -
 
@@ -186,7 +204,8 @@ for prefix, title in (("", "sent by the host (TC egress)"), ("R-", "received by 
     print(f"{'nothing attached':30}{base_tcp/1e9:11.2f}{1:7.2f}  {'':20}{base_udp/1e3:11.1f}{1:7.2f}  {'':20}{'-':>8}")
     tcpdump = rows[prefix + "tcpdump-w"]
     for label, name in (("tcpdump-w", "tcpdump -w"), ("empty-tc", "empty TC programs"), ("ptstat-w", "ptstat -w"),
-                        ("ptstat-stats", "ptstat --stats"), ("empty-xdp", "empty XDP program"),
+                        ("ptstat-stats", "ptstat --stats"), ("ptstat-stats-metrics", "  --metrics, scraped each second"),
+                        ("empty-xdp", "empty XDP program"),
                         ("ptstat-stats-xdp", "ptstat --stats --backend xdp"),
                         ("empty-xdp-generic", "empty XDP program, generic"),
                         ("ptstat-stats-xdp-generic", "  --xdp-mode generic")):
