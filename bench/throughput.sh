@@ -204,7 +204,7 @@ for prefix, title in (("", "sent by the host (TC egress)"), ("R-", "received by 
     print(f"{'nothing attached':30}{base_tcp/1e9:11.2f}{1:7.2f}  {'':20}{base_udp/1e3:11.1f}{1:7.2f}  {'':20}{'-':>8}")
     tcpdump = rows[prefix + "tcpdump-w"]
     for label, name in (("tcpdump-w", "tcpdump -w"), ("empty-tc", "empty TC programs"), ("ptstat-w", "ptstat -w"),
-                        ("ptstat-stats", "ptstat --stats"), ("ptstat-stats-metrics", "  --metrics, scraped each second"),
+                        ("ptstat-stats", "ptstat --stats"), ("ptstat-stats-metrics", "  --metrics, scraped 1/s"),
                         ("empty-xdp", "empty XDP program"),
                         ("ptstat-stats-xdp", "ptstat --stats --backend xdp"),
                         ("empty-xdp-generic", "empty XDP program, generic"),
