@@ -576,7 +576,7 @@ fn stats_count_only_the_selected_containers_flows() {
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
-    let document: serde_json::Value = serde_json::from_slice(&finished.stdout).expect("JSON");
+    let document = json_document(&finished.stdout);
     let flows = document["flows"].as_array().expect("flows");
     // The wanted container's one connection, both ways: its wget's packets, and the server's (this test's)
     // answers, kept because their peer is that wget.
@@ -780,7 +780,7 @@ fn a_container_term_keeps_that_containers_connections_whole_live_and_in_stats() 
     assert_eq!(files.kept_reading(), expected, "-r keeps the same");
     // `--stats` counts the same connection, and only it: on loopback a row per direction, each with its sender
     // (the container's wget, or the server with the container's wget for its peer).
-    let document: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("JSON");
+    let document = json_document(&stats.stdout);
     let flows = document["flows"].as_array().expect("flows");
     assert_eq!(flows.len(), 2, "{document:#}");
     assert!(flows.iter().all(|flow| flow["container"] == a.as_str() || flow["peer"]["container"] == a.as_str()));

@@ -209,7 +209,7 @@ fn process_terms_keep_exactly_their_processes_packets() {
             finished_oracle.stderr
         );
     }
-    let document: serde_json::Value = serde_json::from_slice(&finished_stats.stdout).expect("--stats --json");
+    let document = common::json_document(&finished_stats.stdout);
     let flows = document["flows"].as_array().expect("flows");
     let counted = |port: u16| -> u64 {
         flows.iter().filter(|flow| flow["dst_port"] == port).map(|flow| flow["packets"].as_u64().unwrap()).sum()

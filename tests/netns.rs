@@ -279,7 +279,7 @@ fn stats_count_in_two_namespaces_apart() {
     thread::sleep(Duration::from_millis(200));
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
-    let document: serde_json::Value = serde_json::from_slice(&finished.stdout).expect("JSON");
+    let document = json_document(&finished.stdout);
     let flows = document["flows"].as_array().expect("flows");
     // Each ping is counted twice, once in each namespace: sent on one end of the pair and received on the other.
     // 98 bytes a packet: Ethernet 14, IPv4 20, ICMP 8, ping's 56 bytes of data.

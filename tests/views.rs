@@ -6,19 +6,13 @@ mod common;
 use std::{process::Command, thread, time::Duration};
 
 use common::{
-    PTSTAT, Running, VethNamespace, counters_of, datagram_script, root_or_skip, tool_available, udp_listener,
+    PTSTAT, Running, VethNamespace, counters_of, datagram_script, json_document, root_or_skip, send_datagrams,
+    tool_available, udp_listener,
 };
 use serde_json::Value;
 
 /// Link, IPv4 and UDP headers of a datagram on a veth: its bytes as TC counts them are this plus its payload.
 const HEADERS: u64 = 14 + 20 + 8;
-
-/// Sends `count` datagrams of `size` bytes from one bash process here to `address:port`; its pid.
-fn send_datagrams(address: &str, port: u16, count: usize, size: usize) -> u32 {
-    let mut bash = Command::new("bash").args(["-c", &datagram_script(address, port, count, size)]).spawn().unwrap();
-    assert!(bash.wait().unwrap().success());
-    bash.id()
-}
 
 /// tcpdump's SIGUSR1 line: its three counts on one line, after the program's name.
 fn counters_line(captured: u64, received: u64, dropped: u64) -> String {
@@ -105,7 +99,7 @@ fn stop_for_json(running: Running) -> Value {
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
     assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
-    serde_json::from_slice(&finished.stdout).unwrap_or_else(|e| panic!("{e}: {}", finished.stdout_text()))
+    json_document(&finished.stdout)
 }
 
 fn rows<'a>(document: &'a Value, field: &str) -> &'a Vec<Value> {
@@ -208,8 +202,7 @@ fn exit_over_ends_with_code_2_once_a_group_or_flow_crosses_it() {
         "{}",
         grouped.stderr
     );
-    let document: Value =
-        serde_json::from_slice(&grouped.stdout).unwrap_or_else(|e| panic!("{e}: {}", grouped.stdout_text()));
+    let document = json_document(&grouped.stdout);
     let group = row_with(&document, "groups", "pid", &bash.id().into());
     assert_eq!((&group["packets"], &group["bytes"]), (&6.into(), &(6 * (HEADERS + 1000)).into()));
     // Each flow stays under the size; 6 datagrams over a 200 ms interval are well under the rate.

@@ -369,6 +369,46 @@ impl Drop for Running {
     }
 }
 
+/// Starts a ptstat for each of `runs` (each awaits its "listening on" line), runs `traffic`, stops them all and
+/// returns their standard outputs, in order.
+pub fn run_side_by_side(runs: &[&[&str]], traffic: impl FnOnce()) -> Vec<String> {
+    let running: Vec<Running> = runs.iter().map(|args| Running::start(args)).collect();
+    traffic();
+    // Let the last packets cross the hooks (what reached them, ptstat takes from its rings before it exits).
+    thread::sleep(Duration::from_millis(200));
+    running
+        .into_iter()
+        .map(|running| {
+            let finished = running.stop();
+            assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
+            finished.stdout_text()
+        })
+        .collect()
+}
+
+/// Runs `--stats --json` with `args` while `traffic` runs, and returns the JSON document it printed at SIGTERM.
+pub fn stats_json(args: &[&str], traffic: impl FnOnce()) -> serde_json::Value {
+    let all = [&["--stats", "--json"], args].concat();
+    json_document(run_side_by_side(&[&all], traffic)[0].as_bytes())
+}
+
+/// A JSON document ptstat printed; panics with the text if it is not one.
+pub fn json_document(text: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(text).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(text)))
+}
+
+/// The columns of the `--stats` table, as its header line names them.
+pub const STATS_COLUMNS: [&str; 11] =
+    ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER", "PEER"];
+
+/// Sends `count` datagrams of `size` bytes to `address:port` from a bash process of its own, here, and waits for it
+/// to end; returns its pid.
+pub fn send_datagrams(address: &str, port: u16, count: usize, size: usize) -> u32 {
+    let mut bash = Command::new("bash").args(["-c", &datagram_script(address, port, count, size)]).spawn().unwrap();
+    assert!(bash.wait().unwrap().success());
+    bash.id()
+}
+
 /// A TCP listener inside `namespace` on `port` that reads one connection to its end (netcat).
 pub fn tcp_sink_in(namespace: &VethNamespace, port: u16) -> Child {
     namespace
