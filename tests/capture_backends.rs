@@ -13,8 +13,9 @@ use std::{
 };
 
 use common::{
-    Killed, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace, closing_count, datagram_script, kernel_reports,
-    numbered_datagrams_script, root_or_skip, run, tcx_programs, tool_available, udp_listener,
+    Killed, NETNS_NEEDS_LINUX_6_2, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace,
+    assert_refused_in_one_line, closing_count, datagram_script, kernel_reports, numbered_datagrams_script,
+    root_or_skip, run, tcx_programs, tool_available, udp_listener,
 };
 
 /// tshark's view of each packet of `file`: "encapsulation protocols direction comment-pid".
@@ -271,15 +272,7 @@ fn socket_filter_captures_in_two_namespaces_with_their_processes() {
     let namespaces = [format!("/run/netns/{}", first.namespace), format!("/run/netns/{}", second.namespace)];
     let args = ["--backend", "socket-filter", "--netns", &namespaces[0], "--netns", &namespaces[1], "-w", file, "udp"];
     if !kernel_reports("packet namespaces: yes") {
-        let output = Command::new(PTSTAT).args(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
-        assert_eq!(
-            stderr.lines().collect::<Vec<_>>(),
-            [
-                "ptstat: --netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)"
-            ]
-        );
+        assert_refused_in_one_line(&args, NETNS_NEEDS_LINUX_6_2);
         return;
     }
     // Received in the first namespace, by nc there; sent from the second, by a bash there.
@@ -465,10 +458,7 @@ fn tp_btf_captures_every_namespace_with_any_new_ones_too_and_attaches_to_no_inte
             Command::new(PTSTAT).args(["--backend", "tp-btf", "--netns", &netns, "-w", file]).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
-        assert!(
-            stderr.lines().last().is_some_and(|line| line.starts_with("ptstat: --netns needs Linux 6.2")),
-            "{stderr}"
-        );
+        assert!(stderr.lines().last() == Some(NETNS_NEEDS_LINUX_6_2), "{stderr}");
         return;
     }
     // Started before the namespaces and their interfaces exist: they need nothing attached when they come.

@@ -310,15 +310,20 @@ fn netns_term_keeps_the_packets_seen_in_that_namespace() {
     if !root_or_skip("netns_term_keeps_the_packets_seen_in_that_namespace") || !tool_available("tshark") {
         return;
     }
-    if !common::kernel_reports("packet namespaces: yes") {
-        // --netns itself is refused on these kernels (tests/netns.rs checks how).
-        return;
-    }
     let (kept, other) = (VethNamespace::new("tmx", 192), VethNamespace::new("tmy", 193));
-    kept.warm_up();
-    other.warm_up();
     let directory = tempfile::tempdir().unwrap();
     let (oracle_file, filtered_file) = (directory.path().join("oracle.pcap"), directory.path().join("kept.pcapng"));
+    let namespaces = [&kept, &other].map(|net| format!("/run/netns/{}", net.namespace));
+    let expression = format!("netns {} and icmp", kept.namespace);
+    let filtered_path = filtered_file.to_str().unwrap();
+    let args = ["--netns", &namespaces[0], "--netns", &namespaces[1], "-w", filtered_path, &expression];
+    if !common::kernel_reports("packet namespaces: yes") {
+        // Before Linux 6.2 packets cannot tell their namespace: --netns is refused, in one line.
+        common::assert_refused_in_one_line(&args, common::NETNS_NEEDS_LINUX_6_2);
+        return;
+    }
+    kept.warm_up();
+    other.warm_up();
     let oracle = Running::start_command(
         kept.command(&[
             "tcpdump",
@@ -332,17 +337,7 @@ fn netns_term_keeps_the_packets_seen_in_that_namespace() {
         ]),
         Stdio::null(),
     );
-    let namespaces = [&kept, &other].map(|net| format!("/run/netns/{}", net.namespace));
-    let expression = format!("netns {} and icmp", kept.namespace);
-    let filtered = Running::start(&[
-        "--netns",
-        &namespaces[0],
-        "--netns",
-        &namespaces[1],
-        "-w",
-        filtered_file.to_str().unwrap(),
-        &expression,
-    ]);
+    let filtered = Running::start(&args);
     for net in [&kept, &other] {
         run("ping", &["-c", "3", "-i", "0.2", "-W", "2", &net.peer_ip]);
     }

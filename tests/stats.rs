@@ -491,10 +491,7 @@ fn tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
-        assert!(
-            stderr.lines().last().is_some_and(|line| line.starts_with("ptstat: --netns needs Linux 6.2")),
-            "{stderr}"
-        );
+        assert!(stderr.lines().last() == Some(common::NETNS_NEEDS_LINUX_6_2), "{stderr}");
         return;
     }
     let listener = pair.udp_listener(7216);

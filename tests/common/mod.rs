@@ -80,6 +80,19 @@ pub fn under_tmpfs(directory: &str, args: &[&str]) -> Command {
     command
 }
 
+/// ptstat's one line for --netns where packets cannot tell their namespace (before Linux 6.2).
+pub const NETNS_NEEDS_LINUX_6_2: &str =
+    "ptstat: --netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)";
+
+/// Runs ptstat with `args` to its end and asserts that it refuses them: exit status 1, and `line` the only line on
+/// stderr.
+pub fn assert_refused_in_one_line(args: &[&str], line: &str) {
+    let output = Command::new(PTSTAT).args(args).output().expect("run ptstat");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().collect::<Vec<_>>(), [line], "{args:?}");
+}
+
 /// Runs a command to completion, panicking with its output if it fails.
 pub fn run(command: &str, args: &[&str]) -> String {
     let output = Command::new(command).args(args).output().unwrap_or_else(|e| panic!("{command}: {e}"));
