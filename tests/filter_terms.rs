@@ -1,9 +1,9 @@
 //! Process terms in the filter expression (`pname`, `uid`, `user`, `pid`, `ppid`, `cgroup`, combined with packet
 //! primitives): each filtered ptstat must keep exactly the packets of the processes its expression selects, checked
-//! against tcpdump capturing the same traffic unfiltered at the same time; `ptstat -r` of an unfiltered ptstat's
-//! PcapNG with the same expression must keep the same packets, and `--stats` count only their flows. Two senders of numbered datagrams: A, a copy of
-//! bash called `ptta` run by a launcher shell (its parent) in a test cgroup, as root; B, a copy called `pttb` run as
-//! user nobody. Needs root; CI=true forbids skipping.
+//! against tcpdump capturing the same traffic unfiltered at the same time; `ptstat -r` of an unfiltered ptstat's PcapNG
+//! with the same expression must keep the same packets, and `--stats` count only their flows. Two senders of numbered
+//! datagrams: A, a copy of bash called `ptta` run by a launcher shell (its parent) in a test cgroup, as root; B, a copy
+//! called `pttb` run as user nobody. Needs root; CI=true forbids skipping.
 
 mod common;
 
