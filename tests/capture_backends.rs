@@ -13,9 +13,9 @@ use std::{
 };
 
 use common::{
-    Killed, NETNS_NEEDS_LINUX_6_2, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace,
-    assert_refused_in_one_line, closing_count, datagram_script, kernel_reports, numbered_datagrams_script,
-    root_or_skip, run, tcx_programs, tool_available, udp_listener,
+    Killed, NETNS_NEEDS_LINUX_6_2, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace, closing_count,
+    datagram_script, kernel_reports, numbered_datagrams_script, refusal, root_or_skip, run, send_datagrams,
+    tcx_programs, tool_available, udp_listener,
 };
 
 /// tshark's view of each packet of `file`: "encapsulation protocols direction comment-pid".
@@ -57,14 +57,9 @@ fn xdp_captures_received_packets_that_the_kernel_filter_accepts() {
     let file = file.to_str().unwrap();
     if !kernel_reports("XDP: capture") {
         // Without bpf_xdp_load_bytes (before Linux 5.18): refused with one line, and no file left behind.
-        let output = Command::new(PTSTAT).args(["-i", &net.host_if, "--backend", "xdp", "-w", file]).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert_eq!(
-            stderr.lines().collect::<Vec<_>>(),
-            [
-                "ptstat: capture on XDP needs the helper bpf_xdp_load_bytes (Linux 5.18); --stats counts on XDP without it"
-            ]
+            refusal(&["-i", &net.host_if, "--backend", "xdp", "-w", file]),
+            "ptstat: capture on XDP needs the helper bpf_xdp_load_bytes (Linux 5.18); --stats counts on XDP without it"
         );
         assert!(!std::path::Path::new(file).exists());
         return;
@@ -121,8 +116,7 @@ fn cgroup_skb_captures_only_the_cgroups_packets_as_raw_ip() {
     let inside_pid = inside.id();
     assert!(inside.wait().unwrap().success());
     // Outside the cgroup: not captured.
-    let outside = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7008, 4, 50)]).status().unwrap();
-    assert!(outside.success());
+    send_datagrams(&net.peer_ip, 7008, 4, 50);
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
@@ -214,9 +208,7 @@ fn socket_filter_captures_what_tcpdump_and_tc_see_without_attaching_to_tc() {
     // A TC capture of the same interface at the same time.
     let tc_capture = Running::start(&["-i", host_if, "--backend", "tc", "-w", &tc_file, filter]);
     // Sent: 9 datagrams of one bash; received: 5 for nc here; and what the filter refuses (another port, pings).
-    let mut sender = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7233, 9, 120)]).spawn().unwrap();
-    let sender_pid = sender.id();
-    assert!(sender.wait().unwrap().success());
+    let sender_pid = send_datagrams(&net.peer_ip, 7233, 9, 120);
     net.exec_ok(&["bash", "-c", &datagram_script(&net.host_ip, 7233, 5, 80)]);
     run("bash", &["-c", &datagram_script(&net.peer_ip, 7234, 6, 60)]);
     run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
@@ -272,7 +264,7 @@ fn socket_filter_captures_in_two_namespaces_with_their_processes() {
     let namespaces = [format!("/run/netns/{}", first.namespace), format!("/run/netns/{}", second.namespace)];
     let args = ["--backend", "socket-filter", "--netns", &namespaces[0], "--netns", &namespaces[1], "-w", file, "udp"];
     if !kernel_reports("packet namespaces: yes") {
-        assert_refused_in_one_line(&args, NETNS_NEEDS_LINUX_6_2);
+        assert_eq!(refusal(&args), NETNS_NEEDS_LINUX_6_2);
         return;
     }
     // Received in the first namespace, by nc there; sent from the second, by a bash there.
@@ -357,9 +349,7 @@ fn socket_filter_on_loopback_takes_each_packet_once_like_tcpdump() {
     let filter = "udp port 7240";
     let oracle = tcpdump("lo", &tcpdump_file, filter);
     let running = Running::start(&["-i", "lo", "--backend", "socket-filter", "-w", &socket_file, filter]);
-    let mut sender = Command::new("bash").args(["-c", &datagram_script("127.0.0.1", 7240, 7, 33)]).spawn().unwrap();
-    let sender_pid = sender.id();
-    assert!(sender.wait().unwrap().success());
+    let sender_pid = send_datagrams("127.0.0.1", 7240, 7, 33);
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
     stop_tcpdump(oracle);

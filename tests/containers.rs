@@ -645,9 +645,7 @@ fn bad_container_flags_are_one_line_and_exit_1() {
         (["--container-id", ""], "invalid value '' for '--container-id <PREFIX>': must not be empty"),
         (["--container-name", ""], "invalid value '' for '--container-name <NAME>': must not be empty"),
     ] {
-        let output = Command::new(PTSTAT).args(["-i", "lo"]).args(args).output().unwrap();
-        assert_eq!(output.status.code(), Some(1), "{args:?}");
-        assert_eq!(String::from_utf8_lossy(&output.stderr), format!("ptstat: {message}\n"), "{args:?}");
+        assert_eq!(refusal(&[&["-i", "lo"], &args[..]].concat()), format!("ptstat: {message}"), "{args:?}");
     }
 }
 

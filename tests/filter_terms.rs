@@ -266,9 +266,7 @@ fn a_bad_term_is_one_line_with_its_column() {
         ("tcp and ppid 1.5", "ptstat: 'ppid' takes a number, not '1.5' (at column 14: '1.5')"),
     ] {
         for mode in [&["-d"][..], &["-r", "testdata/dccp.pcap"]] {
-            let output = Command::new(PTSTAT).args(mode).arg(expression).output().unwrap();
-            assert_eq!(output.status.code(), Some(1), "{expression}");
-            assert_eq!(String::from_utf8_lossy(&output.stderr), format!("{message}\n"), "{expression} {mode:?}");
+            assert_eq!(common::refusal(&[mode, &[expression]].concat()), message, "{expression} {mode:?}");
         }
     }
 }
@@ -289,11 +287,8 @@ fn terms_that_name_nothing_are_refused_before_capture() {
         ),
         (&["-r", "testdata/dccp.pcap", "netns blue"], "ptstat: filter expression: 'netns blue' needs a live capture"),
     ] {
-        let output = Command::new(PTSTAT).args(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.starts_with(message), "{args:?}: {stderr}");
+        let line = common::refusal(args);
+        assert!(line.starts_with(message), "{args:?}: {line}");
     }
 }
 
@@ -319,7 +314,7 @@ fn netns_term_keeps_the_packets_seen_in_that_namespace() {
     let args = ["--netns", &namespaces[0], "--netns", &namespaces[1], "-w", filtered_path, &expression];
     if !common::kernel_reports("packet namespaces: yes") {
         // Before Linux 6.2 packets cannot tell their namespace: --netns is refused, in one line.
-        common::assert_refused_in_one_line(&args, common::NETNS_NEEDS_LINUX_6_2);
+        assert_eq!(common::refusal(&args), common::NETNS_NEEDS_LINUX_6_2);
         return;
     }
     kept.warm_up();

@@ -96,7 +96,7 @@ fn captures_in_two_namespaces_and_names_them() {
     let (a, b) = (path_of(&net.first), path_of(&net.second));
     if !kernel_reports("packet namespaces: yes") {
         // Where packets cannot tell their namespace (before Linux 6.2), --netns is refused with one line.
-        assert_refused_in_one_line(&["--netns", &a, "-c", "1"], NETNS_NEEDS_LINUX_6_2);
+        assert_eq!(refusal(&["--netns", &a, "-c", "1"]), NETNS_NEEDS_LINUX_6_2);
         return;
     }
     net.ping(1);

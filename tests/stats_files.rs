@@ -15,8 +15,8 @@ use std::{
 };
 
 use common::{
-    PTSTAT, Running, STATS_COLUMNS, VethNamespace, json_document, root_or_skip, run_side_by_side, send_datagrams,
-    tool_available, udp_listener,
+    PTSTAT, Running, STATS_COLUMNS, VethNamespace, json_document, refusal, root_or_skip, run_side_by_side,
+    send_datagrams, tool_available, udp_listener,
 };
 use serde_json::Value;
 
@@ -252,11 +252,8 @@ fn a_tcpdump_capture_gives_flows_without_processes() {
 
 #[test]
 fn the_live_view_is_refused_for_a_file_in_one_line() {
-    let output = Command::new(PTSTAT).args(["-r", "any.pcapng", "--stats", "--tui"]).output().expect("run ptstat");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("ptstat: ") && stderr.contains("--tui") && stderr.contains("-r"), "{stderr}");
+    let line = refusal(&["-r", "any.pcapng", "--stats", "--tui"]);
+    assert!(line.starts_with("ptstat: ") && line.contains("--tui") && line.contains("-r"), "{line}");
 }
 
 /// A capture as ptcpdump writes it (the comments' text is this test's own, in its form: a comment per part, the

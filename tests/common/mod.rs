@@ -84,13 +84,14 @@ pub fn under_tmpfs(directory: &str, args: &[&str]) -> Command {
 pub const NETNS_NEEDS_LINUX_6_2: &str =
     "ptstat: --netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)";
 
-/// Runs ptstat with `args` to its end and asserts that it refuses them: exit status 1, and `line` the only line on
-/// stderr.
-pub fn assert_refused_in_one_line(args: &[&str], line: &str) {
+/// Runs ptstat with `args` to its end, asserts that it refuses them as bad input is refused (exit status 1, one
+/// line on stderr) and returns that line.
+pub fn refusal(args: &[&str]) -> String {
     let output = Command::new(PTSTAT).args(args).output().expect("run ptstat");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().collect::<Vec<_>>(), [line], "{args:?}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    stderr.trim_end().to_string()
 }
 
 /// Runs a command to completion, panicking with its output if it fails.
