@@ -36,6 +36,7 @@ use tokio::{
 use attach::LegacyQdiscs;
 pub use attach::{Directions, TcMode};
 use backend::{Backend, XdpMode};
+pub use bootstrap::interface_addresses;
 use clock::KernelClock;
 use event::{InterfaceKey, ProcessEvent};
 use filter::CompiledFilter;
