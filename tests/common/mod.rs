@@ -441,14 +441,18 @@ pub fn wait_for_listener(namespace: &VethNamespace, port: u16) {
 /// Waits until `ss FLAGS sport = :PORT`, run in `namespace` (or in this one), lists a socket: `-Hltn` a TCP
 /// listener, `-Hlun` a bound UDP socket, `-Htn` a TCP connection.
 pub fn wait_for_socket(namespace: Option<&VethNamespace>, flags: &str, port: u16) {
+    wait_until_ss_lists(flags, port, |args| match namespace {
+        Some(namespace) => namespace.exec_ok(args),
+        None => run(args[0], &args[1..]),
+    });
+}
+
+/// Waits until `ss FLAGS sport = :PORT`, run by `run_ss` (given the command line), lists a socket.
+fn wait_until_ss_lists(flags: &str, port: u16, run_ss: impl Fn(&[&str]) -> String) {
     let filter = format!("sport = :{port}");
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        let sockets = match namespace {
-            Some(namespace) => namespace.exec_ok(&["ss", flags, &filter]),
-            None => run("ss", &[flags, &filter]),
-        };
-        if !sockets.trim().is_empty() {
+        if !run_ss(&["ss", flags, &filter]).trim().is_empty() {
             return;
         }
         thread::sleep(Duration::from_millis(20));
@@ -482,17 +486,21 @@ fn datagram_script_opening_first(address: &str, port: u16, then: &str, count: us
     format!("exec 3>/dev/udp/{address}/{port}; {then}for i in $(seq {count}); do printf '%{size}s' x >&3; done")
 }
 
-/// A UDP socket bound in `namespace` (or here) that swallows whatever comes, so no ICMP error answers datagrams.
-pub fn udp_listener(namespace: Option<&VethNamespace>, port: u16) -> Killed {
-    let args = ["nc", "-k", "-l", "-u", &port.to_string()];
-    let mut command = match namespace {
-        Some(namespace) => namespace.command(&args),
+/// The command `args` run in `namespace`, or here.
+pub fn command_in(namespace: Option<&VethNamespace>, args: &[&str]) -> Command {
+    match namespace {
+        Some(namespace) => namespace.command(args),
         None => {
             let mut command = Command::new(args[0]);
             command.args(&args[1..]);
             command
         }
-    };
+    }
+}
+
+/// A UDP socket bound in `namespace` (or here) that swallows whatever comes, so no ICMP error answers datagrams.
+pub fn udp_listener(namespace: Option<&VethNamespace>, port: u16) -> Killed {
+    let mut command = command_in(namespace, &["nc", "-k", "-l", "-u", &port.to_string()]);
     let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start nc");
     let listener = Killed(child);
     wait_for_socket(namespace, "-Hlun", port);
@@ -590,16 +598,11 @@ impl NamespacePair {
             .spawn()
             .expect("start nc");
         let listener = Killed(listener);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let filter = format!("sport = :{port}");
-        loop {
-            let sockets = NamespacePair::command(&self.second, &["ss", "-Hlun", &filter]).output().expect("ss");
-            if !sockets.stdout.is_empty() {
-                return listener;
-            }
-            assert!(Instant::now() < deadline, "no UDP socket on port {port}");
-            thread::sleep(Duration::from_millis(20));
-        }
+        wait_until_ss_lists("-Hlun", port, |args| {
+            let output = NamespacePair::command(&self.second, args).output().expect("ss");
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        });
+        listener
     }
 
     /// Starts a bash in the first namespace that sends `count` numbered datagrams to `port` of the second
