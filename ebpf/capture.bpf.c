@@ -187,8 +187,8 @@ static __always_inline bool record_packet(void *ctx, enum hook hook, struct pack
 /* Records the first `snaplen` bytes of a packet the filter and the selection kept, with where and when it was
  * seen and its process. Small packets take small records, whatever `snaplen` is. */
 static __always_inline void output(void *ctx, enum hook hook, const struct process_context *owner,
-				   const struct process_context *peer, struct capture_counters *count, __u64 netns, __u32 ifindex, __u32 len,
-				   enum packet_direction direction)
+				   const struct process_context *peer, struct capture_counters *count, __u64 netns,
+				   __u32 ifindex, __u32 len, enum packet_direction direction)
 {
 	count->matched++;
 	/* 64-bit, so that clang bounds-checks the very register it passes on (with 32 bits it checks a copy). */

@@ -375,9 +375,9 @@ static __always_inline struct packet_ends find_ends(void *ctx, enum hook hook, _
 
 /* Whether a packet the filter rejects must still go through find_owner: TC (and net_dev_queue) egress packets name
  * their socket, and find_owner remembers their flow for the packets that answer them (the answer to a client's
- * SYN, to the first datagram of an unconnected socket), which the filter may keep. Nothing else teaches what later packets cannot
- * find for themselves: cgroup-skb packets all name their socket, and a connection to a listener finds the
- * listener by its bound address. */
+ * SYN, to the first datagram of an unconnected socket), which the filter may keep. Nothing else teaches what later
+ * packets cannot find for themselves: cgroup-skb packets all name their socket, and a connection to a listener finds
+ * the listener by its bound address. */
 static __always_inline bool teaches_flows(enum hook hook, enum packet_direction direction)
 {
 	return (hook == HOOK_TC || hook == HOOK_TRACEPOINT) && direction == PACKET_EGRESS;

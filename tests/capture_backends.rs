@@ -13,8 +13,9 @@ use std::{
 };
 
 use common::{
-    Killed, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace, closing_count, datagram_script, kernel_reports,
-    numbered_datagrams_script, root_or_skip, run, tcx_programs, tool_available, udp_listener,
+    Killed, NETNS_NEEDS_LINUX_6_2, NamespacePair, PTSTAT, Running, TestCgroup, VethNamespace, closing_count,
+    datagram_script, kernel_reports, numbered_datagrams_script, refusal, root_or_skip, run, send_datagrams,
+    tcx_programs, tool_available, udp_listener,
 };
 
 /// tshark's view of each packet of `file`: "encapsulation protocols direction comment-pid".
@@ -56,14 +57,9 @@ fn xdp_captures_received_packets_that_the_kernel_filter_accepts() {
     let file = file.to_str().unwrap();
     if !kernel_reports("XDP: capture") {
         // Without bpf_xdp_load_bytes (before Linux 5.18): refused with one line, and no file left behind.
-        let output = Command::new(PTSTAT).args(["-i", &net.host_if, "--backend", "xdp", "-w", file]).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert_eq!(
-            stderr.lines().collect::<Vec<_>>(),
-            [
-                "ptstat: capture on XDP needs the helper bpf_xdp_load_bytes (Linux 5.18); --stats counts on XDP without it"
-            ]
+            refusal(&["-i", &net.host_if, "--backend", "xdp", "-w", file]),
+            "ptstat: capture on XDP needs the helper bpf_xdp_load_bytes (Linux 5.18); --stats counts on XDP without it"
         );
         assert!(!std::path::Path::new(file).exists());
         return;
@@ -120,8 +116,7 @@ fn cgroup_skb_captures_only_the_cgroups_packets_as_raw_ip() {
     let inside_pid = inside.id();
     assert!(inside.wait().unwrap().success());
     // Outside the cgroup: not captured.
-    let outside = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7008, 4, 50)]).status().unwrap();
-    assert!(outside.success());
+    send_datagrams(&net.peer_ip, 7008, 4, 50);
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
@@ -163,27 +158,6 @@ fn comment_pid(comment: &str) -> Option<u32> {
     comment.strip_prefix("PID: ")?.split("\\n").next()?.parse().ok()
 }
 
-/// tcpdump writing what it sees of `interface` through `filter` to `file` (`-U`: each packet as it comes), started
-/// and listening.
-fn tcpdump(interface: &str, file: &str, filter: &str) -> Killed {
-    let mut child = Command::new("tcpdump")
-        .args(["-i", interface, "-n", "--immediate-mode", "-U", "-Z", "root", "-w", file, filter])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start tcpdump");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    assert!(lines.any(|line| line.is_ok_and(|line| line.contains("listening on"))), "tcpdump did not start");
-    thread::spawn(move || lines.for_each(drop));
-    Killed(child)
-}
-
-/// Stops tcpdump with SIGTERM, so that it flushes its file.
-fn stop_tcpdump(mut tcpdump: Killed) {
-    // SAFETY: kill(2) on our own child.
-    unsafe { libc::kill(tcpdump.0.id() as i32, libc::SIGTERM) };
-    assert!(tcpdump.0.wait().unwrap().success());
-}
-
 #[test]
 fn socket_filter_captures_what_tcpdump_and_tc_see_without_attaching_to_tc() {
     if !root_or_skip("socket_filter_captures_what_tcpdump_and_tc_see_without_attaching_to_tc")
@@ -204,7 +178,7 @@ fn socket_filter_captures_what_tcpdump_and_tc_see_without_attaching_to_tc() {
     let (socket_file, tc_file, tcpdump_file) = (path("socket.pcapng"), path("tc.pcapng"), path("tcpdump.pcap"));
     let host_if = net.host_if.as_str();
     let filter = "udp port 7233";
-    let oracle = tcpdump(host_if, &tcpdump_file, filter);
+    let oracle = Tcpdump::start(Command::new("tcpdump"), host_if, &tcpdump_file, filter);
     let socket_capture = Running::start(&["-i", host_if, "--backend", "socket-filter", "-w", &socket_file, filter]);
     // Nothing on the interface's TC hooks (neither TCX links nor a clsact qdisc) nor XDP.
     assert_eq!(tcx_programs(host_if), Vec::<String>::new());
@@ -213,16 +187,14 @@ fn socket_filter_captures_what_tcpdump_and_tc_see_without_attaching_to_tc() {
     // A TC capture of the same interface at the same time.
     let tc_capture = Running::start(&["-i", host_if, "--backend", "tc", "-w", &tc_file, filter]);
     // Sent: 9 datagrams of one bash; received: 5 for nc here; and what the filter refuses (another port, pings).
-    let mut sender = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7233, 9, 120)]).spawn().unwrap();
-    let sender_pid = sender.id();
-    assert!(sender.wait().unwrap().success());
+    let sender_pid = send_datagrams(&net.peer_ip, 7233, 9, 120);
     net.exec_ok(&["bash", "-c", &datagram_script(&net.host_ip, 7233, 5, 80)]);
     run("bash", &["-c", &datagram_script(&net.peer_ip, 7234, 6, 60)]);
     run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
     thread::sleep(Duration::from_millis(200));
     let finished = socket_capture.stop();
     let tc_finished = tc_capture.stop();
-    stop_tcpdump(oracle);
+    oracle.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
     assert!(tc_finished.status.success(), "{}", tc_finished.stderr);
     // The filter ran in the kernel: "received by filter" is the kernel's count of what it accepted.
@@ -271,15 +243,7 @@ fn socket_filter_captures_in_two_namespaces_with_their_processes() {
     let namespaces = [format!("/run/netns/{}", first.namespace), format!("/run/netns/{}", second.namespace)];
     let args = ["--backend", "socket-filter", "--netns", &namespaces[0], "--netns", &namespaces[1], "-w", file, "udp"];
     if !kernel_reports("packet namespaces: yes") {
-        let output = Command::new(PTSTAT).args(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
-        assert_eq!(
-            stderr.lines().collect::<Vec<_>>(),
-            [
-                "ptstat: --netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)"
-            ]
-        );
+        assert_eq!(refusal(&args), NETNS_NEEDS_LINUX_6_2);
         return;
     }
     // Received in the first namespace, by nc there; sent from the second, by a bash there.
@@ -362,14 +326,12 @@ fn socket_filter_on_loopback_takes_each_packet_once_like_tcpdump() {
     let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
     let (socket_file, tcpdump_file) = (path("lo.pcapng"), path("lo.pcap"));
     let filter = "udp port 7240";
-    let oracle = tcpdump("lo", &tcpdump_file, filter);
+    let oracle = Tcpdump::start(Command::new("tcpdump"), "lo", &tcpdump_file, filter);
     let running = Running::start(&["-i", "lo", "--backend", "socket-filter", "-w", &socket_file, filter]);
-    let mut sender = Command::new("bash").args(["-c", &datagram_script("127.0.0.1", 7240, 7, 33)]).spawn().unwrap();
-    let sender_pid = sender.id();
-    assert!(sender.wait().unwrap().success());
+    let sender_pid = send_datagrams("127.0.0.1", 7240, 7, 33);
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
-    stop_tcpdump(oracle);
+    oracle.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
     let datagrams = udp_datagrams(&socket_file);
     assert_eq!(datagrams.len(), 7, "{datagrams:?}");
@@ -465,10 +427,7 @@ fn tp_btf_captures_every_namespace_with_any_new_ones_too_and_attaches_to_no_inte
             Command::new(PTSTAT).args(["--backend", "tp-btf", "--netns", &netns, "-w", file]).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
-        assert!(
-            stderr.lines().last().is_some_and(|line| line.starts_with("ptstat: --netns needs Linux 6.2")),
-            "{stderr}"
-        );
+        assert!(stderr.lines().last() == Some(NETNS_NEEDS_LINUX_6_2), "{stderr}");
         return;
     }
     // Started before the namespaces and their interfaces exist: they need nothing attached when they come.
@@ -528,29 +487,27 @@ fn tp_btf_captures_every_namespace_with_any_new_ones_too_and_attaches_to_no_inte
 }
 
 /// tcpdump on an interface, writing what `expression` keeps to a file.
-struct Tcpdump {
-    process: Killed,
-    /// Its stderr, read to "listening on"; kept open until it ends.
-    _stderr: std::io::Lines<BufReader<std::process::ChildStderr>>,
-}
+struct Tcpdump(Killed);
 
 impl Tcpdump {
     /// Started and listening. Immediate mode: packets reach the file as they come, not when a buffer block fills or
-    /// times out, so none is still in the kernel when tcpdump is stopped.
+    /// times out, so none is still in the kernel when tcpdump is stopped; `-Z root`: it writes the file as root.
     /// `command` runs tcpdump (in a namespace, say) with the arguments that follow.
     fn start(mut command: Command, interface: &str, file: &str, expression: &str) -> Tcpdump {
-        command.args(["--immediate-mode", "-U", "-i", interface, "-w", file, expression]);
-        let mut tcpdump = command.stderr(Stdio::piped()).spawn().unwrap();
+        command.args(["-n", "--immediate-mode", "-U", "-Z", "root", "-i", interface, "-w", file, expression]);
+        let mut tcpdump = command.stderr(Stdio::piped()).spawn().expect("start tcpdump");
         let mut stderr = BufReader::new(tcpdump.stderr.take().unwrap()).lines();
         assert!(stderr.any(|line| line.is_ok_and(|line| line.contains("listening on"))), "tcpdump did not start");
-        Tcpdump { process: Killed(tcpdump), _stderr: stderr }
+        // The rest read as it comes, so that tcpdump never waits on a full pipe.
+        thread::spawn(move || stderr.for_each(drop));
+        Tcpdump(Killed(tcpdump))
     }
 
     /// Stops it (SIGINT: it writes out what it has) and waits for it.
     fn stop(mut self) {
         // SAFETY: kill(2) on our own child.
-        unsafe { libc::kill(self.process.0.id() as i32, libc::SIGINT) };
-        assert!(self.process.0.wait().unwrap().success());
+        unsafe { libc::kill(self.0.0.id() as i32, libc::SIGINT) };
+        assert!(self.0.0.wait().unwrap().success());
     }
 }
 

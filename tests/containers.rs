@@ -14,7 +14,7 @@ use std::{
     os::unix::fs::MetadataExt,
     path::Path,
     process::{Command, Stdio},
-    sync::{OnceLock, PoisonError, RwLock},
+    sync::{OnceLock, PoisonError, RwLock, RwLockReadGuard},
     thread,
     time::{Duration, Instant},
 };
@@ -55,6 +55,14 @@ fn build_images() {
     run("docker", &["import", &archive("rootfs.tar"), DOCKER_IMAGE]);
     run("docker", &["save", "-o", &archive("image.tar"), DOCKER_IMAGE]);
     run("ctr", &["-n", "k8s.io", "images", "import", &archive("image.tar")]);
+}
+
+/// For a test that uses the daemons alongside other tests: the daemons (held shared until the guard drops) with
+/// the test image in both, and a fresh HTTP server on loopback, its port.
+fn shared_daemons_and_server() -> (RwLockReadGuard<'static, ()>, u16) {
+    let shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
+    daemons_with_image();
+    (shared, serve_http())
 }
 
 /// A name no other test (or earlier run) uses.
@@ -126,6 +134,61 @@ fn docker_run(name: &str, command: &[String]) -> Container {
     Container::Docker(name.to_string())
 }
 
+/// A Docker container that sleeps a minute: its processes talk only when the test execs them.
+fn docker_run_idle(name: &str) -> Container {
+    docker_run(name, &["sleep".into(), "60".into()])
+}
+
+/// A containerd container in the `k8s.io` namespace (host network), labelled `labels`, that sleeps a minute.
+fn ctr_run_idle(id: &str, labels: &[String]) -> Container {
+    let mut start = vec!["-n", "k8s.io", "run", "-d", "--net-host"];
+    labels.iter().for_each(|label| start.extend(["--label", label]));
+    start.extend([CONTAINERD_IMAGE, id, "sleep", "60"]);
+    run("ctr", &start);
+    Container::Containerd { namespace: "k8s.io", id: id.to_string() }
+}
+
+/// A containerd container in the `k8s.io` namespace (host network), labelled `labels`, that fetches the server's
+/// page after a moment (`fetch_after_a_moment`); returns once it has, the container removed.
+fn ctr_run_fetch(id: &str, labels: &[String], port: u16) {
+    let _removed_also_on_failure = Container::Containerd { namespace: "k8s.io", id: id.to_string() };
+    let mut start = vec!["-n", "k8s.io", "run", "--rm", "--net-host"];
+    labels.iter().for_each(|label| start.extend(["--label", label]));
+    start.extend([CONTAINERD_IMAGE, id]);
+    let command = fetch_after_a_moment(port);
+    start.extend(command.iter().map(String::as_str));
+    assert_eq!(run("ctr", &start), "ok\n");
+}
+
+/// The labels CRI puts on a pod's sandbox and containers: the pod's name, namespace and UID.
+fn pod_identity(name: &str, namespace: &str, uid: &str) -> Vec<String> {
+    [("io.kubernetes.pod.name", name), ("io.kubernetes.pod.namespace", namespace), ("io.kubernetes.pod.uid", uid)]
+        .map(|(key, value)| format!("{key}={value}"))
+        .to_vec()
+}
+
+/// A pod as kubelet makes it in containerd: its sandbox (created, never started: only its labels matter) with the
+/// pod's `identity` labels and its own `pod_labels`, and container `id`, named `api`, with the identity labels
+/// only, that sleeps a minute.
+fn ctr_start_pod(id: &str, identity: &[String], pod_labels: &[String]) -> [Container; 2] {
+    let sandbox_id = format!("{id}-sandbox");
+    let sandbox_labels = [identity, pod_labels].concat();
+    let mut create = vec!["-n", "k8s.io", "containers", "create", "--label", "io.cri-containerd.kind=sandbox"];
+    sandbox_labels.iter().for_each(|label| create.extend(["--label", label]));
+    create.extend([CONTAINERD_IMAGE, &sandbox_id]);
+    run("ctr", &create);
+    let sandbox = Container::Containerd { namespace: "k8s.io", id: sandbox_id };
+    [sandbox, ctr_run_idle(id, &[identity, &["io.kubernetes.container.name=api".into()]].concat())]
+}
+
+/// `ctr tasks exec ID wget ...`: a fetch from a process of a running containerd container.
+fn ctr_exec_fetch(id: &str, port: u16) {
+    let mut exec = vec!["-n", "k8s.io", "tasks", "exec", "--exec-id", "fetch", id];
+    let fetch = fetch(port);
+    exec.extend(fetch.iter().map(String::as_str));
+    assert_eq!(run("ctr", &exec), "ok\n");
+}
+
 fn docker_id(name: &str) -> String {
     run("docker", &["inspect", "-f", "{{.Id}}", name]).trim().to_string()
 }
@@ -192,13 +255,11 @@ fn a_docker_container_names_itself_in_lines_and_comments() {
     if !ready_or_skip("a_docker_container_names_itself_in_lines_and_comments") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     // Running before ptstat starts: found in Docker's listing. Its traffic comes from `docker exec`, a process
     // whose parent is no process of the container: only its cgroup tells.
     let name = unique_name("docker");
-    let _container = docker_run(&name, &["sleep".to_string(), "60".to_string()]);
+    let _container = docker_run_idle(&name);
     let id = docker_id(&name);
     let dir = tempfile::tempdir().unwrap();
     let file = capture_path(&dir);
@@ -236,38 +297,16 @@ fn a_containerd_container_with_cri_labels_names_its_pod() {
     if !ready_or_skip("a_containerd_container_with_cri_labels_names_its_pod") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let pod_uid = format!("{}-77aa-4c1d", std::process::id());
-    let pod_labels = |pod: &str| {
-        [("io.kubernetes.pod.name", pod), ("io.kubernetes.pod.namespace", "shop"), ("io.kubernetes.pod.uid", &pod_uid)]
-            .map(|(key, value)| format!("{key}={value}"))
-    };
-    // The pod's sandbox (created, never started: only its labels matter) carries the pod's own labels.
-    let sandbox_id = unique_name("sandbox");
-    let mut create = vec!["-n", "k8s.io", "containers", "create"];
-    let sandbox_labels =
-        [&pod_labels("web")[..], &["io.cri-containerd.kind=sandbox".into(), "app=web".into()]].concat();
-    sandbox_labels.iter().for_each(|label| create.extend(["--label", label]));
-    create.extend([CONTAINERD_IMAGE, &sandbox_id]);
-    run("ctr", &create);
-    let _sandbox = Container::Containerd { namespace: "k8s.io", id: sandbox_id };
+    // The pod's sandbox carries the pod's own labels.
     let id = unique_name("server");
-    let container_labels = [&pod_labels("web")[..], &["io.kubernetes.container.name=api".into()]].concat();
-    let mut start = vec!["-n", "k8s.io", "run", "-d", "--net-host"];
-    container_labels.iter().for_each(|label| start.extend(["--label", label]));
-    start.extend([CONTAINERD_IMAGE, &id, "sleep", "60"]);
-    run("ctr", &start);
-    let _container = Container::Containerd { namespace: "k8s.io", id: id.clone() };
+    let _pod = ctr_start_pod(&id, &pod_identity("web", "shop", &pod_uid), &["app=web".into()]);
 
     let dir = tempfile::tempdir().unwrap();
     let file = capture_path(&dir);
     let ptstat = start_capture(&file, port, &[]);
-    let mut exec = vec!["-n", "k8s.io", "tasks", "exec", "--exec-id", "fetch", &id];
-    let fetch = fetch(port);
-    exec.extend(fetch.iter().map(String::as_str));
-    assert_eq!(run("ctr", &exec), "ok\n");
+    ctr_exec_fetch(&id, port);
     thread::sleep(Duration::from_millis(200));
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
@@ -301,9 +340,7 @@ fn containers_started_after_ptstat_are_named() {
     if !ready_or_skip("containers_started_after_ptstat_are_named") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let dir = tempfile::tempdir().unwrap();
     let file = capture_path(&dir);
     let ptstat = start_capture(&file, port, &[]);
@@ -312,11 +349,7 @@ fn containers_started_after_ptstat_are_named() {
     let _docker = docker_run(&name, &fetch_after_a_moment(port));
     docker_wait(&name);
     let id = unique_name("late-ctr");
-    let mut start = vec!["-n", "k8s.io", "run", "--rm", "--net-host", CONTAINERD_IMAGE, &id];
-    let command = fetch_after_a_moment(port);
-    start.extend(command.iter().map(String::as_str));
-    let _containerd = Container::Containerd { namespace: "k8s.io", id: id.clone() };
-    assert_eq!(run("ctr", &start), "ok\n");
+    ctr_run_fetch(&id, &[], port);
     thread::sleep(Duration::from_millis(200));
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
@@ -344,11 +377,7 @@ fn stopping_dockerd_mid_capture_costs_a_warning_only() {
     ptstat.wait_for_stderr("docker (/var/run/docker.sock): connection lost", Duration::from_secs(10));
     // Capture goes on: containerd's containers still name themselves, the host's packets are still captured.
     let id = unique_name("while-down");
-    let mut start = vec!["-n", "k8s.io", "run", "--rm", "--net-host", CONTAINERD_IMAGE, &id];
-    let command = fetch_after_a_moment(port);
-    start.extend(command.iter().map(String::as_str));
-    let _containerd = Container::Containerd { namespace: "k8s.io", id: id.clone() };
-    assert_eq!(run("ctr", &start), "ok\n");
+    ctr_run_fetch(&id, &[], port);
     host_fetch(port);
 
     // Once dockerd is back, ptstat connects again and follows its new containers.
@@ -409,11 +438,9 @@ fn container_name_and_id_flags_keep_only_those_containers_packets() {
     if !ready_or_skip("container_name_and_id_flags_keep_only_those_containers_packets") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let (a, b) = (unique_name("select-a"), unique_name("select-b"));
-    let _containers = [a.as_str(), b.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
+    let _containers = [a.as_str(), b.as_str()].map(docker_run_idle);
     let b_id = docker_id(&b);
     let dir = tempfile::tempdir().unwrap();
     let (a_file, b_file) = (dir.path().join("a.pcapng"), dir.path().join("b.pcapng"));
@@ -465,36 +492,22 @@ fn pod_name_flag_keeps_only_its_pods_packets() {
     if !ready_or_skip("pod_name_flag_keeps_only_its_pods_packets") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let pod = unique_name("pod");
     // The same pod name and container name in two namespaces: only the namespace tells them apart.
     let start_in_pod = |namespace: &str| {
         let id = unique_name(&format!("pod-{namespace}"));
-        let labels = [
-            format!("io.kubernetes.pod.name={pod}"),
-            format!("io.kubernetes.pod.namespace={namespace}"),
-            format!("io.kubernetes.pod.uid={id}-uid"),
-            "io.kubernetes.container.name=api".to_string(),
-        ];
-        let mut start = vec!["-n", "k8s.io", "run", "-d", "--net-host"];
-        labels.iter().for_each(|label| start.extend(["--label", label]));
-        start.extend([CONTAINERD_IMAGE, &id, "sleep", "60"]);
-        run("ctr", &start);
-        (Container::Containerd { namespace: "k8s.io", id: id.clone() }, id)
+        let mut labels = pod_identity(&pod, namespace, &format!("{id}-uid"));
+        labels.push("io.kubernetes.container.name=api".into());
+        (ctr_run_idle(&id, &labels), id)
     };
     let (_wanted, wanted_id) = start_in_pod("shop");
     let (_other, other_id) = start_in_pod("other");
     let dir = tempfile::tempdir().unwrap();
     let file = capture_path(&dir);
     let ptstat = start_capture(&file, port, &["--pod-name", &format!("{pod}.shop")]);
-    for id in [&wanted_id, &other_id] {
-        let mut exec = vec!["-n", "k8s.io", "tasks", "exec", "--exec-id", "fetch", id];
-        let fetch = fetch(port);
-        exec.extend(fetch.iter().map(String::as_str));
-        assert_eq!(run("ctr", &exec), "ok\n");
-    }
+    ctr_exec_fetch(&wanted_id, port);
+    ctr_exec_fetch(&other_id, port);
     host_fetch(port);
     thread::sleep(Duration::from_millis(200));
     let finished = ptstat.stop();
@@ -517,9 +530,7 @@ fn a_container_started_after_ptstat_is_selected_by_name() {
     if !ready_or_skip("a_container_started_after_ptstat_is_selected_by_name") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let (late, other) = (unique_name("select-late"), unique_name("select-other"));
     let dir = tempfile::tempdir().unwrap();
     let file = capture_path(&dir);
@@ -529,12 +540,7 @@ fn a_container_started_after_ptstat_is_selected_by_name() {
     let _late = docker_run(&late, &fetch_after_a_moment(port));
     let _other = docker_run(&other, &fetch_after_a_moment(port));
     let id = unique_name("select-late-ctr");
-    let label = format!("io.kubernetes.container.name={late}");
-    let mut start = vec!["-n", "k8s.io", "run", "--rm", "--net-host", "--label", &label, CONTAINERD_IMAGE, &id];
-    let command = fetch_after_a_moment(port);
-    start.extend(command.iter().map(String::as_str));
-    let _containerd = Container::Containerd { namespace: "k8s.io", id: id.clone() };
-    assert_eq!(run("ctr", &start), "ok\n");
+    ctr_run_fetch(&id, &[format!("io.kubernetes.container.name={late}")], port);
     docker_wait(&late);
     docker_wait(&other);
     thread::sleep(Duration::from_millis(200));
@@ -559,11 +565,9 @@ fn stats_count_only_the_selected_containers_flows() {
     if !ready_or_skip("stats_count_only_the_selected_containers_flows") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let (wanted, other) = (unique_name("stats-wanted"), unique_name("stats-other"));
-    let _containers = [wanted.as_str(), other.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
+    let _containers = [wanted.as_str(), other.as_str()].map(docker_run_idle);
     let filter = format!("tcp port {port}");
     let running = Running::start(&["--stats", "--json", "-i", "lo", "--container-name", &wanted, &filter]);
     exec_fetch(&wanted, port);
@@ -572,7 +576,7 @@ fn stats_count_only_the_selected_containers_flows() {
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
-    let document: serde_json::Value = serde_json::from_slice(&finished.stdout).expect("JSON");
+    let document = json_document(&finished.stdout);
     let flows = document["flows"].as_array().expect("flows");
     // The wanted container's one connection, both ways: its wget's packets, and the server's (this test's)
     // answers, kept because their peer is that wget.
@@ -594,11 +598,9 @@ fn a_cgroup_made_inside_a_selected_container_is_selected_too() {
     if !ready_or_skip("a_cgroup_made_inside_a_selected_container_is_selected_too") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let name = unique_name("nested");
-    let _container = docker_run(&name, &["sleep".into(), "60".into()]);
+    let _container = docker_run_idle(&name);
     let dir = tempfile::tempdir().unwrap();
     let file = capture_path(&dir);
     let ptstat = start_capture(&file, port, &["--container-name", &name]);
@@ -643,9 +645,7 @@ fn bad_container_flags_are_one_line_and_exit_1() {
         (["--container-id", ""], "invalid value '' for '--container-id <PREFIX>': must not be empty"),
         (["--container-name", ""], "invalid value '' for '--container-name <NAME>': must not be empty"),
     ] {
-        let output = Command::new(PTSTAT).args(["-i", "lo"]).args(args).output().unwrap();
-        assert_eq!(output.status.code(), Some(1), "{args:?}");
-        assert_eq!(String::from_utf8_lossy(&output.stderr), format!("ptstat: {message}\n"), "{args:?}");
+        assert_eq!(refusal(&[&["-i", "lo"], &args[..]].concat()), format!("ptstat: {message}"), "{args:?}");
     }
 }
 
@@ -686,41 +686,70 @@ fn connections(file: &str, clients: &BTreeSet<String>) -> Vec<String> {
     tcp_packets(file, &ports.join(" || "))
 }
 
-/// The packets `ptstat -r FILE` keeps of `file` (a capture of every packet) with `expression`, by their comments.
-fn kept_reading(file: &str, expression: &str, port: u16) -> Vec<String> {
-    let read = format!("{file}.read.pcapng");
-    let filter = format!("({expression}) and tcp port {port}");
-    let output = Command::new(PTSTAT).args(["-r", file, "-w", &read, &filter]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    tcp_packets(&read, "tcp")
-}
-
 /// Two captures at once, of the server's port: one with `expression` and the server's port, one of every packet
 /// (the oracle).
 struct TermCaptures {
-    dir: tempfile::TempDir,
+    files: TermFiles,
     filtered: Running,
     all: Running,
+}
+
+/// The files of `TermCaptures`, once stopped.
+struct TermFiles {
+    filtered: String,
+    all: String,
+    expression: String,
+    port: u16,
+    _dir: tempfile::TempDir,
 }
 
 impl TermCaptures {
     fn start(expression: &str, port: u16) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+        let (filtered, all) = (path("filtered.pcapng"), path("all.pcapng"));
         let filter = format!("({expression}) and tcp port {port}");
-        let filtered = Running::start(&["-i", "lo", "-w", &path("filtered.pcapng"), &filter]);
-        let all = Running::start(&["-i", "lo", "-w", &path("all.pcapng"), &format!("tcp port {port}")]);
-        TermCaptures { dir, filtered, all }
+        let files = TermFiles { expression: expression.to_string(), port, _dir: dir, filtered, all };
+        let filtered = Running::start(&["-i", "lo", "-w", &files.filtered, &filter]);
+        let all = Running::start(&["-i", "lo", "-w", &files.all, &format!("tcp port {port}")]);
+        TermCaptures { files, filtered, all }
     }
 
-    /// Stops both; returns the files (filtered, all).
-    fn stop(self) -> (String, String, tempfile::TempDir) {
+    fn stop(self) -> TermFiles {
         thread::sleep(Duration::from_millis(200));
         for finished in [self.filtered.stop(), self.all.stop()] {
             assert!(finished.status.success(), "{}", finished.stderr);
         }
-        let path = |name: &str| self.dir.path().join(name).to_str().unwrap().to_string();
-        (path("filtered.pcapng"), path("all.pcapng"), self.dir)
+        self.files
+    }
+}
+
+impl TermFiles {
+    /// The client port of the one connection to the server whose packets' comments, in the unfiltered capture, say
+    /// `key: value`.
+    fn one_connection(&self, key: &str, value: &str) -> BTreeSet<String> {
+        let clients = client_ports(&self.all, self.port, key, value);
+        assert_eq!(clients.len(), 1, "one connection of {key} {value} in the unfiltered capture: {clients:?}");
+        clients
+    }
+
+    /// Asserts that the filtered capture holds exactly the packets of the connections from `clients` in the
+    /// unfiltered one, at least `min_packets` of them (whole connections, both ways), and returns those packets.
+    fn assert_filtered_is(&self, clients: &BTreeSet<String>, min_packets: usize, what: &str) -> Vec<String> {
+        let expected = connections(&self.all, clients);
+        assert!(expected.len() >= min_packets, "{what}, whole connections: {expected:?}");
+        assert_eq!(tcp_packets(&self.filtered, "tcp"), expected, "exactly {what}");
+        expected
+    }
+
+    /// The packets `ptstat -r` keeps of the unfiltered capture with the expression and the server's port, by their
+    /// comments.
+    fn kept_reading(&self) -> Vec<String> {
+        let read = format!("{}.read.pcapng", self.all);
+        let filter = format!("({}) and tcp port {}", self.expression, self.port);
+        let output = Command::new(PTSTAT).args(["-r", &self.all, "-w", &read, &filter]).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        tcp_packets(&read, "tcp")
     }
 }
 
@@ -729,32 +758,27 @@ fn a_container_term_keeps_that_containers_connections_whole_live_and_in_stats() 
     if !ready_or_skip("a_container_term_keeps_that_containers_connections_whole_live_and_in_stats") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let (a, b) = (unique_name("term-a"), unique_name("term-b"));
-    let _containers = [a.as_str(), b.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
+    let _containers = [a.as_str(), b.as_str()].map(docker_run_idle);
     let expression = format!("container {a}");
     let captures = TermCaptures::start(&expression, port);
-    let filter = format!("container {a} and tcp port {port}");
+    let filter = format!("({expression}) and tcp port {port}");
     let stats = Running::start(&["--stats", "--json", "-i", "lo", &filter]);
     exec_fetch(&a, port);
     exec_fetch(&b, port);
     host_fetch(port);
-    let (filtered, all, _dir) = captures.stop();
+    let files = captures.stop();
     let stats = stats.stop();
     assert!(stats.status.success(), "{}", stats.stderr);
 
-    let a_clients = client_ports(&all, port, "ContainerName", &a);
-    assert_eq!(a_clients.len(), 1, "{a}'s one connection, in the unfiltered capture");
-    assert_eq!(client_ports(&all, port, "ContainerName", &b).len(), 1, "{b} talked too");
-    let expected = connections(&all, &a_clients);
-    assert!(expected.len() >= 8, "a whole connection, both ways: {expected:?}");
-    assert_eq!(tcp_packets(&filtered, "tcp"), expected, "exactly {a}'s packets");
-    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
+    let a_clients = files.one_connection("ContainerName", &a);
+    files.one_connection("ContainerName", &b);
+    let expected = files.assert_filtered_is(&a_clients, 8, &format!("{a}'s packets"));
+    assert_eq!(files.kept_reading(), expected, "-r keeps the same");
     // `--stats` counts the same connection, and only it: on loopback a row per direction, each with its sender
     // (the container's wget, or the server with the container's wget for its peer).
-    let document: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("JSON");
+    let document = json_document(&stats.stdout);
     let flows = document["flows"].as_array().expect("flows");
     assert_eq!(flows.len(), 2, "{document:#}");
     assert!(flows.iter().all(|flow| flow["container"] == a.as_str() || flow["peer"]["container"] == a.as_str()));
@@ -767,29 +791,23 @@ fn a_container_term_or_a_process_term() {
     if !ready_or_skip("a_container_term_or_a_process_term") || !tool_available("curl") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let (a, b) = (unique_name("term-or-a"), unique_name("term-or-b"));
-    let _containers = [a.as_str(), b.as_str()].map(|name| docker_run(name, &["sleep".into(), "60".into()]));
+    let _containers = [a.as_str(), b.as_str()].map(docker_run_idle);
     let expression = format!("pname curl or container {b}");
     let captures = TermCaptures::start(&expression, port);
     exec_fetch(&a, port);
     exec_fetch(&b, port);
     assert_eq!(run("curl", &["-s", &format!("http://127.0.0.1:{port}/")]), "ok\n");
     host_fetch(port);
-    let (filtered, all, _dir) = captures.stop();
+    let files = captures.stop();
 
-    let mut wanted = client_ports(&all, port, "Comm", "curl");
-    assert_eq!(wanted.len(), 1, "curl's connection");
-    let b_clients = client_ports(&all, port, "ContainerName", &b);
-    assert_eq!(b_clients.len(), 1, "{b}'s connection");
-    wanted.extend(b_clients);
-    assert_eq!(client_ports(&all, port, "ContainerName", &a).len(), 1, "{a} talked too");
-    let expected = connections(&all, &wanted);
-    assert!(expected.len() >= 16, "two whole connections: {expected:?}");
-    assert_eq!(tcp_packets(&filtered, "tcp"), expected, "curl's and {b}'s packets, nothing of {a} or the host's");
-    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
+    let mut wanted = files.one_connection("Comm", "curl");
+    wanted.extend(files.one_connection("ContainerName", &b));
+    files.one_connection("ContainerName", &a);
+    let what = format!("curl's and {b}'s packets, nothing of {a} or the host's");
+    let expected = files.assert_filtered_is(&wanted, 16, &what);
+    assert_eq!(files.kept_reading(), expected, "-r keeps the same");
 }
 
 #[test]
@@ -797,55 +815,27 @@ fn a_pod_label_term_keeps_its_pods_connections() {
     if !ready_or_skip("a_pod_label_term_keeps_its_pods_connections") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let app = unique_name("shop");
-    // Two pods, each a sandbox (created, never started: only its labels matter) and a container; the pods' own
-    // labels are on their sandboxes only, as kubelet makes them.
+    // Two pods; the pods' own labels are on their sandboxes only, as kubelet makes them.
     let start_pod = |tag: &str, app_label: &str| {
-        let uid = unique_name(&format!("{tag}-uid"));
-        let pod_labels = [
-            format!("io.kubernetes.pod.name={tag}"),
-            "io.kubernetes.pod.namespace=default".to_string(),
-            format!("io.kubernetes.pod.uid={uid}"),
-        ];
-        let sandbox_id = unique_name(&format!("{tag}-sandbox"));
-        let sandbox_labels =
-            [&pod_labels[..], &["io.cri-containerd.kind=sandbox".into(), format!("app={app_label}")]].concat();
-        let mut create = vec!["-n", "k8s.io", "containers", "create"];
-        sandbox_labels.iter().for_each(|label| create.extend(["--label", label]));
-        create.extend([CONTAINERD_IMAGE, &sandbox_id]);
-        run("ctr", &create);
-        let sandbox = Container::Containerd { namespace: "k8s.io", id: sandbox_id };
         let id = unique_name(tag);
-        let labels = [&pod_labels[..], &["io.kubernetes.container.name=api".into()]].concat();
-        let mut start = vec!["-n", "k8s.io", "run", "-d", "--net-host"];
-        labels.iter().for_each(|label| start.extend(["--label", label]));
-        start.extend([CONTAINERD_IMAGE, &id, "sleep", "60"]);
-        run("ctr", &start);
-        ([sandbox, Container::Containerd { namespace: "k8s.io", id: id.clone() }], id)
+        let identity = pod_identity(tag, "default", &unique_name(&format!("{tag}-uid")));
+        (ctr_start_pod(&id, &identity, &[format!("app={app_label}")]), id)
     };
     let (_wanted, wanted_id) = start_pod("label-wanted", &app);
     let (_other, other_id) = start_pod("label-other", &format!("{app}x"));
     let expression = format!("pod label app={app}");
     let captures = TermCaptures::start(&expression, port);
-    for id in [&wanted_id, &other_id] {
-        let mut exec = vec!["-n", "k8s.io", "tasks", "exec", "--exec-id", "fetch", id];
-        let fetch = fetch(port);
-        exec.extend(fetch.iter().map(String::as_str));
-        assert_eq!(run("ctr", &exec), "ok\n");
-    }
+    ctr_exec_fetch(&wanted_id, port);
+    ctr_exec_fetch(&other_id, port);
     host_fetch(port);
-    let (filtered, all, _dir) = captures.stop();
+    let files = captures.stop();
 
-    let wanted = client_ports(&all, port, "ContainerId", &wanted_id);
-    assert_eq!(wanted.len(), 1, "the labelled pod's connection");
-    assert_eq!(client_ports(&all, port, "ContainerId", &other_id).len(), 1, "the other pod talked too");
-    let expected = connections(&all, &wanted);
-    assert!(expected.len() >= 8, "{expected:?}");
-    assert_eq!(tcp_packets(&filtered, "tcp"), expected, "exactly the labelled pod's packets");
-    assert_eq!(kept_reading(&all, &expression, port), expected, "-r keeps the same");
+    let wanted = files.one_connection("ContainerId", &wanted_id);
+    files.one_connection("ContainerId", &other_id);
+    let expected = files.assert_filtered_is(&wanted, 8, "the labelled pod's packets");
+    assert_eq!(files.kept_reading(), expected, "-r keeps the same");
 }
 
 #[test]
@@ -853,29 +843,25 @@ fn a_container_term_selects_a_container_started_later_from_its_first_packet() {
     if !ready_or_skip("a_container_term_selects_a_container_started_later_from_its_first_packet") {
         return;
     }
-    let _shared = DAEMONS.read().unwrap_or_else(PoisonError::into_inner);
-    daemons_with_image();
-    let port = serve_http();
+    let (_shared, port) = shared_daemons_and_server();
     let (late, other) = (unique_name("term-late"), unique_name("term-late-other"));
     let captures = TermCaptures::start(&format!("container {late}"), port);
     let _late = docker_run(&late, &fetch_after_a_moment(port));
     let _other = docker_run(&other, &fetch_after_a_moment(port));
     docker_wait(&late);
     docker_wait(&other);
-    let (filtered, all, _dir) = captures.stop();
+    let files = captures.stop();
 
     // The unfiltered capture may not know the containers' cgroups, made after it started, by their first packets
     // (it finds their paths later): their processes are known by their parents, the containers' shims.
     let by_shim = |name: &str| {
         let shim = format!(" -id {} ", docker_id(name));
-        client_ports_where(&all, port, |line| line.starts_with("ParentArgs: ") && line.contains(&shim))
+        client_ports_where(&files.all, port, |line| line.starts_with("ParentArgs: ") && line.contains(&shim))
     };
     let wanted = by_shim(&late);
     assert_eq!(wanted.len(), 1, "{late}'s connection");
     assert_eq!(by_shim(&other).len(), 1, "{other} talked too");
-    let expected = connections(&all, &wanted);
-    assert!(expected.len() >= 8, "{expected:?}");
-    assert_eq!(tcp_packets(&filtered, "tcp"), expected, "exactly {late}'s packets");
-    let syns = tcp_packets(&filtered, "tcp.flags.syn == 1 && tcp.flags.ack == 0");
+    files.assert_filtered_is(&wanted, 8, &format!("{late}'s packets"));
+    let syns = tcp_packets(&files.filtered, "tcp.flags.syn == 1 && tcp.flags.ack == 0");
     assert_eq!(syns.len(), 1, "from its SYN on: {syns:?}");
 }

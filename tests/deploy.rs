@@ -17,7 +17,7 @@ use std::{
 
 use common::{
     Running, cgroup2_mount, daemons::container_daemons_running, datagram_script, datagram_script_after_a_line,
-    root_or_skip, run, tool_available, udp_listener,
+    json_document, root_or_skip, run, tool_available, udp_listener,
 };
 use serde_json::Value;
 
@@ -213,8 +213,7 @@ fn flow_of_datagrams(ptstat: Running, mut sender: Child, port: u16, before_the_e
     before_the_end();
     let finished = ptstat.stop();
     assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
-    let document: Value =
-        serde_json::from_slice(&finished.stdout).unwrap_or_else(|e| panic!("{e}: {}", finished.stdout_text()));
+    let document = json_document(&finished.stdout);
     let flows: Vec<&Value> = document["flows"]
         .as_array()
         .expect("flows")

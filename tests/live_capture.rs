@@ -605,8 +605,7 @@ fn stderr_is_tcpdumps_where_no_container_runtime_is_installed() {
     }
     // The table: a blank line, its title, its header, the one flow, the per-protocol total.
     assert_eq!(lines[4..6], ["", "Top 1 of 1 flows by bytes:"], "{stderr}");
-    let header = ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER", "PEER"];
-    assert!(lines[6].split_whitespace().eq(header), "{stderr}");
+    assert!(lines[6].split_whitespace().eq(STATS_COLUMNS), "{stderr}");
     let destination = format!("127.0.0.1:{port}");
     assert!(lines[7].split_whitespace().any(|column| column == destination), "{stderr}");
     assert!(lines[8].starts_with("udp: 3 packets, "), "{stderr}");

@@ -96,15 +96,7 @@ fn captures_in_two_namespaces_and_names_them() {
     let (a, b) = (path_of(&net.first), path_of(&net.second));
     if !kernel_reports("packet namespaces: yes") {
         // Where packets cannot tell their namespace (before Linux 6.2), --netns is refused with one line.
-        let output = Command::new(PTSTAT).args(["--netns", &a, "-c", "1"]).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
-        assert_eq!(
-            stderr.lines().collect::<Vec<_>>(),
-            [
-                "ptstat: --netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)"
-            ]
-        );
+        assert_eq!(refusal(&["--netns", &a, "-c", "1"]), NETNS_NEEDS_LINUX_6_2);
         return;
     }
     net.ping(1);
@@ -279,7 +271,7 @@ fn stats_count_in_two_namespaces_apart() {
     thread::sleep(Duration::from_millis(200));
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
-    let document: serde_json::Value = serde_json::from_slice(&finished.stdout).expect("JSON");
+    let document = json_document(&finished.stdout);
     let flows = document["flows"].as_array().expect("flows");
     // Each ping is counted twice, once in each namespace: sent on one end of the pair and received on the other.
     // 98 bytes a packet: Ethernet 14, IPv4 20, ICMP 8, ping's 56 bytes of data.

@@ -13,23 +13,10 @@ use std::{
 };
 
 use common::{
-    Killed, NamespacePair, Running, TestCgroup, VethNamespace, datagram_script, kernel_reports, root_or_skip,
-    tool_available, udp_listener,
+    Killed, NamespacePair, Running, STATS_COLUMNS, TestCgroup, VethNamespace, datagram_script, kernel_reports,
+    root_or_skip, send_datagrams, stats_json, tool_available, udp_listener,
 };
 use serde_json::Value;
-
-/// Runs `--stats --json` with `args` while `traffic` runs, and returns the JSON document it printed at SIGTERM.
-fn stats_json(args: &[&str], traffic: impl FnOnce()) -> Value {
-    let mut all = vec!["--stats", "--json"];
-    all.extend_from_slice(args);
-    let running = Running::start(&all);
-    traffic();
-    // Let the last packets cross the hooks.
-    thread::sleep(Duration::from_millis(200));
-    let finished = running.stop();
-    assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
-    serde_json::from_slice(&finished.stdout).unwrap_or_else(|e| panic!("{e}: {}", finished.stdout_text()))
-}
 
 fn flows(document: &Value) -> &Vec<Value> {
     document["flows"].as_array().expect("flows array")
@@ -56,14 +43,8 @@ fn tc_counts_udp_exactly_with_its_process_in_json_and_table() {
     let mut sender_pid = 0;
     let document = stats_json(&["-i", host_if], || {
         // Two flows of known size from two bash processes: 40 × 100 bytes and 7 × 1000 bytes.
-        for (count, size) in [(40, 100), (7, 1000)] {
-            let mut bash =
-                Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7001, count, size)]).spawn().unwrap();
-            if size == 100 {
-                sender_pid = bash.id();
-            }
-            assert!(bash.wait().unwrap().success());
-        }
+        sender_pid = send_datagrams(&net.peer_ip, 7001, 40, 100);
+        send_datagrams(&net.peer_ip, 7001, 7, 1000);
     });
     let small =
         matching(&document, &[("proto", "udp".into()), ("dst", net.peer_ip.clone().into()), ("packets", 40.into())]);
@@ -86,29 +67,12 @@ fn tc_counts_udp_exactly_with_its_process_in_json_and_table() {
 
     // The same as a table, printed when --timeout ends the count.
     let running = Running::start(&["--stats", "-i", host_if, "--timeout", "2s"]);
-    let mut bash = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7001, 12, 300)]).spawn().unwrap();
-    let bash_pid = bash.id();
-    assert!(bash.wait().unwrap().success());
+    let bash_pid = send_datagrams(&net.peer_ip, 7001, 12, 300);
     let finished = running.wait(Duration::from_secs(10));
     assert!(finished.status.success(), "{}", finished.stderr);
     let table = finished.stdout_text();
     let header = table.lines().next().unwrap();
-    assert!(
-        header.split_whitespace().eq([
-            "BITRATE",
-            "PACKETS",
-            "BYTES",
-            "PROTO",
-            "SRC",
-            "DST",
-            "PID",
-            "COMM",
-            "CGROUP",
-            "CONTAINER",
-            "PEER"
-        ]),
-        "{table}"
-    );
+    assert!(header.split_whitespace().eq(STATS_COLUMNS), "{table}");
     let row =
         table.lines().find(|line| line.contains(&format!("{}:7001", net.peer_ip))).unwrap_or_else(|| panic!("{table}"));
     let cells: Vec<&str> = row.split_whitespace().collect();
@@ -291,9 +255,7 @@ fn cgroup_skb_counts_only_the_cgroups_processes() {
         let mut inside = Command::new("bash").args(["-c", &script]).spawn().unwrap();
         inside_pid = inside.id();
         assert!(inside.wait().unwrap().success());
-        let mut outside =
-            Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7004, 9, 500)]).spawn().unwrap();
-        assert!(outside.wait().unwrap().success());
+        send_datagrams(&net.peer_ip, 7004, 9, 500);
     });
     let rows = matching(&document, &[("proto", "udp".into()), ("dst_port", 7004.into())]);
     assert_eq!(rows.len(), 1, "only the cgroup's flow: {document:#}");
@@ -359,9 +321,7 @@ fn a_capture_ends_with_its_top_flows_and_interface_statistics_blocks() {
     let file = directory.path().join("capture.pcapng");
     let file = file.to_str().unwrap();
     let running = Running::start(&["-i", &net.host_if, "-w", file, "udp"]);
-    let mut bash = Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7006, 40, 64)]).spawn().unwrap();
-    let bash_pid = bash.id();
-    assert!(bash.wait().unwrap().success());
+    let bash_pid = send_datagrams(&net.peer_ip, 7006, 40, 64);
     // Two pings there and back: seen by the hook, refused by the filter.
     common::run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
     thread::sleep(Duration::from_millis(200));
@@ -492,10 +452,7 @@ fn socket_filter_counts_exactly_the_datagrams_of_each_direction_with_their_proce
     let host_listener = udp_listener(None, 7238);
     let mut sender_pid = 0;
     let document = stats_json(&["-i", &net.host_if, "--backend", "socket-filter", "udp"], || {
-        let mut bash =
-            Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, 7237, 23, 140)]).spawn().unwrap();
-        sender_pid = bash.id();
-        assert!(bash.wait().unwrap().success());
+        sender_pid = send_datagrams(&net.peer_ip, 7237, 23, 140);
         net.exec_ok(&["bash", "-c", &datagram_script(&net.host_ip, 7238, 6, 210)]);
         // ICMP both ways, which the filter refuses.
         common::run("ping", &["-c", "2", "-i", "0.2", &net.peer_ip]);
@@ -534,10 +491,7 @@ fn tp_btf_counts_the_datagrams_of_the_chosen_interface_or_of_every_namespace() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
-        assert!(
-            stderr.lines().last().is_some_and(|line| line.starts_with("ptstat: --netns needs Linux 6.2")),
-            "{stderr}"
-        );
+        assert!(stderr.lines().last() == Some(common::NETNS_NEEDS_LINUX_6_2), "{stderr}");
         return;
     }
     let listener = pair.udp_listener(7216);

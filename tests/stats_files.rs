@@ -14,47 +14,20 @@ use std::{
     time::Duration,
 };
 
-use common::{PTSTAT, Running, VethNamespace, datagram_script, root_or_skip, tool_available, udp_listener};
+use common::{
+    PTSTAT, Running, STATS_COLUMNS, VethNamespace, json_document, refusal, root_or_skip, run_side_by_side,
+    send_datagrams, tool_available, udp_listener,
+};
 use serde_json::Value;
 
 /// Ethernet, IPv4 and UDP headers before a datagram's payload.
 const HEADERS: u64 = 14 + 20 + 8;
-
-/// Starts every ptstat of `runs` (each waits for its "listening" line), runs `traffic`, stops them all and returns
-/// their standard outputs in order.
-fn run_side_by_side(runs: &[&[&str]], traffic: impl FnOnce()) -> Vec<String> {
-    let running: Vec<Running> = runs.iter().map(|args| Running::start(args)).collect();
-    traffic();
-    // Let the last packets cross the hooks and the ring buffer.
-    thread::sleep(Duration::from_millis(300));
-    running
-        .into_iter()
-        .map(|running| {
-            let finished = running.stop();
-            assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
-            finished.stdout_text()
-        })
-        .collect()
-}
-
-/// Sends `count` datagrams of `size` bytes to `net`'s peer on `port` from a bash of its own; returns its pid.
-fn send_datagrams(net: &VethNamespace, port: u16, count: usize, size: usize) -> u64 {
-    let mut bash =
-        Command::new("bash").args(["-c", &datagram_script(&net.peer_ip, port, count, size)]).spawn().unwrap();
-    let pid = bash.id();
-    assert!(bash.wait().unwrap().success());
-    u64::from(pid)
-}
 
 /// ptstat with these arguments, run to its end.
 fn ptstat(args: &[&str]) -> Output {
     let output = Command::new(PTSTAT).args(args).output().expect("run ptstat");
     assert!(output.status.success(), "ptstat {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     output
-}
-
-fn json(text: &[u8]) -> Value {
-    serde_json::from_slice(text).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(text)))
 }
 
 /// A flow row's identity: protocol, source, source port, destination, destination port, pid.
@@ -124,12 +97,12 @@ fn stats_of_a_saved_capture_equal_the_live_stats_of_the_same_traffic() {
         &[&["--stats", "--json", "-i", host_if, filter], &["-w", file, "-i", host_if, filter]],
         || {
             // Two flows from two processes: 30 × 120 bytes and 9 × 700 bytes.
-            small_sender = send_datagrams(&net, 7216, 30, 120);
-            big_sender = send_datagrams(&net, 7216, 9, 700);
+            small_sender = u64::from(send_datagrams(&net.peer_ip, 7216, 30, 120));
+            big_sender = u64::from(send_datagrams(&net.peer_ip, 7216, 9, 700));
         },
     );
-    let live = json(outputs[0].as_bytes());
-    let saved = json(&ptstat(&["-r", file, "--stats", "--json"]).stdout);
+    let live = json_document(outputs[0].as_bytes());
+    let saved = json_document(&ptstat(&["-r", file, "--stats", "--json"]).stdout);
     let (live_rows, saved_rows) = (rows(&live), rows(&saved));
     assert_eq!(saved_rows, live_rows, "live: {live:#}\nsaved: {saved:#}");
     // The totals too, but for the bitrates (over other durations).
@@ -162,7 +135,7 @@ fn stats_of_a_saved_capture_equal_the_live_stats_of_the_same_traffic() {
     assert!((big["bitrate"].as_f64().unwrap() - expected).abs() < expected * 1e-6, "{big} vs {expected}");
 
     // A filter expression selects the packets first: the big datagrams only.
-    let filtered = json(&ptstat(&["-r", file, "--stats", "--json", "greater 500"]).stdout);
+    let filtered = json_document(&ptstat(&["-r", file, "--stats", "--json", "greater 500"]).stdout);
     let filtered_rows = rows(&filtered);
     assert_eq!(filtered_rows.len(), 1, "{filtered:#}");
     assert_eq!(filtered_rows.values().next().unwrap().0, 9, "{filtered:#}");
@@ -171,22 +144,7 @@ fn stats_of_a_saved_capture_equal_the_live_stats_of_the_same_traffic() {
     // The table: the same counts, process and duration line.
     let table = String::from_utf8(ptstat(&["-r", file, "--stats"]).stdout).unwrap();
     let header = table.lines().next().unwrap();
-    assert!(
-        header.split_whitespace().eq([
-            "BITRATE",
-            "PACKETS",
-            "BYTES",
-            "PROTO",
-            "SRC",
-            "DST",
-            "PID",
-            "COMM",
-            "CGROUP",
-            "CONTAINER",
-            "PEER"
-        ]),
-        "{table}"
-    );
+    assert!(header.split_whitespace().eq(STATS_COLUMNS), "{table}");
     for ((_, source, source_port, destination, destination_port, pid), (packets, bytes, comm, cgroup, _)) in &live_rows
     {
         let (source, destination) = (format!("{source}:{source_port}"), format!("{destination}:{destination_port}"));
@@ -248,7 +206,7 @@ fn connections_of_a_saved_capture_equal_the_live_log_of_the_same_traffic() {
                 senders.push(u64::from(client.id()));
                 assert!(client.wait().unwrap().success());
             }
-            senders.push(send_datagrams(&net, 7218, 3, 50));
+            senders.push(u64::from(send_datagrams(&net.peer_ip, 7218, 3, 50)));
         });
     let live = connection_lines(&outputs[0]);
     let saved = connection_lines(&String::from_utf8(ptstat(&["-r", file, "--connections"]).stdout).unwrap());
@@ -278,10 +236,10 @@ fn a_tcpdump_capture_gives_flows_without_processes() {
     command.args(["-i", &net.host_if, "-n", "--immediate-mode", "-Z", "root", "-w", file, "udp port 7219"]);
     // tcpdump says "listening on" too.
     let tcpdump = Running::start_command(command, Stdio::null());
-    send_datagrams(&net, 7219, 20, 64);
+    send_datagrams(&net.peer_ip, 7219, 20, 64);
     thread::sleep(Duration::from_millis(300));
     drop(tcpdump.stop());
-    let document = json(&ptstat(&["-r", file, "--stats", "--json"]).stdout);
+    let document = json_document(&ptstat(&["-r", file, "--stats", "--json"]).stdout);
     let rows = rows(&document);
     assert_eq!(rows.len(), 1, "{document:#}");
     let ((proto, source, _, destination, destination_port, pid), facts) = rows.into_iter().next().unwrap();
@@ -294,11 +252,8 @@ fn a_tcpdump_capture_gives_flows_without_processes() {
 
 #[test]
 fn the_live_view_is_refused_for_a_file_in_one_line() {
-    let output = Command::new(PTSTAT).args(["-r", "any.pcapng", "--stats", "--tui"]).output().expect("run ptstat");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("ptstat: ") && stderr.contains("--tui") && stderr.contains("-r"), "{stderr}");
+    let line = refusal(&["-r", "any.pcapng", "--stats", "--tui"]);
+    assert!(line.starts_with("ptstat: ") && line.contains("--tui") && line.contains("-r"), "{line}");
 }
 
 /// A capture as ptcpdump writes it (the comments' text is this test's own, in its form: a comment per part, the
@@ -353,7 +308,7 @@ fn a_capture_with_ptcpdumps_comments_names_the_process_and_container() {
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("ptcpdump.pcapng");
     fs::write(&file, writer.into_inner()).unwrap();
-    let document = json(&ptstat(&["-r", file.to_str().unwrap(), "--stats", "--json"]).stdout);
+    let document = json_document(&ptstat(&["-r", file.to_str().unwrap(), "--stats", "--json"]).stdout);
     let rows = rows(&document);
     let query_id = ("udp".to_string(), "10.9.0.1".to_string(), 40000, "10.9.0.2".to_string(), 53, 4242);
     let answer_id = ("udp".to_string(), "10.9.0.2".to_string(), 53, "10.9.0.1".to_string(), 40000, 0);

@@ -6,19 +6,13 @@ mod common;
 use std::{process::Command, thread, time::Duration};
 
 use common::{
-    PTSTAT, Running, VethNamespace, counters_of, datagram_script, root_or_skip, tool_available, udp_listener,
+    Running, VethNamespace, counters_of, datagram_script, json_document, refusal, root_or_skip, send_datagrams,
+    tool_available, udp_listener,
 };
 use serde_json::Value;
 
 /// Link, IPv4 and UDP headers of a datagram on a veth: its bytes as TC counts them are this plus its payload.
 const HEADERS: u64 = 14 + 20 + 8;
-
-/// Sends `count` datagrams of `size` bytes from one bash process here to `address:port`; its pid.
-fn send_datagrams(address: &str, port: u16, count: usize, size: usize) -> u32 {
-    let mut bash = Command::new("bash").args(["-c", &datagram_script(address, port, count, size)]).spawn().unwrap();
-    assert!(bash.wait().unwrap().success());
-    bash.id()
-}
 
 /// tcpdump's SIGUSR1 line: its three counts on one line, after the program's name.
 fn counters_line(captured: u64, received: u64, dropped: u64) -> String {
@@ -105,7 +99,7 @@ fn stop_for_json(running: Running) -> Value {
     thread::sleep(Duration::from_millis(200));
     let finished = running.stop();
     assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
-    serde_json::from_slice(&finished.stdout).unwrap_or_else(|e| panic!("{e}: {}", finished.stdout_text()))
+    json_document(&finished.stdout)
 }
 
 fn rows<'a>(document: &'a Value, field: &str) -> &'a Vec<Value> {
@@ -164,13 +158,12 @@ fn grouped_json_sums_the_flows_of_each_process_protocol_and_remote() {
     }
     assert_eq!(by_process["group_by"], serde_json::json!(["process"]));
 
-    // By protocol: the 22 datagrams, and the 3 echo requests with their 3 replies, as the per-flow rows have them.
-    for (proto, packets) in [("udp", 22), ("icmp", 6)] {
-        let of_proto: Vec<&Value> = rows(&flows, "flows").iter().filter(|flow| flow["proto"] == proto).collect();
+    // By protocol: the 22 datagrams, and the 3 echo requests with their 3 replies (ping's 56 bytes of data after
+    // the 8 of ICMP's header, in IPv4 and Ethernet).
+    let echo_bytes = 14 + 20 + 8 + 56;
+    for (proto, packets, bytes) in [("udp", 22, sent[0].2 + sent[1].2), ("icmp", 6, 6 * echo_bytes)] {
         let group = row_with(&by_proto, "groups", "proto", &proto.into());
-        assert_eq!(group["packets"], packets, "{by_proto:#}");
-        let bytes: u64 = of_proto.iter().map(|flow| flow["bytes"].as_u64().unwrap()).sum();
-        assert_eq!(group["bytes"], bytes, "{by_proto:#}");
+        assert_eq!((&group["packets"], &group["bytes"]), (&packets.into(), &bytes.into()), "{by_proto:#}");
     }
     // By remote address: every packet, the replies coming from it included, has the peer at its other end.
     let remote = row_with(&by_remote, "groups", "remote", &net.peer_ip.as_str().into());
@@ -208,8 +201,7 @@ fn exit_over_ends_with_code_2_once_a_group_or_flow_crosses_it() {
         "{}",
         grouped.stderr
     );
-    let document: Value =
-        serde_json::from_slice(&grouped.stdout).unwrap_or_else(|e| panic!("{e}: {}", grouped.stdout_text()));
+    let document = json_document(&grouped.stdout);
     let group = row_with(&document, "groups", "pid", &bash.id().into());
     assert_eq!((&group["packets"], &group["bytes"]), (&6.into(), &(6 * (HEADERS + 1000)).into()));
     // Each flow stays under the size; 6 datagrams over a 200 ms interval are well under the rate.
@@ -237,10 +229,7 @@ fn bad_group_and_threshold_values_are_one_line_and_exit_1() {
         &["--group-by", "process"],
         &["--stats", "--tui", "--exit-over", "1M"],
     ] {
-        let output = Command::new(PTSTAT).args(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.starts_with("ptstat: "), "{args:?}: {stderr}");
+        let line = refusal(args);
+        assert!(line.starts_with("ptstat: "), "{args:?}: {line}");
     }
 }

@@ -84,9 +84,9 @@ const MAX_OPTION_LEN: usize = u16::MAX as usize;
 
 /// Appends `packet`'s Enhanced Packet Block to `block`, in this host's byte order, byte for byte as pcap-file
 /// writes it in a section of `section_header` and an interface of `InterfaceTsResolution::NANO`: the timestamp in
-/// nanoseconds, the data padded to 32 bits, then epb_flags (the direction) and opt_comment (the process) if known,
-/// closed by opt_endofopt. Done by hand because this runs for every packet, and pcap-file's writer built and
-/// dropped a Vec of options and divided 128-bit numbers for each.
+/// nanoseconds, the data padded to 32 bits, then epb_flags (the direction) and opt_comment (the process and its
+/// peer) if known, closed by opt_endofopt. Done by hand because this runs for every packet, and pcap-file's writer
+/// built and dropped a Vec of options and divided 128-bit numbers for each.
 ///
 /// A process comment longer than an option can hold (a command line of tens of kilobytes) is cut short at a
 /// character boundary, rather than failing the capture.

@@ -80,6 +80,20 @@ pub fn under_tmpfs(directory: &str, args: &[&str]) -> Command {
     command
 }
 
+/// ptstat's one line for --netns where packets cannot tell their namespace (before Linux 6.2).
+pub const NETNS_NEEDS_LINUX_6_2: &str =
+    "ptstat: --netns needs Linux 6.2 or later (the kfunc bpf_cast_to_kern_ctx tells each packet's network namespace)";
+
+/// Runs ptstat with `args` to its end, asserts that it refuses them as bad input is refused (exit status 1, one
+/// line on stderr) and returns that line.
+pub fn refusal(args: &[&str]) -> String {
+    let output = Command::new(PTSTAT).args(args).output().expect("run ptstat");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    stderr.trim_end().to_string()
+}
+
 /// Runs a command to completion, panicking with its output if it fails.
 pub fn run(command: &str, args: &[&str]) -> String {
     let output = Command::new(command).args(args).output().unwrap_or_else(|e| panic!("{command}: {e}"));
@@ -369,6 +383,46 @@ impl Drop for Running {
     }
 }
 
+/// Starts a ptstat for each of `runs` (each awaits its "listening on" line), runs `traffic`, stops them all and
+/// returns their standard outputs, in order.
+pub fn run_side_by_side(runs: &[&[&str]], traffic: impl FnOnce()) -> Vec<String> {
+    let running: Vec<Running> = runs.iter().map(|args| Running::start(args)).collect();
+    traffic();
+    // Let the last packets cross the hooks (what reached them, ptstat takes from its rings before it exits).
+    thread::sleep(Duration::from_millis(200));
+    running
+        .into_iter()
+        .map(|running| {
+            let finished = running.stop();
+            assert!(finished.status.success(), "ptstat failed: {}", finished.stderr);
+            finished.stdout_text()
+        })
+        .collect()
+}
+
+/// Runs `--stats --json` with `args` while `traffic` runs, and returns the JSON document it printed at SIGTERM.
+pub fn stats_json(args: &[&str], traffic: impl FnOnce()) -> serde_json::Value {
+    let all = [&["--stats", "--json"], args].concat();
+    json_document(run_side_by_side(&[&all], traffic)[0].as_bytes())
+}
+
+/// A JSON document ptstat printed; panics with the text if it is not one.
+pub fn json_document(text: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(text).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(text)))
+}
+
+/// The columns of the `--stats` table, as its header line names them.
+pub const STATS_COLUMNS: [&str; 11] =
+    ["BITRATE", "PACKETS", "BYTES", "PROTO", "SRC", "DST", "PID", "COMM", "CGROUP", "CONTAINER", "PEER"];
+
+/// Sends `count` datagrams of `size` bytes to `address:port` from a bash process of its own, here, and waits for it
+/// to end; returns its pid.
+pub fn send_datagrams(address: &str, port: u16, count: usize, size: usize) -> u32 {
+    let mut bash = Command::new("bash").args(["-c", &datagram_script(address, port, count, size)]).spawn().unwrap();
+    assert!(bash.wait().unwrap().success());
+    bash.id()
+}
+
 /// A TCP listener inside `namespace` on `port` that reads one connection to its end (netcat).
 pub fn tcp_sink_in(namespace: &VethNamespace, port: u16) -> Child {
     namespace
@@ -387,14 +441,18 @@ pub fn wait_for_listener(namespace: &VethNamespace, port: u16) {
 /// Waits until `ss FLAGS sport = :PORT`, run in `namespace` (or in this one), lists a socket: `-Hltn` a TCP
 /// listener, `-Hlun` a bound UDP socket, `-Htn` a TCP connection.
 pub fn wait_for_socket(namespace: Option<&VethNamespace>, flags: &str, port: u16) {
+    wait_until_ss_lists(flags, port, |args| match namespace {
+        Some(namespace) => namespace.exec_ok(args),
+        None => run(args[0], &args[1..]),
+    });
+}
+
+/// Waits until `ss FLAGS sport = :PORT`, run by `run_ss` (given the command line), lists a socket.
+fn wait_until_ss_lists(flags: &str, port: u16, run_ss: impl Fn(&[&str]) -> String) {
     let filter = format!("sport = :{port}");
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        let sockets = match namespace {
-            Some(namespace) => namespace.exec_ok(&["ss", flags, &filter]),
-            None => run("ss", &[flags, &filter]),
-        };
-        if !sockets.trim().is_empty() {
+        if !run_ss(&["ss", flags, &filter]).trim().is_empty() {
             return;
         }
         thread::sleep(Duration::from_millis(20));
@@ -428,17 +486,21 @@ fn datagram_script_opening_first(address: &str, port: u16, then: &str, count: us
     format!("exec 3>/dev/udp/{address}/{port}; {then}for i in $(seq {count}); do printf '%{size}s' x >&3; done")
 }
 
-/// A UDP socket bound in `namespace` (or here) that swallows whatever comes, so no ICMP error answers datagrams.
-pub fn udp_listener(namespace: Option<&VethNamespace>, port: u16) -> Killed {
-    let args = ["nc", "-k", "-l", "-u", &port.to_string()];
-    let mut command = match namespace {
-        Some(namespace) => namespace.command(&args),
+/// The command `args` run in `namespace`, or here.
+pub fn command_in(namespace: Option<&VethNamespace>, args: &[&str]) -> Command {
+    match namespace {
+        Some(namespace) => namespace.command(args),
         None => {
             let mut command = Command::new(args[0]);
             command.args(&args[1..]);
             command
         }
-    };
+    }
+}
+
+/// A UDP socket bound in `namespace` (or here) that swallows whatever comes, so no ICMP error answers datagrams.
+pub fn udp_listener(namespace: Option<&VethNamespace>, port: u16) -> Killed {
+    let mut command = command_in(namespace, &["nc", "-k", "-l", "-u", &port.to_string()]);
     let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start nc");
     let listener = Killed(child);
     wait_for_socket(namespace, "-Hlun", port);
@@ -536,16 +598,11 @@ impl NamespacePair {
             .spawn()
             .expect("start nc");
         let listener = Killed(listener);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let filter = format!("sport = :{port}");
-        loop {
-            let sockets = NamespacePair::command(&self.second, &["ss", "-Hlun", &filter]).output().expect("ss");
-            if !sockets.stdout.is_empty() {
-                return listener;
-            }
-            assert!(Instant::now() < deadline, "no UDP socket on port {port}");
-            thread::sleep(Duration::from_millis(20));
-        }
+        wait_until_ss_lists("-Hlun", port, |args| {
+            let output = NamespacePair::command(&self.second, args).output().expect("ss");
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        });
+        listener
     }
 
     /// Starts a bash in the first namespace that sends `count` numbered datagrams to `port` of the second

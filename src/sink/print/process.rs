@@ -84,12 +84,12 @@ fn put_name_and_pid(line: &mut Line, name: &str, pid: u32) {
 /// peer's without its parent: `, PeerContainer [db]`).
 pub(super) fn print_owners(line: &mut Line, process: &ProcessContext, end: End) {
     if let (Some(parent), true) = (&process.parent, end.parent_in_line) {
-        line.put(format_args!(", {} [", end.parent));
+        open_part(line, end.parent);
         put_name_and_pid(line, &parent.name, parent.pid);
         line.push_char(']');
     }
     if let Some(container) = &process.container {
-        line.put(format_args!(", {} [", end.container));
+        open_part(line, end.container);
         line.push(&container.name);
         line.push_char(']');
     }
@@ -98,7 +98,14 @@ pub(super) fn print_owners(line: &mut Line, process: &ProcessContext, end: End) 
     }
 }
 
-/// The -v lines below the packet's line, each ending in a newline.
+/// `, NAME [`: pushed piece by piece, as `put_name_and_pid`.
+fn open_part(line: &mut Line, name: &str) {
+    line.push(", ");
+    line.push(name);
+    line.push(" [");
+}
+
+/// The -v lines below the packet's line, each after a newline.
 pub(super) fn print_details(line: &mut Line, process: &ProcessContext, end: End) {
     if !process.cmd.is_empty() {
         line.put(format_args!(

@@ -1,11 +1,12 @@
 //! `--group-by`: flows summed into groups (a process, a container, a pod, a remote address, a protocol, or a
 //! combination), so thousands of flows read as a few rows.
 
-use std::{collections::HashMap, ffi::c_int, fmt, net::IpAddr};
+use std::{collections::HashMap, fmt, net::IpAddr};
 
 use serde_json::{Map, Value, json};
 
 use super::{FlowStats, ProtocolName};
+use crate::source::live::interface_addresses;
 
 /// What flows are grouped by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -118,34 +119,7 @@ impl LocalAddresses {
     /// The addresses of the interfaces now (getifaddrs(3)); none when it fails: then the remote end of a flow is its
     /// destination.
     pub fn of_this_host() -> LocalAddresses {
-        let mut addresses = Vec::new();
-        let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
-        // SAFETY: getifaddrs fills `list` with a linked list that stays valid until freeifaddrs; each ifa_addr is
-        // null or points at a sockaddr of the family it names, read here as that family's struct.
-        unsafe {
-            if libc::getifaddrs(&mut list) != 0 {
-                return LocalAddresses(addresses);
-            }
-            let mut entry = list;
-            while let Some(interface) = entry.as_ref() {
-                if let Some(address) = interface.ifa_addr.as_ref() {
-                    match c_int::from(address.sa_family) {
-                        libc::AF_INET => {
-                            let v4 = &*(interface.ifa_addr as *const libc::sockaddr_in);
-                            addresses.push(IpAddr::from(v4.sin_addr.s_addr.to_ne_bytes()));
-                        }
-                        libc::AF_INET6 => {
-                            let v6 = &*(interface.ifa_addr as *const libc::sockaddr_in6);
-                            addresses.push(IpAddr::from(v6.sin6_addr.s6_addr));
-                        }
-                        _ => {}
-                    }
-                }
-                entry = interface.ifa_next;
-            }
-            libc::freeifaddrs(list);
-        }
-        LocalAddresses(addresses)
+        LocalAddresses(interface_addresses().unwrap_or_default())
     }
 
     /// The other end of `flow`: its destination, unless only the destination is this host's.

@@ -235,7 +235,7 @@ fn names_one_namespace(address: IpAddr) -> bool {
 }
 
 /// The IPv4 and IPv6 addresses of the interfaces of the calling thread's network namespace.
-fn interface_addresses() -> io::Result<Vec<IpAddr>> {
+pub fn interface_addresses() -> io::Result<Vec<IpAddr>> {
     let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
     // SAFETY: getifaddrs writes a list it allocated to `list`, freed below.
     if unsafe { libc::getifaddrs(&mut list) } != 0 {

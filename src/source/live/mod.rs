@@ -36,6 +36,7 @@ use tokio::{
 use attach::LegacyQdiscs;
 pub use attach::{Directions, TcMode};
 use backend::{Backend, XdpMode};
+pub use bootstrap::interface_addresses;
 use clock::KernelClock;
 use event::{InterfaceKey, ProcessEvent};
 use filter::CompiledFilter;
@@ -83,16 +84,15 @@ pub struct AttachOptions {
     /// flow: a cgroup-skb program at the cgroup v2 root's egress learns each sent packet's flow from its socket,
     /// before the packet reaches the device.
     ///
-    /// tp-btf attaches nothing to any interface and coexists with anything; -i and --netns choose the interfaces
-    /// in the kernel, and -i any takes every interface of every network namespace (IFACE@NETNS), new ones too
-    /// (ptstat's own only before Linux 6.2, whose packets cannot tell their namespace). Received packets are seen
-    /// in netif_receive_skb, after GRO (as one large packet) and before packet sockets and TC ingress; sent ones in
-    /// net_dev_queue, after TC egress (what TC drops or redirects is not seen) and before the qdisc. Ethernet
-    /// devices and loopback give Ethernet frames (loopback's packets once, as sent: none with -Q in), layer-3 devices (tun,
-    /// wireguard, ipip, gre) raw IP. Only the packet's linear part is copied: payload the kernel keeps in pages
-    /// (TCP data as sent, large GRO packets) is cut off, as by -s. The filter expression runs on a copy of the
-    /// packet's first 512 bytes (of its linear part): a load beyond them rejects the packet, as one beyond its end
-    /// does.
+    /// tp-btf attaches nothing to any interface and coexists with anything; -i and --netns choose the interfaces in the
+    /// kernel, and -i any takes every interface of every network namespace (IFACE@NETNS), new ones too (ptstat's own
+    /// only before Linux 6.2, whose packets cannot tell their namespace). Received packets are seen in
+    /// netif_receive_skb, after GRO (as one large packet) and before packet sockets and TC ingress; sent ones in
+    /// net_dev_queue, after TC egress (what TC drops or redirects is not seen) and before the qdisc. Ethernet devices
+    /// and loopback give Ethernet frames (loopback's packets once, as sent: none with -Q in), layer-3 devices (tun,
+    /// wireguard, ipip, gre) raw IP. Only the packet's linear part is copied: payload the kernel keeps in pages (TCP
+    /// data as sent, large GRO packets) is cut off, as by -s. The filter expression runs on a copy of the packet's
+    /// first 512 bytes (of its linear part): a load beyond them rejects the packet, as one beyond its end does.
     #[arg(long, value_enum, default_value_t = Backend::Tc, help_heading = "Kernel")]
     pub backend: Backend,
 

@@ -26,7 +26,7 @@ use super::{
     filter::{CompiledFilter, splice},
     kernel_context,
     selection::{KernelSelection, ProcessSelection, SelectionMaps},
-    terms::KernelTerms,
+    terms::{KernelTerms, kernel_name},
     verifier::load_reporting_rejection,
 };
 
@@ -204,11 +204,7 @@ impl ProcessSelection {
 
     /// The name as the kernel keeps it: at most 15 bytes and a NUL.
     fn kernel_name(&self) -> [u8; 16] {
-        let mut comm = [0u8; 16];
-        let name = self.name.as_deref().unwrap_or_default().as_bytes();
-        let len = name.len().min(15);
-        comm[..len].copy_from_slice(&name[..len]);
-        comm
+        kernel_name(self.name.as_deref().unwrap_or_default())
     }
 }
 

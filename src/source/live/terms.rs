@@ -100,7 +100,7 @@ impl KernelTerms {
 }
 
 /// The name as the kernel keeps it (comm): at most 15 bytes, NUL-padded.
-fn kernel_name(name: &str) -> [u8; 16] {
+pub(super) fn kernel_name(name: &str) -> [u8; 16] {
     let mut comm = [0u8; 16];
     let len = name.len().min(15);
     comm[..len].copy_from_slice(&name.as_bytes()[..len]);
