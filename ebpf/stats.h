@@ -68,9 +68,6 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	struct process_context *owner = find_owner(ctx, hook, netns, direction, &tuple, true);
 	if (!accepted)
 		return;
-	struct process_context *peer = find_peer(netns, ifindex, direction, &tuple, true);
-	if (!process_wanted(owner, peer))
-		return;
 
 	struct flow_stats_key key = {
 		.netns = netns,
@@ -83,6 +80,13 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	__builtin_memcpy(key.source, tuple.source, sizeof(key.source));
 	__builtin_memcpy(key.destination, tuple.destination, sizeof(key.destination));
 	struct flow_counts *stats = bpf_map_lookup_elem(&flow_stats, &key);
+	/* The peer names the flow once: a flow counted with its peer spares its later packets the search (up to five
+	 * lookups), unless a process selection must see both ends of every packet. */
+	struct process_context *peer = NULL;
+	if (process_criteria || !stats || !stats->peer.pid)
+		peer = find_peer(netns, ifindex, direction, &tuple, true);
+	if (!process_wanted(owner, peer))
+		return;
 	if (stats) {
 		stats->packets++;
 		stats->bytes += len;
