@@ -93,6 +93,17 @@ fn lines_to<'a>(lines: &'a [Value], proto: &str, address: &str, port: u16) -> Ve
 }
 
 /// The TCP and UDP lines of the traffic: ports, addresses, direction, interface and process.
+/// `assert_traffic_lines` of the two tests with a cluster, whose namespace's address is the pod shop/web-0's:
+/// every line to it names that pod. Returns the lines as pretty JSON, for messages.
+fn assert_traffic_lines_name_web_0(lines: &[Value], net: &VethNamespace, traffic: &Traffic) -> String {
+    assert_traffic_lines(lines, net, traffic, CONNECTIONS);
+    let all = serde_json::to_string_pretty(lines).unwrap();
+    let web = json!({"name": "web-0", "namespace": "shop"});
+    let to_web = [lines_to(lines, "tcp", &net.peer_ip, TCP_PORT), lines_to(lines, "udp", &net.peer_ip, UDP_PORT)];
+    assert!(to_web.iter().flatten().all(|line| line["remote_pod"] == web), "{all}");
+    all
+}
+
 fn assert_traffic_lines(lines: &[Value], net: &VethNamespace, traffic: &Traffic, tcp_lines: usize) {
     let all = serde_json::to_string_pretty(lines).unwrap();
     let tcp = lines_to(lines, "tcp", &net.peer_ip, TCP_PORT);
@@ -371,11 +382,7 @@ fn remote_pods_come_from_the_kubernetes_api() {
     assert!(finished.status.success(), "{}", finished.stderr);
     assert!(!finished.stderr.contains("warning: Kubernetes"), "{}", finished.stderr);
     let lines = json_lines(&finished.stdout_text());
-    assert_traffic_lines(&lines, &net, &traffic, CONNECTIONS);
-    let all = serde_json::to_string_pretty(&lines).unwrap();
-    let web = json!({"name": "web-0", "namespace": "shop"});
-    let to_web = [lines_to(&lines, "tcp", &net.peer_ip, TCP_PORT), lines_to(&lines, "udp", &net.peer_ip, UDP_PORT)];
-    assert!(to_web.iter().flatten().all(|line| line["remote_pod"] == web), "{all}");
+    let all = assert_traffic_lines_name_web_0(&lines, &net, &traffic);
     let db = json!({"name": "db-0", "namespace": "shop"});
     let udp6 = lines_to(&lines, "udp", &net.peer_ip6, UDP_PORT);
     assert_eq!(udp6.len(), 1, "{all}");
@@ -458,11 +465,7 @@ fn the_connection_log_and_the_metrics_share_one_pod_watch() {
     let finished = ptstat.stop();
     assert!(finished.status.success(), "{}", finished.stderr);
     let lines = json_lines(&finished.stdout_text());
-    assert_traffic_lines(&lines, &net, &traffic, CONNECTIONS);
-    let all = serde_json::to_string_pretty(&lines).unwrap();
-    let web = json!({"name": "web-0", "namespace": "shop"});
-    let to_web = [lines_to(&lines, "tcp", &net.peer_ip, TCP_PORT), lines_to(&lines, "udp", &net.peer_ip, UDP_PORT)];
-    assert!(to_web.iter().flatten().all(|line| line["remote_pod"] == web), "{all}");
+    assert_traffic_lines_name_web_0(&lines, &net, &traffic);
 
     let requests = api.requests();
     let pods_requests = requests.iter().filter(|line| line.starts_with("GET /api/v1/pods?"));

@@ -73,9 +73,7 @@ impl SystemInterface {
 /// devices without a link-layer address, such as tun).
 pub fn list() -> io::Result<Vec<SystemInterface>> {
     let mut interfaces = Vec::new();
-    let request = RouteNetlinkMessage::GetLink(LinkMessage::default());
-    netlink::dump(NETLINK_ROUTE, request, |answer| {
-        let RouteNetlinkMessage::NewLink(link) = answer else { return };
+    each_link(|link| {
         let name = link.attributes.into_iter().find_map(|attribute| match attribute {
             LinkAttribute::IfName(name) => Some(name),
             _ => None,
@@ -98,9 +96,7 @@ pub fn list() -> io::Result<Vec<SystemInterface>> {
 /// which also counts packets the stack dropped after every capture saw them (an unknown protocol, say).
 pub fn receive_drops() -> io::Result<HashMap<u32, u64>> {
     let mut drops = HashMap::new();
-    let request = RouteNetlinkMessage::GetLink(LinkMessage::default());
-    netlink::dump(NETLINK_ROUTE, request, |answer| {
-        let RouteNetlinkMessage::NewLink(link) = answer else { return };
+    each_link(|link| {
         let statistics = link.attributes.iter().find_map(|attribute| match attribute {
             LinkAttribute::Stats64(statistics) => Some(statistics),
             _ => None,
@@ -110,6 +106,16 @@ pub fn receive_drops() -> io::Result<HashMap<u32, u64>> {
         }
     })?;
     Ok(drops)
+}
+
+/// Every link of the current network namespace, as rtnetlink describes it.
+fn each_link(mut visit: impl FnMut(LinkMessage)) -> io::Result<()> {
+    let request = RouteNetlinkMessage::GetLink(LinkMessage::default());
+    netlink::dump(NETLINK_ROUTE, request, |answer| {
+        if let RouteNetlinkMessage::NewLink(link) = answer {
+            visit(link);
+        }
+    })
 }
 
 /// The name of interface `index` in this network namespace, if it exists.
