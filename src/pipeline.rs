@@ -175,10 +175,6 @@ fn run_live<R: Records>(
         if let Some(line) = listening(&source) {
             eprintln!("{line}");
         }
-        // Loading parsed the kernel's BTF and the eBPF object, some 15 MiB freed since, which glibc keeps in the
-        // heap unless asked: handed back, a capture's resident memory is what it uses (72 MiB before, 56 after).
-        // SAFETY: malloc_trim only returns free heap memory to the kernel.
-        unsafe { libc::malloc_trim(0) };
         source.run(&mut records).await
     })
 }

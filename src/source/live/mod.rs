@@ -439,6 +439,11 @@ impl LiveSource {
         {
             eprintln!("ptstat: warning: sent {what} will be named by the flows of connected sockets only: {error:#}");
         }
+        // Loading and relocating the programs freed some 15 MiB of the heap, which glibc keeps unless asked. Handed
+        // back before the rings are mapped (an 8 MiB ring is 16 MiB of resident memory, mapped twice), the peak of
+        // resident memory stays under what both would make (72 MiB before, 56 after, by default).
+        // SAFETY: malloc_trim only returns free heap memory to the kernel.
+        unsafe { libc::malloc_trim(0) };
         let process_ring = RingBuf::try_from(take_map(&mut ebpf, programs::PROCESS_EVENTS_MAP)?)?;
         let mut collector = match options.collect {
             Collect::Packets { .. } => Collector::Packets {
