@@ -309,14 +309,23 @@ impl Records for Capturing<'_> {
     }
 
     fn tick(&mut self, so_far: &mut SoFar) -> anyhow::Result<bool> {
-        if let (Some(progress), Some(summary)) = (&mut self.capture_progress, so_far.capture_summary()) {
-            progress.update(&summary?, self.tally.as_ref().map_or(0, |tally| tally.flow_count()));
+        // Read once a tick (the kernel's counters, a netlink dump per namespace for the interfaces' drops), by
+        // whichever of the metrics and the live view asks first.
+        let mut summary = None;
+        if let (Some(progress), Some(read)) = (&mut self.capture_progress, so_far.capture_summary()) {
+            let read = read?;
+            progress.update(&read, self.tally.as_ref().map_or(0, |tally| tally.flow_count()));
+            summary = Some(read);
         }
         let Some(tally) = self.tally.as_ref().filter(|_| self.stats.tui) else { return Ok(true) };
         let started = self.started;
         step_view(&mut self.view, self.stats, &mut || {
             let flows = Snapshot { elapsed: started.elapsed(), ..tally.snapshot() };
-            Ok(Sample { flows, capture: so_far.capture_summary().transpose()? })
+            let capture = match summary {
+                Some(read) => Some(read),
+                None => so_far.capture_summary().transpose()?,
+            };
+            Ok(Sample { flows, capture })
         })
     }
 
