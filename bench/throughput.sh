@@ -17,17 +17,20 @@
 #     floor is the copy generic XDP makes of every cloned or non-linear packet) and `ptstat --stats --backend
 #     xdp` (XDP sees received packets only) in each mode, then nothing attached again.
 #
-# Each is printed as a ratio of the unattached figure of its direction (the mean of before and after), beside
-# its target from issue 13 ("ok" or "MISSED"), with the capturer's drop count. The unattached figure itself moves
-# by 10-20% between measurements on a small VM: compare within one run, and over several runs.
+# The unattached figure itself moves by 10-20% between measurements on a small VM, so the whole sequence runs
+# ROUNDS times, one round after the other: each figure is a ratio of the unattached figure of its direction in its
+# own round (the mean of that round's before and after), and what is printed is the median of its rounds' ratios,
+# with their lowest and highest, beside its target from issue 13 ("ok" or "MISSED") and the capturer's drops summed
+# over the rounds. Throughputs are the medians of the rounds' figures. Compare within one run.
 #
-# Usage: bench/throughput.sh [SECONDS per measurement, default 5] [SNAPLEN, default 96]
+# Usage: bench/throughput.sh [SECONDS per measurement, default 5] [SNAPLEN, default 96] [ROUNDS, default 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
 seconds=${1:-5}
 snaplen=${2:-96}
+rounds=${3:-3}
 bench_init
 
 ns=ptstat-bench host_if=ptbenchh peer_if=ptbenchp host_ip=10.78.0.1 peer_ip=10.78.0.2
@@ -116,93 +119,134 @@ char LICENSE[] __attribute__((section("license"), used)) = "GPL";
 C
 clang -O2 -target bpf -c "$work/empty_tc.bpf.c" -o "$work/empty_tc.bpf.o"
 
-# Each row: "LABEL TCP UDP DROPS TCP-TARGET UDP-TARGET" into $rows (a target of - is none).
+# Each row: "ROUND LABEL TCP UDP DROPS TCP-TARGET UDP-TARGET" into $rows (a target of - is none).
 rows=()
-row() { rows+=("$*"); }
+row() { rows+=("$round $*"); }
 
 # Sent by the host.
-measure
-row "nothing-attached-before" "$tcp" "$udp" - - -
-measure_with tcpdump -- tcpdump -i "$host_if" -s "$snaplen" -w "$work/tcpdump.pcap"
-row "tcpdump-w" "$tcp" "$udp" "$drops" - -
-tc qdisc add dev "$host_if" clsact
-tc filter add dev "$host_if" ingress bpf direct-action obj "$work/empty_tc.bpf.o" sec classifier
-tc filter add dev "$host_if" egress bpf direct-action obj "$work/empty_tc.bpf.o" sec classifier
-measure
-tc qdisc del dev "$host_if" clsact
-row "empty-tc" "$tcp" "$udp" - - -
-measure_with ptstat -- "$ptstat" -i "$host_if" -s "$snaplen" -w "$work/ptstat.pcapng"
-row "ptstat-w" "$tcp" "$udp" "$drops" 0.97 0.95
-measure_with stats -- "$ptstat" --stats -i "$host_if"
-row "ptstat-stats" "$tcp" "$udp" - 0.97 0.97
-# The same while serving --metrics, scraped every second as Prometheus would (issue 16: serving metrics adds no
-# per-packet cost): compare with the row above. Only the scraper this script started is stopped, by its pid.
-metrics_address=127.0.0.1:9479
-(
-    while sleep 1; do
-        curl -fsS -o /dev/null "http://$metrics_address/metrics" 2>/dev/null && echo scraped >>"$work/scrapes"
-    done
-) &
-scraper_pid=$!
-measure_with stats-metrics -- "$ptstat" --stats --metrics "$metrics_address" -i "$host_if"
-kill "$scraper_pid"
-wait "$scraper_pid" 2>/dev/null || true
-scraper_pid=
-row "ptstat-stats-metrics" "$tcp" "$udp" - 0.97 0.97
-echo "$0: --metrics answered $(wc -l <"$work/scrapes" 2>/dev/null || echo 0) scrapes during its measurement" >&2
-measure
-row "nothing-attached-after" "$tcp" "$udp" - - -
+sent_by_the_host() {
+    measure
+    row "nothing-attached-before" "$tcp" "$udp" - - -
+    measure_with tcpdump -- tcpdump -i "$host_if" -s "$snaplen" -w "$work/tcpdump.pcap"
+    row "tcpdump-w" "$tcp" "$udp" "$drops" - -
+    tc qdisc add dev "$host_if" clsact
+    tc filter add dev "$host_if" ingress bpf direct-action obj "$work/empty_tc.bpf.o" sec classifier
+    tc filter add dev "$host_if" egress bpf direct-action obj "$work/empty_tc.bpf.o" sec classifier
+    measure
+    tc qdisc del dev "$host_if" clsact
+    row "empty-tc" "$tcp" "$udp" - - -
+    measure_with ptstat -- "$ptstat" -i "$host_if" -s "$snaplen" -w "$work/ptstat.pcapng"
+    row "ptstat-w" "$tcp" "$udp" "$drops" 0.97 0.95
+    measure_with stats -- "$ptstat" --stats -i "$host_if"
+    row "ptstat-stats" "$tcp" "$udp" - 0.97 0.97
+    # The same while serving --metrics, scraped every second as Prometheus would (issue 16: serving metrics adds no
+    # per-packet cost): compare with the row above. Only the scraper this script started is stopped, by its pid.
+    metrics_address=127.0.0.1:9479
+    (
+        while sleep 1; do
+            curl -fsS -o /dev/null "http://$metrics_address/metrics" 2>/dev/null && echo scraped >>"$work/scrapes"
+        done
+    ) &
+    scraper_pid=$!
+    measure_with stats-metrics -- "$ptstat" --stats --metrics "$metrics_address" -i "$host_if"
+    kill "$scraper_pid"
+    wait "$scraper_pid" 2>/dev/null || true
+    scraper_pid=
+    row "ptstat-stats-metrics" "$tcp" "$udp" - 0.97 0.97
+    measure
+    row "nothing-attached-after" "$tcp" "$udp" - - -
+}
 
 # Received by the host.
-measure -R
-row "R-nothing-attached-before" "$tcp" "$udp" - - -
-measure_with tcpdump-R -R -- tcpdump -i "$host_if" -s "$snaplen" -w "$work/tcpdump-R.pcap"
-row "R-tcpdump-w" "$tcp" "$udp" "$drops" - -
-# `xdp` lets the kernel choose, native where the driver has it, as ptstat's --xdp-mode auto does.
-ip link set dev "$host_if" xdp obj "$work/empty_xdp.bpf.o" sec xdp
-measure -R
-ip link set dev "$host_if" xdp off
-row "R-empty-xdp" "$tcp" "$udp" - - -
-measure_with xdp -R -- "$ptstat" --stats --backend xdp -i "$host_if"
-row "R-ptstat-stats-xdp" "$tcp" "$udp" - 0.98 0.98
-ip link set dev "$host_if" xdpgeneric obj "$work/empty_xdp.bpf.o" sec xdp
-measure -R
-ip link set dev "$host_if" xdpgeneric off
-row "R-empty-xdp-generic" "$tcp" "$udp" - - -
-# Generic XDP runs in the kernel's receive path, after the skb is made: on veth it leaves the peer's fast path as
-# it is, where native XDP (above) changes it for every program, even an empty one.
-measure_with xdp-generic -R -- "$ptstat" --stats --backend xdp --xdp-mode generic -i "$host_if"
-row "R-ptstat-stats-xdp-generic" "$tcp" "$udp" - 0.98 0.98
-measure -R
-row "R-nothing-attached-after" "$tcp" "$udp" - - -
+received_by_the_host() {
+    measure -R
+    row "R-nothing-attached-before" "$tcp" "$udp" - - -
+    measure_with tcpdump-R -R -- tcpdump -i "$host_if" -s "$snaplen" -w "$work/tcpdump-R.pcap"
+    row "R-tcpdump-w" "$tcp" "$udp" "$drops" - -
+    # `xdp` lets the kernel choose, native where the driver has it, as ptstat's --xdp-mode auto does.
+    ip link set dev "$host_if" xdp obj "$work/empty_xdp.bpf.o" sec xdp
+    measure -R
+    ip link set dev "$host_if" xdp off
+    row "R-empty-xdp" "$tcp" "$udp" - - -
+    measure_with xdp -R -- "$ptstat" --stats --backend xdp -i "$host_if"
+    row "R-ptstat-stats-xdp" "$tcp" "$udp" - 0.98 0.98
+    ip link set dev "$host_if" xdpgeneric obj "$work/empty_xdp.bpf.o" sec xdp
+    measure -R
+    ip link set dev "$host_if" xdpgeneric off
+    row "R-empty-xdp-generic" "$tcp" "$udp" - - -
+    # Generic XDP runs in the kernel's receive path, after the skb is made: on veth it leaves the peer's fast path as
+    # it is, where native XDP (above) changes it for every program, even an empty one.
+    measure_with xdp-generic -R -- "$ptstat" --stats --backend xdp --xdp-mode generic -i "$host_if"
+    row "R-ptstat-stats-xdp-generic" "$tcp" "$udp" - 0.98 0.98
+    measure -R
+    row "R-nothing-attached-after" "$tcp" "$udp" - - -
+}
+
+for round in $(seq "$rounds"); do
+    sent_by_the_host
+    received_by_the_host
+done
+echo "$0: --metrics answered $(wc -l <"$work/scrapes" 2>/dev/null || echo 0) scrapes during its $rounds measurements" >&2
 
 printf '%s\n' "${rows[@]}" >"$work/rows"
-python3 - "$work/rows" "$snaplen" "$seconds" <<'PY'
-import sys
-path, snaplen, seconds = sys.argv[1:4]
-rows = {}
+python3 - "$work/rows" "$snaplen" "$seconds" "$rounds" <<'PY'
+import statistics, sys
+path, snaplen, seconds, rounds = sys.argv[1:5]
+# label -> round -> (tcp, udp, drops); label -> targets
+measured, targets = {}, {}
 for line in open(path):
-    label, tcp, udp, drops, tcp_target, udp_target = line.split()
-    rows[label] = (float(tcp), float(udp), drops, tcp_target, udp_target)
+    number, label, tcp, udp, drops, tcp_target, udp_target = line.split()
+    measured.setdefault(label, {})[number] = (float(tcp), float(udp), drops)
+    targets[label] = (tcp_target, udp_target)
+
+def median(values):
+    return statistics.median(values)
+
+def summed_drops(label):
+    drops = [d for _, _, d in measured[label].values()]
+    return "-" if "-" in drops else "?" if "?" in drops else str(sum(int(d) for d in drops))
+
+# Per round, the unattached figures of a direction: the mean of its before and after.
+def base(prefix, number):
+    before, after = measured[prefix + "nothing-attached-before"][number], measured[prefix + "nothing-attached-after"][number]
+    return (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+
+# The median over rounds of a row's ratio to another figure of the same round (by default its direction's base),
+# with the lowest and highest ratio: (tcp, udp), each (median, low, high).
+def ratios(prefix, label, over=None):
+    per_round = []
+    for number, (tcp, udp, _) in measured[prefix + label].items():
+        floor = base(prefix, number) if over is None else measured[prefix + over][number][:2]
+        per_round.append((tcp / floor[0], udp / floor[1]))
+    return tuple((median(r), min(r), max(r)) for r in zip(*per_round))
+
+rows = {label: (median(v[0] for v in m.values()), median(v[1] for v in m.values()), summed_drops(label), *targets[label])
+        for label, m in measured.items()}
 
 def verdict(ratio, target, also=True):
     if target == "-":
         return ""
     return f">={target} {'ok' if ratio >= float(target) and also else 'MISSED'}"
 
-print(f"veth, snaplen {snaplen}, {seconds} s per figure; ratio: of the figure with nothing attached in the same "
-      f"direction (the mean of before and after); targets from issue 13")
-header = f"{'':30}{'TCP Gbit/s':>11}{'ratio':>7}  {'target':<20}{'UDP64 kpps':>11}{'ratio':>7}  {'target':<20}{'drops':>8}"
+# "0.91 (0.88-0.95)": a median ratio with its rounds' lowest and highest (just the median for one round).
+def spread(ratio):
+    middle, low, high = ratio
+    return f"{middle:.2f}" if rounds == "1" else f"{middle:.2f} ({low:.2f}-{high:.2f})"
+
+print(f"veth, snaplen {snaplen}, {seconds} s per figure, {rounds} round(s); ratio: of the figure with nothing "
+      f"attached in the same direction and round (the mean of before and after), the median of the rounds (lowest-"
+      f"highest); targets from issue 13")
+header = (f"{'':30}{'TCP Gbit/s':>11}  {'ratio':<17}{'target':<14}{'UDP64 kpps':>11}  {'ratio':<17}{'target':<20}"
+          f"{'drops':>8}")
 for prefix, title in (("", "sent by the host (TC egress)"), ("R-", "received by the host (iperf3 -R)")):
-    b1_tcp, b1_udp = rows[prefix + "nothing-attached-before"][:2]
-    b2_tcp, b2_udp = rows[prefix + "nothing-attached-after"][:2]
-    base_tcp, base_udp = (b1_tcp + b2_tcp) / 2, (b1_udp + b2_udp) / 2
     print()
-    print(f"{title}: nothing attached before and after: TCP {b1_tcp/1e9:.2f} and {b2_tcp/1e9:.2f} Gbit/s, "
-          f"UDP {b1_udp/1e3:.1f} and {b2_udp/1e3:.1f} kpps")
+    print(f"{title}: nothing attached, each round before and after: " + ", ".join(
+        f"TCP {measured[prefix + 'nothing-attached-before'][n][0]/1e9:.2f} and "
+        f"{measured[prefix + 'nothing-attached-after'][n][0]/1e9:.2f} Gbit/s, "
+        f"UDP {measured[prefix + 'nothing-attached-before'][n][1]/1e3:.1f} and "
+        f"{measured[prefix + 'nothing-attached-after'][n][1]/1e3:.1f} kpps"
+        for n in measured[prefix + "nothing-attached-before"]))
     print(header)
-    print(f"{'nothing attached':30}{base_tcp/1e9:11.2f}{1:7.2f}  {'':20}{base_udp/1e3:11.1f}{1:7.2f}  {'':20}{'-':>8}")
-    tcpdump = rows[prefix + "tcpdump-w"]
     for label, name in (("tcpdump-w", "tcpdump -w"), ("empty-tc", "empty TC programs"), ("ptstat-w", "ptstat -w"),
                         ("ptstat-stats", "ptstat --stats"), ("ptstat-stats-metrics", "  --metrics, scraped 1/s"),
                         ("empty-xdp", "empty XDP program"),
@@ -212,32 +256,32 @@ for prefix, title in (("", "sent by the host (TC egress)"), ("R-", "received by 
         if prefix + label not in rows:
             continue
         tcp, udp, drops, tcp_target, udp_target = rows[prefix + label]
-        tcp_verdict = verdict(tcp / base_tcp, tcp_target)
-        udp_verdict = verdict(udp / base_udp, udp_target)
+        tcp_ratio, udp_ratio = ratios(prefix, label)
+        tcp_verdict = verdict(tcp_ratio[0], tcp_target)
+        udp_verdict = verdict(udp_ratio[0], udp_target)
         if label == "ptstat-w":
-            # Also at least tcpdump's throughput, and no drops where tcpdump has none.
-            udp_verdict = verdict(udp / base_udp, udp_target, udp >= tcpdump[1])
-            udp_verdict = udp_verdict.replace(">=0.95", ">=0.95,>=td")
-            if tcpdump[2] == "0" and drops != "0":
+            # Also at least tcpdump's throughput (the median of the rounds' ratios ptstat / tcpdump), and no drops
+            # where tcpdump has none.
+            of_tcpdump = ratios(prefix, label, over="tcpdump-w")[1][0]
+            udp_verdict = verdict(udp_ratio[0], udp_target, of_tcpdump >= 1).replace(">=0.95", ">=0.95,>=td")
+            if rows[prefix + "tcpdump-w"][2] == "0" and drops != "0":
                 drops += " MISSED"
-        print(f"{name:30}{tcp/1e9:11.2f}{tcp/base_tcp:7.2f}  {tcp_verdict:<20}{udp/1e3:11.1f}{udp/base_udp:7.2f}  "
-              f"{udp_verdict:<20}{drops:>8}")
-    for label, name in (("ptstat-w", "ptstat -w"), ("ptstat-stats", "ptstat --stats"),
-                        ("ptstat-stats-xdp", "ptstat --stats --backend xdp"),
-                        ("ptstat-stats-xdp-generic", "ptstat --stats --backend xdp --xdp-mode generic")):
-        if prefix + label in rows:
-            tcp, udp = rows[prefix + label][:2]
-            print(f"{name} / tcpdump -w: TCP {tcp/tcpdump[0]:.2f}, UDP {udp/tcpdump[1]:.2f}")
-    # What ptstat adds to the hook's own cost: each row over the empty program on the same hook.
-    for label, floor, name in (("ptstat-w", "empty-tc", "ptstat -w / empty TC programs"),
-                               ("ptstat-stats", "empty-tc", "ptstat --stats / empty TC programs"),
-                               ("ptstat-stats-xdp", "empty-xdp", "ptstat --stats --backend xdp / empty XDP program"),
-                               ("ptstat-stats-xdp-generic", "empty-xdp-generic",
-                                "  --xdp-mode generic / empty generic XDP program")):
-        if prefix + label in rows and prefix + floor in rows:
-            tcp, udp = rows[prefix + label][:2]
-            floor_tcp, floor_udp = rows[prefix + floor][:2]
-            print(f"{name}: TCP {tcp/floor_tcp:.2f}, UDP {udp/floor_udp:.2f}")
+        print(f"{name:30}{tcp/1e9:11.2f}  {spread(tcp_ratio):<17}{tcp_verdict:<14}{udp/1e3:11.1f}  "
+              f"{spread(udp_ratio):<17}{udp_verdict:<20}{drops:>8}")
+    # Each row over tcpdump's, and what ptstat adds to the hook's own cost (each row over the empty program on the
+    # same hook), as medians of the rounds' ratios.
+    for label, over, name in (("ptstat-w", "tcpdump-w", "ptstat -w / tcpdump -w"),
+                              ("ptstat-stats", "tcpdump-w", "ptstat --stats / tcpdump -w"),
+                              ("ptstat-stats-xdp", "tcpdump-w", "ptstat --stats --backend xdp / tcpdump -w"),
+                              ("ptstat-stats-xdp-generic", "tcpdump-w", "  --xdp-mode generic / tcpdump -w"),
+                              ("ptstat-w", "empty-tc", "ptstat -w / empty TC programs"),
+                              ("ptstat-stats", "empty-tc", "ptstat --stats / empty TC programs"),
+                              ("ptstat-stats-xdp", "empty-xdp", "ptstat --stats --backend xdp / empty XDP program"),
+                              ("ptstat-stats-xdp-generic", "empty-xdp-generic",
+                               "  --xdp-mode generic / empty generic XDP program")):
+        if prefix + label in rows and prefix + over in rows:
+            tcp_ratio, udp_ratio = ratios(prefix, label, over=over)
+            print(f"{name}: TCP {spread(tcp_ratio)}, UDP {spread(udp_ratio)}")
 print()
 print("targets: ptstat -w TCP >= 0.97, UDP >= 0.95 and >= tcpdump's (td), 0 drops where tcpdump has none; "
       "--stats (TC) >= 0.97; --stats --backend xdp >= 0.98 on received traffic")
