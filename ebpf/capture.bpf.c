@@ -86,6 +86,17 @@ DEFINE_USER_FILTER(user_filter_socket_raw_ip, struct __sk_buff, "0x4c00746174737
 #define PACKET_HOST 0
 #define PACKET_OUTGOING 4
 
+/* Set by the loader: whether an expression was given. Without one no region is called (each would accept every
+ * packet): the call and its return cost some 10 ns here, a fifth of all a packet rejected by process selection
+ * costs. */
+volatile const __u8 filter_given = 0;
+
+/* The user's filter on an XDP packet. */
+static __always_inline bool user_filter_xdp_accepts(struct xdp_md *xdp, __u32 terms)
+{
+	return !filter_given || user_filter_xdp(xdp, PACKET_HOST, terms);
+}
+
 /* Per interface, and one entry (key {0, UNCOUNTED_IFINDEX}, put in by the loader before any program runs) for
  * the interfaces that find the map full: the loader sizes it for the interfaces plus that entry. Under `-i any` and
  * `--netns any` interfaces come and go for as long as ptstat runs, and a full map must never stop their capture.
@@ -149,15 +160,45 @@ static __always_inline __u64 wakeup_flags(__u64 reserved)
 /* The ring buffer's own header before each record (BPF_RINGBUF_HDR_SZ). */
 #define RINGBUF_HEADER_BYTES 8
 
-/* Puts one record into the ring buffer: `header`, then the first `captured` bytes of the packet, in a record with
- * `room` bytes for them. bpf_ringbuf_reserve takes only sizes known at load time, hence `room`, a constant once
- * inlined; the packet is copied straight into the ring, with no staging copy. False when the ring is full. */
-static __always_inline bool emit(void *ctx, enum hook hook, struct packet_event *header, __u64 captured, __u32 room)
+/* What a record says of its packet besides the bytes: output() gathers it, emit() writes it into the record. */
+struct packet_origin {
+	const struct process_context *owner; /* NULL: unknown */
+	const struct process_context *peer;  /* NULL: none found */
+	__u64 timestamp_ns;
+	__u64 netns;
+	__u32 ifindex;
+	__u32 len;
+	enum packet_direction direction;
+};
+
+/* `process`, or zeros for none: ring buffer records are not zeroed. */
+static __always_inline void put_process(struct process_context *to, const struct process_context *process)
+{
+	if (process)
+		*to = *process;
+	else
+		__builtin_memset(to, 0, sizeof(*to));
+}
+
+/* Puts one record into the ring buffer: the header for `origin`, then the first `captured` bytes of the packet,
+ * in a record with `room` bytes for them. bpf_ringbuf_reserve takes only sizes known at load time, hence `room`, a
+ * constant once inlined. The header is written straight into the record and the packet copied straight into the
+ * ring, with no staging copy on the stack. False when the ring is full. */
+static __always_inline bool emit(void *ctx, enum hook hook, const struct packet_origin *origin, __u64 captured,
+				 __u32 room)
 {
 	struct packet_event *record = bpf_ringbuf_reserve(&events, sizeof(*record) + room, 0);
 	if (!record)
 		return false;
-	*record = *header;
+	record->timestamp_ns = origin->timestamp_ns;
+	record->ifindex = origin->ifindex;
+	record->original_len = origin->len;
+	record->captured_len = captured;
+	record->direction = origin->direction;
+	__builtin_memset(record->reserved, 0, sizeof(record->reserved));
+	record->netns = origin->netns;
+	put_process(&record->process, origin->owner);
+	put_process(&record->peer, origin->peer);
 	if (captured > 0) {
 		/* The verifier cannot always carry the caller's bound to the call (6.1 forgets it), and the helper's size
 		 * may not be 0: (c - 1) % room + 1 keeps every c of 1..room as it is and shows any verifier that it lies
@@ -173,15 +214,16 @@ static __always_inline bool emit(void *ctx, enum hook hook, struct packet_event 
 
 /* emit() in a record with room for `captured` bytes, the smallest of powers of two from 128 to 256 KiB: one branch
  * per size, as each must be a constant. */
-static __always_inline bool record_packet(void *ctx, enum hook hook, struct packet_event *header, __u64 captured)
+static __always_inline bool record_packet(void *ctx, enum hook hook, const struct packet_origin *origin,
+					  __u64 captured)
 {
 #define WITH_ROOM(room)                                                                                                \
 	if (captured <= (room))                                                                                        \
-		return emit(ctx, hook, header, captured, (room));
+		return emit(ctx, hook, origin, captured, (room));
 	WITH_ROOM(128) WITH_ROOM(256) WITH_ROOM(512) WITH_ROOM(1024) WITH_ROOM(2048) WITH_ROOM(4096) WITH_ROOM(8192)
 	WITH_ROOM(16384) WITH_ROOM(32768) WITH_ROOM(65536) WITH_ROOM(131072)
 #undef WITH_ROOM
-	return emit(ctx, hook, header, captured, PTSTAT_MAX_SNAPLEN);
+	return emit(ctx, hook, origin, captured, PTSTAT_MAX_SNAPLEN);
 }
 
 /* Records the first `snaplen` bytes of a packet the filter and the selection kept, with where and when it was
@@ -196,19 +238,16 @@ static __always_inline void output(void *ctx, enum hook hook, const struct proce
 	/* A tracing program reads no paged data: the rest is cut off, as by a shorter snaplen. */
 	if (hook == HOOK_TRACEPOINT && captured > ((struct traced_packet *)ctx)->linear)
 		captured = ((struct traced_packet *)ctx)->linear;
-	struct packet_event header = {
+	struct packet_origin origin = {
 		.timestamp_ns = clock_is_tai ? bpf_ktime_get_tai_ns() : bpf_ktime_get_boot_ns(),
-		.ifindex = ifindex,
-		.original_len = len,
-		.captured_len = captured,
-		.direction = direction,
+		.owner = owner,
+		.peer = peer,
 		.netns = netns,
+		.ifindex = ifindex,
+		.len = len,
+		.direction = direction,
 	};
-	if (owner)
-		header.process = *owner;
-	if (peer)
-		header.peer = *peer;
-	if (!record_packet(ctx, hook, &header, captured))
+	if (!record_packet(ctx, hook, &origin, captured))
 		count->dropped++;
 }
 
@@ -244,6 +283,8 @@ static __always_inline struct capture_counters *count_seen(__u64 netns, __u32 if
 static __always_inline bool user_filter_skb(struct __sk_buff *skb, enum hook hook, __u32 l3, __u32 packet_type,
 					    __u32 terms)
 {
+	if (!filter_given)
+		return true;
 	if (hook == HOOK_SOCKET)
 		return l3 == ETH_HLEN ? user_filter_socket_ethernet(skb, packet_type, terms)
 				      : user_filter_socket_raw_ip(skb, packet_type, terms);
@@ -345,7 +386,7 @@ int capture_xdp(struct xdp_md *xdp)
 		ends = find_ends(xdp, HOOK_XDP, netns, xdp->ingress_ifindex, PACKET_INGRESS, 0, ETH_HLEN, true);
 		terms = terms_of_ends(ends, netns);
 	}
-	bool accepted = user_filter_xdp(xdp, PACKET_HOST, terms);
+	bool accepted = user_filter_xdp_accepts(xdp, terms);
 	struct capture_counters *count = count_seen(netns, xdp->ingress_ifindex);
 	if (!count || !accepted)
 		return XDP_PASS;

@@ -30,7 +30,7 @@ struct packet_event {
 	__u64 netns;            /* cookie of the interface's network namespace: ifindexes repeat across namespaces */
 	struct process_context process;
 	/* The process at the packet's other end when that end is a socket of this host too (loopback, a veth pair
-	 * between namespaces, containers on a bridge); pid 0 = none found (flows.h find_peer). */
+	 * between namespaces, containers on a bridge); pid 0 = none found (flows.h peer_of_flow). */
 	struct process_context peer;
 	/* captured_len bytes of the packet follow */
 };

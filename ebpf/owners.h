@@ -13,7 +13,7 @@
  * the protocol, so TCP and UDP on one port never mix. All maps are LRU: entries of closed sockets age out, and
  * sock_release deletes socket entries at once.
  *
- * The packet's other end (its peer, flows.h find_peer) is looked up the same way with the tuple reversed. A peer in
+ * The packet's other end (its peer, flows.h peer_of_flow) is looked up the same way with the tuple reversed. A peer in
  * another namespace (the far end of a veth pair, a container on a bridge) is not in the packet's namespace: the
  * maps flow_owners_any_netns and bound_owners_any_netns hold the same entries keyed without the namespace (netns 0),
  * with the namespace in the value. Where two namespaces have the same tuple the last one written wins; they are

@@ -65,7 +65,9 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	if (!packet_tuple(ctx, hook, link_protocol, l3, &tuple))
 		return;
 	__u64 netns = packet_netns(ctx, hook);
-	struct process_context *owner = find_owner(ctx, hook, netns, direction, &tuple, true);
+	struct flow_key flow = {};
+	bool has_flow = packet_flow(&tuple, netns, direction, &flow);
+	struct process_context *owner = owner_of_flow(ctx, hook, direction, &flow, has_flow);
 	if (!accepted)
 		return;
 
@@ -84,7 +86,7 @@ static __always_inline void count_packet(void *ctx, enum hook hook, enum packet_
 	 * lookups), unless a process selection must see both ends of every packet. */
 	struct process_context *peer = NULL;
 	if (process_criteria || !stats || !stats->peer.pid)
-		peer = find_peer(netns, ifindex, direction, &tuple, true);
+		peer = peer_of_flow(ifindex, &flow, has_flow);
 	if (!process_wanted(owner, peer))
 		return;
 	if (stats) {
@@ -185,7 +187,7 @@ SEC("xdp")
 int stats_xdp(struct xdp_md *xdp)
 {
 	__u32 terms = terms_of_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp->ingress_ifindex);
-	bool accepted = user_filter_xdp(xdp, PACKET_HOST, terms);
+	bool accepted = user_filter_xdp_accepts(xdp, terms);
 	count_packet(xdp, HOOK_XDP, PACKET_INGRESS, 0, ETH_HLEN, xdp_packet_len(xdp), xdp->ingress_ifindex,
 		     accepted);
 	return XDP_PASS;

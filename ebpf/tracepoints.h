@@ -38,9 +38,6 @@ struct {
 	__type(value, struct copied_packet);
 } copied_packets SEC(".maps");
 
-/* Set by the loader: whether there is an expression to run, so that without one nothing is copied for it. */
-volatile const __u8 traced_filter = 0;
-
 /* The regions of DEFINE_USER_FILTER (capture.bpf.c) for copies of Ethernet frames and of raw IP packets: markers
  * "ptstat\0T" and "ptstat\0U". */
 DEFINE_USER_FILTER(user_filter_traced_ethernet, struct copied_packet, "0x5400746174737470")
@@ -80,7 +77,8 @@ static __always_inline struct sock *full_socket(struct sock *sk)
 static __always_inline bool traced_filter_accepts(struct traced_packet *packet, bool ethernet, __u32 len,
 						 enum packet_direction direction, __u32 terms)
 {
-	if (!traced_filter)
+	/* Without an expression nothing is copied for it. */
+	if (!filter_given)
 		return true;
 	__u32 first = 0;
 	struct copied_packet *copy = bpf_map_lookup_elem(&copied_packets, &first);

@@ -126,7 +126,7 @@ impl Sink for FlowTally {
         if let Some(flow) = self.flows.get_mut(position) {
             flow.packets += 1;
             flow.bytes += u64::from(packet.original_len);
-            // The first packets of a flow may not know its peer yet (see find_peer in ebpf/flows.h).
+            // The first packets of a flow may not know its peer yet (see peer_of_flow in ebpf/flows.h).
             if flow.peer.is_none() {
                 flow.peer = packet.peer.map(FlowPeer::of);
             }

@@ -328,7 +328,7 @@ pub fn load(
         .override_global("wanted_uid", &uid, true)
         .override_global("follow_forks", &follow_forks, true)
         .override_global("socket_directions", &socket_directions(directions), true)
-        .override_global("traced_filter", &u8::from(!filter.accepts_everything()), true)
+        .override_global("filter_given", &u8::from(!filter.accepts_everything()), true)
         .override_global("process_terms", &terms.table, true)
         .override_global("process_term_count", &terms.count, true)
         .override_global("cgroup_term_bits", &terms.cgroup_bits, true)
