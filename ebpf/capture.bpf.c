@@ -101,6 +101,7 @@ DEFINE_USER_FILTER(user_filter_socket_raw_ip, struct __sk_buff, "0x4c00746174737
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, struct interface_key);
 	__type(value, struct capture_counters);
 } counters SEC(".maps");
