@@ -55,8 +55,14 @@ static __always_inline bool process_wanted(const struct process_context *owner, 
  * programs get a third, translated for their context (xdp_md; XDP attaches to Ethernet devices only), and the
  * tracepoints two more (tracepoints.h).
  * 32768 instruction slots, as far as 16-bit jump offsets reach: some 2000 classic loads, such as the 4300 classic
- * instructions of `port 1 or ... or port 68` (a kernel socket filter may have 4096). */
-#define FILTER_REGION_PADDING "32766" /* + the marker's two slots */
+ * instructions of `port 1 or ... or port 68` (a kernel socket filter may have 4096). build.rs also compiles an object
+ * with 2048-slot regions (FILTER_REGION_SLOTS), loaded when the expression fits: aya copies the regions into every
+ * program that calls them and the kernel takes in every slot: a seventh of the start-up CPU with full-size ones. */
+#ifndef FILTER_REGION_SLOTS
+#define FILTER_REGION_SLOTS 32768
+#endif
+#define FILTER_REGION_STRING(slots) #slots
+#define FILTER_REGION_PADDING(slots) FILTER_REGION_STRING(slots) " - 2" /* the marker takes two slots */
 #define DEFINE_USER_FILTER(name, context, marker)                                                                      \
 	static __noinline int name(context *ctx, __u32 packet_type, __u32 matched_terms)                               \
 	{                                                                                                              \
@@ -65,7 +71,7 @@ static __always_inline bool process_wanted(const struct process_context *owner, 
 		register __u32 terms asm("r3") = matched_terms;                                                        \
 		register int verdict asm("r0");                                                                        \
 		asm volatile("r0 = " marker " ll\n"                                                                    \
-			     ".rept " FILTER_REGION_PADDING "\n"                                                       \
+			     ".rept " FILTER_REGION_PADDING(FILTER_REGION_SLOTS) "\n"                                  \
 			     "goto +0\n"                                                                               \
 			     ".endr\n"                                                                                 \
 			     : "=r"(verdict)                                                                           \
@@ -106,6 +112,7 @@ static __always_inline bool user_filter_xdp_accepts(struct xdp_md *xdp, __u32 te
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, struct interface_key);
 	__type(value, struct capture_counters);
 } counters SEC(".maps");

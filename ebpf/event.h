@@ -5,6 +5,12 @@
 
 #define PTSTAT_MAX_SNAPLEN 262144
 
+/* map_flags of the hash maps that only ptstat and rare events (an interface's first packet, forks, new cgroups)
+ * write: entries are allocated as they are put in, not all when the map is made, which cleared megabytes of pages
+ * at every start. Lookups cost the same. Not for LRU maps (the kernel refuses), nor for maps that kprobe programs
+ * use (Linux 5.10 warns about those). */
+#define ALLOCATED_ON_INSERT BPF_F_NO_PREALLOC
+
 enum packet_direction {
 	PACKET_INGRESS = 0,
 	PACKET_EGRESS = 1,

@@ -97,6 +97,7 @@ struct address_key {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, struct address_key);
 	__type(value, __u64);
 } namespace_addresses SEC(".maps");

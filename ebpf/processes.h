@@ -31,6 +31,7 @@ volatile const __u8 follow_forks = 0;
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, __u32);
 	__type(value, __u8);
 } selected_pids SEC(".maps");
@@ -49,6 +50,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, __u64);
 	__type(value, __u8);
 } selected_cgroups SEC(".maps");
@@ -64,6 +66,7 @@ struct cgroup_name {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, struct cgroup_name);
 	__type(value, __u8);
 } wanted_cgroup_names SEC(".maps");
@@ -73,6 +76,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, struct cgroup_name);
 	__type(value, __u32);
 } term_cgroup_names SEC(".maps");

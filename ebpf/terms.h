@@ -42,6 +42,7 @@ volatile const __u32 child_term_bits = 0;
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, __u64);
 	__type(value, __u32);
 } term_cgroups SEC(".maps");
@@ -51,6 +52,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, __u32);
 	__type(value, __u32);
 } term_children SEC(".maps");

@@ -48,6 +48,7 @@ DEFINE_USER_FILTER(user_filter_traced_raw_ip, struct copied_packet, "0x550074617
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
+	__uint(map_flags, ALLOCATED_ON_INSERT);
 	__type(key, struct interface_key);
 	__type(value, __u8);
 } traced_interfaces SEC(".maps");

@@ -962,20 +962,24 @@ fn scratch_offset(k: u32) -> Option<i16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::live::programs::CAPTURE_OBJECT;
+    use crate::source::live::programs::{CAPTURE_OBJECT, CAPTURE_OBJECT_SMALL_REGIONS};
 
-    /// `DEFINE_USER_FILTER`'s region: the marker's two slots and `FILTER_REGION_PADDING`.
+    /// `DEFINE_USER_FILTER`'s region: `FILTER_REGION_SLOTS`, the marker's two and the padding; build.rs's other
+    /// object has the small ones.
     const REGION_SLOTS: usize = 32768;
+    const SMALL_REGION_SLOTS: usize = 2048;
 
     fn words(object: &[u8]) -> Vec<u64> {
         object.chunks_exact(8).map(|chunk| u64::from_ne_bytes(chunk.try_into().unwrap())).collect()
     }
 
     #[test]
-    fn every_region_is_found_in_the_capture_object() {
+    fn every_region_is_found_in_the_capture_objects() {
         let markers = CompiledFilter::compile("", false).unwrap().regions().map(|(marker, _, _)| marker);
-        for region in find_regions(&words(CAPTURE_OBJECT), &markers).unwrap() {
-            assert_eq!(region.len(), REGION_SLOTS);
+        for (object, slots) in [(CAPTURE_OBJECT, REGION_SLOTS), (CAPTURE_OBJECT_SMALL_REGIONS, SMALL_REGION_SLOTS)] {
+            for region in find_regions(&words(object), &markers).unwrap() {
+                assert_eq!(region.len(), slots);
+            }
         }
     }
 

@@ -23,7 +23,7 @@ use super::{
     cgroup2::cgroup2_root,
     event::InterfaceKey,
     features::{Features, SocketUseHooks, kernel_btf},
-    filter::{CompiledFilter, splice},
+    filter::{CompiledFilter, PatchedObject, Untranslatable, splice},
     kernel_context,
     selection::{KernelSelection, ProcessSelection, SelectionMaps},
     terms::{KernelTerms, kernel_name},
@@ -31,6 +31,10 @@ use super::{
 };
 
 pub(super) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture.bpf.o"));
+/// The same programs with filter regions of 2048 instruction slots instead of 32768 (build.rs): aya copies a
+/// program's regions into it, and the kernel takes in every slot, so the expressions that fit there start faster.
+pub(super) static CAPTURE_OBJECT_SMALL_REGIONS: &[u8] =
+    aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/capture_small.bpf.o"));
 
 /// `PTSTAT_MAX_SNAPLEN` of `ebpf/event.h`: the largest record's room for packet bytes, so the most `-s` can keep.
 pub const MAX_SNAPLEN: u32 = 262_144;
@@ -293,8 +297,7 @@ pub fn load(
     filter: &CompiledFilter,
     directions: Directions,
 ) -> anyhow::Result<Ebpf> {
-    // The packets' network namespaces (ebpf/flows.h), then the filter.
-    let object = splice(&kernel_context::patch(CAPTURE_OBJECT)?, filter)?;
+    let object = capture_object_with(filter)?;
     let cpus = aya::util::nr_cpus().map_err(|(path, error)| anyhow::anyhow!("{path}: {error}"))? as u32;
     // Counting copies no packet: the capture's ring buffer and interface counters shrink to their least.
     let (snaplen, ring_buffer_bytes, counted_interfaces, wake_per_packet, max_flows) = match purpose {
@@ -348,6 +351,17 @@ pub fn load(
     }
     fill_term_maps(&mut ebpf, &terms, selection)?;
     Ok(ebpf)
+}
+
+/// The capture object that holds `filter` in the least room: the one with small filter regions, else the one with
+/// full-size regions. The packets' network namespaces (ebpf/flows.h) are patched in first.
+fn capture_object_with(filter: &CompiledFilter) -> anyhow::Result<PatchedObject> {
+    match splice(&kernel_context::patch(CAPTURE_OBJECT_SMALL_REGIONS)?, filter) {
+        Err(error) if matches!(error.downcast_ref(), Some(Untranslatable::TooLong { .. })) => {
+            splice(&kernel_context::patch(CAPTURE_OBJECT)?, filter)
+        }
+        spliced => spliced,
+    }
 }
 
 /// The program `name` of `ebpf` as a `P`, loaded into the kernel on first use (the verifier checks it then).
@@ -482,7 +496,7 @@ pub fn probe_netns_cookie() -> anyhow::Result<u64> {
         .override_global("netns_prober", &std::process::id(), true)
         .map_max_entries(EVENTS_MAP, ring_buffer_size(0))
         .map_max_entries(FLOW_STATS_MAP, 1)
-        .load(CAPTURE_OBJECT)
+        .load(CAPTURE_OBJECT_SMALL_REGIONS)
         .context("loading the eBPF programs")?;
     let program: &mut CgroupSock = load_program(&mut ebpf, NETNS_PROBE)?;
     program.attach(&cgroup2_root_directory()?, CgroupAttachMode::Single).context("attaching netns_probe")?;
@@ -520,6 +534,15 @@ fn ring_buffer_size(requested_bytes: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_go_into_the_object_with_the_least_room_that_holds_them() {
+        let short = CompiledFilter::compile("tcp port 80 or arp", false).unwrap();
+        assert_eq!(capture_object_with(&short).unwrap().as_bytes().len(), CAPTURE_OBJECT_SMALL_REGIONS.len());
+        let ports: Vec<String> = (1..=40).map(|port| format!("port {port}")).collect();
+        let long = CompiledFilter::compile(&ports.join(" or "), false).unwrap();
+        assert_eq!(capture_object_with(&long).unwrap().as_bytes().len(), CAPTURE_OBJECT.len());
+    }
 
     #[test]
     fn ring_buffer_sizes_round_up_to_powers_of_two_pages() {
