@@ -17,6 +17,12 @@
 # Printed for each: CPU µs per captured packet over the whole run and after "listening on" (without the start,
 # where ptstat loads its programs and reads /proc), the ratio ptstat / tcpdump, packets captured and dropped by
 # kernel, the receiver's loss (datagrams the iperf3 server got of those sent), and the maximum RSS.
+# In write mode also the bytes each wrote per captured packet (file size / packets: ptstat's PcapNG blocks carry
+# the process comments, tcpdump's pcap records none), and the floor for those bytes: the CPU that this script
+# itself spends (getrusage, user + system; the least of three tries) writing a file of that size to the same
+# directory in the capturer's write(2) size (tcpdump's stdio writes st_blksize, 4 KiB here; ptstat
+# FILE_BUFFER_BYTES, 256 KiB), per packet.
+# What a capturer spends above its floor is its own: reading the kernel's buffer, decoding, attributing, encoding.
 # Other traffic on lo during the run is captured too: run it on a quiet machine.
 #
 # Usage: bench/cpu.sh [PACKETS, default 1000000] [MODES, default write,print]
@@ -51,13 +57,15 @@ for _ in $(seq 100); do
 done
 
 python3 - "$ptstat" "$work" "$port" "$packets" "$modes" <<'PY'
-import json, os, re, signal, subprocess, sys, time
+import json, os, re, resource, signal, subprocess, sys, time
 
 ptstat, work, port, packets, modes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 START_TIMEOUT = 60   # ptstat loads and attaches its programs before it listens: seconds
 STOP_TIMEOUT = 60    # to exit once interrupted, after writing what it holds
 FLOOD_TIMEOUT = 120 + packets / 20000  # iperf3 sends well over 20k datagrams a second here
 TICK = os.sysconf("SC_CLK_TCK")
+# The size of ptstat's writes to a capture file: FILE_BUFFER_BYTES in src/sink/capture_file.rs.
+PTSTAT_WRITE_BYTES = 256 * 1024
 
 class Failed(Exception):
     pass
@@ -84,7 +92,29 @@ def flood():
         raise Failed(f"iperf3 -c failed (status {client.returncode}):\n{client.stdout}{client.stderr}")
     return json.loads(client.stdout)["end"]["sum"]
 
-def run(name, argv, printing):
+def write_floor(directory, total, write_bytes):
+    """CPU seconds (user + system) this process spends writing TOTAL bytes to a new file in DIRECTORY, WRITE_BYTES
+    at a time: what writing a capturer's output costs the kernel without any capturing. The least of three tries,
+    each after sync(2), so that writing back the capturers' files (or other work) weighs on none of them."""
+    return min(write_once(directory, total, write_bytes) for _ in range(3))
+
+def write_once(directory, total, write_bytes):
+    os.sync()
+    block = bytes(write_bytes)
+    path = f"{directory}/floor"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        left = total
+        while left > 0:
+            left -= os.write(fd, block[:left] if left < write_bytes else block)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+def run(name, argv, printing, output=None):
     """Runs one capturer through the flood; returns its figures."""
     err_path = f"{work}/{name}.err"
     err = open(err_path, "w")
@@ -162,7 +192,9 @@ def run(name, argv, printing):
     if captured == 0:
         raise Failed(f"{name} captured nothing:\n{stderr_of(err_path)}")
     cpu = usage.ru_utime + usage.ru_stime
+    written = os.path.getsize(output) if output else 0
     return {
+        "bytes": written / captured,
         "cpu": cpu,
         "us": 1e6 * cpu / captured,
         "us_flood": 1e6 * max(cpu - cpu_at_start, 0) / captured,
@@ -195,8 +227,11 @@ try:
         if mode not in arguments:
             raise Failed(f"no mode {mode!r}: write or print")
         args, printing = arguments[mode]
-        td = run("tcpdump", ["tcpdump"] + [f"{work}/tcpdump.pcap" if a == "FILE" else a for a in args], printing)
-        pt = run("ptstat", [ptstat] + [f"{work}/ptstat.pcapng" if a == "FILE" else a for a in args], printing)
+        files = {"tcpdump": f"{work}/tcpdump.pcap", "ptstat": f"{work}/ptstat.pcapng"} if "FILE" in args else {}
+        td = run("tcpdump", ["tcpdump"] + [files.get("tcpdump") if a == "FILE" else a for a in args], printing,
+                 files.get("tcpdump"))
+        pt = run("ptstat", [ptstat] + [files.get("ptstat") if a == "FILE" else a for a in args], printing,
+                 files.get("ptstat"))
         if mode == "print":
             rss_ok = rss_ok and pt["rss"] < 64
         shown = " ".join(args) + (" | cat >/dev/null" if printing else "")
@@ -206,6 +241,17 @@ try:
               f"{'receiver got/sent':>21}{'loss':>7}{'RSS MiB':>9}")
         print(row("tcpdump", td))
         print(row("ptstat", pt))
+        if files:
+            # Each capturer's file is removed first: its pages are no longer in the page cache to be written back.
+            floors = {}
+            writes = [("tcpdump", td, os.stat(work).st_blksize), ("ptstat", pt, PTSTAT_WRITE_BYTES)]
+            for name, r, write_bytes in writes:
+                os.unlink(files[name])
+                floors[name] = 1e6 * write_floor(work, round(r["bytes"] * r["captured"]), write_bytes) / r["captured"]
+            print(f"bytes written per packet: tcpdump {td['bytes']:.0f}, ptstat {pt['bytes']:.0f}; "
+                  f"floor (writing those bytes alone, µs/pkt): tcpdump {floors['tcpdump']:.3f}, "
+                  f"ptstat {floors['ptstat']:.3f}; above the floor without the start: "
+                  f"tcpdump {td['us_flood'] - floors['tcpdump']:.3f}, ptstat {pt['us_flood'] - floors['ptstat']:.3f}")
         ratio, ratio_flood = pt["us"] / td["us"], pt["us_flood"] / td["us_flood"] if td["us_flood"] else float("nan")
         print(f"ptstat / tcpdump: CPU per packet {ratio:.2f} (target <= 1: {'ok' if ratio <= 1 else 'MISSED'}), "
               f"without the start {ratio_flood:.2f}; RSS {pt['rss'] / td['rss']:.2f}")

@@ -70,36 +70,51 @@ pub struct Enricher {
     contexts: ContextCache,
 }
 
-/// The contexts made so far, by (pid, tid). Packets come in runs of one socket's, so the last one asked for is
-/// kept apart too: a run costs one comparison a packet instead of a lookup.
+/// The contexts made so far, by (pid, tid). Packets come in runs of one socket's, so the last two asked for (a
+/// packet's process and its peer, asked for in turn) are kept apart too: a run costs a comparison or two a packet
+/// instead of lookups (with one kept, the peer would evict the process each packet, and the process the peer).
 #[derive(Default)]
 struct ContextCache {
-    by_thread: HashMap<(u32, u32), Arc<ProcessContext>>,
-    last: Option<((u32, u32), Arc<ProcessContext>)>,
+    by_thread: HashMap<Thread, Arc<ProcessContext>>,
+    /// The most recently looked up first.
+    recent: [Option<(Thread, Arc<ProcessContext>)>; 2],
 }
 
+/// (pid, tid).
+type Thread = (u32, u32);
+
 impl ContextCache {
-    fn get(&mut self, thread: (u32, u32)) -> Option<&Arc<ProcessContext>> {
-        if self.last.as_ref().is_none_or(|(last, _)| *last != thread) {
-            let found = self.by_thread.get(&thread)?;
-            self.last = Some((thread, found.clone()));
+    fn get(&mut self, thread: Thread) -> Option<&Arc<ProcessContext>> {
+        let is_thread =
+            |entry: &Option<(Thread, Arc<ProcessContext>)>| entry.as_ref().is_some_and(|(recent, _)| *recent == thread);
+        if !self.recent.iter().any(is_thread) {
+            let found = self.by_thread.get(&thread)?.clone();
+            self.remember(thread, found);
         }
-        self.last.as_ref().map(|(_, context)| context)
+        self.recent.iter().flatten().find(|(recent, _)| *recent == thread).map(|(_, context)| context)
     }
 
-    fn insert(&mut self, thread: (u32, u32), context: Arc<ProcessContext>) {
+    fn remember(&mut self, thread: Thread, context: Arc<ProcessContext>) {
+        self.recent[1] = self.recent[0].replace((thread, context));
+    }
+
+    fn insert(&mut self, thread: Thread, context: Arc<ProcessContext>) {
         self.by_thread.insert(thread, context.clone());
-        self.last = Some((thread, context));
+        self.remember(thread, context);
     }
 
     fn clear(&mut self) {
         self.by_thread.clear();
-        self.last = None;
+        self.recent = Default::default();
     }
 
     fn forget_process(&mut self, pid: u32) {
         self.by_thread.retain(|(thread_pid, _), _| *thread_pid != pid);
-        self.last = self.last.take().filter(|((last_pid, _), _)| *last_pid != pid);
+        for entry in &mut self.recent {
+            if entry.as_ref().is_some_and(|((recent_pid, _), _)| *recent_pid == pid) {
+                *entry = None;
+            }
+        }
     }
 }
 
@@ -191,15 +206,34 @@ mod tests {
     }
 
     #[test]
-    fn a_process_that_changed_is_forgotten_also_as_the_last_one_asked_for() {
+    fn a_process_that_changed_is_forgotten_also_among_the_recent_ones() {
         let mut cache = ContextCache::default();
         cache.insert((5, 6), context_of(5));
         cache.insert((7, 7), context_of(7));
-        assert_eq!(cache.get((5, 6)).map(|context| context.pid), Some(5), "from the map, then the last one");
+        assert_eq!(cache.get((5, 6)).map(|context| context.pid), Some(5), "from the map, then a recent one");
         cache.forget_process(5);
         assert!(cache.get((5, 6)).is_none());
         assert_eq!(cache.get((7, 7)).map(|context| context.pid), Some(7));
         cache.clear();
         assert!(cache.get((7, 7)).is_none());
+    }
+
+    #[test]
+    fn a_packets_process_and_peer_asked_for_in_turn_are_both_kept_recent() {
+        let mut cache = ContextCache::default();
+        for pid in [5, 7, 9] {
+            cache.insert((pid, pid), context_of(pid));
+        }
+        for pid in [5, 7] {
+            assert_eq!(cache.get((pid, pid)).map(|context| context.pid), Some(pid));
+        }
+        // Answered without the map from here on.
+        cache.by_thread.clear();
+        for _ in 0..3 {
+            for pid in [5, 7] {
+                assert_eq!(cache.get((pid, pid)).map(|context| context.pid), Some(pid));
+            }
+        }
+        assert!(cache.get((9, 9)).is_none());
     }
 }

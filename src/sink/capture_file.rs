@@ -114,10 +114,16 @@ impl CaptureFile {
         } else {
             let path = self.next_path();
             let file = File::create(&path).with_context(|| path.clone())?;
-            (path, Box::new(BufWriter::with_capacity(FILE_BUFFER_BYTES, file)))
+            match self.writer_buffers() {
+                true => (path, Box::new(file)),
+                false => (path, Box::new(BufWriter::with_capacity(FILE_BUFFER_BYTES, file))),
+            }
         };
         let output = Box::new(CountingWriter { inner: output, written: written.clone() });
         let mut writer: Box<dyn Sink> = match self.format {
+            Format::PcapNg if self.writer_buffers() => {
+                Box::new(PcapNgWriter::new(output, self.flush_each_packet).handing_over_at(FILE_BUFFER_BYTES))
+            }
             Format::PcapNg => Box::new(PcapNgWriter::new(output, self.flush_each_packet)),
             Format::Pcap { spans_interfaces } => {
                 Box::new(PcapWriter::new(output, spans_interfaces, self.flush_each_packet))
@@ -129,6 +135,12 @@ impl CaptureFile {
         self.opened += 1;
         self.current = Some(OpenFile { path, writer, written, opened_at: Instant::now() });
         Ok(())
+    }
+
+    /// Whether the PcapNG writer buffers a file itself, so that its blocks are not copied again into a BufWriter:
+    /// not with -C, which counts the bytes handed to the output before each packet, nor for stdout.
+    fn writer_buffers(&self) -> bool {
+        self.format == Format::PcapNg && self.rotation.max_bytes.is_none() && self.name != "-"
     }
 
     fn due_for_rotation(&self, file: &OpenFile) -> bool {

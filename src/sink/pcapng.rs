@@ -32,6 +32,8 @@ pub struct PcapNgWriter<W: Write> {
     output: W,
     /// Flush `output` after every packet (and interface), for `-w -` and `-U`: readers see each packet at once.
     flush_each_packet: bool,
+    /// Blocks are kept until they make this many bytes, then handed to `output` together (0: each at once).
+    hand_over_at: usize,
 }
 
 impl<W: Write> PcapNgWriter<W> {
@@ -40,13 +42,23 @@ impl<W: Write> PcapNgWriter<W> {
     pub fn new(output: W, flush_each_packet: bool) -> Self {
         let blocks = pcapng::PcapNgWriter::with_section_header(Vec::new(), section_header())
             .expect("a section header with short options always serializes into a Vec");
-        PcapNgWriter { blocks, output, flush_each_packet }
+        PcapNgWriter { blocks, output, flush_each_packet, hand_over_at: 0 }
     }
 
-    /// Hands the serialized blocks to `output`. The buffer is emptied even when writing fails: after an error the
+    /// Keeps the blocks until they make `bytes`, then hands them to `output` in one write: over an unbuffered
+    /// output (a file), this writer's buffer serves as the file's, and each block is copied once on its way to
+    /// the kernel instead of twice (into this buffer, then a BufWriter's). `finish` hands over the rest.
+    pub fn handing_over_at(self, bytes: usize) -> Self {
+        PcapNgWriter { hand_over_at: bytes, ..self }
+    }
+
+    /// Hands the serialized blocks to `output`, once they make `hand_over_at` bytes or when `flush`. The buffer is emptied even when writing fails: after an error the
     /// stream is broken anyway, and the caller hears of it.
     fn write_pending(&mut self, flush: bool) -> anyhow::Result<()> {
         let pending = self.blocks.get_mut();
+        if !flush && pending.len() < self.hand_over_at {
+            return Ok(());
+        }
         let written = self.output.write_all(pending);
         pending.clear();
         written.context("writing the PcapNG output")?;
@@ -385,6 +397,39 @@ mod tests {
         assert!((MAX_OPTION_LEN - 1..=MAX_OPTION_LEN).contains(&comment.len()), "{} bytes", comment.len());
         assert!(packet.comment().unwrap().starts_with(comment.as_str()));
         assert!(comment.contains("PeerPID: 1\n"), "the peer's piece is there, cut");
+    }
+
+    #[test]
+    fn blocks_kept_until_they_make_the_hand_over_size_are_the_same_bytes() {
+        let data = [7; 60];
+        let packet = Packet {
+            timestamp: Timestamp(1),
+            interface: 0,
+            direction: Some(Direction::In),
+            original_len: 60,
+            data: &data,
+            process: None,
+            peer: None,
+        };
+        let mut each_at_once = PcapNgWriter::new(Vec::new(), false);
+        let mut kept = PcapNgWriter::new(Vec::new(), false).handing_over_at(1000);
+        for writer in [&mut each_at_once, &mut kept] {
+            writer.add_interface(0, &interface("lo")).unwrap();
+        }
+        assert!(kept.output.is_empty(), "the headers are kept too");
+        let mut handed_over = Vec::new();
+        for _ in 0..20 {
+            for writer in [&mut each_at_once, &mut kept] {
+                writer.write_packet(&packet, &interface("lo")).unwrap();
+            }
+            handed_over.push(kept.output.len());
+        }
+        assert!(handed_over.iter().all(|&len| len == 0 || len >= 1000), "handed over only in runs: {handed_over:?}");
+        assert!(handed_over.last() > Some(&0));
+        for writer in [&mut each_at_once, &mut kept] {
+            writer.finish().unwrap();
+        }
+        assert_eq!(kept.output, each_at_once.output);
     }
 
     #[test]
