@@ -52,8 +52,8 @@ impl<W: Write> PcapNgWriter<W> {
         PcapNgWriter { hand_over_at: bytes, ..self }
     }
 
-    /// Hands the serialized blocks to `output`, once they make `hand_over_at` bytes or when `flush`. The buffer is emptied even when writing fails: after an error the
-    /// stream is broken anyway, and the caller hears of it.
+    /// Hands the serialized blocks to `output`, once they make `hand_over_at` bytes or when `flush`. The buffer is
+    /// emptied even when writing fails: after an error the stream is broken anyway, and the caller hears of it.
     fn write_pending(&mut self, flush: bool) -> anyhow::Result<()> {
         let pending = self.blocks.get_mut();
         if !flush && pending.len() < self.hand_over_at {
