@@ -47,9 +47,10 @@ impl CompiledFilter {
     /// otherwise (Ethernet interfaces only, or `-i any`, where such devices may come and go) raw-IP devices just
     /// capture nothing.
     pub fn compile(expression: &str, raw_ip_chosen: bool) -> Result<CompiledFilter, FilterError> {
-        let ethernet = ptstat_filter::compile_for(expression, LinkType::Ethernet, CaptureSource::Live)?;
+        // The kernel runs the optimized programs: they keep the same packets, in fewer instructions per packet.
+        let ethernet = ptstat_filter::compile_for(expression, LinkType::Ethernet, CaptureSource::Live)?.optimized();
         let raw_ip = match ptstat_filter::compile_for(expression, LinkType::RawIp, CaptureSource::Live) {
-            Ok(program) => program,
+            Ok(program) => program.optimized(),
             Err(error) if raw_ip_chosen => return Err(error),
             Err(_) => {
                 Program { instructions: vec![Instruction::statement(opcode::RET | opcode::K, 0)], terms: Vec::new() }
