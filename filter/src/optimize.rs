@@ -326,19 +326,18 @@ impl Graph {
                 state.x = None;
             }
             let instruction = self.program[pc];
-            let edges = self.edges(&mut values, pc, &state);
-            for (index, (target, edge)) in edges.into_iter().enumerate() {
-                let jumps = opcode::class(instruction.code) == opcode::JMP;
+            let jumps = opcode::class(instruction.code) == opcode::JMP;
+            for (index, (target, edge)) in self.edges(&mut values, pc, &state).into_iter().enumerate() {
                 let target = if jumps { self.thread_edge(&mut values, &live, pc, target, &edge) } else { target };
-                if jumps {
-                    let slot = if index == 0 { &mut self.targets[pc].0 } else { &mut self.targets[pc].1 };
-                    let is_ja = opcode::op(instruction.code) == opcode::JA;
-                    if *slot != target {
-                        changed = true;
-                        *slot = target;
-                        if is_ja {
-                            self.targets[pc].1 = target;
-                        }
+                let (taken, not_taken) = &mut self.targets[pc];
+                if jumps && target != if index == 0 { *taken } else { *not_taken } {
+                    changed = true;
+                    // `ja` has one edge, and both targets the same.
+                    if index == 0 || opcode::op(instruction.code) == opcode::JA {
+                        *taken = target;
+                    }
+                    if index == 1 || opcode::op(instruction.code) == opcode::JA {
+                        *not_taken = target;
                     }
                 }
                 match &mut states[target] {
