@@ -44,6 +44,7 @@ mod error;
 mod interpreter;
 mod lexer;
 pub mod names;
+mod optimize;
 mod parser;
 mod program;
 pub mod terms;

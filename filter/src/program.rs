@@ -2,6 +2,7 @@
 
 use crate::dump::{self, DumpStyle};
 use crate::interpreter;
+use crate::optimize;
 use crate::terms::ProcessTerm;
 
 /// Opcode fields of classic BPF, with the values of `<linux/filter.h>` and `<linux/bpf_common.h>`.
@@ -182,6 +183,12 @@ impl Program {
     /// count against [`LOOP_LIMIT`].
     pub fn run(&self, packet: &[u8], wire_len: u32, direction: Option<PacketDirection>) -> u32 {
         interpreter::run(&self.instructions, packet, wire_len, direction, 0)
+    }
+
+    /// The program with the same result for every packet, direction and matched terms, running fewer instructions:
+    /// the jumps of each path go past the tests and loads whose outcome is known there (crate::optimize).
+    pub fn optimized(&self) -> Program {
+        Program { instructions: optimize::optimize(&self.instructions), terms: self.terms.clone() }
     }
 
     /// The program as `tcpdump -d`, `-dd` or `-ddd` prints it; `-d` names the process term each `jset` after

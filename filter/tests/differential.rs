@@ -1,5 +1,6 @@
 //! Compares the packets our programs keep with those the installed tcpdump keeps, for every
-//! capture in `support::captures` and hundreds of expressions each.
+//! capture in `support::captures` and hundreds of expressions each; and those our optimized programs keep with
+//! those the compiled ones keep.
 
 mod support;
 
@@ -148,6 +149,15 @@ enum Agreement {
 
 fn compare(capture: &Capture, path: &Path, expression: &str) -> Result<Agreement, String> {
     let ours = compile(expression, capture.link);
+    // The optimized program, which ptstat's kernel translation runs, must keep what the compiled one keeps.
+    if let Ok(program) = &ours {
+        let optimized = program.optimized();
+        let wrong: Vec<u32> =
+            kept_by(program, capture).symmetric_difference(&kept_by(&optimized, capture)).copied().collect();
+        if !wrong.is_empty() {
+            return Err(format!("optimized: {}", describe(capture, &wrong, &kept_by(&optimized, capture), &optimized)));
+        }
+    }
     let theirs = tcpdump::kept(path, expression, true);
     match (&ours, &theirs) {
         (Err(_), Err(_)) => Ok(Agreement::Refused),
