@@ -54,8 +54,8 @@ static __always_inline bool process_wanted(const struct process_context *owner, 
  * Ethernet devices and layer-3 devices each get their own region: the filter is compiled for their link type. XDP
  * programs get a third, translated for their context (xdp_md; XDP attaches to Ethernet devices only), and the
  * tracepoints two more (tracepoints.h).
- * 32768 instruction slots, as far as 16-bit jump offsets reach: some 2000 classic loads, such as the 4300 classic
- * instructions of `port 1 or ... or port 68` (a kernel socket filter may have 4096). build.rs also compiles an object
+ * 32768 instruction slots, as far as 16-bit jump offsets reach: some 2000 classic loads of the program as
+ * ptstat_filter's optimizer leaves it (a kernel socket filter may have 4096 instructions). build.rs also compiles an object
  * with 2048-slot regions (FILTER_REGION_SLOTS), loaded when the expression fits: aya copies the regions into every
  * program that calls them and the kernel takes in every slot: a seventh of the start-up CPU with full-size ones. */
 #ifndef FILTER_REGION_SLOTS
