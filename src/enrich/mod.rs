@@ -85,13 +85,16 @@ type Thread = (u32, u32);
 
 impl ContextCache {
     fn get(&mut self, thread: Thread) -> Option<&Arc<ProcessContext>> {
-        let is_thread =
-            |entry: &Option<(Thread, Arc<ProcessContext>)>| entry.as_ref().is_some_and(|(recent, _)| *recent == thread);
-        if !self.recent.iter().any(is_thread) {
-            let found = self.by_thread.get(&thread)?.clone();
-            self.remember(thread, found);
-        }
-        self.recent.iter().flatten().find(|(recent, _)| *recent == thread).map(|(_, context)| context)
+        let recent =
+            match self.recent.iter().position(|entry| entry.as_ref().is_some_and(|(asked, _)| *asked == thread)) {
+                Some(index) => index,
+                None => {
+                    let found = self.by_thread.get(&thread)?.clone();
+                    self.remember(thread, found);
+                    0
+                }
+            };
+        self.recent[recent].as_ref().map(|(_, context)| context)
     }
 
     fn remember(&mut self, thread: Thread, context: Arc<ProcessContext>) {

@@ -114,9 +114,10 @@ impl CaptureFile {
         } else {
             let path = self.next_path();
             let file = File::create(&path).with_context(|| path.clone())?;
-            match self.writer_buffers() {
-                true => (path, Box::new(file)),
-                false => (path, Box::new(BufWriter::with_capacity(FILE_BUFFER_BYTES, file))),
+            if self.writer_buffers() {
+                (path, Box::new(file))
+            } else {
+                (path, Box::new(BufWriter::with_capacity(FILE_BUFFER_BYTES, file)))
             }
         };
         let output = Box::new(CountingWriter { inner: output, written: written.clone() });
