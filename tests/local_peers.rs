@@ -123,16 +123,20 @@ fn assert_both_ends_named(file: &str, port: u16, client: u32, server: u32, local
     packets.len()
 }
 
-/// Lines of the conversation on `port` (the IP text names `.PORT`), each with both ends sender first.
+/// Lines of the conversation on `port` (the IP text names `.PORT`), each with both ends sender first. Only the text
+/// after "IP" is searched for the port: the ends before it name pids, and a pid may be the port's number.
 fn assert_lines_name_both_ends(lines: &str, port: u16, client: (&str, u32), server: (&str, u32), count: usize) {
     let client = format!("{}.{}", client.0, client.1);
     let server = format!("{}.{}", server.0, server.1);
     let (from_port, to_port) = (format!(".{port} > "), format!(".{port}: "));
-    let conversation: Vec<&str> =
-        lines.lines().filter(|line| line.contains(&from_port) || line.contains(&to_port)).collect();
+    let conversation: Vec<(&str, &str)> = lines
+        .lines()
+        .filter_map(|line| line.split_once(" IP ").map(|(_, addresses)| (line, addresses)))
+        .filter(|(_, addresses)| addresses.contains(&from_port) || addresses.contains(&to_port))
+        .collect();
     assert_eq!(conversation.len(), count, "{lines}");
-    for line in conversation {
-        let from_server = line.contains(&from_port);
+    for (line, addresses) in conversation {
+        let from_server = addresses.contains(&from_port);
         let ends = if from_server { format!(" {server} > {client} ") } else { format!(" {client} > {server} ") };
         assert!(line.contains(&ends), "{ends:?} in {line}");
     }
