@@ -1019,8 +1019,8 @@ mod tests {
 
     #[test]
     fn translations_too_long_for_the_region_are_refused_with_both_sizes() {
-        // 240 ports fit since the translation takes the optimized program; 480 do not.
-        let ports: Vec<String> = (1..=480).map(|port| format!("port {port}")).collect();
+        // 480 ports fit since the fields a program loads again are kept in scratch words; 960 do not.
+        let ports: Vec<String> = (1..=960).map(|port| format!("port {port}")).collect();
         let filter = CompiledFilter::compile(&ports.join(" or "), false).unwrap();
         for context in [Context::SocketBuffer, Context::Xdp, Context::PacketSocket] {
             let error = translate(&filter.ethernet, context, REGION_SLOTS).unwrap_err();
