@@ -1,5 +1,5 @@
-//! `ptstat -r FILE EXPRESSION`: the filter run in userspace on packets read from a file, with the same compiled
-//! program the kernel runs on live packets. Each interface gets the program compiled for its link type.
+//! `ptstat -r FILE EXPRESSION`: the filter run in userspace on packets read from a file, its program optimized as
+//! the one the kernel runs on live packets. Each interface gets the program compiled for its link type.
 //!
 //! Process terms (`pid N`, `pname NAME`, `container NAME`, ...) are decided from what the packet's PcapNG comment
 //! says of its process and of its peer, the process at its other end when that is local too ([`FileTerms`]), so
@@ -34,7 +34,7 @@ impl<S: Sink> Sink for Filtered<S> {
             DataLink::RAW | DataLink::IPV4 | DataLink::IPV6 => LinkType::RawIp,
             other => bail!("filter expressions are not supported on link type {other:?}"),
         };
-        let program = ptstat_filter::compile(&self.expression, link).context("filter expression")?;
+        let program = ptstat_filter::compile(&self.expression, link).context("filter expression")?.optimized();
         let terms = FileTerms::resolve(&program.terms)?;
         // Ids count up from 0 (the Sink contract), so the program of interface `id` sits at index `id`.
         self.programs.truncate(id);
