@@ -64,9 +64,8 @@ pub fn optimize(program: &[Instruction]) -> Vec<Instruction> {
 /// their 8 bits.
 fn reuse_loaded_fields(program: &[Instruction]) -> Option<Vec<Instruction>> {
     let mut values = Values::default();
-    let mut graph = Graph::new(program)?;
     // The field each packet load reads, where known, and how many loads read it.
-    let fields: Vec<Option<ValueId>> = (graph.entry_states(&mut values).iter().zip(program))
+    let fields: Vec<Option<ValueId>> = (Graph::new(program)?.entry_states(&mut values).iter().zip(program))
         .map(|(state, &instruction)| state.as_ref().and_then(|state| loaded_field(&mut values, state, instruction)))
         .collect();
     let mut loads: HashMap<ValueId, usize> = HashMap::new();
@@ -83,12 +82,9 @@ fn reuse_loaded_fields(program: &[Instruction]) -> Option<Vec<Instruction>> {
     }
     let mut stores: Vec<Option<u32>> = fields.iter().map(|field| words.get(&(*field)?).copied()).collect();
     for _ in 0..MAX_PASSES {
+        let mut graph = Graph::new(program)?;
         graph.read_fields_from_words(&mut values, &fields, stores.clone());
-        let stored = insert_after(&graph.program, |pc| {
-            let store = if opcode::class(graph.program[pc].code) == opcode::LD { opcode::ST } else { opcode::STX };
-            Some(Instruction::statement(store, graph.stores_after[pc]?))
-        });
-        match stored {
+        match graph.laid_out() {
             Ok(stored) => {
                 let mut graph = Graph::new(&stored)?;
                 graph.remove_redundant_loads();
@@ -99,7 +95,6 @@ fn reuse_loaded_fields(program: &[Instruction]) -> Option<Vec<Instruction>> {
                 for pc in crowded {
                     stores[pc] = None;
                 }
-                graph = Graph::new(program)?;
             }
         }
     }
@@ -136,43 +131,6 @@ fn scratch_word(instruction: Instruction) -> Option<u32> {
         opcode::LD | opcode::LDX if opcode::mode(code) == opcode::MEM => Some(k),
         _ => None,
     }
-}
-
-/// `program` with the statement `extra(pc)` after each instruction that has one, its jumps stretched over them;
-/// else, when a conditional jump no longer reaches its target, the instructions whose statements it would go over.
-fn insert_after(
-    program: &[Instruction],
-    extra: impl Fn(usize) -> Option<Instruction>,
-) -> Result<Vec<Instruction>, Vec<usize>> {
-    let extras: Vec<Option<Instruction>> = (0..program.len()).map(extra).collect();
-    let mut index = Vec::with_capacity(program.len());
-    let mut next_index = 0usize;
-    for added in &extras {
-        index.push(next_index);
-        next_index += 1 + usize::from(added.is_some());
-    }
-    let mut out = Vec::with_capacity(next_index);
-    let mut crowded = Vec::new();
-    for (pc, &instruction) in program.iter().enumerate() {
-        let mut instruction = instruction;
-        // Graph::new checked that every jump lands in the program.
-        let target = |skip: u8| pc + 1 + usize::from(skip);
-        let mut stretch = |skip: &mut u8| match u8::try_from(index[target(*skip)] - index[pc] - 1) {
-            Ok(stretched) => *skip = stretched,
-            Err(_) => crowded.extend((pc..target(*skip)).filter(|&over| extras[over].is_some())),
-        };
-        if opcode::class(instruction.code) == opcode::JMP {
-            if opcode::op(instruction.code) == opcode::JA {
-                instruction.k = (index[pc + 1 + instruction.k as usize] - index[pc] - 1) as u32;
-            } else {
-                stretch(&mut instruction.jt);
-                stretch(&mut instruction.jf);
-            }
-        }
-        out.push(instruction);
-        out.extend(extras[pc]);
-    }
-    if crowded.is_empty() { Ok(out) } else { Err(crowded) }
 }
 
 /// A symbolic value: a function of the packet, its wire length, direction and matched terms.
@@ -307,8 +265,8 @@ struct Graph {
     targets: Vec<(usize, usize)>,
     /// Per instruction: whether it changes nothing where it is, so that it can go.
     redundant: Vec<bool>,
-    /// Per instruction: the scratch word its register is stored to right after it, by a store still to be
-    /// inserted (see `reuse_loaded_fields`).
+    /// Per instruction: the scratch word its register is stored to right after it, by a store the layout inserts
+    /// (see `reuse_loaded_fields`).
     stores_after: Vec<Option<u32>>,
 }
 
@@ -622,6 +580,12 @@ impl Graph {
 
     /// The program without the instructions no path reaches and the redundant ones.
     fn layout(&self) -> Vec<Instruction> {
+        self.laid_out().expect("with no stores to insert, distances only shrink")
+    }
+
+    /// [`Graph::layout`], with the stores of `stores_after` after their instructions; else, where a conditional
+    /// jump would no longer reach over the stores, the instructions whose stores it goes over.
+    fn laid_out(&self) -> Result<Vec<Instruction>, Vec<usize>> {
         let count = self.program.len();
         let mut reached = vec![false; count];
         reached[0] = true;
@@ -634,29 +598,38 @@ impl Graph {
         }
         // A redundant instruction is a statement: whatever comes to it goes on to the next one kept, reached too.
         let kept: Vec<bool> = (0..count).map(|pc| reached[pc] && !self.redundant[pc]).collect();
+        let store_after = |pc: usize| self.stores_after[pc].filter(|_| kept[pc]);
         let mut index = vec![0usize; count];
         let mut next_index = 0;
         for pc in 0..count {
             index[pc] = next_index;
-            next_index += usize::from(kept[pc]);
+            next_index += usize::from(kept[pc]) + usize::from(store_after(pc).is_some());
         }
-        let distance = |from: usize, to: usize| index[to] - index[from] - 1;
-        (0..count)
-            .filter(|&pc| kept[pc])
-            .map(|pc| {
-                let mut instruction = self.program[pc];
-                let (taken, not_taken) = self.targets[pc];
-                if opcode::class(instruction.code) == opcode::JMP {
-                    if opcode::op(instruction.code) == opcode::JA {
-                        instruction.k = distance(pc, taken) as u32;
-                    } else {
-                        instruction.jt = u8::try_from(distance(pc, taken)).expect("distances only shrink");
-                        instruction.jf = u8::try_from(distance(pc, not_taken)).expect("distances only shrink");
-                    }
+        let mut out = Vec::with_capacity(next_index);
+        let mut crowded = Vec::new();
+        for pc in (0..count).filter(|&pc| kept[pc]) {
+            let mut instruction = self.program[pc];
+            let (taken, not_taken) = self.targets[pc];
+            let distance = |to: usize| index[to] - index[pc] - 1;
+            if opcode::class(instruction.code) == opcode::JMP {
+                if opcode::op(instruction.code) == opcode::JA {
+                    instruction.k = distance(taken) as u32;
+                } else {
+                    let mut reach = |to: usize, skip: &mut u8| match u8::try_from(distance(to)) {
+                        Ok(distance) => *skip = distance,
+                        Err(_) => crowded.extend((pc..to).filter(|&over| store_after(over).is_some())),
+                    };
+                    reach(taken, &mut instruction.jt);
+                    reach(not_taken, &mut instruction.jf);
                 }
-                instruction
-            })
-            .collect()
+            }
+            out.push(instruction);
+            if let Some(word) = store_after(pc) {
+                let store = if opcode::class(instruction.code) == opcode::LD { opcode::ST } else { opcode::STX };
+                out.push(Instruction::statement(store, word));
+            }
+        }
+        if crowded.is_empty() { Ok(out) } else { Err(crowded) }
     }
 }
 

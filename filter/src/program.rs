@@ -186,7 +186,8 @@ impl Program {
     }
 
     /// The program with the same result for every packet, direction and matched terms, running fewer instructions:
-    /// the jumps of each path go past the tests and loads whose outcome is known there (crate::optimize).
+    /// the jumps of each path go past the tests and loads whose outcome is known there, and fields loaded again are
+    /// read from scratch words (crate::optimize).
     pub fn optimized(&self) -> Program {
         Program { instructions: optimize::optimize(&self.instructions), terms: self.terms.clone() }
     }
