@@ -21,7 +21,8 @@ struct process_context {
 	__u32 pid;              /* thread group id: the process */
 	__u32 tid;
 	__u32 uid;
-	__u32 flow_known;       /* in socket_owners: the socket's flow is in flow_owners already (sockets.h) */
+	__u32 flow_ports;       /* in socket_owners: once flow_owners has the socket's flow, its ports (flow_ports_of
+				 * in owners.h); 0 before (sockets.h) */
 	__u64 cgroup_id;        /* cgroup v2 id (inode of its directory) */
 	char comm[16];          /* name of the thread */
 };

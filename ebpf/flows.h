@@ -273,6 +273,9 @@ static __always_inline __u64 packet_socket_cookie(void *ctx, enum hook hook)
 	return bpf_get_socket_cookie(ctx);
 }
 
+/* How often, on average, a packet of a socket whose flow is known still looks it up in flow_owners. */
+#define RECHECKED_ONE_IN 64
+
 /* The process of a packet whose flow is `key` (`has_flow`: packet_flow's answer; see owners.h for the order of
  * lookups), or NULL. The answer points into an owner map: it is read at once, not kept. */
 static __always_inline struct process_context *owner_of_flow(void *ctx, enum hook hook,
@@ -285,7 +288,11 @@ static __always_inline struct process_context *owner_of_flow(void *ctx, enum hoo
 		__u64 cookie = packet_socket_cookie(ctx, hook);
 		if (cookie)
 			found = bpf_map_lookup_elem(&socket_owners, &cookie);
-		if (found && has_flow && !flow_remembered(key, found) && is_sockets_own_flow(ctx, hook, key))
+		/* A packet of the flow the socket's hooks stored already (flow_ports) spares the flow_owners lookup,
+		 * save one in RECHECKED_ONE_IN, which puts back an entry the LRU may have evicted. */
+		if (found && has_flow &&
+		    (found->flow_ports != flow_ports_of(key) || bpf_get_prandom_u32() % RECHECKED_ONE_IN == 0) &&
+		    !flow_remembered(key, found) && is_sockets_own_flow(ctx, hook, key))
 			store_flow(key, found);
 	}
 	/* Otherwise by the flow, else by the address it reaches (a listener, a bound UDP socket); neither when no entry

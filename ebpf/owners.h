@@ -144,7 +144,7 @@ static __always_inline void current_process(struct process_context *process)
 	process->pid = pid_tgid >> 32;
 	process->tid = (__u32)pid_tgid;
 	process->uid = (__u32)bpf_get_current_uid_gid();
-	process->flow_known = 0;
+	process->flow_ports = 0;
 	process->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(process->comm, sizeof(process->comm));
 }
@@ -155,6 +155,13 @@ static __always_inline void ipv4_mapped(__u32 addr[4], __be32 ipv4)
 	addr[1] = 0;
 	addr[2] = bpf_htonl(0x0000ffff);
 	addr[3] = ipv4;
+}
+
+/* The ports of flow `key` as socket_owners keeps them (flow_ports): never 0 for a connected socket's flow, whose
+ * ports are both set. */
+static __always_inline __u32 flow_ports_of(const struct flow_key *key)
+{
+	return (__u32)key->remote_port << 16 | key->local_port;
 }
 
 /* Whether flow_owners has `process` for `key` already: most packets of a flow change nothing, and a lookup is

@@ -281,6 +281,57 @@ fn ipv6_tcp_names_its_process_and_reading_the_file_shows_it_again() {
     );
 }
 
+/// A connected UDP socket that one process used long enough for the send tracepoint to settle it (see
+/// `remember_traced_socket` in ebpf/sockets.h), then a child holding the same socket connects it again: the
+/// socket's owner is the child until the parent sends again, and the parent's datagrams after that name the
+/// parent, not the child (the tracepoint must look the socket up again, not trust what it settled).
+#[test]
+fn a_socket_taken_over_by_another_process_and_used_again_names_the_user_again() {
+    if !root_or_skip("a_socket_taken_over_by_another_process_and_used_again_names_the_user_again")
+        || !tool_available("tshark")
+    {
+        return;
+    }
+    let net = VethNamespace::new("ptake", 175);
+    net.warm_up();
+    let _sink = udp_listener(Some(&net), 6046);
+    let dir = tempfile::tempdir().unwrap();
+    let file = capture_file(&dir);
+    let ptstat = Running::start(&["-i", &net.host_if, "-w", &file]);
+
+    let script = format!(
+        "import os, socket, sys\n\
+         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+         s.connect(('{peer}', 6046))\n\
+         for i in range(8):\n    s.send(b'settling %d' % i)\n\
+         child = os.fork()\n\
+         if child == 0:\n    s.connect(('{peer}', 6046))\n    os._exit(0)\n\
+         os.waitpid(child, 0)\n\
+         print(child, flush=True)\n\
+         for i in range(3):\n    s.send(b'after %d' % i)\n",
+        peer = net.peer_ip
+    );
+    let user = Command::new("python3").args(["-c", &script]).stdout(Stdio::piped()).spawn().expect("python3");
+    let parent_pid = user.id();
+    let user = user.wait_with_output().unwrap();
+    assert!(user.status.success());
+    let child_pid = String::from_utf8_lossy(&user.stdout).trim().to_string();
+    thread::sleep(Duration::from_millis(200));
+    let finished = ptstat.stop();
+    assert!(finished.status.success(), "{}", finished.stderr);
+
+    assert_eq!(pids_of_packets(&file, "udp contains \"settling\""), only(parent_pid, 8));
+    // "after 0" left before the tracepoint of its send ran: it names whoever connected last, as any socket's first
+    // datagram after a change of hands does.
+    for later in ["after 1", "after 2"] {
+        assert_eq!(
+            pids_of_packets(&file, &format!("udp contains \"{later}\"")),
+            only(parent_pid, 1),
+            "{later}: the child ({child_pid}) only connected the socket; the parent sent it"
+        );
+    }
+}
+
 /// The socket's cookie, the key the programs file its owner under.
 fn socket_cookie(socket: &impl AsRawFd) -> u64 {
     let mut cookie = 0u64;

@@ -23,7 +23,8 @@ use super::{netlink, netns::Netns, programs};
 
 use aya::{
     Ebpf, Pod,
-    maps::{Array, HashMap as BpfHashMap, MapData},
+    maps::{Array, HashMap as BpfHashMap, MapData, MapError},
+    sys::SyscallError,
 };
 
 use crate::source::live::cgroup2::cgroup2_root;
@@ -36,7 +37,7 @@ struct ProcessContextValue {
     tid: u32,
     uid: u32,
     /// Left 0: the send and receive hooks learn the socket's flow anew.
-    flow_known: u32,
+    flow_ports: u32,
     cgroup_id: u64,
     comm: [u8; 16],
 }
@@ -97,6 +98,8 @@ struct DiagSocket {
 }
 
 const SO_NETNS_COOKIE: i32 = 71;
+/// Map update flag: only where the key has no entry yet.
+const BPF_NOEXIST: u64 = 1;
 
 /// Preloads the owner maps with every TCP and UDP socket of each of `namespaces` that has a process.
 pub fn preload_owners_in<'a>(
@@ -143,7 +146,14 @@ fn owner_map<'a, K: Pod, V: Pod>(ebpf: &'a mut Ebpf, name: &str) -> anyhow::Resu
 fn preload(ebpf: &mut Ebpf, netns: u64, known: &[(DiagSocket, ProcessContextValue)]) -> anyhow::Result<()> {
     let mut socket_owners = owner_map::<u64, ProcessContextValue>(ebpf, "socket_owners")?;
     for (socket, process) in known {
-        socket_owners.insert(socket.cookie, process, 0)?;
+        // The socket hooks run already: an owner they found since is the one that used the socket, where /proc
+        // names one of the processes that hold it; and the send and receive tracepoints, having settled the
+        // socket, would not look at its entry again for a while (ebpf/sockets.h).
+        match socket_owners.insert(socket.cookie, process, BPF_NOEXIST) {
+            Err(MapError::SyscallError(SyscallError { io_error, .. }))
+                if io_error.raw_os_error() == Some(libc::EEXIST) => {}
+            result => result?,
+        }
     }
     let bound: Vec<(BoundKey, ProcessContextValue)> = known
         .iter()
@@ -344,7 +354,7 @@ fn process_context(pid: u32) -> Option<ProcessContextValue> {
         .and_then(|cgroups| cgroups.lines().find_map(|line| line.strip_prefix("0::").map(str::to_string)))
         .and_then(|path| fs::metadata(cgroup2_root()?.join(path.trim_start_matches('/'))).ok())
         .map_or(0, |metadata| metadata.ino());
-    Some(ProcessContextValue { pid, tid: pid, uid, flow_known: 0, cgroup_id, comm })
+    Some(ProcessContextValue { pid, tid: pid, uid, flow_ports: 0, cgroup_id, comm })
 }
 
 /// Lists the sockets of one family and protocol, in every state.
