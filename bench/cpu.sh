@@ -36,25 +36,14 @@ bench_init
 
 # Not iperf3's default port, which other work on this machine may use.
 port=5299
-server_pid=
 cleanup() {
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_local_iperf3_server
     [ -z "${work:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 work=$(mktemp -d)
 
-# In the background, not daemonized (-D), so that $! is its pid to stop it by.
-iperf3 -s -B 127.0.0.1 -p "$port" >"$work/iperf3-server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-    [ -z "$(ss -Hltn "sport = :$port")" ] || break
-    kill -0 "$server_pid" 2>/dev/null || { echo "$0: iperf3 -s exited:" >&2; cat "$work/iperf3-server.log" >&2; exit 1; }
-    sleep 0.1
-done
+start_local_iperf3_server "$port"
 
 python3 - "$ptstat" "$work" "$port" "$packets" "$modes" <<'PY'
 import json, os, re, resource, signal, subprocess, sys, time

@@ -88,3 +88,27 @@ drops_of() {
     drops=$(awk '/packets? dropped by kernel/ { print $1 }' "$work/$1.err")
     echo "${drops:-?}"
 }
+
+# start_local_iperf3_server PORT: an iperf3 server on 127.0.0.1:PORT, its log in $work/iperf3-server.log, and
+# waits until it listens. In the background, not daemonized (-D), so that its pid, kept in $server_pid, stops it
+# (stop_local_iperf3_server). One that exits first is an error, with its log.
+server_pid=
+start_local_iperf3_server() {
+    local port=$1
+    iperf3 -s -B 127.0.0.1 -p "$port" >"$work/iperf3-server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 100); do
+        [ -z "$(ss -Hltn "sport = :$port")" ] || break
+        kill -0 "$server_pid" 2>/dev/null || { echo "$0: iperf3 -s exited:" >&2; cat "$work/iperf3-server.log" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+
+# stop_local_iperf3_server: for cleanup; stops the server start_local_iperf3_server started, if any, by its pid.
+stop_local_iperf3_server() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=
+    fi
+}
