@@ -282,7 +282,7 @@ struct {
 } sockets_settled SEC(".maps");
 
 /* Every this many calls a settled socket still goes through remember_kernel_socket, which puts back what the LRU
- * maps may have evicted meanwhile (as every call did before sockets were settled). */
+ * maps may have evicted meanwhile. */
 #define SETTLED_CALLS 64
 
 /* The send and receive tracepoints (Linux 6.3). Their socket is read directly, as tp_btf programs may: a probe read
