@@ -305,7 +305,7 @@ static __always_inline void remember_traced_socket(struct sock *sk)
 		now.remote_addr[3] = sk->__sk_common.skc_daddr;
 	else
 		__builtin_memcpy(now.remote_addr, sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32, sizeof(now.remote_addr));
-	struct socket_settled *settled = bpf_sk_storage_get(&sockets_settled, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	struct socket_settled *settled = bpf_sk_storage_get(&sockets_settled, sk, NULL, 0);
 	if (settled && settled->calls_left && settled->owner_changes == now.owner_changes && settled->pid == now.pid &&
 	    settled->remote_port == now.remote_port && settled->local_port == now.local_port &&
 	    settled->remote_addr[0] == now.remote_addr[0] && settled->remote_addr[1] == now.remote_addr[1] &&
@@ -313,11 +313,14 @@ static __always_inline void remember_traced_socket(struct sock *sk)
 		settled->calls_left--;
 		return;
 	}
-	bool settles = remember_kernel_socket(sk, bpf_get_socket_cookie(sk), family);
-	if (settled) {
-		now.calls_left = settles ? SETTLED_CALLS : 0;
-		*settled = now;
+	if (remember_kernel_socket(sk, bpf_get_socket_cookie(sk), family)) {
+		/* Storage only for sockets that settle: unconnected ones (a DNS server's) never do. */
+		if (!settled)
+			settled = bpf_sk_storage_get(&sockets_settled, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+		now.calls_left = SETTLED_CALLS;
 	}
+	if (settled)
+		*settled = now;
 }
 
 SEC("tp_btf/sock_send_length")
