@@ -324,9 +324,14 @@ static __always_inline struct process_context *find_owner(void *ctx, enum hook h
 /* The loopback device's index, in every namespace. */
 #define LOOPBACK_IFINDEX 1
 
-/* The socket `key` (a flow seen from one end) names as its other end: in `netns` first, else in any other
- * namespace (owners.h). NULL when that end is not a socket of this host, and for a socket sending to itself (its
- * own end, not a peer). */
+/* The socket `key` (a flow seen from one end) names as its other end, NULL when that end is not a socket of this host,
+ * and for a socket sending to itself (its own end, not a peer). On loopback the other end is in the packet's
+ * namespace (owners.h). Elsewhere it is in another one: a namespace's own addresses reach it through its loopback
+ * device, so a packet on any other device goes to or comes from another namespace (a veth pair's far end, a
+ * container on a bridge) or another host. So only the maps keyed without the namespace are asked, not the packet's
+ * own namespace's first: a packet with no local peer (most, on a host's own interfaces) costs two lookups fewer,
+ * and a peer in another namespace is found two lookups sooner. Their answer is taken from any namespace, the
+ * packet's own too, where routing was made to send a namespace's traffic to itself out of a device. */
 static __always_inline struct process_context *other_end(struct flow_key *key, bool on_loopback)
 {
 	struct flow_key reversed = {.netns = key->netns, .protocol = key->protocol};
@@ -338,13 +343,13 @@ static __always_inline struct process_context *other_end(struct flow_key *key, b
 	    reversed.local_addr[1] == key->local_addr[1] && reversed.local_addr[2] == key->local_addr[2] &&
 	    reversed.local_addr[3] == key->local_addr[3])
 		return NULL;
-	struct process_context *found = bpf_map_lookup_elem(&flow_owners, &reversed);
-	/* A listener or a bound UDP socket. On loopback the other end is in this namespace whatever its address, so a
-	 * socket bound to the wildcard address is it; elsewhere the address may be another host's. */
-	if (!found)
-		found = bound_owner(key->netns, key->protocol, reversed.local_addr, reversed.local_port, on_loopback);
-	if (found || on_loopback)
-		return found;
+	if (on_loopback) {
+		struct process_context *found = bpf_map_lookup_elem(&flow_owners, &reversed);
+		/* Else a listener or a bound UDP socket: whatever its address, a socket bound to the wildcard address
+		 * is it. */
+		return found ? found : bound_owner(key->netns, key->protocol, reversed.local_addr, reversed.local_port,
+						   true);
+	}
 	reversed.netns = 0;
 	struct owner_in_netns *elsewhere = bpf_map_lookup_elem(&flow_owners_any_netns, &reversed);
 	if (!elsewhere) {
@@ -352,9 +357,10 @@ static __always_inline struct process_context *other_end(struct flow_key *key, b
 		__builtin_memcpy(bound.addr, reversed.local_addr, sizeof(bound.addr));
 		elsewhere = bpf_map_lookup_elem(&bound_owners_any_netns, &bound);
 	}
-	/* The packet's own namespace was asked already: an answer from there is stale. */
 	if (elsewhere)
-		return elsewhere->netns != key->netns ? &elsewhere->process : NULL;
+		return &elsewhere->process;
+	/* A socket bound to the wildcard address in the namespace that has the address. Not the packet's own: the
+	 * address of the other end of a packet on one of its devices other than loopback is another host's. */
 	__u64 *netns = bpf_map_lookup_elem(&namespace_addresses, reversed.local_addr);
 	if (!netns || *netns == key->netns)
 		return NULL;
