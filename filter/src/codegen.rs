@@ -203,8 +203,15 @@ impl Generator {
             }
             Expr::Any(items) => {
                 let mut any = Cond::Constant(false);
-                for item in items {
-                    any = any.or(self.expr(item)?);
+                let mut rest = &items[..];
+                while let Some(item) = rest.first() {
+                    if let Some((ports, taken)) = self.port_run(rest)? {
+                        any = any.or(ports);
+                        rest = &rest[taken..];
+                    } else {
+                        any = any.or(self.expr(item)?);
+                        rest = &rest[1..];
+                    }
                 }
                 any
             }
@@ -515,68 +522,74 @@ impl Generator {
 
     /// `port` and `portrange`, over TCP, UDP and SCTP in IPv6 and in first IPv4 fragments.
     fn port(&self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
-        let is_range = qualifiers.kind == AddressKind::Portrange;
-        let error = |message: String| Err(Spanned::new(message, span.clone()));
-        let qualified_protocol = match qualifiers.protocol {
-            None => None,
-            Some(Protocol::Tcp) => Some(IPPROTO_TCP),
-            Some(Protocol::Udp) => Some(IPPROTO_UDP),
-            Some(Protocol::Sctp) => Some(IPPROTO_SCTP),
-            Some(_) if is_range => return error("illegal qualifier of 'portrange'".into()),
-            Some(_) => return error("illegal qualifier of 'port'".into()),
-        };
-        let (low, high, registered) = match id {
-            Id::Number(number) => (*number, *number, None),
-            Id::Name(name) if is_range => port_range_by_name(name, span)?,
-            Id::Name(name) => {
-                let (port, registered) = port_by_name(name, span)?;
-                (port, port, registered)
-            }
-            _ => return error("illegal port: expected a number or a service name".into()),
-        };
-        for port in [low, high] {
-            if port > 65535 {
-                return error(format!("illegal port number {port} > 65535"));
-            }
-        }
-        let protocols = match (qualified_protocol, registered) {
-            (None, None) => vec![IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP],
-            (Some(protocol), None) | (None, Some(protocol)) => vec![protocol],
-            (Some(wanted), Some(registered)) if wanted == registered => vec![wanted],
-            (Some(_), Some(registered)) => {
-                let name = if registered == IPPROTO_TCP { "tcp" } else { "udp" };
-                let text = match id {
-                    Id::Name(text) => text.as_str(),
-                    _ => "",
-                };
-                return error(format!("port '{text}' is {name}"));
-            }
-        };
-        let (low, high) = (low.min(high), low.max(high));
+        let wanted = port_numbers(qualifiers, id, span)?;
+        self.ports(qualifiers.direction, &wanted.protocols.clone(), &[wanted], span)
+    }
+
+    /// Whether any of `wanted` (each over `protocols`) holds, `direction` choosing the port fields. Each field is
+    /// tested against every number of the list in turn, as libpcap's optimizer leaves a run of ports: the program
+    /// loads each field once, not once per port (crate::optimize keeps the loads of a primitive).
+    fn ports(
+        &self,
+        direction: Direction,
+        protocols: &[u32],
+        wanted: &[PortNumbers],
+        span: &Range<usize>,
+    ) -> Result<Cond> {
         let matches = |port_value: Vec<Instruction>| {
-            if is_range {
-                Cond::test(port_value.clone(), JMP | JGE | K, low)
-                    .and(Cond::test(port_value, JMP | JGT | K, high).negate())
-            } else {
-                Cond::test(port_value, JMP | JEQ | K, low)
-            }
+            Cond::any(wanted.iter().map(|numbers| {
+                if numbers.is_range {
+                    Cond::test(port_value.clone(), JMP | JGE | K, numbers.low)
+                        .and(Cond::test(port_value.clone(), JMP | JGT | K, numbers.high).negate())
+                } else {
+                    Cond::test(port_value.clone(), JMP | JEQ | K, numbers.low)
+                }
+            }))
         };
         let ipv6_port = |offset: u32| load(H, self.network(IPV6_HEADER_LEN + offset));
         let ipv6 = self.link_protocol(ETHERTYPE_IPV6, span)?.and(Cond::any(protocols.iter().map(|&protocol| {
             field_eq(B, self.network(6), protocol).and(combine_directions(
-                qualifiers.direction,
+                direction,
                 matches(ipv6_port(0)),
                 matches(ipv6_port(2)),
             ))
         })));
         let ipv4 = self.link_protocol(ETHERTYPE_IP, span)?.and(Cond::any(protocols.iter().map(|&protocol| {
             field_eq(B, self.network(9), protocol).and(self.first_fragment()).and(combine_directions(
-                qualifiers.direction,
+                direction,
                 matches(self.transport_load(H, 0)),
                 matches(self.transport_load(H, 2)),
             ))
         })));
         Ok(ipv6.or(ipv4))
+    }
+
+    /// A run of `port` and `portrange` primitives joined by `or` at the start of `items` (`port 80 or port 443
+    /// or 8080`), when there are two or more with the same protocol qualifier and direction over the same
+    /// protocols: their condition, and how many items it takes. Tested as one (Self::ports), the run keeps the
+    /// packets its primitives keep one after another, except a packet cut short between its source and
+    /// destination port: there the first primitive's load of the destination port drops it, where libpcap's
+    /// optimized program (tcpdump's) keeps it for a source port later in the run, as this does. `src and dst`
+    /// primitives are not joined: each wants both fields equal to its own number.
+    fn port_run(&self, items: &[Expr]) -> Result<Option<(Cond, usize)>> {
+        let Some((first, id, span)) = items.first().and_then(joinable_port) else { return Ok(None) };
+        let mut wanted = vec![port_numbers(&first, id, span)?];
+        for item in &items[1..] {
+            let Some((qualifiers, id, span)) = joinable_port(item) else { break };
+            if (qualifiers.protocol, qualifiers.direction) != (first.protocol, first.direction) {
+                break;
+            }
+            let numbers = port_numbers(&qualifiers, id, span)?;
+            if numbers.protocols != wanted[0].protocols {
+                break;
+            }
+            wanted.push(numbers);
+        }
+        if wanted.len() < 2 {
+            return Ok(None);
+        }
+        let protocols = wanted[0].protocols.clone();
+        Ok(Some((self.ports(first.direction, &protocols, &wanted, span)?, wanted.len())))
     }
 
     /// Statements loading a field at `offset` in the transport header of an IPv4 packet, whose
@@ -1336,6 +1349,70 @@ fn masked_value_eq(mut statements: Vec<Instruction>, mask: u32, value: u32) -> C
 
 fn length_test(jump: u16, length: u32) -> Cond {
     Cond::test(vec![Instruction::statement(LD | W | LEN, 0)], JMP | jump | K, length)
+}
+
+/// What a `port` or `portrange` primitive tests: the transport protocols it applies to (by its qualifier, else
+/// the one a service name is registered for, else SCTP, TCP and UDP) and its port numbers.
+struct PortNumbers {
+    protocols: Vec<u32>,
+    low: u32,
+    high: u32,
+    is_range: bool,
+}
+
+/// A `port` or `portrange` primitive that `or` may join with its neighbours (Generator::port_run): its qualifiers, id
+/// and span.
+fn joinable_port(item: &Expr) -> Option<(Qualifiers, &Id, &Range<usize>)> {
+    match item {
+        Expr::Primitive(Primitive::Qualified(qualifiers, id), span)
+            if matches!(qualifiers.kind, AddressKind::Port | AddressKind::Portrange)
+                && qualifiers.direction != Direction::SrcAndDst =>
+        {
+            Some((*qualifiers, id, span))
+        }
+        _ => None,
+    }
+}
+
+fn port_numbers(qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<PortNumbers> {
+    let is_range = qualifiers.kind == AddressKind::Portrange;
+    let error = |message: String| Err(Spanned::new(message, span.clone()));
+    let qualified_protocol = match qualifiers.protocol {
+        None => None,
+        Some(Protocol::Tcp) => Some(IPPROTO_TCP),
+        Some(Protocol::Udp) => Some(IPPROTO_UDP),
+        Some(Protocol::Sctp) => Some(IPPROTO_SCTP),
+        Some(_) if is_range => return error("illegal qualifier of 'portrange'".into()),
+        Some(_) => return error("illegal qualifier of 'port'".into()),
+    };
+    let (low, high, registered) = match id {
+        Id::Number(number) => (*number, *number, None),
+        Id::Name(name) if is_range => port_range_by_name(name, span)?,
+        Id::Name(name) => {
+            let (port, registered) = port_by_name(name, span)?;
+            (port, port, registered)
+        }
+        _ => return error("illegal port: expected a number or a service name".into()),
+    };
+    for port in [low, high] {
+        if port > 65535 {
+            return error(format!("illegal port number {port} > 65535"));
+        }
+    }
+    let protocols = match (qualified_protocol, registered) {
+        (None, None) => vec![IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP],
+        (Some(protocol), None) | (None, Some(protocol)) => vec![protocol],
+        (Some(wanted), Some(registered)) if wanted == registered => vec![wanted],
+        (Some(_), Some(registered)) => {
+            let name = if registered == IPPROTO_TCP { "tcp" } else { "udp" };
+            let text = match id {
+                Id::Name(text) => text.as_str(),
+                _ => "",
+            };
+            return error(format!("port '{text}' is {name}"));
+        }
+    };
+    Ok(PortNumbers { protocols, low: low.min(high), high: low.max(high), is_range })
 }
 
 fn combine_directions(direction: Direction, source: Cond, destination: Cond) -> Cond {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use support::captures::{self, Capture};
 use support::expressions::{HAND_WRITTEN, generated, random_combinations};
 use support::rng::Rng;
-use support::{pcap, tcpdump};
+use support::{packets, pcap, tcpdump};
 
 const RANDOM_COMBINATIONS_PER_CAPTURE: usize = 150;
 
@@ -235,4 +235,41 @@ fn temporary_directory() -> PathBuf {
     let directory = std::env::temp_dir().join(format!("ptstat-filter-differential-{}", std::process::id()));
     std::fs::create_dir_all(&directory).expect("create temporary directory");
     directory
+}
+
+/// A run of ports joined by `or` is compiled as one test of each port field against every number (libpcap's
+/// optimizer leaves it so): a packet cut short after its source port, which is the run's second, is kept, as tcpdump
+/// keeps it; tested port by port (`tcpdump -O`), the first port's load of the destination port would drop it.
+/// Whole packets are kept by the port of either field.
+#[test]
+fn a_run_of_ports_keeps_a_packet_cut_after_its_source_port_as_tcpdump_does() {
+    if !tcpdump::available() {
+        return;
+    }
+    let udp = |source: u16, destination: u16| {
+        let ip = packets::Ipv4::new([10, 0, 0, 2], [10, 0, 0, 1], 17).build(&packets::udp(source, destination, &[]));
+        packets::ethernet([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2], 0x0800, &ip)
+    };
+    let source_port_end = 14 + 20 + 2;
+    let packets = [
+        pcap::Packet::whole(udp(443, 9999)).truncated(source_port_end),
+        pcap::Packet::whole(udp(9999, 9999)).truncated(source_port_end),
+        pcap::Packet::whole(udp(443, 9999)),
+        pcap::Packet::whole(udp(9999, 80)),
+        pcap::Packet::whole(udp(9999, 9999)),
+    ];
+    let directory = temporary_directory();
+    let path = directory.join("cut-after-source-port.pcap");
+    std::fs::write(&path, pcap::write(1, &packets)).expect("write capture");
+    let expression = "port 80 or port 443 or port 8080";
+    let program = compile(expression, ptstat_filter::LinkType::Ethernet).expect("compiles");
+    let ours: Vec<u32> = (0u32..)
+        .zip(&packets)
+        .filter(|(_, packet)| program.matches(&packet.data, packet.wire_len))
+        .map(|(index, _)| index)
+        .collect();
+    assert_eq!(ours, tcpdump::kept(&path, expression, true).expect("tcpdump reads it"));
+    assert_eq!(ours, [0, 2, 3]);
+    assert_eq!(tcpdump::kept(&path, expression, false).expect("tcpdump -O reads it"), [2, 3], "port by port");
+    let _ = std::fs::remove_dir_all(&directory);
 }
