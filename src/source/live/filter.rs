@@ -1019,8 +1019,8 @@ mod tests {
 
     #[test]
     fn translations_too_long_for_the_region_are_refused_with_both_sizes() {
-        // 480 ports fit since the fields a program loads again are kept in scratch words; 960 do not.
-        let ports: Vec<String> = (1..=960).map(|port| format!("port {port}")).collect();
+        // 1340 ports fit, each field tested against all of them (crate ptstat_filter's code generation); 1920 do not.
+        let ports: Vec<String> = (1..=1920).map(|port| format!("port {port}")).collect();
         let filter = CompiledFilter::compile(&ports.join(" or "), false).unwrap();
         for context in [Context::SocketBuffer, Context::Xdp, Context::PacketSocket] {
             let error = translate(&filter.ethernet, context, REGION_SLOTS).unwrap_err();
