@@ -258,7 +258,9 @@ fn a_run_of_ports_keeps_a_packet_cut_after_its_source_port_as_tcpdump_does() {
         pcap::Packet::whole(udp(9999, 80)),
         pcap::Packet::whole(udp(9999, 9999)),
     ];
-    let directory = temporary_directory();
+    // Its own directory: the other test removes its directory when it ends.
+    let directory = std::env::temp_dir().join(format!("ptstat-filter-port-run-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("create temporary directory");
     let path = directory.join("cut-after-source-port.pcap");
     std::fs::write(&path, pcap::write(1, &packets)).expect("write capture");
     let expression = "port 80 or port 443 or port 8080";
