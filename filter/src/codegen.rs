@@ -522,20 +522,15 @@ impl Generator {
 
     /// `port` and `portrange`, over TCP, UDP and SCTP in IPv6 and in first IPv4 fragments.
     fn port(&self, qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<Cond> {
-        let wanted = port_numbers(qualifiers, id, span)?;
-        self.ports(qualifiers.direction, &wanted.protocols.clone(), &[wanted], span)
+        self.ports(qualifiers.direction, &[port_numbers(qualifiers, id, span)?], span)
     }
 
-    /// Whether any of `wanted` (each over `protocols`) holds, `direction` choosing the port fields. Each field is
-    /// tested against every number of the list in turn, as libpcap's optimizer leaves a run of ports: the program
-    /// loads each field once, not once per port (crate::optimize keeps the loads of a primitive).
-    fn ports(
-        &self,
-        direction: Direction,
-        protocols: &[u32],
-        wanted: &[PortNumbers],
-        span: &Range<usize>,
-    ) -> Result<Cond> {
+    /// Whether any of `wanted` (one or more, all over the same protocols) holds, `direction` choosing the port
+    /// fields. Each field is tested against every number of the list in turn, as libpcap's optimizer leaves a run
+    /// of ports: the program loads each field once, not once per port (crate::optimize keeps the loads of a
+    /// primitive).
+    fn ports(&self, direction: Direction, wanted: &[PortNumbers], span: &Range<usize>) -> Result<Cond> {
+        let protocols = &wanted[0].protocols;
         let matches = |port_value: Vec<Instruction>| {
             Cond::any(wanted.iter().map(|numbers| {
                 if numbers.is_range {
@@ -588,8 +583,7 @@ impl Generator {
         if wanted.len() < 2 {
             return Ok(None);
         }
-        let protocols = wanted[0].protocols.clone();
-        Ok(Some((self.ports(first.direction, &protocols, &wanted, span)?, wanted.len())))
+        Ok(Some((self.ports(first.direction, &wanted, span)?, wanted.len())))
     }
 
     /// Statements loading a field at `offset` in the transport header of an IPv4 packet, whose
@@ -1374,6 +1368,7 @@ fn joinable_port(item: &Expr) -> Option<(Qualifiers, &Id, &Range<usize>)> {
     }
 }
 
+/// The numbers and protocols of a `port` or `portrange` primitive, or why it is refused.
 fn port_numbers(qualifiers: &Qualifiers, id: &Id, span: &Range<usize>) -> Result<PortNumbers> {
     let is_range = qualifiers.kind == AddressKind::Portrange;
     let error = |message: String| Err(Spanned::new(message, span.clone()));
