@@ -37,13 +37,13 @@ bench_init
 # Not iperf3's default port, which other work on this machine may use.
 port=5299
 cleanup() {
-    stop_local_iperf3_server
+    stop_iperf3_server
     [ -z "${work:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 work=$(mktemp -d)
 
-start_local_iperf3_server "$port"
+start_iperf3_server 127.0.0.1 "$port"
 
 python3 - "$ptstat" "$work" "$port" "$packets" "$modes" <<'PY'
 import json, os, re, resource, signal, subprocess, sys, time

@@ -24,14 +24,14 @@ port=5298
 stats_were=$(sysctl -n kernel.bpf_stats_enabled)
 cleanup() {
     kill_capturer
-    stop_local_iperf3_server
+    stop_iperf3_server
     sysctl -qw kernel.bpf_stats_enabled="$stats_were"
     [ -z "${work:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 work=$(mktemp -d)
 
-start_local_iperf3_server "$port"
+start_iperf3_server 127.0.0.1 "$port"
 sysctl -qw kernel.bpf_stats_enabled=1
 
 echo "ptstat's programs under a ${seconds} s flood of 64-byte UDP datagrams on lo (kernel.bpf_stats_enabled)"

@@ -89,23 +89,25 @@ drops_of() {
     echo "${drops:-?}"
 }
 
-# start_local_iperf3_server PORT: an iperf3 server on 127.0.0.1:PORT, its log in $work/iperf3-server.log, and
-# waits until it listens. In the background, not daemonized (-D), so that its pid, kept in $server_pid, stops it
-# (stop_local_iperf3_server). One that exits first is an error, with its log.
+# start_iperf3_server ADDRESS PORT [NAMESPACE]: an iperf3 server on ADDRESS:PORT (in network namespace NAMESPACE if
+# given), its log in $work/iperf3-server.log, and waits until it listens. In the background, not daemonized (-D), so
+# that its pid, kept in $server_pid, stops it (stop_iperf3_server); `ip netns exec` execs it, so the pid is iperf3's.
+# One that exits first is an error, with its log.
 server_pid=
-start_local_iperf3_server() {
-    local port=$1
-    iperf3 -s -B 127.0.0.1 -p "$port" >"$work/iperf3-server.log" 2>&1 &
+start_iperf3_server() {
+    local address=$1 port=$2 in_namespace=()
+    [ -z "${3:-}" ] || in_namespace=(ip netns exec "$3")
+    "${in_namespace[@]}" iperf3 -s -B "$address" -p "$port" >"$work/iperf3-server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 100); do
-        [ -z "$(ss -Hltn "sport = :$port")" ] || break
+        [ -z "$("${in_namespace[@]}" ss -Hltn "sport = :$port")" ] || break
         kill -0 "$server_pid" 2>/dev/null || { echo "$0: iperf3 -s exited:" >&2; cat "$work/iperf3-server.log" >&2; exit 1; }
         sleep 0.1
     done
 }
 
-# stop_local_iperf3_server: for cleanup; stops the server start_local_iperf3_server started, if any, by its pid.
-stop_local_iperf3_server() {
+# stop_iperf3_server: for cleanup; stops the server start_iperf3_server started, if any, by its pid.
+stop_iperf3_server() {
     if [ -n "$server_pid" ]; then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true

@@ -34,15 +34,11 @@ rounds=${3:-3}
 bench_init
 
 ns=ptstat-bench host_if=ptbenchh peer_if=ptbenchp host_ip=10.78.0.1 peer_ip=10.78.0.2
-server_pid=
 scraper_pid=
 cleanup() {
     kill_capturer
     [ -z "$scraper_pid" ] || kill "$scraper_pid" 2>/dev/null || true
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_iperf3_server
     ip netns del "$ns" 2>/dev/null || true
     ip link del "$host_if" 2>/dev/null || true
     [ -z "${work:-}" ] || rm -rf "$work"
@@ -60,15 +56,7 @@ ip link set "$host_if" up
 ip -n "$ns" addr add "$peer_ip/24" dev "$peer_if"
 ip -n "$ns" link set "$peer_if" up
 ip -n "$ns" link set lo up
-# In the foreground of its job, not daemonized (-D), so that $! is its pid to stop it by. `ip netns exec` execs
-# it: the pid is iperf3's.
-ip netns exec "$ns" iperf3 -s -B "$peer_ip" >"$work/iperf3-server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-    [ -z "$(ip netns exec "$ns" ss -Hltn "sport = :5201")" ] || break
-    kill -0 "$server_pid" 2>/dev/null || { echo "$0: iperf3 -s exited:" >&2; cat "$work/iperf3-server.log" >&2; exit 1; }
-    sleep 0.1
-done
+start_iperf3_server "$peer_ip" 5201 "$ns"
 
 # measure [-R]: sets $tcp (bits/s) and $udp (packets/s) as the receiver got them; -R: the namespace sends. The
 # timeout turns an iperf3 that hangs (its server gone) into an error.

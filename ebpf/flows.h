@@ -359,8 +359,9 @@ static __always_inline struct process_context *other_end(struct flow_key *key, b
 	}
 	if (elsewhere)
 		return &elsewhere->process;
-	/* A socket bound to the wildcard address in the namespace that has the address. Not the packet's own: the
-	 * address of the other end of a packet on one of its devices other than loopback is another host's. */
+	/* A socket bound to the wildcard address in the namespace that has the address, when that is another one: of
+	 * the packet's own namespace only sockets bound to the address or connected (the maps above) are taken for the
+	 * other end of a packet off loopback, as before peers were searched without the namespace. */
 	__u64 *netns = bpf_map_lookup_elem(&namespace_addresses, reversed.local_addr);
 	if (!netns || *netns == key->netns)
 		return NULL;

@@ -559,13 +559,13 @@ impl Generator {
         Ok(ipv6.or(ipv4))
     }
 
-    /// A run of `port` and `portrange` primitives joined by `or` at the start of `items` (`port 80 or port 443
-    /// or 8080`), when there are two or more with the same protocol qualifier and direction over the same
-    /// protocols: their condition, and how many items it takes. Tested as one (Self::ports), the run keeps the
-    /// packets its primitives keep one after another, except a packet cut short between its source and
-    /// destination port: there the first primitive's load of the destination port drops it, where libpcap's
-    /// optimized program (tcpdump's) keeps it for a source port later in the run, as this does. `src and dst`
-    /// primitives are not joined: each wants both fields equal to its own number.
+    /// A `port` or `portrange` primitive at the start of `items`, with those joined to it by `or` that have the same
+    /// protocol qualifier and direction over the same protocols (`port 80 or port 443 or 8080`): their condition,
+    /// and how many items it takes. Tested as one (Self::ports), a run keeps the packets its primitives keep one
+    /// after another, except a packet cut short between its source and destination port: there the first
+    /// primitive's load of the destination port drops it, where libpcap's optimized program (tcpdump's) keeps it
+    /// for a source port later in the run, as this does. `src and dst` primitives are not joined: each wants both
+    /// fields equal to its own number.
     fn port_run(&self, items: &[Expr]) -> Result<Option<(Cond, usize)>> {
         let Some((first, id, span)) = items.first().and_then(joinable_port) else { return Ok(None) };
         let mut wanted = vec![port_numbers(&first, id, span)?];
@@ -579,9 +579,6 @@ impl Generator {
                 break;
             }
             wanted.push(numbers);
-        }
-        if wanted.len() < 2 {
-            return Ok(None);
         }
         Ok(Some((self.ports(first.direction, &wanted, span)?, wanted.len())))
     }
