@@ -62,12 +62,13 @@ fn tcp_packets_in_order(file: &str, port: u16) -> Vec<String> {
     run("tshark", &args).lines().map(str::to_string).collect()
 }
 
-/// tcpdump writing every packet of `port` on `interface` to `file`, once it listens; each packet at once (its
-/// default buffer delivers packets in blocks, and the last block would be lost when it is stopped).
-fn tcpdump(interface: &str, file: &str, port: u16) -> Running {
-    let mut command = Command::new("tcpdump");
-    command.args(["-i", interface, "--immediate-mode", "-U", "-w", file, "tcp", "port", &port.to_string()]);
-    Running::start_command(command, Stdio::null())
+/// tcpdump writing every packet of `port` on `interface` of `namespace` (or of this one) to `file`, once it listens;
+/// each packet at once (its default buffer delivers packets in blocks, and the last block would be lost when it is
+/// stopped).
+fn tcpdump(namespace: Option<&VethNamespace>, interface: &str, file: &str, port: u16) -> Running {
+    let port = port.to_string();
+    let args = ["tcpdump", "-i", interface, "--immediate-mode", "-U", "-w", file, "tcp", "port", &port];
+    Running::start_command(command_in(namespace, &args), Stdio::null())
 }
 
 fn process_name(pid: u32) -> String {
@@ -158,7 +159,7 @@ fn a_loopback_conversation_names_both_ends_and_curl_selects_all_of_it() {
     let server_pid = server.0.id();
     let (all, named, by_name, by_command) =
         (path("all.pcap"), path("named.pcapng"), path("n.pcapng"), path("c.pcapng"));
-    let tcpdump = tcpdump("lo", &all, port);
+    let tcpdump = tcpdump(None, "lo", &all, port);
     let naming = Running::start(&["-i", "lo", "-w", &named, "--print", "tcp", "port", &port.to_string()]);
     let selecting = Running::start(&["-i", "lo", "-w", &by_name, "--pname", "curl"]);
     // The conversation is the command's: ptstat ends when curl does.
@@ -261,6 +262,76 @@ fn a_conversation_across_a_veth_pair_names_both_ends() {
         assert_lines_name_both_ends(&lines, port, ("curl", client_pid), (&server_name, server_pid), count);
         assert_eq!(tcp_packets(&by_name, port), tcp_packets(&all, port), "--pname curl");
     }
+}
+
+/// Two addresses of one namespace, each on one end of a veth pair, with routes that send a connection between them
+/// out of one end and in at the other instead of through the namespace's loopback device (as tests of NICs wired
+/// back to back do). Rules for the namespace's own packets (`iif lo`) pick the device by source and destination
+/// before the local table, which now comes after them; `accept_local` takes in packets from the namespace's own
+/// address, and fixed neighbour entries spare ARP between the two.
+fn hairpin_in(net: &VethNamespace, ends: [(&str, &str); 2]) {
+    let [(first_if, first_ip), (second_if, second_ip)] = ends;
+    net.exec_ok(&["ip", "link", "add", first_if, "type", "veth", "peer", "name", second_if]);
+    let mac_of = |interface: &str| {
+        let shown = net.exec_ok(&["cat", &format!("/sys/class/net/{interface}/address")]);
+        shown.trim().to_string()
+    };
+    net.exec_ok(&["sysctl", "-qw", "net.ipv4.conf.all.accept_local=1", "net.ipv4.conf.all.rp_filter=0"]);
+    net.exec_ok(&["ip", "rule", "add", "pref", "100", "lookup", "local"]);
+    net.exec_ok(&["ip", "rule", "del", "pref", "0"]);
+    for ((interface, address), (far_if, far_ip), table) in
+        [((first_if, first_ip), (second_if, second_ip), "189"), ((second_if, second_ip), (first_if, first_ip), "190")]
+    {
+        for setting in ["accept_local=1", "rp_filter=0"] {
+            net.exec_ok(&["sysctl", "-qw", &format!("net.ipv4.conf.{interface}.{setting}")]);
+        }
+        net.exec_ok(&["ip", "addr", "add", &format!("{address}/32"), "dev", interface]);
+        net.exec_ok(&["ip", "link", "set", interface, "up"]);
+        net.exec_ok(&["ip", "route", "add", far_ip, "dev", interface, "table", table]);
+        let rule = ["ip", "rule", "add", "pref", "10", "iif", "lo", "from", address, "to", far_ip, "lookup", table];
+        net.exec_ok(&rule);
+        net.exec_ok(&["ip", "neigh", "add", far_ip, "lladdr", &mac_of(far_if), "dev", interface, "nud", "permanent"]);
+    }
+}
+
+/// A namespace that sends a connection between two of its own addresses out of a device (hairpin_in) has both ends
+/// of every packet on that device, as on loopback, though the device is not loopback (where ptstat looks for the
+/// other end in other namespaces first: flows.h other_end).
+#[test]
+fn a_conversation_routed_out_of_a_device_to_its_own_namespace_names_both_ends() {
+    if !root_or_skip("a_conversation_routed_out_of_a_device_to_its_own_namespace_names_both_ends")
+        || !tool_available("tshark")
+        || !tool_available("tcpdump")
+        || !tool_available("curl")
+    {
+        return;
+    }
+    let net = VethNamespace::new("lph", 188);
+    let (client_if, client_ip, server_ip) = ("ptlphx", "10.77.189.1", "10.77.189.2");
+    hairpin_in(&net, [(client_if, client_ip), ("ptlphy", server_ip)]);
+    let port = 6745;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (all, named) = (path("all.pcap"), path("named.pcapng"));
+    let server = http_server(Some(&net), server_ip, port, &dir);
+    let tcpdump = tcpdump(Some(&net), client_if, &all, port);
+    let filter = format!("tcp port {port}");
+    let naming = Running::start_in_namespace(&net.namespace, &["-i", client_if, "-w", &named, "--print", &filter]);
+    let url = format!("http://{server_ip}:{port}/index.html");
+    let mut client = net.command(&["curl", "-s", "-o", "/dev/null", "--interface", client_ip, &url]).spawn().unwrap();
+    let client_pid = client.id();
+    assert!(client.wait().unwrap().success());
+    thread::sleep(Duration::from_millis(200));
+    let lines = stopped(naming).stdout_text();
+    tcpdump.stop();
+
+    let server_pid = server.0.id();
+    let everything = tcp_packets(&all, port);
+    assert!(!everything.is_empty(), "tcpdump saw the conversation on {client_if}: the route is the device's");
+    let count = assert_both_ends_named(&named, port, client_pid, server_pid, Some(client_pid));
+    assert_eq!(tcp_packets(&named, port), everything, "ptstat and tcpdump saw the same packets");
+    let server_name = process_name(server_pid);
+    assert_lines_name_both_ends(&lines, port, ("curl", client_pid), (&server_name, server_pid), count);
 }
 
 #[test]
