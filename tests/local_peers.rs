@@ -295,8 +295,8 @@ fn hairpin_in(net: &VethNamespace, ends: [(&str, &str); 2]) {
 }
 
 /// A namespace that sends a connection between two of its own addresses out of a device (hairpin_in) has both ends
-/// of every packet on that device, as on loopback, though the device is not loopback (where ptstat looks for the
-/// other end in other namespaces first: flows.h other_end).
+/// of every packet on that device, as on loopback; off loopback ptstat asks only the maps keyed without the
+/// namespace for the other end (flows.h other_end), and takes their answer from the packet's own namespace too.
 #[test]
 fn a_conversation_routed_out_of_a_device_to_its_own_namespace_names_both_ends() {
     if !root_or_skip("a_conversation_routed_out_of_a_device_to_its_own_namespace_names_both_ends")
