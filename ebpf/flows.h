@@ -359,9 +359,10 @@ static __always_inline struct process_context *other_end(struct flow_key *key, b
 	}
 	if (elsewhere)
 		return &elsewhere->process;
-	/* A socket bound to the wildcard address in the namespace that has the address, when that is another one: of
-	 * the packet's own namespace only sockets bound to the address or connected (the maps above) are taken for the
-	 * other end of a packet off loopback, as before peers were searched without the namespace. */
+	/* A socket bound to the wildcard address in the namespace that has the address, when that is another one. Off
+	 * loopback an address of the packet's own namespace at the other end comes either from routes that hairpin its
+	 * traffic through a device, whose sockets bound to the address or connected the maps above name, or from
+	 * another host that forged it, whose packets no local process sends or answers. */
 	__u64 *netns = bpf_map_lookup_elem(&namespace_addresses, reversed.local_addr);
 	if (!netns || *netns == key->netns)
 		return NULL;
